@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test install translations translations-compile migration clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations-compile: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d translations -D messages 2>&1 | tail -n 3
+
+run: translations-compile
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: translations-compile
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Extract, update and compile the catalogues after changing user-visible text.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+		--project mediation --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) translations-compile
+
+# make migration MESSAGE="add cases"  (read the generated file before committing)
+migration: $(STAMP)
+	$(FLASK) db migrate -m "$(MESSAGE)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache

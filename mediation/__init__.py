@@ -1,0 +1,135 @@
+"""Confidential case management for family mediation services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import format_datetime, format_decimal
+
+from config import BASE_DIR, BaseConfig, ConfigurationError, config_from_environment
+
+__version__ = "0.1.0"
+
+
+def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
+    """Build the application; wiring only."""
+    from mediation.core.database import configure_engine, prepare_sqlite_file
+    from mediation.extensions import babel, csrf, db, login_manager, migrate
+
+    config = config or config_from_environment()
+    app = Flask(__name__, instance_path=getattr(config, "INSTANCE_DIR", None))
+    app.config.from_object(config)
+    app.config.update(overrides)
+    _refuse_unsafe_production(app)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(BASE_DIR) / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    _init_login(app, login_manager)
+    _init_babel(app, babel)
+
+    from mediation.core.logging import init_logging
+    from mediation.core.security import init_security
+
+    init_security(app)
+    init_logging(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.debug or app.testing:
+        raise ConfigurationError("production refuses to run with DEBUG or TESTING on")
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from mediation.auth.services import load_user
+    from mediation.core.security import unauthorized
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+
+
+def _init_babel(app: Flask, babel) -> None:
+    from mediation.core.i18n import LANGUAGE_NAMES, current_language, select_locale, text_direction
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context():
+        from flask_login import current_user
+
+        from mediation.main.navigation import entries_for
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        language = current_language()
+        try:
+            navigation = entries_for(current_user)
+        except SQLAlchemyError:  # error pages render even when the database failed
+            navigation = []
+        return {
+            "language": language,
+            "text_direction": text_direction(language),
+            "language_names": LANGUAGE_NAMES,
+            "navigation": navigation,
+            "current_path": request.full_path.rstrip("?"),
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mediation.admin.routes import bp as admin_bp
+    from mediation.auth.routes import bp as auth_bp
+    from mediation.health.routes import bp as health_bp
+    from mediation.main.routes import bp as main_bp
+
+    for blueprint in (auth_bp, main_bp, admin_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from mediation.core.audit import AuditAction, AuditOutcome, record
+    from mediation.core.errors import register_error_handlers
+    from mediation.extensions import db
+
+    def record_alone(action: AuditAction) -> None:
+        # A denial is committed on its own: the request itself changed nothing.
+        record(db.session, action, outcome=AuditOutcome.DENIED,
+               entity="endpoint", entity_id=request.endpoint)
+        db.session.commit()
+
+    register_error_handlers(
+        app,
+        on_denied=lambda: record_alone(AuditAction.ACCESS_DENIED),
+        on_csrf_failure=lambda: record_alone(AuditAction.CSRF_FAILED),
+    )
+
+
+def _register_cli(app: Flask) -> None:
+    from mediation.admin.cli import users_cli
+    from mediation.core.cli import audit_cli
+    from mediation.demo.cli import demo_cli
+
+    for group in (users_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Associations, staff accounts and reference data."""

@@ -1,0 +1,127 @@
+"""Regions, provinces, associations and staff accounts (DOMAIN.md §2.1, §2.2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role, role_has
+from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime
+
+
+def enum_column(enum_cls, name: str) -> Enum:
+    """Store an enumeration as its code in a plain VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Region(Base):
+    """One of the 12 regions of Decree 2-15-40; seeded by migration, read-only."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name_fr: Mapped[str] = mapped_column(String(80), nullable=False)
+    name_ar: Mapped[str] = mapped_column(String(80), nullable=False)
+
+    def name(self, language: str) -> str:
+        # Short Arabic label drops the leading «جهة»; no official English list
+        # exists (DOMAIN.md §4.1), so English shows the French name.
+        if language == "ar":
+            return self.name_ar.removeprefix("جهة ").strip()
+        return self.name_fr
+
+
+class Province(Base):
+    """A province or prefecture (ISO 3166-2), with its region from Decree 2-15-40."""
+
+    __tablename__ = "province"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    name_fr: Mapped[str] = mapped_column(String(80), nullable=False)
+    name_ar: Mapped[str] = mapped_column(String(80), nullable=False)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), nullable=False)
+
+    __table_args__ = (CheckConstraint("kind IN ('province', 'prefecture')", name="kind"),)
+
+    def name(self, language: str) -> str:
+        return self.name_ar if language == "ar" else self.name_fr
+
+
+class Association(PublicIdMixin, TimestampMixin, Base):
+    """An NGO that runs the service and controls its cases' data."""
+
+    __tablename__ = "association"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_ar: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_fr: Mapped[str] = mapped_column(String(200), nullable=False)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), nullable=False)
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    region: Mapped[Region] = relationship(lazy="joined")
+    province: Mapped[Province | None] = relationship(lazy="joined")
+
+    def name(self, language: str) -> str:
+        return self.name_ar if language == "ar" else self.name_fr
+
+
+class StaffUser(UserMixin, PublicIdMixin, TimestampMixin, Base):
+    """A person who logs in. One role each; never deleted, only deactivated."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored normalised (NFKC, case-folded): unique case-insensitively.
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), nullable=False)
+    profession: Mapped[Profession | None] = mapped_column(enum_column(Profession, "profession"))
+    association_id: Mapped[int | None] = mapped_column(ForeignKey("association.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Bumped to end every session of the user at once (SECURITY.md S6, S8).
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    association: Mapped[Association | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        # Supervisors and staff belong to one association; admin and ministry to none.
+        CheckConstraint(
+            "(role IN ('supervisor', 'mediator')) = (association_id IS NOT NULL)",
+            name="association_matches_role",
+        ),
+        # Only association staff carry a profession, and they must.
+        CheckConstraint(
+            "(role = 'mediator') = (profession IS NOT NULL)",
+            name="profession_matches_role",
+        ),
+    )
+
+    def get_id(self) -> str:
+        # The version travels in the session so a bump revokes every cookie.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has(self, permission: Permission) -> bool:
+        return role_has(self.role, permission)
+
+    @property
+    def belongs_to_association(self) -> bool:
+        return self.role in ASSOCIATION_ROLES

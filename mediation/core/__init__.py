@@ -1,0 +1,1 @@
+"""Shared infrastructure. Nothing in core imports a feature package."""

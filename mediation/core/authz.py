@@ -1,0 +1,93 @@
+"""Roles, permissions and the one role -> permission table.
+
+A view declares what it needs with @require(Permission.X), placed directly
+under @bp.route. The login gate (core/security.py) refuses any view that
+declares nothing, so forgetting the decorator denies instead of exposing.
+Object scope (which case, which account) is not decided here: each feature's
+policies.py holds it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    MINISTRY = "ministry"
+    SUPERVISOR = "supervisor"
+    MEDIATOR = "mediator"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Platform administrator"),
+    Role.MINISTRY: _l("Ministry analyst"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.MEDIATOR: _l("Staff member"),
+}
+
+# Roles that belong to one association.
+ASSOCIATION_ROLES = frozenset({Role.SUPERVISOR, Role.MEDIATOR})
+
+
+class Profession(enum.StrEnum):
+    """Decides which session types a staff member may log (DOMAIN.md §2.2)."""
+
+    MEDIATOR = "mediator"
+    PSYCHOLOGIST = "psychologist"
+    SOCIAL_WORKER = "social_worker"
+    LEGAL_COUNSELLOR = "legal_counsellor"
+
+    @property
+    def label(self):
+        return PROFESSION_LABELS[self]
+
+
+PROFESSION_LABELS = {
+    Profession.MEDIATOR: _l("Family mediator"),
+    Profession.PSYCHOLOGIST: _l("Psychologist"),
+    Profession.SOCIAL_WORKER: _l("Social worker"),
+    Profession.LEGAL_COUNSELLOR: _l("Legal counsellor"),
+}
+
+
+class Permission(enum.StrEnum):
+    HOME = "home"
+    ASSOCIATION_VIEW = "association.view"
+    STAFF_VIEW = "staff.view"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({Permission.HOME, Permission.ASSOCIATION_VIEW, Permission.STAFF_VIEW}),
+    Role.MINISTRY: frozenset({Permission.HOME}),
+    Role.SUPERVISOR: frozenset({Permission.HOME, Permission.STAFF_VIEW}),
+    Role.MEDIATOR: frozenset({Permission.HOME}),
+}
+
+
+def role_has(role: Role | str | None, permission: Permission) -> bool:
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+View = TypeVar("View", bound=Callable)
+
+
+def require(permission: Permission) -> Callable[[View], View]:
+    """Declare the permission a view needs; the login gate enforces it."""
+
+    def mark(view: View) -> View:
+        view.required_permission = permission  # type: ignore[attr-defined]
+        return view
+
+    return mark

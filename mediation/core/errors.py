@@ -1,0 +1,81 @@
+"""Domain errors and the translated error pages (SECURITY.md S15)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the change; the message is translatable."""
+
+    message = _l("This change is not allowed.")
+    field: str | None = None
+
+    def __init__(self, message=None, *, field: str | None = None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+        if field is not None:
+            self.field = field
+
+
+class ValidationFailed(DomainError):
+    message = _l("Please correct the highlighted fields.")
+
+
+class Conflict(DomainError):
+    message = _l("This record already exists.")
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    401: (_l("Login required"), _l("Please log in to continue.")),
+    403: (_l("Access denied"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
+    405: (_l("Method not allowed"), _l("This action cannot be performed this way.")),
+    413: (_l("Request too large"), _l("What you sent is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("Too many requests in a short time. Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The error has been recorded and nothing was saved. Please try again.")),
+}
+CSRF_TEXT = (_l("Form expired"), _l("The form has expired or was sent from elsewhere. Please reload the page and try again."))
+
+
+def render_error(status: int, texts=None):
+    title, message = texts or ERROR_TEXTS[status]
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=status, message=str(message)), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask, on_denied, on_csrf_failure) -> None:
+    from mediation.extensions import db
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        db.session.rollback()
+        on_csrf_failure()
+        return render_error(400, CSRF_TEXT)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        if status == 403:
+            db.session.rollback()
+            on_denied()
+        if status in ERROR_TEXTS:
+            return render_error(status)
+        return error
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        # Roll back first: nothing half-done may be committed by a later step.
+        db.session.rollback()
+        log.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return render_error(500)

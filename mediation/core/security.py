@@ -1,0 +1,117 @@
+"""Deny-by-default login gate, session limits, headers and safe redirects."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, request, session
+from flask_login import current_user, logout_user
+
+from mediation.extensions import login_manager
+
+# Endpoints reachable without an account. Everything else needs a login and a
+# declared permission (SECURITY.md S11).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "health.live", "static"})
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+SESSION_AUTH_AT = "auth_at"
+SESSION_SEEN_AT = "seen_at"
+SEEN_AT_REFRESH_SECONDS = 60
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target when it is a path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def start_session_clock() -> None:
+    """Called at login, after session.clear()."""
+    now = int(time.time())
+    session[SESSION_AUTH_AT] = now
+    session[SESSION_SEEN_AT] = now
+
+
+def session_expired(now: float) -> bool:
+    auth_at = session.get(SESSION_AUTH_AT)
+    seen_at = session.get(SESSION_SEEN_AT)
+    if not isinstance(auth_at, int) or not isinstance(seen_at, int):
+        return True
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]).total_seconds()
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]).total_seconds()
+    return now - seen_at > idle or now - auth_at > absolute
+
+
+def init_security(app: Flask) -> None:
+    @app.before_request
+    def open_request():
+        g.request_id = secrets.token_hex(8)
+        g.request_started = time.perf_counter()
+
+    @app.before_request
+    def login_gate():
+        endpoint = request.endpoint
+        if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+            return None  # unknown URL: the normal 404
+        # A stale session_version or an inactive account loads no user.
+        if not current_user.is_authenticated:
+            session.clear()
+            return login_manager.unauthorized()
+        now = time.time()
+        if session_expired(now):
+            logout_user()
+            session.clear()
+            return login_manager.unauthorized()
+        if now - session[SESSION_SEEN_AT] >= SEEN_AT_REFRESH_SECONDS:
+            session[SESSION_SEEN_AT] = int(now)
+        view = app.view_functions.get(endpoint)
+        permission = getattr(view, "required_permission", None)
+        try:
+            allowed = permission is not None and current_user.has(permission)
+        except Exception:  # fail closed (SECURITY.md S15)
+            allowed = False
+        if not allowed:
+            abort(403)
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Server", None)
+        return response
+
+
+def unauthorized():
+    """No valid session: 401 for JSON clients, else the login page."""
+    from flask import flash, jsonify, redirect, url_for
+
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=401), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    # Only the path travels: query strings never carry anything worth keeping here.
+    target = request.path if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))

@@ -1,0 +1,36 @@
+"""`flask demo load`: idempotent, refused in production."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from mediation.admin.models import StaffUser
+from mediation.demo.data import ACCOUNTS, DEMO_PASSWORD, load_demo
+from mediation.extensions import db
+
+
+@click.group("demo")
+def demo_cli():
+    """Demonstration data."""
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
+@with_appcontext
+def load(if_empty: bool):
+    """Load the demo associations and accounts (never in production)."""
+    if current_app.config.get("ENV_NAME") == "production":
+        click.echo("refused: demo data is never loaded in production", err=True)
+        sys.exit(1)
+    if if_empty and db.session.scalar(select(func.count()).select_from(StaffUser)):
+        click.echo("database not empty: demo data not loaded")
+    else:
+        created = load_demo(db.session)
+        db.session.commit()
+        click.echo(f"demo data loaded ({len(created)} new accounts)")
+    click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
+    for username, *_ in ACCOUNTS:
+        click.echo(f"  {username}")

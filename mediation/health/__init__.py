@@ -1,0 +1,1 @@
+"""Liveness probe for load balancers and monitoring."""

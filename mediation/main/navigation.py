@@ -1,0 +1,34 @@
+"""The header navigation: an entry shows when its page exists and the role may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from mediation.core.authz import Permission
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    endpoint: str
+    label: object
+    permission: Permission
+
+
+NAVIGATION = (
+    NavEntry("main.home", _l("Home"), Permission.HOME),
+    NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
+    NavEntry("admin.staff", _l("Staff accounts"), Permission.STAFF_VIEW),
+)
+
+
+def entries_for(user) -> list[NavEntry]:
+    if not user.is_authenticated:
+        return []
+    return [
+        entry
+        for entry in NAVIGATION
+        if entry.endpoint in current_app.view_functions and user.has(entry.permission)
+    ]

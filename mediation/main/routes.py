@@ -1,0 +1,43 @@
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from mediation.admin.models import Association, StaffUser
+from mediation.admin.policies import visible_associations, visible_staff
+from mediation.core.authz import Permission, require
+from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
+from mediation.core.security import safe_next
+from mediation.extensions import db
+from mediation.main import services
+from mediation.main.forms import LanguageForm
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@require(Permission.HOME)
+def home():
+    counts = {}
+    if current_user.has(Permission.ASSOCIATION_VIEW):
+        counts["associations"] = db.session.scalar(
+            select(func.count()).select_from(visible_associations(current_user).subquery())
+        )
+    if current_user.has(Permission.STAFF_VIEW):
+        counts["staff"] = db.session.scalar(
+            select(func.count()).select_from(
+                visible_staff(current_user).where(StaffUser.active.is_(True)).subquery()
+            )
+        )
+    return render_template("main/home.html", counts=counts)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Public: the login page offers the choice too."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.save_language(db.session, current_user, form.lang.data)
+            db.session.commit()
+        session[LANGUAGE_KEY] = form.lang.data
+    return redirect(safe_next(form.next.data) or url_for("main.home"))

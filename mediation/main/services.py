@@ -1,0 +1,11 @@
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import StaffUser
+from mediation.core.i18n import SUPPORTED
+
+
+def save_language(session: Session, user: StaffUser, language: str) -> None:
+    """Remember a supported language as the user's choice."""
+    if language not in SUPPORTED:
+        raise ValueError("unsupported language")
+    user.locale = language

@@ -1,0 +1,185 @@
+"""Shared fixtures.
+
+The schema is built once per run by the real migrations, on a temporary
+SQLite file or, with TEST_DATABASE_URL, on a fresh PostgreSQL database that
+is dropped at the end. Each test runs inside one outer transaction that is
+rolled back afterwards; the application's commits only release savepoints.
+
+Tests must not hold an application context while they make requests: Flask
+would reuse it for the request, sharing `g` (and the logged-in user) between
+requests. Use `with app.app_context():` around direct database work.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from config import Testing
+from mediation import create_app
+from mediation.admin.models import Association
+from mediation.admin.services import NewAssociation, NewStaffUser, create_association, create_staff_user
+from mediation.core.authz import Profession, Role
+from mediation.extensions import db as _db
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_config(database_url: str, **attributes) -> Testing:
+    """A Testing configuration pointing at the given database."""
+
+    class Config(Testing):
+        def database_url(self) -> str:
+            return database_url
+
+    config = Config()
+    for name, value in attributes.items():
+        setattr(config, name, value)
+    return config
+
+
+@dataclass
+class ServerDatabase:
+    """Creates and drops throw-away PostgreSQL databases next to TEST_DATABASE_URL."""
+
+    base_url: str
+
+    def _admin(self):
+        url = make_url(self.base_url).set(drivername="postgresql")
+        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+    def create(self) -> str:
+        name = f"mediation_test_{secrets.token_hex(6)}"
+        with self._admin() as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return make_url(self.base_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self._admin() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory):
+    """A factory of empty databases of the backend under test."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    server = ServerDatabase(base) if base else None
+    created: list[str] = []
+
+    def make() -> str:
+        if server is None:
+            path = tmp_path_factory.mktemp("db") / "mediation.db"
+            url = f"sqlite:///{path}"
+        else:
+            url = server.create()
+        created.append(url)
+        return url
+
+    yield make
+    if server is not None:
+        for url in created:
+            server.drop(url)
+
+
+@pytest.fixture(scope="session")
+def app(empty_database):
+    application = create_app(make_config(empty_database()))
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def db(request, app):
+    """Run the test inside a transaction that is rolled back at the end."""
+    if "no_db_transaction" in request.keywords:
+        yield None
+        return
+    with app.app_context():
+        engine = _db.engine
+    connection = engine.connect()
+    transaction = connection.begin()
+    engines = _db._app_engines[app]
+    factory_kw = _db.session.session_factory.kw
+    engines[None] = connection
+    factory_kw["join_transaction_mode"] = "create_savepoint"
+    try:
+        yield connection
+    finally:
+        factory_kw.pop("join_transaction_mode", None)
+        engines[None] = engine
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class World:
+    association_a: int
+    association_b: int
+    usernames: dict[str, str]
+
+
+PERSONAS = {
+    # persona: (username, role, association key, profession)
+    "admin": ("admin.test", Role.ADMIN, None, None),
+    "ministry": ("ministry.test", Role.MINISTRY, None, None),
+    "supervisor_a": ("supervisor.a", Role.SUPERVISOR, "A", None),
+    "mediator_a1": ("mediator.a1", Role.MEDIATOR, "A", Profession.MEDIATOR),
+    "mediator_a2": ("mediator.a2", Role.MEDIATOR, "A", Profession.PSYCHOLOGIST),
+    "supervisor_b": ("supervisor.b", Role.SUPERVISOR, "B", None),
+    "mediator_b1": ("mediator.b1", Role.MEDIATOR, "B", Profession.SOCIAL_WORKER),
+}
+
+
+@pytest.fixture
+def world(app) -> World:
+    """Association A (Rabat-Salé-Kénitra), B (Souss-Massa) and one account per persona."""
+    with app.app_context():
+        session = _db.session
+        a = create_association(session, NewAssociation("جمعية أ", "Association A", "MA-04", "MA-RAB"), actor=None)
+        b = create_association(session, NewAssociation("جمعية ب", "Association B", "MA-09"), actor=None)
+        ids = {"A": a.id, "B": b.id}
+        for username, role, key, profession in PERSONAS.values():
+            create_staff_user(
+                session,
+                NewStaffUser(username=username, display_name=username.title(), role=role,
+                             password=PASSWORD, association_id=ids.get(key), profession=profession),
+                actor=None,
+            )
+        session.commit()
+        return World(a.id, b.id, {persona: spec[0] for persona, spec in PERSONAS.items()})
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login_as(client, world):
+    """Log the test client in as a persona ('mediator_a1', ...); returns the client."""
+
+    def log_in(persona: str):
+        if persona == "anonymous":
+            return client
+        response = login(client, world.usernames[persona])
+        assert response.status_code == 302, f"login as {persona} failed"
+        return client
+
+    return log_in
+
+
+def association_of(app, association_id: int) -> Association:
+    with app.app_context():
+        return _db.session.get(Association, association_id)
