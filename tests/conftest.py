@@ -183,3 +183,24 @@ def login_as(client, world):
 def association_of(app, association_id: int) -> Association:
     with app.app_context():
         return _db.session.get(Association, association_id)
+
+
+@pytest.fixture
+def failing_app(empty_database):
+    """A separate application with a route that raises, for the 500 path."""
+    application = create_app(make_config(empty_database()))
+
+    def boom():
+        raise RuntimeError("CANARY-boom")
+
+    application.add_url_rule("/boom", "boom", boom)
+    boom.required_permission = None
+    # The 500 must happen for an anonymous user too: make the route public.
+    from mediation.core import security
+
+    original = security.PUBLIC_ENDPOINTS
+    security.PUBLIC_ENDPOINTS = original | {"boom"}
+    try:
+        yield application
+    finally:
+        security.PUBLIC_ENDPOINTS = original

@@ -5,5 +5,5 @@ from mediation.core.i18n import LANGUAGE_NAMES
 
 
 class LanguageForm(BaseForm):
-    lang = SelectField(choices=list(LANGUAGE_NAMES.items()))
+    lang = SelectField(choices=list(LANGUAGE_NAMES))
     next = HiddenField()

@@ -1,10 +1,36 @@
-from tests.conftest import login
+"""Login, logout and the session rules of SECURITY.md S2, S3, S6, S7."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from mediation.admin.models import StaffUser
+from mediation.auth import passwords
+from mediation.core.audit import AuditEvent
+from mediation.extensions import db
+from tests.conftest import PASSWORD, login
+
+
+def last_events(app, count: int) -> list[AuditEvent]:
+    with app.app_context():
+        return list(
+            reversed(db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(count)).all())
+        )
+
+
+def session_cookie(client) -> str | None:
+    cookie = client.get_cookie("mediation_session")
+    return cookie.value if cookie else None
 
 
 def test_login_page_is_arabic_by_default(client):
     response = client.get("/login")
     assert response.status_code == 200
     assert b'dir="rtl"' in response.data and b'lang="ar"' in response.data
+    assert 'name="username"'.encode() in response.data and b'name="password"' in response.data
 
 
 def test_each_persona_logs_in_and_reaches_home(client, world):
@@ -15,3 +41,222 @@ def test_each_persona_logs_in_and_reaches_home(client, world):
         assert home.status_code == 200, persona
         assert username.title().encode() in home.data
         client.post("/logout")
+
+
+def test_user_name_is_case_insensitive(client, world):
+    assert login(client, "Mediator.A1").status_code == 302
+
+
+def test_navigation_fits_the_role(client, world):
+    expectations = {
+        "admin": {"/admin/associations": True, "/admin/staff": True},
+        "supervisor_a": {"/admin/associations": False, "/admin/staff": True},
+        "mediator_a1": {"/admin/associations": False, "/admin/staff": False},
+        "ministry": {"/admin/associations": False, "/admin/staff": False},
+    }
+    for persona, links in expectations.items():
+        login(client, world.usernames[persona])
+        page = client.get("/").get_data(as_text=True)
+        for href, shown in links.items():
+            assert (f'href="{href}"' in page) is shown, (persona, href)
+        client.post("/logout")
+
+
+@pytest.mark.parametrize("username,password", [
+    ("mediator.a1", "wrong-password-but-long"),
+    ("nobody.here", PASSWORD),
+    ("mediator.a1", "x" * 129),
+])
+def test_failures_get_one_generic_message(client, world, username, password):
+    response = login(client, username, password)
+    assert response.status_code == 401
+    assert "اسم المستخدم أو كلمة المرور غير صحيحة".encode() in response.data
+    assert session_cookie(client) is None or client.get("/").status_code == 302
+
+
+def test_inactive_account_gets_the_same_message(app, client, world):
+    with app.app_context():
+        user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
+        user.active = False
+        db.session.commit()
+    unknown = login(client, "nobody.here").data
+    inactive = login(client, "mediator.a1").data
+    strip = lambda body: re.sub(rb'name="csrf_token"[^>]*', b"", body)  # noqa: E731
+    assert strip(unknown).replace(b"nobody.here", b"") == strip(inactive).replace(b"mediator.a1", b"")
+
+
+def test_login_and_failure_are_audited_with_ids_only(app, client, world):
+    login(client, "mediator.a1", "wrong-password-but-long")
+    login(client, "nobody.here", "another-wrong-password")
+    login(client, "mediator.a1")
+    failed_known, failed_unknown, success = last_events(app, 3)
+    with app.app_context():
+        user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
+    assert (failed_known.action, failed_known.outcome, failed_known.actor_id) == ("login_failed", "failure", user.id)
+    assert (failed_unknown.action, failed_unknown.actor_id, failed_unknown.entity_id) == ("login_failed", None, None)
+    assert (success.action, success.actor_id, success.entity_id) == ("login", user.id, str(user.public_id))
+    for event in (failed_known, failed_unknown, success):
+        assert b"nobody" not in event.body and b"wrong" not in event.body and b"mediator.a1" not in event.body
+
+
+def test_logout_is_audited(app, client, world):
+    login(client, "supervisor.a")
+    client.post("/logout")
+    assert last_events(app, 1)[0].action == "logout"
+
+
+def test_the_session_cookie_changes_at_login(client, world):
+    client.get("/login")
+    client.post("/language", data={"lang": "fr", "next": "/login"})
+    before = session_cookie(client)
+    assert before is not None
+    login(client, "mediator.a1")
+    after = session_cookie(client)
+    assert after is not None and after != before
+    assert client.get_cookie("remember_token") is None
+
+
+def test_a_cookie_replayed_after_logout_is_refused(client, world):
+    login(client, "mediator.a1")
+    captured = session_cookie(client)
+    assert client.get("/").status_code == 200
+    response = client.post("/logout")
+    assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    client.set_cookie("mediation_session", captured)
+    replay = client.get("/")
+    assert replay.status_code == 302 and replay.headers["Location"].startswith("/login")
+
+
+def test_logout_ends_the_sessions_of_other_browsers_too(app, world):
+    first, second = app.test_client(), app.test_client()
+    login(first, "mediator.a1")
+    login(second, "mediator.a1")
+    first.post("/logout")
+    assert second.get("/").status_code == 302
+
+
+def test_a_forged_cookie_is_refused(client, world):
+    login(client, "mediator.a1")
+    value = session_cookie(client)
+    client.set_cookie("mediation_session", value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert client.get("/").status_code == 302
+
+
+def test_a_deactivated_user_is_refused_at_the_next_request(app, client, world):
+    login(client, "mediator.a1")
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
+        user.active = False
+        db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("minutes,allowed", [(29, True), (31, False)])
+def test_idle_timeout(client, world, monkeypatch, minutes, allowed):
+    import time
+
+    login(client, "mediator.a1")
+    now = time.time()
+    monkeypatch.setattr("mediation.core.security.time.time", lambda: now + minutes * 60)
+    assert (client.get("/").status_code == 200) is allowed
+
+
+def test_absolute_lifetime_ends_an_active_session(client, world, monkeypatch):
+    import time
+
+    login(client, "mediator.a1")
+    start = time.time()
+    clock = {"now": start}
+    monkeypatch.setattr("mediation.core.security.time.time", lambda: clock["now"])
+    # Active every 20 minutes for 9 h 40: still in.
+    while clock["now"] < start + 9 * 3600 + 40 * 60:
+        clock["now"] += 20 * 60
+        assert client.get("/").status_code == 200
+    clock["now"] = start + 10 * 3600 + 60
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("/admin/staff", "/admin/staff"),
+    ("https://evil.example/", "/"),
+    ("//evil.example/", "/"),
+    ("/\\evil.example", "/"),
+    ("javascript:alert(1)", "/"),
+])
+def test_next_redirect_stays_on_the_site(client, world, target, expected):
+    response = client.post("/login?" + __import__("urllib.parse").parse.urlencode({"next": target}),
+                           data={"username": "admin.test", "password": PASSWORD})
+    assert response.headers["Location"] == expected
+
+
+def test_anonymous_request_remembers_the_page_path_only(client):
+    response = client.get("/admin/staff?page=2")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/admin/staff"
+
+
+def test_json_clients_get_401(client):
+    response = client.get("/", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+
+
+# Password policy and hashing (S2, S3)
+
+@pytest.mark.parametrize("password,accepted", [
+    ("a" * 14, False),
+    ("a" * 15, True),
+    ("a" * 128, True),
+    ("a" * 129, False),
+    ("كلمة سر عربية طويلة جدا", True),
+    ("mot de passe élégant à Fès", True),
+])
+def test_password_length_policy(app, password, accepted):
+    with app.app_context():
+        assert (passwords.policy_error(password) is None) is accepted
+
+
+def test_arabic_and_accented_passwords_verify_and_trailing_space_counts(app):
+    with app.app_context():
+        for password in ("كلمة سر عربية طويلة جدا", "mot de passe élégant à Fès"):
+            stored = passwords.hash_password(password)
+            assert passwords.verify_password(stored, password)
+            assert not passwords.verify_password(stored, password + " ")
+            if password.upper() != password:  # Arabic script has no case
+                assert not passwords.verify_password(stored, password.upper())
+
+
+def test_production_hash_parameters(app):
+    stored = passwords._HASHERS["rfc9106_low_memory"].hash("a long enough password")
+    match = re.match(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)", stored)
+    assert match and int(match[1]) >= 65536 and int(match[2]) >= 3 and int(match[3]) == 4
+
+
+def test_an_over_long_password_is_never_hashed(app, client, world, monkeypatch):
+    calls = []
+    real = passwords.hasher
+
+    class Spy:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(real(), name)
+
+    monkeypatch.setattr(passwords, "hasher", lambda: Spy())
+    login(client, "mediator.a1", "x" * 129)
+    assert "verify" not in calls and "hash" not in calls
+
+
+def test_hash_is_upgraded_at_login_when_parameters_rise(app, client, world):
+    from argon2 import PasswordHasher
+
+    weaker = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with app.app_context():
+        user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
+        user.password_hash = weaker.hash(PASSWORD)
+        db.session.commit()
+        old = user.password_hash
+    assert login(client, "mediator.a1").status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
+        assert user.password_hash != old
+        assert passwords.verify_password(user.password_hash, PASSWORD)

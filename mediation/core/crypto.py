@@ -1,0 +1,109 @@
+"""Field encryption (AES-256-GCM with a key ring) and blind indexes (SECURITY.md S22-S24).
+
+Stored layout of an encrypted field: 0x01 | key id (2 bytes) | nonce (12) | ciphertext+tag.
+The associated data binds the header and the "table.column" context, so a
+ciphertext copied into another column, or altered by one bit, fails to
+decrypt: decryption raises and never returns data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+from sqlalchemy import LargeBinary
+from sqlalchemy.types import TypeDecorator
+
+FORMAT_VERSION = 1
+HEADER_SIZE = 3
+NONCE_SIZE = 12
+
+
+class DecryptionError(Exception):
+    """A ciphertext could not be authenticated; its content is never returned."""
+
+
+def _ring() -> dict[int, bytes]:
+    return current_app.config["FIELD_KEYS"]
+
+
+def active_key_id() -> int:
+    return max(_ring())
+
+
+def encrypt(plaintext: str, context: str, *, key_id: int | None = None) -> bytes:
+    ring = _ring()
+    key_id = active_key_id() if key_id is None else key_id
+    header = bytes([FORMAT_VERSION]) + key_id.to_bytes(2, "big")
+    nonce = os.urandom(NONCE_SIZE)
+    sealed = AESGCM(ring[key_id]).encrypt(nonce, plaintext.encode("utf-8"), header + context.encode())
+    return header + nonce + sealed
+
+
+def key_id_of(blob: bytes) -> int:
+    if len(blob) < HEADER_SIZE + NONCE_SIZE + 16 or blob[0] != FORMAT_VERSION:
+        raise DecryptionError("unknown ciphertext format")
+    return int.from_bytes(blob[1:3], "big")
+
+
+def decrypt(blob: bytes, context: str) -> str:
+    key_id = key_id_of(blob)
+    key = _ring().get(key_id)
+    if key is None:
+        raise DecryptionError(f"key {key_id} is not in the key ring")
+    header, nonce, sealed = blob[:HEADER_SIZE], blob[HEADER_SIZE:HEADER_SIZE + NONCE_SIZE], blob[HEADER_SIZE + NONCE_SIZE:]
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, header + context.encode()).decode("utf-8")
+    except InvalidTag as error:
+        raise DecryptionError("ciphertext failed authentication") from error
+
+
+class Encrypted(TypeDecorator):
+    """A text column stored encrypted; `context` is its "table.column"."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, context: str):
+        super().__init__()
+        self.context = context
+
+    def process_bind_param(self, value: str | None, dialect):
+        if value is None:
+            return None
+        return encrypt(value, self.context)
+
+    def process_result_value(self, value: bytes | None, dialect):
+        if value is None:
+            return None
+        return decrypt(bytes(value), self.context)
+
+
+# Arabic letters that people type interchangeably, and marks that do not change a name.
+_ARABIC_UNIFY = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")  # harakat, superscript alef, tatweel
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_for_index(value: str) -> str:
+    """NFKC, case-folded, spaces collapsed, Arabic spelling variants unified (SECURITY.md §2.8)."""
+    text = unicodedata.normalize("NFKC", value).casefold()
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_UNIFY)
+    return _SPACES.sub(" ", text).strip()
+
+
+BLIND_INDEX_PURPOSES = frozenset({"person", "court_file"})
+
+
+def blind_index(purpose: str, association_id: int, *parts: str) -> bytes:
+    """Keyed HMAC of normalised values, separated by purpose and association."""
+    if purpose not in BLIND_INDEX_PURPOSES:
+        raise ValueError(f"no blind index is allowed for {purpose!r}")
+    message = "|".join([purpose, str(association_id), *(normalise_for_index(part) for part in parts)])
+    return hmac.new(current_app.config["BLIND_INDEX_KEY"], message.encode("utf-8"), hashlib.sha256).digest()

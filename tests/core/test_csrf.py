@@ -1,0 +1,102 @@
+"""CSRF protection on every state-changing route (SECURITY.md S10)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from mediation import create_app
+from mediation.core.audit import AuditEvent
+from mediation.demo.data import DEMO_PASSWORD, load_demo
+from mediation.extensions import db
+from tests.conftest import make_config
+from tests.test_authz_matrix import MATRIX
+
+pytestmark = pytest.mark.no_db_transaction
+
+
+@pytest.fixture(scope="module")
+def csrf_app(empty_database):
+    application = create_app(make_config(empty_database(), WTF_CSRF_ENABLED=True))
+    with application.app_context():
+        upgrade()
+        load_demo(db.session)
+        db.session.commit()
+    return application
+
+
+def token_from(client, url="/login") -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)[1]
+
+
+def logged_in(csrf_app):
+    client = csrf_app.test_client()
+    response = client.post("/login", data={
+        "username": "admin", "password": DEMO_PASSWORD, "csrf_token": token_from(client)})
+    assert response.status_code == 302, "positive control: a valid token logs in"
+    return client
+
+
+def post_rules(app):
+    return sorted((rule for rule in app.url_map.iter_rules() if "POST" in rule.methods),
+                  key=lambda rule: rule.endpoint)
+
+
+def test_every_post_route_refuses_a_missing_token(csrf_app):
+    client = logged_in(csrf_app)
+    rules = post_rules(csrf_app)
+    assert rules, "no POST route found"
+    for rule in rules:
+        url = MATRIX[(rule.endpoint, "POST")][0]
+        response = client.post(url, data={"lang": "fr"})
+        assert response.status_code == 400, rule.endpoint
+    assert client.get("/").status_code == 200, "still logged in: logout was refused too"
+
+
+def test_every_post_route_refuses_another_sessions_token(csrf_app):
+    other = csrf_app.test_client()
+    foreign = token_from(other)
+    client = logged_in(csrf_app)
+    for rule in post_rules(csrf_app):
+        url = MATRIX[(rule.endpoint, "POST")][0]
+        response = client.post(url, data={"csrf_token": foreign, "lang": "fr",
+                                          "username": "admin", "password": DEMO_PASSWORD})
+        assert response.status_code == 400, rule.endpoint
+
+
+def test_a_csrf_failure_is_audited_and_translated(csrf_app):
+    client = csrf_app.test_client()
+    with csrf_app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "csrf_failed"))
+    response = client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD},
+                           headers={"Accept-Language": "fr"})
+    assert response.status_code == 400
+    assert "Formulaire expiré" in response.get_data(as_text=True)
+    with csrf_app.app_context():
+        after = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "csrf_failed"))
+    assert after == before + 1
+
+
+def test_get_requests_change_nothing_but_audit(csrf_app):
+    """Crawling every GET route as admin leaves every table but the audit trail unchanged."""
+    from mediation.admin.models import Association, StaffUser
+
+    client = logged_in(csrf_app)
+
+    def snapshot():
+        with csrf_app.app_context():
+            return (
+                [(u.id, u.session_version, u.locale, u.active, u.password_hash) for u in
+                 db.session.scalars(select(StaffUser).order_by(StaffUser.id))],
+                db.session.scalar(select(func.count()).select_from(Association)),
+            )
+
+    before = snapshot()
+    for (endpoint, method), (url, _, _) in MATRIX.items():
+        if method == "GET" and endpoint != "auth.login":
+            client.get(url)
+    assert snapshot() == before

@@ -1,0 +1,69 @@
+"""Security headers and caching on every response (SECURITY.md S18, S19)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mediation.core.security import CONTENT_SECURITY_POLICY
+from tests.test_authz_matrix import MATRIX, PERSONAS
+
+EXPECTED = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+GET_URLS = sorted(url for (endpoint, method), (url, _, _) in MATRIX.items() if method == "GET")
+
+
+def assert_headers(response, *, static: bool = False):
+    for name, value in EXPECTED.items():
+        assert response.headers.get(name) == value, name
+    if static:
+        assert response.headers.get("Cache-Control") != "no-store"
+    else:
+        assert response.headers.get("Cache-Control") == "no-store"
+    assert "Server" not in response.headers
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_get_route_carries_the_headers(persona, login_as):
+    client = login_as(persona)
+    for url in GET_URLS:
+        assert_headers(client.get(url), static=url.startswith("/static/"))
+
+
+def test_error_pages_carry_the_headers(client, world, login_as):
+    assert_headers(client.get("/no/such/page"))
+    assert_headers(client.get("/logout"))  # 405
+    assert client.get("/logout").status_code == 405
+    login_as("mediator_a1")
+    assert_headers(client.get("/admin/associations"))  # 403
+
+
+def test_a_forced_500_has_headers_and_no_trace(failing_app):
+    client = failing_app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert_headers(response)
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "CANARY-boom" not in body
+    assert 'dir="rtl"' in body
+
+
+def test_rendered_pages_have_no_inline_script_or_handlers(login_as):
+    client = login_as("admin")
+    for url in GET_URLS:
+        if url.startswith("/static") or url == "/healthz":
+            continue
+        body = client.get(url).get_data(as_text=True).lower()
+        assert "<script>" not in body and "<script " not in body
+        assert " onclick=" not in body and " onload=" not in body
+
+
+def test_oversized_body_is_refused_with_413(client):
+    response = client.post("/login", data={"username": "x", "password": "y" * (1024 * 1024 + 1)})
+    assert response.status_code == 413
+    assert_headers(response)

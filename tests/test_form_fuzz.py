@@ -1,0 +1,86 @@
+"""Generated input against every form: never a 500, input kept, nothing saved (S16)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from mediation.admin.models import StaffUser
+from mediation.core.audit import AuditEvent
+from mediation.extensions import db
+
+FUZZ = settings(max_examples=100, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Full Unicode with right-to-left marks, controls, NUL, Arabic, Tifinagh and emoji.
+nasty_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰⵎⴰⵣⵉⵖⵜ😀é"), max_size=50),
+    st.builds(lambda n: "x" * n, st.integers(min_value=0, max_value=10_000)),
+    st.just("<script>alert(1)</script>"),
+)
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@FUZZ
+@given(username=nasty_text, password=nasty_text, extra=st.dictionaries(st.text(max_size=10), st.text(max_size=20), max_size=3))
+def test_login_form_never_fails(app, client, world, username, password, extra):
+    users_before = count(app, StaffUser)
+    response = client.post("/login", data={**extra, "username": username, "password": password})
+    assert response.status_code in (200, 302, 401, 413), response.status_code
+    body = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    if response.status_code in (200, 401):
+        assert 'name="username"' in body
+        kept = username.strip()
+        printable = all(char.isprintable() for char in kept)
+        if kept and printable and not set(kept) & set("<>&\"'") and len(kept) <= 200:
+            assert kept in body, "the typed user name is kept in the form"
+    assert count(app, StaffUser) == users_before
+    if response.status_code == 302:
+        client.post("/logout")
+
+
+@FUZZ
+@given(lang=nasty_text, target=nasty_text)
+def test_language_form_never_fails(app, client, lang, target):
+    response = client.post("/language", data={"lang": lang, "next": target})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//")
+
+
+@FUZZ
+@given(page=st.text(max_size=30), lang=st.text(max_size=30))
+def test_list_parameters_never_fail(login_as, page, lang):
+    client = login_as("admin")
+    for url in ("/admin/staff", "/admin/associations", "/"):
+        response = client.get(url, query_string={"page": page, "lang": lang})
+        assert response.status_code == 200
+
+
+def test_repeated_keys_do_not_confuse_the_login(client, world):
+    from werkzeug.datastructures import MultiDict
+
+    from tests.conftest import PASSWORD
+
+    data = MultiDict([("username", "nobody"), ("username", "mediator.a1"), ("password", PASSWORD)])
+    response = client.post("/login", data=data)
+    assert response.status_code == 401  # the first value counts: no account named nobody
+
+
+def test_failed_logins_write_only_their_audit_event(app, client, world):
+    events_before = count(app, AuditEvent)
+    client.post("/login", data={"username": "nobody.here", "password": "p"})
+    assert count(app, AuditEvent) == events_before + 1
+
+
+def test_control_characters_get_a_translated_field_error(client, world):
+    response = client.post("/login?lang=fr", data={"username": "mediator\x00.a1", "password": "p"})
+    assert response.status_code == 200
+    assert "Supprimez les caractères de contrôle invisibles de ce champ." in response.get_data(as_text=True)
