@@ -45,9 +45,31 @@ def run_migrations_online():
     configure_args = dict(migrate_ext.configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        if connection.dialect.name != "sqlite":
+            context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            return
+        # SQLite batch mode rebuilds a table (copy, drop, rename). With foreign keys
+        # enforced, dropping a table that other rows reference fails, so any
+        # revision that alters a referenced table breaks once data exists. Turn
+        # enforcement off (only possible outside a transaction, hence the DBAPI
+        # connection, which does not autobegin), run every revision in one
+        # transaction (the engine's BEGIN IMMEDIATE makes SQLite DDL
+        # transactional), and refuse to commit if a reference is left dangling.
+        driver = connection.connection.dbapi_connection
+        driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata,
+                              **{"transactional_ddl": True, **configure_args})
+            with context.begin_transaction():
+                context.run_migrations()
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    tables = sorted({row[0] for row in dangling})
+                    raise RuntimeError(f"migration leaves broken foreign keys in: {', '.join(tables)}")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from mediation.admin.models import StaffUser
-from mediation.demo.data import ACCOUNTS, DEMO_PASSWORD, load_demo
+from mediation.demo.data import DEMO_PASSWORD, demo_accounts_in_use, load_demo
 from mediation.extensions import db
 
 
@@ -31,6 +31,9 @@ def load(if_empty: bool):
         created = load_demo(db.session)
         db.session.commit()
         click.echo(f"demo data loaded ({len(created)} new accounts)")
-    click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
-    for username, *_ in ACCOUNTS:
-        click.echo(f"  {username}")
+    # Only a demo database gets the reminder: a real account never shows the demo password.
+    usernames = demo_accounts_in_use(db.session)
+    if usernames:
+        click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
+        for username in usernames:
+            click.echo(f"  {username}")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from mediation.admin.models import Association, StaffUser
 from mediation.admin.services import NewAssociation, NewStaffUser, create_association, create_staff_user
+from mediation.auth.passwords import verify_password
 from mediation.core.authz import Profession, Role
 
 # The demo's only weak point, printed by `make run`.
@@ -63,3 +64,16 @@ def load_demo(session: Session) -> list[str]:
         )
         created.append(username)
     return created
+
+
+def demo_accounts_in_use(session: Session) -> list[str]:
+    """The demo user names that exist, are active and still log in with the demo password."""
+    usernames = [username for username, *_ in ACCOUNTS]
+    hashes = dict(
+        session.execute(
+            select(StaffUser.username, StaffUser.password_hash).where(
+                StaffUser.username.in_(usernames), StaffUser.active.is_(True)
+            )
+        ).all()
+    )
+    return [name for name in usernames if name in hashes and verify_password(hashes[name], DEMO_PASSWORD)]
