@@ -31,7 +31,7 @@ test: translations-compile
 
 # Extract, update and compile the catalogues after changing user-visible text.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -c Translators: -o translations/messages.pot \
 		--project mediation --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) translations-compile

@@ -58,7 +58,7 @@ def parse_key_ring(name: str, value: str) -> dict[int, bytes]:
     ring: dict[int, bytes] = {}
     for item in filter(None, (part.strip() for part in value.split(","))):
         key_id, sep, encoded = item.partition(":")
-        if not sep or not key_id.isdigit() or not 0 < int(key_id) < 65536:
+        if not sep or not (key_id.isascii() and key_id.isdigit()) or not 0 < int(key_id) < 65536:
             raise ConfigurationError(f"{name}: each entry must be '<id 1-65535>:<base64 key>'")
         if int(key_id) in ring:
             raise ConfigurationError(f"{name}: key id {key_id} appears twice")
@@ -137,8 +137,15 @@ class BaseConfig:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     # Security
-    MEDIATION_REQUIRE_2FA = False
+    MEDIATION_REQUIRE_2FA = False  # Production: True unless MEDIATION_REQUIRE_2FA says otherwise
     PASSWORD_HASH_PROFILE = "rfc9106_low_memory"
+    LOGIN_LOCK_FAILURES = 5  # failed passwords or codes per account...
+    LOGIN_LOCK_MINUTES = 15  # ...within this window lock the account for the rest of it
+    # Per address, failures only: NGO offices often share one NAT address.
+    LOGIN_IP_LIMIT = "30/minute;300/hour"
+    PENDING_LOGIN_MINUTES = 5  # between the password and the code
+    RESET_TOKEN_HOURS = 24
+    RATELIMIT_HEADERS_ENABLED = False
 
     # Services
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -151,6 +158,7 @@ class BaseConfig:
 
     def __init__(self) -> None:
         self.INSTANCE_DIR = str(INSTANCE_DIR)
+        self.MEDIATION_REQUIRE_2FA = env_flag("MEDIATION_REQUIRE_2FA", self.MEDIATION_REQUIRE_2FA)
         self.load_secrets()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.database_url())
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
@@ -208,8 +216,9 @@ class Production(BaseConfig):
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
+    MEDIATION_REQUIRE_2FA = True
+
     def __init__(self) -> None:
-        self.MEDIATION_REQUIRE_2FA = env_flag("MEDIATION_REQUIRE_2FA", True)
         if not os.environ.get("DATABASE_URL"):
             raise ConfigurationError("missing DATABASE_URL")
         super().__init__()

@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
     """Build the application; wiring only."""
     from mediation.core.database import configure_engine, prepare_sqlite_file
-    from mediation.extensions import babel, csrf, db, login_manager, migrate
+    from mediation.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     config = config or config_from_environment()
     app = Flask(__name__, instance_path=getattr(config, "INSTANCE_DIR", None))
@@ -31,6 +31,7 @@ def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(Path(BASE_DIR) / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     _init_login(app, login_manager)
     _init_babel(app, babel)
 
@@ -100,11 +101,12 @@ def _init_babel(app: Flask, babel) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.routes import bp as admin_bp
+    from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
     from mediation.health.routes import bp as health_bp
     from mediation.main.routes import bp as main_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, health_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,8 @@
 """Unbound extensions; create_app() binds them."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,3 +15,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage from RATELIMIT_STORAGE_URI: memory:// for one process, Redis (REDIS_URL)
+# when several workers must share the counts. Behind exactly one trusted proxy,
+# wrap the app in ProxyFix(x_for=1); never trust X-Forwarded-For otherwise.
+limiter = Limiter(key_func=get_remote_address)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psycopg
 import pytest
@@ -24,7 +24,14 @@ from sqlalchemy.engine import make_url
 from config import Testing
 from mediation import create_app
 from mediation.admin.models import Association
-from mediation.admin.services import NewAssociation, NewStaffUser, create_association, create_staff_user
+from mediation.admin.services import (
+    NewAssociation,
+    NewStaffUser,
+    ServicePointData,
+    create_association,
+    create_service_point,
+    create_staff_user,
+)
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db as _db
 
@@ -129,6 +136,11 @@ class World:
     association_a: int
     association_b: int
     usernames: dict[str, str]
+    # persona -> staff_user.public_id, and "A"/"B" -> association.public_id (as strings)
+    user_ids: dict[str, str]
+    association_public_ids: dict[str, str]
+    # "A"/"B" -> the public id of one service point of that association
+    service_point_ids: dict[str, str] = field(default_factory=dict)
 
 
 PERSONAS = {
@@ -151,15 +163,32 @@ def world(app) -> World:
         a = create_association(session, NewAssociation("جمعية أ", "Association A", "MA-04", "MA-RAB"), actor=None)
         b = create_association(session, NewAssociation("جمعية ب", "Association B", "MA-09"), actor=None)
         ids = {"A": a.id, "B": b.id}
-        for username, role, key, profession in PERSONAS.values():
-            create_staff_user(
+        user_ids = {}
+        for persona, (username, role, key, profession) in PERSONAS.items():
+            user = create_staff_user(
                 session,
                 NewStaffUser(username=username, display_name=username.title(), role=role,
                              password=PASSWORD, association_id=ids.get(key), profession=profession),
                 actor=None,
             )
+            user_ids[persona] = str(user.public_id)
+        service_point_ids = {
+            key: str(create_service_point(session, association, code,
+                                          ServicePointData("jisr_al_usra", name_ar, name_fr), actor=None).public_id)
+            for key, association, code, name_ar, name_fr in (
+                ("A", a, "RBT-01", "فضاء أ", "Espace A"),
+                ("B", b, "AGD-01", "فضاء ب", "Espace B"),
+            )
+        }
         session.commit()
-        return World(a.id, b.id, {persona: spec[0] for persona, spec in PERSONAS.items()})
+        return World(
+            a.id,
+            b.id,
+            {persona: spec[0] for persona, spec in PERSONAS.items()},
+            user_ids,
+            {"A": str(a.public_id), "B": str(b.public_id)},
+            service_point_ids,
+        )
 
 
 def login(client, username: str, password: str = PASSWORD):

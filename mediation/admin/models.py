@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role, role_has
+from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime
 
 
@@ -68,8 +71,57 @@ class Association(PublicIdMixin, TimestampMixin, Base):
     name_fr: Mapped[str] = mapped_column(String(200), nullable=False)
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), nullable=False)
     province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    # Law 09-08: the processing is declared to the CNDP before it starts.
+    cndp_declaration_no: Mapped[str | None] = mapped_column(String(40))
+    cndp_declaration_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
+    region: Mapped[Region] = relationship(lazy="joined")
+    province: Mapped[Province | None] = relationship(lazy="joined")
+
+    def name(self, language: str) -> str:
+        return self.name_ar if language == "ar" else self.name_fr
+
+
+class ServicePointKind(enum.StrEnum):
+    JISR_AL_USRA = "jisr_al_usra"
+    MEDIATION_CENTRE = "mediation_centre"
+    LISTENING_CENTRE = "listening_centre"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return SERVICE_POINT_KIND_LABELS[self]
+
+
+SERVICE_POINT_KIND_LABELS = {
+    ServicePointKind.JISR_AL_USRA: _l("Jisr al-Usra space"),
+    ServicePointKind.MEDIATION_CENTRE: _l("Family-mediation centre"),
+    ServicePointKind.LISTENING_CENTRE: _l("Listening centre"),
+    ServicePointKind.OTHER: _l("Other"),
+}
+
+
+class ServicePoint(PublicIdMixin, TimestampMixin, Base):
+    """A site where cases are handled; its code prefixes case references."""
+
+    __tablename__ = "service_point"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False, index=True)
+    # Frozen once created: case references are built from it and never change.
+    code: Mapped[str] = mapped_column(String(12), unique=True, nullable=False)
+    kind: Mapped[ServicePointKind] = mapped_column(enum_column(ServicePointKind, "service_point_kind"), nullable=False)
+    name_ar: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_fr: Mapped[str] = mapped_column(String(200), nullable=False)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), nullable=False)
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    association: Mapped[Association] = relationship(lazy="joined")
     region: Mapped[Region] = relationship(lazy="joined")
     province: Mapped[Province | None] = relationship(lazy="joined")
 
@@ -86,6 +138,7 @@ class StaffUser(UserMixin, PublicIdMixin, TimestampMixin, Base):
     # Stored normalised (NFKC, case-folded): unique case-insensitively.
     username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     display_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), nullable=False)
     profession: Mapped[Profession | None] = mapped_column(enum_column(Profession, "profession"))
     association_id: Mapped[int | None] = mapped_column(ForeignKey("association.id"), index=True)
@@ -95,6 +148,12 @@ class StaffUser(UserMixin, PublicIdMixin, TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     locale: Mapped[str | None] = mapped_column(String(8))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (SECURITY.md S1): secrets are encrypted; the last accepted
+    # time step makes every code single-use.
+    totp_secret: Mapped[str | None] = mapped_column(Encrypted("staff_user.totp_secret"))
+    totp_pending_secret: Mapped[str | None] = mapped_column(Encrypted("staff_user.totp_pending_secret"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     association: Mapped[Association | None] = relationship(lazy="joined")
 
@@ -118,6 +177,10 @@ class StaffUser(UserMixin, PublicIdMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def has(self, permission: Permission) -> bool:
         return role_has(self.role, permission)

@@ -1,8 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from mediation.core.forms import BaseForm
+from mediation.core.i18n import LANGUAGE_NAMES
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class LoginForm(BaseForm):
@@ -11,10 +14,61 @@ class LoginForm(BaseForm):
     username = StringField(
         _l("User name"),
         validators=[DataRequired(_l("Enter your user name.")), Length(max=200)],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false", "dir": "ltr"},
     )
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(_l("Enter your password."))],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "dir": "ltr",
+                   "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+def _new_password_fields():
+    return (
+        PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))],
+                      description=_l("At least 15 characters. A sentence of several words is easy to remember."),
+                      render_kw={"autocomplete": "new-password"}),
+        PasswordField(_l("New password again"), validators=[DataRequired(_l("Enter the new password again."))],
+                      render_kw={"autocomplete": "new-password"}),
+    )
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password, confirmation = _new_password_fields()
+
+
+class PasswordResetForm(BaseForm):
+    username = StringField(
+        _l("User name"),
+        validators=[DataRequired(_l("Enter your user name.")), Length(max=200)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false", "dir": "ltr"},
+    )
+    token = StringField(
+        _l("Reset code"),
+        validators=[DataRequired(_l("Enter the reset code you were given.")), Length(max=100)],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "dir": "ltr"},
+    )
+    new_password, confirmation = _new_password_fields()
+
+
+class ProfileForm(BaseForm):
+    display_name = StringField(_l("Name shown to colleagues"),
+                               validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
+    email = StringField(_l("E-mail (optional)"),
+                        validators=[Optional(), Length(max=200),
+                                    Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))],
+                        render_kw={"dir": "ltr", "autocomplete": "email"})
+    locale = SelectField(_l("Language"),
+                         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()])

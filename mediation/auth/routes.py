@@ -1,37 +1,155 @@
-from flask import Blueprint, redirect, render_template, request, session, url_for
+"""Login in two steps, logout, password reset with a code, and the user's own profile."""
+
+import time
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from mediation.auth import services
-from mediation.auth.forms import LoginForm
+from mediation.admin.models import StaffUser
+from mediation.auth import second_factor, services
+from mediation.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PasswordResetForm, ProfileForm
 from mediation.core.authz import Permission, require
+from mediation.core.errors import DomainError
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
 from mediation.core.security import safe_next, start_session_clock
-from mediation.extensions import db
+from mediation.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
+PENDING_KEY = "pending_login"
+
+
+def _throttled(view):
+    """Per-address ceiling on failed attempts (SECURITY.md S4); successes are not counted."""
+    return limiter.limit(
+        lambda: current_app.config["LOGIN_IP_LIMIT"],
+        methods=["POST"],
+        deduct_when=lambda response: g.get("login_failed", False),
+    )(view)
+
+
+def _fail() -> None:
+    g.login_failed = True
+
+
+def _start_pending(user: StaffUser, *, enrol: bool) -> None:
+    """Between the password and the code the session holds only who is half-way in."""
+    language = session.get(LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language
+    session[PENDING_KEY] = {
+        "uid": user.id,
+        "ver": user.session_version,
+        "at": int(time.time()),
+        "enrol": enrol,
+        "next": safe_next(request.args.get("next")),
+    }
+
+
+def _pending_user(*, enrol: bool) -> StaffUser | None:
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or pending.get("enrol") is not enrol:
+        return None
+    if time.time() - pending.get("at", 0) > current_app.config["PENDING_LOGIN_MINUTES"] * 60:
+        session.pop(PENDING_KEY, None)
+        return None
+    user = db.session.get(StaffUser, pending.get("uid"))
+    if user is None or not user.active or user.session_version != pending.get("ver"):
+        return None
+    return user
+
+
+def _finish_login(user: StaffUser, next_url: str | None):
+    services.complete_login(db.session, user)
+    db.session.commit()
+    language = session.get(LANGUAGE_KEY)
+    session.clear()  # a new session at login: no fixation
+    if language:
+        session[LANGUAGE_KEY] = language
+    login_user(user)
+    start_session_clock()
+    return redirect(next_url or url_for("main.home"))
+
 
 @bp.route("/login", methods=["GET", "POST"])
+@_throttled
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.username.data, form.password.data)
+        step = services.check_password(db.session, form.username.data, form.password.data)
         db.session.commit()
-        if user is not None:
-            language = session.get(LANGUAGE_KEY)
-            session.clear()  # a new session at login: no fixation
-            if language:
-                session[LANGUAGE_KEY] = language
-            login_user(user)
-            start_session_clock()
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-        # One message for unknown, wrong and inactive accounts alike.
+        if step is not None and step.needs_code:
+            _start_pending(step.user, enrol=False)
+            return redirect(url_for("auth.totp"))
+        if step is not None and step.needs_enrolment:
+            _start_pending(step.user, enrol=True)
+            return redirect(url_for("auth.totp_enrol"))
+        if step is not None:
+            return _finish_login(step.user, safe_next(request.args.get("next")))
+        _fail()
+        # One message for unknown, wrong, inactive and locked accounts alike.
         error = _("User name or password is incorrect.")
     return render_template("auth/login.html", form=form, error=error), 200 if error is None else 401
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@_throttled
+def totp():
+    user = _pending_user(enrol=False)
+    if user is None:
+        flash(_("Please log in to continue."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        if second_factor.verify_login_code(db.session, user, form.code.data):
+            return _finish_login(user, session[PENDING_KEY].get("next"))
+        services.second_factor_failed(db.session, user)
+        db.session.commit()
+        _fail()
+        error = _("This code is not valid. Enter the current code from your app, or a recovery code.")
+    return render_template("auth/totp.html", form=form, error=error), 200 if error is None else 401
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@_throttled
+def totp_enrol():
+    """Second factor required but not yet set up: set it up before entering."""
+    user = _pending_user(enrol=True)
+    if user is None:
+        flash(_("Please log in to continue."), "info")
+        return redirect(url_for("auth.login"))
+    if request.method == "POST" and request.form.get("action") == "start":
+        second_factor.start_enrolment(db.session, user)  # a secret is made on POST, never on GET
+        db.session.commit()
+        return redirect(url_for("auth.totp_enrol"))
+    form = CodeForm()
+    error = None
+    if user.totp_pending_secret is not None and form.validate_on_submit():
+        codes = second_factor.confirm_enrolment(db.session, user, form.code.data)
+        if codes is not None:
+            next_url = session[PENDING_KEY].get("next")
+            _finish_login(user, next_url)
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url or url_for("main.home"))
+        services.second_factor_failed(db.session, user)
+        db.session.commit()
+        _fail()
+        error = _("This code is not valid. Check the time on your phone and enter the current code.")
+    return render_template("auth/enrol.html", form=form, error=error, start_url=url_for("auth.totp_enrol"),
+                           **_enrolment_context(user)), 200 if error is None else 401
+
+
+def _enrolment_context(user: StaffUser) -> dict:
+    secret = user.totp_pending_secret
+    if secret is None:
+        return {"qr_code": None, "secret": None}
+    uri = second_factor.provisioning_uri(user, secret)
+    return {"qr_code": second_factor.qr_code_data_uri(uri), "secret": second_factor.grouped(secret)}
 
 
 @bp.route("/logout", methods=["POST"])
@@ -44,3 +162,121 @@ def logout():
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@_throttled
+def reset_password():
+    """Redeem a reset code handed over in person; the second factor is still asked at login."""
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password_with_token(
+                db.session, form.username.data, form.token.data, form.new_password.data, form.confirmation.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _fail()
+            _attach(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Log in with it now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+def _attach(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@require(Permission.PROFILE)
+def profile():
+    form = ProfileForm(obj=None if request.method == "POST" else current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or session.get(LANGUAGE_KEY) or "ar"
+    if form.validate_on_submit():
+        services.update_profile(db.session, current_user, display_name=form.display_name.data,
+                                email=form.email.data or None, locale=form.locale.data)
+        db.session.commit()
+        session[LANGUAGE_KEY] = form.locale.data
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    remaining = second_factor.remaining_recovery_codes(db.session, current_user)
+    return render_template("auth/profile.html", form=form, remaining_codes=remaining)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@require(Permission.PROFILE)
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(db.session, current_user, form.current_password.data,
+                                     form.new_password.data, form.confirmation.data)
+        except DomainError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            db.session.commit()
+            _stay_logged_in(current_user)
+            flash(_("Your password has been changed. Your other sessions have been ended."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)
+
+
+def _stay_logged_in(user) -> None:
+    """After a version bump, keep this browser's session (the others have ended)."""
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    db.session.refresh(user)
+    auth_at = session.get("auth_at")
+    login_user(user)
+    start_session_clock()
+    if auth_at:
+        session["auth_at"] = auth_at  # the absolute lifetime still counts from the first login
+
+
+@bp.route("/profile/second-factor", methods=["GET", "POST"])
+@require(Permission.PROFILE)
+def second_factor_setup():
+    if current_user.has_second_factor:
+        return redirect(url_for("auth.profile"))
+    if request.method == "POST" and request.form.get("action") == "start":
+        second_factor.start_enrolment(db.session, current_user)
+        db.session.commit()
+        return redirect(url_for("auth.second_factor_setup"))
+    form = CodeForm()
+    error = None
+    if current_user.totp_pending_secret is not None and form.validate_on_submit():
+        codes = second_factor.confirm_enrolment(db.session, current_user, form.code.data)
+        if codes is not None:
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile"))
+        db.session.rollback()
+        error = _("This code is not valid. Check the time on your phone and enter the current code.")
+    return render_template("auth/enrol.html", form=form, error=error, from_profile=True,
+                           start_url=url_for("auth.second_factor_setup"), **_enrolment_context(current_user))
+
+
+@bp.route("/profile/recovery-codes", methods=["POST"])
+@require(Permission.PROFILE)
+def recovery_codes():
+    if not current_user.has_second_factor:
+        return redirect(url_for("auth.second_factor_setup"))
+    codes = second_factor.issue_recovery_codes(db.session, current_user)
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile"))
+
+
+@bp.route("/profile/sessions/end-others", methods=["POST"])
+@require(Permission.PROFILE)
+def end_other_sessions():
+    services.end_sessions_of(db.session, current_user, actor=current_user)
+    db.session.commit()
+    _stay_logged_in(current_user)
+    flash(_("Your other sessions have been ended."), "success")
+    return redirect(url_for("auth.profile"))

@@ -1,40 +1,125 @@
-"""Authentication: who may open a session, and ending every session of a user."""
+"""Authentication: who may open a session, throttling, passwords and ending sessions."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
 from mediation.admin.services import normalise_username
-from mediation.auth.passwords import hasher, needs_rehash, normalise, verify_password
+from mediation.auth.models import LoginFailure, PasswordResetToken, RecoveryCode  # noqa: F401
+from mediation.auth.passwords import (
+    hash_password,
+    hasher,
+    needs_rehash,
+    normalise,
+    policy_error,
+    verify_password,
+)
 from mediation.core.audit import AuditAction, AuditOutcome, record
+from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.models import utcnow
 
 
-def authenticate(session: Session, username: str, password: str) -> StaffUser | None:
-    """Return the active account matching the credentials, auditing success and failure alike."""
+class InvalidResetToken(DomainError):
+    message = _l("This reset code is not valid: it is wrong, expired or already used.")
+
+
+# Login throttling (SECURITY.md S4)
+
+
+def name_key(username: str) -> bytes:
+    """Keyed hash of a typed user name: the failure table never holds what was typed."""
+    secret = bytes.fromhex(current_app.config["SECRET_KEY"])
+    return hmac.new(secret, b"login-failure|" + normalise_username(username).encode(), hashlib.sha256).digest()
+
+
+def _window(now: datetime) -> datetime:
+    return now - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+
+
+def is_locked(session: Session, username: str, now: datetime) -> bool:
+    failures = session.scalar(
+        select(func.count()).where(LoginFailure.name_key == name_key(username), LoginFailure.at > _window(now))
+    )
+    return failures >= current_app.config["LOGIN_LOCK_FAILURES"]
+
+
+def record_failure(session: Session, username: str, now: datetime, user: StaffUser | None) -> None:
+    """Count a failed password or code; the attempt that reaches the limit is audited as a lockout."""
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= _window(now)))
+    session.add(LoginFailure(name_key=name_key(username), at=now))
+    session.flush()
+    _audit_user(session, AuditAction.LOGIN_FAILED, user, outcome=AuditOutcome.FAILURE)
+    if is_locked(session, username, now):
+        _audit_user(session, AuditAction.LOCKOUT, user, outcome=AuditOutcome.DENIED)
+
+
+def clear_failures(session: Session, username: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.name_key == name_key(username)))
+
+
+@dataclass(frozen=True)
+class FirstFactor:
+    user: StaffUser
+    needs_code: bool  # enrolled: ask for the code
+    needs_enrolment: bool  # not enrolled but required: enrol before entering
+
+
+def check_password(session: Session, username: str, password: str) -> FirstFactor | None:
+    """First step of login: the password of an active, unlocked account.
+
+    Unknown, wrong, inactive and locked accounts fail alike, after the same
+    password verification, so neither the answer nor its timing tells them apart.
+    """
+    now = utcnow()
     user = session.scalar(select(StaffUser).where(StaffUser.username == normalise_username(username)))
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is not None and password_ok and user.active:
-        if needs_rehash(user.password_hash):
-            user.password_hash = hasher().hash(normalise(password))
-        user.last_login_at = utcnow()
-        record(session, AuditAction.LOGIN, entity="staff_user", entity_id=user.public_id,
-               actor_id=user.id, actor_role=str(user.role), association_id=user.association_id)
-        return user
-    # Ids only: the typed user name may be a mistyped password.
+    locked = is_locked(session, username, now)
+    if user is None or not password_ok or not user.active or locked:
+        record_failure(session, username, now, user if user and user.active else None)
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(normalise(password))
+    require_2fa = current_app.config["MEDIATION_REQUIRE_2FA"]
+    return FirstFactor(user, user.has_second_factor, require_2fa and not user.has_second_factor)
+
+
+def complete_login(session: Session, user: StaffUser) -> None:
+    """Both factors passed: the failures are forgotten and the login audited."""
+    clear_failures(session, user.username)
+    user.last_login_at = utcnow()
+    _audit_user(session, AuditAction.LOGIN, user)
+
+
+def second_factor_failed(session: Session, user: StaffUser) -> None:
+    """A wrong code counts towards the account's lockout like a wrong password."""
+    record_failure(session, user.username, utcnow(), user)
+
+
+def _audit_user(session: Session, action: AuditAction, user: StaffUser | None, *,
+                outcome: AuditOutcome = AuditOutcome.SUCCESS) -> None:
     record(
         session,
-        AuditAction.LOGIN_FAILED,
-        outcome=AuditOutcome.FAILURE,
+        action,
+        outcome=outcome,
         entity="staff_user" if user else None,
         entity_id=user.public_id if user else None,
         actor_id=user.id if user else None,
         actor_role=str(user.role) if user else "anonymous",
         association_id=user.association_id if user else None,
     )
-    return None
+
+
+# Sessions (SECURITY.md S6-S8)
 
 
 def end_all_sessions(session: Session, user: StaffUser) -> None:
@@ -45,6 +130,13 @@ def end_all_sessions(session: Session, user: StaffUser) -> None:
         .values(session_version=StaffUser.session_version + 1)
         .execution_options(synchronize_session="fetch")
     )
+
+
+def end_sessions_of(session: Session, target: StaffUser, *, actor: StaffUser) -> None:
+    """An administrator or supervisor ends every session of an account (audited)."""
+    end_all_sessions(session, target)
+    record(session, AuditAction.SESSIONS_ENDED, entity="staff_user", entity_id=target.public_id,
+           association_id=target.association_id)
 
 
 def log_out(session: Session, user: StaffUser) -> None:
@@ -63,4 +155,99 @@ def load_user(token: str) -> StaffUser | None:
     user = db.session.get(StaffUser, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    return user
+
+
+def update_profile(session: Session, user: StaffUser, *, display_name: str, email: str | None, locale: str) -> None:
+    """A user edits their own name, e-mail and language; nothing else."""
+    from mediation.core.i18n import SUPPORTED
+
+    if locale not in SUPPORTED:
+        raise ValidationFailed(field="locale")
+    user.display_name = display_name
+    user.email = email
+    user.locale = locale
+    record(session, AuditAction.UPDATE, entity="staff_user", entity_id=user.public_id)
+
+
+# Passwords (SECURITY.md S2, S5)
+
+
+def check_new_password(user: StaffUser, password: str, confirmation: str) -> None:
+    reason = policy_error(password, context=_context_words(user))
+    if reason is not None:
+        raise ValidationFailed(reason, field="new_password")
+    if password != confirmation:
+        raise ValidationFailed(_l("The two new passwords differ."), field="confirmation")
+
+
+def _context_words(user: StaffUser) -> list[str]:
+    words = [user.username, user.display_name]
+    if user.association is not None:
+        words += [user.association.name_ar, user.association.name_fr]
+    return words
+
+
+def change_password(session: Session, user: StaffUser, current: str, new: str, confirmation: str) -> None:
+    """Change one's own password, proving the current one; every session ends."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(_l("The current password is not correct."), field="current_password")
+    check_new_password(user, new, confirmation)
+    user.password_hash = hash_password(new)
+    end_all_sessions(session, user)
+    record(session, AuditAction.PASSWORD_CHANGED, entity="staff_user", entity_id=user.public_id)
+
+
+def _token_hash(token: str) -> bytes:
+    # The token carries 256 random bits: a plain hash cannot be reversed by guessing.
+    return hashlib.sha256(token.encode()).digest()
+
+
+def issue_password_reset(session: Session, target: StaffUser, *, actor: StaffUser) -> str:
+    """Issue a single-use reset code, valid 24 hours, shown once to hand over in person.
+
+    Earlier unused codes of the account stop working, and so do its sessions.
+    """
+    now = utcnow()
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == target.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(PasswordResetToken(
+        user_id=target.id,
+        token_hash=_token_hash(token),
+        issued_by_id=actor.id,
+        created_at=now,
+        expires_at=now + timedelta(hours=current_app.config["RESET_TOKEN_HOURS"]),
+    ))
+    end_all_sessions(session, target)
+    record(session, AuditAction.PASSWORD_RESET_ISSUED, entity="staff_user", entity_id=target.public_id,
+           association_id=target.association_id)
+    return token
+
+
+def reset_password_with_token(session: Session, username: str, token: str, new: str, confirmation: str) -> StaffUser:
+    """Set a new password with a reset code; the second factor is still asked at the next login."""
+    now = utcnow()
+    user = session.scalar(select(StaffUser).where(StaffUser.username == normalise_username(username)))
+    row = session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token.strip()))
+    )
+    if (
+        user is None
+        or row is None
+        or row.user_id != user.id
+        or row.used_at is not None
+        or row.expires_at <= now
+        or not user.active
+    ):
+        raise InvalidResetToken(field="token")
+    check_new_password(user, new, confirmation)
+    row.used_at = now
+    user.password_hash = hash_password(new)
+    end_all_sessions(session, user)
+    record(session, AuditAction.PASSWORD_RESET_USED, entity="staff_user", entity_id=user.public_id,
+           actor_id=user.id, actor_role=str(user.role), association_id=user.association_id)
     return user

@@ -46,6 +46,15 @@ class AuditAction(enum.StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
+    LOCKOUT = "lockout"
+    SESSIONS_ENDED = "sessions_ended"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET_ISSUED = "password_reset_issued"
+    PASSWORD_RESET_USED = "password_reset_used"
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued"
+    RECOVERY_CODE_USED = "recovery_code_used"
     ACCESS_DENIED = "access_denied"
     CSRF_FAILED = "csrf_failed"
     CREATE = "create"
@@ -163,9 +172,9 @@ class StoredEvent:
     columns: dict
 
 
-def _columns_of(event: AuditEvent) -> dict:
-    values = {name: getattr(event, name) for name in BODY_FIELDS}
-    values["at"] = event.at.isoformat(timespec="microseconds")
+def _columns_of(row) -> dict:
+    values = {name: row[name] for name in BODY_FIELDS}
+    values["at"] = row["at"].isoformat(timespec="microseconds")
     return values
 
 
@@ -201,16 +210,18 @@ def verify_entries(
     if head_seq != expected_seq - 1 or not hmac.compare_digest(head_hash, previous):
         return broken("head does not match the last event (events cut off)")
     if not anchor_seen:
-        expected_seq = anchor[0]
+        # The first missing event is the first bad one (events cut off up to the anchor).
         return broken("anchored event missing")
     return ChainReport(True, expected_seq - 1, head_seq, head_hash.hex())
 
 
 def stored_events(session: Session, batch: int = 5000) -> Iterator[StoredEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for event in session.scalars(stmt):
-        yield StoredEvent(event.seq, event.body, event.hash, _columns_of(event))
-        session.expunge(event)
+    # Plain columns, not entities: the rows as stored, never the (possibly stale)
+    # copies held in the session's identity map, which is left untouched.
+    columns = [getattr(AuditEvent, name) for name in (*BODY_FIELDS, "body", "hash")]
+    stmt = select(*columns).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    for row in session.execute(stmt).mappings():
+        yield StoredEvent(row["seq"], row["body"], row["hash"], _columns_of(row))
 
 
 def verify_chain(session: Session, anchor: tuple[int, bytes] | None = None) -> ChainReport:

@@ -61,15 +61,35 @@ PROFESSION_LABELS = {
 
 class Permission(enum.StrEnum):
     HOME = "home"
+    PROFILE = "profile"
     ASSOCIATION_VIEW = "association.view"
+    ASSOCIATION_MANAGE = "association.manage"
+    SERVICE_POINT_MANAGE = "service_point.manage"
     STAFF_VIEW = "staff.view"
+    STAFF_MANAGE = "staff.manage"
+    SECOND_FACTOR_RESET = "second_factor.reset"
+    AUDIT_VIEW = "audit.view"
 
 
+_EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
+
+# Object scope is checked on top of these (policies.py): a supervisor manages
+# the service points and staff of their own association only.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.HOME, Permission.ASSOCIATION_VIEW, Permission.STAFF_VIEW}),
-    Role.MINISTRY: frozenset({Permission.HOME}),
-    Role.SUPERVISOR: frozenset({Permission.HOME, Permission.STAFF_VIEW}),
-    Role.MEDIATOR: frozenset({Permission.HOME}),
+    Role.ADMIN: _EVERYONE
+    | {
+        Permission.ASSOCIATION_VIEW,
+        Permission.ASSOCIATION_MANAGE,
+        Permission.SERVICE_POINT_MANAGE,
+        Permission.STAFF_VIEW,
+        Permission.STAFF_MANAGE,
+        Permission.SECOND_FACTOR_RESET,
+        Permission.AUDIT_VIEW,
+    },
+    Role.MINISTRY: _EVERYONE,
+    Role.SUPERVISOR: _EVERYONE
+    | {Permission.SERVICE_POINT_MANAGE, Permission.STAFF_VIEW, Permission.STAFF_MANAGE, Permission.AUDIT_VIEW},
+    Role.MEDIATOR: _EVERYONE,
 }
 
 

@@ -21,11 +21,14 @@ def verify(anchor: str | None):
     """Recompute the hash chain; exit 1 naming the first broken event."""
     parsed = None
     if anchor:
-        seq, _, digest = anchor.partition(":")
+        seq, sep, digest = anchor.partition(":")
         try:
             parsed = (int(seq), bytes.fromhex(digest))
         except ValueError:
-            raise click.BadParameter("expected SEQ:HEX", param_hint="--anchor") from None
+            parsed = None
+        # An anchor is the head as printed: a seq >= 1 and a 32-byte (64 hex) hash.
+        if not sep or parsed is None or parsed[0] < 1 or len(parsed[1]) != 32:
+            raise click.BadParameter("expected SEQ:HEX", param_hint="--anchor")
     report = verify_chain(db.session, parsed)
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events, head {report.head_seq}:{report.head_hash}")

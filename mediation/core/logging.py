@@ -41,7 +41,7 @@ class JsonFormatter(logging.Formatter):
             entry["frames"] = [
                 f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_tb(tb)
             ]
-        return json.dumps(entry, ensure_ascii=True)
+        return json.dumps(entry, ensure_ascii=True, default=str)
 
 
 def init_logging(app: Flask) -> None:
@@ -53,6 +53,8 @@ def init_logging(app: Flask) -> None:
     mediation_logger.handlers[:] = [handler]
     mediation_logger.setLevel(logging.INFO)
     mediation_logger.propagate = False
+    # The development server's access lines would repeat query strings: ours suffice.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     request_log = logging.getLogger("mediation.request")
 
     @app.after_request

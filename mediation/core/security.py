@@ -14,7 +14,15 @@ from mediation.extensions import login_manager
 
 # Endpoints reachable without an account. Everything else needs a login and a
 # declared permission (SECURITY.md S11).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.set_language", "health.live", "static"})
+PUBLIC_ENDPOINTS = frozenset({
+    "auth.login",
+    "auth.totp",  # these three check their own half-way state
+    "auth.totp_enrol",
+    "auth.reset_password",
+    "main.set_language",
+    "health.live",
+    "static",
+})
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -76,7 +84,6 @@ def init_security(app: Flask) -> None:
             return None  # unknown URL: the normal 404
         # A stale session_version or an inactive account loads no user.
         if not current_user.is_authenticated:
-            session.clear()
             return login_manager.unauthorized()
         now = time.time()
         if session_expired(now):

@@ -20,7 +20,9 @@ class NavEntry:
 NAVIGATION = (
     NavEntry("main.home", _l("Home"), Permission.HOME),
     NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
+    NavEntry("admin.service_points", _l("Service points"), Permission.SERVICE_POINT_MANAGE),
     NavEntry("admin.staff", _l("Staff accounts"), Permission.STAFF_VIEW),
+    NavEntry("audit.events", _l("Audit trail"), Permission.AUDIT_VIEW),
 )
 
 

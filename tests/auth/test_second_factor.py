@@ -1,0 +1,144 @@
+"""TOTP second factor and recovery codes (SECURITY.md S1, S5; issue 3)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select, text
+
+from mediation.auth import second_factor
+from mediation.core.audit import AuditEvent
+from mediation.extensions import db
+from tests.auth.helpers import code_at, enrol, user_named
+from tests.conftest import login
+
+
+def test_enrolment_shows_a_server_drawn_qr_code_and_the_secret(app, client, world):
+    login(client, "mediator.a1")
+    assert "Start" in client.get("/profile/second-factor?lang=en").get_data(as_text=True)
+    assert user_named(app, "mediator.a1").totp_pending_secret is None, "GET changes nothing"
+    client.post("/profile/second-factor", data={"action": "start"})
+    page = client.get("/profile/second-factor?lang=en").get_data(as_text=True)
+    secret = user_named(app, "mediator.a1").totp_pending_secret
+    assert len(secret) == 32  # 160 bits in base32
+    assert 'src="data:image/svg+xml;base64,' in page
+    assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in page
+
+
+def test_the_secret_is_encrypted_at_rest(app, client, world):
+    secret, _ = enrol(app, client, "mediator.a1")
+    with app.app_context():
+        raw = db.session.execute(text("SELECT totp_secret FROM staff_user WHERE username = 'mediator.a1'")).scalar()
+    assert secret.encode() not in bytes(raw)
+
+
+def test_enrolment_gives_ten_recovery_codes(app, client, world):
+    _, codes = enrol(app, client, "mediator.a1")
+    assert len(codes) == 10 and len(set(codes)) == 10
+
+
+def test_login_asks_for_the_code_and_no_session_exists_before_it(app, client, world):
+    secret, _ = enrol(app, client, "mediator.a1")
+    response = login(client, "mediator.a1")
+    assert response.headers["Location"] == "/login/code"
+    assert client.get("/").status_code == 302, "no session without the code"
+    response = client.post("/login/code", data={"code": code_at(secret, time.time())})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_a_code_is_accepted_once_even_after_logout(app, client, world):
+    secret, _ = enrol(app, client, "mediator.a1")
+    code = code_at(secret, time.time())
+    login(client, "mediator.a1")
+    assert client.post("/login/code", data={"code": code}).status_code == 302
+    client.post("/logout")
+    login(client, "mediator.a1")
+    assert client.post("/login/code", data={"code": code}).status_code == 401
+
+
+def test_a_code_is_refused_again_after_a_failed_attempt(app, client, world):
+    secret, _ = enrol(app, client, "mediator.a1")
+    code = code_at(secret, time.time())
+    login(client, "mediator.a1")
+    assert client.post("/login/code", data={"code": "000000" if code != "000000" else "111111"}).status_code == 401
+    assert client.post("/login/code", data={"code": code}).status_code == 302
+    client.post("/logout")
+    login(client, "mediator.a1")
+    assert client.post("/login/code", data={"code": code}).status_code == 401
+
+
+def test_window_previous_step_passes_once_and_three_steps_back_is_refused(app, world):
+    secret = second_factor.new_secret()
+    with app.app_context():
+        user = db.session.scalar(select(type(user_named(app, "mediator.a1"))).where(
+            text("username = 'mediator.a1'")))
+        user.totp_secret = secret
+        db.session.flush()
+        now = time.time()
+        assert not second_factor.verify_code(db.session, user, secret, code_at(secret, now - 90), now)
+        assert second_factor.verify_code(db.session, user, secret, code_at(secret, now - 30), now)
+        assert not second_factor.verify_code(db.session, user, secret, code_at(secret, now - 30), now)
+        assert second_factor.verify_code(db.session, user, secret, code_at(secret, now + 30), now)
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", "١٢٣٤٥٦", "12 34 5x"])
+def test_malformed_codes_are_refused_without_a_500(app, client, world, code):
+    enrol(app, client, "mediator.a1")
+    login(client, "mediator.a1")
+    response = client.post("/login/code", data={"code": code})
+    assert response.status_code in (200, 401)
+    assert client.get("/").status_code == 302
+
+
+def test_a_recovery_code_works_once(app, client, world):
+    _, codes = enrol(app, client, "mediator.a1")
+    login(client, "mediator.a1")
+    assert client.post("/login/code", data={"code": codes[3].upper()}).status_code == 302
+    client.post("/logout")
+    login(client, "mediator.a1")
+    assert client.post("/login/code", data={"code": codes[3]}).status_code == 401
+    assert client.post("/login/code", data={"code": codes[4]}).status_code == 302
+
+
+def test_the_half_way_state_expires_after_five_minutes(app, client, world, monkeypatch):
+    secret, _ = enrol(app, client, "mediator.a1")
+    login(client, "mediator.a1")
+    later = time.time() + 5 * 60 + 1
+    monkeypatch.setattr("mediation.auth.routes.time.time", lambda: later)
+    response = client.post("/login/code", data={"code": code_at(secret, time.time())})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+def test_required_second_factor_makes_enrolment_part_of_login(app, client, world):
+    app.config["MEDIATION_REQUIRE_2FA"] = True
+    try:
+        response = login(client, "supervisor.a")
+        assert response.headers["Location"] == "/login/enrol"
+        assert client.get("/").status_code == 302
+        client.post("/login/enrol", data={"action": "start"})
+        secret = user_named(app, "supervisor.a").totp_pending_secret
+        page = client.post("/login/enrol", data={"code": code_at(secret, time.time())})
+        assert page.status_code == 200 and page.get_data(as_text=True).count("<code>") == 10
+        assert client.get("/").status_code == 200
+        assert user_named(app, "supervisor.a").has_second_factor
+    finally:
+        app.config["MEDIATION_REQUIRE_2FA"] = False
+
+
+def test_admin_reset_removes_the_factor_ends_sessions_and_is_audited(app, client, world):
+    enrol(app, client, "mediator.a1")
+    other = app.test_client()
+    login(other, "mediator.a1")  # pending: the code is still asked
+    with app.app_context():
+        target = db.session.scalar(select(type(user_named(app, "admin.test"))).where(text("username = 'mediator.a1'")))
+        admin = db.session.scalar(select(type(target)).where(text("username = 'admin.test'")))
+        second_factor.reset_second_factor(db.session, target, actor=admin)
+        db.session.commit()
+        event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        assert event.action == "second_factor_reset" and event.entity_id == str(target.public_id)
+    assert not user_named(app, "mediator.a1").has_second_factor
+    assert other.post("/login/code", data={"code": "123456"}).headers["Location"] == "/login"
+    assert login(client, "mediator.a1").headers["Location"] == "/"

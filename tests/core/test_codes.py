@@ -1,0 +1,304 @@
+"""Code lists: exactly the codes of DOMAIN.md §3 and §4.2, labelled, grouped, and the §2.3 workflow."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from flask_babel.speaklater import LazyString
+from wtforms.fields.choices import SelectChoice
+
+from mediation.core import codes
+from mediation.core.codes import (
+    OUTCOME_GROUP,
+    TRANSITIONS,
+    AgeBand,
+    CaseStatus,
+    Code,
+    Issue,
+    IssueGroup,
+    Outcome,
+    OutcomeGroup,
+    age_band,
+    age_in_years,
+    allowed_transition,
+    choices,
+    is_child,
+    issue_group,
+)
+
+# Copied from DOMAIN.md (§3.1-§3.6, §2.4, §2.7, §4.2) and STATISTICS.md §2, in the documents' order.
+EXPECTED = {
+    codes.CaseStatus: ("intake", "assessment", "in_mediation", "in_counselling", "suspended", "closed"),
+    codes.ParticipantRole: ("spouse", "former_spouse", "father", "mother", "child", "grandparent", "sibling",
+                            "in_law", "legal_representative", "other_relative"),
+    codes.Sex: ("male", "female", "not_recorded"),
+    codes.ChildLivesWith: ("mother", "father", "both", "other_relative", "other"),
+    codes.PreferredLanguage: ("ar", "ary", "zgh", "fr"),
+    codes.IntakeChannel: ("walk_in", "phone", "referral_letter", "online", "outreach"),
+    codes.ReferralSource: ("self", "family_member", "family_court", "public_prosecutor", "lawyer", "association",
+                           "entraide_nationale", "health", "school", "religious_guide", "local_authority",
+                           "hotline_online", "other"),
+    codes.CourtStage: ("none", "pre_action", "pending", "post_judgment"),
+    codes.Issue: ("marital_discord", "separation_arrangements", "custody", "visitation", "child_maintenance",
+                  "spousal_entitlements", "expulsion_marital_home", "in_law_conflict", "parent_child_conflict",
+                  "elderly_care", "inheritance", "child_upbringing", "other"),
+    codes.IssueGroup: ("children", "separation", "marital_discord", "wider_family", "other"),
+    codes.ViolenceLevel: ("none", "past", "current"),
+    codes.ViolenceType: ("physical", "sexual", "psychological", "economic"),
+    codes.GatingIndicator: ("immediate_danger", "fear_of_other_party", "coercive_control",
+                            "child_protection_concern", "abduction_threat"),
+    codes.Concern: ("substance_misuse", "mental_health_capacity", "language_literacy", "financial_imbalance"),
+    codes.ScreeningDecision: ("proceed", "proceed_with_adaptations", "counselling_only", "not_suitable"),
+    codes.Adaptation: ("separate_sessions", "shuttle", "staggered_arrival", "co_mediation", "remote",
+                       "support_person", "refer_first"),
+    codes.ConsentScope: ("mediation", "data_processing", "sensitive_data", "child_consultation", "contact",
+                         "share_for_referral", "statistics"),
+    codes.ConsentStatus: ("given", "refused", "withdrawn"),
+    codes.SessionType: ("individual", "joint_mediation", "shuttle_mediation", "counselling_psychological",
+                        "counselling_social", "counselling_legal", "positive_parenting", "child_consultation",
+                        "follow_up"),
+    codes.SessionMode: ("in_person", "phone", "video"),
+    codes.NoteVisibility: ("joint", "private_party", "staff_only"),
+    codes.AppointmentStatus: ("scheduled", "cancelled_by_party", "cancelled_by_service", "held", "missed"),
+    codes.Outcome: ("agreement_full", "agreement_partial", "reconciliation", "no_agreement",
+                    "counselling_completed", "other_party_declined", "not_suitable", "party_withdrew",
+                    "terminated_safety", "terminated_no_genuine_effort", "referred_to_justice",
+                    "referred_other_service", "lost_contact", "transferred", "opened_in_error"),
+    codes.OutcomeGroup: ("agreement", "no_agreement", "counselling", "not_started", "ended_early", "referred",
+                         "administrative", "excluded"),
+    codes.AgreementLevel: ("full", "partial", "none"),
+    codes.AgreementNature: ("reconciliation", "separation_arrangements", "other"),
+    codes.AgreementForm: ("written_signed", "written_unsigned", "verbal"),
+    codes.PointStatus: ("agreed", "partially_agreed", "not_agreed"),
+    codes.FollowUpResult: ("holding", "partly_holding", "not_holding", "unreachable"),
+    codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
+                                "listening_centre", "child_protection_unit", "family_solidarity_fund",
+                                "entraide_nationale", "other_association", "other"),
+    codes.SupervisionDecision: ("continue", "change_approach", "reassign", "close", "safeguarding"),
+    codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
+                    "unknown"),
+}
+
+
+def code_lists() -> list[type[Code]]:
+    return [value for value in vars(codes).values()
+            if isinstance(value, type) and issubclass(value, Code) and value is not Code]
+
+
+def test_every_code_list_is_checked_here():
+    assert set(code_lists()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("enum_cls", list(EXPECTED), ids=lambda cls: cls.__name__)
+def test_codes_are_exactly_those_of_the_domain(enum_cls):
+    assert tuple(member.value for member in enum_cls) == EXPECTED[enum_cls]
+
+
+@pytest.mark.parametrize("enum_cls", list(EXPECTED), ids=lambda cls: cls.__name__)
+def test_codes_fit_the_storage_convention(enum_cls):
+    for member in enum_cls:
+        assert re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", member.value), member
+        assert len(member.value) <= 32  # enum_column stores codes in VARCHAR(32)
+        assert member == member.value and isinstance(member, str)
+
+
+@pytest.mark.parametrize("enum_cls", list(EXPECTED), ids=lambda cls: cls.__name__)
+def test_every_member_has_a_distinct_lazy_label(app, enum_cls):
+    with app.app_context():
+        texts = []
+        for member in enum_cls:
+            assert isinstance(member.label, LazyString), member
+            text = str(member.label)
+            assert text.strip(), member
+            texts.append(text)
+        assert len(set(texts)) == len(texts), f"{enum_cls.__name__}: two options would read the same"
+
+
+def test_labels_follow_the_domain_english(app):
+    with app.app_context():
+        assert str(Outcome.AGREEMENT_FULL.label) == "Full agreement"
+        assert str(CaseStatus.IN_MEDIATION.label) == "In mediation"
+        assert str(codes.ReferralSource.SELF.label) == "Self-referred"
+        assert str(codes.PreferredLanguage.ARY.label) == "Spoken Darija"
+
+
+def test_choices_are_select_choices_in_declaration_order():
+    options = choices(codes.SessionMode)
+    assert all(isinstance(option, SelectChoice) for option in options)
+    assert [option.value for option in options] == ["in_person", "phone", "video"]
+    assert options[0].label is codes.SessionMode.IN_PERSON.label
+    subset = choices([Outcome.OPENED_IN_ERROR])
+    assert [option.value for option in subset] == ["opened_in_error"]
+
+
+# --- Workflow (DOMAIN.md §2.3) ---
+
+OPEN = ("intake", "assessment", "in_mediation", "in_counselling", "suspended")
+EXPECTED_TRANSITIONS = {
+    # (from, to): (roles, lead_only, needs_reason)
+    ("intake", "assessment"): ({"mediator"}, False, False),
+    ("intake", "in_counselling"): ({"mediator"}, False, False),
+    ("assessment", "in_mediation"): ({"mediator"}, False, False),
+    ("assessment", "in_counselling"): ({"mediator", "supervisor"}, False, False),
+    ("in_counselling", "assessment"): ({"mediator"}, False, False),
+    ("in_mediation", "in_counselling"): ({"mediator"}, False, False),
+    ("in_mediation", "suspended"): ({"mediator", "supervisor"}, False, True),
+    ("in_counselling", "suspended"): ({"mediator", "supervisor"}, False, True),
+    ("suspended", "in_mediation"): ({"supervisor"}, False, False),
+    ("suspended", "in_counselling"): ({"supervisor"}, False, False),
+    **{(status, "closed"): ({"mediator"}, True, False) for status in OPEN},
+    ("closed", "assessment"): ({"supervisor"}, False, True),
+}
+
+
+def test_transitions_are_exactly_the_rows_of_the_domain():
+    assert set(TRANSITIONS) == set(EXPECTED_TRANSITIONS)
+    assert len(TRANSITIONS) == 16
+    for (from_, to), (roles, lead_only, needs_reason) in EXPECTED_TRANSITIONS.items():
+        row = allowed_transition(from_, to)
+        assert row is not None, (from_, to)
+        assert (row.from_, row.to) == (from_, to)
+        assert set(row.by) == roles, (from_, to)
+        assert (row.lead_only, row.needs_reason) == (lead_only, needs_reason), (from_, to)
+
+
+def test_transition_lookup_examples():
+    assert "mediator" in allowed_transition(CaseStatus.INTAKE, CaseStatus.ASSESSMENT).by
+    reopen = allowed_transition("closed", "assessment")
+    assert reopen.by == frozenset({"supervisor"}) and reopen.needs_reason
+    resume = allowed_transition("suspended", "in_mediation")
+    assert resume.by == frozenset({"supervisor"}) and "mediator" not in resume.by
+    assert allowed_transition("in_mediation", "intake") is None
+    assert allowed_transition("closed", "in_mediation") is None
+    assert allowed_transition("closed", "closed") is None
+    assert allowed_transition("intake", "in_mediation") is None  # screening comes first
+    assert allowed_transition("intake", "nonsense") is None
+    for status in OPEN:
+        assert allowed_transition(status, "closed").lead_only
+
+
+def test_transition_rows_are_immutable():
+    with pytest.raises(TypeError):
+        TRANSITIONS[("closed", "intake")] = TRANSITIONS[("closed", "assessment")]  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        allowed_transition("intake", "assessment").by = frozenset({"admin"})  # type: ignore[misc]
+
+
+# --- Statistical groups (STATISTICS.md §2, DOMAIN.md §3.5) ---
+
+def test_every_issue_belongs_to_one_group():
+    assert set(codes.ISSUE_GROUP) == set(Issue)
+    assert codes.ISSUE_GROUP[Issue.CUSTODY] is IssueGroup.CHILDREN
+    assert codes.ISSUE_GROUP[Issue.EXPULSION_MARITAL_HOME] is IssueGroup.SEPARATION
+    assert codes.ISSUE_GROUP[Issue.INHERITANCE] is IssueGroup.WIDER_FAMILY
+
+
+@pytest.mark.parametrize("issues,group", [
+    (["custody"], "children"),
+    (["child_upbringing", "marital_discord", "separation_arrangements"], "children"),
+    (["marital_discord", "spousal_entitlements"], "separation"),
+    (["in_law_conflict", "marital_discord"], "marital_discord"),
+    (["other", "elderly_care"], "wider_family"),
+    (["inheritance", "parent_child_conflict"], "wider_family"),
+    (["other"], "other"),
+    (["other", "visitation"], "children"),
+    ([Issue.EXPULSION_MARITAL_HOME, Issue.OTHER], "separation"),
+])
+def test_issue_group_takes_the_first_matching_group(issues, group):
+    assert issue_group(issues) == group
+    assert issue_group(reversed(issues)) == group  # the order of the case's issues does not matter
+
+
+def test_issue_group_refuses_no_issue_or_an_unknown_code():
+    with pytest.raises(ValueError):
+        issue_group([])
+    with pytest.raises(ValueError):
+        issue_group(["divorce"])
+
+
+def test_outcome_groups_follow_the_domain_table():
+    expected = {
+        "agreement_full": "agreement", "agreement_partial": "agreement", "reconciliation": "agreement",
+        "no_agreement": "no_agreement", "counselling_completed": "counselling",
+        "other_party_declined": "not_started", "not_suitable": "not_started",
+        "party_withdrew": "ended_early", "terminated_safety": "ended_early",
+        "terminated_no_genuine_effort": "ended_early",
+        "referred_to_justice": "referred", "referred_other_service": "referred",
+        "lost_contact": "administrative", "transferred": "administrative",
+        "opened_in_error": "excluded",
+    }
+    assert {outcome.value: group.value for outcome, group in OUTCOME_GROUP.items()} == expected
+    assert set(OUTCOME_GROUP.values()) == set(OutcomeGroup)
+
+
+# --- Age bands (DOMAIN.md §4.2) ---
+
+@pytest.mark.parametrize("birth,on,band", [
+    (date(2010, 6, 1), date(2025, 5, 31), "12_14"),   # 14, the day before the 15th birthday
+    (date(2010, 6, 1), date(2025, 6, 1), "15_17"),    # 15th birthday
+    (date(2010, 6, 1), date(2028, 5, 31), "15_17"),   # still 17
+    (date(2010, 6, 1), date(2028, 6, 1), "18_24"),    # 18th birthday: an adult
+    (date(2025, 5, 31), date(2025, 5, 31), "0_3"),    # born that day
+    (date(2021, 6, 2), date(2025, 6, 1), "0_3"),      # 3, the day before the 4th birthday
+    (date(2021, 6, 1), date(2025, 6, 1), "4_5"),
+    (date(2019, 6, 1), date(2025, 6, 1), "6_11"),
+    (date(2013, 6, 1), date(2025, 6, 1), "12_14"),
+    (date(2001, 6, 1), date(2025, 6, 1), "18_24"),    # 24
+    (date(2000, 6, 1), date(2025, 6, 1), "25_34"),
+    (date(1990, 6, 1), date(2025, 6, 1), "35_44"),
+    (date(1980, 6, 1), date(2025, 6, 1), "45_59"),
+    (date(1965, 6, 2), date(2025, 6, 1), "45_59"),    # 59
+    (date(1965, 6, 1), date(2025, 6, 1), "60_plus"),
+    (date(1920, 1, 1), date(2025, 6, 1), "60_plus"),
+    (None, date(2025, 6, 1), "unknown"),
+])
+def test_age_band_from_a_date_of_birth(birth, on, band):
+    assert age_band(birth, on) == band
+
+
+def test_a_29_february_birthday_is_reached_on_1_march_in_common_years():
+    born = date(2008, 2, 29)
+    assert age_band(born, date(2026, 2, 28)) is AgeBand.B15_17
+    assert age_band(born, date(2026, 3, 1)) is AgeBand.B18_24
+    assert age_in_years(born, date(2028, 2, 29)) == 20
+
+
+@pytest.mark.parametrize("year,on,age", [
+    (2010, date(2025, 6, 30), 14),   # a year alone counts as born on 1 July
+    (2010, date(2025, 7, 1), 15),
+    (2007, date(2025, 12, 31), 18),
+    (2025, date(2025, 3, 1), 0),     # born this year: never a negative age
+    (2025, date(2025, 12, 31), 0),
+])
+def test_age_from_a_year_alone(year, on, age):
+    assert age_in_years(year, on) == age
+
+
+def test_age_band_from_a_year_alone():
+    assert age_band(2010, date(2025, 6, 30)) is AgeBand.B12_14
+    assert age_band(2010, date(2025, 7, 1)) is AgeBand.B15_17
+
+
+@pytest.mark.parametrize("birth", [date(2025, 6, 2), 2026])
+def test_a_birth_after_the_reference_date_is_refused(birth):
+    with pytest.raises(ValueError):
+        age_band(birth, date(2025, 6, 1))
+
+
+@pytest.mark.parametrize("birth", ["2010-06-01", 2010.0, True])
+def test_a_birth_of_another_type_is_refused(birth):
+    with pytest.raises(TypeError):
+        age_band(birth, date(2025, 6, 1))
+
+
+def test_is_child_splits_at_18():
+    children = {"0_3", "4_5", "6_11", "12_14", "15_17"}
+    for band in AgeBand:
+        assert is_child(band) is (band.value in children), band
+    assert is_child("15_17") and not is_child("18_24")
+    assert not is_child(AgeBand.UNKNOWN)
+    assert codes.CHILD_BANDS | codes.ADULT_BANDS == set(AgeBand) - {AgeBand.UNKNOWN}
+    with pytest.raises(ValueError):
+        is_child("18_plus")
