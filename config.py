@@ -145,6 +145,9 @@ class BaseConfig:
     LOGIN_IP_LIMIT = "30/minute;300/hour"
     PENDING_LOGIN_MINUTES = 5  # between the password and the code
     RESET_TOKEN_HOURS = 24
+    # DOMAIN.md §2.6: by default the supervisor deciding after a positive screen
+    # must not work the case themself; an association may allow it (flagged).
+    CASE_ALLOW_ASSIGNED_DECIDER = env_flag("CASE_ALLOW_ASSIGNED_DECIDER", False)
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services

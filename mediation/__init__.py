@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, request
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 
 from config import BASE_DIR, BaseConfig, ConfigurationError, config_from_environment
 
@@ -81,15 +81,19 @@ def _init_babel(app: Flask, babel) -> None:
         from sqlalchemy.exc import SQLAlchemyError
 
         language = current_language()
+        from mediation.main.context import page_warnings
+
         try:
             navigation = entries_for(current_user)
+            warnings = page_warnings(current_user)
         except SQLAlchemyError:  # error pages render even when the database failed
-            navigation = []
+            navigation, warnings = [], {}
         return {
             "language": language,
             "text_direction": text_direction(language),
             "language_names": LANGUAGE_NAMES,
             "navigation": navigation,
+            **warnings,
             "current_path": request.full_path.rstrip("?"),
         }
 
@@ -97,16 +101,18 @@ def _init_babel(app: Flask, babel) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
 
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.routes import bp as admin_bp
     from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
+    from mediation.cases.routes import bp as cases_bp
     from mediation.health.routes import bp as health_bp
     from mediation.main.routes import bp as main_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, audit_bp, health_bp):
+    for blueprint in (auth_bp, main_bp, cases_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
 
 
@@ -130,8 +136,8 @@ def _register_error_handlers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from mediation.admin.cli import users_cli
-    from mediation.core.cli import audit_cli
+    from mediation.core.cli import audit_cli, keys_cli
     from mediation.demo.cli import demo_cli
 
-    for group in (users_cli, audit_cli, demo_cli):
+    for group in (users_cli, audit_cli, keys_cli, demo_cli):
         app.cli.add_command(group)

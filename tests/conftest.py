@@ -141,6 +141,10 @@ class World:
     association_public_ids: dict[str, str]
     # "A"/"B" -> the public id of one service point of that association
     service_point_ids: dict[str, str] = field(default_factory=dict)
+    # Set by the `cases` fixture: a tests.cases.fixtures.CaseWorld (own, colleague, other)
+    cases: object = None
+    # The application under test, for matrix rows that build the objects their URL needs
+    app: object = None
 
 
 PERSONAS = {
@@ -182,13 +186,23 @@ def world(app) -> World:
         }
         session.commit()
         return World(
-            a.id,
-            b.id,
-            {persona: spec[0] for persona, spec in PERSONAS.items()},
-            user_ids,
-            {"A": str(a.public_id), "B": str(b.public_id)},
-            service_point_ids,
+            association_a=a.id,
+            association_b=b.id,
+            usernames={persona: spec[0] for persona, spec in PERSONAS.items()},
+            user_ids=user_ids,
+            association_public_ids={"A": str(a.public_id), "B": str(b.public_id)},
+            service_point_ids=service_point_ids,
+            app=app,
         )
+
+
+@pytest.fixture
+def cases(app, world):
+    """Three cases: mediator A1's ("own"), mediator A2's ("colleague"), association B's ("other")."""
+    from tests.cases.fixtures import build_cases
+
+    world.cases = build_cases(app, world)
+    return world.cases
 
 
 def login(client, username: str, password: str = PASSWORD):
@@ -200,6 +214,7 @@ def login_as(client, world):
     """Log the test client in as a persona ('mediator_a1', ...); returns the client."""
 
     def log_in(persona: str):
+        client.post("/logout")  # switching persona: never stay logged in as the previous one
         if persona == "anonymous":
             return client
         response = login(client, world.usernames[persona])

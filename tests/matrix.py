@@ -63,7 +63,7 @@ def _feature_rows() -> list[Row]:
     rows: list[Row] = []
     tests_dir = Path(__file__).parent
     for module_info in pkgutil.walk_packages([str(tests_dir)], prefix="tests."):
-        if module_info.name.endswith(".matrix_rows"):
+        if module_info.name.rsplit(".", 1)[-1].startswith("matrix_rows"):
             rows.extend(importlib.import_module(module_info.name).ROWS)
     return rows
 

@@ -1,4 +1,4 @@
-"""`flask demo load` and `flask users create-admin`.
+"""`flask demo load` (associations, accounts, case files) and `flask users create-admin`.
 
 The CLI runs against the session app inside the test's rolled-back
 transaction: its commits only release savepoints.
@@ -6,14 +6,33 @@ transaction: its commits only release savepoints.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from mediation import create_app
-from mediation.admin.models import Association, StaffUser
+from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.admin.services import NewStaffUser, create_association, create_staff_user
+from mediation.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    Closure,
+    Consent,
+    Note,
+    Participant,
+    Person,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningResult,
+    StatusChange,
+)
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.core.authz import Profession, Role
+from mediation.core.codes import CHILD_BANDS, CaseStatus, ConsentScope, ScreeningDecision
+from mediation.demo.cases import DEMO_CASES
 from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, DEMO_PASSWORD
 from mediation.extensions import db
 from tests.conftest import login, make_config
@@ -190,9 +209,177 @@ def test_demo_load_is_refused_in_production(empty_database):
             assert db.session.scalar(select(func.count()).select_from(StaffUser)) == 0
             assert db.session.scalar(select(func.count()).select_from(Association)) == 0
             assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+            assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+            assert db.session.scalar(select(func.count()).select_from(ServicePoint)) == 0
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+# -- demo case files ------------------------------------------------------------------
+
+DEMO_STAFF = {"mediator.a1": "A", "mediator.a2": "A", "mediator.b1": "B"}
+DEMO_SERVICE_POINTS = {"A": "RBT-01", "B": "AGD-01"}
+FICTITIOUS_FAMILY_NAMES = {"Exemple", "Fictif", "Essai", "Modèle", "Imaginaire", "Fiction", "Exercice",
+                           "Échantillon", "Symbolique", "Démo", "Supposé", "Test"}
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def case_counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Case, Person, Participant, Consent, Screening, ScreeningDecisionRecord, Note,
+                          StatusChange, Closure, ServicePoint, AuditEvent)
+        }
+
+
+def cases_led_by(username: str) -> list[Case]:
+    return list(db.session.scalars(
+        select(Case).join(CaseAssignment, CaseAssignment.case_id == Case.id)
+        .join(StaffUser, StaffUser.id == CaseAssignment.user_id)
+        .where(StaffUser.username == username, CaseAssignment.role == AssignmentRole.LEAD)
+        .order_by(Case.id)
+    ))
+
+
+def participants_of(case: Case) -> list[Participant]:
+    return list(db.session.scalars(select(Participant).where(Participant.case_id == case.id)))
+
+
+def given(participant: Participant, scope: ConsentScope) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Consent).where(
+        Consent.participant_id == participant.id, Consent.scope == scope)) > 0
+
+
+def test_demo_load_declares_cndp_and_adds_one_service_point_per_association(app, cli):
+    result = cli("demo", "load")
+    assert result.exit_code == 0, result.output
+    assert "2 new service points" in result.output
+    with app.app_context():
+        for key, data in ASSOCIATIONS.items():
+            association = db.session.scalar(select(Association).where(Association.name_fr == data.name_fr))
+            assert association.cndp_declaration_no and association.cndp_declaration_on
+            (point,) = db.session.scalars(select(ServicePoint).where(ServicePoint.association_id == association.id))
+            assert point.code == DEMO_SERVICE_POINTS[key] and point.active
+            assert point.kind == "jisr_al_usra"
+        assert "Rabat" in db.session.scalar(select(ServicePoint.name_fr).where(ServicePoint.code == "RBT-01"))
+        assert "Agadir" in db.session.scalar(select(ServicePoint.name_fr).where(ServicePoint.code == "AGD-01"))
+
+
+def test_demo_load_opens_cases_at_every_stage_for_every_demo_staff_member(app, cli):
+    result = cli("demo", "load")
+    assert result.exit_code == 0, result.output
+    assert f"{len(DEMO_CASES)} new cases" in result.output
+    with app.app_context():
+        statuses = set()
+        for username, key in DEMO_STAFF.items():
+            led = cases_led_by(username)
+            assert len(led) >= 3, username
+            assert len({case.status for case in led}) >= 3, username  # statuses vary per staff member
+            assert all(case.reference.startswith(DEMO_SERVICE_POINTS[key] + "-") for case in led)
+            statuses |= {case.status for case in led}
+        assert statuses == {CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.IN_MEDIATION,
+                            CaseStatus.IN_COUNSELLING, CaseStatus.CLOSED}
+        assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES)
+        assert verify_chain(db.session).ok
+
+
+def test_demo_cases_are_complete_and_consistent_with_the_workflow(app, cli):
+    assert cli("demo", "load").exit_code == 0
+    with app.app_context():
+        cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+        children = 0
+        for case in cases:
+            participants = participants_of(case)
+            (requesting,) = [p for p in participants if p.is_requesting_party]
+            assert given(requesting, ConsentScope.DATA_PROCESSING)
+            history = db.session.scalars(select(StatusChange.to_status).where(StatusChange.case_id == case.id)
+                                         .order_by(StatusChange.id)).all()
+            assert history[0] is CaseStatus.INTAKE and history[-1] is case.status
+            for participant in participants:
+                assert ARABIC.search(participant.person.full_name), "Arabic-script name"
+                assert participant.person.full_name_latin and not ARABIC.search(participant.person.full_name_latin)
+                if participant.is_child:
+                    children += 1
+                    assert participant.age_band in CHILD_BANDS and not participant.is_party
+            if case.status is CaseStatus.IN_MEDIATION:
+                # DOMAIN.md §2.3 guard: parties screened, mediation consent, positive screens decided on.
+                parties = [p for p in participants if p.is_party]
+                assert len(parties) >= 2
+                for party in parties:
+                    assert given(party, ConsentScope.MEDIATION)
+                    screenings = db.session.scalars(select(Screening).where(Screening.participant_id == party.id))
+                    results = [screening.result for screening in screenings]
+                    assert results
+                    if ScreeningResult.POSITIVE in results:
+                        decisions = db.session.scalars(select(ScreeningDecisionRecord)
+                                                       .where(ScreeningDecisionRecord.case_id == case.id)).all()
+                        assert [d.decision for d in decisions] == [ScreeningDecision.PROCEED_WITH_ADAPTATIONS]
+                        assert decisions[0].decided_by.role == Role.SUPERVISOR
+                        assert decisions[0].adaptation_codes and decisions[0].rationale
+            if case.status is CaseStatus.CLOSED:
+                (closure,) = db.session.scalars(select(Closure).where(Closure.case_id == case.id))
+                assert closure.outcome == case.outcome and case.closed_on == closure.closed_on
+        assert children >= 5
+        positives = db.session.scalars(select(Screening).where(Screening.result == ScreeningResult.POSITIVE)).all()
+        assert len(positives) == 1 and positives[0].notes
+        assert db.session.scalar(select(func.count()).select_from(Screening)) >= 2
+        assert db.session.scalar(select(func.count()).select_from(Note)) >= len(DEMO_STAFF)
+        assert {note.versions[0].body for note in db.session.scalars(select(Note))}
+
+
+def test_demo_names_and_contacts_are_clearly_fictitious(app, cli):
+    assert cli("demo", "load").exit_code == 0
+    with app.app_context():
+        people = db.session.scalars(select(Person)).all()
+        assert people
+        for person in people:
+            assert person.full_name_latin.split(" ", 1)[1] in FICTITIOUS_FAMILY_NAMES, person.full_name_latin
+            assert person.phone is None or person.phone.startswith("0600 000 ")
+            assert person.email is None or person.email.endswith("@example.org")
+
+
+def test_demo_load_twice_creates_no_new_case(app, cli):
+    assert cli("demo", "load").exit_code == 0
+    before = case_counts(app)
+    assert before["Case"] == len(DEMO_CASES)
+    result = cli("demo", "load")
+    assert result.exit_code == 0, result.output
+    assert "0 new accounts, 0 new service points, 0 new cases" in result.output
+    assert case_counts(app) == before
+
+
+def test_demo_load_completes_an_older_demo_without_cases(app, cli):
+    # A demo database from before case files: associations without CNDP declaration, accounts only.
+    with app.app_context():
+        associations = {key: create_association(db.session, data, actor=None) for key, data in ASSOCIATIONS.items()}
+        for username, display_name, role, key, profession in ACCOUNTS:
+            create_staff_user(db.session, NewStaffUser(
+                username=username, display_name=display_name, role=role, password=DEMO_PASSWORD,
+                association_id=associations[key].id if key else None, profession=profession), actor=None)
+        db.session.commit()
+    result = cli("demo", "load")
+    assert result.exit_code == 0, result.output
+    assert f"0 new accounts, 2 new service points, {len(DEMO_CASES)} new cases" in result.output
+    with app.app_context():
+        assert all(association.cndp_declaration_no for association in db.session.scalars(select(Association)))
+        assert verify_chain(db.session).ok
+
+
+def test_a_staff_member_who_already_leads_a_case_gets_no_demo_case(app, cli):
+    assert cli("demo", "load").exit_code == 0
+    with app.app_context():
+        for case in cases_led_by("mediator.b1"):
+            db.session.delete(case)
+        db.session.commit()
+    # mediator.b1 leads nothing any more: the next run gives back their demo cases, and only theirs.
+    result = cli("demo", "load")
+    assert result.exit_code == 0, result.output
+    expected = sum(spec.lead == "mediator.b1" for spec in DEMO_CASES)
+    assert f"{expected} new cases" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES)
 
 
 # -- users create-admin --------------------------------------------------------------

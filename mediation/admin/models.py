@@ -7,24 +7,15 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role, role_has
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime
+from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 
 
-def enum_column(enum_cls, name: str) -> Enum:
-    """Store an enumeration as its code in a plain VARCHAR with a CHECK constraint."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda members: [member.value for member in members],
-    )
+enum_column = code_column
 
 
 class Region(Base):

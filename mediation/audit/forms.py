@@ -32,6 +32,10 @@ ACTION_LABELS = {
     AuditAction.CREATE: _l("Created"),
     AuditAction.UPDATE: _l("Updated"),
     AuditAction.VIEW: _l("Viewed"),
+    AuditAction.SEARCH: _l("Searched"),
+    AuditAction.STATUS_CHANGE: _l("Status changed"),
+    AuditAction.CONSENT_CHANGE: _l("Consent recorded"),
+    AuditAction.DECISION: _l("Decision recorded"),
 }
 
 OUTCOME_LABELS = {

@@ -11,6 +11,7 @@ from mediation.auth import second_factor, services
 from mediation.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PasswordResetForm, ProfileForm
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
 from mediation.core.security import safe_next, start_session_clock
 from mediation.extensions import db, limiter
@@ -177,7 +178,7 @@ def reset_password():
         except DomainError as error:
             db.session.rollback()
             _fail()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash(_("Your password has been changed. Log in with it now."), "success")
@@ -185,12 +186,6 @@ def reset_password():
     return render_template("auth/reset_password.html", form=form)
 
 
-def _attach(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -220,7 +215,7 @@ def change_password():
                                      form.new_password.data, form.confirmation.data)
         except DomainError as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             _stay_logged_in(current_user)

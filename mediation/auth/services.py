@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
 from mediation.admin.services import normalise_username
-from mediation.auth.models import LoginFailure, PasswordResetToken, RecoveryCode  # noqa: F401
+from mediation.auth.models import LoginFailure, PasswordResetToken
 from mediation.auth.passwords import (
     hash_password,
     hasher,

@@ -60,6 +60,10 @@ class AuditAction(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"
     VIEW = "view"
+    SEARCH = "search"
+    STATUS_CHANGE = "status_change"
+    CONSENT_CHANGE = "consent_change"
+    DECISION = "decision"
 
 
 class AuditOutcome(enum.StrEnum):

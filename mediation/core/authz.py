@@ -69,6 +69,12 @@ class Permission(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     SECOND_FACTOR_RESET = "second_factor.reset"
     AUDIT_VIEW = "audit.view"
+    CASE_VIEW = "case.view"
+    CASE_CREATE = "case.create"
+    CASE_EDIT = "case.edit"
+    CASE_CLOSE = "case.close"
+    CASE_REOPEN = "case.reopen"
+    SCREENING_DECIDE = "screening.decide"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -88,8 +94,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     },
     Role.MINISTRY: _EVERYONE,
     Role.SUPERVISOR: _EVERYONE
-    | {Permission.SERVICE_POINT_MANAGE, Permission.STAFF_VIEW, Permission.STAFF_MANAGE, Permission.AUDIT_VIEW},
-    Role.MEDIATOR: _EVERYONE,
+    | {
+        Permission.SERVICE_POINT_MANAGE,
+        Permission.STAFF_VIEW,
+        Permission.STAFF_MANAGE,
+        Permission.AUDIT_VIEW,
+        Permission.CASE_VIEW,
+        Permission.CASE_CREATE,
+        Permission.CASE_EDIT,
+        Permission.CASE_CLOSE,
+        Permission.CASE_REOPEN,
+        Permission.SCREENING_DECIDE,
+    },
+    # Admin and ministry see no case content (SECURITY.md S14).
+    Role.MEDIATOR: _EVERYONE
+    | {Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_EDIT, Permission.CASE_CLOSE},
 }
 
 

@@ -1,11 +1,14 @@
-"""`flask audit ...`: verify the audit chain."""
+"""`flask audit ...`: verify the audit chain. `flask keys ...`: rotate the field keys."""
 
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
+from mediation.core import keys
 from mediation.core.audit import verify_chain
+from mediation.core.crypto import active_key_id
 from mediation.extensions import db
 
 
@@ -35,3 +38,66 @@ def verify(anchor: str | None):
         return
     click.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.reason}", err=True)
     sys.exit(1)
+
+
+@click.group("keys")
+def keys_cli():
+    """Field-encryption key ring (MEDIATION_FIELD_KEYS)."""
+
+
+@keys_cli.command("rotate")
+@click.option("--batch-size", default=keys.DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows per transaction.")
+@with_appcontext
+def rotate(batch_size: int):
+    """Re-encrypt every encrypted value under the newest key (the highest id)."""
+    report = keys.rotate(db.session, db.metadata, batch_size=batch_size)
+    click.echo(f"active key: {report.active_key_id}")
+    for name, column in report.columns.items():
+        line = f"{name}: {column.reencrypted} re-encrypted, {column.current} already on key {report.active_key_id}"
+        if column.changed_meanwhile:
+            line += f", {column.changed_meanwhile} changed meanwhile (already rewritten)"
+        if column.failed:
+            ids = ", ".join(":".join(str(part) for part in key) for key in column.failed[:20])
+            more = " ..." if len(column.failed) > 20 else ""
+            line += f", {len(column.failed)} UNREADABLE (row ids {ids}{more})"
+        click.echo(line)
+    click.echo(f"total: {report.reencrypted} re-encrypted")
+    if report.failed:
+        click.echo(f"{report.failed} value(s) could not be decrypted: is every old key still in the ring?", err=True)
+        sys.exit(1)
+
+
+@keys_cli.command("status")
+@click.option("--by-column", is_flag=True, help="Also count per table.column.")
+@with_appcontext
+def status(by_column: bool):
+    """How many stored values each key id protects; a key at 0 can be retired.
+
+    Exits 1 when some values are under a key missing from the ring, or in an unknown format.
+    """
+    ring = current_app.config["FIELD_KEYS"]
+    active = active_key_id()
+    usage = keys.key_usage(db.session, db.metadata)
+    click.echo(f"active key: {active} (key ring: {', '.join(str(key_id) for key_id in sorted(ring))})")
+    unreadable = usage.unknown_format
+    for key_id in sorted(set(ring) | set(usage.by_key)):
+        count = usage.by_key.get(key_id, 0)
+        if key_id not in ring:
+            unreadable += count
+            note = "NOT IN THE KEY RING: these values cannot be read"
+        elif key_id == active:
+            note = "active"
+        elif count == 0:
+            note = "unused: can be retired"
+        else:
+            note = "still in use: run `flask keys rotate`"
+        click.echo(f"key {key_id}: {count} values ({note})")
+    if usage.unknown_format:
+        click.echo(f"unknown format: {usage.unknown_format} values")
+    if by_column:
+        for name, counts in usage.by_column.items():
+            detail = ", ".join(f"key {key_id}: {count}" for key_id, count in sorted(counts.items())) or "empty"
+            click.echo(f"  {name}: {detail}")
+    if unreadable:
+        sys.exit(1)

@@ -98,7 +98,10 @@ def normalise_for_index(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-BLIND_INDEX_PURPOSES = frozenset({"person", "court_file"})
+# The allow-list (SECURITY.md S24): identity (full name + birth date) for duplicate
+# detection and distinct counts, the court file number, and, because issue 4
+# asks for exact-match search on them, the full name and the phone number.
+BLIND_INDEX_PURPOSES = frozenset({"person", "person_name", "phone", "court_file"})
 
 
 def blind_index(purpose: str, association_id: int, *parts: str) -> bytes:

@@ -38,3 +38,13 @@ class BaseForm(FlaskForm):
                 if not issubclass(field_class, PasswordField):
                     options["filters"] = (*declared.get("filters", ()), _strip)
             return unbound_field.bind(form=form, **options)
+
+
+def attach_error(form, error, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal (a DomainError) beside the field it names, else above the form."""
+    name = (aliases or {}).get(error.field, error.field) if error.field else None
+    field = form._fields.get(name) if name else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

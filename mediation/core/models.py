@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import DateTime, MetaData, Uuid
+from sqlalchemy import DateTime, Enum, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -22,6 +22,13 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Today in the service's time zone (Africa/Casablanca by default), where dates are lived."""
+    from flask_babel import get_timezone
+
+    return utcnow().astimezone(get_timezone()).date()
 
 
 class UTCDateTime(TypeDecorator):
@@ -61,4 +68,16 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+
+
+def code_column(enum_cls, name: str) -> Enum:
+    """Store a code list as its codes in a plain VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
     )

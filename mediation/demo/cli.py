@@ -21,16 +21,17 @@ def demo_cli():
 @click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
 @with_appcontext
 def load(if_empty: bool):
-    """Load the demo associations and accounts (never in production)."""
+    """Load the demo associations, accounts and case files (never in production)."""
     if current_app.config.get("ENV_NAME") == "production":
         click.echo("refused: demo data is never loaded in production", err=True)
         sys.exit(1)
     if if_empty and db.session.scalar(select(func.count()).select_from(StaffUser)):
         click.echo("database not empty: demo data not loaded")
     else:
-        created = load_demo(db.session)
+        report = load_demo(db.session)
         db.session.commit()
-        click.echo(f"demo data loaded ({len(created)} new accounts)")
+        click.echo(f"demo data loaded ({len(report.accounts)} new accounts, "
+                   f"{len(report.service_points)} new service points, {len(report.cases)} new cases)")
     # Only a demo database gets the reminder: a real account never shows the demo password.
     usernames = demo_accounts_in_use(db.session)
     if usernames:

@@ -1,14 +1,28 @@
-"""The demo population: two associations and one account per role."""
+"""The demo population: two associations with their CNDP declaration and service point,
+one account per role, and a few case files per staff member (mediation/demo/cases.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, StaffUser
-from mediation.admin.services import NewAssociation, NewStaffUser, create_association, create_staff_user
+from mediation.admin.models import Association, ServicePoint, ServicePointKind, StaffUser
+from mediation.admin.services import (
+    AssociationData,
+    NewAssociation,
+    NewStaffUser,
+    ServicePointData,
+    create_association,
+    create_service_point,
+    create_staff_user,
+    update_association,
+)
 from mediation.auth.passwords import verify_password
 from mediation.core.authz import Profession, Role
+from mediation.demo.cases import load_demo_cases
 
 # The demo's only weak point, printed by `make run`.
 DEMO_PASSWORD = "demo-orange-garden-26"
@@ -28,6 +42,20 @@ ASSOCIATIONS = {
     ),
 }
 
+# Invented declaration numbers (Law 09-08): opening a case needs one.
+CNDP_DECLARATIONS = {
+    "A": ("DEMO-D-2025-0101", date(2025, 1, 20)),
+    "B": ("DEMO-D-2025-0102", date(2025, 2, 10)),
+}
+
+# One service point per association: code, kind, Arabic and French names, province.
+SERVICE_POINTS = {
+    "A": ("RBT-01", ServicePointKind.JISR_AL_USRA, "فضاء جسر الأسرة - الرباط", "Espace Jisr al-Usra - Rabat",
+          "MA-RAB"),
+    "B": ("AGD-01", ServicePointKind.JISR_AL_USRA, "فضاء جسر الأسرة - أكادير", "Espace Jisr al-Usra - Agadir",
+          "MA-AGD"),
+}
+
 # username, display name, role, association key, profession
 ACCOUNTS = (
     ("admin", "Platform Admin", Role.ADMIN, None, None),
@@ -40,13 +68,61 @@ ACCOUNTS = (
 )
 
 
-def load_demo(session: Session) -> list[str]:
-    """Create whatever part of the demo is missing; return the user names created."""
+@dataclass
+class DemoReport:
+    """What one `load_demo` created; empty lists when the demo was already complete."""
+
+    accounts: list[str] = field(default_factory=list)
+    service_points: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+
+
+def _declare_cndp(session: Session, association: Association, key: str) -> None:
+    """Record the demo CNDP declaration on an association that has none (an older demo database)."""
+    if association.cndp_declaration_no:
+        return
+    number, on = CNDP_DECLARATIONS[key]
+    current = AssociationData(
+        name_ar=association.name_ar, name_fr=association.name_fr, region_code=association.region_code,
+        province_code=association.province_code, address=association.address, phone=association.phone,
+        email=association.email, active=association.active,
+    )
+    update_association(session, association, replace(current, cndp_declaration_no=number, cndp_declaration_on=on),
+                       actor=None)
+
+
+def _service_point(session: Session, association: Association, key: str, report: DemoReport) -> ServicePoint | None:
+    """Where the association's demo cases are opened; its demo service point is created if it has none."""
+    points = session.scalars(select(ServicePoint).where(ServicePoint.association_id == association.id)
+                             .order_by(ServicePoint.id)).all()
+    code, kind, name_ar, name_fr, province_code = SERVICE_POINTS[key]
+    if not points:
+        if session.scalar(select(func.count()).where(ServicePoint.code == code)):
+            return None  # the code is someone else's: leave it alone
+        report.service_points.append(code)
+        return create_service_point(session, association, code,
+                                    ServicePointData(kind, name_ar, name_fr, province_code=province_code), actor=None)
+    active = [point for point in points if point.active]
+    return next((point for point in active if point.code == code), active[0] if active else None)
+
+
+def load_demo(session: Session) -> DemoReport:
+    """Create whatever part of the demo is missing; say what was created."""
+    report = DemoReport()
     associations: dict[str, Association] = {}
     for key, data in ASSOCIATIONS.items():
         existing = session.scalar(select(Association).where(Association.name_fr == data.name_fr))
+        if existing is None:
+            number, on = CNDP_DECLARATIONS[key]
+            data = replace(data, cndp_declaration_no=number, cndp_declaration_on=on)
         associations[key] = existing or create_association(session, data, actor=None)
-    created = []
+        _declare_cndp(session, associations[key], key)
+    service_points = {}
+    for key, association in associations.items():
+        point = _service_point(session, association, key, report)
+        if point is not None:
+            service_points[association.id] = point
+    created = report.accounts
     for username, display_name, role, association_key, profession in ACCOUNTS:
         if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
             continue
@@ -63,7 +139,8 @@ def load_demo(session: Session) -> list[str]:
             actor=None,
         )
         created.append(username)
-    return created
+    report.cases = load_demo_cases(session, service_points)
+    return report
 
 
 def demo_accounts_in_use(session: Session) -> list[str]:

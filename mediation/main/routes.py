@@ -2,7 +2,7 @@ from flask import Blueprint, redirect, render_template, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from mediation.admin.models import Association, StaffUser
+from mediation.admin.models import StaffUser
 from mediation.admin.policies import visible_associations, visible_staff
 from mediation.core.authz import Permission, require
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -28,6 +28,17 @@ def home():
                 visible_staff(current_user).where(StaffUser.active.is_(True)).subquery()
             )
         )
+    if current_user.has(Permission.CASE_VIEW):
+        from datetime import date
+
+        from mediation.cases.models import Case
+        from mediation.cases.policies import visible_cases
+        from mediation.core.codes import CaseStatus
+
+        open_cases = visible_cases(current_user).where(Case.status != CaseStatus.CLOSED)
+        counts["open_cases"] = db.session.scalar(select(func.count()).select_from(open_cases.subquery()))
+        counts["follow_ups_due"] = db.session.scalar(select(func.count()).select_from(
+            open_cases.where(Case.follow_up_on <= date.today()).subquery()))
     return render_template("main/home.html", counts=counts)
 
 

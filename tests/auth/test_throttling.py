@@ -15,7 +15,7 @@ from mediation.core.audit import AuditEvent
 from mediation.core.models import utcnow
 from mediation.demo.data import DEMO_PASSWORD, load_demo
 from mediation.extensions import db
-from tests.conftest import PASSWORD, login, make_config
+from tests.conftest import login, make_config
 
 
 def fail(client, username, times):

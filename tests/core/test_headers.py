@@ -32,7 +32,7 @@ def assert_headers(response, *, static: bool = False):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_get_route_carries_the_headers(persona, login_as, world):
+def test_every_get_route_carries_the_headers(persona, login_as, world, cases):
     client = login_as(persona)
     for url in get_urls(world):
         assert_headers(client.get(url), static=url.startswith("/static/"))
@@ -57,7 +57,7 @@ def test_a_forced_500_has_headers_and_no_trace(failing_app):
 
 
 @pytest.mark.parametrize("persona", ["admin", "supervisor_a", "mediator_a1", "ministry"])
-def test_rendered_pages_have_no_inline_script_or_handlers(login_as, world, persona):
+def test_rendered_pages_have_no_inline_script_or_handlers(login_as, world, cases, persona):
     client = login_as(persona)
     for url in get_urls(world):
         if url.startswith("/static") or url == "/healthz":

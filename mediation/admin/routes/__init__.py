@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from mediation.admin import queries
 from mediation.admin.models import Association
 from mediation.admin.policies import visible_associations
-from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error  # noqa: F401  (re-exported for the admin routes)
 from mediation.core.i18n import current_language
 from mediation.extensions import db
 
@@ -28,16 +28,6 @@ REFUSED = 422
 
 def page_number() -> int:
     return max(request.args.get("page", 1, type=int), 1)
-
-
-def attach_error(form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal beside the field it names, else above the form."""
-    name = (aliases or {}).get(error.field, error.field) if error.field else None
-    field = form._fields.get(name) if name else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def set_place_choices(form, *, no_region="—") -> None:

@@ -1,0 +1,1 @@
+"""Confidential case files: intake, parties and children, screening, consent, notes, closure."""

@@ -1,0 +1,62 @@
+"""Closing a case (outcome and what it needs) and reopening it (a reason)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from mediation.cases.services.closure import AGREEMENT_LEVELS, NOTE_MAX, POINTS_MAX, REASON_MAX
+from mediation.core.codes import ReferralDestination, choices
+from mediation.core.forms import BaseForm
+
+NONE = ""
+LENGTH_MESSAGE = _l("Use at most %(max)d characters.")
+
+
+def _case_version() -> IntegerField:
+    # The case's version when the form was shown: compared, never assigned (SECURITY.md S31).
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class ClosureForm(BaseForm):
+    # Choices depend on who closes (the lead, or a supervisor for opened_in_error): set by the route.
+    outcome = SelectField(_l("Closure outcome"), choices=[], default=NONE,
+                          validators=[InputRequired(_l("Choose the outcome of the case."))])
+    agreement_level = SelectField(
+        _l("Agreement level"),
+        choices=[SelectChoice(NONE, "—"), *choices(AGREEMENT_LEVELS)],
+        default=NONE,
+        description=_l("Only for a full or partial agreement: full if every point is agreed."),
+    )
+    agreement_points = TextAreaField(
+        _l("Points agreed"),
+        validators=[Optional(), Length(max=POINTS_MAX, message=LENGTH_MESSAGE)],
+        description=_l("Required for a full or partial agreement: the points the parties settled."),
+        render_kw={"rows": 6, "maxlength": POINTS_MAX},
+    )
+    referral_destination = SelectField(
+        _l("Referred to"),
+        choices=[SelectChoice(NONE, "—"), *choices(ReferralDestination)],
+        default=NONE,
+        description=_l("Required when the case is referred elsewhere."),
+    )
+    follow_up_on = DateField(
+        _l("Follow-up date (optional)"),
+        validators=[Optional()],
+        description=_l("After today: when to check that the agreement holds."),
+        render_kw={"dir": "ltr"},
+    )
+    note = TextAreaField(_l("Closure note (optional)"),
+                         validators=[Optional(), Length(max=NOTE_MAX, message=LENGTH_MESSAGE)],
+                         render_kw={"rows": 4, "maxlength": NOTE_MAX})
+    version = _case_version()
+
+
+class ReopenForm(BaseForm):
+    reason = TextAreaField(_l("Why is the case reopened?"),
+                           validators=[DataRequired(_l("Give the reason for reopening the case.")),
+                                       Length(max=REASON_MAX, message=LENGTH_MESSAGE)],
+                           render_kw={"rows": 4, "maxlength": REASON_MAX})
+    version = _case_version()

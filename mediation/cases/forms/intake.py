@@ -1,0 +1,76 @@
+"""The intake form: the request, the requesting party and the first consent."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from mediation.cases.forms.common import (
+    NAME_MAX,
+    MultiCheckboxField,
+    adult_role_choices,
+    birth_field,
+    long_text,
+)
+from mediation.core.codes import (
+    CourtStage,
+    IntakeChannel,
+    Issue,
+    PreferredLanguage,
+    ReferralSource,
+    Sex,
+    choices,
+)
+from mediation.core.forms import BaseForm
+
+YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
+PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
+
+
+class IntakeForm(BaseForm):
+    service_point_id = SelectField(_l("Service point"), coerce=int,
+                                   validators=[InputRequired(_l("Choose a service point."))])
+    lead_mediator_id = SelectField(_l("Lead staff member"), coerce=int, validate_choice=True,
+                                   validators=[Optional()])
+    first_contact_on = DateField(_l("First contact"), validators=[InputRequired(_l("Enter a date."))],
+                                 render_kw={"dir": "ltr"})
+    intake_channel = SelectField(_l("How the family came"), choices=choices(IntakeChannel),
+                                 validators=[InputRequired()])
+    referral_source = SelectField(_l("Referred by"), choices=choices(ReferralSource), validators=[InputRequired()])
+    issues = MultiCheckboxField(_l("Issues"), choices=choices(Issue),
+                                validators=[DataRequired(_l("Choose at least one issue."))])
+    court_stage = SelectField(_l("Court proceedings"), choices=choices(CourtStage), validators=[InputRequired()])
+    court_file_no = StringField(_l("Court file number (optional)"),
+                                validators=[Optional(), Length(max=40),
+                                            Regexp(r"^[0-9A-Za-z/\- ]+$",
+                                                   message=_l("Digits, letters, / and - only."))],
+                                render_kw={"dir": "ltr"})
+    immediate_danger = RadioField(_l("Is anyone in immediate danger?"), choices=YES_NO,
+                                  validators=[InputRequired(_l("Answer this question."))])
+    request_summary = long_text(_l("The request, in the family's words"))
+
+    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the name.")), Length(max=NAME_MAX)])
+    full_name_latin = StringField(_l("Name in Latin letters (optional)"),
+                                  validators=[Optional(), Length(max=NAME_MAX)], render_kw={"dir": "ltr"})
+    requesting_role = SelectField(_l("Role in the family"), choices=adult_role_choices(),
+                                  validators=[InputRequired()])
+    sex = SelectField(_l("Sex"), choices=choices(Sex), validators=[InputRequired()])
+    birth_date = birth_field()
+    phone = StringField(_l("Phone (optional)"),
+                        validators=[Optional(), Length(max=20),
+                                    Regexp(PHONE_PATTERN,
+                                           message=_l("Enter a telephone number: digits, spaces and + ( ) - only."))],
+                        render_kw={"dir": "ltr", "inputmode": "tel"})
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=200)], render_kw={"dir": "ltr"})
+    address = long_text(_l("Address (optional)"))
+    contact_allowed = RadioField(_l("May the service contact this person?"), choices=YES_NO,
+                                 validators=[InputRequired(_l("Answer this question."))])
+    safe_contact_instructions = long_text(_l("How and when to contact safely"),
+                                          description=_l("For example: only by phone, mornings; never leave a message."))
+    preferred_language = SelectField(_l("Preferred language"), choices=choices(PreferredLanguage),
+                                     validators=[Optional()])
+    interpreter_needed = BooleanField(_l("Needs an interpreter"))
+    data_processing_consent = BooleanField(
+        _l("The person has read the privacy notice and agrees to the processing of their data for the service")
+    )

@@ -1,0 +1,92 @@
+"""Screening, consent, supervisor-decision and danger-flag forms (DOMAIN.md §2.5-§2.7).
+
+Choice fields carry no Optional() validator: it would clear the "not a valid
+choice" error of a blank or whitespace value, letting it reach the code lists.
+
+Nothing is pre-answered: each gating indicator and each consent must be
+chosen explicitly (never pre-ticked).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from mediation.cases.forms.common import TEXT_MAX, MultiCheckboxField, long_text
+from mediation.cases.models import ConsentGiver
+from mediation.core.codes import (
+    Adaptation,
+    Concern,
+    ConsentScope,
+    ConsentStatus,
+    GatingIndicator,
+    ScreeningDecision,
+    ViolenceLevel,
+    ViolenceType,
+    choices,
+)
+from mediation.core.forms import BaseForm
+
+YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
+ANSWER = _l("Answer this question.")
+
+
+def _date_field(label) -> DateField:
+    return DateField(label, validators=[InputRequired(_l("Enter a date."))], render_kw={"dir": "ltr"})
+
+
+def _indicator(code: GatingIndicator) -> RadioField:
+    return RadioField(code.label, choices=YES_NO, validators=[InputRequired(ANSWER)])
+
+
+class ScreeningForm(BaseForm):
+    screened_on = _date_field(_l("Date of the screening"))
+    violence = RadioField(_l("Violence disclosed"), choices=choices(ViolenceLevel),
+                          validators=[InputRequired(ANSWER)])
+    violence_types = MultiCheckboxField(_l("Types of violence (Law 103-13)"), choices=choices(ViolenceType))
+    # One yes/no question per gating indicator; the field name is "gating_" + the code.
+    gating_immediate_danger = _indicator(GatingIndicator.IMMEDIATE_DANGER)
+    gating_fear_of_other_party = _indicator(GatingIndicator.FEAR_OF_OTHER_PARTY)
+    gating_coercive_control = _indicator(GatingIndicator.COERCIVE_CONTROL)
+    gating_child_protection_concern = _indicator(GatingIndicator.CHILD_PROTECTION_CONCERN)
+    gating_abduction_threat = _indicator(GatingIndicator.ABDUCTION_THREAT)
+    concerns = MultiCheckboxField(_l("Other concerns"), choices=choices(Concern),
+                                  description=_l("They inform the decision; they do not make the screening positive."))
+    mediator_view = SelectField(_l("Your recommendation"),
+                                choices=[SelectChoice("", "—"), *choices(ScreeningDecision)])
+    notes = long_text(_l("Screening notes (confidential)"))
+
+    def indicator_fields(self):
+        return [getattr(self, f"gating_{code.value}") for code in GatingIndicator]
+
+    def indicators_yes(self) -> tuple[GatingIndicator, ...]:
+        return tuple(code for code in GatingIndicator if getattr(self, f"gating_{code.value}").data == "yes")
+
+
+GIVER_CHOICES = [
+    SelectChoice(ConsentGiver.SELF.value, _l("The person themself")),
+    SelectChoice(ConsentGiver.LEGAL_REPRESENTATIVE.value, _l("Legal representative")),
+]
+
+
+class ConsentForm(BaseForm):
+    scope = SelectField(_l("Consent to"), choices=[SelectChoice("", "—"), *choices(ConsentScope)],
+                        validators=[DataRequired(_l("Choose what the consent is about."))])
+    status = RadioField(_l("The person's answer"), choices=choices(ConsentStatus), validators=[InputRequired(ANSWER)])
+    on_date = _date_field(_l("Date"))
+    given_by = RadioField(_l("Given by"), choices=GIVER_CHOICES, validators=[InputRequired(ANSWER)])
+
+
+class DecisionForm(BaseForm):
+    decision = RadioField(_l("Decision"), choices=choices(ScreeningDecision), validators=[InputRequired(ANSWER)])
+    adaptations = MultiCheckboxField(_l("Adaptations"), choices=choices(Adaptation),
+                                     description=_l("Only with a decision to proceed with adaptations."))
+    rationale = TextAreaField(_l("Reasons (confidential)"),
+                              validators=[DataRequired(_l("Give the reasons for the decision.")),
+                                          Length(max=TEXT_MAX)])
+
+
+class ClearDangerForm(BaseForm):
+    note = TextAreaField(_l("Why the danger is over (confidential)"),
+                         validators=[DataRequired(_l("Say why the danger is over.")), Length(max=TEXT_MAX)])

@@ -1,0 +1,21 @@
+"""Case-file tables, split by subject; import from here."""
+
+from mediation.cases.models.case import (  # noqa: F401
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseIssue,
+    CaseSequence,
+    Closure,
+    StatusChange,
+)
+from mediation.cases.models.notes import Note, NoteVersion  # noqa: F401
+from mediation.cases.models.people import Participant, Person  # noqa: F401
+from mediation.cases.models.safety import (  # noqa: F401
+    Consent,
+    ConsentGiver,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningItem,
+    ScreeningResult,
+)

@@ -1,0 +1,81 @@
+"""Persons (the identity vault of an association) and their part in a case (DOMAIN.md §2.4)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.core.codes import AgeBand, ChildLivesWith, ParticipantRole, PreferredLanguage, Sex
+from mediation.core.crypto import Encrypted
+from mediation.core.models import Base, PublicIdMixin, TimestampMixin, code_column
+
+
+class Person(PublicIdMixin, TimestampMixin, Base):
+    """Who someone is. Identifying fields are encrypted; statistical ones stay in clear.
+
+    No national identity number (CIN) and no image of an identity document is
+    ever stored (Law 09-08): `id_checked` records only that it was seen.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False, index=True)
+    full_name: Mapped[str] = mapped_column(Encrypted("person.full_name"), nullable=False)
+    full_name_latin: Mapped[str | None] = mapped_column(Encrypted("person.full_name_latin"))
+    # "YYYY-MM-DD", or "YYYY" when only the year is known.
+    birth_date: Mapped[str | None] = mapped_column(Encrypted("person.birth_date"))
+    phone: Mapped[str | None] = mapped_column(Encrypted("person.phone"))
+    email: Mapped[str | None] = mapped_column(Encrypted("person.email"))
+    address: Mapped[str | None] = mapped_column(Encrypted("person.address"))
+    # Whether, how and when the service may contact this person (DOMAIN.md §1 safe_contact).
+    contact_allowed: Mapped[str | None] = mapped_column(Encrypted("person.contact_allowed"))
+    safe_contact_instructions: Mapped[str | None] = mapped_column(Encrypted("person.safe_contact_instructions"))
+    sex: Mapped[Sex] = mapped_column(code_column(Sex, "sex"), nullable=False)
+    residence_province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
+    preferred_language: Mapped[PreferredLanguage | None] = mapped_column(
+        code_column(PreferredLanguage, "preferred_language")
+    )
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    id_checked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Keyed HMACs for exact-match search inside the association (SECURITY.md S24).
+    identity_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    name_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    phone_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def may_contact(self) -> bool:
+        return self.contact_allowed == "yes"
+
+
+class Participant(PublicIdMixin, Base):
+    """A person in a case: a party (adult) or a child."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), nullable=False, index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), nullable=False, index=True)
+    role: Mapped[ParticipantRole] = mapped_column(code_column(ParticipantRole, "participant_role"), nullable=False)
+    is_requesting_party: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Takes part in mediation (a party); children and relatives may not.
+    is_party: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Computed at the case's opening date and stored; never recomputed once closed.
+    age_band: Mapped[AgeBand] = mapped_column(code_column(AgeBand, "age_band"), nullable=False)
+    attended_intake: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    lives_with: Mapped[ChildLivesWith | None] = mapped_column(code_column(ChildLivesWith, "child_lives_with"))
+    in_school: Mapped[bool | None] = mapped_column(Boolean)
+    takes_part: Mapped[bool | None] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+    @property
+    def is_child(self) -> bool:
+        return self.role is ParticipantRole.CHILD

@@ -1,0 +1,60 @@
+"""Which cases a user may see and what they may do with them (SECURITY.md S12, §2.6).
+
+visible_cases: mediator → cases they are assigned to (lead or co-worker);
+supervisor → every case of their association; anyone else → none. Outside
+the scope a case does not exist (404); inside it, can_* decide (403).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, false, select
+
+from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.core.authz import Role
+
+
+def _role(user):
+    return getattr(user, "role", None)
+
+
+def visible_cases(user) -> Select:
+    if _role(user) == Role.MEDIATOR:
+        assigned = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.user_id == user.id)
+        return select(Case).where(Case.association_id == user.association_id, assigned)
+    if _role(user) == Role.SUPERVISOR:
+        return select(Case).where(Case.association_id == user.association_id)
+    return select(Case).where(false())
+
+
+def is_assigned(user, case: Case) -> bool:
+    return any(assignment.user_id == user.id for assignment in case.assignments)
+
+
+def is_lead(user, case: Case) -> bool:
+    return any(a.user_id == user.id and a.role is AssignmentRole.LEAD for a in case.assignments)
+
+
+def can_open_case(user) -> bool:
+    """Staff open cases; supervisors review them (and may open one too)."""
+    return _role(user) in (Role.MEDIATOR, Role.SUPERVISOR)
+
+
+def can_edit_case(user, case: Case) -> bool:
+    """Assigned staff work the case; a supervisor may too. A closed case is read-only."""
+    if not case.is_open:
+        return False
+    return is_assigned(user, case) or (_role(user) == Role.SUPERVISOR and user.association_id == case.association_id)
+
+
+def can_decide_screening(user, case: Case) -> bool:
+    """Only a supervisor decides after a positive screen (DOMAIN.md §2.2)."""
+    return _role(user) == Role.SUPERVISOR and user.association_id == case.association_id
+
+
+def can_close(user, case: Case) -> bool:
+    """The lead mediator closes (a supervisor records opened-in-error: see services)."""
+    return case.is_open and (is_lead(user, case) or _role(user) == Role.SUPERVISOR)
+
+
+def can_reopen(user, case: Case) -> bool:
+    return not case.is_open and _role(user) == Role.SUPERVISOR and user.association_id == case.association_id

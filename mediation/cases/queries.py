@@ -1,0 +1,82 @@
+"""Read models for the case pages: always through visible_cases, a bounded number of queries."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from mediation.cases.models import Case, CaseIssue, Participant, Person
+from mediation.cases.policies import visible_cases
+from mediation.cases.services.intake import normalise_phone
+from mediation.core.codes import CaseStatus, Issue
+from mediation.core.crypto import blind_index
+from mediation.extensions import db
+
+REFERENCE_PATTERN = re.compile(r"^[A-Z0-9-]{2,12}-\d{4}-\d{5,}$")
+
+
+def load_case(session: Session, user, case_id: uuid.UUID) -> Case:
+    """The case if the user may see it; otherwise 404, exactly as for an unknown id."""
+    return db.one_or_404(visible_cases(user).where(Case.public_id == case_id))
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    requesting_name: str | None
+
+
+def _with_names(session: Session, cases: list[Case]) -> list[CaseRow]:
+    """One query for the requesting parties of a page of cases (no N+1)."""
+    if not cases:
+        return []
+    rows = session.execute(
+        select(Participant.case_id, Person)
+        .join(Person, Person.id == Participant.person_id)
+        .where(Participant.case_id.in_([case.id for case in cases]), Participant.is_requesting_party.is_(True))
+    ).all()
+    names = {case_id: person.full_name for case_id, person in rows}
+    return [CaseRow(case, names.get(case.id)) for case in cases]
+
+
+def case_list(session: Session, user, *, status: str | None, issue: str | None, follow_up_due: bool,
+              page: int, per_page: int) -> Pagination:
+    query = visible_cases(user)
+    if status in set(CaseStatus):
+        query = query.where(Case.status == CaseStatus(status))
+    if issue in set(Issue):
+        query = query.where(Case.id.in_(select(CaseIssue.case_id).where(CaseIssue.issue == Issue(issue))))
+    if follow_up_due:
+        query = query.where(Case.follow_up_on <= date.today(), Case.status != CaseStatus.CLOSED)
+    query = query.order_by(Case.status == CaseStatus.CLOSED, Case.updated_at.desc())
+    pagination = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    pagination.rows = _with_names(session, list(pagination.items))
+    return pagination
+
+
+def search_cases(session: Session, user, text: str) -> list[CaseRow]:
+    """Exact match on the reference, or through the blind indexes on full name and phone."""
+    text = text.strip()
+    query = visible_cases(user)
+    if REFERENCE_PATTERN.match(text.upper()):
+        query = query.where(Case.reference == text.upper())
+    else:
+        association_id = user.association_id
+        keys = [Person.name_bidx == blind_index("person_name", association_id, text)]
+        digits = normalise_phone(text)
+        if len(digits) >= 6:
+            keys.append(Person.phone_bidx == blind_index("phone", association_id, digits))
+        matching = (
+            select(Participant.case_id)
+            .join(Person, Person.id == Participant.person_id)
+            .where(Person.association_id == association_id, or_(*keys))
+        )
+        query = query.where(Case.id.in_(matching))
+    cases = list(session.scalars(query.order_by(Case.updated_at.desc()).limit(50)))
+    return _with_names(session, cases)

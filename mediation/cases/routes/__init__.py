@@ -1,0 +1,26 @@
+"""The cases blueprint; its routes live in one module per subject.
+
+The case page is assembled from sections: each subject module registers a
+function that returns the template variables of its part of the page, so the
+subjects stay independent of each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+CaseSection = Callable[..., dict]
+SECTIONS: list[CaseSection] = []
+
+
+def case_section(provider: CaseSection) -> CaseSection:
+    """Register provider(case, user) -> dict of template variables for the case page."""
+    SECTIONS.append(provider)
+    return provider
+
+
+from mediation.cases.routes import closure, intake, notes, parties, safety, workflow  # noqa: E402,F401

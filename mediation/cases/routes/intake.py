@@ -1,0 +1,148 @@
+"""My cases, search, opening a case, and the case page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mediation.admin.models import ServicePoint
+from mediation.cases import queries
+from mediation.cases.forms.intake import IntakeForm
+from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
+from mediation.cases.policies import can_open_case
+from mediation.cases.routes import SECTIONS, bp
+from mediation.cases.services import intake
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Permission, Role, require
+from mediation.core.codes import Issue
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.extensions import db
+
+PAGE_SIZE = 25
+
+
+@bp.route("/")
+@require(Permission.CASE_VIEW)
+def index():
+    filters = CaseFilterForm(request.args)
+    filters.validate()  # unknown codes show an error and filter nothing
+
+    def chosen(field) -> str | None:
+        return field.data or None if not field.errors else None
+
+    page = queries.case_list(
+        db.session, current_user,
+        status=chosen(filters.status),
+        issue=chosen(filters.issue),
+        follow_up_due=chosen(filters.follow_up) == "due",
+        page=request.args.get("page", 1, type=int),
+        per_page=PAGE_SIZE,
+    )
+    return render_template("cases/index.html", page=page, filters=filters, search=CaseSearchForm())
+
+
+@bp.route("/search", methods=["POST"])
+@require(Permission.CASE_VIEW)
+def search():
+    form = CaseSearchForm()
+    results = []
+    if form.validate_on_submit():
+        results = queries.search_cases(db.session, current_user, form.query.data)
+        record(db.session, AuditAction.SEARCH, entity="case", entity_id=None)
+        db.session.commit()
+    return render_template("cases/search.html", form=form, results=results)
+
+
+def _intake_form() -> IntakeForm:
+    form = IntakeForm()
+    points = db.session.scalars(
+        db.select(ServicePoint)
+        .where(ServicePoint.association_id == current_user.association_id, ServicePoint.active.is_(True))
+        .order_by(ServicePoint.code)
+    ).all()
+    form.service_point_id.choices = [(point.id, f"{point.code} · {point.name_ar if _is_ar() else point.name_fr}")
+                                     for point in points]
+    staff = intake.staff_of(db.session, current_user.association_id)
+    form.lead_mediator_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in staff]
+    return form
+
+
+def _is_ar() -> bool:
+    from mediation.core.i18n import current_language
+
+    return current_language() == "ar"
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.CASE_CREATE)
+def new():
+    if not can_open_case(current_user):
+        abort(403)
+    form = _intake_form()
+    if request.method == "GET":
+        form.process(data={"service_point_id": (form.service_point_id.choices or [(None, "")])[0][0]})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            case = intake.open_case(db.session, intake_from_form(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Case %(reference)s opened.", reference=case.reference), "success")
+            return redirect(url_for("cases.detail", case_id=case.public_id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("cases/new.html", form=form,
+                           picks_lead=current_user.role == Role.SUPERVISOR), status
+
+
+def intake_from_form(form: IntakeForm) -> intake.NewCase:
+    """Map fields to the service's arguments explicitly (no populate_obj)."""
+    party = intake.PersonData(
+        full_name=form.full_name.data,
+        full_name_latin=form.full_name_latin.data,
+        sex=form.sex.data,
+        birth_date=form.birth_date.data,
+        phone=form.phone.data,
+        email=form.email.data,
+        address=form.address.data,
+        contact_allowed=form.contact_allowed.data == "yes",
+        safe_contact_instructions=form.safe_contact_instructions.data,
+        preferred_language=form.preferred_language.data or None,
+        interpreter_needed=form.interpreter_needed.data,
+    )
+    return intake.NewCase(
+        service_point_id=form.service_point_id.data,
+        first_contact_on=form.first_contact_on.data,
+        intake_channel=form.intake_channel.data,
+        referral_source=form.referral_source.data,
+        issues=tuple(Issue(code) for code in form.issues.data),
+        court_stage=form.court_stage.data,
+        court_file_no=form.court_file_no.data,
+        immediate_danger=form.immediate_danger.data == "yes",
+        request_summary=form.request_summary.data,
+        requesting_party=party,
+        requesting_role=form.requesting_role.data,
+        data_processing_consent=form.data_processing_consent.data,
+        lead_mediator_id=form.lead_mediator_id.data or None,
+    )
+
+
+
+
+@bp.route("/<uuid:case_id>")
+@require(Permission.CASE_VIEW)
+def detail(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    context = {}
+    for section in SECTIONS:
+        context.update(section(case, current_user))
+    record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
+           association_id=case.association_id)
+    db.session.commit()
+    return render_template("cases/detail.html", case=case, **context)

@@ -1,0 +1,156 @@
+"""Case routes: notes (write, edit with optimistic locking, history) and the notes section of the case page."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediation.cases import queries
+from mediation.cases.forms.notes import NO_PARTY, NoteEditForm, NoteForm
+from mediation.cases.models import Case, Note
+from mediation.cases.routes import bp, case_section
+from mediation.cases.services import notes
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Permission, require
+from mediation.core.forms import attach_error
+from mediation.core.errors import DomainError
+from mediation.extensions import db
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    note: Note
+    participant_name: str | None
+    editable: bool
+
+
+@case_section
+def notes_section(case: Case, user) -> dict:
+    """The case's notes, newest first, with their visibility; read-only once the case is closed."""
+    rows = notes.notes_of(db.session, case)
+    names = notes.participant_names(db.session, rows)
+    return {
+        "note_rows": [NoteRow(note, names.get(note.participant_id), notes.can_edit_note(user, case, note))
+                      for note in rows],
+        "note_can_add": notes.can_add_note(user, case),
+    }
+
+
+def _load_note(case: Case, note_id) -> Note:
+    """A note of this case; a note of any other case is a 404, exactly as an unknown id."""
+    return db.one_or_404(select(Note).where(Note.case_id == case.id, Note.public_id == note_id))
+
+
+
+def _case_page(case: Case):
+    return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="notes"))
+
+
+@bp.route("/<uuid:case_id>/notes/new", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def note_new(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    if not notes.can_add_note(current_user, case):
+        abort(403)
+    form = NoteForm()
+    form.participant_id.choices = [(NO_PARTY, "—")] + [
+        (str(participant.public_id), f"{participant.person.full_name} · {participant.role.label}")
+        for participant in notes.participants_of(db.session, case)
+    ]
+    status = 200
+    if form.validate_on_submit():
+        data = notes.NewNote(
+            visibility=form.visibility.data,
+            body=form.body.data,
+            participant_id=_uuid(form.participant_id.data),
+        )
+        try:
+            notes.add_note(db.session, case, data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Note added."), "success")
+            return _case_page(case)
+    elif request.method == "POST":
+        status = 422
+    else:
+        record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
+               association_id=case.association_id)
+        db.session.commit()
+    return render_template("cases/note_new.html", case=case, form=form), status
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    # The choice was validated against this case's participants; "" means none.
+    return uuid.UUID(value) if value else None
+
+
+@bp.route("/<uuid:case_id>/notes/<uuid:note_id>/edit", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def note_edit(case_id, note_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    note = _load_note(case, note_id)
+    if not notes.can_edit_note(current_user, case, note):
+        abort(403)
+    if request.method == "GET":
+        form = NoteEditForm(data={"body": note.current.body})
+        record(db.session, AuditAction.VIEW, entity="note", entity_id=note.public_id,
+               association_id=case.association_id)
+        db.session.commit()
+        return render_template("cases/note_edit.html", case=case, note=note, form=form,
+                               version=note.version_id, stale=False)
+    form = NoteEditForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            notes.edit_note(db.session, case, note, form.body.data, expected_version=form.version.data,
+                            actor=current_user)
+            db.session.commit()
+        except (notes.StaleNote, StaleDataError):
+            return _stale(case_id, note_id, form)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Note saved."), "success")
+            return _case_page(case)
+    version = form.version.data if isinstance(form.version.data, int) else note.version_id
+    return render_template("cases/note_edit.html", case=case, note=note, form=form,
+                           version=version, stale=False), status
+
+
+def _stale(case_id, note_id, form: NoteEditForm):
+    """409: the user's text next to the stored one, with the current version (SECURITY.md S31)."""
+    db.session.rollback()
+    case = queries.load_case(db.session, current_user, case_id)
+    note = _load_note(case, note_id)
+    db.session.refresh(note)
+    form.form_errors.append(notes.StaleNote.message)
+    record(db.session, AuditAction.VIEW, entity="note", entity_id=note.public_id,
+           association_id=case.association_id)
+    db.session.commit()
+    return render_template("cases/note_edit.html", case=case, note=note, form=form,
+                           version=note.version_id, stale=True), 409
+
+
+@bp.route("/<uuid:case_id>/notes/<uuid:note_id>/history")
+@require(Permission.CASE_VIEW)
+def note_history(case_id, note_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    note = _load_note(case, note_id)
+    names = notes.participant_names(db.session, [note])
+    record(db.session, AuditAction.VIEW, entity="note", entity_id=note.public_id,
+           association_id=case.association_id)
+    db.session.commit()
+    return render_template("cases/note_history.html", case=case, note=note,
+                           participant_name=names.get(note.participant_id),
+                           versions=list(reversed(note.versions)))

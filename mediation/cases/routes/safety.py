@@ -1,0 +1,228 @@
+"""Case routes: safety screening, consent, supervisor decisions, clearing the danger flag.
+
+Screening content is shown only here and on the case page, which only the
+case's staff and the association's supervisors can reach (visible_cases).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from mediation.cases import queries
+from mediation.cases.forms.safety import ClearDangerForm, ConsentForm, DecisionForm, ScreeningForm
+from mediation.cases.models import Participant, ScreeningResult
+from mediation.cases.policies import can_decide_screening, can_edit_case
+from mediation.cases.routes import bp, case_section
+from mediation.cases.services import safety
+from mediation.core.models import local_today
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Permission, require
+from mediation.core.codes import (
+    Adaptation,
+    CaseStatus,
+    Concern,
+    ConsentScope,
+    GatingIndicator,
+    ScreeningDecision,
+    ViolenceType,
+)
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.extensions import db
+
+# Statuses in which the case page shows whether the mediation gate is open.
+GATE_SHOWN = frozenset({CaseStatus.ASSESSMENT, CaseStatus.IN_MEDIATION, CaseStatus.SUSPENDED})
+# Labels of the codes stored as plain strings (screening items, adaptations), by code list.
+LABELS = {
+    "violence_type": {code.value: code.label for code in ViolenceType},
+    "gating_indicator": {code.value: code.label for code in GatingIndicator},
+    "concern": {code.value: code.label for code in Concern},
+    "adaptation": {code.value: code.label for code in Adaptation},
+}
+
+
+def _editable_case(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    if not can_edit_case(current_user, case):
+        abort(403)
+    return case
+
+
+def _participant(case, participant_id, *, screenable: bool = False) -> Participant:
+    participant = safety.participant_of(db.session, case, participant_id)
+    if participant is None or (screenable and not safety.is_screenable(participant)):
+        abort(404)
+    return participant
+
+
+def _viewed(case) -> None:
+    record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
+           association_id=case.association_id)
+    db.session.commit()
+
+
+def _back(case):
+    return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="safety"))
+
+
+@bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/screenings/new", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def screening_new(case_id, participant_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    participant = _participant(case, participant_id, screenable=True)
+    if not can_edit_case(current_user, case):
+        abort(403)
+    form = ScreeningForm()
+    if request.method == "GET":
+        form.screened_on.data = local_today()
+        _viewed(case)
+        return render_template("cases/safety_screening.html", case=case, participant=participant, form=form)
+    if form.validate_on_submit():
+        data = safety.ScreeningData(
+            screened_on=form.screened_on.data,
+            violence=form.violence.data,
+            violence_types=tuple(ViolenceType(code) for code in form.violence_types.data),
+            gating_indicators=form.indicators_yes(),
+            concerns=tuple(Concern(code) for code in form.concerns.data),
+            mediator_view=ScreeningDecision(form.mediator_view.data) if form.mediator_view.data else None,
+            notes=form.notes.data,
+        )
+        try:
+            screening = safety.record_screening(db.session, case, participant, data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            positive = screening.result is ScreeningResult.POSITIVE
+            in_mediation = case.status is CaseStatus.IN_MEDIATION
+            db.session.commit()
+            flash(_("The screening has been recorded."), "success")
+            if positive and in_mediation:
+                flash(_("The screening is positive: mediation cannot go on until a supervisor decides. "
+                        "Consider suspending the case."), "error")
+            elif positive:
+                flash(_("The screening is positive: a supervisor must decide before any mediation."), "error")
+            return _back(case)
+    return render_template("cases/safety_screening.html", case=case, participant=participant, form=form), 422
+
+
+@bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/consents/new", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def consent_new(case_id, participant_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    participant = _participant(case, participant_id)
+    if not can_edit_case(current_user, case):
+        abort(403)
+    form = ConsentForm()
+    if request.method == "GET":
+        form.on_date.data = local_today()
+        _viewed(case)
+        return render_template("cases/safety_consent.html", case=case, participant=participant, form=form)
+    if form.validate_on_submit():
+        data = safety.ConsentData(scope=ConsentScope(form.scope.data), status=form.status.data,
+                                  on_date=form.on_date.data, given_by=form.given_by.data)
+        try:
+            safety.record_consent(db.session, case, participant, data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The consent has been recorded."), "success")
+            return _back(case)
+    return render_template("cases/safety_consent.html", case=case, participant=participant, form=form), 422
+
+
+def _decision_context(case) -> dict:
+    """The parties' latest screenings, which the supervisor decides on."""
+    parties = safety.parties_of(db.session, case)
+    return {
+        "parties": parties,
+        "screenings": safety.latest_screenings(db.session, [party.id for party in parties]),
+        "decisions": safety.decisions_of(db.session, case),
+        "works_the_case": any(a.user_id == current_user.id for a in case.assignments),
+        "safety_labels": LABELS,
+    }
+
+
+@bp.route("/<uuid:case_id>/decisions/new", methods=["GET", "POST"])
+@require(Permission.SCREENING_DECIDE)
+def decision_new(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    if not (can_decide_screening(current_user, case) and case.is_open):
+        abort(403)
+    form = DecisionForm()
+    if request.method == "GET":
+        context = _decision_context(case)
+        _viewed(case)
+        return render_template("cases/safety_decision.html", case=case, form=form, **context)
+    if form.validate_on_submit():
+        data = safety.DecisionData(decision=ScreeningDecision(form.decision.data), rationale=form.rationale.data,
+                                   adaptations=tuple(Adaptation(code) for code in form.adaptations.data))
+        try:
+            safety.decide_screening(db.session, case, data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The decision has been recorded."), "success")
+            return _back(case)
+    return render_template("cases/safety_decision.html", case=case, form=form, **_decision_context(case)), 422
+
+
+@bp.route("/<uuid:case_id>/danger/clear", methods=["GET", "POST"])
+@require(Permission.SCREENING_DECIDE)
+def danger_clear(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    if not (can_decide_screening(current_user, case) and case.is_open):
+        abort(403)
+    form = ClearDangerForm()
+    if request.method == "GET":
+        _viewed(case)
+        return render_template("cases/safety_danger_clear.html", case=case, form=form)
+    if form.validate_on_submit():
+        try:
+            safety.clear_immediate_danger(db.session, case, form.note.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The immediate-danger flag has been cleared."), "success")
+            return _back(case)
+    return render_template("cases/safety_danger_clear.html", case=case, form=form), 422
+
+
+# The safety part of the case page
+
+
+def _consents_by_participant(ids: list[int]) -> dict[int, list]:
+    """Each participant's current consents, in code-list order of their scopes."""
+    current = safety.current_consents(db.session, ids)
+    return {pid: [current[(pid, scope)] for scope in ConsentScope if (pid, scope) in current] for pid in ids}
+
+
+@case_section
+def safety_section(case, user) -> dict:
+    participants = list(db.session.scalars(
+        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True))
+        .order_by(Participant.is_requesting_party.desc(), Participant.id)
+    ))
+    ids = [participant.id for participant in participants]
+    show_gate = case.status in GATE_SHOWN
+    return {
+        "safety_participants": participants,
+        "safety_screenable": {participant.id for participant in participants if safety.is_screenable(participant)},
+        "safety_screenings": safety.latest_screenings(db.session, ids),
+        "safety_consents": _consents_by_participant(ids),
+        "safety_decisions": safety.decisions_of(db.session, case),
+        "safety_gate_shown": show_gate,
+        "safety_gate": safety.mediation_gate(db.session, case) if show_gate else [],
+        "safety_can_record": can_edit_case(user, case),
+        "safety_can_decide": can_decide_screening(user, case) and case.is_open,
+        "safety_labels": LABELS,
+    }

@@ -1,0 +1,65 @@
+"""Case routes: the status workflow (DOMAIN.md §2.3)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mediation.cases import queries
+from mediation.cases.forms.workflow import StatusForm
+from mediation.cases.policies import can_edit_case
+from mediation.cases.routes import bp, case_section
+from mediation.cases.services import safety, workflow
+from mediation.core.authz import Permission, require
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.extensions import db
+
+
+def offer(form: StatusForm, case, user) -> StatusForm:
+    """Limit the choices shown to the changes this user may make here."""
+    form.to_status.choices = [(row.to.value, row.to.label) for row in workflow.available_transitions(case, user)]
+    if not form.current.data:
+        form.current.data = case.status.value
+    return form
+
+
+@bp.route("/<uuid:case_id>/status", methods=["POST"])
+@require(Permission.CASE_EDIT)
+def status_change(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    if not can_edit_case(current_user, case):
+        abort(403)
+    form = StatusForm()
+    problems, status = [], 422
+    if form.validate_on_submit():
+        try:
+            workflow.change_status(db.session, case, form.to_status.data, actor=current_user,
+                                   reason=form.reason.data, expected_from=form.current.data)
+        except workflow.StatusChangeForbidden:
+            db.session.rollback()
+            abort(403)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            problems = getattr(error, "problems", [])
+            status = 409 if isinstance(error, workflow.StaleStatus) else 422
+        else:
+            db.session.commit()
+            flash(_("The case status has been changed."), "success")
+            return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="status"))
+    # Re-rendered against the status as it is now, keeping what the user typed.
+    form.current.data = case.status.value
+    names = {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
+    return render_template("cases/status_change.html", case=case, form=offer(form, case, current_user),
+                           problems=problems, names=names), status
+
+
+@case_section
+def workflow_section(case, user) -> dict:
+    form = StatusForm(formdata=None)
+    return {
+        "status_form": offer(form, case, user) if can_edit_case(user, case) else None,
+        "status_history": workflow.status_history(db.session, case),
+    }

@@ -1,0 +1,1 @@
+"""Case-file services, one module per subject: intake, parties, safety, notes, closure."""

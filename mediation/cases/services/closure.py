@@ -1,0 +1,335 @@
+"""Closing and reopening a case (DOMAIN.md §2.3 workflow, §2.11 consistency, SECURITY.md S31-S32).
+
+A closure is an event: reopening keeps the earlier Closure row (marked
+reopened, with the reason) and closing again adds a new one, so a reopened
+case counts again when it closes again. Each operation is one transaction:
+every function flushes and never commits; the route commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import (
+    Case,
+    Closure,
+    Participant,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningResult,
+    StatusChange,
+)
+from mediation.cases.policies import can_close, can_reopen, is_lead
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Role
+from mediation.core.codes import (
+    OUTCOME_GROUP,
+    AgreementLevel,
+    CaseStatus,
+    Outcome,
+    OutcomeGroup,
+    ReferralDestination,
+    ScreeningDecision,
+)
+from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.models import local_today, utcnow
+
+POINTS_MAX = 10_000
+NOTE_MAX = 4000
+REASON_MAX = 4000
+
+# The level an agreement outcome requires (until agreements are recorded as such, §2.10).
+AGREEMENT_LEVEL_OF = {
+    Outcome.AGREEMENT_FULL: AgreementLevel.FULL,
+    Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL,
+}
+AGREEMENT_LEVELS = (AgreementLevel.FULL, AgreementLevel.PARTIAL)
+REFERRAL_OUTCOMES = frozenset({Outcome.REFERRED_TO_JUSTICE, Outcome.REFERRED_OTHER_SERVICE})
+# "Referred to court or prosecutor": the judicial destinations. The police act for the
+# prosecutor but also protect: a referral to them fits either outcome.
+COURT_DESTINATIONS = frozenset({ReferralDestination.FAMILY_COURT, ReferralDestination.PUBLIC_PROSECUTOR})
+JUSTICE_DESTINATIONS = COURT_DESTINATIONS | {ReferralDestination.POLICE}
+# Only a supervisor records it, and a supervisor records nothing else (DOMAIN.md §2.11).
+SUPERVISOR_OUTCOMES = (Outcome.OPENED_IN_ERROR,)
+PROCEED_DECISIONS = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
+
+
+class CaseNotOpen(DomainError):
+    message = _l("This case is already closed.")
+
+
+class CaseNotClosed(DomainError):
+    message = _l("Only a closed case can be reopened.")
+
+
+class ClosureNotAllowed(DomainError):
+    message = _l("You may not close this case.")
+
+
+class StaleCase(DomainError):
+    """The case changed since the form was shown (SECURITY.md S31); the route answers 409."""
+
+    message = _l("Someone else changed this case while you were filling in the form. Nothing was saved: "
+                 "check the case, then try again.")
+
+
+@dataclass(frozen=True)
+class ClosureData:
+    outcome: Outcome
+    agreement_level: AgreementLevel | None = None
+    agreement_points: str | None = None
+    referral_destination: ReferralDestination | None = None
+    follow_up_on: date | None = None
+    note: str | None = None
+
+
+# Who may record which outcome
+
+
+def _is_supervisor_of(user, case: Case) -> bool:
+    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
+
+
+def outcomes_for(user, case: Case) -> list[Outcome]:
+    """The outcomes this user may record: the lead any but opened_in_error; a supervisor only that one."""
+    if not can_close(user, case):
+        return []
+    if is_lead(user, case):
+        return [outcome for outcome in Outcome if outcome not in SUPERVISOR_OUTCOMES]
+    if _is_supervisor_of(user, case):
+        return list(SUPERVISOR_OUTCOMES)
+    return []
+
+
+def may_close(user, case: Case) -> bool:
+    return bool(outcomes_for(user, case))
+
+
+# Reads
+
+
+def closures_of(session: Session, case: Case) -> list[Closure]:
+    """The case's closures, newest first: the current one, then those undone by a reopening."""
+    return list(session.scalars(
+        select(Closure).where(Closure.case_id == case.id).order_by(Closure.created_at.desc(), Closure.id.desc())
+    ))
+
+
+def unresolved_positive_screenings(session: Session, case: Case) -> list[Screening]:
+    """Positive latest screenings of the case's participants with no later proceed decision.
+
+    For each participant the latest screening counts (DOMAIN.md §2.6). It is
+    resolved only when the latest supervisor decision taken after it is
+    `proceed` or `proceed_with_adaptations`: a later `counselling_only` or
+    `not_suitable` undoes an earlier go-ahead.
+    """
+    screenings = session.scalars(
+        select(Screening)
+        .join(Participant, Participant.id == Screening.participant_id)
+        .where(Participant.case_id == case.id)
+        .order_by(Screening.participant_id, Screening.screened_on, Screening.created_at, Screening.id)
+    ).all()
+    latest: dict[int, Screening] = {}
+    for screening in screenings:
+        latest[screening.participant_id] = screening
+    positives = [screening for screening in latest.values() if screening.result is ScreeningResult.POSITIVE]
+    if not positives:
+        return []
+    decisions = session.scalars(
+        select(ScreeningDecisionRecord)
+        .where(ScreeningDecisionRecord.case_id == case.id)
+        .order_by(ScreeningDecisionRecord.decided_at, ScreeningDecisionRecord.id)
+    ).all()
+    unresolved = []
+    for screening in positives:
+        later = [decision for decision in decisions if decision.decided_at > screening.created_at]
+        if not later or later[-1].decision not in PROCEED_DECISIONS:
+            unresolved.append(screening)
+    return unresolved
+
+
+def _has_decision(session: Session, case: Case, decision: ScreeningDecision) -> bool:
+    return bool(session.scalar(select(exists().where(
+        ScreeningDecisionRecord.case_id == case.id, ScreeningDecisionRecord.decision == decision
+    ))))
+
+
+# Checks
+
+
+def _text(value: str | None, limit: int, field: str) -> str | None:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=limit), field=field)
+    return text or None
+
+
+def _code(enum_cls, value, field: str, message):
+    if value in (None, ""):
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed(message, field=field) from None
+
+
+def _check_actor(actor: StaffUser, case: Case, outcome: Outcome) -> None:
+    if outcome in outcomes_for(actor, case):
+        return
+    if outcome in SUPERVISOR_OUTCOMES:
+        raise ClosureNotAllowed(_l("Only a supervisor records that a case was opened in error."), field="outcome")
+    if _is_supervisor_of(actor, case):
+        raise ClosureNotAllowed(_l("A supervisor closes a case only as opened in error; "
+                                   "its lead records any other outcome."), field="outcome")
+    raise ClosureNotAllowed(_l("Only the lead of the case closes it."))
+
+
+def _check_agreement(outcome: Outcome, level: AgreementLevel | None, points: str | None) -> None:
+    required = AGREEMENT_LEVEL_OF.get(outcome)
+    if required is not None:
+        if level is not required:
+            raise ValidationFailed(
+                _l("The agreement level must match the outcome: full for a full agreement, "
+                   "partial for a partial one.")
+                if level is not None else _l("Choose the agreement level."),
+                field="agreement_level",
+            )
+        if not points:
+            raise ValidationFailed(_l("Write the points the parties agreed on."), field="agreement_points")
+        return
+    if level is not None:
+        raise ValidationFailed(_l("An agreement level goes only with a full or partial agreement."),
+                               field="agreement_level")
+    # A reconciliation may record what the spouses settled; other outcomes settled nothing.
+    if points and outcome is not Outcome.RECONCILIATION:
+        raise ValidationFailed(_l("Agreed points go only with an agreement or a reconciliation."),
+                               field="agreement_points")
+
+
+def _check_referral(outcome: Outcome, destination: ReferralDestination | None) -> None:
+    # DOMAIN.md §2.11 asks for a referral record; until referrals exist (§2.13) the
+    # closure records the destination itself.
+    if outcome not in REFERRAL_OUTCOMES:
+        if destination is not None:
+            raise ValidationFailed(_l("A destination goes only with a referral outcome."),
+                                   field="referral_destination")
+        return
+    if destination is None:
+        raise ValidationFailed(_l("Choose where the case was referred."), field="referral_destination")
+    if outcome is Outcome.REFERRED_TO_JUSTICE and destination not in JUSTICE_DESTINATIONS:
+        raise ValidationFailed(_l("Choose the court, the prosecutor or the police."), field="referral_destination")
+    if outcome is Outcome.REFERRED_OTHER_SERVICE and destination in COURT_DESTINATIONS:
+        raise ValidationFailed(_l("For the court or the prosecutor, choose the outcome "
+                                  "“Referred to court or prosecutor”."), field="referral_destination")
+
+
+def _check_consistency(session: Session, case: Case, outcome: Outcome) -> None:
+    """DOMAIN.md §2.11, as far as the records it needs exist."""
+    if OUTCOME_GROUP[outcome] is OutcomeGroup.AGREEMENT and unresolved_positive_screenings(session, case):
+        raise ValidationFailed(_l("No closure with an agreement while a positive screening awaits a "
+                                  "supervisor's decision to proceed."), field="outcome")
+    if outcome is Outcome.NOT_SUITABLE and not _has_decision(session, case, ScreeningDecision.NOT_SUITABLE):
+        raise ValidationFailed(_l("Closing as not suitable needs a supervisor's screening decision "
+                                  "that mediation is not suitable."), field="outcome")
+    # no_agreement needs a held mediation session, counselling_completed a counselling
+    # session and no mediation session (§2.11). Sessions are not recorded yet (the
+    # session log comes with a later issue): both are accepted until then.
+
+
+# Changes
+
+
+def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffUser,
+               expected_version: int | None = None) -> Closure:
+    """Close an open case with one consistent outcome, dated today (DOMAIN.md §2.11)."""
+    if not case.is_open:
+        raise CaseNotOpen()
+    if expected_version is not None and expected_version != case.version_id:
+        raise StaleCase()
+    outcome = _code(Outcome, data.outcome, "outcome", _l("Choose the outcome of the case."))
+    if outcome is None:
+        raise ValidationFailed(_l("Choose the outcome of the case."), field="outcome")
+    _check_actor(actor, case, outcome)
+    level = _code(AgreementLevel, data.agreement_level, "agreement_level", _l("Choose the agreement level."))
+    destination = _code(ReferralDestination, data.referral_destination, "referral_destination",
+                        _l("Choose where the case was referred."))
+    points = _text(data.agreement_points, POINTS_MAX, "agreement_points")
+    note = _text(data.note, NOTE_MAX, "note")
+    today = local_today()
+    if data.follow_up_on is not None and data.follow_up_on <= today:
+        raise ValidationFailed(_l("The follow-up date must be after the closure date."), field="follow_up_on")
+    _check_agreement(outcome, level, points)
+    _check_referral(outcome, destination)
+    _check_consistency(session, case, outcome)
+    # Closing should also cancel the case's future appointments (§2.9): they come with a later issue.
+
+    closure = Closure(
+        case_id=case.id,
+        closed_on=today,
+        closed_by_id=actor.id,
+        outcome=outcome,
+        agreement_level=level,
+        agreement_points=points,
+        referral_destination=destination,
+        follow_up_on=data.follow_up_on,
+        note=note,
+    )
+    session.add(closure)
+    session.add(StatusChange(case_id=case.id, from_status=case.status, to_status=CaseStatus.CLOSED,
+                             changed_by_id=actor.id))
+    case.status = CaseStatus.CLOSED
+    case.closed_on = today
+    case.outcome = outcome
+    case.follow_up_on = data.follow_up_on
+    _flush(session)
+    record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
+           association_id=case.association_id)
+    return closure
+
+
+def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
+                expected_version: int | None = None) -> Closure | None:
+    """A supervisor reopens a closed case into assessment, with a reason; the closure stays in history."""
+    if case.is_open:
+        raise CaseNotClosed()
+    if not can_reopen(actor, case):
+        raise DomainError(_l("Only a supervisor of the association reopens a case."))
+    if expected_version is not None and expected_version != case.version_id:
+        raise StaleCase()
+    text = _text(reason, REASON_MAX, "reason")
+    if text is None:
+        raise ValidationFailed(_l("Give the reason for reopening the case."), field="reason")
+    current = session.scalar(
+        select(Closure)
+        .where(Closure.case_id == case.id, Closure.reopened_at.is_(None))
+        .order_by(Closure.created_at.desc(), Closure.id.desc())
+        .limit(1)
+    )
+    if current is not None:
+        current.reopened_at = utcnow()
+        current.reopen_reason = text
+    session.add(StatusChange(case_id=case.id, from_status=CaseStatus.CLOSED, to_status=CaseStatus.ASSESSMENT,
+                             changed_by_id=actor.id, reason=text))
+    case.status = CaseStatus.ASSESSMENT
+    case.closed_on = None
+    case.outcome = None
+    # The follow-up belonged to that closure (it stays on the Closure row).
+    case.follow_up_on = None
+    _flush(session)
+    record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
+           association_id=case.association_id)
+    return current
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleCase() from None

@@ -1,0 +1,381 @@
+"""The people of a case: adult parties and children (DOMAIN.md §2.4).
+
+Rules enforced here, whatever the caller:
+- a case's people change only while it is open;
+- a party is an adult and a child is under 18 on the day the case was opened
+  (when only a birth year is known, only what the year proves is refused);
+- a child is at least 12 years younger than each parent of the case, when both
+  birth years are known;
+- a person is registered once per association: a new participant with the same
+  identity index (name and birth date) reuses the existing Person row;
+- a case keeps at least one requesting party;
+- an edit saves only over the versions the user saw (SECURITY.md S31).
+
+Every function flushes and never commits; the route commits once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import Case, Participant, Person
+from mediation.core.models import local_today
+from mediation.cases.services.intake import (
+    PHONE_PATTERN,
+    PersonData,
+    _indexes,
+    create_person,
+    parse_birth,
+)
+from mediation.core.audit import AuditAction, record
+from mediation.core.codes import (
+    ADULT_BANDS,
+    CHILD_BANDS,
+    AgeBand,
+    ChildLivesWith,
+    ParticipantRole,
+    PreferredLanguage,
+    Sex,
+    age_band,
+    age_in_years,
+)
+from mediation.core.errors import Conflict, DomainError, ValidationFailed
+
+MAJORITY = 18
+# The smallest plausible age gap between a parent and their child.
+PARENT_CHILD_GAP = 12
+PARENT_ROLES = frozenset({ParticipantRole.FATHER, ParticipantRole.MOTHER})
+
+
+class CaseClosed(DomainError):
+    message = _l("This case is closed: its people can no longer be changed.")
+
+
+class StaleEdit(Conflict):
+    """Someone saved the record after this form was loaded (SECURITY.md S31)."""
+
+    message = _l("Someone else saved this record while you were editing it. Nothing of yours was saved: "
+                 "compare your input with the saved values, then save again.")
+
+
+class AlreadyInCase(Conflict):
+    message = _l("This person already takes part in this case.")
+
+
+@dataclass(frozen=True)
+class PartyRole:
+    """An adult's part in the case."""
+
+    role: ParticipantRole
+    is_requesting_party: bool = False
+    is_party: bool = True  # takes part in mediation
+
+
+@dataclass(frozen=True)
+class ChildSituation:
+    lives_with: ChildLivesWith
+    in_school: bool | None = None
+    takes_part: bool = False
+
+
+@dataclass(frozen=True)
+class Added:
+    participant: Participant
+    reused_person: bool  # an existing Person row of the association was reused
+
+
+# Reading
+
+
+def participants_of(session: Session, case: Case) -> list[Participant]:
+    """The case's active people with their identity, adults first: one query."""
+    return list(session.scalars(
+        select(Participant)
+        .where(Participant.case_id == case.id, Participant.active.is_(True))
+        .order_by(Participant.role == ParticipantRole.CHILD, Participant.id)
+    ).unique())
+
+
+def participant_in_case(session: Session, case: Case, participant_id: uuid.UUID) -> Participant | None:
+    """A participant of this very case, or None (another case's participant does not exist here)."""
+    return session.scalars(
+        select(Participant).where(Participant.case_id == case.id, Participant.public_id == participant_id)
+    ).unique().one_or_none()
+
+
+# Ages
+
+
+def _birth_year(value: str | None) -> int | None:
+    return int(value[:4]) if value else None
+
+
+def _age_range(born: date | int, on: date) -> tuple[int, int]:
+    """The youngest and oldest the person can be on `on`: one value for a date, a span for a year."""
+    if isinstance(born, date):
+        if born > on:  # born after the case opened: a baby
+            return 0, 0
+        age = age_in_years(born, on)
+        return age, age
+    oldest = age_in_years(date(born, 1, 1), on) if date(born, 1, 1) <= on else 0
+    youngest = age_in_years(date(born, 12, 31), on) if date(born, 12, 31) <= on else 0
+    return youngest, oldest
+
+
+def _band(born: date | int | None, on: date, *, child: bool) -> AgeBand:
+    """The band on the opening day, kept on the side of 18 the role proves.
+
+    A birth year alone is read as 1 July (codes.age_in_years); when that guess
+    lands on the wrong side of 18 for someone the rules have accepted, the
+    nearest band on the right side is stored instead. A baby born after the
+    case opened is 0-3.
+    """
+    if born is None:
+        return AgeBand.UNKNOWN
+    year = born.year if isinstance(born, date) else born
+    if year > on.year or (isinstance(born, date) and born > on):
+        band = AgeBand.B0_3
+    else:
+        band = age_band(born, on)
+    if child and band not in CHILD_BANDS:
+        return AgeBand.B15_17
+    if not child and band not in ADULT_BANDS:
+        return AgeBand.B18_24
+    return band
+
+
+def _check_age(born: date | int | None, on: date, *, child: bool) -> None:
+    if born is None:
+        return
+    youngest, oldest = _age_range(born, on)
+    if child and youngest >= MAJORITY:
+        raise ValidationFailed(_l("A child is under 18 on the day the case was opened. "
+                                  "Check the birth date, or add this person as a party."), field="birth_date")
+    if not child and oldest < MAJORITY:
+        raise ValidationFailed(_l("A party is an adult: 18 or over on the day the case was opened. "
+                                  "Check the birth date, or add this person as a child."), field="birth_date")
+
+
+def _check_parent_gap(*, child_years: list[int], parent_years: list[int]) -> None:
+    if any(child - parent < PARENT_CHILD_GAP for child in child_years for parent in parent_years):
+        raise ValidationFailed(_l("A child is at least 12 years younger than each parent in the case. "
+                                  "Check the birth dates."), field="birth_date")
+
+
+def _check_plausible(session: Session, case: Case, birth_date: str | None, *, child: bool,
+                     role: ParticipantRole | None, exclude: Participant | None = None) -> None:
+    """A child cannot be older than a parent of the case minus 12 years (both birth years known)."""
+    year = _birth_year(birth_date)
+    if year is None or (not child and role not in PARENT_ROLES):
+        return
+    others = [p for p in participants_of(session, case) if p is not exclude]
+    if child:
+        parents = [_birth_year(p.person.birth_date) for p in others if p.role in PARENT_ROLES]
+        _check_parent_gap(child_years=[year], parent_years=[y for y in parents if y is not None])
+    else:
+        children = [_birth_year(p.person.birth_date) for p in others if p.is_child]
+        _check_parent_gap(child_years=[y for y in children if y is not None], parent_years=[year])
+
+
+# Persons
+
+
+def _check_person(data: PersonData) -> None:
+    if data.phone and not PHONE_PATTERN.fullmatch(data.phone):
+        raise ValidationFailed(_l("Enter a telephone number: digits, spaces and + ( ) - only."), field="phone")
+
+
+def _existing_person(session: Session, association_id: int, data: PersonData,
+                     exclude: Person | None = None) -> Person | None:
+    """The association's person with this identity, when a birth date or year makes it one.
+
+    A name alone is too weak an identity to merge two records (SECURITY.md S24).
+    """
+    if not data.birth_date:
+        return None
+    index = _indexes(association_id, data)["identity_bidx"]
+    query = select(Person).where(Person.association_id == association_id, Person.identity_bidx == index)
+    if exclude is not None:
+        query = query.where(Person.id != exclude.id)
+    return session.scalars(query.order_by(Person.id).limit(1)).first()
+
+
+def _complete(person: Person, data: PersonData) -> None:
+    """Fill what the stored record lacks; never overwrite what another case recorded."""
+    for name in ("full_name_latin", "phone", "email", "address", "safe_contact_instructions"):
+        value = getattr(data, name) or None
+        if value and getattr(person, name) is None:
+            setattr(person, name, value)
+    if data.preferred_language and person.preferred_language is None:
+        person.preferred_language = PreferredLanguage(data.preferred_language)
+    if data.phone and person.phone_bidx is None:
+        person.phone_bidx = _indexes(person.association_id, data)["phone_bidx"]
+
+
+def _person_for(session: Session, case: Case, data: PersonData) -> tuple[Person, bool]:
+    _check_person(data)
+    existing = _existing_person(session, case.association_id, data)
+    if existing is None:
+        person = create_person(session, case.association_id, data)
+        session.flush()
+        return person, False
+    # Any row of this identity counts: intake may have registered the same person afresh.
+    in_case = session.scalar(
+        select(Participant.id).join(Person, Person.id == Participant.person_id)
+        .where(Participant.case_id == case.id, Participant.active.is_(True),
+               Person.identity_bidx == existing.identity_bidx)
+        .limit(1)
+    )
+    if in_case is not None:
+        raise AlreadyInCase(field="full_name")
+    _complete(existing, data)
+    return existing, True
+
+
+def _update_person(session: Session, person: Person, data: PersonData, *, child: bool) -> None:
+    """Write the edited identity; the blind indexes follow the values."""
+    _check_person(data)
+    indexes = _indexes(person.association_id, data)
+    # Only a change of identity is checked: rows that already share one (intake
+    # registers its requesting party afresh) stay editable.
+    if (indexes["identity_bidx"] != person.identity_bidx
+            and _existing_person(session, person.association_id, data, exclude=person) is not None):
+        raise Conflict(_l("Another person with this name and birth date is already registered "
+                          "in your association."), field="full_name")
+    values = {
+        "full_name": data.full_name,
+        "full_name_latin": data.full_name_latin or None,
+        "birth_date": data.birth_date or None,
+        "sex": Sex(data.sex),
+        "identity_bidx": indexes["identity_bidx"],
+        "name_bidx": indexes["name_bidx"],
+    }
+    if not child:  # a child's contact goes through an adult's safe-contact profile
+        values.update(
+            phone_bidx=indexes["phone_bidx"],
+            phone=data.phone or None,
+            email=data.email or None,
+            address=data.address or None,
+            contact_allowed="yes" if data.contact_allowed else "no",
+            safe_contact_instructions=data.safe_contact_instructions or None,
+            preferred_language=PreferredLanguage(data.preferred_language) if data.preferred_language else None,
+            interpreter_needed=data.interpreter_needed,
+        )
+    for name, value in values.items():
+        if getattr(person, name) != value:  # an equal value is not rewritten (nor re-versioned)
+            setattr(person, name, value)
+
+
+# Changes
+
+
+def _check_open(case: Case) -> None:
+    if not case.is_open:
+        raise CaseClosed()
+
+
+def _born(data: PersonData) -> date | int | None:
+    return parse_birth(data.birth_date, local_today())
+
+
+def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser) -> Added:
+    """Add an adult to an open case; a person already registered in the association is reused."""
+    _check_open(case)
+    role = ParticipantRole(part.role)
+    if role is ParticipantRole.CHILD:
+        raise ValidationFailed(_l("Choose a role."), field="role")
+    born = _born(data)
+    _check_age(born, case.opened_on, child=False)
+    _check_plausible(session, case, data.birth_date, child=False, role=role)
+    # A reused person has this very birth date: it is part of the identity index.
+    person, reused = _person_for(session, case, data)
+    participant = Participant(
+        case_id=case.id,
+        person_id=person.id,
+        role=role,
+        is_requesting_party=part.is_requesting_party,
+        is_party=part.is_party,
+        age_band=_band(born, case.opened_on, child=False),
+    )
+    session.add(participant)
+    session.flush()
+    record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
+           association_id=case.association_id)
+    return Added(participant, reused)
+
+
+def add_child(session: Session, case: Case, data: PersonData, situation: ChildSituation, *,
+              actor: StaffUser) -> Added:
+    """Add a child (under 18 when the case opened) to an open case; registered persons are reused."""
+    _check_open(case)
+    born = _born(data)
+    _check_age(born, case.opened_on, child=True)
+    _check_plausible(session, case, data.birth_date, child=True, role=ParticipantRole.CHILD)
+    # A reused person has this very birth date: it is part of the identity index.
+    person, reused = _person_for(session, case, data)
+    participant = Participant(
+        case_id=case.id,
+        person_id=person.id,
+        role=ParticipantRole.CHILD,
+        is_requesting_party=False,
+        is_party=False,  # children are not parties to the mediation
+        age_band=_band(born, case.opened_on, child=True),
+        lives_with=ChildLivesWith(situation.lives_with),
+        in_school=situation.in_school,
+        takes_part=situation.takes_part,
+    )
+    session.add(participant)
+    session.flush()
+    record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
+           association_id=case.association_id)
+    return Added(participant, reused)
+
+
+def update_participant(session: Session, case: Case, participant: Participant, data: PersonData,
+                       part: PartyRole | ChildSituation, *, person_version: int, participant_version: int,
+                       actor: StaffUser) -> Participant:
+    """Edit a person and their part in an open case, only over the versions the user saw."""
+    _check_open(case)
+    if participant.case_id != case.id:
+        raise DomainError()
+    person = participant.person
+    if person.version_id != person_version or participant.version_id != participant_version:
+        raise StaleEdit()
+    child = participant.is_child
+    if child != isinstance(part, ChildSituation):
+        raise DomainError()
+    role = ParticipantRole.CHILD if child else ParticipantRole(part.role)
+    if not child and role is ParticipantRole.CHILD:
+        raise ValidationFailed(_l("Choose a role."), field="role")
+    born = _born(data)
+    _check_age(born, case.opened_on, child=child)
+    _check_plausible(session, case, data.birth_date, child=child, role=role, exclude=participant)
+    if not child and participant.is_requesting_party and not part.is_requesting_party:
+        others = [p for p in participants_of(session, case) if p is not participant and p.is_requesting_party]
+        if not others:
+            raise ValidationFailed(_l("A case has at least one requesting party."), field="is_requesting_party")
+    _update_person(session, person, data, child=child)
+    values: dict = {"age_band": _band(born, case.opened_on, child=child)}
+    if child:
+        values.update(lives_with=ChildLivesWith(part.lives_with), in_school=part.in_school,
+                      takes_part=part.takes_part)
+    else:
+        values.update(role=role, is_requesting_party=part.is_requesting_party, is_party=part.is_party)
+    for name, value in values.items():
+        if getattr(participant, name) != value:
+            setattr(participant, name, value)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleEdit() from None
+    record(session, AuditAction.UPDATE, entity="participant", entity_id=participant.public_id,
+           association_id=case.association_id)
+    return participant

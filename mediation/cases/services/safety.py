@@ -1,0 +1,440 @@
+"""Safety screening, consent, supervisor decisions and the mediation gate (DOMAIN.md §2.5-§2.7).
+
+Every function flushes and never commits; the route commits once. Reads used
+by the gate live here too, so the gate and the pages agree on what "latest"
+means: the most recently recorded row (screenings per participant, consents
+per participant and scope, decisions per case).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import (
+    Case,
+    Consent,
+    ConsentGiver,
+    Participant,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningItem,
+    ScreeningResult,
+    StatusChange,
+)
+from mediation.cases.models.notes import Note, NoteVersion
+from mediation.cases.policies import can_decide_screening, is_assigned
+from mediation.cases.services.intake import NOTICE_VERSION
+from mediation.core.models import local_today
+from mediation.core.audit import AuditAction, record
+from mediation.core.codes import (
+    Adaptation,
+    CaseStatus,
+    Concern,
+    ConsentScope,
+    ConsentStatus,
+    GatingIndicator,
+    NoteVisibility,
+    ScreeningDecision,
+    SessionType,
+    ViolenceLevel,
+    ViolenceType,
+)
+from mediation.core.errors import DomainError, ValidationFailed
+
+PROCEED = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
+# Adaptations that rule out a joint session (DOMAIN.md §2.6 (4)).
+NO_JOINT = frozenset({Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
+# Session types the gate applies to; every other type is never gated (DOMAIN.md §2.6).
+GATED_SESSION_TYPES = frozenset({SessionType.JOINT_MEDIATION, SessionType.SHUTTLE_MEDIATION})
+# Setting: may a supervisor who works the case decide on its screening? (DOMAIN.md §2.6)
+ALLOW_ASSIGNED_DECIDER = "CASE_ALLOW_ASSIGNED_DECIDER"
+
+
+class CaseClosed(DomainError):
+    message = _l("This case is closed: it can no longer be changed.")
+
+
+class NotScreenable(DomainError):
+    message = _l("Only adult parties are screened.")
+
+
+class DecisionNotAllowed(DomainError):
+    message = _l("Only a supervisor of the association decides after a screening.")
+
+
+class DeciderWorksTheCase(DomainError):
+    message = _l("You work on this case: another supervisor must take this decision.")
+
+
+class NoDangerFlag(DomainError):
+    message = _l("This case is not flagged for immediate danger.")
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise CaseClosed()
+
+
+def _check_day(day: date, case: Case, field_name: str) -> None:
+    if day > local_today():
+        raise ValidationFailed(_l("The date cannot be in the future."), field=field_name)
+    if day < case.first_contact_on:
+        raise ValidationFailed(_l("The date cannot be before the first contact."), field=field_name)
+
+
+def _check_participant(case: Case, participant: Participant) -> None:
+    if participant.case_id != case.id:
+        # Routes load participants through their case; this guards other callers.
+        raise DomainError()
+
+
+def is_screenable(participant: Participant) -> bool:
+    """An active adult party: children and non-parties are not screened."""
+    return participant.active and participant.is_party and not participant.is_child
+
+
+# Reads
+
+
+def participant_of(session: Session, case: Case, public_id) -> Participant | None:
+    """A participant of this case by public id, or None (never another case's)."""
+    return session.scalar(select(Participant).where(Participant.case_id == case.id,
+                                                    Participant.public_id == public_id))
+
+
+def parties_of(session: Session, case: Case) -> list[Participant]:
+    """The parties due to take part in mediation: active adult parties, requesting party first."""
+    participants = session.scalars(
+        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True),
+                                  Participant.is_party.is_(True))
+        .order_by(Participant.is_requesting_party.desc(), Participant.id)
+    )
+    return [participant for participant in participants if not participant.is_child]
+
+
+def latest_screenings(session: Session, participant_ids: Iterable[int]) -> dict[int, Screening]:
+    """The most recently recorded screening of each participant (one query, items preloaded)."""
+    ids = list(participant_ids)
+    if not ids:
+        return {}
+    latest = (select(func.max(Screening.id)).where(Screening.participant_id.in_(ids))
+              .group_by(Screening.participant_id))
+    return {row.participant_id: row for row in session.scalars(select(Screening).where(Screening.id.in_(latest)))}
+
+
+def current_consents(session: Session, participant_ids: Iterable[int]) -> dict[tuple[int, ConsentScope], Consent]:
+    """The current state per participant and scope: the latest recorded row (consent is append-only)."""
+    ids = list(participant_ids)
+    if not ids:
+        return {}
+    latest = (select(func.max(Consent.id)).where(Consent.participant_id.in_(ids))
+              .group_by(Consent.participant_id, Consent.scope))
+    return {(row.participant_id, row.scope): row
+            for row in session.scalars(select(Consent).where(Consent.id.in_(latest)))}
+
+
+def has_consent(session: Session, participant: Participant, scope: ConsentScope) -> bool:
+    consent = current_consents(session, [participant.id]).get((participant.id, scope))
+    return consent is not None and consent.status is ConsentStatus.GIVEN
+
+
+def decisions_of(session: Session, case: Case) -> list[ScreeningDecisionRecord]:
+    """The case's supervisor decisions, latest first."""
+    return list(session.scalars(
+        select(ScreeningDecisionRecord).where(ScreeningDecisionRecord.case_id == case.id)
+        .order_by(ScreeningDecisionRecord.id.desc())
+    ))
+
+
+def latest_decision(session: Session, case: Case) -> ScreeningDecisionRecord | None:
+    return session.scalar(
+        select(ScreeningDecisionRecord).where(ScreeningDecisionRecord.case_id == case.id)
+        .order_by(ScreeningDecisionRecord.id.desc()).limit(1)
+    )
+
+
+def rescreening_since(session: Session, case: Case) -> datetime | None:
+    """When the case last came back from counselling to assessment: screenings before it no longer count."""
+    return session.scalar(
+        select(StatusChange.changed_at)
+        .where(StatusChange.case_id == case.id, StatusChange.to_status == CaseStatus.ASSESSMENT,
+               StatusChange.from_status == CaseStatus.IN_COUNSELLING)
+        .order_by(StatusChange.id.desc()).limit(1)
+    )
+
+
+# Screening
+
+
+@dataclass(frozen=True)
+class ScreeningData:
+    screened_on: date
+    violence: ViolenceLevel
+    violence_types: tuple[ViolenceType, ...] = ()
+    # The indicators answered yes; every other one was answered no.
+    gating_indicators: tuple[GatingIndicator, ...] = ()
+    concerns: tuple[Concern, ...] = ()
+    mediator_view: ScreeningDecision | None = None
+    notes: str | None = None
+
+
+def screening_result(violence: ViolenceLevel | str,
+                     gating_indicators: Iterable[GatingIndicator | str]) -> ScreeningResult:
+    """Positive when violence is disclosed or any gating indicator is yes (DOMAIN.md §2.6)."""
+    if ViolenceLevel(violence) is not ViolenceLevel.NONE or any(True for _ in gating_indicators):
+        return ScreeningResult.POSITIVE
+    return ScreeningResult.NEGATIVE
+
+
+def record_screening(session: Session, case: Case, participant: Participant, data: ScreeningData, *,
+                     actor: StaffUser) -> Screening:
+    """Record one party's screening; a positive screen with immediate danger flags the case."""
+    _require_open(case)
+    _check_participant(case, participant)
+    if not is_screenable(participant):
+        raise NotScreenable()
+    _check_day(data.screened_on, case, "screened_on")
+    violence = ViolenceLevel(data.violence)
+    types = tuple(dict.fromkeys(ViolenceType(code) for code in data.violence_types))
+    indicators = tuple(dict.fromkeys(GatingIndicator(code) for code in data.gating_indicators))
+    concerns = tuple(dict.fromkeys(Concern(code) for code in data.concerns))
+    if types and violence is ViolenceLevel.NONE:
+        raise ValidationFailed(_l("Types of violence go with past or current violence."), field="violence_types")
+    result = screening_result(violence, indicators)
+    screening = Screening(
+        participant_id=participant.id,
+        screened_by_id=actor.id,
+        screened_on=data.screened_on,
+        violence=violence,
+        mediator_view=ScreeningDecision(data.mediator_view) if data.mediator_view else None,
+        notes=data.notes or None,
+        result=result,
+        items=[ScreeningItem(code=f"violence_type.{code}") for code in types]
+        + [ScreeningItem(code=f"gating_indicator.{code}") for code in indicators]
+        + [ScreeningItem(code=f"concern.{code}") for code in concerns],
+    )
+    session.add(screening)
+    if result is ScreeningResult.POSITIVE and GatingIndicator.IMMEDIATE_DANGER in indicators:
+        case.immediate_danger = True
+    session.flush()
+    record(session, AuditAction.CREATE, entity="screening", entity_id=screening.public_id,
+           association_id=case.association_id)
+    return screening
+
+
+# Consent
+
+
+@dataclass(frozen=True)
+class ConsentData:
+    scope: ConsentScope
+    status: ConsentStatus
+    on_date: date
+    given_by: ConsentGiver
+
+
+def record_consent(session: Session, case: Case, participant: Participant, data: ConsentData, *,
+                   actor: StaffUser) -> Consent:
+    """Append one consent row; a withdrawal needs consent currently given, a child's needs a representative."""
+    _require_open(case)
+    _check_participant(case, participant)
+    scope, status, giver = ConsentScope(data.scope), ConsentStatus(data.status), ConsentGiver(data.given_by)
+    _check_day(data.on_date, case, "on_date")
+    if status is ConsentStatus.WITHDRAWN and not has_consent(session, participant, scope):
+        raise ValidationFailed(_l("Only a consent currently given can be withdrawn."), field="status")
+    if participant.is_child and giver is ConsentGiver.SELF and scope is not ConsentScope.CHILD_CONSULTATION:
+        raise ValidationFailed(_l("For a child, the legal representative gives this consent."), field="given_by")
+    consent = Consent(
+        participant_id=participant.id,
+        scope=scope,
+        status=status,
+        on_date=data.on_date,
+        given_by=giver,
+        notice_version=NOTICE_VERSION,
+        recorded_by_id=actor.id,
+    )
+    session.add(consent)
+    session.flush()
+    record(session, AuditAction.CONSENT_CHANGE, entity="participant", entity_id=participant.public_id,
+           association_id=case.association_id)
+    return consent
+
+
+# Supervisor decisions
+
+
+@dataclass(frozen=True)
+class DecisionData:
+    decision: ScreeningDecision
+    rationale: str
+    adaptations: tuple[Adaptation, ...] = field(default_factory=tuple)
+
+
+def _assigned_decider_allowed() -> bool:
+    return bool(current_app.config.get(ALLOW_ASSIGNED_DECIDER, False))
+
+
+def decide_screening(session: Session, case: Case, data: DecisionData, *, actor: StaffUser,
+                     allow_case_worker: bool | None = None) -> ScreeningDecisionRecord:
+    """A supervisor who does not work the case decides after screening (the setting may allow one who does)."""
+    _require_open(case)
+    if not can_decide_screening(actor, case):
+        raise DecisionNotAllowed()
+    works_the_case = is_assigned(actor, case)
+    if allow_case_worker is None:
+        allow_case_worker = _assigned_decider_allowed()
+    if works_the_case and not allow_case_worker:
+        raise DeciderWorksTheCase()
+    decision = ScreeningDecision(data.decision)
+    adaptations = {Adaptation(code) for code in data.adaptations}
+    ordered = [code for code in Adaptation if code in adaptations]
+    if decision is ScreeningDecision.PROCEED_WITH_ADAPTATIONS and not ordered:
+        raise ValidationFailed(_l("Choose at least one adaptation."), field="adaptations")
+    if decision is not ScreeningDecision.PROCEED_WITH_ADAPTATIONS and ordered:
+        raise ValidationFailed(_l("Adaptations go only with a decision to proceed with adaptations."),
+                               field="adaptations")
+    if not (data.rationale or "").strip():
+        raise ValidationFailed(_l("Give the reasons for the decision."), field="rationale")
+    parties = [participant.id for participant in parties_of(session, case)]
+    if not latest_screenings(session, parties):
+        raise DomainError(_l("No party of this case has been screened yet."))
+    record_ = ScreeningDecisionRecord(
+        case_id=case.id,
+        decided_by_id=actor.id,
+        decision=decision,
+        adaptations=",".join(ordered),
+        rationale=data.rationale,
+        decided_by_case_worker=works_the_case,
+    )
+    session.add(record_)
+    session.flush()
+    record(session, AuditAction.DECISION, entity="screening_decision", entity_id=record_.public_id,
+           association_id=case.association_id)
+    return record_
+
+
+def clear_immediate_danger(session: Session, case: Case, note: str, *, actor: StaffUser) -> Note:
+    """A supervisor clears the immediate-danger flag with a note (DOMAIN.md §2.5).
+
+    The note is kept as a staff-only case note (encrypted), the record the
+    domain calls for; the audit event names the case only.
+    """
+    _require_open(case)
+    if not can_decide_screening(actor, case):
+        raise DecisionNotAllowed()
+    if not case.immediate_danger:
+        raise NoDangerFlag()
+    if not (note or "").strip():
+        raise ValidationFailed(_l("Say why the danger is over."), field="note")
+    kept = Note(case_id=case.id, author_id=actor.id, visibility=NoteVisibility.STAFF_ONLY,
+                versions=[NoteVersion(number=1, body=note, edited_by_id=actor.id)])
+    session.add(kept)
+    case.immediate_danger = False
+    session.flush()
+    record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id,
+           association_id=case.association_id)
+    return kept
+
+
+# The mediation gate
+
+
+class GateCheck(enum.StrEnum):
+    NOT_IN_MEDIATION = "not_in_mediation"
+    IMMEDIATE_DANGER = "immediate_danger"
+    NO_PARTY = "no_party"
+    NOT_A_PARTY = "not_a_party"
+    NOT_SCREENED = "not_screened"
+    NO_MEDIATION_CONSENT = "no_mediation_consent"
+    NO_DECISION = "no_decision"
+    DECISION_AGAINST = "decision_against"
+    NO_JOINT_SESSION = "no_joint_session"
+
+
+GATE_MESSAGES = {
+    GateCheck.NOT_IN_MEDIATION: _l("The case is not in mediation."),
+    GateCheck.IMMEDIATE_DANGER: _l("The case is flagged for immediate danger: a supervisor must clear the flag first."),
+    GateCheck.NO_PARTY: _l("No party is due to take part in mediation."),
+    GateCheck.NOT_A_PARTY: _l("Only adult parties of this case take part in mediation."),
+    GateCheck.NOT_SCREENED: _l("This party still needs a screening."),
+    GateCheck.NO_MEDIATION_CONSENT: _l("This party has not given consent to mediation, or has withdrawn it."),
+    GateCheck.NO_DECISION: _l("A positive screening needs a later supervisor decision to proceed."),
+    GateCheck.DECISION_AGAINST: _l("The latest supervisor decision does not allow mediation."),
+    GateCheck.NO_JOINT_SESSION: _l("The supervisor's decision rules out joint sessions."),
+}
+
+
+@dataclass(frozen=True)
+class GateProblem:
+    """Why the gate is closed; participant_id (a database id) names the party concerned, if any."""
+
+    check: GateCheck
+    participant_id: int | None = None
+
+    @property
+    def message(self):
+        return GATE_MESSAGES[self.check]
+
+
+def mediation_gate(session: Session, case: Case, attending_participant_ids: Iterable[int] | None = None,
+                   session_type: SessionType | str | None = None) -> list[GateProblem]:
+    """The mediation gate of DOMAIN.md §2.6; an empty list means it is open.
+
+    attending_participant_ids: participant database ids; None means every
+    party due to take part (parties_of). session_type None checks the move
+    into mediation (status changes): (2) and (3), and no immediate danger.
+    A joint or shuttle session type checks (1)-(4); any other type is never gated.
+    """
+    if session_type is not None and SessionType(session_type) not in GATED_SESSION_TYPES:
+        return []
+    problems: list[GateProblem] = []
+    if session_type is not None and case.status is not CaseStatus.IN_MEDIATION:
+        problems.append(GateProblem(GateCheck.NOT_IN_MEDIATION))
+    if case.immediate_danger:
+        problems.append(GateProblem(GateCheck.IMMEDIATE_DANGER))
+
+    eligible = parties_of(session, case)
+    if attending_participant_ids is None:
+        attending = eligible
+    else:
+        by_id = {participant.id: participant for participant in eligible}
+        wanted = list(dict.fromkeys(attending_participant_ids))
+        attending = [by_id[pid] for pid in wanted if pid in by_id]
+        problems += [GateProblem(GateCheck.NOT_A_PARTY, pid) for pid in wanted if pid not in by_id]
+    if not attending:
+        problems.append(GateProblem(GateCheck.NO_PARTY))
+
+    ids = [participant.id for participant in attending]
+    screenings = latest_screenings(session, ids)
+    consents = current_consents(session, ids)
+    since = rescreening_since(session, case)
+    last_positive: datetime | None = None
+    for participant in attending:
+        screening = screenings.get(participant.id)
+        if screening is None or (since is not None and screening.created_at <= since):
+            problems.append(GateProblem(GateCheck.NOT_SCREENED, participant.id))
+        elif screening.result is ScreeningResult.POSITIVE:
+            last_positive = max(filter(None, (last_positive, screening.created_at)))
+        consent = consents.get((participant.id, ConsentScope.MEDIATION))
+        if consent is None or consent.status is not ConsentStatus.GIVEN:
+            problems.append(GateProblem(GateCheck.NO_MEDIATION_CONSENT, participant.id))
+
+    decision = latest_decision(session, case)
+    proceeds = decision is not None and decision.decision in PROCEED
+    if decision is not None and not proceeds:
+        problems.append(GateProblem(GateCheck.DECISION_AGAINST))
+    elif last_positive is not None and (decision is None or decision.decided_at <= last_positive):
+        problems.append(GateProblem(GateCheck.NO_DECISION))
+    if (session_type is not None and SessionType(session_type) is SessionType.JOINT_MEDIATION and proceeds
+            and NO_JOINT & set(decision.adaptation_codes)):
+        problems.append(GateProblem(GateCheck.NO_JOINT_SESSION))
+    return problems

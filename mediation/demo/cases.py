@@ -1,0 +1,412 @@
+"""Demo case files: a few cases per demo staff member, at every stage of the workflow.
+
+Every name, telephone number, address and court file number here is invented;
+family names are words such as "Exemple", "Fictif" or "Essai" (المثالي،
+الافتراضي، التجريبي) so that nobody mistakes them for real people. Dates are
+counted back from today, so the data stay plausible whenever they are loaded;
+nothing is random.
+
+Cases are opened through the intake service; the later stages (parties,
+screening, decisions, consent, notes, status changes, closure) are written
+through the models, the way their services would record them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import ServicePoint, StaffUser
+from mediation.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    Closure,
+    Consent,
+    ConsentGiver,
+    Note,
+    NoteVersion,
+    Participant,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningItem,
+    ScreeningResult,
+    StatusChange,
+)
+from mediation.cases.services.intake import (
+    NOTICE_VERSION,
+    NewCase,
+    PersonData,
+    add_co_worker,
+    create_person,
+    open_case,
+    parse_birth,
+)
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Profession, Role
+from mediation.core.codes import (
+    AgreementLevel,
+    CaseStatus,
+    ChildLivesWith,
+    ConsentScope,
+    ConsentStatus,
+    CourtStage,
+    IntakeChannel,
+    Issue,
+    NoteVisibility,
+    Outcome,
+    ParticipantRole,
+    PreferredLanguage,
+    ReferralSource,
+    ScreeningDecision,
+    Sex,
+    ViolenceLevel,
+    age_band,
+)
+from mediation.core.models import local_today
+
+A, F = PreferredLanguage.AR, PreferredLanguage.FR
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    """An adult party; `age` in years today, so the data never grow old."""
+
+    name_ar: str
+    name_latin: str
+    sex: Sex
+    age: int
+    role: ParticipantRole
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    safe_contact: str | None = None
+    contact_allowed: bool = True
+    language: PreferredLanguage = A
+    interpreter_needed: bool = False
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    name_ar: str
+    name_latin: str
+    sex: Sex
+    age: int
+    lives_with: ChildLivesWith
+    in_school: bool = True
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    lead: str  # user name of the lead staff member
+    path: tuple[CaseStatus, ...]  # the statuses after intake, in order; the last is the current one
+    issues: tuple[Issue, ...]
+    summary: str
+    requesting: DemoPerson
+    other: DemoPerson | None = None
+    children: tuple[DemoChild, ...] = ()
+    days_since_contact: int = 10
+    channel: IntakeChannel = IntakeChannel.WALK_IN
+    referral_source: ReferralSource = ReferralSource.SELF
+    court_stage: CourtStage = CourtStage.NONE
+    court_file_no: str | None = None
+    positive_screen: bool = False  # the requesting party's screening is positive
+    co_worker: str | None = None
+    outcome: Outcome | None = None
+    agreement_points: str | None = None
+    closure_note: str | None = None
+    notes: tuple[tuple[NoteVisibility, str], ...] = field(default_factory=tuple)
+
+    @property
+    def status(self) -> CaseStatus:
+        return self.path[-1] if self.path else CaseStatus.INTAKE
+
+
+ASSESSMENT, MEDIATION, COUNSELLING, CLOSED = (CaseStatus.ASSESSMENT, CaseStatus.IN_MEDIATION,
+                                              CaseStatus.IN_COUNSELLING, CaseStatus.CLOSED)
+MOTHER, FATHER, SPOUSE = ParticipantRole.MOTHER, ParticipantRole.FATHER, ParticipantRole.SPOUSE
+STAFF_ONLY, JOINT = NoteVisibility.STAFF_ONLY, NoteVisibility.JOINT
+
+DEMO_CASES: tuple[DemoCase, ...] = (
+    # --- Association A (Rabat): mediator.a1, a mediator -------------------------------------
+    DemoCase(
+        lead="mediator.a1", path=(), issues=(Issue.CUSTODY, Issue.VISITATION),
+        summary="Demande d'organiser les visites du père après la séparation (données de démonstration).",
+        requesting=DemoPerson("سلمى المثالي", "Salma Exemple", Sex.FEMALE, 34, MOTHER, phone="0600 000 101",
+                              email="salma.exemple@example.org", address="1, rue de l'Exemple, Rabat",
+                              safe_contact="Appeler le matin seulement ; ne pas laisser de message."),
+        children=(DemoChild("آدم المثالي", "Adam Exemple", Sex.MALE, 7, ChildLivesWith.MOTHER),),
+        days_since_contact=3, referral_source=ReferralSource.FAMILY_COURT, court_stage=CourtStage.PRE_ACTION,
+        notes=((STAFF_ONLY, "Premier accueil : la mère souhaite une médiation sur les visites. (démo)"),),
+    ),
+    DemoCase(
+        lead="mediator.a1", path=(ASSESSMENT,), issues=(Issue.MARITAL_DISCORD,),
+        summary="خلافات زوجية متكررة؛ الزوجة تطلب جلسة وساطة (معطيات تجريبية).",
+        requesting=DemoPerson("هند الافتراضي", "Hind Fictif", Sex.FEMALE, 29, SPOUSE, phone="0600 000 102"),
+        other=DemoPerson("يوسف الافتراضي", "Youssef Fictif", Sex.MALE, 33, SPOUSE, phone="0600 000 103"),
+        children=(DemoChild("سارة الافتراضي", "Sara Fictif", Sex.FEMALE, 4, ChildLivesWith.BOTH, in_school=False),),
+        days_since_contact=12, channel=IntakeChannel.PHONE,
+        notes=((STAFF_ONLY, "Entretien individuel avec l'épouse : pas de violence déclarée. (démo)"),),
+    ),
+    DemoCase(
+        lead="mediator.a1", path=(ASSESSMENT, MEDIATION),
+        issues=(Issue.SEPARATION_ARRANGEMENTS, Issue.CHILD_MAINTENANCE, Issue.CUSTODY),
+        summary="Organisation de la garde et de la pension après le divorce (données de démonstration).",
+        requesting=DemoPerson("نزهة التجريبي", "Nezha Essai", Sex.FEMALE, 38, MOTHER, phone="0600 000 104",
+                              safe_contact="Uniquement par l'association ; jamais au domicile."),
+        other=DemoPerson("عادل التجريبي", "Adil Essai", Sex.MALE, 41, FATHER, phone="0600 000 105"),
+        children=(DemoChild("ياسين التجريبي", "Yassine Essai", Sex.MALE, 10, ChildLivesWith.MOTHER),
+                  DemoChild("ريم التجريبي", "Rim Essai", Sex.FEMALE, 6, ChildLivesWith.MOTHER)),
+        days_since_contact=40, referral_source=ReferralSource.FAMILY_COURT, court_stage=CourtStage.PENDING,
+        court_file_no="DEMO-1601/2026/0042", positive_screen=True, co_worker="mediator.a2",
+        notes=((JOINT, "Séance séparée avec chaque parent ; calendrier de visites en discussion. (démo)"),
+               (STAFF_ONLY, "Adaptations décidées : arrivées décalées, médiation par navette. (démo)")),
+    ),
+    DemoCase(
+        lead="mediator.a1", path=(ASSESSMENT, MEDIATION, CLOSED), issues=(Issue.VISITATION,),
+        summary="Le père demande à voir ses enfants le week-end (données de démonstration).",
+        requesting=DemoPerson("حميد النموذجي", "Hamid Modèle", Sex.MALE, 45, FATHER, phone="0600 000 106",
+                              language=F),
+        other=DemoPerson("لطيفة النموذجي", "Latifa Modèle", Sex.FEMALE, 40, MOTHER, phone="0600 000 107"),
+        children=(DemoChild("مهدي النموذجي", "Mehdi Modèle", Sex.MALE, 15, ChildLivesWith.MOTHER),
+                  DemoChild("إيمان النموذجي", "Imane Modèle", Sex.FEMALE, 12, ChildLivesWith.MOTHER)),
+        days_since_contact=95, outcome=Outcome.AGREEMENT_FULL,
+        agreement_points="Visites un week-end sur deux ; vacances partagées par moitié. (démo)",
+        closure_note="Accord complet ; suivi prévu à un mois. (démo)",
+        notes=((JOINT, "Deuxième séance conjointe : accord sur les visites. (démo)"),),
+    ),
+    # --- Association A (Rabat): mediator.a2, a psychologist ---------------------------------
+    DemoCase(
+        lead="mediator.a2", path=(COUNSELLING,), issues=(Issue.PARENT_CHILD_CONFLICT, Issue.CHILD_UPBRINGING),
+        summary="أم تطلب مرافقة نفسية بسبب توتر العلاقة مع ابنها المراهق (معطيات تجريبية).",
+        requesting=DemoPerson("خديجة الوهمي", "Khadija Imaginaire", Sex.FEMALE, 44, MOTHER,
+                              phone="0600 000 108"),
+        children=(DemoChild("عمر الوهمي", "Omar Imaginaire", Sex.MALE, 14, ChildLivesWith.MOTHER),),
+        days_since_contact=25, referral_source=ReferralSource.SCHOOL,
+        notes=((STAFF_ONLY, "Accompagnement psychologique : trois séances prévues. (démo)"),),
+    ),
+    DemoCase(
+        lead="mediator.a2", path=(), issues=(Issue.IN_LAW_CONFLICT, Issue.ELDERLY_CARE),
+        summary="Conflit familial autour de la prise en charge d'un parent âgé (données de démonstration).",
+        requesting=DemoPerson("إدريس الخيالي", "Driss Fiction", Sex.MALE, 52, ParticipantRole.SIBLING,
+                              phone="0600 000 109", contact_allowed=False),
+        days_since_contact=1, channel=IntakeChannel.PHONE,
+    ),
+    DemoCase(
+        lead="mediator.a2", path=(COUNSELLING, CLOSED), issues=(Issue.MARITAL_DISCORD,),
+        summary="Soutien psychologique pendant une crise conjugale (données de démonstration).",
+        requesting=DemoPerson("أمينة التمريني", "Amina Exercice", Sex.FEMALE, 27, SPOUSE, phone="0600 000 110"),
+        days_since_contact=120, referral_source=ReferralSource.HEALTH, outcome=Outcome.COUNSELLING_COMPLETED,
+        closure_note="Accompagnement terminé à la demande de la personne. (démo)",
+        notes=((STAFF_ONLY, "Dernière séance : objectifs atteints. (démo)"),),
+    ),
+    # --- Association B (Agadir): mediator.b1, a social worker ------------------------------
+    DemoCase(
+        lead="mediator.b1", path=(), issues=(Issue.CHILD_MAINTENANCE,),
+        summary="Pension alimentaire non versée depuis six mois ; interprète en amazigh (données de démonstration).",
+        requesting=DemoPerson("فاطمة العينة", "Fatima Échantillon", Sex.FEMALE, 31, MOTHER, phone="0600 000 201",
+                              language=PreferredLanguage.ZGH, interpreter_needed=True),
+        children=(DemoChild("أيوب العينة", "Ayoub Échantillon", Sex.MALE, 9, ChildLivesWith.MOTHER),),
+        days_since_contact=2, referral_source=ReferralSource.ASSOCIATION, court_stage=CourtStage.POST_JUDGMENT,
+        court_file_no="DEMO-AGD/2025/0117",
+    ),
+    DemoCase(
+        lead="mediator.b1", path=(ASSESSMENT,), issues=(Issue.VISITATION, Issue.CUSTODY),
+        summary="الأب يطلب تنظيم الزيارة بعد انتقال الأم إلى مدينة أخرى (معطيات تجريبية).",
+        requesting=DemoPerson("لحسن الرمزي", "Lahcen Symbolique", Sex.MALE, 39, FATHER, phone="0600 000 202"),
+        other=DemoPerson("زينب الرمزي", "Zineb Symbolique", Sex.FEMALE, 35, MOTHER),
+        children=(DemoChild("هبة الرمزي", "Hiba Symbolique", Sex.FEMALE, 8, ChildLivesWith.MOTHER),),
+        days_since_contact=15, referral_source=ReferralSource.LAWYER,
+        notes=((STAFF_ONLY, "Entretien individuel avec le père ; la mère sera invitée. (démo)"),),
+    ),
+    DemoCase(
+        lead="mediator.b1", path=(ASSESSMENT, MEDIATION), issues=(Issue.MARITAL_DISCORD, Issue.IN_LAW_CONFLICT),
+        summary="Tensions avec la belle-famille ; le couple souhaite rester ensemble (données de démonstration).",
+        requesting=DemoPerson("رشيدة ديمو", "Rachida Démo", Sex.FEMALE, 30, SPOUSE, phone="0600 000 203"),
+        other=DemoPerson("إبراهيم ديمو", "Brahim Démo", Sex.MALE, 34, SPOUSE, phone="0600 000 204"),
+        children=(DemoChild("يونس ديمو", "Younes Démo", Sex.MALE, 3, ChildLivesWith.BOTH, in_school=False),),
+        days_since_contact=30,
+        notes=((JOINT, "Première séance conjointe : règles de communication convenues. (démo)"),),
+    ),
+    DemoCase(
+        lead="mediator.b1", path=(COUNSELLING,), issues=(Issue.INHERITANCE,),
+        summary="Conseil juridique sur un partage successoral entre frères et sœurs (données de démonstration).",
+        requesting=DemoPerson("سعيد المفترض", "Said Supposé", Sex.MALE, 58, ParticipantRole.SIBLING,
+                              phone="0600 000 205"),
+        days_since_contact=20, channel=IntakeChannel.REFERRAL_LETTER,
+        referral_source=ReferralSource.ENTRAIDE_NATIONALE,
+    ),
+    DemoCase(
+        lead="mediator.b1", path=(ASSESSMENT, CLOSED), issues=(Issue.EXPULSION_MARITAL_HOME,),
+        summary="L'épouse demande une médiation ; le mari n'a pas répondu (données de démonstration).",
+        requesting=DemoPerson("نعيمة الاختباري", "Naima Test", Sex.FEMALE, 42, SPOUSE, phone="0600 000 206"),
+        other=DemoPerson("مصطفى الاختباري", "Mustapha Test", Sex.MALE, 47, SPOUSE),
+        days_since_contact=70, outcome=Outcome.OTHER_PARTY_DECLINED,
+        closure_note="Trois invitations sans réponse ; orientation vers l'aide juridique proposée. (démo)",
+    ),
+)
+
+POSITIVE_SCREEN_ITEMS = ("violence_type.psychological", "gating_indicator.fear_of_other_party")
+DECISION_ADAPTATIONS = "shuttle,staggered_arrival"
+DECISION_RATIONALE = "Violence psychologique passée ; navette et arrivées décalées. (démo)"
+
+
+def born(age: int, today: date, month: int = 3, day: int = 14) -> str:
+    return date(today.year - age, month, day).isoformat()
+
+
+def _person_data(person: DemoPerson, today: date) -> PersonData:
+    return PersonData(
+        full_name=person.name_ar, full_name_latin=person.name_latin, sex=person.sex,
+        birth_date=born(person.age, today), phone=person.phone, email=person.email, address=person.address,
+        contact_allowed=person.contact_allowed, safe_contact_instructions=person.safe_contact,
+        preferred_language=person.language, interpreter_needed=person.interpreter_needed,
+    )
+
+
+def _add_participant(session: Session, case: Case, data: PersonData, role: ParticipantRole, *, is_party: bool,
+                     today: date, **extra) -> Participant:
+    person = create_person(session, case.association_id, data)
+    session.flush()
+    participant = Participant(case_id=case.id, person_id=person.id, role=role, is_requesting_party=False,
+                              is_party=is_party, age_band=age_band(parse_birth(data.birth_date, today), today),
+                              **extra)
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def _consent(session: Session, participant: Participant, scope: ConsentScope, by: StaffUser, today: date) -> None:
+    session.add(Consent(participant_id=participant.id, scope=scope, status=ConsentStatus.GIVEN, on_date=today,
+                        given_by=ConsentGiver.SELF, notice_version=NOTICE_VERSION, recorded_by_id=by.id))
+
+
+def _screen(session: Session, participant: Participant, by: StaffUser, today: date, *, positive: bool) -> Screening:
+    screening = Screening(
+        participant_id=participant.id, screened_by_id=by.id, screened_on=today,
+        violence=ViolenceLevel.PAST if positive else ViolenceLevel.NONE,
+        mediator_view=ScreeningDecision.PROCEED_WITH_ADAPTATIONS if positive else ScreeningDecision.PROCEED,
+        result=ScreeningResult.POSITIVE if positive else ScreeningResult.NEGATIVE,
+        notes=("Peur de l'autre partie lors des rencontres ; violence psychologique passée. (démo)"
+               if positive else "Aucune violence déclarée ; pas de préoccupation. (démo)"),
+        items=[ScreeningItem(code=code) for code in POSITIVE_SCREEN_ITEMS] if positive else [],
+    )
+    session.add(screening)
+    return screening
+
+
+def _change_status(session: Session, case: Case, to: CaseStatus, by: StaffUser, reason: str | None = None) -> None:
+    session.add(StatusChange(case_id=case.id, from_status=case.status, to_status=to, changed_by_id=by.id,
+                             reason=reason))
+    case.status = to
+    session.flush()
+    record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id, actor_role="cli",
+           association_id=case.association_id)
+
+
+def _create_case(session: Session, spec: DemoCase, lead: StaffUser, supervisor: StaffUser | None,
+                 point: ServicePoint, today: date) -> Case:
+    case = open_case(session, NewCase(
+        service_point_id=point.id,
+        first_contact_on=today - timedelta(days=spec.days_since_contact),
+        intake_channel=spec.channel,
+        referral_source=spec.referral_source,
+        issues=spec.issues,
+        court_stage=spec.court_stage,
+        immediate_danger=False,
+        requesting_party=_person_data(spec.requesting, today),
+        requesting_role=spec.requesting.role,
+        data_processing_consent=True,
+        court_file_no=spec.court_file_no,
+        request_summary=spec.summary,
+    ), actor=lead)
+    if spec.co_worker:
+        co_worker = session.scalar(select(StaffUser).where(StaffUser.username == spec.co_worker))
+        if co_worker is not None and co_worker.association_id == case.association_id and co_worker.active:
+            add_co_worker(session, case, co_worker.id, actor=lead, audit=False)
+    requesting = session.scalar(select(Participant).where(Participant.case_id == case.id))
+    other = None
+    if spec.other:
+        other = _add_participant(session, case, _person_data(spec.other, today), spec.other.role, is_party=True,
+                                 today=today, attended_intake=False)
+    for child in spec.children:
+        _add_participant(
+            session, case,
+            PersonData(full_name=child.name_ar, full_name_latin=child.name_latin, sex=child.sex,
+                       birth_date=born(child.age, today, month=9, day=1)),
+            ParticipantRole.CHILD, is_party=False, today=today, lives_with=child.lives_with,
+            in_school=child.in_school, takes_part=False,
+        )
+
+    for status in spec.path:
+        if status is ASSESSMENT:
+            _screen(session, requesting, lead, today, positive=spec.positive_screen)
+            _consent(session, requesting, ConsentScope.MEDIATION, lead, today)
+        elif status is MEDIATION and other is not None:
+            _consent(session, other, ConsentScope.DATA_PROCESSING, lead, today)
+            _screen(session, other, lead, today, positive=False)
+            _consent(session, other, ConsentScope.MEDIATION, lead, today)
+            if spec.positive_screen and supervisor is not None:
+                session.flush()
+                decision = ScreeningDecisionRecord(
+                    case_id=case.id, decided_by_id=supervisor.id,
+                    decision=ScreeningDecision.PROCEED_WITH_ADAPTATIONS, adaptations=DECISION_ADAPTATIONS,
+                    rationale=DECISION_RATIONALE,
+                )
+                session.add(decision)
+                session.flush()
+                record(session, AuditAction.DECISION, entity="screening_decision", entity_id=decision.public_id,
+                       actor_role="cli", association_id=case.association_id)
+        elif status is COUNSELLING and lead.profession is Profession.PSYCHOLOGIST:
+            _consent(session, requesting, ConsentScope.SENSITIVE_DATA, lead, today)
+        if status is CLOSED:
+            _close(session, case, spec, lead, today)
+        else:
+            _change_status(session, case, status, lead)
+
+    for visibility, body in spec.notes:
+        session.add(Note(case_id=case.id, author_id=lead.id, visibility=visibility,
+                         versions=[NoteVersion(number=1, body=body, edited_by_id=lead.id)]))
+    session.flush()
+    return case
+
+
+def _close(session: Session, case: Case, spec: DemoCase, lead: StaffUser, today: date) -> None:
+    agreement = {Outcome.AGREEMENT_FULL: AgreementLevel.FULL, Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL}
+    follow_up = today + timedelta(days=30) if spec.outcome in agreement else None
+    session.add(Closure(case_id=case.id, closed_on=today, closed_by_id=lead.id, outcome=spec.outcome,
+                        agreement_level=agreement.get(spec.outcome), agreement_points=spec.agreement_points,
+                        note=spec.closure_note, follow_up_on=follow_up))
+    case.closed_on, case.outcome, case.follow_up_on = today, spec.outcome, follow_up
+    _change_status(session, case, CaseStatus.CLOSED, lead)
+
+
+def load_demo_cases(session: Session, service_points: dict[int, ServicePoint]) -> list[str]:
+    """Open the demo cases of every demo staff member who leads no case yet; return their references.
+
+    `service_points` maps each demo association's id to the service point its cases are opened at;
+    staff of any other association get nothing. A staff member who already leads a case (a second
+    run, or someone trying the demo out) gets nothing either.
+    """
+    today = local_today()
+    created: list[str] = []
+    leads_a_case: dict[int, bool] = {}
+    for spec in DEMO_CASES:
+        lead = session.scalar(select(StaffUser).where(StaffUser.username == spec.lead))
+        if lead is None or lead.role != Role.MEDIATOR or not lead.active or lead.association_id not in service_points:
+            continue
+        if lead.id not in leads_a_case:
+            leads_a_case[lead.id] = session.scalar(
+                select(CaseAssignment.id).where(CaseAssignment.user_id == lead.id,
+                                                CaseAssignment.role == AssignmentRole.LEAD).limit(1)) is not None
+        if leads_a_case[lead.id]:
+            continue
+        supervisor = session.scalar(select(StaffUser).where(
+            StaffUser.association_id == lead.association_id, StaffUser.role == Role.SUPERVISOR,
+            StaffUser.active.is_(True)).order_by(StaffUser.id))
+        case = _create_case(session, spec, lead, supervisor, service_points[lead.association_id], today)
+        created.append(case.reference)
+    return created

@@ -1,0 +1,111 @@
+"""Rows that give every encrypted column of the schema a value (canary and key-rotation tests).
+
+`fill_every_encrypted_column` opens a case through the intake service and adds,
+through the models, one row of every other table with an encrypted column. A new
+`Encrypted` column must be given a value here: the canary test fails, naming the
+column, until it is (SECURITY.md §3.2: every class-S field is seeded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import LargeBinary, select, type_coerce
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import (
+    Case,
+    Closure,
+    Note,
+    NoteVersion,
+    Participant,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningResult,
+    StatusChange,
+)
+from mediation.cases.services.intake import open_case
+from mediation.core.codes import CaseStatus, CourtStage, NoteVisibility, Outcome, ScreeningDecision, ViolenceLevel
+from mediation.core.crypto import Encrypted
+from mediation.extensions import db
+from tests.cases.fixtures import new_case, person
+
+
+def encrypted_columns() -> list[tuple[str, str]]:
+    """(table, column) of every `Encrypted` column in the metadata."""
+    return [
+        (table.name, column.name)
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, Encrypted)
+    ]
+
+
+def raw_values(session: Session) -> dict[str, list[bytes]]:
+    """"table.column" -> the stored bytes of every non-null value, read without decrypting."""
+    values = {}
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, Encrypted):
+                raw = type_coerce(column, LargeBinary)
+                values[f"{table.name}.{column.name}"] = [
+                    bytes(blob) for blob in session.scalars(select(raw).where(column.is_not(None)))
+                ]
+    return values
+
+
+def fill_every_encrypted_column(session: Session, service_point_id: int, lead: StaffUser, supervisor: StaffUser,
+                                value: Callable[[str], str]) -> tuple[Case, dict[str, str]]:
+    """Open a case and give each encrypted column value("table.column"); return it and what was written."""
+    written: dict[str, str] = {}
+
+    def put(obj, table: str, attribute: str) -> None:
+        text = value(f"{table}.{attribute}")
+        setattr(obj, attribute, text)
+        written[f"{table}.{attribute}"] = text
+
+    case = open_case(session, new_case(service_point_id, court_stage=CourtStage.PENDING, court_file_no="2026/1601/17",
+                                       requesting_party=person()), actor=lead)
+    put(case, "case_file", "court_file_no")
+    put(case, "case_file", "request_summary")
+    requesting = session.scalar(select(Participant).where(Participant.case_id == case.id))
+    for attribute in ("full_name", "full_name_latin", "birth_date", "phone", "email", "address",
+                      "contact_allowed", "safe_contact_instructions"):
+        put(requesting.person, "person", attribute)
+
+    change = StatusChange(case_id=case.id, from_status=CaseStatus.INTAKE, to_status=CaseStatus.ASSESSMENT,
+                          changed_by_id=lead.id)
+    put(change, "case_status_change", "reason")
+    session.add(change)
+
+    screening = Screening(participant_id=requesting.id, screened_by_id=lead.id, screened_on=date(2026, 11, 3),
+                          violence=ViolenceLevel.PAST, mediator_view=ScreeningDecision.PROCEED_WITH_ADAPTATIONS,
+                          result=ScreeningResult.POSITIVE)
+    put(screening, "screening", "notes")
+    session.add(screening)
+
+    decision = ScreeningDecisionRecord(case_id=case.id, decided_by_id=supervisor.id,
+                                       decision=ScreeningDecision.PROCEED_WITH_ADAPTATIONS,
+                                       adaptations="separate_sessions")
+    put(decision, "screening_decision", "rationale")
+    session.add(decision)
+
+    note = Note(case_id=case.id, author_id=lead.id, visibility=NoteVisibility.STAFF_ONLY)
+    version = NoteVersion(number=1, edited_by_id=lead.id)
+    put(version, "case_note_version", "body")
+    note.versions.append(version)
+    session.add(note)
+
+    closure = Closure(case_id=case.id, closed_on=date(2026, 11, 20), closed_by_id=lead.id,
+                      outcome=Outcome.AGREEMENT_PARTIAL)
+    for attribute in ("agreement_points", "note", "reopen_reason"):
+        put(closure, "case_closure", attribute)
+    session.add(closure)
+
+    put(lead, "staff_user", "totp_secret")
+    put(lead, "staff_user", "totp_pending_secret")
+    session.flush()
+    return case, written
+

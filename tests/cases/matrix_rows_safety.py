@@ -1,0 +1,92 @@
+"""Matrix rows of screening, consent, supervisor decisions, the danger flag and the status form.
+
+Case-scoped rows come in four variants: mediator A1's case ("own"), mediator
+A2's ("colleague"), association B's ("other") and an unknown id; participant
+routes add a participant of another case under A1's case and an unknown
+participant (404 for everyone). Decisions and clearing the danger flag need
+Permission.SCREENING_DECIDE: a mediator is refused (403) before any case is
+loaded, whichever case it is. POST rows send an empty form: field errors, 422.
+"""
+
+from __future__ import annotations
+
+
+from tests.matrix import UNKNOWN_ID, Row, expect
+
+STAFF_ONLY = dict(admin=403, ministry=403)
+MEDIATORS = ("mediator_a1", "mediator_a2", "mediator_b1")
+OWNERS = {
+    "own": ("mediator_a1", "supervisor_a"),
+    "colleague": ("mediator_a2", "supervisor_a"),
+    "other": ("mediator_b1", "supervisor_b"),
+}
+SUPERVISOR_OF = {"own": "supervisor_a", "colleague": "supervisor_a", "other": "supervisor_b"}
+
+
+def case_id(key: str):
+    return lambda world: getattr(world.cases, key)
+
+
+def participant_id(key: str):
+    """The requesting party of the case `key`."""
+
+    def resolve(world) -> str:
+        return world.cases.participants[key]
+
+    return resolve
+
+
+
+def url(case, suffix: str, participant=None):
+    def build(world) -> str:
+        case_part = case(world) if callable(case) else case
+        middle = ""
+        if participant is not None:
+            middle = f"/participants/{participant(world) if callable(participant) else participant}"
+        return f"/cases/{case_part}{middle}{suffix}"
+
+    return build
+
+
+def staff_rows(endpoint: str, method: str, suffix: str, ok: int, *, with_participant: bool = False) -> list[Row]:
+    """Routes for whoever works the case: its staff and the association's supervisors."""
+    nobody = expect(404, **STAFF_ONLY)
+    rows = [
+        Row(endpoint, method, url(case_id(key), suffix, participant_id(key) if with_participant else None),
+            expect(404, **dict.fromkeys(owners, ok), **STAFF_ONLY), variant=key)
+        for key, owners in OWNERS.items()
+    ]
+    rows.append(Row(endpoint, method, url(UNKNOWN_ID, suffix, UNKNOWN_ID if with_participant else None),
+                    nobody, variant="unknown"))
+    if with_participant:
+        rows += [
+            Row(endpoint, method, url(case_id("own"), suffix, participant_id("colleague")), nobody,
+                variant="participant_of_another_case"),
+            Row(endpoint, method, url(case_id("own"), suffix, UNKNOWN_ID), nobody, variant="unknown_participant"),
+        ]
+    return rows
+
+
+def supervisor_rows(endpoint: str, method: str, suffix: str, ok: int) -> list[Row]:
+    """Routes only a supervisor of the case's association may use."""
+    refused = dict.fromkeys(MEDIATORS, 403) | STAFF_ONLY
+    rows = [
+        Row(endpoint, method, url(case_id(key), suffix), expect(404, **{SUPERVISOR_OF[key]: ok}, **refused),
+            variant=key)
+        for key in OWNERS
+    ]
+    rows.append(Row(endpoint, method, url(UNKNOWN_ID, suffix), expect(404, **refused), variant="unknown"))
+    return rows
+
+
+ROWS = [
+    *staff_rows("cases.screening_new", "GET", "/screenings/new", 200, with_participant=True),
+    *staff_rows("cases.screening_new", "POST", "/screenings/new", 422, with_participant=True),
+    *staff_rows("cases.consent_new", "GET", "/consents/new", 200, with_participant=True),
+    *staff_rows("cases.consent_new", "POST", "/consents/new", 422, with_participant=True),
+    *supervisor_rows("cases.decision_new", "GET", "/decisions/new", 200),
+    *supervisor_rows("cases.decision_new", "POST", "/decisions/new", 422),
+    *supervisor_rows("cases.danger_clear", "GET", "/danger/clear", 200),
+    *supervisor_rows("cases.danger_clear", "POST", "/danger/clear", 422),
+    *staff_rows("cases.status_change", "POST", "/status", 422),
+]
