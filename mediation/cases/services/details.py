@@ -1,0 +1,94 @@
+"""Correcting the case's intake details and managing its co-workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import AssignmentRole, Case, CaseIssue
+from mediation.cases.services.intake import add_co_worker
+from mediation.core.audit import AuditAction, record
+from mediation.core.codes import CourtStage, Issue, ReferralSource
+from mediation.core.crypto import blind_index
+from mediation.core.errors import Conflict, ValidationFailed
+from mediation.core.models import local_today, utcnow
+
+
+class StaleCaseDetails(Conflict):
+    """The case changed after the form was shown (SECURITY.md S31): the route answers 409."""
+
+    message = _l("Someone else changed this case while you were editing it. Nothing of yours was saved: "
+                 "compare your input with the saved values, then save again.")
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    issues: tuple[Issue, ...]
+    referral_source: ReferralSource
+    court_stage: CourtStage
+    court_file_no: str | None
+    request_summary: str | None
+    follow_up_on: date | None
+
+
+def update_case_details(session: Session, case: Case, data: CaseDetails, *, actor: StaffUser,
+                        expected_version: int) -> None:
+    """Correct intake details of an open case; the same rules as at intake; never a silent overwrite."""
+    if expected_version != case.version_id:
+        raise StaleCaseDetails()
+    if not data.issues:
+        raise ValidationFailed(_l("Choose at least one issue."), field="issues")
+    stage = CourtStage(data.court_stage)
+    if data.court_file_no and stage is CourtStage.NONE:
+        raise ValidationFailed(_l("A court file number needs a court stage."), field="court_file_no")
+    if data.follow_up_on is not None and data.follow_up_on < local_today():
+        raise ValidationFailed(_l("The follow-up date cannot be in the past."), field="follow_up_on")
+    wanted = list(dict.fromkeys(Issue(issue) for issue in data.issues))
+    if wanted != case.issues:
+        case.issue_rows = [CaseIssue(issue=issue) for issue in wanted]
+    case.referral_source = ReferralSource(data.referral_source)
+    case.court_stage = stage
+    case.court_linked = stage is not CourtStage.NONE
+    if (data.court_file_no or None) != case.court_file_no:
+        case.court_file_no = data.court_file_no or None
+        case.court_file_bidx = (blind_index("court_file", case.association_id, data.court_file_no)
+                                if data.court_file_no else None)
+    if (data.request_summary or None) != case.request_summary:
+        case.request_summary = data.request_summary or None
+    case.follow_up_on = data.follow_up_on
+    case.updated_at = utcnow()  # always update the row, so its version is checked and bumped
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleCaseDetails() from None
+    record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
+
+
+def can_manage_co_workers(user, case: Case) -> bool:
+    """The lead, or a supervisor of the association, on an open case."""
+    if not case.is_open:
+        return False
+    is_lead = any(a.user_id == user.id and a.role is AssignmentRole.LEAD for a in case.assignments)
+    return is_lead or (user.role == "supervisor" and user.association_id == case.association_id)
+
+
+def add_case_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser) -> None:
+    """Add a staff member of the association (any profession) as co-worker; audited."""
+    add_co_worker(session, case, user_id, actor=actor)
+
+
+def remove_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser) -> None:
+    """A co-worker leaves the case (and loses access to it); the lead cannot be removed here."""
+    assignment = next((a for a in case.assignments if a.user_id == user_id), None)
+    if assignment is None:
+        raise ValidationFailed(_l("This staff member does not work on the case."), field="user_id")
+    if assignment.role is AssignmentRole.LEAD:
+        raise ValidationFailed(_l("The lead cannot be removed; a supervisor reassigns the case."), field="user_id")
+    case.assignments.remove(assignment)
+    session.flush()
+    record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
