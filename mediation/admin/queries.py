@@ -29,6 +29,22 @@ def active_staff_counts(session: Session, association_ids: list[int]) -> dict[in
     )
 
 
+def open_case_counts(session: Session, association_ids: list[int]) -> dict[int, int]:
+    """Open cases per association: the administrator sees counts, never case content."""
+    from mediation.cases.models import Case
+    from mediation.core.codes import CaseStatus
+
+    if not association_ids:
+        return {}
+    return dict(
+        session.execute(
+            select(Case.association_id, func.count())
+            .where(Case.association_id.in_(association_ids), Case.status != CaseStatus.CLOSED)
+            .group_by(Case.association_id)
+        ).all()
+    )
+
+
 def staff_counts_by_role(session: Session, association: Association) -> dict[tuple[str, bool], int]:
     """(role, active) -> number of accounts of one association."""
     rows = session.execute(

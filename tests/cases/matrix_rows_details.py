@@ -1,7 +1,7 @@
 """Matrix rows of editing a case and managing its co-workers (merged by tests/matrix.py)."""
 
 from tests.cases.matrix_rows_intake import case_rows
-from tests.matrix import UNKNOWN_ID, Row, expect
+from tests.matrix import UNKNOWN_ID
 
 ROWS = [
     *case_rows("cases.edit", "GET", "/edit"),

@@ -9,39 +9,10 @@ case. POST rows send an empty form: field errors, 422.
 
 from __future__ import annotations
 
-
+from tests.cases.matrix_support import OWNERS, STAFF_ONLY, case_id, participant_id, url
 from tests.matrix import UNKNOWN_ID, Row, expect
 
-STAFF_ONLY = dict(admin=403, ministry=403)
-OWNERS = {
-    "own": ("mediator_a1", "supervisor_a"),
-    "colleague": ("mediator_a2", "supervisor_a"),
-    "other": ("mediator_b1", "supervisor_b"),
-}
 NOBODY = expect(404, **STAFF_ONLY)
-
-
-def case_id(key: str):
-    return lambda world: getattr(world.cases, key)
-
-
-def participant_id(key: str):
-    """The requesting party of the case `key`, looked up in the running test's database."""
-
-    def resolve(world) -> str:
-        return world.cases.participants[key]
-
-    return resolve
-
-
-
-def url(case, suffix: str, participant=None):
-    def build(world) -> str:
-        case_part = case(world) if callable(case) else case
-        middle = f"/participants/{participant(world) if callable(participant) else participant}" if participant else ""
-        return f"/cases/{case_part}{middle}{suffix}"
-
-    return build
 
 
 def scoped_rows(endpoint: str, method: str, suffix: str, ok: int, *, with_participant: bool) -> list[Row]:

@@ -10,42 +10,11 @@ loaded, whichever case it is. POST rows send an empty form: field errors, 422.
 
 from __future__ import annotations
 
-
+from tests.cases.matrix_support import OWNERS, STAFF_ONLY, case_id, participant_id, url
 from tests.matrix import UNKNOWN_ID, Row, expect
 
-STAFF_ONLY = dict(admin=403, ministry=403)
 MEDIATORS = ("mediator_a1", "mediator_a2", "mediator_b1")
-OWNERS = {
-    "own": ("mediator_a1", "supervisor_a"),
-    "colleague": ("mediator_a2", "supervisor_a"),
-    "other": ("mediator_b1", "supervisor_b"),
-}
 SUPERVISOR_OF = {"own": "supervisor_a", "colleague": "supervisor_a", "other": "supervisor_b"}
-
-
-def case_id(key: str):
-    return lambda world: getattr(world.cases, key)
-
-
-def participant_id(key: str):
-    """The requesting party of the case `key`."""
-
-    def resolve(world) -> str:
-        return world.cases.participants[key]
-
-    return resolve
-
-
-
-def url(case, suffix: str, participant=None):
-    def build(world) -> str:
-        case_part = case(world) if callable(case) else case
-        middle = ""
-        if participant is not None:
-            middle = f"/participants/{participant(world) if callable(participant) else participant}"
-        return f"/cases/{case_part}{middle}{suffix}"
-
-    return build
 
 
 def staff_rows(endpoint: str, method: str, suffix: str, ok: int, *, with_participant: bool = False) -> list[Row]:

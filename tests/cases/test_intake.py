@@ -243,3 +243,12 @@ def test_an_unfiltered_list_shows_no_filter_errors(login_as, cases):
     assert "Not a valid choice" not in page and 'class="error"' not in page
     page = login_as("mediator_a1").get("/cases/?lang=en&status=nonsense").get_data(as_text=True)
     assert 'class="error"' in page and cases.references["own"] in page
+
+
+def test_the_administrator_sees_case_counts_and_no_case_content(app, login_as, cases):
+    page = login_as("admin").get("/admin/associations").get_data(as_text=True)
+    cells = re.findall(r'<td class="number">(\d+)</td>', page)
+    assert cells.count("2") >= 1 and cells.count("1") >= 1  # A: 2 open cases, B: 1
+    for reference in cases.references.values():
+        assert reference not in page
+    assert "بناني" not in page and "Oubella" not in page

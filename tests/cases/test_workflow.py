@@ -239,7 +239,7 @@ def test_a_positive_screen_in_mediation_closes_the_gate_and_proposes_suspension(
     ready_for_mediation(app, client, cases.own, mother, father)
     assert move(client, cases.own, "in_mediation", app=app).status_code == 302
     assert gate(app, cases.own, SessionType.JOINT_MEDIATION) == []
-    response = screen(client, cases.own, mother, gating_coercive_control="yes")
+    assert screen(client, cases.own, mother, gating_coercive_control="yes").status_code == 302
     follow = client.get(f"/cases/{cases.own}?lang=en")
     assert "Consider suspending the case." in follow.get_data(as_text=True)
     assert gate(app, cases.own, SessionType.JOINT_MEDIATION) == ["no_decision"]

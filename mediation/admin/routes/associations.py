@@ -43,8 +43,10 @@ def _data(form: AssociationForm) -> services.AssociationData:
 def associations():
     query = visible_associations(current_user).order_by(Association.region_code, Association.name_fr)
     page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
-    staff_counts = queries.active_staff_counts(db.session, [association.id for association in page.items])
-    return render_template("admin/associations.html", page=page, staff_counts=staff_counts,
+    ids = [association.id for association in page.items]
+    staff_counts = queries.active_staff_counts(db.session, ids)
+    case_counts = queries.open_case_counts(db.session, ids)
+    return render_template("admin/associations.html", page=page, staff_counts=staff_counts, case_counts=case_counts,
                            can_create=can_manage_association(current_user))
 
 

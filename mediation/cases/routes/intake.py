@@ -18,6 +18,7 @@ from mediation.core.authz import Permission, Role, require
 from mediation.core.codes import Issue
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
+from mediation.core.models import local_today
 from mediation.extensions import db
 
 PAGE_SIZE = 25
@@ -82,7 +83,8 @@ def new():
         abort(403)
     form = _intake_form()
     if request.method == "GET":
-        form.process(data={"service_point_id": (form.service_point_id.choices or [(None, "")])[0][0]})
+        form.process(data={"service_point_id": (form.service_point_id.choices or [(None, "")])[0][0],
+                           "first_contact_on": local_today()})
     status = 200
     if form.validate_on_submit():
         try:
