@@ -148,6 +148,8 @@ class BaseConfig:
     # DOMAIN.md §2.6: by default the supervisor deciding after a positive screen
     # must not work the case themself; an association may allow it (flagged).
     CASE_ALLOW_ASSIGNED_DECIDER = env_flag("CASE_ALLOW_ASSIGNED_DECIDER", False)
+    # A session's author corrects it within this many days; afterwards only a supervisor.
+    SESSION_EDIT_DAYS = int(os.environ.get("SESSION_EDIT_DAYS", "7"))
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services

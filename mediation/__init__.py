@@ -109,10 +109,11 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
     from mediation.cases.routes import bp as cases_bp
+    from mediation.counselling.routes import bp as counselling_bp
     from mediation.health.routes import bp as health_bp
     from mediation.main.routes import bp as main_bp
 
-    for blueprint in (auth_bp, main_bp, cases_bp, admin_bp, audit_bp, health_bp):
+    for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -354,3 +354,24 @@ def test_every_feature_with_routes_defines_and_registers_bp(app):
         blueprint = getattr(module, "bp", None)
         assert isinstance(blueprint, Blueprint), f"{name} defines no blueprint named bp"
         assert app.blueprints.get(blueprint.name) is blueprint, f"{name}.bp is not registered"
+
+
+def test_lazy_translations_never_interpolate_runtime_values():
+    """Flask-Babel's lazy strings declare themselves safe HTML (__html__), so Jinja does not
+    escape them: a lazy string may only interpolate constants or integers, never user data."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in {"_l", "lazy_gettext"}):
+                continue
+            for keyword in node.keywords:
+                value = keyword.value
+                constant = isinstance(value, ast.Constant) or (
+                    isinstance(value, ast.Name) and value.id.isupper()) or (
+                    # an integer cannot carry markup
+                    isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "int")
+                if not constant:
+                    offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {keyword.arg}")
+    assert not offenders, f"lazy strings interpolating runtime values: {offenders}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import get_timezone
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -31,9 +32,25 @@ from mediation.cases.models import (
 )
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import CHILD_BANDS, CaseStatus, ConsentScope, ScreeningDecision
+from mediation.core.codes import (
+    CHILD_BANDS,
+    CaseStatus,
+    ConsentScope,
+    NoteVisibility,
+    ScreeningDecision,
+    SessionType,
+)
+from mediation.core.models import local_today
+from mediation.counselling.models import (
+    CounsellingSession,
+    FollowUpAction,
+    SessionAttendee,
+    SessionRevision,
+    SessionStaff,
+)
+from mediation.counselling.services.log import TYPES_BY_PROFESSION
 from mediation.demo.cases import DEMO_CASES
-from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, DEMO_PASSWORD
+from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, CNDP_AUTHORISATIONS, DEMO_PASSWORD
 from mediation.extensions import db
 from tests.conftest import login, make_config
 
@@ -48,6 +65,7 @@ EXPECTED_ACCOUNTS = {
     "mediator.a2": (Role.MEDIATOR, "A", Profession.PSYCHOLOGIST),
     "supervisor.b": (Role.SUPERVISOR, "B", None),
     "mediator.b1": (Role.MEDIATOR, "B", Profession.SOCIAL_WORKER),
+    "mediator.b2": (Role.MEDIATOR, "B", Profession.LEGAL_COUNSELLOR),
 }
 
 
@@ -93,11 +111,11 @@ def test_demo_accounts_match_the_expected_personas():
         == EXPECTED_ACCOUNTS
 
 
-def test_demo_load_creates_two_associations_and_seven_accounts(app, cli):
+def test_demo_load_creates_two_associations_and_every_account(app, cli):
     assert counts(app)["users"] == 0
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
-    assert "7 new accounts" in result.output
+    assert f"{len(EXPECTED_ACCOUNTS)} new accounts" in result.output
 
     with app.app_context():
         associations = {
@@ -121,7 +139,7 @@ def test_demo_load_creates_two_associations_and_seven_accounts(app, cli):
 def test_demo_load_twice_creates_nothing_new(app, cli):
     assert cli("demo", "load").exit_code == 0
     before = counts(app)
-    assert before["users"] == 7 and before["associations"] == 2
+    assert before["users"] == len(EXPECTED_ACCOUNTS) and before["associations"] == 2
 
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
@@ -148,7 +166,7 @@ def test_demo_load_completes_a_partial_demo(app, cli):
 def test_demo_load_if_empty_on_an_empty_database_loads(app, cli):
     result = cli("demo", "load", "--if-empty")
     assert result.exit_code == 0, result.output
-    assert counts(app)["users"] == 7
+    assert counts(app)["users"] == len(EXPECTED_ACCOUNTS)
 
 
 def test_demo_load_if_empty_leaves_a_real_database_alone(app, cli):
@@ -230,7 +248,8 @@ def case_counts(app) -> dict[str, int]:
         return {
             model.__name__: db.session.scalar(select(func.count()).select_from(model))
             for model in (Case, Person, Participant, Consent, Screening, ScreeningDecisionRecord, Note,
-                          StatusChange, Closure, ServicePoint, AuditEvent)
+                          StatusChange, Closure, ServicePoint, AuditEvent, CounsellingSession, SessionStaff,
+                          SessionAttendee, SessionRevision, FollowUpAction)
         }
 
 
@@ -260,6 +279,7 @@ def test_demo_load_declares_cndp_and_adds_one_service_point_per_association(app,
         for key, data in ASSOCIATIONS.items():
             association = db.session.scalar(select(Association).where(Association.name_fr == data.name_fr))
             assert association.cndp_declaration_no and association.cndp_declaration_on
+            assert (association.cndp_authorisation_no, association.cndp_authorisation_on) == CNDP_AUTHORISATIONS[key]
             (point,) = db.session.scalars(select(ServicePoint).where(ServicePoint.association_id == association.id))
             assert point.code == DEMO_SERVICE_POINTS[key] and point.active
             assert point.kind == "jisr_al_usra"
@@ -344,6 +364,7 @@ def test_demo_load_twice_creates_no_new_case(app, cli):
     assert cli("demo", "load").exit_code == 0
     before = case_counts(app)
     assert before["Case"] == len(DEMO_CASES)
+    assert before["CounsellingSession"] and before["FollowUpAction"]
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
     assert "0 new accounts, 0 new service points, 0 new cases" in result.output
@@ -363,7 +384,9 @@ def test_demo_load_completes_an_older_demo_without_cases(app, cli):
     assert result.exit_code == 0, result.output
     assert f"0 new accounts, 2 new service points, {len(DEMO_CASES)} new cases" in result.output
     with app.app_context():
-        assert all(association.cndp_declaration_no for association in db.session.scalars(select(Association)))
+        assert all(association.cndp_declaration_no and association.cndp_authorisation_no
+                   for association in db.session.scalars(select(Association)))
+        assert db.session.scalar(select(func.count()).select_from(CounsellingSession)) > 0
         assert verify_chain(db.session).ok
 
 
@@ -380,6 +403,72 @@ def test_a_staff_member_who_already_leads_a_case_gets_no_demo_case(app, cli):
     assert f"{expected} new cases" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES)
+
+
+def test_demo_sessions_cover_every_type_held_by_a_fitting_assigned_profession(app, cli):
+    assert cli("demo", "load").exit_code == 0
+    with app.app_context():
+        sessions = db.session.scalars(select(CounsellingSession).order_by(CounsellingSession.id)).all()
+        assert {counselling.type for counselling in sessions} == set(SessionType)
+        for counselling in sessions:
+            case = db.session.get(Case, counselling.case_id)
+            assigned = {assignment.user_id for assignment in case.assignments}
+            holders = [row.user for row in counselling.staff]
+            assert holders and {user.id for user in holders} <= assigned, counselling.type
+            assert counselling.author_id in {user.id for user in holders}
+            assert any(counselling.type in TYPES_BY_PROFESSION[user.profession] for user in holders), \
+                (counselling.type, [user.username for user in holders])
+            present = [db.session.get(Participant, row.participant_id) for row in counselling.attendees]
+            assert present and all(participant.case_id == case.id for participant in present)
+            parties = [participant for participant in present if participant.is_party]
+            if counselling.type is SessionType.INDIVIDUAL:
+                assert len(parties) == 1
+            if counselling.type in (SessionType.JOINT_MEDIATION, SessionType.SHUTTLE_MEDIATION):
+                assert len(parties) >= 2
+                assert counselling.parties_kept_apart is (counselling.type is SessionType.SHUTTLE_MEDIATION)
+            if counselling.type is SessionType.CHILD_CONSULTATION:
+                (child,) = present
+                assert child.is_child and given(child, ConsentScope.CHILD_CONSULTATION)
+            if counselling.type is SessionType.COUNSELLING_PSYCHOLOGICAL:
+                assert counselling.visibility is NoteVisibility.STAFF_ONLY
+                assert Profession.PSYCHOLOGIST in {user.profession for user in holders}
+                assert all(given(participant, ConsentScope.SENSITIVE_DATA) for participant in present)
+            assert counselling.summary and ("(démo)" in counselling.summary or "تجريبية" in counselling.summary)
+            local = counselling.started_at.astimezone(get_timezone())
+            assert case.first_contact_on <= local.date() < local_today()
+            assert 1 <= counselling.duration_min <= 480
+        voided = [counselling for counselling in sessions if counselling.is_void]
+        assert voided and all(counselling.void_reason and counselling.voided_by_id for counselling in voided)
+        assert any(counselling.interpreter_used for counselling in sessions)
+
+        today = local_today()
+        actions = db.session.scalars(select(FollowUpAction)).all()
+        overdue = [action for action in actions if action.done_on is None and action.due_on < today]
+        done = [action for action in actions if action.done_on is not None]
+        upcoming = [action for action in actions if action.done_on is None and action.due_on >= today]
+        assert len(overdue) >= 2 and done and upcoming
+        for action in actions:
+            case = db.session.get(Case, action.case_id)
+            assert action.assigned_to_id in {assignment.user_id for assignment in case.assignments}
+            assert action.description
+        assert verify_chain(db.session).ok
+
+
+def test_demo_sessions_are_deterministic_and_not_repeated(app, cli):
+    assert cli("demo", "load").exit_code == 0
+
+    def shape():
+        with app.app_context():
+            return sorted(
+                (counselling.type.value, counselling.started_at.isoformat(), counselling.duration_min,
+                 counselling.summary, counselling.is_void)
+                for counselling in db.session.scalars(select(CounsellingSession))
+            )
+
+    first = shape()
+    assert len(first) == sum(len(spec.sessions) for spec in DEMO_CASES)
+    assert "0 new cases" in cli("demo", "load").output
+    assert shape() == first
 
 
 # -- users create-admin --------------------------------------------------------------

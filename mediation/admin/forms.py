@@ -84,6 +84,10 @@ class AssociationForm(BaseForm):
         _l("CNDP declaration number"), validators=[Optional(), Length(max=40)], render_kw=LTR
     )
     cndp_declaration_on = DateField(_l("CNDP declaration date"), validators=[Optional()])
+    cndp_authorisation_no = StringField(
+        _l("CNDP authorisation number"), validators=[Optional(), Length(max=40)], render_kw=LTR
+    )
+    cndp_authorisation_on = DateField(_l("CNDP authorisation date"), validators=[Optional()])
     active = BooleanField(_l("Active"), default=True)
 
 

@@ -68,6 +68,10 @@ class Association(PublicIdMixin, TimestampMixin, Base):
     # Law 09-08: the processing is declared to the CNDP before it starts.
     cndp_declaration_no: Mapped[str | None] = mapped_column(String(40))
     cndp_declaration_on: Mapped[date | None] = mapped_column(Date)
+    # Prior CNDP authorisation for sensitive (health) data: psychological sessions
+    # stay off until it is recorded (DOMAIN.md §5).
+    cndp_authorisation_no: Mapped[str | None] = mapped_column(String(40))
+    cndp_authorisation_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
     region: Mapped[Region] = relationship(lazy="joined")

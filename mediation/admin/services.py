@@ -76,7 +76,7 @@ def _text(value: str | None, field: str, max_length: int, *, required: bool = Fa
             raise ValidationFailed(_l("This field is required."), field=field)
         return None
     if len(text) > max_length:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=max_length), field=field)
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=int(max_length)), field=field)
     return text
 
 
@@ -111,6 +111,8 @@ class AssociationData:
     email: str | None = None
     cndp_declaration_no: str | None = None
     cndp_declaration_on: date | None = None
+    cndp_authorisation_no: str | None = None
+    cndp_authorisation_on: date | None = None
     active: bool = True
 
 
@@ -126,6 +128,15 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         raise ValidationFailed(_l("Enter the date of the declaration."), field="cndp_declaration_on")
     if on is not None and on > utcnow().date():
         raise ValidationFailed(_l("The declaration date cannot be in the future."), field="cndp_declaration_on")
+    # Prior authorisation for health data (DOMAIN.md §5): the same both-or-neither rule.
+    auth_number = _text(data.cndp_authorisation_no, "cndp_authorisation_no", 40)
+    auth_on = data.cndp_authorisation_on
+    if auth_on is not None and auth_number is None:
+        raise ValidationFailed(_l("Enter the authorisation number with its date."), field="cndp_authorisation_no")
+    if auth_number is not None and auth_on is None:
+        raise ValidationFailed(_l("Enter the date of the authorisation."), field="cndp_authorisation_on")
+    if auth_on is not None and auth_on > utcnow().date():
+        raise ValidationFailed(_l("The authorisation date cannot be in the future."), field="cndp_authorisation_on")
     return {
         "name_ar": _text(data.name_ar, "name_ar", 200, required=True),
         "name_fr": _text(data.name_fr, "name_fr", 200, required=True),
@@ -136,6 +147,8 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         "email": _check_email(data.email),
         "cndp_declaration_no": number,
         "cndp_declaration_on": on,
+        "cndp_authorisation_no": auth_number,
+        "cndp_authorisation_on": auth_on,
         "active": bool(data.active),
     }
 

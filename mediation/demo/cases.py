@@ -7,19 +7,21 @@ counted back from today, so the data stay plausible whenever they are loaded;
 nothing is random.
 
 Cases are opened through the intake service; the later stages (parties,
-screening, decisions, consent, notes, status changes, closure) are written
-through the models, the way their services would record them.
+screening, decisions, consent, notes, sessions and their follow-up actions,
+status changes, closure) are written through the models, the way their
+services would record them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import get_timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.admin.models import Association, ServicePoint, StaffUser
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -62,11 +64,15 @@ from mediation.core.codes import (
     PreferredLanguage,
     ReferralSource,
     ScreeningDecision,
+    SessionMode,
+    SessionType,
     Sex,
     ViolenceLevel,
     age_band,
 )
-from mediation.core.models import local_today
+from mediation.core.models import local_today, utcnow
+from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionAttendee, SessionStaff
+from mediation.counselling.services.log import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 
 A, F = PreferredLanguage.AR, PreferredLanguage.FR
 
@@ -100,6 +106,37 @@ class DemoChild:
 
 
 @dataclass(frozen=True)
+class DemoFollowUp:
+    """A follow-up action of a session; `due_in` days from today (negative: overdue unless done)."""
+
+    description: str
+    due_in: int
+    assignee: str  # user name, assigned to the case
+    done: bool = False
+
+
+REQUESTING, OTHER, CHILD = "requesting", "other", "child"  # attendees; CHILD is the first child
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    """A session held `days_ago` days before today by `holders` (user names, the first one logged it)."""
+
+    type: SessionType
+    holders: tuple[str, ...]
+    attendees: tuple[str, ...]
+    days_ago: int
+    summary: str
+    next_steps: str | None = None
+    mode: SessionMode = SessionMode.IN_PERSON
+    duration_min: int = 60
+    start: time = time(10, 0)
+    interpreter_used: bool = False
+    void_reason: str | None = None  # a wrong entry, voided the next day
+    follow_ups: tuple[DemoFollowUp, ...] = ()
+
+
+@dataclass(frozen=True)
 class DemoCase:
     lead: str  # user name of the lead staff member
     path: tuple[CaseStatus, ...]  # the statuses after intake, in order; the last is the current one
@@ -114,11 +151,12 @@ class DemoCase:
     court_stage: CourtStage = CourtStage.NONE
     court_file_no: str | None = None
     positive_screen: bool = False  # the requesting party's screening is positive
-    co_worker: str | None = None
+    co_workers: tuple[str, ...] = ()
     outcome: Outcome | None = None
     agreement_points: str | None = None
     closure_note: str | None = None
     notes: tuple[tuple[NoteVisibility, str], ...] = field(default_factory=tuple)
+    sessions: tuple[DemoSession, ...] = ()
 
     @property
     def status(self) -> CaseStatus:
@@ -129,6 +167,14 @@ ASSESSMENT, MEDIATION, COUNSELLING, CLOSED = (CaseStatus.ASSESSMENT, CaseStatus.
                                               CaseStatus.IN_COUNSELLING, CaseStatus.CLOSED)
 MOTHER, FATHER, SPOUSE = ParticipantRole.MOTHER, ParticipantRole.FATHER, ParticipantRole.SPOUSE
 STAFF_ONLY, JOINT = NoteVisibility.STAFF_ONLY, NoteVisibility.JOINT
+PHONE, VIDEO = SessionMode.PHONE, SessionMode.VIDEO
+INDIVIDUAL, JOINT_MEDIATION, SHUTTLE = (SessionType.INDIVIDUAL, SessionType.JOINT_MEDIATION,
+                                       SessionType.SHUTTLE_MEDIATION)
+PSYCHOLOGICAL, SOCIAL, LEGAL = (SessionType.COUNSELLING_PSYCHOLOGICAL, SessionType.COUNSELLING_SOCIAL,
+                                SessionType.COUNSELLING_LEGAL)
+PARENTING, CHILD_CONSULTATION, FOLLOW_UP = (SessionType.POSITIVE_PARENTING, SessionType.CHILD_CONSULTATION,
+                                            SessionType.FOLLOW_UP)
+A1, A2, B1, B2 = "mediator.a1", "mediator.a2", "mediator.b1", "mediator.b2"
 
 DEMO_CASES: tuple[DemoCase, ...] = (
     # --- Association A (Rabat): mediator.a1, a mediator -------------------------------------
@@ -141,6 +187,11 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("آدم المثالي", "Adam Exemple", Sex.MALE, 7, ChildLivesWith.MOTHER),),
         days_since_contact=3, referral_source=ReferralSource.FAMILY_COURT, court_stage=CourtStage.PRE_ACTION,
         notes=((STAFF_ONLY, "Premier accueil : la mère souhaite une médiation sur les visites. (démo)"),),
+        sessions=(
+            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 2, duration_min=45,
+                        summary="Entretien d'information : déroulement de la médiation expliqué à la mère. (démo)",
+                        next_steps="Inviter le père à un entretien individuel. (démo)"),
+        ),
     ),
     DemoCase(
         lead="mediator.a1", path=(ASSESSMENT,), issues=(Issue.MARITAL_DISCORD,),
@@ -150,6 +201,17 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("سارة الافتراضي", "Sara Fictif", Sex.FEMALE, 4, ChildLivesWith.BOTH, in_school=False),),
         days_since_contact=12, channel=IntakeChannel.PHONE,
         notes=((STAFF_ONLY, "Entretien individuel avec l'épouse : pas de violence déclarée. (démo)"),),
+        sessions=(
+            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 10, mode=PHONE, duration_min=30,
+                        summary="مقابلة فردية مع الزوجة عبر الهاتف: عرض أسباب الخلاف (معطيات تجريبية)."),
+            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 10, mode=PHONE, duration_min=30,
+                        summary="مقابلة فردية مع الزوجة عبر الهاتف (معطيات تجريبية).",
+                        void_reason="Saisie en double de l'entretien du même jour. (démo)"),
+            DemoSession(INDIVIDUAL, (A1,), (OTHER,), 6, start=time(15, 30),
+                        summary="Entretien individuel avec l'époux : il accepte le principe d'une médiation. (démo)",
+                        follow_ups=(DemoFollowUp("Proposer aux deux époux une date de première séance. (démo)",
+                                                 -2, A1),)),
+        ),
     ),
     DemoCase(
         lead="mediator.a1", path=(ASSESSMENT, MEDIATION),
@@ -161,9 +223,24 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("ياسين التجريبي", "Yassine Essai", Sex.MALE, 10, ChildLivesWith.MOTHER),
                   DemoChild("ريم التجريبي", "Rim Essai", Sex.FEMALE, 6, ChildLivesWith.MOTHER)),
         days_since_contact=40, referral_source=ReferralSource.FAMILY_COURT, court_stage=CourtStage.PENDING,
-        court_file_no="DEMO-1601/2026/0042", positive_screen=True, co_worker="mediator.a2",
+        court_file_no="DEMO-1601/2026/0042", positive_screen=True, co_workers=(A2,),
         notes=((JOINT, "Séance séparée avec chaque parent ; calendrier de visites en discussion. (démo)"),
                (STAFF_ONLY, "Adaptations décidées : arrivées décalées, médiation par navette. (démo)")),
+        sessions=(
+            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 35,
+                        summary="Entretien individuel avec la mère ; dépistage des violences. (démo)"),
+            DemoSession(INDIVIDUAL, (A1,), (OTHER,), 33, start=time(11, 0),
+                        summary="Entretien individuel avec le père ; ses attentes sur la garde. (démo)"),
+            DemoSession(SHUTTLE, (A1,), (REQUESTING, OTHER), 20, duration_min=90,
+                        summary="Navette entre les deux salles : premier projet de calendrier des visites. (démo)",
+                        next_steps="Chaque parent relit le projet avant la prochaine séance. (démo)",
+                        follow_ups=(DemoFollowUp("Envoyer aux deux parents le projet de calendrier. (démo)",
+                                                 -5, A1),)),
+            DemoSession(CHILD_CONSULTATION, (A1, A2), (CHILD,), 12, duration_min=45, start=time(16, 0),
+                        summary="Yassine a été entendu, avec l'accord des deux parents. (démo)",
+                        follow_ups=(DemoFollowUp("Restituer aux parents, sans citer l'enfant, ce qui a été "
+                                                 "entendu. (démo)", 4, A2),)),
+        ),
     ),
     DemoCase(
         lead="mediator.a1", path=(ASSESSMENT, MEDIATION, CLOSED), issues=(Issue.VISITATION,),
@@ -177,6 +254,20 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         agreement_points="Visites un week-end sur deux ; vacances partagées par moitié. (démo)",
         closure_note="Accord complet ; suivi prévu à un mois. (démo)",
         notes=((JOINT, "Deuxième séance conjointe : accord sur les visites. (démo)"),),
+        sessions=(
+            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 90, mode=PHONE, duration_min=30,
+                        summary="Entretien individuel avec le père. (démo)"),
+            DemoSession(INDIVIDUAL, (A1,), (OTHER,), 88,
+                        summary="Entretien individuel avec la mère. (démo)"),
+            DemoSession(JOINT_MEDIATION, (A1,), (REQUESTING, OTHER), 60, duration_min=90,
+                        summary="Première séance conjointe : règles de communication et besoins des enfants. (démo)",
+                        follow_ups=(DemoFollowUp("Transmettre aux parents le compte rendu de la séance. (démo)",
+                                                 -55, A1, done=True),)),
+            DemoSession(JOINT_MEDIATION, (A1,), (REQUESTING, OTHER), 30, duration_min=90,
+                        summary="Deuxième séance conjointe : accord sur les visites et les vacances. (démo)",
+                        follow_ups=(DemoFollowUp("Appeler les deux parents pour le suivi à un mois. (démo)",
+                                                 30, A1),)),
+        ),
     ),
     # --- Association A (Rabat): mediator.a2, a psychologist ---------------------------------
     DemoCase(
@@ -187,6 +278,18 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("عمر الوهمي", "Omar Imaginaire", Sex.MALE, 14, ChildLivesWith.MOTHER),),
         days_since_contact=25, referral_source=ReferralSource.SCHOOL,
         notes=((STAFF_ONLY, "Accompagnement psychologique : trois séances prévues. (démo)"),),
+        sessions=(
+            DemoSession(PSYCHOLOGICAL, (A2,), (REQUESTING,), 21,
+                        summary="جلسة أولى: قلق الأم من انعزال ابنها (معطيات تجريبية).",
+                        next_steps="Tenir un carnet des moments de tension. (démo)"),
+            DemoSession(PSYCHOLOGICAL, (A2,), (REQUESTING,), 14, mode=VIDEO, duration_min=50,
+                        summary="Deuxième séance : travail sur la communication mère-fils. (démo)"),
+            DemoSession(PARENTING, (A2,), (REQUESTING,), 7, duration_min=90, start=time(14, 0),
+                        summary="Séance de parentalité positive : fixer des règles avec un adolescent. (démo)",
+                        follow_ups=(DemoFollowUp("Remettre à la mère le livret de parentalité positive. (démo)",
+                                                 -6, A2, done=True),
+                                    DemoFollowUp("Proposer une séance commune mère-fils. (démo)", -1, A2))),
+        ),
     ),
     DemoCase(
         lead="mediator.a2", path=(), issues=(Issue.IN_LAW_CONFLICT, Issue.ELDERLY_CARE),
@@ -202,6 +305,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         days_since_contact=120, referral_source=ReferralSource.HEALTH, outcome=Outcome.COUNSELLING_COMPLETED,
         closure_note="Accompagnement terminé à la demande de la personne. (démo)",
         notes=((STAFF_ONLY, "Dernière séance : objectifs atteints. (démo)"),),
+        sessions=(
+            DemoSession(PSYCHOLOGICAL, (A2,), (REQUESTING,), 110,
+                        summary="Séance initiale : épuisement et conflits répétés dans le couple. (démo)"),
+            DemoSession(PSYCHOLOGICAL, (A2,), (REQUESTING,), 80,
+                        summary="Séance intermédiaire : stratégies d'apaisement. (démo)"),
+            DemoSession(FOLLOW_UP, (A2,), (REQUESTING,), 20, mode=PHONE, duration_min=20,
+                        summary="Appel de suivi : la personne se dit apaisée ; fin de l'accompagnement. (démo)"),
+        ),
     ),
     # --- Association B (Agadir): mediator.b1, a social worker ------------------------------
     DemoCase(
@@ -212,6 +323,12 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("أيوب العينة", "Ayoub Échantillon", Sex.MALE, 9, ChildLivesWith.MOTHER),),
         days_since_contact=2, referral_source=ReferralSource.ASSOCIATION, court_stage=CourtStage.POST_JUDGMENT,
         court_file_no="DEMO-AGD/2025/0117",
+        sessions=(
+            DemoSession(INDIVIDUAL, (B1,), (REQUESTING,), 1, interpreter_used=True,
+                        summary="Entretien avec interprète en amazigh : situation financière de la mère. (démo)",
+                        follow_ups=(DemoFollowUp("Orienter la mère vers l'aide juridique pour l'exécution du "
+                                                 "jugement. (démo)", 7, B1),)),
+        ),
     ),
     DemoCase(
         lead="mediator.b1", path=(ASSESSMENT,), issues=(Issue.VISITATION, Issue.CUSTODY),
@@ -221,6 +338,10 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("هبة الرمزي", "Hiba Symbolique", Sex.FEMALE, 8, ChildLivesWith.MOTHER),),
         days_since_contact=15, referral_source=ReferralSource.LAWYER,
         notes=((STAFF_ONLY, "Entretien individuel avec le père ; la mère sera invitée. (démo)"),),
+        sessions=(
+            DemoSession(INDIVIDUAL, (B1,), (REQUESTING,), 14, mode=PHONE, duration_min=40,
+                        summary="مقابلة فردية مع الأب عبر الهاتف حول تنظيم الزيارة (معطيات تجريبية)."),
+        ),
     ),
     DemoCase(
         lead="mediator.b1", path=(ASSESSMENT, MEDIATION), issues=(Issue.MARITAL_DISCORD, Issue.IN_LAW_CONFLICT),
@@ -230,6 +351,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("يونس ديمو", "Younes Démo", Sex.MALE, 3, ChildLivesWith.BOTH, in_school=False),),
         days_since_contact=30,
         notes=((JOINT, "Première séance conjointe : règles de communication convenues. (démo)"),),
+        sessions=(
+            DemoSession(SOCIAL, (B1,), (REQUESTING, OTHER), 20,
+                        summary="Accompagnement social du couple : logement séparé de la belle-famille. (démo)"),
+            DemoSession(PARENTING, (B1,), (REQUESTING, OTHER), 10, duration_min=90,
+                        summary="Atelier de parentalité positive avec les deux parents. (démo)",
+                        follow_ups=(DemoFollowUp("Inscrire le couple au prochain cycle d'ateliers. (démo)",
+                                                 -3, B1),)),
+        ),
     ),
     DemoCase(
         lead="mediator.b1", path=(COUNSELLING,), issues=(Issue.INHERITANCE,),
@@ -237,7 +366,15 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         requesting=DemoPerson("سعيد المفترض", "Said Supposé", Sex.MALE, 58, ParticipantRole.SIBLING,
                               phone="0600 000 205"),
         days_since_contact=20, channel=IntakeChannel.REFERRAL_LETTER,
-        referral_source=ReferralSource.ENTRAIDE_NATIONALE,
+        referral_source=ReferralSource.ENTRAIDE_NATIONALE, co_workers=(B2,),
+        sessions=(
+            DemoSession(LEGAL, (B2,), (REQUESTING,), 15,
+                        summary="Orientation juridique : règles du partage successoral expliquées. (démo)",
+                        follow_ups=(DemoFollowUp("Préparer la liste des pièces pour le partage. (démo)",
+                                                 -2, B2),)),
+            DemoSession(SOCIAL, (B1,), (REQUESTING,), 8, duration_min=45,
+                        summary="Accompagnement social : relations avec les frères et sœurs. (démo)"),
+        ),
     ),
     DemoCase(
         lead="mediator.b1", path=(ASSESSMENT, CLOSED), issues=(Issue.EXPULSION_MARITAL_HOME,),
@@ -246,6 +383,10 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         other=DemoPerson("مصطفى الاختباري", "Mustapha Test", Sex.MALE, 47, SPOUSE),
         days_since_contact=70, outcome=Outcome.OTHER_PARTY_DECLINED,
         closure_note="Trois invitations sans réponse ; orientation vers l'aide juridique proposée. (démo)",
+        sessions=(
+            DemoSession(INDIVIDUAL, (B1,), (REQUESTING,), 65,
+                        summary="Entretien individuel avec l'épouse, expulsée du domicile conjugal. (démo)"),
+        ),
     ),
 )
 
@@ -323,23 +464,25 @@ def _create_case(session: Session, spec: DemoCase, lead: StaffUser, supervisor: 
         court_file_no=spec.court_file_no,
         request_summary=spec.summary,
     ), actor=lead)
-    if spec.co_worker:
-        co_worker = session.scalar(select(StaffUser).where(StaffUser.username == spec.co_worker))
-        if co_worker is not None and co_worker.association_id == case.association_id and co_worker.active:
+    for username in spec.co_workers:
+        co_worker = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        if (co_worker is not None and co_worker.role == Role.MEDIATOR
+                and co_worker.association_id == case.association_id and co_worker.active):
             add_co_worker(session, case, co_worker.id, actor=lead, audit=False)
     requesting = session.scalar(select(Participant).where(Participant.case_id == case.id))
     other = None
     if spec.other:
         other = _add_participant(session, case, _person_data(spec.other, today), spec.other.role, is_party=True,
                                  today=today, attended_intake=False)
+    children = []
     for child in spec.children:
-        _add_participant(
+        children.append(_add_participant(
             session, case,
             PersonData(full_name=child.name_ar, full_name_latin=child.name_latin, sex=child.sex,
                        birth_date=born(child.age, today, month=9, day=1)),
             ParticipantRole.CHILD, is_party=False, today=today, lives_with=child.lives_with,
             in_school=child.in_school, takes_part=False,
-        )
+        ))
 
     for status in spec.path:
         if status is ASSESSMENT:
@@ -371,7 +514,79 @@ def _create_case(session: Session, spec: DemoCase, lead: StaffUser, supervisor: 
         session.add(Note(case_id=case.id, author_id=lead.id, visibility=visibility,
                          versions=[NoteVersion(number=1, body=body, edited_by_id=lead.id)]))
     session.flush()
+    people = {REQUESTING: requesting, OTHER: other, CHILD: children[0] if children else None}
+    for session_spec in spec.sessions:
+        _add_session(session, case, session_spec, people, lead, today)
     return case
+
+
+def _local_instant(day: date, start: time) -> datetime:
+    """The UTC instant of a local date and time (demo times avoid the clock changes)."""
+    zone = get_timezone()
+    naive = datetime.combine(day, start)
+    aware = zone.localize(naive) if hasattr(zone, "localize") else naive.replace(tzinfo=zone)
+    return aware.astimezone(UTC)
+
+
+def _may_hold(holders: list[StaffUser], kind: SessionType) -> bool:
+    """Someone who held it has a profession for this type (the session log's rule, DOMAIN.md §2.2)."""
+    return any(user.profession is not None and kind in TYPES_BY_PROFESSION.get(user.profession, frozenset())
+               for user in holders)
+
+
+def _add_session(session: Session, case: Case, spec: DemoSession, people: dict[str, Participant | None],
+                 lead: StaffUser, today: date) -> CounsellingSession | None:
+    """Record a session held on the case, as the session log would; one that could not be held is skipped."""
+    assigned = {assignment.user.username: assignment.user for assignment in case.assignments}
+    holders = [assigned.get(username) for username in spec.holders]
+    attendees = [people.get(key) for key in spec.attendees]
+    if None in holders or None in attendees or not _may_hold(holders, spec.type):
+        return None  # a co-worker missing from this database, or a profession changed since
+    if spec.type is SessionType.COUNSELLING_PSYCHOLOGICAL:
+        association = session.get(Association, case.association_id)
+        if not association.cndp_authorisation_no:
+            return None  # health data stay off until the CNDP authorisation is recorded (DOMAIN.md §5)
+    day = today - timedelta(days=spec.days_ago)
+    started_at = _local_instant(day, spec.start)
+    logged_at = min(started_at + timedelta(minutes=spec.duration_min + 15), utcnow())
+    if spec.type is SessionType.CHILD_CONSULTATION:
+        for attendee in attendees:
+            session.add(Consent(participant_id=attendee.id, scope=ConsentScope.CHILD_CONSULTATION,
+                                status=ConsentStatus.GIVEN, on_date=day, given_by=ConsentGiver.LEGAL_REPRESENTATIVE,
+                                notice_version=NOTICE_VERSION, recorded_by_id=holders[0].id))
+    visibility = (NoteVisibility.STAFF_ONLY if spec.type is SessionType.COUNSELLING_PSYCHOLOGICAL
+                  else DEFAULT_VISIBILITY.get(spec.type, NoteVisibility.STAFF_ONLY))
+    counselling_session = CounsellingSession(
+        case_id=case.id, type=spec.type, mode=spec.mode, started_at=started_at, duration_min=spec.duration_min,
+        parties_kept_apart=spec.type is SessionType.SHUTTLE_MEDIATION, interpreter_used=spec.interpreter_used,
+        summary=spec.summary, next_steps=spec.next_steps, visibility=visibility, author_id=holders[0].id,
+        created_at=logged_at,
+        staff=[SessionStaff(user_id=user.id) for user in holders],
+        attendees=[SessionAttendee(participant_id=participant.id) for participant in attendees],
+    )
+    session.add(counselling_session)
+    session.flush()
+    record(session, AuditAction.CREATE, entity="session", entity_id=counselling_session.public_id,
+           actor_role="cli", association_id=case.association_id)
+    if spec.void_reason:
+        counselling_session.voided_at = min(logged_at + timedelta(hours=2), utcnow())
+        counselling_session.voided_by_id = holders[0].id
+        counselling_session.void_reason = spec.void_reason
+        session.flush()
+        record(session, AuditAction.UPDATE, entity="session", entity_id=counselling_session.public_id,
+               actor_role="cli", association_id=case.association_id)
+    for action in spec.follow_ups:
+        assignee = assigned.get(action.assignee)
+        if assignee is None:
+            continue
+        due_on = max(today + timedelta(days=action.due_in), day)
+        done_on = min(due_on, today) if action.done else None
+        session.add(FollowUpAction(case_id=case.id, session_id=counselling_session.id,
+                                   description=action.description, due_on=due_on, assigned_to_id=assignee.id,
+                                   created_at=logged_at, done_on=done_on,
+                                   done_by_id=assignee.id if action.done else None))
+    session.flush()
+    return counselling_session
 
 
 def _close(session: Session, case: Case, spec: DemoCase, lead: StaffUser, today: date) -> None:

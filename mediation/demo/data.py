@@ -1,5 +1,6 @@
-"""The demo population: two associations with their CNDP declaration and service point,
-one account per role, and a few case files per staff member (mediation/demo/cases.py)."""
+"""The demo population: two associations with their CNDP declaration and authorisation and
+their service point, one account per role, and a few case files per staff member, with their
+sessions and follow-up actions (mediation/demo/cases.py)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ CNDP_DECLARATIONS = {
     "B": ("DEMO-D-2025-0102", date(2025, 2, 10)),
 }
 
+# Invented prior authorisations for health data (Law 09-08): psychological sessions need one.
+CNDP_AUTHORISATIONS = {
+    "A": ("DEMO-A-2025-0201", date(2025, 3, 3)),
+    "B": ("DEMO-A-2025-0202", date(2025, 3, 17)),
+}
+
 # One service point per association: code, kind, Arabic and French names, province.
 SERVICE_POINTS = {
     "A": ("RBT-01", ServicePointKind.JISR_AL_USRA, "فضاء جسر الأسرة - الرباط", "Espace Jisr al-Usra - Rabat",
@@ -65,6 +72,8 @@ ACCOUNTS = (
     ("mediator.a2", "نادية الإدريسي", Role.MEDIATOR, "A", Profession.PSYCHOLOGIST),
     ("supervisor.b", "Youssef Amrani", Role.SUPERVISOR, "B", None),
     ("mediator.b1", "فاطمة الزهراء أوبلا", Role.MEDIATOR, "B", Profession.SOCIAL_WORKER),
+    # Legal counselling needs a legal counsellor: co-worker on one of mediator.b1's cases.
+    ("mediator.b2", "Rachid Ouhammou", Role.MEDIATOR, "B", Profession.LEGAL_COUNSELLOR),
 )
 
 
@@ -78,17 +87,24 @@ class DemoReport:
 
 
 def _declare_cndp(session: Session, association: Association, key: str) -> None:
-    """Record the demo CNDP declaration on an association that has none (an older demo database)."""
-    if association.cndp_declaration_no:
+    """Record the demo CNDP declaration and authorisation where missing (an older demo database)."""
+    if association.cndp_declaration_no and association.cndp_authorisation_no:
         return
-    number, on = CNDP_DECLARATIONS[key]
     current = AssociationData(
         name_ar=association.name_ar, name_fr=association.name_fr, region_code=association.region_code,
         province_code=association.province_code, address=association.address, phone=association.phone,
         email=association.email, active=association.active,
+        cndp_declaration_no=association.cndp_declaration_no, cndp_declaration_on=association.cndp_declaration_on,
+        cndp_authorisation_no=association.cndp_authorisation_no,
+        cndp_authorisation_on=association.cndp_authorisation_on,
     )
-    update_association(session, association, replace(current, cndp_declaration_no=number, cndp_declaration_on=on),
-                       actor=None)
+    if not association.cndp_declaration_no:
+        number, on = CNDP_DECLARATIONS[key]
+        current = replace(current, cndp_declaration_no=number, cndp_declaration_on=on)
+    if not association.cndp_authorisation_no:
+        number, on = CNDP_AUTHORISATIONS[key]
+        current = replace(current, cndp_authorisation_no=number, cndp_authorisation_on=on)
+    update_association(session, association, current, actor=None)
 
 
 def _service_point(session: Session, association: Association, key: str, report: DemoReport) -> ServicePoint | None:
@@ -114,7 +130,9 @@ def load_demo(session: Session) -> DemoReport:
         existing = session.scalar(select(Association).where(Association.name_fr == data.name_fr))
         if existing is None:
             number, on = CNDP_DECLARATIONS[key]
-            data = replace(data, cndp_declaration_no=number, cndp_declaration_on=on)
+            auth_number, auth_on = CNDP_AUTHORISATIONS[key]
+            data = replace(data, cndp_declaration_no=number, cndp_declaration_on=on,
+                           cndp_authorisation_no=auth_number, cndp_authorisation_on=auth_on)
         associations[key] = existing or create_association(session, data, actor=None)
         _declare_cndp(session, associations[key], key)
     service_points = {}

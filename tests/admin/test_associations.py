@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -140,3 +141,77 @@ def test_posting_extra_fields_changes_nothing_else(app, login_as, world):
     after = load(app, "Association A")
     assert (after.id, after.public_id, after.created_at) == (before.id, before.public_id, before.created_at)
     assert count(app, Association) == 2
+
+
+AUTHORISED = {**VALID, "cndp_authorisation_no": "A-GC-77/2025", "cndp_authorisation_on": "2025-06-02"}
+
+
+def test_the_health_data_authorisation_is_saved_and_shown(app, login_as, world):
+    client = login_as("admin")
+    response = client.post("/admin/associations/new?lang=fr", data=AUTHORISED)
+    assert response.status_code == 302
+    association = load(app, VALID["name_fr"])
+    assert (association.cndp_authorisation_no, association.cndp_authorisation_on) == ("A-GC-77/2025",
+                                                                                       date(2025, 6, 2))
+    page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "CNDP authorisation (health data)" in page and "A-GC-77/2025" in page
+
+    # Edited off again: both cleared together.
+    url = f"/admin/associations/{association.public_id}/edit"
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="A-GC-77/2025"' in form and 'value="2025-06-02"' in form
+    data = {**AUTHORISED, "cndp_authorisation_no": "", "cndp_authorisation_on": ""}
+    assert client.post(url, data=data).status_code == 302
+    association = load(app, VALID["name_fr"])
+    assert (association.cndp_authorisation_no, association.cndp_authorisation_on) == (None, None)
+
+
+def test_without_an_authorisation_the_detail_page_says_so(login_as, world):
+    page = login_as("admin").get(f"/admin/associations/{world.association_public_ids['B']}?lang=en").get_data(
+        as_text=True)
+    assert "Psychological sessions cannot be recorded until the authorisation is entered." in page
+
+
+def test_the_authorisation_needs_its_number_and_date_together(app, login_as, world):
+    client = login_as("admin")
+    before = counts(app)
+    for changes, field in (({"cndp_authorisation_no": ""}, "cndp_authorisation_no"),
+                           ({"cndp_authorisation_on": ""}, "cndp_authorisation_on")):
+        response = client.post("/admin/associations/new", data={**AUTHORISED, **changes})
+        assert response.status_code == 422, changes
+        page = response.get_data(as_text=True)
+        assert re.search(rf'<input aria-describedby="{field}-error" aria-invalid="true"[^>]* id="{field}"', page)
+        assert 'value="A-GC-77/2025"' in page or 'value="2025-06-02"' in page  # the input is kept
+    assert counts(app) == before
+
+
+def test_the_authorisation_date_cannot_be_in_the_future(app, login_as, world):
+    client = login_as("admin")
+    before = counts(app)
+    response = client.post("/admin/associations/new?lang=fr",
+                           data={**AUTHORISED, "cndp_authorisation_on": "2999-01-01"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true" id="cndp_authorisation_on"' in page
+    assert translated(app, "fr", "The authorisation date cannot be in the future.") in page
+    assert counts(app) == before
+
+
+def test_the_authorisation_rules_hold_in_the_service(app, world):
+    from mediation.admin.services import AssociationData, create_association
+    from mediation.core.errors import ValidationFailed
+
+    base = dict(name_ar="جمعية", name_fr="Association C", region_code="MA-06")
+    with app.app_context():
+        for extra, field in (({"cndp_authorisation_no": "A-1"}, "cndp_authorisation_on"),
+                             ({"cndp_authorisation_on": date(2025, 1, 1)}, "cndp_authorisation_no"),
+                             ({"cndp_authorisation_no": "A-1", "cndp_authorisation_on": date(2999, 1, 1)},
+                              "cndp_authorisation_on")):
+            try:
+                create_association(db.session, AssociationData(**base, **extra), actor=None)
+            except ValidationFailed as error:
+                assert error.field == field, extra
+            else:
+                raise AssertionError(extra)
+            finally:
+                db.session.rollback()

@@ -9,7 +9,7 @@ column, until it is (SECURITY.md §3.2: every class-S field is seeded).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import LargeBinary, select, type_coerce
 from sqlalchemy.orm import Session
@@ -27,8 +27,24 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.services.intake import open_case
-from mediation.core.codes import CaseStatus, CourtStage, NoteVisibility, Outcome, ScreeningDecision, ViolenceLevel
+from mediation.core.codes import (
+    CaseStatus,
+    CourtStage,
+    NoteVisibility,
+    Outcome,
+    ScreeningDecision,
+    SessionMode,
+    SessionType,
+    ViolenceLevel,
+)
 from mediation.core.crypto import Encrypted
+from mediation.counselling.models import (
+    CounsellingSession,
+    FollowUpAction,
+    SessionAttendee,
+    SessionRevision,
+    SessionStaff,
+)
 from mediation.extensions import db
 from tests.cases.fixtures import new_case, person
 
@@ -103,6 +119,26 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     for attribute in ("agreement_points", "note", "reopen_reason"):
         put(closure, "case_closure", attribute)
     session.add(closure)
+
+    counselling = CounsellingSession(case_id=case.id, type=SessionType.JOINT_MEDIATION, mode=SessionMode.IN_PERSON,
+                                     started_at=datetime(2026, 11, 10, 9, 30, tzinfo=UTC), duration_min=60,
+                                     visibility=NoteVisibility.STAFF_ONLY, author_id=lead.id,
+                                     voided_at=datetime(2026, 11, 11, 8, 0, tzinfo=UTC), voided_by_id=supervisor.id)
+    for attribute in ("summary", "next_steps", "void_reason"):
+        put(counselling, "counselling_session", attribute)
+    counselling.staff.append(SessionStaff(user_id=lead.id))
+    counselling.attendees.append(SessionAttendee(participant_id=requesting.id))
+    session.add(counselling)
+    session.flush()
+
+    revision = SessionRevision(session_id=counselling.id, number=1, changed_by_id=lead.id)
+    put(revision, "session_revision", "previous")
+    session.add(revision)
+
+    action = FollowUpAction(case_id=case.id, session_id=counselling.id, due_on=date(2026, 11, 24),
+                            assigned_to_id=lead.id)
+    put(action, "follow_up_action", "description")
+    session.add(action)
 
     put(lead, "staff_user", "totp_secret")
     put(lead, "staff_user", "totp_pending_secret")

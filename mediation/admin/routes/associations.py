@@ -34,6 +34,8 @@ def _data(form: AssociationForm) -> services.AssociationData:
         email=form.email.data,
         cndp_declaration_no=form.cndp_declaration_no.data,
         cndp_declaration_on=form.cndp_declaration_on.data,
+        cndp_authorisation_no=form.cndp_authorisation_no.data,
+        cndp_authorisation_on=form.cndp_authorisation_on.data,
         active=form.active.data,
     )
 
@@ -85,6 +87,7 @@ def association_detail(association_id: UUID):
         service_points=queries.service_points_of(db.session, association),
         staff_rows=rows,
         declared_on=format_date(association.cndp_declaration_on) if association.cndp_declaration_on else "",
+        authorised_on=format_date(association.cndp_authorisation_on) if association.cndp_authorisation_on else "",
         can_edit=can_manage_association(current_user, association),
         can_manage_service_points=current_user.has(Permission.SERVICE_POINT_MANAGE),
     )

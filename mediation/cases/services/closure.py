@@ -167,7 +167,7 @@ def _has_decision(session: Session, case: Case, decision: ScreeningDecision) -> 
 def _text(value: str | None, limit: int, field: str) -> str | None:
     text = (value or "").strip()
     if len(text) > limit:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=limit), field=field)
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=int(limit)), field=field)
     return text or None
 
 

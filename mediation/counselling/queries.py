@@ -1,0 +1,203 @@
+"""Read models of the session log: the case timeline and a staff member's own work.
+
+Totals are computed in SQL (GROUP BY) and every page issues a bounded number
+of queries whatever the amount of data (ARCHITECTURE.md). Voided sessions are
+listed (with their badge) but never counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from mediation.cases.models import Case, Note, StatusChange
+from mediation.cases.policies import visible_cases
+from mediation.core.codes import SessionType
+from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
+
+TIMELINE_PER_PAGE = 20
+MY_WORK_SESSION_LIMIT = 500
+
+SESSION, NOTE, STATUS = "session", "note", "status"
+
+
+@dataclass(frozen=True)
+class TypeTotal:
+    type: SessionType
+    count: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+@dataclass(frozen=True)
+class Totals:
+    by_type: list[TypeTotal]
+
+    @property
+    def count(self) -> int:
+        return sum(total.count for total in self.by_type)
+
+    @property
+    def minutes(self) -> int:
+        return sum(total.minutes for total in self.by_type)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+def _totals(session: Session, query) -> Totals:
+    """query: a select of counselling sessions' ids to count; grouped by type in SQL, voided excluded."""
+    rows = session.execute(
+        select(CounsellingSession.type, func.count(CounsellingSession.id),
+               func.coalesce(func.sum(CounsellingSession.duration_min), 0))
+        .where(CounsellingSession.id.in_(query), CounsellingSession.voided_at.is_(None))
+        .group_by(CounsellingSession.type)
+    ).all()
+    order = {member: index for index, member in enumerate(SessionType)}
+    totals = [TypeTotal(SessionType(kind), int(count), int(minutes)) for kind, count, minutes in rows]
+    return Totals(sorted(totals, key=lambda total: order[total.type]))
+
+
+# Case timeline
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # SESSION, NOTE or STATUS
+    at: datetime
+    item: object  # CounsellingSession, Note or StatusChange
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def case_totals(session: Session, case: Case) -> Totals:
+    """Sessions and hours per type on one case, voided sessions excluded."""
+    return _totals(session, select(CounsellingSession.id).where(CounsellingSession.case_id == case.id))
+
+
+def _timeline_union(case: Case):
+    sessions = select(literal(SESSION).label("kind"), CounsellingSession.id.label("id"),
+                      CounsellingSession.started_at.label("at")).where(CounsellingSession.case_id == case.id)
+    notes = select(literal(NOTE).label("kind"), Note.id.label("id"),
+                   Note.created_at.label("at")).where(Note.case_id == case.id)
+    changes = select(literal(STATUS).label("kind"), StatusChange.id.label("id"),
+                     StatusChange.changed_at.label("at")).where(StatusChange.case_id == case.id)
+    return union_all(sessions, notes, changes).subquery("timeline")
+
+
+def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMELINE_PER_PAGE) -> TimelinePage:
+    """Sessions, notes and status changes of a case, newest first, one page of them.
+
+    One UNION query picks the page window, one counts; then each kind's rows of
+    the window load by id (at most three queries, plus their eager relations).
+    """
+    timeline = _timeline_union(case)
+    total = session.scalar(select(func.count()).select_from(timeline)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    # Ties (same instant) in a stable order: a status change after the note or session it follows.
+    rank = sql_case((timeline.c.kind == STATUS, 0), (timeline.c.kind == NOTE, 1), else_=2)
+    window = session.execute(
+        select(timeline.c.kind, timeline.c.id)
+        .order_by(timeline.c.at.desc(), rank, timeline.c.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    wanted: dict[str, list[int]] = {SESSION: [], NOTE: [], STATUS: []}
+    for kind, row_id in window:
+        wanted[kind].append(row_id)
+    loaded: dict[tuple[str, int], object] = {}
+    for kind, model in ((SESSION, CounsellingSession), (NOTE, Note), (STATUS, StatusChange)):
+        if wanted[kind]:
+            for item in session.scalars(select(model).where(model.id.in_(wanted[kind]))):
+                loaded[(kind, item.id)] = item
+    entries = []
+    for kind, row_id in window:
+        item = loaded[(kind, row_id)]
+        at = {SESSION: "started_at", NOTE: "created_at", STATUS: "changed_at"}[kind]
+        entries.append(TimelineEntry(kind, getattr(item, at), item))
+    return TimelinePage(entries, page, per_page, total)
+
+
+# My work
+
+
+def local_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the local days first..last: a day is lived in the service's time zone."""
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class MyWork:
+    sessions: list[CounsellingSession]
+    truncated: bool
+    totals: Totals
+    cases: dict[int, Case]
+    actions: list[FollowUpAction]
+
+
+def _held_by(user, start: datetime, end: datetime):
+    """Ids of the sessions the user held in [start, end), on cases they may still see."""
+    held = select(SessionStaff.session_id).where(SessionStaff.user_id == user.id)
+    visible = visible_cases(user).with_only_columns(Case.id)
+    return (select(CounsellingSession.id)
+            .where(CounsellingSession.id.in_(held), CounsellingSession.case_id.in_(visible),
+                   CounsellingSession.started_at >= start, CounsellingSession.started_at < end))
+
+
+def open_actions(session: Session, user, today: date) -> list[FollowUpAction]:
+    """The user's open follow-up actions on visible cases: overdue first, then by due date."""
+    visible = visible_cases(user).with_only_columns(Case.id)
+    overdue = sql_case((FollowUpAction.due_on < today, 0), else_=1)
+    return list(session.scalars(
+        select(FollowUpAction)
+        .where(FollowUpAction.assigned_to_id == user.id, FollowUpAction.done_on.is_(None),
+               FollowUpAction.case_id.in_(visible))
+        .order_by(overdue, FollowUpAction.due_on, FollowUpAction.id)
+    ))
+
+
+def my_work(session: Session, user, first: date, last: date, zone: ZoneInfo, today: date) -> MyWork:
+    """The user's own sessions over local days first..last with totals, and their open actions."""
+    start, end = local_bounds(first, last, zone)
+    ids = _held_by(user, start, end)
+    rows = list(session.scalars(
+        select(CounsellingSession).where(CounsellingSession.id.in_(ids))
+        .order_by(CounsellingSession.started_at.desc(), CounsellingSession.id.desc())
+        .limit(MY_WORK_SESSION_LIMIT + 1)
+    ))
+    truncated = len(rows) > MY_WORK_SESSION_LIMIT
+    rows = rows[:MY_WORK_SESSION_LIMIT]
+    actions = open_actions(session, user, today)
+    case_ids = {row.case_id for row in rows} | {action.case_id for action in actions}
+    cases = ({case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+             if case_ids else {})
+    return MyWork(rows, truncated, _totals(session, ids), cases, actions)

@@ -1,0 +1,231 @@
+"""Counselling routes: log a session on a case, show it, correct it, void it (issue 5 items 1, 2, 5, 6).
+
+HTTP only: the rules are in mediation.counselling.services.log. One commit per request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediation.cases import queries
+from mediation.cases.models import Case
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Permission, require
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
+from mediation.counselling.models import CounsellingSession  # noqa: F401
+from mediation.counselling.routes import bp
+from mediation.counselling.services import log as service
+from mediation.extensions import db
+
+
+def _load_session(case: Case, session_id) -> CounsellingSession:
+    """A session of this case; any other case's session is a 404, exactly as an unknown id."""
+    counselling_session = service.session_of(db.session, case, session_id)
+    if counselling_session is None:
+        abort(404)
+    return counselling_session
+
+
+def _set_choices(form: SessionForm, case: Case) -> None:
+    staff = [(str(user.public_id), user.display_name) for user in service.staff_of(case)]
+    form.staff_ids.choices = staff
+    form.attendee_ids.choices = [
+        (str(participant.public_id), f"{participant.person.full_name} · {participant.role.label}")
+        for participant in service.participants_of(db.session, case)
+    ]
+    for entry in getattr(form, "follow_ups", None) or []:
+        entry.form.assigned_to.choices = [(NONE, "—"), *staff]
+
+
+def _uuids(values) -> tuple[uuid.UUID, ...]:
+    # Validated against the route's choices: public ids only.
+    return tuple(uuid.UUID(value) for value in values or ())
+
+
+def _data(form: SessionForm) -> service.SessionData:
+    start = datetime.strptime(form.start.data, "%H:%M").time()
+    follow_ups = tuple(
+        service.FollowUpData(description=entry.form.description.data, due_on=entry.form.due_on.data,
+                             assigned_to_id=uuid.UUID(entry.form.assigned_to.data)
+                             if entry.form.assigned_to.data else None)
+        for entry in (getattr(form, "follow_ups", None) or [])
+    )
+    return service.SessionData(
+        type=form.type.data, mode=form.mode.data, day=form.day.data, start=start,
+        duration_min=form.duration_min.data, staff_ids=_uuids(form.staff_ids.data),
+        attendee_ids=_uuids(form.attendee_ids.data), interpreter_used=form.interpreter_used.data,
+        parties_kept_apart=form.parties_kept_apart.data, summary=form.summary.data,
+        next_steps=form.next_steps.data, visibility=form.visibility.data or None, follow_ups=follow_ups,
+    )
+
+
+
+
+def _attach(form, error: DomainError) -> None:
+    if error.field == "follow_ups":
+        form.form_errors.append(error.message)
+    else:
+        attach_error(form, error)
+
+
+def _detail(case: Case, counselling_session: CounsellingSession):
+    return redirect(url_for("counselling.session_detail", case_id=case.public_id,
+                            session_id=counselling_session.public_id))
+
+
+@bp.route("/cases/<uuid:case_id>/sessions/new", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def session_new(case_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    if not service.can_log_session(current_user, case):
+        abort(403)
+    form = SessionForm()
+    _set_choices(form, case)
+    status = 200
+    if request.method == "GET" and str(current_user.public_id) in dict(form.staff_ids.choices):
+        form.staff_ids.data = [str(current_user.public_id)]
+    if form.validate_on_submit():
+        try:
+            counselling_session = service.log_session(db.session, case, _data(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _attach(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Session logged."), "success")
+            return _detail(case, counselling_session)
+    elif request.method == "POST":
+        status = 422
+    else:
+        record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
+               association_id=case.association_id)
+        db.session.commit()
+    return render_template("counselling/session_form.html", case=case, form=form, counselling_session=None,
+                           version=None, stale=False), status
+
+
+def _detail_page(case: Case, counselling_session: CounsellingSession, void_form: VoidForm, status: int = 200):
+    revisions = service.revisions_of(db.session, counselling_session)
+    readable = service.can_read_content(current_user, case, counselling_session)
+    names = {participant.id: participant.person.full_name
+             for participant in service.participants_of(db.session, case)}
+    record(db.session, AuditAction.VIEW, entity="session", entity_id=counselling_session.public_id,
+           association_id=case.association_id)
+    db.session.commit()
+    return render_template(
+        "counselling/session_detail.html", case=case, counselling_session=counselling_session,
+        readable=readable, revisions=[(revision, service.revision_values(revision)) for revision in revisions],
+        attendee_names=names, can_correct=service.can_correct_session(current_user, case, counselling_session),
+        void_form=void_form,
+    ), status
+
+
+@bp.route("/cases/<uuid:case_id>/sessions/<uuid:session_id>")
+@require(Permission.CASE_VIEW)
+def session_detail(case_id, session_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    counselling_session = _load_session(case, session_id)
+    return _detail_page(case, counselling_session, VoidForm(formdata=None))
+
+
+def _edit_form_from(counselling_session: CounsellingSession) -> SessionEditForm:
+    day, start = service.local_parts(counselling_session.started_at)
+    return SessionEditForm(formdata=None, data={
+        "type": counselling_session.type.value, "mode": counselling_session.mode.value, "day": day,
+        "start": start.strftime("%H:%M"), "duration_min": counselling_session.duration_min,
+        "staff_ids": [str(row.user.public_id) for row in counselling_session.staff],
+        "attendee_ids": [], "interpreter_used": counselling_session.interpreter_used,
+        "parties_kept_apart": counselling_session.parties_kept_apart,
+        "summary": counselling_session.summary, "next_steps": counselling_session.next_steps,
+        "visibility": counselling_session.visibility.value, "version": counselling_session.version_id,
+    })
+
+
+def _attendee_public_ids(case: Case, counselling_session: CounsellingSession) -> list[str]:
+    by_id = {participant.id: str(participant.public_id) for participant in service.participants_of(db.session, case)}
+    return [by_id[row.participant_id] for row in counselling_session.attendees if row.participant_id in by_id]
+
+
+@bp.route("/cases/<uuid:case_id>/sessions/<uuid:session_id>/edit", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def session_edit(case_id, session_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    counselling_session = _load_session(case, session_id)
+    if not service.can_correct_session(current_user, case, counselling_session):
+        abort(403)
+    if not service.can_read_content(current_user, case, counselling_session):
+        abort(403)  # correcting would show (and could erase) notes the user may not read
+    if request.method == "GET":
+        form = _edit_form_from(counselling_session)
+        _set_choices(form, case)
+        form.attendee_ids.data = _attendee_public_ids(case, counselling_session)
+        record(db.session, AuditAction.VIEW, entity="session", entity_id=counselling_session.public_id,
+               association_id=case.association_id)
+        db.session.commit()
+        return render_template("counselling/session_form.html", case=case, form=form,
+                               counselling_session=counselling_session, version=counselling_session.version_id,
+                               stale=False)
+    form = SessionEditForm()
+    _set_choices(form, case)
+    if form.validate_on_submit():
+        try:
+            service.correct_session(db.session, case, counselling_session, _data(form),
+                                    expected_version=form.version.data, actor=current_user)
+            db.session.commit()
+        except (service.StaleSession, StaleDataError):
+            return _stale(case_id, session_id, form)
+        except DomainError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("Session saved."), "success")
+            return _detail(case, counselling_session)
+    version = form.version.data if isinstance(form.version.data, int) else counselling_session.version_id
+    return render_template("counselling/session_form.html", case=case, form=form,
+                           counselling_session=counselling_session, version=version, stale=False), 422
+
+
+def _stale(case_id, session_id, form: SessionEditForm):
+    """409: the user's entry next to the stored one, with the current version."""
+    db.session.rollback()
+    case = queries.load_case(db.session, current_user, case_id)
+    counselling_session = _load_session(case, session_id)
+    db.session.refresh(counselling_session)
+    form.form_errors.append(service.StaleSession.message)
+    record(db.session, AuditAction.VIEW, entity="session", entity_id=counselling_session.public_id,
+           association_id=case.association_id)
+    db.session.commit()
+    return render_template("counselling/session_form.html", case=case, form=form,
+                           counselling_session=counselling_session, version=counselling_session.version_id,
+                           stale=True), 409
+
+
+@bp.route("/cases/<uuid:case_id>/sessions/<uuid:session_id>/void", methods=["POST"])
+@require(Permission.CASE_EDIT)
+def session_void(case_id, session_id):
+    case = queries.load_case(db.session, current_user, case_id)
+    counselling_session = _load_session(case, session_id)
+    if not service.can_void_session(current_user, case, counselling_session):
+        abort(403)
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            service.void_session(db.session, case, counselling_session, form.reason.data, actor=current_user)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("Session voided."), "success")
+            return _detail(case, counselling_session)
+    counselling_session = _load_session(case, session_id)
+    return _detail_page(case, counselling_session, form, status=422)

@@ -1,0 +1,1 @@
+"""Session-log services, one module per subject."""

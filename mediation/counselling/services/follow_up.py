@@ -1,0 +1,45 @@
+"""Follow-up actions: marking one done (issue 5 item 4). Flushes, never commits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from mediation.cases.models import Case
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Role
+from mediation.core.errors import DomainError
+from mediation.counselling.models import FollowUpAction
+
+
+class ActionAlreadyDone(DomainError):
+    message = _l("This follow-up action was already marked done.")
+
+
+class ActionNotYours(DomainError):
+    message = _l("Only the person it is assigned to, or a supervisor, may mark this action done.")
+
+
+def can_mark_done(user, case: Case, action: FollowUpAction) -> bool:
+    """The assignee, or a supervisor of the case's association."""
+    if action.case_id != case.id:
+        return False
+    if action.assigned_to_id == user.id:
+        return True
+    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
+
+
+def mark_done(session: Session, case: Case, action: FollowUpAction, *, on: date, actor) -> FollowUpAction:
+    """Only the assignee or a supervisor of the association closes an action, and only once."""
+    if not can_mark_done(actor, case, action):
+        raise ActionNotYours()
+    if action.done_on is not None:
+        raise ActionAlreadyDone()
+    action.done_on = on
+    action.done_by_id = actor.id
+    session.flush()
+    record(session, AuditAction.UPDATE, entity="follow_up_action", entity_id=action.public_id,
+           association_id=case.association_id)
+    return action
