@@ -150,6 +150,8 @@ class BaseConfig:
     CASE_ALLOW_ASSIGNED_DECIDER = env_flag("CASE_ALLOW_ASSIGNED_DECIDER", False)
     # A session's author corrects it within this many days; afterwards only a supervisor.
     SESSION_EDIT_DAYS = int(os.environ.get("SESSION_EDIT_DAYS", "7"))
+    # Children are offered a hearing from about this age, with consent (DOMAIN.md §5).
+    CHILD_CONSULTATION_MIN_AGE = int(os.environ.get("CHILD_CONSULTATION_MIN_AGE", "10"))
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services

@@ -57,8 +57,9 @@ def _participant(public_id: str) -> Participant:
     return db.session.scalar(select(Participant).where(Participant.public_id == uuid.UUID(public_id)))
 
 
-def _add_participant(case: Case, name: str, role: ParticipantRole, band: AgeBand, sex: Sex) -> Participant:
-    person = Person(association_id=case.association_id, full_name=name, sex=sex)
+def _add_participant(case: Case, name: str, role: ParticipantRole, band: AgeBand, sex: Sex,
+                     birth_date: str | None = None) -> Participant:
+    person = Person(association_id=case.association_id, full_name=name, sex=sex, birth_date=birth_date)
     db.session.add(person)
     db.session.flush()
     participant = Participant(case_id=case.id, person_id=person.id, role=role, age_band=band,
@@ -74,7 +75,12 @@ def family(app, cases) -> Family:
     with app.app_context():
         case = _case(cases.own)
         father = _add_participant(case, "Youssef El Idrissi", ParticipantRole.FATHER, AgeBand.B35_44, Sex.MALE)
-        child = _add_participant(case, "Salma", ParticipantRole.CHILD, AgeBand.B12_14, Sex.FEMALE)
+        child = _add_participant(case, "Salma", ParticipantRole.CHILD, AgeBand.B12_14, Sex.FEMALE, "2013-05-01")
+        # Her hearing was agreed to by her legal representative (a child consultation needs it).
+        safety.record_consent(db.session, case, child,
+                              safety.ConsentData(ConsentScope.CHILD_CONSULTATION, ConsentStatus.GIVEN,
+                                                 date(2026, 11, 3), ConsentGiver.LEGAL_REPRESENTATIVE),
+                              actor=_user("mediator.a1"))
         db.session.add(CaseAssignment(case_id=case.id, user_id=_user("mediator.a2").id,
                                       role=AssignmentRole.CO_WORKER))
         db.session.commit()
@@ -194,6 +200,28 @@ def test_types_by_rule_and_profession(app, login_as, family, kind, attendees, ok
     response = log(login_as, family, type=kind, attendee_ids=ids)
     assert response.status_code == (302 if ok else 422)
     assert len(stored(app)) == (1 if ok else 0)
+
+
+def test_a_child_is_heard_from_ten_with_consent(app, login_as, family):
+    with app.app_context():
+        case = _case(family.case_id)
+        young = _add_participant(case, "Rim", ParticipantRole.CHILD, AgeBand.B6_11, Sex.FEMALE, "2019-02-01")
+        unknown = _add_participant(case, "Adam", ParticipantRole.CHILD, AgeBand.B12_14, Sex.MALE)
+        db.session.commit()
+        young_id, unknown_id = str(young.public_id), str(unknown.public_id)
+    for child_id in (young_id, unknown_id):
+        response = log(login_as, family, type="child_consultation", attendee_ids=[child_id])
+        assert response.status_code == 422
+        assert "A child is heard from the age of 10, with a known birth date." in response.get_data(as_text=True)
+    with app.app_context():
+        safety.record_consent(db.session, _case(family.case_id), _participant(family.child),
+                              safety.ConsentData(ConsentScope.CHILD_CONSULTATION, ConsentStatus.WITHDRAWN,
+                                                 date(2026, 11, 4), ConsentGiver.LEGAL_REPRESENTATIVE),
+                              actor=_user("mediator.a1"))
+        db.session.commit()
+    response = log(login_as, family, type="child_consultation", attendee_ids=[family.child])
+    assert "Hearing the child needs the consent" in response.get_data(as_text=True)
+    assert stored(app) == []
 
 
 def test_a_social_worker_cannot_log_a_psychological_session(app, login_as, cases):

@@ -27,7 +27,7 @@ from mediation.cases.policies import can_edit_case, is_assigned
 from mediation.cases.services import safety
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionMode, SessionType
+from mediation.core.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionMode, SessionType, age_in_years
 from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.models import utcnow
 from mediation.counselling.models import (
@@ -244,8 +244,34 @@ def _attendees(session: Session, case: Case, data: SessionData) -> list[Particip
     return [by_public[public_id] for public_id in wanted]
 
 
+def _child_age(child: Participant, on: date) -> int | None:
+    """Age in whole years from the stored birth date; a year alone counts from 1 July (codes.age_in_years)."""
+    born = child.person.birth_date
+    if not born:
+        return None
+    try:
+        birth = date.fromisoformat(born) if len(born) == 10 else int(born)
+    except ValueError:
+        return None
+    return age_in_years(birth, on)
+
+
+def _check_child_consultation(session: Session, children: list[Participant], day: date) -> None:
+    """One child, old enough (a setting, 10 by default: DOMAIN.md §5), whose hearing was consented to."""
+    if len(children) != 1:
+        raise ValidationFailed(_l("A child consultation is held with one child."), field="attendee_ids")
+    minimum = current_app.config.get("CHILD_CONSULTATION_MIN_AGE", 10)
+    age = _child_age(children[0], day)
+    if age is None or age < minimum:
+        raise ValidationFailed(_l("A child is heard from the age of %(age)d, with a known birth date.",
+                                  age=int(minimum)), field="attendee_ids")
+    if not safety.has_consent(session, children[0], ConsentScope.CHILD_CONSULTATION):
+        raise ValidationFailed(_l("Hearing the child needs the consent recorded for the child consultation."),
+                               field="attendee_ids")
+
+
 def _check_type_rules(session: Session, case: Case, kind: SessionType, holders: list[StaffUser],
-                      attendees: list[Participant], kept_apart: bool) -> None:
+                      attendees: list[Participant], kept_apart: bool, day: date) -> None:
     professions = {user.profession for user in holders if user.profession is not None}
     if not any(kind in TYPES_BY_PROFESSION.get(Profession(p), frozenset()) for p in professions):
         raise ValidationFailed(_l("None of the staff who held it may hold this type of session."), field="type")
@@ -264,8 +290,8 @@ def _check_type_rules(session: Session, case: Case, kind: SessionType, holders: 
         if problems:
             messages = list(dict.fromkeys(str(problem.message) for problem in problems))
             raise DomainError(" ".join(messages))
-    if kind is SessionType.CHILD_CONSULTATION and len(children) != 1:
-        raise ValidationFailed(_l("A child consultation is held with one child."), field="attendee_ids")
+    if kind is SessionType.CHILD_CONSULTATION:
+        _check_child_consultation(session, children, day)
     if kind is SessionType.COUNSELLING_PSYCHOLOGICAL:
         if Profession.PSYCHOLOGIST not in professions:
             raise ValidationFailed(_l("A psychologist must hold a psychological session."), field="staff_ids")
@@ -322,7 +348,7 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
         visibility = DEFAULT_VISIBILITY.get(kind, NoteVisibility.STAFF_ONLY)
     else:
         visibility = _code(NoteVisibility, data.visibility, _l("Choose who may see this note."), "visibility")
-    _check_type_rules(session, case, kind, holders, attendees, kept_apart)
+    _check_type_rules(session, case, kind, holders, attendees, kept_apart, data.day)
     return _Checked(kind, mode, started_at, duration, holders, attendees, bool(data.interpreter_used),
                     kept_apart, summary, next_steps, visibility)
 
