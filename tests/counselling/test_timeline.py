@@ -201,3 +201,9 @@ def test_sessions_link_to_their_page_when_the_session_log_offers_one(app, cases,
         assert f'href="/cases/{cases.own}/sessions/{session_id}"' in section
     else:
         assert "/sessions/" not in section
+
+
+def test_the_case_page_offers_to_log_a_session_to_those_who_may(login_as, cases):
+    link = f'href="/cases/{cases.own}/sessions/new"'
+    assert link in login_as("mediator_a1").get(f"/cases/{cases.own}").get_data(as_text=True)
+    assert link in login_as("supervisor_a").get(f"/cases/{cases.own}").get_data(as_text=True)

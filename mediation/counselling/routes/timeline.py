@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 from mediation.cases.models import Case
 from mediation.cases.routes import case_section
 from mediation.counselling import queries
+from mediation.counselling.services import log as log_service
 from mediation.extensions import db
 
 SESSION_DETAIL = "counselling.session_detail"
@@ -47,4 +48,5 @@ def timeline_section(case: Case, user) -> dict:
         "timeline": queries.case_timeline(db.session, case, _page_argument()),
         "timeline_totals": queries.case_totals(db.session, case),
         "timeline_session_link": _session_link(case),
+        "timeline_can_log": log_service.can_log_session(user, case),
     }
