@@ -252,3 +252,37 @@ def test_the_administrator_sees_case_counts_and_no_case_content(app, login_as, c
     for reference in cases.references.values():
         assert reference not in page
     assert "بناني" not in page and "Oubella" not in page
+
+
+def test_the_case_page_costs_the_same_whatever_the_family_size(app, login_as, cases):
+    """A bounded number of statements: no query per participant (ARCHITECTURE.md, no N+1)."""
+    from sqlalchemy import event
+
+    from mediation.core.codes import AgeBand, ParticipantRole, Sex
+
+    with app.app_context():
+        bound = db.engine
+    engine = getattr(bound, "engine", bound)
+    client = login_as("mediator_a1")
+
+    def statements() -> int:
+        seen = []
+        listener = lambda *args, **kwargs: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/cases/{cases.own}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    small = statements()
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.public_id == __import__("uuid").UUID(cases.own)))
+        for index in range(6):
+            person = Person(association_id=case.association_id, full_name=f"Frère {index}", sex=Sex.MALE)
+            db.session.add(person)
+            db.session.flush()
+            db.session.add(Participant(case_id=case.id, person_id=person.id, role=ParticipantRole.SIBLING,
+                                       age_band=AgeBand.B25_34))
+        db.session.commit()
+    assert statements() == small

@@ -13,11 +13,11 @@ from mediation.cases.models import Case
 from mediation.cases.policies import can_reopen
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import closure
-from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
 from mediation.core.codes import choices
 from mediation.core.forms import attach_error
 from mediation.core.errors import DomainError
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 
@@ -30,12 +30,6 @@ def closure_section(case: Case, user) -> dict:
         "closure_can_reopen": can_reopen(user, case),
     }
 
-
-
-def _viewed(case: Case) -> None:
-    record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
-           association_id=case.association_id)
-    db.session.commit()
 
 
 def _stale(case_id, template: str, form):
@@ -57,8 +51,8 @@ def close(case_id):
     form.outcome.choices = [(NONE, "—"), *choices(outcomes)]
     if request.method == "GET":
         version = case.version_id
-        _viewed(case)
-        return render_template("cases/closure_form.html", case=case, form=form, version=version)
+        return render_viewed("cases/closure_form.html", entity="case", entity_id=case.public_id,
+                             association_id=case.association_id, case=case, form=form, version=version)
     status = 422
     if form.validate_on_submit():
         data = closure.ClosureData(
@@ -93,8 +87,8 @@ def reopen(case_id):
     form = ReopenForm()
     if request.method == "GET":
         version = case.version_id
-        _viewed(case)
-        return render_template("cases/closure_reopen.html", case=case, form=form, version=version)
+        return render_viewed("cases/closure_reopen.html", entity="case", entity_id=case.public_id,
+                             association_id=case.association_id, case=case, form=form, version=version)
     status = 422
     if form.validate_on_submit():
         try:

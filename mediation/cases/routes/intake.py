@@ -19,6 +19,7 @@ from mediation.core.codes import Issue
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
 from mediation.core.models import local_today
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 PAGE_SIZE = 25
@@ -48,12 +49,13 @@ def index():
 @require(Permission.CASE_VIEW)
 def search():
     form = CaseSearchForm()
-    results = []
-    if form.validate_on_submit():
-        results = queries.search_cases(db.session, current_user, form.query.data)
-        record(db.session, AuditAction.SEARCH, entity="case", entity_id=None)
-        db.session.commit()
-    return render_template("cases/search.html", form=form, results=results)
+    if not form.validate_on_submit():
+        return render_template("cases/search.html", form=form, results=[])
+    results = queries.search_cases(db.session, current_user, form.query.data)
+    record(db.session, AuditAction.SEARCH, entity="case", entity_id=None)
+    page = render_template("cases/search.html", form=form, results=results)  # before the commit expires the rows
+    db.session.commit()
+    return page
 
 
 def _intake_form() -> IntakeForm:
@@ -144,7 +146,5 @@ def detail(case_id):
     context = {}
     for section in SECTIONS:
         context.update(section(case, current_user))
-    record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
-           association_id=case.association_id)
-    db.session.commit()
-    return render_template("cases/detail.html", case=case, **context)
+    return render_viewed("cases/detail.html", entity="case", entity_id=case.public_id,
+                         association_id=case.association_id, case=case, **context)

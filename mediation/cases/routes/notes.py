@@ -16,10 +16,10 @@ from mediation.cases.forms.notes import NO_PARTY, NoteEditForm, NoteForm
 from mediation.cases.models import Case, Note
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import notes
-from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
 from mediation.core.forms import attach_error
 from mediation.core.errors import DomainError
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 
@@ -83,9 +83,8 @@ def note_new(case_id):
     elif request.method == "POST":
         status = 422
     else:
-        record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
-               association_id=case.association_id)
-        db.session.commit()
+        return render_viewed("cases/note_new.html", entity="case", entity_id=case.public_id,
+                             association_id=case.association_id, case=case, form=form)
     return render_template("cases/note_new.html", case=case, form=form), status
 
 
@@ -103,11 +102,9 @@ def note_edit(case_id, note_id):
         abort(403)
     if request.method == "GET":
         form = NoteEditForm(data={"body": note.current.body})
-        record(db.session, AuditAction.VIEW, entity="note", entity_id=note.public_id,
-               association_id=case.association_id)
-        db.session.commit()
-        return render_template("cases/note_edit.html", case=case, note=note, form=form,
-                               version=note.version_id, stale=False)
+        return render_viewed("cases/note_edit.html", entity="note", entity_id=note.public_id,
+                             association_id=case.association_id, case=case, note=note, form=form,
+                             version=note.version_id, stale=False)
     form = NoteEditForm()
     status = 422
     if form.validate_on_submit():
@@ -135,11 +132,9 @@ def _stale(case_id, note_id, form: NoteEditForm):
     note = _load_note(case, note_id)
     db.session.refresh(note)
     form.form_errors.append(notes.StaleNote.message)
-    record(db.session, AuditAction.VIEW, entity="note", entity_id=note.public_id,
-           association_id=case.association_id)
-    db.session.commit()
-    return render_template("cases/note_edit.html", case=case, note=note, form=form,
-                           version=note.version_id, stale=True), 409
+    return render_viewed("cases/note_edit.html", entity="note", entity_id=note.public_id,
+                         association_id=case.association_id, status=409, case=case, note=note, form=form,
+                         version=note.version_id, stale=True)
 
 
 @bp.route("/<uuid:case_id>/notes/<uuid:note_id>/history")
@@ -148,9 +143,7 @@ def note_history(case_id, note_id):
     case = queries.load_case(db.session, current_user, case_id)
     note = _load_note(case, note_id)
     names = notes.participant_names(db.session, [note])
-    record(db.session, AuditAction.VIEW, entity="note", entity_id=note.public_id,
-           association_id=case.association_id)
-    db.session.commit()
-    return render_template("cases/note_history.html", case=case, note=note,
-                           participant_name=names.get(note.participant_id),
-                           versions=list(reversed(note.versions)))
+    return render_viewed("cases/note_history.html", entity="note", entity_id=note.public_id,
+                         association_id=case.association_id, case=case, note=note,
+                         participant_name=names.get(note.participant_id),
+                         versions=list(reversed(note.versions)))

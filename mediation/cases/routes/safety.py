@@ -18,7 +18,6 @@ from mediation.cases.policies import can_decide_screening, can_edit_case
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import safety
 from mediation.core.models import local_today
-from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
 from mediation.core.codes import (
     Adaptation,
@@ -31,6 +30,7 @@ from mediation.core.codes import (
 )
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 # Statuses in which the case page shows whether the mediation gate is open.
@@ -58,10 +58,10 @@ def _participant(case, participant_id, *, screenable: bool = False) -> Participa
     return participant
 
 
-def _viewed(case) -> None:
-    record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
-           association_id=case.association_id)
-    db.session.commit()
+def _viewed(template: str, case, **context):
+    """A safety form: case content, so its reading is audited."""
+    return render_viewed(template, entity="case", entity_id=case.public_id, association_id=case.association_id,
+                         case=case, **context)
 
 
 def _back(case):
@@ -78,8 +78,7 @@ def screening_new(case_id, participant_id):
     form = ScreeningForm()
     if request.method == "GET":
         form.screened_on.data = local_today()
-        _viewed(case)
-        return render_template("cases/safety_screening.html", case=case, participant=participant, form=form)
+        return _viewed("cases/safety_screening.html", case, participant=participant, form=form)
     if form.validate_on_submit():
         data = safety.ScreeningData(
             screened_on=form.screened_on.data,
@@ -119,8 +118,7 @@ def consent_new(case_id, participant_id):
     form = ConsentForm()
     if request.method == "GET":
         form.on_date.data = local_today()
-        _viewed(case)
-        return render_template("cases/safety_consent.html", case=case, participant=participant, form=form)
+        return _viewed("cases/safety_consent.html", case, participant=participant, form=form)
     if form.validate_on_submit():
         data = safety.ConsentData(scope=ConsentScope(form.scope.data), status=form.status.data,
                                   on_date=form.on_date.data, given_by=form.given_by.data)
@@ -157,8 +155,7 @@ def decision_new(case_id):
     form = DecisionForm()
     if request.method == "GET":
         context = _decision_context(case)
-        _viewed(case)
-        return render_template("cases/safety_decision.html", case=case, form=form, **context)
+        return _viewed("cases/safety_decision.html", case, form=form, **context)
     if form.validate_on_submit():
         data = safety.DecisionData(decision=ScreeningDecision(form.decision.data), rationale=form.rationale.data,
                                    adaptations=tuple(Adaptation(code) for code in form.adaptations.data))
@@ -182,8 +179,7 @@ def danger_clear(case_id):
         abort(403)
     form = ClearDangerForm()
     if request.method == "GET":
-        _viewed(case)
-        return render_template("cases/safety_danger_clear.html", case=case, form=form)
+        return _viewed("cases/safety_danger_clear.html", case, form=form)
     if form.validate_on_submit():
         try:
             safety.clear_immediate_danger(db.session, case, form.note.data, actor=current_user)

@@ -15,7 +15,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.cases import queries
 from mediation.cases.models import Case
-from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
@@ -23,6 +22,7 @@ from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, 
 from mediation.counselling.models import CounsellingSession  # noqa: F401
 from mediation.counselling.routes import bp
 from mediation.counselling.services import log as service
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 
@@ -106,9 +106,9 @@ def session_new(case_id):
     elif request.method == "POST":
         status = 422
     else:
-        record(db.session, AuditAction.VIEW, entity="case", entity_id=case.public_id,
-               association_id=case.association_id)
-        db.session.commit()
+        return render_viewed("counselling/session_form.html", entity="case", entity_id=case.public_id,
+                             association_id=case.association_id, case=case, form=form, counselling_session=None,
+                             version=None, stale=False)
     return render_template("counselling/session_form.html", case=case, form=form, counselling_session=None,
                            version=None, stale=False), status
 
@@ -118,15 +118,13 @@ def _detail_page(case: Case, counselling_session: CounsellingSession, void_form:
     readable = service.can_read_content(current_user, case, counselling_session)
     names = {participant.id: participant.person.full_name
              for participant in service.participants_of(db.session, case)}
-    record(db.session, AuditAction.VIEW, entity="session", entity_id=counselling_session.public_id,
-           association_id=case.association_id)
-    db.session.commit()
-    return render_template(
-        "counselling/session_detail.html", case=case, counselling_session=counselling_session,
+    return render_viewed(
+        "counselling/session_detail.html", entity="session", entity_id=counselling_session.public_id,
+        association_id=case.association_id, status=status, case=case, counselling_session=counselling_session,
         readable=readable, revisions=[(revision, service.revision_values(revision)) for revision in revisions],
         attendee_names=names, can_correct=service.can_correct_session(current_user, case, counselling_session),
         void_form=void_form,
-    ), status
+    )
 
 
 @bp.route("/cases/<uuid:case_id>/sessions/<uuid:session_id>")
@@ -168,12 +166,10 @@ def session_edit(case_id, session_id):
         form = _edit_form_from(counselling_session)
         _set_choices(form, case)
         form.attendee_ids.data = _attendee_public_ids(case, counselling_session)
-        record(db.session, AuditAction.VIEW, entity="session", entity_id=counselling_session.public_id,
-               association_id=case.association_id)
-        db.session.commit()
-        return render_template("counselling/session_form.html", case=case, form=form,
-                               counselling_session=counselling_session, version=counselling_session.version_id,
-                               stale=False)
+        return render_viewed("counselling/session_form.html", entity="session",
+                             entity_id=counselling_session.public_id, association_id=case.association_id,
+                             case=case, form=form, counselling_session=counselling_session,
+                             version=counselling_session.version_id, stale=False)
     form = SessionEditForm()
     _set_choices(form, case)
     if form.validate_on_submit():
@@ -201,12 +197,10 @@ def _stale(case_id, session_id, form: SessionEditForm):
     counselling_session = _load_session(case, session_id)
     db.session.refresh(counselling_session)
     form.form_errors.append(service.StaleSession.message)
-    record(db.session, AuditAction.VIEW, entity="session", entity_id=counselling_session.public_id,
-           association_id=case.association_id)
-    db.session.commit()
-    return render_template("counselling/session_form.html", case=case, form=form,
-                           counselling_session=counselling_session, version=counselling_session.version_id,
-                           stale=True), 409
+    return render_viewed("counselling/session_form.html", entity="session", entity_id=counselling_session.public_id,
+                         association_id=case.association_id, status=409, case=case, form=form,
+                         counselling_session=counselling_session, version=counselling_session.version_id,
+                         stale=True)
 
 
 @bp.route("/cases/<uuid:case_id>/sessions/<uuid:session_id>/void", methods=["POST"])

@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,6 @@ from wtforms.validators import Length, ValidationError
 
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
-from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import BaseForm
@@ -30,6 +29,7 @@ from mediation.counselling import queries
 from mediation.counselling.models import FollowUpAction
 from mediation.counselling.routes import bp
 from mediation.counselling.services import follow_up
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -104,10 +104,9 @@ def my_work():
         status = 422
     actions = work.actions if work else queries.open_actions(db.session, current_user, today)
     cases = work.cases if work else _cases_of(actions)
-    record(db.session, AuditAction.VIEW, entity="my_work", entity_id=current_user.public_id)
-    db.session.commit()
-    return render_template("counselling/my_work.html", form=form, work=work, first=first, last=last,
-                           actions=actions, cases=cases, today=today), status
+    return render_viewed("counselling/my_work.html", entity="my_work", entity_id=current_user.public_id,
+                         status=status, form=form, work=work, first=first, last=last,
+                         actions=actions, cases=cases, today=today)
 
 
 def _cases_of(actions) -> dict[int, Case]:
