@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData, Uuid
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -81,3 +83,11 @@ def code_column(enum_cls, name: str) -> Enum:
         length=32,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def flush_versioned(session: Session, stale: type[Exception]) -> None:
+    """Flush, turning a lost optimistic-locking race into `stale` (SECURITY.md S31: the route answers 409)."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise stale() from None

@@ -14,7 +14,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import (
@@ -39,7 +38,7 @@ from mediation.core.codes import (
     ScreeningDecision,
 )
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.models import local_today, utcnow
+from mediation.core.models import flush_versioned, local_today, utcnow
 
 POINTS_MAX = 10_000
 NOTE_MAX = 4000
@@ -288,7 +287,7 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     case.closed_on = today
     case.outcome = outcome
     case.follow_up_on = data.follow_up_on
-    _flush(session)
+    flush_versioned(session, StaleCase)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     return closure
@@ -322,14 +321,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
     case.outcome = None
     # The follow-up belonged to that closure (it stays on the Closure row).
     case.follow_up_on = None
-    _flush(session)
+    flush_versioned(session, StaleCase)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     return current
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleCase() from None

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseIssue
@@ -16,7 +15,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.codes import CourtStage, Issue, ReferralSource
 from mediation.core.crypto import blind_index
 from mediation.core.errors import Conflict, ValidationFailed
-from mediation.core.models import local_today, utcnow
+from mediation.core.models import flush_versioned, local_today, utcnow
 
 
 class StaleCaseDetails(Conflict):
@@ -62,10 +61,7 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
         case.request_summary = data.request_summary or None
     case.follow_up_on = data.follow_up_on
     case.updated_at = utcnow()  # always update the row, so its version is checked and bumped
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleCaseDetails() from None
+    flush_versioned(session, StaleCaseDetails)
     record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
 
 

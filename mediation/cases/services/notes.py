@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import Case, Note, NoteVersion, Participant
@@ -24,6 +23,7 @@ from mediation.cases.policies import can_edit_case
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import NoteVisibility
 from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.models import flush_versioned
 
 NOTE_MAX = 10_000
 
@@ -162,10 +162,7 @@ def edit_note(session: Session, case: Case, note: Note, body: str, *, expected_v
     # The text lives in the new version row; touching the note makes its UPDATE
     # check and bump version_id, so two concurrent edits cannot both win.
     flag_modified(note, "visibility")
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleNote() from None
+    flush_versioned(session, StaleNote)
     record(session, AuditAction.UPDATE, entity="note", entity_id=note.public_id,
            association_id=case.association_id)
     return note

@@ -23,11 +23,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import Case, Participant, Person
-from mediation.core.models import local_today
+from mediation.core.models import flush_versioned, local_today
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
@@ -372,10 +371,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
     for name, value in values.items():
         if getattr(participant, name) != value:
             setattr(participant, name, value)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleEdit() from None
+    flush_versioned(session, StaleEdit)
     record(session, AuditAction.UPDATE, entity="participant", entity_id=participant.public_id,
            association_id=case.association_id)
     return participant

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import Case, Participant, StatusChange
@@ -18,6 +17,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.codes import CaseStatus, ConsentScope, Transition, allowed_transition
 from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.models import flush_versioned
 
 
 class TransitionRefused(DomainError):
@@ -128,10 +128,7 @@ def change_status(session: Session, case: Case, to_status: CaseStatus | str, *, 
                           reason=reason)
     session.add(change)
     case.status = to
-    try:
-        session.flush()
-    except StaleDataError:  # changed by someone else since it was loaded (SECURITY.md S31)
-        raise StaleStatus() from None
+    flush_versioned(session, StaleStatus)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     return change

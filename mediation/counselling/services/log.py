@@ -19,7 +19,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.admin.models import Association, StaffUser
 from mediation.cases.models import Case, Participant
@@ -29,7 +28,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
 from mediation.core.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionMode, SessionType, age_in_years
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.models import utcnow
+from mediation.core.models import flush_versioned, utcnow
 from mediation.counselling.models import (
     CounsellingSession,
     FollowUpAction,
@@ -458,10 +457,7 @@ def correct_session(session: Session, case: Case, counselling_session: Counselli
     session.add(SessionRevision(session_id=counselling_session.id, number=number,
                                 previous=json.dumps(before, ensure_ascii=False), changed_by_id=actor.id))
     flag_modified(counselling_session, "mode")  # bumps version_id even when only staff/attendees changed
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleSession() from None
+    flush_versioned(session, StaleSession)
     record(session, AuditAction.UPDATE, entity="session", entity_id=counselling_session.public_id,
            association_id=case.association_id)
     return counselling_session
@@ -484,10 +480,7 @@ def void_session(session: Session, case: Case, counselling_session: CounsellingS
     counselling_session.voided_at = utcnow()
     counselling_session.voided_by_id = actor.id
     counselling_session.void_reason = text
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleSession() from None
+    flush_versioned(session, StaleSession)
     record(session, AuditAction.UPDATE, entity="session", entity_id=counselling_session.public_id,
            association_id=case.association_id)
     return counselling_session
