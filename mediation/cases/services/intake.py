@@ -141,17 +141,20 @@ def person_indexes(association_id: int, data: PersonData) -> dict:
     }
 
 
-def find_person(session: Session, association_id: int, data: PersonData) -> Person | None:
+def find_person(session: Session, association_id: int, data: PersonData,
+                exclude: Person | None = None) -> Person | None:
     """The association's existing identity for this name and birth date, if any.
 
     Without a birth date the index would rest on the name alone, which must not
-    merge two people (SECURITY.md S24): then a new identity is created.
+    merge two people (SECURITY.md S24): then there is no match.
     """
     if not data.birth_date:
         return None
     index = person_indexes(association_id, data)["identity_bidx"]
-    return session.scalar(select(Person).where(Person.association_id == association_id,
-                                               Person.identity_bidx == index).limit(1))
+    query = select(Person).where(Person.association_id == association_id, Person.identity_bidx == index)
+    if exclude is not None:
+        query = query.where(Person.id != exclude.id)
+    return session.scalars(query.order_by(Person.id).limit(1)).first()
 
 
 def create_person(session: Session, association_id: int, data: PersonData) -> Person:
@@ -176,9 +179,6 @@ def create_person(session: Session, association_id: int, data: PersonData) -> Pe
     )
     session.add(person)
     return person
-
-
-_indexes = person_indexes  # former private name, still imported by services/parties.py
 
 
 # Opening a case

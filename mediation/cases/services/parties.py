@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import Case, Participant, Person
-from mediation.core.models import flush_versioned, local_today
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
-    _indexes,
     create_person,
+    find_person,
     parse_birth,
+    person_indexes,
 )
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import (
@@ -47,6 +47,7 @@ from mediation.core.codes import (
     age_in_years,
 )
 from mediation.core.errors import Conflict, DomainError, ValidationFailed
+from mediation.core.models import flush_versioned, local_today
 
 MAJORITY = 18
 # The smallest plausible age gap between a parent and their child.
@@ -192,21 +193,6 @@ def _check_person(data: PersonData) -> None:
         raise ValidationFailed(_l("Enter a telephone number: digits, spaces and + ( ) - only."), field="phone")
 
 
-def _existing_person(session: Session, association_id: int, data: PersonData,
-                     exclude: Person | None = None) -> Person | None:
-    """The association's person with this identity, when a birth date or year makes it one.
-
-    A name alone is too weak an identity to merge two records (SECURITY.md S24).
-    """
-    if not data.birth_date:
-        return None
-    index = _indexes(association_id, data)["identity_bidx"]
-    query = select(Person).where(Person.association_id == association_id, Person.identity_bidx == index)
-    if exclude is not None:
-        query = query.where(Person.id != exclude.id)
-    return session.scalars(query.order_by(Person.id).limit(1)).first()
-
-
 def _complete(person: Person, data: PersonData) -> None:
     """Fill what the stored record lacks; never overwrite what another case recorded."""
     for name in ("full_name_latin", "phone", "email", "address", "safe_contact_instructions"):
@@ -216,12 +202,12 @@ def _complete(person: Person, data: PersonData) -> None:
     if data.preferred_language and person.preferred_language is None:
         person.preferred_language = PreferredLanguage(data.preferred_language)
     if data.phone and person.phone_bidx is None:
-        person.phone_bidx = _indexes(person.association_id, data)["phone_bidx"]
+        person.phone_bidx = person_indexes(person.association_id, data)["phone_bidx"]
 
 
 def _person_for(session: Session, case: Case, data: PersonData) -> tuple[Person, bool]:
     _check_person(data)
-    existing = _existing_person(session, case.association_id, data)
+    existing = find_person(session, case.association_id, data)
     if existing is None:
         person = create_person(session, case.association_id, data)
         session.flush()
@@ -242,11 +228,11 @@ def _person_for(session: Session, case: Case, data: PersonData) -> tuple[Person,
 def _update_person(session: Session, person: Person, data: PersonData, *, child: bool) -> None:
     """Write the edited identity; the blind indexes follow the values."""
     _check_person(data)
-    indexes = _indexes(person.association_id, data)
+    indexes = person_indexes(person.association_id, data)
     # Only a change of identity is checked: rows that already share one (intake
     # registers its requesting party afresh) stay editable.
     if (indexes["identity_bidx"] != person.identity_bidx
-            and _existing_person(session, person.association_id, data, exclude=person) is not None):
+            and find_person(session, person.association_id, data, exclude=person) is not None):
         raise Conflict(_l("Another person with this name and birth date is already registered "
                           "in your association."), field="full_name")
     values = {
