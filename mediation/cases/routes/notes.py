@@ -17,8 +17,8 @@ from mediation.cases.models import Case, Note
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import notes
 from mediation.core.authz import Permission, require
-from mediation.core.forms import attach_error
 from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 

@@ -23,8 +23,8 @@ from mediation.cases.routes import bp, case_section
 from mediation.cases.services import parties
 from mediation.cases.services.intake import PersonData
 from mediation.core.authz import Permission, require
-from mediation.core.forms import attach_error
 from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
 from mediation.extensions import db
 
 IN_SCHOOL = {"yes": True, "no": False}
