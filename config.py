@@ -152,6 +152,12 @@ class BaseConfig:
     SESSION_EDIT_DAYS = int(os.environ.get("SESSION_EDIT_DAYS", "7"))
     # Children are offered a hearing from about this age, with consent (DOMAIN.md §5).
     CHILD_CONSULTATION_MIN_AGE = int(os.environ.get("CHILD_CONSULTATION_MIN_AGE", "10"))
+    # Office hours the booking form proposes free slots in (local time; Monday = 0).
+    APPOINTMENT_DAY_START = os.environ.get("APPOINTMENT_DAY_START", "09:00")
+    APPOINTMENT_DAY_END = os.environ.get("APPOINTMENT_DAY_END", "17:00")
+    APPOINTMENT_WORKING_DAYS = tuple(
+        int(day) for day in os.environ.get("APPOINTMENT_WORKING_DAYS", "0,1,2,3,4").split(",") if day.strip()
+    )
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services
@@ -160,8 +166,16 @@ class BaseConfig:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)  # STARTTLS on a plain port (587)
+    MAIL_USE_SSL = env_flag("MAIL_USE_SSL", False)  # TLS from the first byte (465)
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP operation
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
+    # The From display name: neutral, since a reminder may be seen by someone else than the party.
+    MAIL_SENDER_NAME = os.environ.get("MAIL_SENDER_NAME", "Rendez-vous")
+    # The outbox gives up after this many attempts (kept as `failed`, never deleted).
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    # A message claimed longer ago than this by a sender that never finished is tried again.
+    OUTBOX_CLAIM_MINUTES = int(os.environ.get("OUTBOX_CLAIM_MINUTES", "15"))
 
     def __init__(self) -> None:
         self.INSTANCE_DIR = str(INSTANCE_DIR)

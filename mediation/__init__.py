@@ -106,6 +106,7 @@ def _init_babel(app: Flask, babel) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.routes import bp as admin_bp
+    from mediation.appointments.routes import bp as appointments_bp
     from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
     from mediation.cases.routes import bp as cases_bp
@@ -113,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.health.routes import bp as health_bp
     from mediation.main.routes import bp as main_bp
 
-    for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, admin_bp, audit_bp, health_bp):
+    for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
 
 
@@ -137,8 +138,9 @@ def _register_error_handlers(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from mediation.admin.cli import users_cli
+    from mediation.appointments.cli import appointments_cli, reminders_cli
     from mediation.core.cli import audit_cli, keys_cli
     from mediation.demo.cli import demo_cli
 
-    for group in (users_cli, audit_cli, keys_cli, demo_cli):
+    for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli):
         app.cli.add_command(group)

@@ -145,6 +145,8 @@ class World:
     cases: object = None
     # The application under test, for matrix rows that build the objects their URL needs
     app: object = None
+    # Set by the `appointments` fixture: a tests.appointments.fixtures.AppointmentWorld
+    appointments: object = None
 
 
 PERSONAS = {
@@ -248,3 +250,12 @@ def failing_app(empty_database):
         yield application
     finally:
         security.PUBLIC_ENDPOINTS = original
+
+
+@pytest.fixture
+def appointments(app, world, cases):
+    """Rooms A1, A2 (association A), B1, and four appointments (tests/appointments/fixtures.py)."""
+    from tests.appointments.fixtures import build_appointments
+
+    world.appointments = build_appointments(app, world)
+    return world.appointments

@@ -22,10 +22,12 @@ STATIC = PACKAGE / "static"
 
 # SECURITY.md S11: login, the TOTP step, static and health; plus the language
 # switch on the login page and the token-based password reset (S5). The TOTP
-# steps and the reset check their own half-way state or token.
+# steps and the reset check their own half-way state or token. The calendar
+# feed (S20) is read by calendar programs, which have no session: its token is
+# the credential.
 PUBLIC = frozenset({
     "auth.login", "auth.totp", "auth.totp_enrol", "auth.reset_password",
-    "main.set_language", "health.live", "static",
+    "main.set_language", "health.live", "static", "appointments.feed",
 })
 FORBIDDEN_IN_SERVICES = frozenset({"request", "flash", "render_template", "redirect"})
 CORE_MAY_IMPORT = ("mediation.core", "mediation.extensions")

@@ -36,6 +36,9 @@ ACTION_LABELS = {
     AuditAction.STATUS_CHANGE: _l("Status changed"),
     AuditAction.CONSENT_CHANGE: _l("Consent recorded"),
     AuditAction.DECISION: _l("Decision recorded"),
+    AuditAction.EXPORT: _l("Exported or downloaded"),
+    AuditAction.MESSAGE_QUEUED: _l("E-mail queued"),
+    AuditAction.MESSAGE_SENT: _l("E-mail sent"),
 }
 
 OUTCOME_LABELS = {

@@ -64,6 +64,9 @@ class AuditAction(enum.StrEnum):
     STATUS_CHANGE = "status_change"
     CONSENT_CHANGE = "consent_change"
     DECISION = "decision"
+    EXPORT = "export"
+    MESSAGE_QUEUED = "message_queued"
+    MESSAGE_SENT = "message_sent"
 
 
 class AuditOutcome(enum.StrEnum):

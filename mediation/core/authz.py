@@ -75,6 +75,8 @@ class Permission(enum.StrEnum):
     CASE_CLOSE = "case.close"
     CASE_REOPEN = "case.reopen"
     SCREENING_DECIDE = "screening.decide"
+    APPOINTMENT_VIEW = "appointment.view"
+    APPOINTMENT_MANAGE = "appointment.manage"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -105,10 +107,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CASE_CLOSE,
         Permission.CASE_REOPEN,
         Permission.SCREENING_DECIDE,
+        Permission.APPOINTMENT_VIEW,
+        Permission.APPOINTMENT_MANAGE,
     },
     # Admin and ministry see no case content (SECURITY.md S14).
     Role.MEDIATOR: _EVERYONE
-    | {Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_EDIT, Permission.CASE_CLOSE},
+    | {Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_EDIT, Permission.CASE_CLOSE,
+       Permission.APPOINTMENT_VIEW, Permission.APPOINTMENT_MANAGE},
 }
 
 

@@ -494,6 +494,8 @@ NOTE_VISIBILITY_LABELS = _labels(NoteVisibility, {
 
 class AppointmentStatus(Code):
     SCHEDULED = "scheduled"
+    # Issue 6: the party or the staff member confirmed they will come.
+    CONFIRMED = "confirmed"
     CANCELLED_BY_PARTY = "cancelled_by_party"
     CANCELLED_BY_SERVICE = "cancelled_by_service"
     HELD = "held"
@@ -503,6 +505,8 @@ class AppointmentStatus(Code):
 APPOINTMENT_STATUS_LABELS = _labels(AppointmentStatus, {
     # Translators: status of an appointment (rendez-vous, موعد).
     AppointmentStatus.SCHEDULED: _l("Scheduled"),
+    # Translators: status of an appointment whose attendance was confirmed.
+    AppointmentStatus.CONFIRMED: _l("Confirmed"),
     AppointmentStatus.CANCELLED_BY_PARTY: _l("Cancelled by a party"),
     AppointmentStatus.CANCELLED_BY_SERVICE: _l("Cancelled by the service"),
     # Translators: status of an appointment that took place.

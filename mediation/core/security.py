@@ -22,6 +22,9 @@ PUBLIC_ENDPOINTS = frozenset({
     "main.set_language",
     "health.live",
     "static",
+    # Calendar programs send no cookie: the 256-bit token in the path is the
+    # credential, checked by the view (SECURITY.md S20).
+    "appointments.feed",
 })
 
 CONTENT_SECURITY_POLICY = (

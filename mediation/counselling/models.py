@@ -34,6 +34,9 @@ class CounsellingSession(PublicIdMixin, Base):
     # sessions are always staff-only and readable by psychologists only.
     visibility: Mapped[NoteVisibility] = mapped_column(code_column(NoteVisibility, "note_visibility"), nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
+    # The appointment this session was held for, if any (DOMAIN.md §2.8).
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"),
+                                                       index=True)
     # Set by the server: the statistics period of a session (STATISTICS.md §6).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,7 +21,7 @@ def demo_cli():
 @click.option("--if-empty", is_flag=True, help="Do nothing when any account exists.")
 @with_appcontext
 def load(if_empty: bool):
-    """Load the demo associations, accounts and case files (never in production)."""
+    """Load the demo associations, accounts, case files and appointments (never in production)."""
     if current_app.config.get("ENV_NAME") == "production":
         click.echo("refused: demo data is never loaded in production", err=True)
         sys.exit(1)
@@ -31,7 +31,8 @@ def load(if_empty: bool):
         report = load_demo(db.session)
         db.session.commit()
         click.echo(f"demo data loaded ({len(report.accounts)} new accounts, "
-                   f"{len(report.service_points)} new service points, {len(report.cases)} new cases)")
+                   f"{len(report.service_points)} new service points, {len(report.cases)} new cases, "
+                   f"{len(report.rooms)} new rooms, {report.appointments} new appointments)")
     # Only a demo database gets the reminder: a real account never shows the demo password.
     usernames = demo_accounts_in_use(db.session)
     if usernames:

@@ -1,6 +1,7 @@
 """The demo population: two associations with their CNDP declaration and authorisation and
 their service point, one account per role, and a few case files per staff member, with their
-sessions and follow-up actions (mediation/demo/cases.py)."""
+sessions and follow-up actions (mediation/demo/cases.py), rooms and appointments around the
+current week (mediation/demo/appointments.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from mediation.admin.services import (
 )
 from mediation.auth.passwords import verify_password
 from mediation.core.authz import Profession, Role
+from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases
 
 # The demo's only weak point, printed by `make run`.
@@ -84,6 +86,8 @@ class DemoReport:
     accounts: list[str] = field(default_factory=list)
     service_points: list[str] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
+    rooms: list[str] = field(default_factory=list)
+    appointments: int = 0
 
 
 def _declare_cndp(session: Session, association: Association, key: str) -> None:
@@ -158,6 +162,7 @@ def load_demo(session: Session) -> DemoReport:
         )
         created.append(username)
     report.cases = load_demo_cases(session, service_points)
+    report.rooms, report.appointments = load_demo_appointments(session, service_points)
     return report
 
 

@@ -21,6 +21,7 @@ NAVIGATION = (
     NavEntry("main.home", _l("Home"), Permission.HOME),
     NavEntry("cases.index", _l("Cases"), Permission.CASE_VIEW),
     NavEntry("counselling.my_work", _l("My work"), Permission.CASE_VIEW),
+    NavEntry("appointments.calendar", _l("Calendar"), Permission.APPOINTMENT_VIEW),
     NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
     NavEntry("admin.service_points", _l("Service points"), Permission.SERVICE_POINT_MANAGE),
     NavEntry("admin.staff", _l("Staff accounts"), Permission.STAFF_VIEW),

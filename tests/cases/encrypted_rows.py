@@ -9,12 +9,13 @@ column, until it is (SECURITY.md §3.2: every class-S field is seeded).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import LargeBinary, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
+from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.cases.models import (
     Case,
     Closure,
@@ -28,6 +29,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.services.intake import open_case
 from mediation.core.codes import (
+    AppointmentStatus,
     CaseStatus,
     CourtStage,
     NoteVisibility,
@@ -139,6 +141,27 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
                             assigned_to_id=lead.id)
     put(action, "follow_up_action", "description")
     session.add(action)
+
+    start = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
+    by_video = Appointment(association_id=case.association_id, service_point_id=case.service_point_id,
+                           case_id=case.id, session_type=SessionType.INDIVIDUAL, mode=SessionMode.VIDEO,
+                           start_local="2026-12-14T09:00", time_zone="Africa/Casablanca", start_utc=start,
+                           end_utc=start + timedelta(hours=1), duration_min=60,
+                           status=AppointmentStatus.CANCELLED_BY_PARTY, created_by_id=lead.id)
+    put(by_video, "appointment", "video_link")
+    put(by_video, "appointment", "cancel_reason")
+    intake = Appointment(association_id=case.association_id, service_point_id=case.service_point_id,
+                         session_type=SessionType.INDIVIDUAL, mode=SessionMode.PHONE,
+                         start_local="2026-12-14T11:00", time_zone="Africa/Casablanca",
+                         start_utc=start + timedelta(hours=2), end_utc=start + timedelta(hours=3), duration_min=60,
+                         created_by_id=lead.id)
+    put(intake, "appointment", "intake_label")
+    session.add_all([by_video, intake])
+    message = OutboxMessage(association_id=case.association_id, kind="party_reminder", dedupe_key="canary",
+                            language="ar")
+    for attribute in ("recipient", "subject", "body"):
+        put(message, "outbox_message", attribute)
+    session.add(message)
 
     put(lead, "staff_user", "totp_secret")
     put(lead, "staff_user", "totp_pending_secret")

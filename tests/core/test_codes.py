@@ -61,7 +61,7 @@ EXPECTED = {
                         "follow_up"),
     codes.SessionMode: ("in_person", "phone", "video"),
     codes.NoteVisibility: ("joint", "private_party", "staff_only"),
-    codes.AppointmentStatus: ("scheduled", "cancelled_by_party", "cancelled_by_service", "held", "missed"),
+    codes.AppointmentStatus: ("scheduled", "confirmed", "cancelled_by_party", "cancelled_by_service", "held", "missed"),
     codes.Outcome: ("agreement_full", "agreement_partial", "reconciliation", "no_agreement",
                     "counselling_completed", "other_party_declined", "not_suitable", "party_withdrew",
                     "terminated_safety", "terminated_no_genuine_effort", "referred_to_justice",

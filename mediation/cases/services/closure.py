@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
+from mediation.appointments.services import booking as appointments
 from mediation.cases.models import (
     Case,
     Closure,
@@ -267,7 +268,6 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     _check_agreement(outcome, level, points)
     _check_referral(outcome, destination)
     _check_consistency(session, case, outcome)
-    # Closing should also cancel the case's future appointments (§2.9): they come with a later issue.
 
     closure = Closure(
         case_id=case.id,
@@ -290,6 +290,8 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     flush_versioned(session, StaleCase)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
+    # Closing a case cancels its future appointments (DOMAIN.md §2.9).
+    appointments.cancel_future_for_case(session, case, actor=actor)
     return closure
 
 

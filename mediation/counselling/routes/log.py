@@ -13,11 +13,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from mediation.appointments.models import Appointment
+from mediation.appointments.policies import visible_appointments
 from mediation.cases import queries
 from mediation.cases.models import Case
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
+from mediation.core.localtime import local_parts
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
 from mediation.counselling.models import CounsellingSession  # noqa: F401
 from mediation.counselling.routes import bp
@@ -81,6 +84,28 @@ def _detail(case: Case, counselling_session: CounsellingSession):
                             session_id=counselling_session.public_id))
 
 
+def _appointment_of(case: Case):
+    """The appointment the session is recorded for (?appointment=, kept in the form); another case's is ignored."""
+    raw = request.values.get("appointment", "")
+    try:
+        public_id = uuid.UUID(raw)
+    except ValueError:
+        return None
+    return db.session.scalar(visible_appointments(current_user).where(Appointment.public_id == public_id,
+                                                                      Appointment.case_id == case.id))
+
+
+def _prefill_from(form: SessionForm, appointment) -> None:
+    """Marking an appointment held opens this form with what was planned (issue 6 item 4)."""
+    day, start = local_parts(appointment.start_utc)
+    form.type.data, form.mode.data = appointment.session_type.value, appointment.mode.value
+    form.day.data, form.start.data, form.duration_min.data = day, start.strftime("%H:%M"), appointment.duration_min
+    staff = {str(row.user.public_id) for row in appointment.staff}
+    form.staff_ids.data = [value for value, _label in form.staff_ids.choices if value in staff]
+    invited = {str(row.participant.public_id) for row in appointment.parties}
+    form.attendee_ids.data = [value for value, _label in form.attendee_ids.choices if value in invited]
+
+
 @bp.route("/cases/<uuid:case_id>/sessions/new", methods=["GET", "POST"])
 @require(Permission.CASE_EDIT)
 def session_new(case_id):
@@ -89,12 +114,16 @@ def session_new(case_id):
         abort(403)
     form = SessionForm()
     _set_choices(form, case)
+    appointment = _appointment_of(case)
     status = 200
     if request.method == "GET" and str(current_user.public_id) in dict(form.staff_ids.choices):
         form.staff_ids.data = [str(current_user.public_id)]
+    if request.method == "GET" and appointment is not None:
+        _prefill_from(form, appointment)
     if form.validate_on_submit():
         try:
-            counselling_session = service.log_session(db.session, case, _data(form), actor=current_user)
+            counselling_session = service.log_session(db.session, case, _data(form), actor=current_user,
+                                                      appointment=appointment)
         except DomainError as error:
             db.session.rollback()
             _attach(form, error)
@@ -108,9 +137,9 @@ def session_new(case_id):
     else:
         return render_viewed("counselling/session_form.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form, counselling_session=None,
-                             version=None, stale=False)
+                             version=None, stale=False, appointment=appointment)
     return render_template("counselling/session_form.html", case=case, form=form, counselling_session=None,
-                           version=None, stale=False), status
+                           version=None, stale=False, appointment=appointment), status
 
 
 def _detail_page(case: Case, counselling_session: CounsellingSession, void_form: VoidForm, status: int = 200):
@@ -136,7 +165,7 @@ def session_detail(case_id, session_id):
 
 
 def _edit_form_from(counselling_session: CounsellingSession) -> SessionEditForm:
-    day, start = service.local_parts(counselling_session.started_at)
+    day, start = local_parts(counselling_session.started_at)
     return SessionEditForm(formdata=None, data={
         "type": counselling_session.type.value, "mode": counselling_session.mode.value, "day": day,
         "start": start.strftime("%H:%M"), "duration_min": counselling_session.duration_min,

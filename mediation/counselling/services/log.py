@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-import pytz
 from flask import current_app
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +26,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
 from mediation.core.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionMode, SessionType, age_in_years
 from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.localtime import to_utc
 from mediation.core.models import flush_versioned, utcnow
 from mediation.counselling.models import (
     CounsellingSession,
@@ -174,31 +173,7 @@ def revision_values(revision: SessionRevision) -> dict:
 
 
 def local_start(day: date, start: time) -> datetime:
-    """The UTC instant of a local date and time; a repeated hour takes its first occurrence."""
-    zone = get_timezone()
-    naive = datetime.combine(day, start.replace(second=0, microsecond=0, tzinfo=None))
-    if hasattr(zone, "localize"):  # pytz
-        try:
-            aware = zone.localize(naive, is_dst=None)
-        except pytz.NonExistentTimeError:
-            raise ValidationFailed(_l("This time does not exist on that day: the clocks moved forward. "
-                                      "Check the time."), field="start") from None
-        except pytz.AmbiguousTimeError:
-            # Both readings exist: the first occurrence is the earlier instant.
-            aware = min((zone.localize(naive, is_dst=flag) for flag in (True, False)),
-                        key=lambda value: value.astimezone(pytz.utc))
-        return aware.astimezone(pytz.utc).replace(tzinfo=UTC)
-    # zoneinfo: fold=0 is the first occurrence; a gap does not round-trip.
-    aware = naive.replace(tzinfo=zone, fold=0)
-    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise ValidationFailed(_l("This time does not exist on that day: the clocks moved forward. "
-                                  "Check the time."), field="start")
-    return aware.astimezone(UTC)
-
-
-def local_parts(instant: datetime) -> tuple[date, time]:
-    local = instant.astimezone(get_timezone())
-    return local.date(), local.time().replace(second=0, microsecond=0, tzinfo=None)
+    return to_utc(day, start, field="start")
 
 
 # Checks
@@ -401,13 +376,17 @@ def _apply(counselling_session: CounsellingSession, checked: _Checked) -> None:
 # Changes
 
 
-def log_session(session: Session, case: Case, data: SessionData, *, actor: StaffUser) -> CounsellingSession:
-    """Record a session held on an open case, with its follow-up actions."""
+def log_session(session: Session, case: Case, data: SessionData, *, actor: StaffUser,
+                appointment=None) -> CounsellingSession:
+    """Record a session held on an open case, with its follow-up actions; `appointment` is the one it was held for."""
     if not can_log_session(actor, case):
         raise SessionPermissionDenied()
+    if appointment is not None and appointment.case_id != case.id:
+        raise ValidationFailed(_l("This appointment belongs to another case."))
     checked = _check(session, case, data, actor)
     actions = _follow_ups(case, data, data.day)
-    counselling_session = CounsellingSession(case_id=case.id, author_id=actor.id)
+    counselling_session = CounsellingSession(case_id=case.id, author_id=actor.id,
+                                             appointment_id=appointment.id if appointment is not None else None)
     _apply(counselling_session, checked)
     session.add(counselling_session)
     session.flush()

@@ -1,0 +1,63 @@
+"""Appointment forms: book or reschedule, and change the status (confirm, held, missed, cancel)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from mediation.appointments.services.booking import LABEL_MAX, LINK_MAX, TEXT_MAX
+from mediation.core.codes import SessionMode, SessionType, choices
+from mediation.core.forms import BaseForm
+from mediation.counselling.forms.log import CheckboxList
+
+NONE = ""
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+TIME_MESSAGE = _l("Enter the time as HH:MM, for example 09:30.")
+
+
+def time_field(label, required_message) -> StringField:
+    return StringField(label, validators=[DataRequired(required_message), Regexp(TIME_PATTERN, message=TIME_MESSAGE)],
+                       render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr",
+                                  "autocomplete": "off"})
+
+
+class AppointmentForm(BaseForm):
+    session_type = SelectField(_l("Type of meeting"),
+                               choices=[SelectChoice(NONE, _l("Choose…")), *choices(SessionType)], default=NONE,
+                               validators=[InputRequired(_l("Choose the type of meeting."))])
+    mode = SelectField(_l("Where"), choices=choices(SessionMode), default=SessionMode.IN_PERSON.value,
+                       validators=[InputRequired(_l("Choose how the meeting takes place."))])
+    # Choices set by the route: the association's active rooms (public ids).
+    room_id = SelectField(_l("Room"), choices=[], default=NONE, validate_choice=True,
+                          description=_l("For a meeting in person."))
+    video_link = StringField(_l("Video link (optional)"),
+                             validators=[Optional(), Length(max=LINK_MAX, message=_l("Use at most %(max)d characters."))],
+                             description=_l("Kept confidential: never sent in reminders or calendar feeds."),
+                             render_kw={"dir": "ltr", "autocomplete": "off"})
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    start = time_field(_l("Start time (HH:MM)"), _l("Enter the start time."))
+    end = time_field(_l("End time (HH:MM)"), _l("Enter the end time."))
+    # Choices set by the route: the association's active staff and the case's people (public ids).
+    staff_ids = CheckboxList(_l("Staff"), choices=[], validate_choice=True)
+    participant_ids = CheckboxList(_l("Invited"), choices=[], validate_choice=True)
+    intake_label = StringField(
+        _l("Who is it with?"),
+        validators=[Length(max=LABEL_MAX, message=_l("Use at most %(max)d characters."))],
+        description=_l("For a family without a case yet: a short description colleagues will recognise. "
+                       "It stays confidential."),
+    )
+    version = HiddenField()
+
+
+class StatusForm(BaseForm):
+    # Posted by the buttons of the appointment page; the labels are never shown.
+    action = SelectField(choices=[SelectChoice(value, value) for value in
+                                  ("confirm", "held", "missed", "cancel_party", "cancel_service")],
+                         validators=[InputRequired()])
+    # Choices set by the route: the invited people (public ids).
+    participant_id = SelectField(_l("Who cancelled?"), choices=[], default=NONE, validate_choice=True)
+    reason = TextAreaField(_l("Reason for the cancellation"),
+                           validators=[Length(max=TEXT_MAX, message=_l("Use at most %(max)d characters."))],
+                           render_kw={"rows": 3, "maxlength": TEXT_MAX})
+    version = HiddenField()

@@ -1,0 +1,298 @@
+"""Booking routes: book, show, reschedule an appointment and change its status (issue 6 items 1, 2, 4).
+
+HTTP only: the rules are in mediation.appointments.services.booking. One commit per request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from mediation.appointments.forms import NONE, AppointmentForm, StatusForm
+from mediation.appointments.models import Appointment
+from mediation.appointments.policies import can_book, can_manage, visible_appointments
+from mediation.appointments.routes import bp
+from mediation.appointments.services import attendance
+from mediation.appointments.services import booking as service
+from mediation.appointments.services.slots import next_free_slots
+from mediation.cases import queries as case_queries
+from mediation.cases.models import Case
+from mediation.cases.routes import case_section
+from mediation.core.authz import Permission, require
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.core.models import utcnow
+from mediation.core.views import render_viewed
+from mediation.extensions import db
+
+
+def load_appointment(appointment_id) -> Appointment:
+    """The appointment if the user may see it; otherwise 404, exactly as for an unknown id."""
+    return db.one_or_404(visible_appointments(current_user).where(Appointment.public_id == appointment_id))
+
+
+def _case_from_query() -> Case | None:
+    raw = request.args.get("case") or request.form.get("case")
+    if not raw:
+        return None
+    try:
+        case_id = uuid.UUID(raw)
+    except ValueError:
+        abort(404)
+    return case_queries.load_case(db.session, current_user, case_id)
+
+
+def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) -> None:
+    form.room_id.choices = [(NONE, "—")] + [
+        (str(room.public_id), f"{room.name} · {room.service_point.code}")
+        for room in service.bookable_rooms(db.session, association_id)
+    ]
+    form.staff_ids.choices = [(str(user.public_id), user.display_name)
+                              for user in service.association_staff(db.session, association_id)]
+    form.participant_ids.choices = [] if case is None else [
+        (str(p.public_id), f"{p.person.full_name} · {p.role.label}")
+        for p in service.case_participants(db.session, case)
+    ]
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _data(form: AppointmentForm) -> service.AppointmentData:
+    # Choices and patterns were validated by the form: public ids and HH:MM only.
+    return service.AppointmentData(
+        session_type=form.session_type.data, mode=form.mode.data, day=form.day.data,
+        start=time.fromisoformat(form.start.data), end=time.fromisoformat(form.end.data),
+        staff_ids=tuple(uuid.UUID(v) for v in form.staff_ids.data or ()),
+        participant_ids=tuple(uuid.UUID(v) for v in form.participant_ids.data or ()),
+        room_id=_uuid_or_none(form.room_id.data), video_link=form.video_link.data,
+        intake_label=form.intake_label.data,
+    )
+
+
+def _prefill_from_query(form: AppointmentForm) -> None:
+    """A proposed free slot was chosen: its date and times arrive in the query string."""
+    try:
+        form.day.data = date.fromisoformat(request.args.get("day", ""))
+        form.start.data = time.fromisoformat(request.args.get("start", "")).strftime("%H:%M")
+        form.end.data = time.fromisoformat(request.args.get("end", "")).strftime("%H:%M")
+    except ValueError:
+        return  # no slot chosen, or a malformed one: the form stays empty
+
+
+def _slot_staff(form: AppointmentForm):
+    """The staff member whose free slots are proposed: the one chosen in the query, else the first ticked."""
+    wanted = request.args.get("staff") or next(iter(form.staff_ids.data or ()), None)
+    return next((user for user in service.association_staff(db.session, current_user.association_id)
+                 if str(user.public_id) == wanted), None)
+
+
+@dataclass(frozen=True)
+class SlotLink:
+    slot: object
+    url: str
+
+
+def _slot_links(form: AppointmentForm, case: Case | None):
+    user = _slot_staff(form)
+    if user is None:
+        return None, []
+    slots = next_free_slots(db.session, user.id, duration_min=60)
+    return user, [SlotLink(slot, url_for("appointments.new", case=case.public_id if case else None,
+                                         staff=user.public_id, day=slot.day.isoformat(),
+                                         start=slot.start.strftime("%H:%M"), end=slot.end.strftime("%H:%M")))
+                  for slot in slots]
+
+
+def _render_form(form, case, appointment, status=200, stale=False):
+    slot_user, slots = _slot_links(form, case) if appointment is None else (None, [])
+    return render_template("appointments/form.html", form=form, case=case, appointment=appointment,
+                           slot_user=slot_user, slots=slots, stale=stale), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.APPOINTMENT_MANAGE)
+def new():
+    if not can_book(current_user):
+        abort(403)
+    case = _case_from_query()
+    if case is not None and not case.is_open:
+        abort(403)
+    form = AppointmentForm()
+    _set_choices(form, current_user.association_id, case)
+    if request.method == "GET":
+        _prefill_from_query(form)
+        chosen = request.args.get("staff")
+        default = chosen if chosen in dict(form.staff_ids.choices) else str(current_user.public_id)
+        if default in dict(form.staff_ids.choices):
+            form.staff_ids.data = [default]
+        if case is not None:
+            form.participant_ids.data = [value for value, _label in form.participant_ids.choices[:1]]
+        return _render_form(form, case, None)
+    if not form.validate_on_submit():
+        return _render_form(form, case, None, 422)
+    try:
+        appointment = service.book(db.session, _data(form), actor=current_user, case=case)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _render_form(form, case, None, 409 if isinstance(error, service.DoubleBooking) else 422)
+    db.session.commit()
+    flash(_("Appointment booked."), "success")
+    return redirect(url_for("appointments.detail", appointment_id=appointment.public_id))
+
+
+def _status_form(appointment: Appointment) -> StatusForm:
+    form = StatusForm()
+    form.participant_id.choices = [(NONE, _("Not recorded"))] + [
+        (str(row.participant.public_id), row.participant.person.full_name) for row in appointment.parties]
+    return form
+
+
+def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
+    session_id = db.session.scalar(_held_session(appointment))
+    return {"appointment": appointment, "status_form": status_form, "can_manage": can_manage(current_user, appointment),
+            "is_open": appointment.status in service.OPEN, "logged_session_id": session_id,
+            "can_log_session": appointment.case is not None and appointment.status.value == "held"
+            and session_id is None and can_manage(current_user, appointment)}
+
+
+def _held_session(appointment: Appointment):
+    from mediation.counselling.models import CounsellingSession
+
+    return select(CounsellingSession.public_id).where(CounsellingSession.appointment_id == appointment.id,
+                                                      CounsellingSession.voided_at.is_(None))
+
+
+@bp.route("/<uuid:appointment_id>")
+@require(Permission.APPOINTMENT_VIEW)
+def detail(appointment_id):
+    appointment = load_appointment(appointment_id)
+    return render_viewed("appointments/detail.html", entity="appointment", entity_id=appointment.public_id,
+                         association_id=appointment.association_id,
+                         **_detail_context(appointment, _status_form(appointment)))
+
+
+def _prefill(form: AppointmentForm, appointment: Appointment) -> None:
+    day, start, end = service.local_start_parts(appointment)
+    form.session_type.data, form.mode.data = appointment.session_type.value, appointment.mode.value
+    form.day.data, form.start.data, form.end.data = day, start.strftime("%H:%M"), end.strftime("%H:%M")
+    form.room_id.data = str(appointment.room.public_id) if appointment.room else NONE
+    form.video_link.data, form.intake_label.data = appointment.video_link, appointment.intake_label
+    form.staff_ids.data = [str(row.user.public_id) for row in appointment.staff]
+    form.participant_ids.data = [str(row.participant.public_id) for row in appointment.parties]
+    form.version.data = str(appointment.version_id)
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/<uuid:appointment_id>/edit", methods=["GET", "POST"])
+@require(Permission.APPOINTMENT_MANAGE)
+def edit(appointment_id):
+    appointment = load_appointment(appointment_id)
+    if not can_manage(current_user, appointment) or appointment.status not in service.OPEN:
+        abort(403)
+    form = AppointmentForm()
+    _set_choices(form, appointment.association_id, appointment.case)
+    if request.method == "GET":
+        _prefill(form, appointment)
+        return _render_form(form, appointment.case, appointment)
+    if not form.validate_on_submit():
+        return _render_form(form, appointment.case, appointment, 422)
+    try:
+        service.reschedule(db.session, appointment, _data(form), actor=current_user, version=_version(form))
+    except service.StaleAppointment as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_form(form, appointment.case, load_appointment(appointment_id), 409, stale=True)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _render_form(form, appointment.case, load_appointment(appointment_id),
+                            409 if isinstance(error, service.DoubleBooking) else 422)
+    db.session.commit()
+    flash(_("Appointment changed."), "success")
+    return redirect(url_for("appointments.detail", appointment_id=appointment.public_id))
+
+
+def _apply_status(appointment: Appointment, form: StatusForm) -> None:
+    action, version = form.action.data, _version(form)
+    if action == "confirm":
+        service.confirm(db.session, appointment, actor=current_user, version=version)
+    elif action == "held":
+        service.mark_held(db.session, appointment, actor=current_user, version=version)
+    elif action == "missed":
+        service.mark_missed(db.session, appointment, actor=current_user, version=version)
+    else:
+        service.cancel(db.session, appointment, by_party=action == "cancel_party", reason=form.reason.data,
+                       participant_id=_uuid_or_none(form.participant_id.data), actor=current_user, version=version)
+
+
+@bp.route("/<uuid:appointment_id>/status", methods=["POST"])
+@require(Permission.APPOINTMENT_MANAGE)
+def change_status(appointment_id):
+    appointment = load_appointment(appointment_id)
+    if not can_manage(current_user, appointment):
+        abort(403)
+    form = _status_form(appointment)
+    status = 422
+    if form.validate_on_submit():
+        try:
+            _apply_status(appointment, form)
+        except DomainError as error:
+            db.session.rollback()
+            status = 409 if isinstance(error, service.StaleAppointment) else 422
+            attach_error(form, error)
+            appointment = load_appointment(appointment_id)
+        else:
+            db.session.commit()
+            if form.action.data == "held" and appointment.case is not None:
+                flash(_("Appointment marked as held: record the session now."), "success")
+                return redirect(url_for("counselling.session_new", case_id=appointment.case.public_id,
+                                        appointment=appointment.public_id))
+            flash(_("Appointment updated."), "success")
+            return redirect(url_for("appointments.detail", appointment_id=appointment.public_id))
+    return render_template("appointments/detail.html", **_detail_context(appointment, form)), status
+
+
+# The case page
+
+
+@dataclass(frozen=True)
+class PartyCounts:
+    name: str
+    missed: int
+    cancelled: int
+
+
+@case_section
+def appointments_section(case: Case, user) -> dict:
+    """The case's appointments, upcoming first, with no-shows and cancellations per case and per party."""
+    rows = list(db.session.scalars(
+        visible_appointments(user).where(Appointment.case_id == case.id).order_by(Appointment.start_utc.desc())
+    ))
+    now = utcnow()
+    upcoming = sorted((a for a in rows if a.end_utc >= now), key=lambda a: a.start_utc)
+    past = [a for a in rows if a.end_utc < now][:20]
+    per_party = attendance.party_counts(db.session, case)
+    names = {p.id: p.person.full_name for p in service.case_participants(db.session, case)} if per_party else {}
+    return {
+        "appointments_upcoming": upcoming,
+        "appointments_past": past,
+        "appointment_counts": attendance.case_counts(db.session, case),
+        "appointment_party_counts": [PartyCounts(names.get(pid, "—"), counts.missed, counts.cancelled_by_party)
+                                     for pid, counts in sorted(per_party.items())],
+        "appointment_can_book": case.is_open and can_book(user),
+    }

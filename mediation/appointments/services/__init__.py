@@ -1,0 +1,1 @@
+"""Appointment rules and writes, one module per subject."""

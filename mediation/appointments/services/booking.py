@@ -1,0 +1,477 @@
+"""Booking, rescheduling and the life of an appointment (DOMAIN.md §2.9, issue 6 items 1, 2, 4).
+
+No double-booking: before checking for overlaps, the booking locks the rows of
+the staff members and the room it wants (SELECT ... FOR UPDATE on PostgreSQL;
+SQLite serialises writers with BEGIN IMMEDIATE). A second booking of the same
+slot waits for the first to commit, then sees it and is refused. Every
+function flushes and never commits; the route commits once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import ServicePoint, StaffUser
+from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
+from mediation.appointments.policies import can_manage
+from mediation.cases.models import Case, Participant
+from mediation.cases.services import safety
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Role
+from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType
+from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.localtime import local_parts, to_utc, zone_name
+from mediation.core.models import flush_versioned, utcnow
+
+MAX_DURATION_MIN = 480
+MIN_DURATION_MIN = 5
+TEXT_MAX = 2_000
+LABEL_MAX = 200
+LINK_MAX = 500
+# Parties kept apart must not cross at the door (DOMAIN.md §2.9: SHOULD be 30 minutes).
+SEPARATION_BUFFER = timedelta(minutes=30)
+KEPT_APART = frozenset({Adaptation.STAGGERED_ARRIVAL, Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
+
+# An appointment that still takes the time of its staff and room.
+BUSY = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.HELD})
+OPEN = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
+CANCELLED = frozenset({AppointmentStatus.CANCELLED_BY_PARTY, AppointmentStatus.CANCELLED_BY_SERVICE})
+
+
+class AppointmentPermissionDenied(DomainError):
+    message = _l("You may not change this appointment.")
+
+
+class StaleAppointment(DomainError):
+    """The appointment changed since the form was shown; the route answers 409."""
+
+    message = _l("Someone else changed this appointment while you were editing it. Nothing was overwritten: "
+                 "check the current version and try again.")
+
+
+class DoubleBooking(DomainError):
+    message = _l("This time overlaps another appointment.")
+
+
+class NotChangeable(DomainError):
+    message = _l("This appointment can no longer be changed.")
+
+
+@dataclass(frozen=True)
+class AppointmentData:
+    session_type: str
+    mode: str
+    day: date
+    start: time
+    end: time
+    staff_ids: tuple[uuid.UUID, ...]
+    participant_ids: tuple[uuid.UUID, ...] = ()
+    room_id: uuid.UUID | None = None
+    video_link: str | None = None
+    intake_label: str | None = None
+
+
+@dataclass(frozen=True)
+class _Checked:
+    session_type: SessionType
+    mode: SessionMode
+    start_local: str
+    start_utc: datetime
+    end_utc: datetime
+    duration_min: int
+    staff: list[StaffUser]
+    participants: list[Participant]
+    room: Room | None
+    video_link: str | None
+    intake_label: str | None
+    service_point_id: int
+
+
+# Reads
+
+
+def association_staff(session: Session, association_id: int) -> list[StaffUser]:
+    """The active staff of an association who can hold an appointment."""
+    return list(session.scalars(
+        select(StaffUser).where(StaffUser.association_id == association_id, StaffUser.active.is_(True),
+                                StaffUser.role.in_((Role.MEDIATOR, Role.SUPERVISOR)))
+        .order_by(StaffUser.display_name)
+    ))
+
+
+def bookable_rooms(session: Session, association_id: int) -> list[Room]:
+    return list(session.scalars(
+        select(Room).join(ServicePoint, ServicePoint.id == Room.service_point_id)
+        .where(Room.association_id == association_id, Room.active.is_(True), ServicePoint.active.is_(True))
+        .order_by(ServicePoint.code, Room.name)
+    ))
+
+
+def case_participants(session: Session, case: Case) -> list[Participant]:
+    return list(session.scalars(
+        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True))
+        .order_by(Participant.is_requesting_party.desc(), Participant.id)
+    ))
+
+
+def overlapping(session: Session, *, start: datetime, end: datetime, staff_ids=(), room_id: int | None = None,
+                exclude_id: int | None = None) -> list[Appointment]:
+    """Busy appointments that share a staff member or the room with [start, end)."""
+    holders = exists().where(AppointmentStaff.appointment_id == Appointment.id,
+                             AppointmentStaff.user_id.in_(list(staff_ids)))
+    shares = [holders] if staff_ids else []
+    if room_id is not None:
+        shares.append(Appointment.room_id == room_id)
+    if not shares:
+        return []
+    query = select(Appointment).where(
+        Appointment.status.in_(BUSY), Appointment.start_utc < end, Appointment.end_utc > start, or_(*shares),
+    )
+    if exclude_id is not None:
+        query = query.where(Appointment.id != exclude_id)
+    return list(session.scalars(query.order_by(Appointment.start_utc)))
+
+
+def local_start_parts(appointment: Appointment) -> tuple[date, time, time]:
+    day, start = local_parts(appointment.start_utc)
+    return day, start, local_parts(appointment.end_utc)[1]
+
+
+# Checks
+
+
+def _code(enum_cls, value, message, field_name):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed(message, field=field_name) from None
+
+
+def _text(value: str | None, field_name: str, limit: int) -> str | None:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=int(limit)), field=field_name)
+    return text or None
+
+
+def _times(data: AppointmentData, now: datetime, *, new_time: bool) -> tuple[datetime, datetime, int]:
+    start = to_utc(data.day, data.start, field="start")
+    end = to_utc(data.day, data.end, field="end")
+    if end <= start:
+        raise ValidationFailed(_l("The end must be after the start."), field="end")
+    minutes = int((end - start).total_seconds() // 60)
+    if minutes > MAX_DURATION_MIN:
+        raise ValidationFailed(_l("An appointment lasts at most 8 hours."), field="end")
+    if minutes < MIN_DURATION_MIN:
+        raise ValidationFailed(_l("An appointment lasts at least 5 minutes."), field="end")
+    if new_time and start < now:
+        raise ValidationFailed(_l("This time has already passed: choose a time to come."), field="start")
+    return start, end, minutes
+
+
+def _staff(session: Session, association_id: int, data: AppointmentData, actor: StaffUser,
+           case: Case | None) -> list[StaffUser]:
+    if not data.staff_ids:
+        raise ValidationFailed(_l("Choose at least one staff member."), field="staff_ids")
+    by_id = {user.public_id: user for user in association_staff(session, association_id)}
+    chosen = [by_id.get(public_id) for public_id in dict.fromkeys(data.staff_ids)]
+    if None in chosen:
+        raise ValidationFailed(_l("Choose active staff members of your association."), field="staff_ids")
+    if (case is None and actor.role == Role.MEDIATOR and actor not in chosen):
+        raise ValidationFailed(_l("An intake meeting you book must include you."), field="staff_ids")
+    return chosen
+
+
+def _participants(session: Session, case: Case | None, data: AppointmentData) -> list[Participant]:
+    if not data.participant_ids:
+        return []
+    if case is None:
+        raise ValidationFailed(_l("Only the people of this case can be invited."), field="participant_ids")
+    by_id = {participant.public_id: participant for participant in case_participants(session, case)}
+    chosen = [by_id.get(public_id) for public_id in dict.fromkeys(data.participant_ids)]
+    if None in chosen:
+        raise ValidationFailed(_l("Only the people of this case can be invited."), field="participant_ids")
+    return chosen
+
+
+def _room(session: Session, association_id: int, mode: SessionMode, data: AppointmentData) -> Room | None:
+    if mode is not SessionMode.IN_PERSON:
+        if data.room_id is not None:
+            raise ValidationFailed(_l("A room is booked only for a meeting in person."), field="room_id")
+        return None
+    if data.room_id is None:
+        raise ValidationFailed(_l("Choose the room."), field="room_id")
+    room = next((room for room in bookable_rooms(session, association_id) if room.public_id == data.room_id), None)
+    if room is None:
+        raise ValidationFailed(_l("Choose a room of your association."), field="room_id")
+    return room
+
+
+def _video_link(mode: SessionMode, value: str | None) -> str | None:
+    link = _text(value, "video_link", LINK_MAX)
+    if mode is not SessionMode.VIDEO:
+        return None
+    if link is not None and not link.lower().startswith("https://"):
+        raise ValidationFailed(_l("A video link starts with https://."), field="video_link")
+    return link
+
+
+def _service_point_id(session: Session, association_id: int, case: Case | None, room: Room | None) -> int:
+    if room is not None:
+        return room.service_point_id
+    if case is not None:
+        return case.service_point_id
+    first = session.scalar(select(ServicePoint.id).where(ServicePoint.association_id == association_id,
+                                                         ServicePoint.active.is_(True)).order_by(ServicePoint.id))
+    if first is None:
+        raise ValidationFailed(_l("Your association has no active service point."), field="room_id")
+    return first
+
+
+def _check_gate(session: Session, case: Case, kind: SessionType, participants: list[Participant]) -> None:
+    """Mediation appointments pass the gate of DOMAIN.md §2.6 when booked."""
+    problems = safety.mediation_gate(session, case, [p.id for p in participants], kind)
+    if problems:
+        raise ValidationFailed(problems[0].message, field="participant_ids")
+
+
+def _check_kept_apart(session: Session, case: Case, checked: _Checked, exclude_id: int | None) -> None:
+    """Parties kept apart by the supervisor's decision never arrive or leave within 30 minutes of each other."""
+    decision = safety.latest_decision(session, case)
+    if decision is None or not (KEPT_APART & set(decision.adaptation_codes)):
+        return
+    mine = {p.id for p in checked.participants}
+    query = select(Appointment).where(
+        Appointment.case_id == case.id, Appointment.status.in_(BUSY),
+        Appointment.start_utc < checked.end_utc + SEPARATION_BUFFER,
+        Appointment.end_utc > checked.start_utc - SEPARATION_BUFFER,
+    )
+    if exclude_id is not None:
+        query = query.where(Appointment.id != exclude_id)
+    for other in session.scalars(query):
+        theirs = set(other.participant_ids)
+        if theirs and mine and theirs != mine:
+            close = any(abs(mine_at - theirs_at) < SEPARATION_BUFFER
+                        for mine_at in (checked.start_utc, checked.end_utc)
+                        for theirs_at in (other.start_utc, other.end_utc))
+            if close or (other.start_utc < checked.end_utc and other.end_utc > checked.start_utc):
+                raise ValidationFailed(_l("These parties are kept apart: leave at least 30 minutes between "
+                                          "their arrivals and departures."), field="start")
+
+
+def _check(session: Session, association_id: int, case: Case | None, data: AppointmentData, actor: StaffUser,
+           now: datetime, *, new_time: bool) -> _Checked:
+    kind = _code(SessionType, data.session_type, _l("Choose the type of meeting."), "session_type")
+    mode = _code(SessionMode, data.mode, _l("Choose how the meeting takes place."), "mode")
+    start, end, minutes = _times(data, now, new_time=new_time)
+    staff = _staff(session, association_id, data, actor, case)
+    participants = _participants(session, case, data)
+    room = _room(session, association_id, mode, data)
+    label = _text(data.intake_label, "intake_label", LABEL_MAX) if case is None else None
+    if case is None and label is None:
+        raise ValidationFailed(_l("Say who the meeting is with, so colleagues recognise it."), field="intake_label")
+    if case is not None and kind in safety.GATED_SESSION_TYPES:
+        _check_gate(session, case, kind, participants)
+    return _Checked(
+        session_type=kind, mode=mode, start_local=f"{data.day.isoformat()}T{data.start.strftime('%H:%M')}",
+        start_utc=start, end_utc=end, duration_min=minutes, staff=staff, participants=participants, room=room,
+        video_link=_video_link(mode, data.video_link), intake_label=label,
+        service_point_id=_service_point_id(session, association_id, case, room),
+    )
+
+
+def _lock_and_check_free(session: Session, checked: _Checked, exclude_id: int | None) -> None:
+    """Lock the staff and room rows, then refuse any overlap (the lock makes check-then-insert safe)."""
+    staff_ids = sorted(user.id for user in checked.staff)
+    # Always the same order (staff by id, then the room): two bookings never wait on each other in a circle.
+    session.execute(select(StaffUser.id).where(StaffUser.id.in_(staff_ids)).order_by(StaffUser.id)
+                    .with_for_update())
+    if checked.room is not None:
+        session.execute(select(Room.id).where(Room.id == checked.room.id).with_for_update())
+    clashes = overlapping(session, start=checked.start_utc, end=checked.end_utc, staff_ids=staff_ids,
+                          room_id=checked.room.id if checked.room else None, exclude_id=exclude_id)
+    if not clashes:
+        return
+    clash = clashes[0]
+    if checked.room is not None and clash.room_id == checked.room.id:
+        raise DoubleBooking(_l("The room is already booked at this time."), field="room_id")
+    raise DoubleBooking(_l("A chosen staff member already has an appointment at this time."), field="staff_ids")
+
+
+def _apply(appointment: Appointment, checked: _Checked) -> None:
+    appointment.session_type = checked.session_type
+    appointment.mode = checked.mode
+    appointment.start_local = checked.start_local
+    appointment.time_zone = zone_name()
+    appointment.start_utc = checked.start_utc
+    appointment.end_utc = checked.end_utc
+    appointment.duration_min = checked.duration_min
+    appointment.room = checked.room
+    appointment.room_id = checked.room.id if checked.room else None
+    appointment.video_link = checked.video_link
+    appointment.intake_label = checked.intake_label
+    appointment.service_point_id = checked.service_point_id
+    wanted_staff = {user.id for user in checked.staff}
+    appointment.staff = [row for row in appointment.staff if row.user_id in wanted_staff] + [
+        AppointmentStaff(user_id=user_id) for user_id in sorted(wanted_staff - set(appointment.staff_ids))]
+    wanted_parties = {participant.id for participant in checked.participants}
+    appointment.parties = [row for row in appointment.parties if row.participant_id in wanted_parties] + [
+        AppointmentParty(participant_id=pid) for pid in sorted(wanted_parties - set(appointment.participant_ids))]
+
+
+def _audit(session: Session, action: AuditAction, appointment: Appointment) -> None:
+    record(session, action, entity="appointment", entity_id=appointment.public_id,
+           association_id=appointment.association_id)
+
+
+# Writes
+
+
+def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Case | None = None,
+         now: datetime | None = None) -> Appointment:
+    """A new appointment for a case, or an intake meeting (case None) of the actor's association."""
+    association_id = case.association_id if case is not None else actor.association_id
+    if case is not None and not case.is_open:
+        raise AppointmentPermissionDenied(_l("The case is closed: no new appointment can be booked."))
+    checked = _check(session, association_id, case, data, actor, now or utcnow(), new_time=True)
+    if case is not None:
+        _check_kept_apart(session, case, checked, None)
+    _lock_and_check_free(session, checked, None)
+    appointment = Appointment(association_id=association_id, case_id=case.id if case else None, case=case,
+                              created_by_id=actor.id, status=AppointmentStatus.SCHEDULED)
+    _apply(appointment, checked)
+    session.add(appointment)
+    session.flush()
+    _audit(session, AuditAction.CREATE, appointment)
+    return appointment
+
+
+def reschedule(session: Session, appointment: Appointment, data: AppointmentData, *, actor: StaffUser,
+               version: int | None = None, now: datetime | None = None) -> Appointment:
+    """Change the time, place, staff or parties of a planned appointment."""
+    if not can_manage(actor, appointment):
+        raise AppointmentPermissionDenied()
+    if appointment.status not in OPEN:
+        raise NotChangeable()
+    if version is not None and version != appointment.version_id:
+        raise StaleAppointment()
+    now = now or utcnow()
+    case = appointment.case
+    moved = (data.day, data.start, data.end) != local_start_parts(appointment)
+    checked = _check(session, appointment.association_id, case, data, actor, now, new_time=moved)
+    if case is not None:
+        _check_kept_apart(session, case, checked, appointment.id)
+    _lock_and_check_free(session, checked, appointment.id)
+    _apply(appointment, checked)
+    flush_versioned(session, StaleAppointment)
+    _audit(session, AuditAction.UPDATE, appointment)
+    return appointment
+
+
+def _set_status(session: Session, appointment: Appointment, status: AppointmentStatus, actor: StaffUser,
+                now: datetime) -> None:
+    appointment.status = status
+    appointment.status_changed_at = now
+    appointment.status_changed_by_id = actor.id
+    flush_versioned(session, StaleAppointment)
+    _audit(session, AuditAction.STATUS_CHANGE, appointment)
+
+
+def _require_open(appointment: Appointment, actor: StaffUser, version: int | None) -> None:
+    if not can_manage(actor, appointment):
+        raise AppointmentPermissionDenied()
+    if appointment.status not in OPEN:
+        raise NotChangeable()
+    if version is not None and version != appointment.version_id:
+        raise StaleAppointment()
+
+
+def confirm(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
+            now: datetime | None = None) -> None:
+    _require_open(appointment, actor, version)
+    if appointment.status is AppointmentStatus.CONFIRMED:
+        return
+    _set_status(session, appointment, AppointmentStatus.CONFIRMED, actor, now or utcnow())
+
+
+def cancel(session: Session, appointment: Appointment, *, by_party: bool, reason: str | None,
+           participant_id: uuid.UUID | None = None, actor: StaffUser, version: int | None = None,
+           now: datetime | None = None) -> None:
+    """Cancel with a reason; a party's cancellation names the party when known (counted per party)."""
+    _require_open(appointment, actor, version)
+    text = _text(reason, "reason", TEXT_MAX)
+    if text is None:
+        raise ValidationFailed(_l("Give the reason for the cancellation."), field="reason")
+    appointment.cancel_reason = text
+    appointment.cancelled_by_participant_id = None
+    if by_party and participant_id is not None:
+        invited = {row.participant.public_id: row.participant_id for row in appointment.parties}
+        if participant_id not in invited:
+            raise ValidationFailed(_l("Choose one of the invited people."), field="participant_id")
+        appointment.cancelled_by_participant_id = invited[participant_id]
+    status = AppointmentStatus.CANCELLED_BY_PARTY if by_party else AppointmentStatus.CANCELLED_BY_SERVICE
+    _set_status(session, appointment, status, actor, now or utcnow())
+
+
+def _require_started(appointment: Appointment, now: datetime) -> None:
+    if appointment.start_utc > now:
+        raise ValidationFailed(_l("This appointment has not started yet."), field="status")
+
+
+def mark_held(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
+              now: datetime | None = None) -> None:
+    """It took place; the route then opens the session log prefilled from it."""
+    now = now or utcnow()
+    _require_open(appointment, actor, version)
+    _require_started(appointment, now)
+    _set_status(session, appointment, AppointmentStatus.HELD, actor, now)
+
+
+def mark_missed(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
+                now: datetime | None = None) -> None:
+    """Nobody came (a no-show): counted per case and per invited party."""
+    now = now or utcnow()
+    _require_open(appointment, actor, version)
+    _require_started(appointment, now)
+    _set_status(session, appointment, AppointmentStatus.MISSED, actor, now)
+
+
+def cancel_future_for_case(session: Session, case: Case, *, actor: StaffUser, now: datetime | None = None) -> int:
+    """Closing a case cancels its future appointments (DOMAIN.md §2.9); returns how many."""
+    now = now or utcnow()
+    future = list(session.scalars(select(Appointment).where(
+        Appointment.case_id == case.id, Appointment.status.in_(OPEN), Appointment.start_utc > now)))
+    for appointment in future:
+        appointment.cancel_reason = None
+        appointment.status = AppointmentStatus.CANCELLED_BY_SERVICE
+        appointment.status_changed_at = now
+        appointment.status_changed_by_id = actor.id
+    session.flush()
+    for appointment in future:
+        _audit(session, AuditAction.STATUS_CHANGE, appointment)
+    return len(future)
+
+
+def retime_future(session: Session, *, now: datetime | None = None) -> int:
+    """Recompute start_utc/end_utc of future appointments from their local time (after a tzdata update)."""
+    now = now or utcnow()
+    changed = 0
+    for appointment in session.scalars(select(Appointment).where(Appointment.status.in_(OPEN),
+                                                                 Appointment.end_utc > now)):
+        day, wall = date.fromisoformat(appointment.start_local[:10]), time.fromisoformat(appointment.start_local[11:])
+        try:
+            start = to_utc(day, wall)
+        except ValidationFailed:
+            # The local time no longer exists under the new rules: keep the instant, a person must decide.
+            continue
+        if start != appointment.start_utc:
+            appointment.start_utc, appointment.end_utc = start, start + timedelta(minutes=appointment.duration_min)
+            changed += 1
+    session.flush()
+    return changed

@@ -1,0 +1,231 @@
+"""Private iCalendar feeds and single-appointment .ics files (issue 6 item 5, SECURITY.md S20).
+
+A feed URL is a bearer credential: whoever holds it reads the agenda, and
+calendar programs copy events to phones and cloud accounts. So an event says
+only what a staff member needs to find their way: the case reference, the
+session type and the place. Never a name (of a party or of staff), a note, a
+reason, an intake label (it may hold a name) or a video link (it lets anyone
+join).
+
+Only HMAC-SHA256(feed pepper, token) is stored (SECURITY.md S23): a copy of
+the database opens no feed, and the lookup compares digests, so response
+timing says nothing about the token itself.
+
+Times are written in UTC ("...Z"). Calendar programs convert them to the
+device's zone, so no VTIMEZONE table is shipped that could go stale when
+Morocco's Ramadan rule changes; the stored start_utc is what gets recomputed
+after a tzdata update (DOMAIN.md §2.9).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, Event, vDuration
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session, lazyload
+
+from mediation.admin.models import ServicePoint, StaffUser
+from mediation.appointments.models import Appointment, AppointmentStaff, CalendarFeed
+from mediation.appointments.policies import visible_appointments
+from mediation.appointments.services.booking import BUSY, CANCELLED
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Permission
+from mediation.core.codes import SessionMode
+from mediation.core.i18n import DEFAULT, FORMAT_LOCALES, normalise
+from mediation.core.models import utcnow
+
+TOKEN_BYTES = 32  # 256 bits (SECURITY.md S20)
+# secrets.token_urlsafe(32) is 43 URL-safe characters; anything else is not ours
+# and is refused before hashing or querying.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+PAST = timedelta(days=30)
+AHEAD = timedelta(days=180)
+# Calendar programs poll; asking for hourly refreshes keeps them far inside the route's 60/hour limit.
+REFRESH = timedelta(hours=1)
+PRODUCT_ID = "-//mediation//appointments//EN"
+UID_DOMAIN = "mediation"
+
+
+# Tokens
+
+
+def hash_token(token: str) -> bytes:
+    return hmac.new(current_app.config["FEED_PEPPER"], token.encode(), hashlib.sha256).digest()
+
+
+def _revoke_active(session: Session, user_id: int, now: datetime) -> int:
+    result = session.execute(
+        update(CalendarFeed)
+        .where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def active_feed_of(session: Session, user: StaffUser) -> CalendarFeed | None:
+    return session.scalar(
+        select(CalendarFeed).where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.created_at.desc())
+    )
+
+
+def enable_feed(session: Session, *, actor: StaffUser) -> str:
+    """Give the actor one new feed token, returned once; any earlier token stops working."""
+    now = utcnow()
+    _revoke_active(session, actor.id, now)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    feed = CalendarFeed(user_id=actor.id, token_hash=hash_token(token), created_at=now)
+    session.add(feed)
+    session.flush()
+    record(session, AuditAction.CREATE, entity="calendar_feed", entity_id=feed.public_id,
+           association_id=actor.association_id)
+    return token
+
+
+def revoke_feed(session: Session, *, actor: StaffUser) -> bool:
+    """Stop the actor's feed; False when there was none."""
+    feed = active_feed_of(session, actor)
+    if feed is None:
+        return False
+    _revoke_active(session, actor.id, utcnow())
+    record(session, AuditAction.STATUS_CHANGE, entity="calendar_feed", entity_id=feed.public_id,
+           association_id=actor.association_id)
+    return True
+
+
+def revoke_feeds_of(session: Session, user: StaffUser) -> int:
+    """Stop every feed of a user whose sessions end for an S8 event (not at logout).
+
+    Called inside the transaction of the event, which writes its own audit entry.
+    """
+    return _revoke_active(session, user.id, utcnow())
+
+
+def find_active_feed(session: Session, token: str) -> CalendarFeed | None:
+    """The feed a token opens: not revoked, of an active user who may see appointments."""
+    if not TOKEN_SHAPE.fullmatch(token or ""):
+        return None
+    feed = session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token), CalendarFeed.revoked_at.is_(None))
+    )
+    if feed is None or not feed.user.active or not feed.user.has(Permission.APPOINTMENT_VIEW):
+        return None
+    return feed
+
+
+# Contents
+
+
+def feed_language(user: StaffUser) -> str:
+    return normalise(user.locale) or DEFAULT
+
+
+def feed_appointments(session: Session, user: StaffUser, now: datetime) -> list[Appointment]:
+    """The appointments the user holds, within their scope, from 30 days back to 180 days ahead.
+
+    Cancelled and missed ones are left out rather than sent as STATUS:CANCELLED:
+    a subscribed calendar drops an event that disappears from the feed, whereas
+    several programs show a cancelled event like any other.
+    """
+    holds = exists().where(AppointmentStaff.appointment_id == Appointment.id, AppointmentStaff.user_id == user.id)
+    query = (
+        visible_appointments(user)
+        .where(holds, Appointment.status.in_(BUSY),
+               Appointment.start_utc >= now - PAST, Appointment.start_utc < now + AHEAD)
+        # The parties are never written: do not load (and decrypt) their names.
+        .options(lazyload(Appointment.parties), lazyload(Appointment.staff))
+        .order_by(Appointment.start_utc, Appointment.id)
+    )
+    return list(session.scalars(query))
+
+
+def _service_points(session: Session, appointments: Iterable[Appointment]) -> dict[int, ServicePoint]:
+    ids = {appointment.service_point_id for appointment in appointments}
+    if not ids:
+        return {}
+    return {point.id: point for point in session.scalars(select(ServicePoint).where(ServicePoint.id.in_(ids)))}
+
+
+def _summary(appointment: Appointment) -> str:
+    if appointment.case is None:
+        # Never the intake label: it is how staff recognise a family, often by name.
+        return _("Intake meeting")
+    # Translators: title of a calendar event: the case reference, then the session type.
+    return _("%(reference)s · %(type)s", reference=appointment.case.reference,
+             type=appointment.session_type.label)
+
+
+def _location(appointment: Appointment, point: ServicePoint | None, language: str) -> str:
+    if appointment.mode is SessionMode.PHONE:
+        return str(SessionMode.PHONE.label)
+    if appointment.mode is SessionMode.VIDEO:
+        return str(SessionMode.VIDEO.label)  # never the link itself
+    room = appointment.room.name if appointment.room is not None else None
+    place = point.name(language) if point is not None else None
+    if room and place:
+        # Translators: a room, then the service point it belongs to (shared with the reminders).
+        return _("%(room)s, %(service_point)s", room=room, service_point=place)
+    return room or place or ""
+
+
+def _event(appointment: Appointment, point: ServicePoint | None, language: str) -> Event:
+    event = Event()
+    event.add("uid", f"{appointment.public_id}@{UID_DOMAIN}")
+    # Without METHOD, DTSTAMP is when the event last changed (RFC 5545 §3.8.7.2):
+    # an unchanged appointment gives identical bytes at every poll.
+    event.add("dtstamp", appointment.updated_at)
+    event.add("last-modified", appointment.updated_at)
+    event.add("sequence", appointment.version_id)
+    event.add("dtstart", appointment.start_utc)
+    event.add("dtend", appointment.end_utc)
+    event.add("summary", _summary(appointment))
+    event.add("location", _location(appointment, point, language))
+    event.add("status", "CANCELLED" if appointment.status in CANCELLED else "CONFIRMED")
+    # Programs that share a calendar show a private event as "busy" only.
+    event.add("class", "PRIVATE")
+    return event
+
+
+def build_calendar(session: Session, appointments: list[Appointment], *, language: str) -> bytes:
+    """The VCALENDAR of these appointments, labelled in `language` (ar, fr or en)."""
+    points = _service_points(session, appointments)
+    with force_locale(FORMAT_LOCALES.get(language, FORMAT_LOCALES[DEFAULT])):
+        calendar = Calendar()
+        calendar.add("prodid", PRODUCT_ID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        # Seen on a locked phone screen or a shared computer: says nothing of the work.
+        calendar.add("x-wr-calname", _("Work appointments"))
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
+        for appointment in appointments:
+            calendar.add_component(_event(appointment, points.get(appointment.service_point_id), language))
+        return calendar.to_ical()
+
+
+def feed_ics(session: Session, feed: CalendarFeed, *, now: datetime | None = None) -> bytes:
+    """Serve a feed: note its use and record the export under its owner's name (ids only)."""
+    now = now or utcnow()
+    user = feed.user
+    feed.last_used_at = now
+    session.flush()
+    record(session, AuditAction.EXPORT, entity="calendar_feed", entity_id=feed.public_id,
+           actor_id=user.id, actor_role=str(user.role), association_id=user.association_id)
+    return build_calendar(session, feed_appointments(session, user, now), language=feed_language(user))
+
+
+def appointment_ics(session: Session, appointment: Appointment, *, language: str) -> bytes:
+    """One appointment, already loaded through the reader's scope, as an .ics file (audited)."""
+    record(session, AuditAction.EXPORT, entity="appointment", entity_id=appointment.public_id,
+           association_id=appointment.association_id)
+    return build_calendar(session, [appointment], language=language)

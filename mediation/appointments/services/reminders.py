@@ -1,0 +1,267 @@
+"""The day-before e-mails: each staff member's agenda, and neutral reminders to parties (issue 6 item 6).
+
+A party gets a reminder only where everything allows it (DOMAIN.md §2.9): an
+active adult participant, an e-mail address, a safe-contact profile saying the
+service may contact them, and `contact` consent currently given. The text is
+in the party's language and holds the date, the time and, when the
+association has one, its phone number: no case subject or reference, no other
+person's name, no word saying what the service is about, since the mailbox
+may be read by the person the party is protected from.
+
+A staff agenda lists time, case reference (or "intake meeting"), meeting type
+and place: never a party's name, an intake label, a video link or a note.
+
+The same rules are checked again just before sending (`still_wanted`): a
+reminder queued before a party was marked "no contact", before their address
+changed, or before the appointment was moved or cancelled is withdrawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import Association, StaffUser
+from mediation.appointments.models import Appointment, OutboxMessage
+from mediation.appointments.services import outbox
+from mediation.appointments.services.booking import OPEN
+from mediation.cases.models import Participant
+from mediation.cases.services.safety import current_consents
+from mediation.core.codes import ConsentScope, ConsentStatus, PreferredLanguage, SessionMode
+from mediation.core.i18n import FORMAT_LOCALES, normalise
+from mediation.core.localtime import local_parts
+from mediation.core.models import utcnow
+
+KIND_AGENDA = "staff_agenda"
+KIND_PARTY = "party_reminder"
+# Parties read French or Arabic; Darija and Amazigh speakers get the Arabic text.
+FRENCH_SPEAKERS = frozenset({PreferredLanguage.FR})
+TIME_PATTERN = "HH:mm"
+
+
+@dataclass
+class QueueCounts:
+    agendas: int = 0
+    reminders: int = 0
+    # Invited parties left without a reminder because no channel is allowed (a count, nothing else).
+    not_contacted: int = 0
+
+
+# Who may be written to
+
+
+def party_language(participant: Participant) -> str:
+    return "fr" if participant.person.preferred_language in FRENCH_SPEAKERS else "ar"
+
+
+def staff_language(user: StaffUser) -> str:
+    return normalise(user.locale) or current_app.config.get("DEFAULT_LOCALE", "ar")
+
+
+def party_address(participant: Participant, consents: dict) -> str | None:
+    """The address a reminder may go to, or None: every safe-contact rule must allow it."""
+    person = participant.person
+    if not participant.active or participant.is_child or not person.may_contact:
+        return None
+    consent = consents.get((participant.id, ConsentScope.CONTACT))
+    if consent is None or consent.status is not ConsentStatus.GIVEN:
+        return None
+    return outbox.clean_address(person.email)
+
+
+def staff_address(user: StaffUser) -> str | None:
+    return outbox.clean_address(user.email) if user.active else None
+
+
+# Which appointments
+
+
+def reminder_day(now: datetime) -> date:
+    """Tomorrow in the service's time zone."""
+    return local_parts(now)[0] + timedelta(days=1)
+
+
+def appointments_on(session: Session, day: date) -> list[Appointment]:
+    """Planned (scheduled or confirmed) appointments starting on this local day."""
+    # A wide UTC window, then the exact local day: no local midnight is ever computed
+    # (a clock change may skip it) and every offset the zone can have is covered.
+    lower = datetime.combine(day, time.min, tzinfo=UTC) - timedelta(hours=14)
+    upper = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) + timedelta(hours=14)
+    rows = session.scalars(select(Appointment).where(
+        Appointment.status.in_(OPEN), Appointment.start_utc >= lower, Appointment.start_utc < upper,
+    ).order_by(Appointment.start_utc, Appointment.id))
+    return [row for row in rows if local_parts(row.start_utc)[0] == day]
+
+
+# Texts
+
+
+def _place(appointment: Appointment, language: str) -> str:
+    if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
+        point = appointment.room.service_point
+        point_name = point.name_ar if language == "ar" else point.name_fr
+        return _("%(room)s, %(service_point)s", room=appointment.room.name, service_point=point_name)
+    # "By phone" / "Video": never the link itself.
+    return str(appointment.mode.label)
+
+
+def agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated: bool) -> tuple[str, str, str]:
+    """(language, subject, body) of a staff member's agenda for one day."""
+    language = staff_language(user)
+    with force_locale(FORMAT_LOCALES[language]):
+        day_text = format_date(day, "full")
+        if updated:
+            subject = _("Updated: your appointments on %(date)s", date=day_text)
+        else:
+            subject = _("Your appointments on %(date)s", date=day_text)
+        lines = [_("Your appointments on %(date)s:", date=day_text), ""]
+        for appointment in items:
+            what = appointment.case.reference if appointment.case is not None else _("Intake meeting")
+            # Translators: one line of a staff member's agenda e-mail, e.g. "10:00 to 11:00: RBT-01-2026-00001,
+            # Joint mediation, Room 2, Espace Rabat". `what` is a case reference or "Intake meeting".
+            lines.append(_("%(start)s to %(end)s: %(what)s, %(type)s, %(place)s",
+                           start=format_datetime(appointment.start_utc, TIME_PATTERN),
+                           end=format_datetime(appointment.end_utc, TIME_PATTERN), what=what,
+                           type=str(appointment.session_type.label), place=_place(appointment, language)))
+        lines += ["", _("Open the application for the details."),
+                  _("This message was sent automatically. Please do not reply to it.")]
+    return language, subject, "\n".join(lines) + "\n"
+
+
+def reminder_text(participant: Participant, appointment: Appointment,
+                  association: Association | None) -> tuple[str, str, str]:
+    """(language, subject, body) of a party's reminder: date, time and a number to call, nothing else."""
+    language = party_language(participant)
+    with force_locale(FORMAT_LOCALES[language]):
+        # Translators: an e-mail to a family member that someone else may read: keep it neutral,
+        # with no word about mediation, family, conflict or the association's purpose.
+        subject = _("Appointment reminder")
+        lines = [_("Hello,"), "",
+                 _("This is a reminder of your appointment on %(date)s at %(time)s.",
+                   date=format_date(local_parts(appointment.start_utc)[0], "full"),
+                   time=format_datetime(appointment.start_utc, TIME_PATTERN))]
+        phone = (association.phone or "").strip() if association is not None else ""
+        if phone:
+            lines.append(_("To change it, please call %(phone)s.", phone=phone))
+        lines += ["", _("This message was sent automatically. Please do not reply to it.")]
+    return language, subject, "\n".join(lines) + "\n"
+
+
+# Keys: one message per recipient and content, so a second run queues nothing
+
+
+def _agenda_prefix(user: StaffUser, day: date) -> str:
+    return f"agenda:{user.public_id}:{day.isoformat()}:"
+
+
+def agenda_key(user: StaffUser, day: date, items: list[Appointment]) -> str:
+    """Changes when the day's agenda changes (then an updated agenda is sent); holds no content."""
+    fingerprint = "|".join(
+        f"{a.public_id}@{a.start_utc.isoformat()}@{a.end_utc.isoformat()}@{a.mode}@{a.room_id}@{a.session_type}"
+        for a in items)
+    return _agenda_prefix(user, day) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+
+
+def party_key(appointment: Appointment, participant: Participant) -> str:
+    """A moved appointment gets a new reminder; the same one never gets two."""
+    return f"party:{appointment.public_id}:{participant.public_id}:{appointment.start_utc.isoformat()}"
+
+
+# Queueing
+
+
+def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCounts:
+    """Queue tomorrow's agendas and party reminders once each; flushes, never commits."""
+    now = now or utcnow()
+    day = reminder_day(now)
+    items = appointments_on(session, day)
+    counts = QueueCounts()
+    by_user: dict[int, list[Appointment]] = defaultdict(list)
+    users: dict[int, StaffUser] = {}
+    for appointment in items:
+        for row in appointment.staff:
+            by_user[row.user_id].append(appointment)
+            users[row.user_id] = row.user
+    # Always the same order: two concurrent runs insert the same keys in the same sequence.
+    for user_id in sorted(by_user):
+        user = users[user_id]
+        address = staff_address(user)
+        if address is None:
+            continue
+        key = agenda_key(user, day, by_user[user_id])
+        updated = session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key.startswith(_agenda_prefix(user, day), autoescape=True),
+            OutboxMessage.dedupe_key != key, OutboxMessage.status == outbox.SENT).limit(1)) is not None
+        language, subject, body = agenda_text(user, day, by_user[user_id], updated=updated)
+        if outbox.queue(session, kind=KIND_AGENDA, dedupe_key=key, recipient=address, subject=subject, body=body,
+                        language=language, association_id=user.association_id, now=now):
+            counts.agendas += 1
+
+    participant_ids = {row.participant_id for appointment in items for row in appointment.parties}
+    consents = current_consents(session, participant_ids)
+    association_ids = {appointment.association_id for appointment in items}
+    associations = {a.id: a for a in session.scalars(select(Association).where(Association.id.in_(association_ids)))}
+    for appointment in items:
+        for row in sorted(appointment.parties, key=lambda r: r.participant_id):
+            participant = row.participant
+            address = party_address(participant, consents)
+            if address is None:
+                counts.not_contacted += 1
+                continue
+            language, subject, body = reminder_text(participant, appointment,
+                                                    associations.get(appointment.association_id))
+            if outbox.queue(session, kind=KIND_PARTY, dedupe_key=party_key(appointment, participant),
+                            recipient=address, subject=subject, body=body, language=language,
+                            association_id=appointment.association_id, now=now):
+                counts.reminders += 1
+    return counts
+
+
+# Checked again at sending time
+
+
+def still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:
+    """Whether a queued reminder may still go out, by the rules that queued it, read again now."""
+    try:
+        if message.kind == KIND_PARTY:
+            return _party_still_wanted(session, message, now)
+        if message.kind == KIND_AGENDA:
+            return _agenda_still_wanted(session, message, now)
+    except ValueError:  # a key this module did not write: do not guess
+        return False
+    return True
+
+
+def _party_still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:
+    _prefix, appointment_id, participant_id, start = message.dedupe_key.split(":", 3)
+    appointment = session.scalar(select(Appointment).where(Appointment.public_id == uuid.UUID(appointment_id)))
+    if (appointment is None or appointment.status not in OPEN or appointment.start_utc <= now
+            or appointment.start_utc.isoformat() != start):
+        return False
+    row = next((row for row in appointment.parties if row.participant.public_id == uuid.UUID(participant_id)), None)
+    if row is None:
+        return False
+    consents = current_consents(session, [row.participant_id])
+    return party_address(row.participant, consents) == message.recipient
+
+
+def _agenda_still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:
+    _prefix, user_id, day_text, _fingerprint = message.dedupe_key.split(":", 3)
+    day = date.fromisoformat(day_text)
+    if day < local_parts(now)[0]:
+        return False
+    user = session.scalar(select(StaffUser).where(StaffUser.public_id == uuid.UUID(user_id)))
+    if user is None or staff_address(user) != message.recipient:
+        return False
+    # Superseded by a newer agenda (or nothing left that day): only the current one goes out.
+    items = [a for a in appointments_on(session, day) if user.id in a.staff_ids]
+    return bool(items) and agenda_key(user, day, items) == message.dedupe_key

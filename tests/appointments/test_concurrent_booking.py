@@ -1,0 +1,140 @@
+"""Two people book the same slot at the same moment: exactly one succeeds (issue 6 item 2).
+
+Each test builds its own application on a fresh database: the suite's shared,
+rolled-back transaction would put every request on one connection and
+serialise them, hiding the race. The overlap query is slowed down so that, were
+the rows not locked, every request would pass the check before any commits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as clock
+from datetime import date, timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from mediation import create_app
+from mediation.admin.models import ServicePoint
+from mediation.admin.services import (
+    NewAssociation,
+    NewStaffUser,
+    ServicePointData,
+    create_association,
+    create_service_point,
+    create_staff_user,
+)
+from mediation.appointments.models import Appointment, Room
+from mediation.appointments.services import booking
+from mediation.core.authz import Profession, Role
+from mediation.core.models import local_today
+from mediation.extensions import db
+from tests.conftest import PASSWORD, login, make_config
+
+pytestmark = pytest.mark.no_db_transaction
+
+BOOKERS = 4
+
+
+@pytest.fixture
+def office(empty_database):
+    app = create_app(make_config(empty_database()))
+    with app.app_context():
+        upgrade()
+        session = db.session
+        association = create_association(
+            session, NewAssociation("جمعية", "Association", "MA-04", "MA-RAB", cndp_declaration_no="D-7-2025",
+                                    cndp_declaration_on=date(2025, 2, 1)), actor=None)
+        point = create_service_point(session, association, "RBT-01",
+                                     ServicePointData("jisr_al_usra", "فضاء", "Espace"), actor=None)
+        ids = {}
+        for index in range(BOOKERS):
+            user = create_staff_user(session, NewStaffUser(
+                username=f"mediator.{index}", display_name=f"Mediator {index}", role=Role.MEDIATOR,
+                password=PASSWORD, association_id=association.id, profession=Profession.MEDIATOR), actor=None)
+            ids[user.username] = str(user.public_id)
+        room = Room(service_point_id=point.id, association_id=association.id, name="Salle 1")
+        session.add(room)
+        session.commit()
+        room_id = str(room.public_id)
+    yield app, ids, room_id
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def slow_overlap_check(monkeypatch) -> None:
+    original = booking.overlapping
+
+    def slowly(*args, **kwargs):
+        found = original(*args, **kwargs)
+        clock.sleep(0.3)  # every booker has checked before anyone commits, unless the lock made them wait
+        return found
+
+    monkeypatch.setattr(booking, "overlapping", slowly)
+
+
+def test_concurrent_bookings_of_one_room_let_exactly_one_through(office, monkeypatch):
+    app, ids, room_id = office
+    slow_overlap_check(monkeypatch)
+    with app.test_request_context():
+        day = local_today() + timedelta(days=14)
+    clients = []
+    for username, public_id in ids.items():
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        clients.append((client, public_id))
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def book(client, public_id):
+        barrier.wait()
+        response = client.post("/appointments/new", data={
+            "session_type": "individual", "mode": "in_person", "room_id": room_id, "day": day.isoformat(),
+            "start": "10:00", "end": "11:00", "staff_ids": [public_id], "intake_label": "Première visite"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=book, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302] + [409] * (BOOKERS - 1)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
+def test_concurrent_bookings_of_one_staff_member_let_exactly_one_through(office, monkeypatch):
+    """Different rooms, by phone: the staff member is the shared resource."""
+    app, ids, _room_id = office
+    slow_overlap_check(monkeypatch)
+    with app.test_request_context():
+        day = local_today() + timedelta(days=14)
+    target = ids["mediator.0"]
+    clients = []
+    for username, public_id in ids.items():
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        clients.append((client, public_id))
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def book(client, public_id):
+        barrier.wait()
+        staff = sorted({target, public_id})
+        response = client.post("/appointments/new", data={
+            "session_type": "individual", "mode": "phone", "day": day.isoformat(), "start": "10:00",
+            "end": "11:00", "staff_ids": staff, "intake_label": "Appel"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=book, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302] + [409] * (BOOKERS - 1)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+        assert db.session.scalar(select(func.count()).select_from(ServicePoint)) == 1
