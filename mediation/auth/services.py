@@ -122,14 +122,23 @@ def _audit_user(session: Session, action: AuditAction, user: StaffUser | None, *
 # Sessions (SECURITY.md S6-S8)
 
 
-def end_all_sessions(session: Session, user: StaffUser) -> None:
-    """Bump the session version: every cookie of this user stops working."""
+def end_all_sessions(session: Session, user: StaffUser, *, keep_feeds: bool = False) -> None:
+    """Bump the session version: every cookie of this user stops working.
+
+    The S8 events (password, second factor, deactivation, scope change, ended by an
+    administrator) also revoke the user's calendar feeds (SECURITY.md §2.4); a plain
+    logout keeps them, or every logout would break the calendar subscription.
+    """
     session.execute(
         update(StaffUser)
         .where(StaffUser.id == user.id)
         .values(session_version=StaffUser.session_version + 1)
         .execution_options(synchronize_session="fetch")
     )
+    if not keep_feeds:
+        from mediation.appointments.services.feeds import revoke_feeds_of  # appointments build on auth
+
+        revoke_feeds_of(session, user)
 
 
 def end_sessions_of(session: Session, target: StaffUser, *, actor: StaffUser) -> None:
@@ -140,8 +149,8 @@ def end_sessions_of(session: Session, target: StaffUser, *, actor: StaffUser) ->
 
 
 def log_out(session: Session, user: StaffUser) -> None:
-    """Logging out ends every session of the user, not only this browser's."""
-    end_all_sessions(session, user)
+    """Logging out ends every session of the user, not only this browser's (its calendar feeds stay)."""
+    end_all_sessions(session, user, keep_feeds=True)
     record(session, AuditAction.LOGOUT, entity="staff_user", entity_id=user.public_id)
 
 
