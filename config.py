@@ -158,6 +158,8 @@ class BaseConfig:
     APPOINTMENT_WORKING_DAYS = tuple(
         int(day) for day in os.environ.get("APPOINTMENT_WORKING_DAYS", "0,1,2,3,4").split(",") if day.strip()
     )
+    # The supervision dashboard flags open cases with no session or appointment for this many days.
+    SUPERVISION_STALE_DAYS = int(os.environ.get("SUPERVISION_STALE_DAYS", "30"))
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services

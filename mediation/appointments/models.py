@@ -45,7 +45,7 @@ class Appointment(PublicIdMixin, TimestampMixin, Base):
     association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False)
     service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"), nullable=False)
     # None for the first meeting of a family that has no case yet.
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     # How staff recognise an intake meeting without a case (may hold a name: encrypted).
     intake_label: Mapped[str | None] = mapped_column(Encrypted("appointment.intake_label"))
     session_type: Mapped[SessionType] = mapped_column(code_column(SessionType, "session_type"), nullable=False)
@@ -85,6 +85,8 @@ class Appointment(PublicIdMixin, TimestampMixin, Base):
         CheckConstraint("(case_id IS NULL) OR (intake_label IS NULL)", name="label_only_without_case"),
         Index("ix_appointment_association_start", "association_id", "start_utc"),
         Index("ix_appointment_room_start", "room_id", "start_utc"),
+        # A case's appointments in time order (case page, "no appointment for N days").
+        Index("ix_appointment_case_start", "case_id", "start_utc"),
     )
 
     @property

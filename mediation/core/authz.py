@@ -77,6 +77,9 @@ class Permission(enum.StrEnum):
     SCREENING_DECIDE = "screening.decide"
     APPOINTMENT_VIEW = "appointment.view"
     APPOINTMENT_MANAGE = "appointment.manage"
+    DASHBOARD_VIEW = "dashboard.view"
+    CASE_REVIEW = "case.review"
+    CASE_REASSIGN = "case.reassign"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -109,11 +112,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SCREENING_DECIDE,
         Permission.APPOINTMENT_VIEW,
         Permission.APPOINTMENT_MANAGE,
+        Permission.DASHBOARD_VIEW,
+        Permission.CASE_REVIEW,
+        Permission.CASE_REASSIGN,
     },
     # Admin and ministry see no case content (SECURITY.md S14).
     Role.MEDIATOR: _EVERYONE
     | {Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_EDIT, Permission.CASE_CLOSE,
-       Permission.APPOINTMENT_VIEW, Permission.APPOINTMENT_MANAGE},
+       Permission.APPOINTMENT_VIEW, Permission.APPOINTMENT_MANAGE, Permission.DASHBOARD_VIEW},
 }
 
 

@@ -705,6 +705,8 @@ class SupervisionDecision(Code):
     REASSIGN = "reassign"
     CLOSE = "close"
     SAFEGUARDING = "safeguarding"
+    # Issue 7: refer the family to another service.
+    REFER = "refer"
 
 
 SUPERVISION_DECISION_LABELS = _labels(SupervisionDecision, {
@@ -714,6 +716,26 @@ SUPERVISION_DECISION_LABELS = _labels(SupervisionDecision, {
     SupervisionDecision.REASSIGN: _l("Reassign the case"),
     SupervisionDecision.CLOSE: _l("Close the case"),
     SupervisionDecision.SAFEGUARDING: _l("Safeguarding escalation"),
+    SupervisionDecision.REFER: _l("Refer to another service"),
+})
+
+
+class SupervisionTrigger(Code):
+    """Why a supervision review took place (DOMAIN.md §2.14)."""
+
+    PERIODIC = "periodic"
+    POSITIVE_SCREEN = "positive_screen"
+    FOLLOW_UP_ALERT = "follow_up_alert"
+    MEDIATOR_REQUEST = "mediator_request"
+    REOPEN = "reopen"
+
+
+SUPERVISION_TRIGGER_LABELS = _labels(SupervisionTrigger, {
+    SupervisionTrigger.PERIODIC: _l("Periodic review"),
+    SupervisionTrigger.POSITIVE_SCREEN: _l("Positive screening"),
+    SupervisionTrigger.FOLLOW_UP_ALERT: _l("Follow-up alert"),
+    SupervisionTrigger.MEDIATOR_REQUEST: _l("Requested by the staff member"),
+    SupervisionTrigger.REOPEN: _l("Reopened case"),
 })
 
 

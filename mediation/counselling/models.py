@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.cases.models.case import new_stat_key, protect_stat_key
@@ -50,6 +50,9 @@ class CounsellingSession(PublicIdMixin, Base):
     staff: Mapped[list[SessionStaff]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     attendees: Mapped[list[SessionAttendee]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     author = relationship("StaffUser", foreign_keys=[author_id], lazy="joined")
+
+    # "No session for N days" looks up a case's latest sessions (issue 7).
+    __table_args__ = (Index("ix_counselling_session_case_started", "case_id", "started_at"),)
 
     @property
     def is_void(self) -> bool:
@@ -115,3 +118,6 @@ class FollowUpAction(PublicIdMixin, Base):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
     assigned_to = relationship("StaffUser", foreign_keys=[assigned_to_id], lazy="joined")
+
+    # Overdue follow-ups of a case (issue 7).
+    __table_args__ = (Index("ix_follow_up_action_case_due", "case_id", "due_on"),)

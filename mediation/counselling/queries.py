@@ -19,11 +19,12 @@ from mediation.cases.models import Case, Note, StatusChange
 from mediation.cases.policies import visible_cases
 from mediation.core.codes import SessionType
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
+from mediation.supervision.models import LeadChange, SupervisionReview
 
 TIMELINE_PER_PAGE = 20
 MY_WORK_SESSION_LIMIT = 500
 
-SESSION, NOTE, STATUS = "session", "note", "status"
+SESSION, NOTE, STATUS, REVIEW, LEAD = "session", "note", "status", "review", "lead"
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ def _totals(session: Session, query) -> Totals:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # SESSION, NOTE or STATUS
+    kind: str  # SESSION, NOTE, STATUS, REVIEW or LEAD
     at: datetime
-    item: object  # CounsellingSession, Note or StatusChange
+    item: object  # CounsellingSession, Note, StatusChange, SupervisionReview or LeadChange
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,16 @@ class TimelinePage:
         return self.page < self.pages
 
 
+# Each kind of timeline entry: its model and the attribute holding its instant.
+TIMELINE_MODELS = {
+    SESSION: (CounsellingSession, "started_at"),
+    NOTE: (Note, "created_at"),
+    STATUS: (StatusChange, "changed_at"),
+    REVIEW: (SupervisionReview, "created_at"),
+    LEAD: (LeadChange, "changed_at"),
+}
+
+
 def case_totals(session: Session, case: Case) -> Totals:
     """Sessions and hours per type on one case, voided sessions excluded."""
     return _totals(session, select(CounsellingSession.id).where(CounsellingSession.case_id == case.id))
@@ -109,14 +120,18 @@ def _timeline_union(case: Case):
                    Note.created_at.label("at")).where(Note.case_id == case.id)
     changes = select(literal(STATUS).label("kind"), StatusChange.id.label("id"),
                      StatusChange.changed_at.label("at")).where(StatusChange.case_id == case.id)
-    return union_all(sessions, notes, changes).subquery("timeline")
+    reviews = select(literal(REVIEW).label("kind"), SupervisionReview.id.label("id"),
+                     SupervisionReview.created_at.label("at")).where(SupervisionReview.case_id == case.id)
+    leads = select(literal(LEAD).label("kind"), LeadChange.id.label("id"),
+                   LeadChange.changed_at.label("at")).where(LeadChange.case_id == case.id)
+    return union_all(sessions, notes, changes, reviews, leads).subquery("timeline")
 
 
 def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMELINE_PER_PAGE) -> TimelinePage:
     """Sessions, notes and status changes of a case, newest first, one page of them.
 
     One UNION query picks the page window, one counts; then each kind's rows of
-    the window load by id (at most three queries, plus their eager relations).
+    the window load by id (at most one query per kind, plus their eager relations).
     """
     timeline = _timeline_union(case)
     total = session.scalar(select(func.count()).select_from(timeline)) or 0
@@ -129,19 +144,18 @@ def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMEL
         .order_by(timeline.c.at.desc(), rank, timeline.c.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    wanted: dict[str, list[int]] = {SESSION: [], NOTE: [], STATUS: []}
+    wanted: dict[str, list[int]] = {kind: [] for kind in TIMELINE_MODELS}
     for kind, row_id in window:
         wanted[kind].append(row_id)
     loaded: dict[tuple[str, int], object] = {}
-    for kind, model in ((SESSION, CounsellingSession), (NOTE, Note), (STATUS, StatusChange)):
+    for kind, (model, _at) in TIMELINE_MODELS.items():
         if wanted[kind]:
             for item in session.scalars(select(model).where(model.id.in_(wanted[kind]))):
                 loaded[(kind, item.id)] = item
     entries = []
     for kind, row_id in window:
         item = loaded[(kind, row_id)]
-        at = {SESSION: "started_at", NOTE: "created_at", STATUS: "changed_at"}[kind]
-        entries.append(TimelineEntry(kind, getattr(item, at), item))
+        entries.append(TimelineEntry(kind, getattr(item, TIMELINE_MODELS[kind][1]), item))
     return TimelinePage(entries, page, per_page, total)
 
 

@@ -22,6 +22,8 @@ NAVIGATION = (
     NavEntry("cases.index", _l("Cases"), Permission.CASE_VIEW),
     NavEntry("counselling.my_work", _l("My work"), Permission.CASE_VIEW),
     NavEntry("appointments.calendar", _l("Calendar"), Permission.APPOINTMENT_VIEW),
+    # Supervisors only: a staff member's home page already is their dashboard.
+    NavEntry("supervision.dashboard", _l("Caseload"), Permission.CASE_REVIEW),
     NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
     NavEntry("admin.service_points", _l("Service points"), Permission.SERVICE_POINT_MANAGE),
     NavEntry("admin.staff", _l("Staff accounts"), Permission.STAFF_VIEW),

@@ -17,6 +17,14 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @require(Permission.HOME)
 def home():
+    from mediation.core.authz import Role
+
+    if current_user.role == Role.MEDIATOR:
+        # A staff member's home is their own caseload dashboard (issue 7 item 5), served here rather than
+        # redirected: "/" stays the page every staff member lands on and bookmarks.
+        from mediation.supervision.routes.dashboard import dashboard
+
+        return dashboard()
     counts = {}
     if current_user.has(Permission.ASSOCIATION_VIEW):
         counts["associations"] = db.session.scalar(

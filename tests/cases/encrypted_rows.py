@@ -37,6 +37,8 @@ from mediation.core.codes import (
     ScreeningDecision,
     SessionMode,
     SessionType,
+    SupervisionDecision,
+    SupervisionTrigger,
     ViolenceLevel,
 )
 from mediation.core.crypto import Encrypted
@@ -48,6 +50,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.extensions import db
+from mediation.supervision.models import LeadChange, SupervisionReview
 from tests.cases.fixtures import new_case, person
 
 
@@ -162,6 +165,13 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     for attribute in ("recipient", "subject", "body"):
         put(message, "outbox_message", attribute)
     session.add(message)
+
+    review = SupervisionReview(case_id=case.id, supervisor_id=supervisor.id, reviewed_on=date(2026, 11, 21),
+                               trigger=SupervisionTrigger.PERIODIC, decision=SupervisionDecision.CONTINUE)
+    put(review, "supervision_review", "note")
+    change = LeadChange(case_id=case.id, from_user_id=lead.id, to_user_id=lead.id, changed_by_id=supervisor.id)
+    put(change, "case_lead_change", "reason")
+    session.add_all([review, change])
 
     put(lead, "staff_user", "totp_secret")
     put(lead, "staff_user", "totp_pending_secret")

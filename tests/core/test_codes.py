@@ -76,7 +76,8 @@ EXPECTED = {
     codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                 "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                 "entraide_nationale", "other_association", "other"),
-    codes.SupervisionDecision: ("continue", "change_approach", "reassign", "close", "safeguarding"),
+    codes.SupervisionDecision: ("continue", "change_approach", "reassign", "close", "safeguarding", "refer"),
+    codes.SupervisionTrigger: ("periodic", "positive_screen", "follow_up_alert", "mediator_request", "reopen"),
     codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
                     "unknown"),
 }

@@ -55,6 +55,8 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     request_summary: Mapped[str | None] = mapped_column(Encrypted("case_file.request_summary"))
     immediate_danger: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # A supervisor flagged the case for review by this date; cleared by the review (issue 7 item 3).
+    review_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[Outcome | None] = mapped_column(code_column(Outcome, "outcome"))
     previous_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
@@ -63,6 +65,12 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
+    # The supervision dashboard and list read an association's cases by status and by dates (issue 7 item 6).
+    __table_args__ = (
+        Index("ix_case_file_association_status", "association_id", "status"),
+        Index("ix_case_file_association_opened", "association_id", "opened_on"),
+        Index("ix_case_file_association_closed", "association_id", "closed_on"),
+    )
 
     issue_rows: Mapped[list[CaseIssue]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="CaseIssue.issue"
@@ -102,6 +110,9 @@ class CaseIssue(Base):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
     issue: Mapped[Issue] = mapped_column(code_column(Issue, "issue"), primary_key=True)
+
+    # Filtering cases by conflict type starts from the issue (the primary key starts from the case).
+    __table_args__ = (Index("ix_case_issue_issue_case", "issue", "case_id"),)
 
 
 class AssignmentRole(enum.StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core.codes import ConsentScope, ConsentStatus, ScreeningDecision, ViolenceLevel
@@ -36,6 +36,9 @@ class Screening(PublicIdMixin, Base):
     result: Mapped[ScreeningResult] = mapped_column(code_column(ScreeningResult, "screening_result"), nullable=False)
 
     items: Mapped[list[ScreeningItem]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    # A party's latest screening (the safety gate, "awaiting a decision" on the dashboard).
+    __table_args__ = (Index("ix_screening_participant_created", "participant_id", "created_at"),)
     screened_by = relationship("StaffUser", lazy="joined")
 
     def codes(self, prefix: str) -> list[str]:
@@ -69,6 +72,9 @@ class ScreeningDecisionRecord(PublicIdMixin, Base):
     decided_by_case_worker: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     decided_by = relationship("StaffUser", lazy="joined")
+
+    # A case's latest decision.
+    __table_args__ = (Index("ix_screening_decision_case_decided", "case_id", "decided_at"),)
 
     @property
     def adaptation_codes(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""Supervision: caseload dashboards, the association's case list, reviews and reassignment (issue 7)."""

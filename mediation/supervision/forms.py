@@ -1,0 +1,45 @@
+"""Supervision forms: a review, the review-due flag, a reassignment."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from mediation.core.codes import SupervisionDecision, SupervisionTrigger, choices
+from mediation.core.forms import BaseForm
+from mediation.supervision.services.reassignment import REASON_MAX
+from mediation.supervision.services.reviews import NOTE_MAX
+
+NONE = ""
+
+
+class ReviewForm(BaseForm):
+    reviewed_on = DateField(_l("Date of the review"), validators=[InputRequired(_l("Enter the date of the review."))])
+    trigger = SelectField(_l("Why this review"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionTrigger)],
+                          default=NONE, validators=[InputRequired(_l("Choose why the case is reviewed."))])
+    decision = SelectField(_l("Decision"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionDecision)],
+                           default=NONE, validators=[InputRequired(_l("Choose the decision."))])
+    note = TextAreaField(_l("Comments (staff only)"),
+                         validators=[Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters."))],
+                         description=_l("Never shown to the parties."), render_kw={"rows": 6, "maxlength": NOTE_MAX})
+    next_review_on = DateField(_l("Next review (optional)"), validators=[Optional()],
+                               description=_l("The case is flagged for review on that date."))
+    version = HiddenField()
+
+
+class ReviewDueForm(BaseForm):
+    due_on = DateField(_l("Review due on"), validators=[Optional()],
+                       description=_l("Leave empty to remove the flag."))
+    version = HiddenField()
+
+
+class ReassignForm(BaseForm):
+    # Choices set by the route: the association's active staff members (public ids).
+    # Checked by the service (another association, a deactivated account: a clear message, not "invalid choice").
+    to_user = SelectField(_l("New lead"), choices=[], default=NONE, validate_choice=False,
+                          validators=[InputRequired(_l("Choose the new lead."))])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
+                           render_kw={"rows": 3, "maxlength": REASON_MAX})
+    keep_previous = BooleanField(_l("Keep the previous lead on the case as a co-worker"))
+    version = HiddenField()

@@ -1,0 +1,107 @@
+"""Supervision reviews of a case and its "review due" flag; the supervision part of the case page (issue 7 item 3).
+
+HTTP only: the rules are in mediation.supervision.services.reviews. One commit per request.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mediation.cases import queries as case_queries
+from mediation.cases.models import Case
+from mediation.cases.policies import is_assigned
+from mediation.cases.routes import case_section
+from mediation.core.authz import Permission, require
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.core.models import local_today
+from mediation.core.views import render_viewed
+from mediation.extensions import db
+from mediation.supervision.forms import ReviewDueForm, ReviewForm
+from mediation.supervision.routes import bp
+from mediation.supervision.services import reviews as service
+
+
+def version_of(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def case_page(case: Case):
+    return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="supervision"))
+
+
+def _status_for(error: DomainError) -> int:
+    return 409 if isinstance(error, service.StaleCase) else 422
+
+
+@bp.route("/cases/<uuid:case_id>/reviews/new", methods=["GET", "POST"])
+@require(Permission.CASE_REVIEW)
+def review_new(case_id):
+    case = case_queries.load_case(db.session, current_user, case_id)
+    if not service.is_supervisor_of(current_user, case):
+        abort(403)
+    form = ReviewForm()
+    if request.method == "GET":
+        form.reviewed_on.data = local_today()
+        form.version.data = str(case.version_id)
+        return render_viewed("supervision/review_form.html", entity="case", entity_id=case.public_id,
+                             association_id=case.association_id, case=case, form=form)
+    status = 422
+    if form.validate_on_submit():
+        data = service.ReviewData(reviewed_on=form.reviewed_on.data, trigger=form.trigger.data,
+                                  decision=form.decision.data, note=form.note.data,
+                                  next_review_on=form.next_review_on.data)
+        try:
+            service.record_review(db.session, case, data, actor=current_user, version=version_of(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = _status_for(error)
+            case = case_queries.load_case(db.session, current_user, case_id)
+        else:
+            db.session.commit()
+            flash(_("Review recorded."), "success")
+            return case_page(case)
+    return render_template("supervision/review_form.html", case=case, form=form), status
+
+
+@bp.route("/cases/<uuid:case_id>/review-due", methods=["POST"])
+@require(Permission.CASE_REVIEW)
+def review_due(case_id):
+    case = case_queries.load_case(db.session, current_user, case_id)
+    if not service.is_supervisor_of(current_user, case):
+        abort(403)
+    form = ReviewDueForm()
+    if form.validate_on_submit():
+        try:
+            service.flag_review_due(db.session, case, form.due_on.data, actor=current_user,
+                                    version=version_of(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            case = case_queries.load_case(db.session, current_user, case_id)
+            return render_template("supervision/review_due.html", case=case, form=form), _status_for(error)
+        db.session.commit()
+        flash(_("Review flag saved.") if form.due_on.data else _("Review flag removed."), "success")
+        return case_page(case)
+    return render_template("supervision/review_due.html", case=case, form=form), 422
+
+
+@case_section
+def supervision_section(case: Case, user) -> dict:
+    """Reviews and lead changes, for the case's staff and the association's supervisors (never the parties)."""
+    supervisor = service.is_supervisor_of(user, case)
+    if not (supervisor or is_assigned(user, case)):
+        return {"supervision_visible": False}
+    due_form = ReviewDueForm(formdata=None, due_on=case.review_due_on, version=str(case.version_id))
+    return {
+        "supervision_visible": True,
+        "supervision_reviews": service.reviews_of(db.session, case),
+        "supervision_can_act": supervisor,
+        "supervision_due_form": due_form,
+    }

@@ -1,0 +1,1 @@
+"""Supervision rules and writes, one module per subject."""

@@ -1,0 +1,124 @@
+"""Supervision reviews and the "review due" flag of a case (DOMAIN.md §2.14, issue 7 item 3).
+
+A review is staff-only: its note is encrypted and never reaches a party. A
+case flagged "review due" shows on the supervisor's dashboard until a review
+is recorded; the review's own next date, if any, becomes the new flag.
+Functions flush and never commit; the route commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import Case
+from mediation.core.audit import AuditAction, record
+from mediation.core.authz import Role
+from mediation.core.codes import SupervisionDecision, SupervisionTrigger
+from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.models import flush_versioned, local_today
+from mediation.supervision.models import SupervisionReview
+
+NOTE_MAX = 10_000
+# A review planned further than this is a typing error rather than a plan.
+LONGEST_PLAN_DAYS = 366
+
+
+class ReviewNotAllowed(DomainError):
+    message = _l("Only a supervisor of the association reviews its cases.")
+
+
+class StaleCase(DomainError):
+    """The case changed since the form was shown; the route answers 409."""
+
+    message = _l("Someone else changed this case while you were working on it. Nothing was saved: "
+                 "check the current version and try again.")
+
+
+def is_supervisor_of(user, case: Case) -> bool:
+    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
+
+
+def reviews_of(session: Session, case: Case) -> list[SupervisionReview]:
+    return list(session.scalars(select(SupervisionReview).where(SupervisionReview.case_id == case.id)
+                                .order_by(SupervisionReview.reviewed_on.desc(), SupervisionReview.id.desc())))
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    reviewed_on: date | None
+    trigger: str | None
+    decision: str | None
+    note: str | None = None
+    next_review_on: date | None = None
+
+
+def _code(enum_cls, value, message, field):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed(message, field=field) from None
+
+
+def _check_next(next_on: date | None, after: date, field: str) -> None:
+    if next_on is None:
+        return
+    if next_on <= after:
+        raise ValidationFailed(_l("The next review must come after this one."), field=field)
+    if (next_on - after).days > LONGEST_PLAN_DAYS:
+        raise ValidationFailed(_l("Plan the next review within a year."), field=field)
+
+
+def record_review(session: Session, case: Case, data: ReviewData, *, actor: StaffUser,
+                  version: int | None = None) -> SupervisionReview:
+    if not is_supervisor_of(actor, case):
+        raise ReviewNotAllowed()
+    if version is not None and version != case.version_id:
+        raise StaleCase()
+    today = local_today()
+    if data.reviewed_on is None:
+        raise ValidationFailed(_l("Enter the date of the review."), field="reviewed_on")
+    if data.reviewed_on > today:
+        raise ValidationFailed(_l("The review date cannot be in the future."), field="reviewed_on")
+    if data.reviewed_on < case.opened_on:
+        raise ValidationFailed(_l("The review date cannot be before the case was opened."), field="reviewed_on")
+    trigger = _code(SupervisionTrigger, data.trigger, _l("Choose why the case is reviewed."), "trigger")
+    decision = _code(SupervisionDecision, data.decision, _l("Choose the decision."), "decision")
+    note = (data.note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=NOTE_MAX), field="note")
+    _check_next(data.next_review_on, max(data.reviewed_on, today), "next_review_on")
+    review = SupervisionReview(case_id=case.id, supervisor_id=actor.id, reviewed_on=data.reviewed_on,
+                               trigger=trigger, decision=decision, note=note, next_review_on=data.next_review_on)
+    session.add(review)
+    # The review answers the flag; its own next date, if any, is the next one due.
+    case.review_due_on = data.next_review_on
+    flush_versioned(session, StaleCase)
+    record(session, AuditAction.CREATE, entity="supervision_review", entity_id=review.public_id,
+           association_id=case.association_id)
+    return review
+
+
+def flag_review_due(session: Session, case: Case, due_on: date | None, *, actor: StaffUser,
+                    version: int | None = None) -> None:
+    """Flag the case for review by `due_on` (today or later), or clear the flag with None."""
+    if not is_supervisor_of(actor, case):
+        raise ReviewNotAllowed()
+    if not case.is_open:
+        raise ValidationFailed(_l("A closed case is not flagged for review."), field="due_on")
+    if version is not None and version != case.version_id:
+        raise StaleCase()
+    if due_on is not None:
+        today = local_today()
+        if due_on < today:
+            raise ValidationFailed(_l("The review date cannot be in the past."), field="due_on")
+        if (due_on - today).days > LONGEST_PLAN_DAYS:
+            raise ValidationFailed(_l("Plan the next review within a year."), field="due_on")
+    case.review_due_on = due_on
+    flush_versioned(session, StaleCase)
+    record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
