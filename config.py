@@ -160,6 +160,8 @@ class BaseConfig:
     )
     # The supervision dashboard flags open cases with no session or appointment for this many days.
     SUPERVISION_STALE_DAYS = int(os.environ.get("SUPERVISION_STALE_DAYS", "30"))
+    # ... and cases open for at least this many days (DOMAIN.md §2.14: SHOULD be 90).
+    SUPERVISION_LONG_OPEN_DAYS = int(os.environ.get("SUPERVISION_LONG_OPEN_DAYS", "90"))
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services
