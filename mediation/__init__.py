@@ -143,6 +143,7 @@ def _register_cli(app: Flask) -> None:
     from mediation.appointments.cli import appointments_cli, reminders_cli
     from mediation.core.cli import audit_cli, keys_cli
     from mediation.demo.cli import demo_cli
+    from mediation.statistics.cli import stats_cli
 
-    for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli):
+    for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli, stats_cli):
         app.cli.add_command(group)
