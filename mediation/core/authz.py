@@ -80,6 +80,9 @@ class Permission(enum.StrEnum):
     DASHBOARD_VIEW = "dashboard.view"
     CASE_REVIEW = "case.review"
     CASE_REASSIGN = "case.reassign"
+    RELEASE_VIEW = "release.view"
+    RELEASE_MANAGE = "release.manage"
+    OWN_REPORT_VIEW = "own_report.view"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -96,8 +99,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.STAFF_MANAGE,
         Permission.SECOND_FACTOR_RESET,
         Permission.AUDIT_VIEW,
+        Permission.RELEASE_VIEW,
+        Permission.RELEASE_MANAGE,
     },
-    Role.MINISTRY: _EVERYONE,
+    Role.MINISTRY: _EVERYONE | {Permission.RELEASE_VIEW},
     Role.SUPERVISOR: _EVERYONE
     | {
         Permission.SERVICE_POINT_MANAGE,
@@ -115,6 +120,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DASHBOARD_VIEW,
         Permission.CASE_REVIEW,
         Permission.CASE_REASSIGN,
+        Permission.OWN_REPORT_VIEW,
     },
     # Admin and ministry see no case content (SECURITY.md S14).
     Role.MEDIATOR: _EVERYONE

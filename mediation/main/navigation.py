@@ -24,6 +24,8 @@ NAVIGATION = (
     NavEntry("appointments.calendar", _l("Calendar"), Permission.APPOINTMENT_VIEW),
     # Supervisors only: a staff member's home page already is their dashboard.
     NavEntry("supervision.dashboard", _l("Caseload"), Permission.CASE_REVIEW),
+    NavEntry("statistics.releases", _l("Statistics"), Permission.RELEASE_VIEW),
+    NavEntry("statistics.own_report", _l("Activity report"), Permission.OWN_REPORT_VIEW),
     NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
     NavEntry("admin.service_points", _l("Service points"), Permission.SERVICE_POINT_MANAGE),
     NavEntry("admin.staff", _l("Staff accounts"), Permission.STAFF_VIEW),

@@ -47,7 +47,13 @@ def home():
         counts["open_cases"] = db.session.scalar(select(func.count()).select_from(open_cases.subquery()))
         counts["follow_ups_due"] = db.session.scalar(select(func.count()).select_from(
             open_cases.where(Case.follow_up_on <= date.today()).subquery()))
-    return render_template("main/home.html", counts=counts)
+    published_releases = None
+    if current_user.role == Role.MINISTRY:
+        from mediation.statistics.models import ReleaseStatus, StatisticsRelease
+
+        published_releases = db.session.scalar(select(func.count()).select_from(StatisticsRelease)
+                                               .where(StatisticsRelease.status == ReleaseStatus.PUBLISHED))
+    return render_template("main/home.html", counts=counts, published_releases=published_releases)
 
 
 @bp.route("/language", methods=["POST"])

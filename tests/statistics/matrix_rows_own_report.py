@@ -1,0 +1,14 @@
+"""Matrix rows of the own-association report (merged by tests/matrix.py): supervisors only."""
+
+from __future__ import annotations
+
+from tests.matrix import Row, expect
+
+SUPERVISORS = dict(supervisor_a=200, supervisor_b=200)
+
+ROWS = [
+    Row("statistics.own_report", "GET", "/statistics/own-report", expect(403, **SUPERVISORS)),
+    Row("statistics.own_report", "GET", "/statistics/own-report?quarter=2026Q1", expect(403, **SUPERVISORS),
+        variant="quarter"),
+    Row("statistics.own_report_xlsx", "GET", "/statistics/own-report.xlsx", expect(403, **SUPERVISORS)),
+]
