@@ -17,6 +17,7 @@ from mediation.counselling.models import CounsellingSession
 from mediation.extensions import db
 from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.admin.support import translated
+from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 
 
 def count(app) -> int:
@@ -30,18 +31,6 @@ def form(world, day: date, start="14:00", end="15:00", **overrides) -> dict:
               "participant_ids": [world.cases.participants["own"]], "case": world.cases.own}
     values.update(overrides)
     return values
-
-
-@pytest.fixture
-def login_as(login_as):
-    """The suite's login_as, then English: these tests read the English messages."""
-
-    def log_in(persona: str):
-        client = login_as(persona)
-        client.post("/language", data={"lang": "en", "next": "/"})
-        return client
-
-    return log_in
 
 
 def book_url(world) -> str:

@@ -17,7 +17,6 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from mediation import create_app
-from mediation.admin.models import ServicePoint
 from mediation.admin.services import (
     NewAssociation,
     NewStaffUser,
@@ -76,65 +75,57 @@ def slow_overlap_check(monkeypatch) -> None:
     monkeypatch.setattr(booking, "overlapping", slowly)
 
 
+def race(app, ids: dict[str, str], form_for) -> list[int]:
+    """Every staff member posts form_for(their public id) at the same moment; the response statuses."""
+    clients = []
+    for username, public_id in ids.items():
+        client = app.test_client()
+        assert login(client, username).status_code == 302
+        clients.append((client, public_id))
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def book(client, public_id):
+        barrier.wait()
+        statuses.append(client.post("/appointments/new", data=form_for(public_id)).status_code)
+
+    threads = [threading.Thread(target=book, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
+def booked(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Appointment))
+
+
+def in_two_weeks(app) -> str:
+    with app.test_request_context():
+        return (local_today() + timedelta(days=14)).isoformat()
+
+
 def test_concurrent_bookings_of_one_room_let_exactly_one_through(office, monkeypatch):
     app, ids, room_id = office
     slow_overlap_check(monkeypatch)
-    with app.test_request_context():
-        day = local_today() + timedelta(days=14)
-    clients = []
-    for username, public_id in ids.items():
-        client = app.test_client()
-        assert login(client, username).status_code == 302
-        clients.append((client, public_id))
-    barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
-
-    def book(client, public_id):
-        barrier.wait()
-        response = client.post("/appointments/new", data={
-            "session_type": "individual", "mode": "in_person", "room_id": room_id, "day": day.isoformat(),
-            "start": "10:00", "end": "11:00", "staff_ids": [public_id], "intake_label": "Première visite"})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=book, args=pair) for pair in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    day = in_two_weeks(app)
+    statuses = race(app, ids, lambda public_id: {
+        "session_type": "individual", "mode": "in_person", "room_id": room_id, "day": day,
+        "start": "10:00", "end": "11:00", "staff_ids": [public_id], "intake_label": "Première visite"})
     assert sorted(statuses) == [302] + [409] * (BOOKERS - 1)
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+    assert booked(app) == 1
 
 
 def test_concurrent_bookings_of_one_staff_member_let_exactly_one_through(office, monkeypatch):
-    """Different rooms, by phone: the staff member is the shared resource."""
+    """By phone, so no room is shared: mediator.0 is the shared resource of every booking."""
     app, ids, _room_id = office
     slow_overlap_check(monkeypatch)
-    with app.test_request_context():
-        day = local_today() + timedelta(days=14)
+    day = in_two_weeks(app)
     target = ids["mediator.0"]
-    clients = []
-    for username, public_id in ids.items():
-        client = app.test_client()
-        assert login(client, username).status_code == 302
-        clients.append((client, public_id))
-    barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
-
-    def book(client, public_id):
-        barrier.wait()
-        staff = sorted({target, public_id})
-        response = client.post("/appointments/new", data={
-            "session_type": "individual", "mode": "phone", "day": day.isoformat(), "start": "10:00",
-            "end": "11:00", "staff_ids": staff, "intake_label": "Appel"})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=book, args=pair) for pair in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = race(app, ids, lambda public_id: {
+        "session_type": "individual", "mode": "phone", "day": day, "start": "10:00", "end": "11:00",
+        "staff_ids": sorted({target, public_id}), "intake_label": "Appel"})
     assert sorted(statuses) == [302] + [409] * (BOOKERS - 1)
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
-        assert db.session.scalar(select(func.count()).select_from(ServicePoint)) == 1
+    assert booked(app) == 1

@@ -17,19 +17,8 @@ from mediation.core.models import local_today
 from mediation.extensions import db
 from mediation.supervision.models import LeadChange, SupervisionReview
 from tests.admin.test_form_fuzz import FUZZ, nasty_text, sometimes
+from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 from tests.cases.fixtures import open_as
-
-
-@pytest.fixture
-def login_as(login_as):
-    """The suite's login_as, then English: these tests read the English messages."""
-
-    def log_in(persona: str):
-        client = login_as(persona)
-        client.post("/language", data={"lang": "en", "next": "/"})
-        return client
-
-    return log_in
 
 
 def case_of(public_id) -> Case:

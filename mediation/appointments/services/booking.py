@@ -355,12 +355,7 @@ def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Cas
 def reschedule(session: Session, appointment: Appointment, data: AppointmentData, *, actor: StaffUser,
                version: int | None = None, now: datetime | None = None) -> Appointment:
     """Change the time, place, staff or parties of a planned appointment."""
-    if not can_manage(actor, appointment):
-        raise AppointmentPermissionDenied()
-    if appointment.status not in OPEN:
-        raise NotChangeable()
-    if version is not None and version != appointment.version_id:
-        raise StaleAppointment()
+    _require_open(appointment, actor, version)
     now = now or utcnow()
     case = appointment.case
     moved = (data.day, data.start, data.end) != local_start_parts(appointment)
