@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from mediation.appointments.services.booking import LABEL_MAX, LINK_MAX, TEXT_MAX
 from mediation.core.codes import SessionMode, SessionType, choices
-from mediation.core.forms import BaseForm
+from mediation.core.forms import BaseForm, version_field
 from mediation.counselling.forms.log import CheckboxList
 
 NONE = ""
@@ -47,7 +47,7 @@ class AppointmentForm(BaseForm):
         description=_l("For a family without a case yet: a short description colleagues will recognise. "
                        "It stays confidential."),
     )
-    version = HiddenField()
+    version = version_field()
 
 
 class StatusForm(BaseForm):
@@ -60,4 +60,4 @@ class StatusForm(BaseForm):
     reason = TextAreaField(_l("Reason for the cancellation"),
                            validators=[Length(max=TEXT_MAX, message=_l("Use at most %(max)d characters."))],
                            render_kw={"rows": 3, "maxlength": TEXT_MAX})
-    version = HiddenField()
+    version = version_field()

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from mediation.core.authz import Role
+from mediation.core.errors import ValidationFailed
 
 
 class Code(enum.StrEnum):
@@ -37,6 +38,14 @@ def _labels(enum_cls: type[Code], mapping: dict) -> Mapping:
         raise TypeError(f"{enum_cls.__name__}: labels do not match the members")
     _LABELS[enum_cls] = MappingProxyType(mapping)
     return _LABELS[enum_cls]
+
+
+def parse_code(enum_cls: type[Code], value, message, field: str) -> Code:
+    """The member whose code is `value`, or a ValidationFailed naming `field` (services check again what forms offer)."""
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed(message, field=field) from None
 
 
 def choices(members: Iterable[Code]) -> list[SelectChoice]:

@@ -6,8 +6,9 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import StopValidation
+from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import Optional, StopValidation
+from wtforms.widgets import HiddenInput
 
 MULTILINE_ALLOWED = frozenset("\t\n\r")
 
@@ -38,6 +39,11 @@ class BaseForm(FlaskForm):
                 if not issubclass(field_class, PasswordField):
                     options["filters"] = (*declared.get("filters", ()), _strip)
             return unbound_field.bind(form=form, **options)
+
+
+def version_field():
+    """The record's version when the form was shown (SECURITY.md S31); absent means "do not check"."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 def attach_error(form, error, aliases: dict[str, str] | None = None) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from mediation.core.codes import SupervisionDecision, SupervisionTrigger, choices
-from mediation.core.forms import BaseForm
+from mediation.core.forms import BaseForm, version_field
 from mediation.supervision.services.reassignment import REASON_MAX
 from mediation.supervision.services.reviews import NOTE_MAX
 
@@ -25,13 +25,13 @@ class ReviewForm(BaseForm):
                          description=_l("Never shown to the parties."), render_kw={"rows": 6, "maxlength": NOTE_MAX})
     next_review_on = DateField(_l("Next review (optional)"), validators=[Optional()],
                                description=_l("The case is flagged for review on that date."))
-    version = HiddenField()
+    version = version_field()
 
 
 class ReviewDueForm(BaseForm):
     due_on = DateField(_l("Review due on"), validators=[Optional()],
                        description=_l("Leave empty to remove the flag."))
-    version = HiddenField()
+    version = version_field()
 
 
 class ReassignForm(BaseForm):
@@ -42,4 +42,4 @@ class ReassignForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
                            render_kw={"rows": 3, "maxlength": REASON_MAX})
     keep_previous = BooleanField(_l("Keep the previous lead on the case as a co-worker"))
-    version = HiddenField()
+    version = version_field()

@@ -188,14 +188,7 @@ def _prefill(form: AppointmentForm, appointment: Appointment) -> None:
     form.video_link.data, form.intake_label.data = appointment.video_link, appointment.intake_label
     form.staff_ids.data = [str(row.user.public_id) for row in appointment.staff]
     form.participant_ids.data = [str(row.participant.public_id) for row in appointment.parties]
-    form.version.data = str(appointment.version_id)
-
-
-def _version(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
+    form.version.data = appointment.version_id
 
 
 @bp.route("/<uuid:appointment_id>/edit", methods=["GET", "POST"])
@@ -212,7 +205,7 @@ def edit(appointment_id):
     if not form.validate_on_submit():
         return _render_form(form, appointment.case, appointment, 422)
     try:
-        service.reschedule(db.session, appointment, _data(form), actor=current_user, version=_version(form))
+        service.reschedule(db.session, appointment, _data(form), actor=current_user, version=form.version.data)
     except service.StaleAppointment as error:
         db.session.rollback()
         form.form_errors.append(error.message)
@@ -228,7 +221,7 @@ def edit(appointment_id):
 
 
 def _apply_status(appointment: Appointment, form: StatusForm) -> None:
-    action, version = form.action.data, _version(form)
+    action, version = form.action.data, form.version.data
     if action == "confirm":
         service.confirm(db.session, appointment, actor=current_user, version=version)
     elif action == "held":

@@ -24,7 +24,7 @@ from mediation.cases.models import Case, Participant
 from mediation.cases.services import safety
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType
+from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType, parse_code
 from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.localtime import local_parts, to_utc, zone_name
 from mediation.core.models import flush_versioned, utcnow
@@ -146,13 +146,6 @@ def local_start_parts(appointment: Appointment) -> tuple[date, time, time]:
 # Checks
 
 
-def _code(enum_cls, value, message, field_name):
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field_name) from None
-
-
 def _text(value: str | None, field_name: str, limit: int) -> str | None:
     text = (value or "").strip()
     if len(text) > limit:
@@ -267,8 +260,8 @@ def _check_kept_apart(session: Session, case: Case, checked: _Checked, exclude_i
 
 def _check(session: Session, association_id: int, case: Case | None, data: AppointmentData, actor: StaffUser,
            now: datetime, *, new_time: bool) -> _Checked:
-    kind = _code(SessionType, data.session_type, _l("Choose the type of meeting."), "session_type")
-    mode = _code(SessionMode, data.mode, _l("Choose how the meeting takes place."), "mode")
+    kind = parse_code(SessionType, data.session_type, _l("Choose the type of meeting."), "session_type")
+    mode = parse_code(SessionMode, data.mode, _l("Choose how the meeting takes place."), "mode")
     start, end, minutes = _times(data, now, new_time=new_time)
     staff = _staff(session, association_id, data, actor, case)
     participants = _participants(session, case, data)

@@ -24,7 +24,15 @@ from mediation.cases.policies import can_edit_case, is_assigned
 from mediation.cases.services import safety
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionMode, SessionType, age_in_years
+from mediation.core.codes import (
+    ConsentScope,
+    ConsentStatus,
+    NoteVisibility,
+    SessionMode,
+    SessionType,
+    age_in_years,
+    parse_code,
+)
 from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.localtime import to_utc
 from mediation.core.models import flush_versioned, utcnow
@@ -179,13 +187,6 @@ def local_start(day: date, start: time) -> datetime:
 # Checks
 
 
-def _code(enum_cls, value, message, field_name):
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field_name) from None
-
-
 def _text(value: str | None, field_name: str) -> str | None:
     text = (value or "").strip()
     if len(text) > TEXT_MAX:
@@ -297,8 +298,8 @@ class _Checked:
 
 
 def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) -> _Checked:
-    kind = _code(SessionType, data.type, _l("Choose the type of session."), "type")
-    mode = _code(SessionMode, data.mode, _l("Choose how the session was held."), "mode")
+    kind = parse_code(SessionType, data.type, _l("Choose the type of session."), "type")
+    mode = parse_code(SessionMode, data.mode, _l("Choose how the session was held."), "mode")
     if data.day is None:
         raise ValidationFailed(_l("Enter the date."), field="day")
     if data.start is None:
@@ -321,7 +322,7 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
     elif data.visibility in (None, ""):
         visibility = DEFAULT_VISIBILITY.get(kind, NoteVisibility.STAFF_ONLY)
     else:
-        visibility = _code(NoteVisibility, data.visibility, _l("Choose who may see this note."), "visibility")
+        visibility = parse_code(NoteVisibility, data.visibility, _l("Choose who may see this note."), "visibility")
     _check_type_rules(session, case, kind, holders, attendees, kept_apart, data.day)
     return _Checked(kind, mode, started_at, duration, holders, attendees, bool(data.interpreter_used),
                     kept_apart, summary, next_steps, visibility)

@@ -22,7 +22,7 @@ from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.supervision.forms import NONE, ReassignForm
 from mediation.supervision.routes import bp
-from mediation.supervision.routes.reviews import case_page, version_of
+from mediation.supervision.routes.reviews import case_page
 from mediation.supervision.services import reassignment as service
 from mediation.supervision.services.reviews import StaleCase, is_supervisor_of
 
@@ -52,13 +52,13 @@ def reassign(case_id):
         abort(403)
     form = _form(case.association_id, case.lead.id if case.lead else None)
     if request.method == "GET":
-        form.version.data = str(case.version_id)
+        form.version.data = case.version_id
         return render_viewed("supervision/reassign.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form, leaving=None, cases=None)
     status = 422
     if form.validate_on_submit():
         try:
-            service.reassign_case(db.session, case, _data(form), actor=current_user, version=version_of(form))
+            service.reassign_case(db.session, case, _data(form), actor=current_user, version=form.version.data)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

@@ -24,13 +24,6 @@ from mediation.supervision.routes import bp
 from mediation.supervision.services import reviews as service
 
 
-def version_of(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
-
-
 def case_page(case: Case):
     return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="supervision"))
 
@@ -48,7 +41,7 @@ def review_new(case_id):
     form = ReviewForm()
     if request.method == "GET":
         form.reviewed_on.data = local_today()
-        form.version.data = str(case.version_id)
+        form.version.data = case.version_id
         return render_viewed("supervision/review_form.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form)
     status = 422
@@ -57,7 +50,7 @@ def review_new(case_id):
                                   decision=form.decision.data, note=form.note.data,
                                   next_review_on=form.next_review_on.data)
         try:
-            service.record_review(db.session, case, data, actor=current_user, version=version_of(form))
+            service.record_review(db.session, case, data, actor=current_user, version=form.version.data)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -80,7 +73,7 @@ def review_due(case_id):
     if form.validate_on_submit():
         try:
             service.flag_review_due(db.session, case, form.due_on.data, actor=current_user,
-                                    version=version_of(form))
+                                    version=form.version.data)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -98,7 +91,7 @@ def supervision_section(case: Case, user) -> dict:
     supervisor = service.is_supervisor_of(user, case)
     if not (supervisor or is_assigned(user, case)):
         return {"supervision_visible": False}
-    due_form = ReviewDueForm(formdata=None, due_on=case.review_due_on, version=str(case.version_id))
+    due_form = ReviewDueForm(formdata=None, due_on=case.review_due_on, version=case.version_id)
     return {
         "supervision_visible": True,
         "supervision_reviews": service.reviews_of(db.session, case),

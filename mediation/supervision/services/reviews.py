@@ -19,9 +19,10 @@ from mediation.admin.models import StaffUser
 from mediation.cases.models import Case
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.codes import SupervisionDecision, SupervisionTrigger
+from mediation.core.codes import SupervisionDecision, SupervisionTrigger, parse_code
 from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.models import flush_versioned, local_today
+from mediation.cases.services.closure import StaleCase  # one error for every stale save of a case
 from mediation.supervision.models import SupervisionReview
 
 NOTE_MAX = 10_000
@@ -31,13 +32,6 @@ LONGEST_PLAN_DAYS = 366
 
 class ReviewNotAllowed(DomainError):
     message = _l("Only a supervisor of the association reviews its cases.")
-
-
-class StaleCase(DomainError):
-    """The case changed since the form was shown; the route answers 409."""
-
-    message = _l("Someone else changed this case while you were working on it. Nothing was saved: "
-                 "check the current version and try again.")
 
 
 def is_supervisor_of(user, case: Case) -> bool:
@@ -56,13 +50,6 @@ class ReviewData:
     decision: str | None
     note: str | None = None
     next_review_on: date | None = None
-
-
-def _code(enum_cls, value, message, field):
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
 
 
 def _check_next(next_on: date | None, after: date, field: str) -> None:
@@ -87,8 +74,8 @@ def record_review(session: Session, case: Case, data: ReviewData, *, actor: Staf
         raise ValidationFailed(_l("The review date cannot be in the future."), field="reviewed_on")
     if data.reviewed_on < case.opened_on:
         raise ValidationFailed(_l("The review date cannot be before the case was opened."), field="reviewed_on")
-    trigger = _code(SupervisionTrigger, data.trigger, _l("Choose why the case is reviewed."), "trigger")
-    decision = _code(SupervisionDecision, data.decision, _l("Choose the decision."), "decision")
+    trigger = parse_code(SupervisionTrigger, data.trigger, _l("Choose why the case is reviewed."), "trigger")
+    decision = parse_code(SupervisionDecision, data.decision, _l("Choose the decision."), "decision")
     note = (data.note or "").strip() or None
     if note is not None and len(note) > NOTE_MAX:
         raise ValidationFailed(_l("Use at most %(max)d characters.", max=NOTE_MAX), field="note")
