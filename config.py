@@ -103,6 +103,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def proxy_count(value: str) -> int:
+    """How many reverse proxies in front of the app set X-Forwarded-* (0: trust none of them).
+
+    A wrong count lets a client choose its own address (and so escape the
+    per-address login limit), hence the strict parsing.
+    """
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > 5:
+        raise ConfigurationError("MEDIATION_PROXY_COUNT must be a whole number from 0 to 5")
+    return int(text)
+
+
 def env_flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -183,6 +195,7 @@ class BaseConfig:
 
     def __init__(self) -> None:
         self.INSTANCE_DIR = str(INSTANCE_DIR)
+        self.PROXY_COUNT = proxy_count(os.environ.get("MEDIATION_PROXY_COUNT", "0"))
         self.MEDIATION_REQUIRE_2FA = env_flag("MEDIATION_REQUIRE_2FA", self.MEDIATION_REQUIRE_2FA)
         self.load_secrets()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.database_url())

@@ -22,6 +22,7 @@ def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     _refuse_unsafe_production(app)
+    _trust_configured_proxies(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -51,6 +52,15 @@ def _refuse_unsafe_production(app: Flask) -> None:
         return
     if app.debug or app.testing:
         raise ConfigurationError("production refuses to run with DEBUG or TESTING on")
+
+
+def _trust_configured_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-* only behind known proxies."""
+    count = app.config.get("PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
 
 
 def _init_login(app: Flask, login_manager) -> None:

@@ -16,6 +16,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 # Storage from RATELIMIT_STORAGE_URI: memory:// for one process, Redis (REDIS_URL)
-# when several workers must share the counts. Behind exactly one trusted proxy,
-# wrap the app in ProxyFix(x_for=1); never trust X-Forwarded-For otherwise.
+# when several workers must share the counts. The client address comes from
+# X-Forwarded-For only when MEDIATION_PROXY_COUNT says how many proxies set it.
 limiter = Limiter(key_func=get_remote_address)

@@ -164,6 +164,11 @@ PERSONAS = {
 @pytest.fixture
 def world(app) -> World:
     """Association A (Rabat-Salé-Kénitra), B (Souss-Massa) and one account per persona."""
+    return build_world(app)
+
+
+def build_world(app) -> World:
+    """The `world` fixture's content, committed into `app`'s database (also for apps built by a test)."""
     with app.app_context():
         session = _db.session
         a = create_association(session, NewAssociation("جمعية أ", "Association A", "MA-04", "MA-RAB"), actor=None)

@@ -1,0 +1,116 @@
+"""The README's deployment, run for real: production configuration, migrations, gunicorn with
+two workers behind a (simulated) reverse proxy, the health probe and the JSON logs (issue 11)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from config import BASE_DIR, generated_secrets
+
+pytestmark = pytest.mark.no_db_transaction
+
+CLIENT_ADDRESS = "203.0.113.9"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def production(empty_database, tmp_path_factory):
+    """`flask db upgrade` then gunicorn --workers 2, as README's Deploy section says."""
+    home = tmp_path_factory.mktemp("deploy")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "MEDIATION_ENV": "production",
+        "MEDIATION_INSTANCE_DIR": str(home / "instance"),
+        "DATABASE_URL": empty_database(),
+        "MEDIATION_PROXY_COUNT": "1",
+        **generated_secrets(),
+    }
+    if os.environ.get("TEST_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
+    migrate = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=BASE_DIR,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    port = free_port()
+    log_path = home / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if request(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, log_path.read_text()[-2000:]
+            assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+            time.sleep(0.3)
+        yield port, log_path
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def request(port: int, path: str, headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_the_health_probe_answers_for_the_load_balancer(production):
+    port, _log = production
+    status, headers, body = request(port, "/healthz")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok", "database": "ok"}
+    assert dict(headers)["Cache-Control"] == "no-store"
+
+
+def test_behind_the_proxy_the_session_cookie_is_secure_and_host_bound(production):
+    port, _log = production
+    status, headers, body = request(port, "/login", {
+        "X-Forwarded-For": CLIENT_ADDRESS, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "jisr.example.ma",
+    })
+    assert status == 200
+    assert 'dir="rtl"' in body  # Arabic by default
+    cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+    session = [cookie for cookie in cookies if cookie.startswith("__Host-session=")]
+    assert session, cookies
+    attributes = {part.strip().lower() for part in session[0].split(";")}
+    assert {"secure", "httponly", "path=/"} <= attributes
+    assert not any(part.startswith("domain=") for part in attributes)
+
+
+def test_the_logs_are_json_lines_without_addresses_or_paths(production):
+    port, log_path = production
+    request(port, "/login?lang=fr", {"X-Forwarded-For": CLIENT_ADDRESS, "X-Forwarded-Proto": "https"})
+    time.sleep(0.5)
+    lines = [line for line in log_path.read_text().splitlines() if line.startswith("{")]
+    entries = [json.loads(line) for line in lines]
+    requests = [entry for entry in entries if entry.get("message") == "request"]
+    assert any(entry["endpoint"] == "auth.login" and entry["status"] == 200 for entry in requests)
+    text = "\n".join(lines)
+    for leak in (CLIENT_ADDRESS, "lang=fr", "/login"):
+        assert leak not in text
+    assert Path(log_path).stat().st_size > 0
