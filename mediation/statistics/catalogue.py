@@ -164,3 +164,28 @@ TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
 )}
 QUARTERLY_TABLES = ("T1", "T2", "T3", "T6")
 ANNUAL_TABLES = ("T4", "T5")
+
+# Mean-cell-size gate (STATISTICS.md §3): an annual table stays in year Y only if its mean inner
+# cell count in Y-1 is >= MEAN_CELL_MIN; otherwise its national fallback is published under the
+# same table id (one dimension, no total). The fallbacks never cross two variables, so they keep
+# every rule of the catalogue (DV never below national level here, never crossed with ages).
+MEAN_CELL_MIN = 20
+FALLBACK_TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
+    TableSpec("T4", "Dossiers enregistrés par âge du plus jeune enfant (niveau national)",
+              "الملفات المسجلة حسب سن أصغر طفل (على المستوى الوطني)",
+              "case", (YOUNGEST_CHILD_DIM,), "year", total=False, regional=False),
+    TableSpec("T5", "Dossiers enregistrés par dépistage des violences (niveau national)",
+              "الملفات المسجلة حسب فحص العنف (على المستوى الوطني)",
+              "case", (DV_SCREENING_DIM,), "year", total=False, regional=False),
+)}
+
+
+def table_spec_for(table_id: str, dimension_count: int) -> TableSpec:
+    """The spec of a published table from its id and the number of codes in its rows' code.
+
+    T4 and T5 are published either as catalogued (two codes) or as their fallback (one).
+    """
+    spec = TABLES[table_id]
+    if len(spec.dimensions) != dimension_count and table_id in FALLBACK_TABLES:
+        return FALLBACK_TABLES[table_id]
+    return spec

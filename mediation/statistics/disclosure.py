@@ -46,8 +46,10 @@ TOTAL_LABEL_FR = "Total"
 TOTAL_LABEL_AR = "المجموع"
 
 # Table-level notes added by publish_table (fixed strings, copied into the metadata).
-NOTE_TABLE_WITHHELD = "Tableau retenu pour cette période (contrôle de divulgation) : toutes les valeurs sont « x »."
-NOTE_TOTAL_WITHHELD = "Total retenu (contrôle de divulgation) : sa valeur est « x »."
+NOTE_TABLE_WITHHELD = ("Tableau retenu pour cette période (contrôle de divulgation) : toutes les valeurs sont « x »."
+                       " / جدول محجوب لهذه الفترة (مراقبة الإفصاح): كل القيم « x ».")
+NOTE_TOTAL_WITHHELD = ("Total retenu (contrôle de divulgation) : sa valeur est « x »."
+                       " / مجموع محجوب (مراقبة الإفصاح): قيمته « x ».")
 
 
 class DisclosureError(ValueError):

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import replace
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -26,22 +26,17 @@ from mediation.core.authz import Role
 from mediation.core.errors import DomainError
 from mediation.core.models import utcnow
 from mediation.statistics import aggregate, files
-from mediation.statistics.catalogue import (CATALOGUE_VERSION, DEFAULT_REGION_GROUPS, MERGE_PARTNER, TABLES,
-                                            region_dimension)
-from mediation.statistics.cells import CellStats
-from mediation.statistics.disclosure import THRESHOLD, passes_association_rule, publish_table
+from mediation.statistics.attack import Cell, table_cells
+from mediation.statistics.catalogue import CATALOGUE_VERSION, TABLES, region_dimension
+from mediation.statistics.geography import Groups, groups_from_prior_year
+from mediation.statistics.period import Tabulation, publish_period
 from mediation.statistics.models import FileFormat, ReleaseFile, ReleaseKind, ReleaseStatus, StatisticsRelease
 
 log = logging.getLogger(__name__)
 
 RELEASE_ID = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
-MIN_GROUPS = 3  # §5 step 4
-MIN_PRIOR_YEAR_TOTAL = 50  # §5 step 2
 WORKBOOK = "all"  # table_id of the release's combined workbook
-NOTE_NO_REGIONAL = ("Tableaux régionaux non publiés pour cette période : moins de 3 groupes de régions."
-                    " / لم تُنشر الجداول الجهوية لهذه الفترة: أقل من 3 مجموعات جهوية.")
-
-Groups = tuple[tuple[str, tuple[str, ...]], ...]  # (group code, region codes), in publication order
+GATE_WINDOW = 4  # D5: the attacker holds the new release and the four before it
 
 
 class ReleaseRefused(DomainError):
@@ -55,60 +50,7 @@ def parse_release_id(release_id: str) -> tuple[int, int | None]:
     return int(match[1]), int(match[2]) if match[2] else None
 
 
-# --- Geography (§5) ----------------------------------------------------------------------------
-
-_DEFAULT_ORDER = [code for code, _ in DEFAULT_REGION_GROUPS]
-_DEFAULT_REGIONS = dict(DEFAULT_REGION_GROUPS)
-
-
-def _make_group(members: list[str]) -> tuple[str, tuple[str, ...]]:
-    members = sorted(members, key=_DEFAULT_ORDER.index)
-    return "+".join(members), tuple(region for member in members for region in _DEFAULT_REGIONS[member])
-
-
-def merge_group(groups: Groups, code: str) -> Groups:
-    """Merge one group with the group holding its partner (the partner of its first member outside it)."""
-    members = code.split("+")
-    target = next((MERGE_PARTNER[m] for m in members if MERGE_PARTNER[m] not in members), None)
-    if target is None:
-        return groups
-    other = next(c for c, _ in groups if target in c.split("+"))
-    merged = _make_group(members + other.split("+"))
-    out, placed = [], False
-    for group_code, regions in groups:
-        if group_code in (code, other):
-            if not placed:  # the merged group takes the place of the earlier of the two
-                out.append(merged)
-                placed = True
-            continue
-        out.append((group_code, regions))
-    return tuple(out)
-
-
-def regroup(cells: dict, groups: Groups, axis: int) -> dict:
-    """Re-key region cells (region code at position `axis`) by the group holding each region."""
-    group_of = {region: code for code, regions in groups for region in regions}
-    out: dict = {}
-    for key, stats in cells.items():
-        new_key = key[:axis] + (group_of[key[axis]],) + key[axis + 1:]
-        out.setdefault(new_key, CellStats()).merge(stats)
-    return out
-
-
-def _failing_group(cells: dict, groups: Groups, axis: int) -> str | None:
-    failing = {key[axis] for key, stats in regroup(cells, groups, axis).items()
-               if stats.count >= THRESHOLD and not passes_association_rule(stats)}
-    return next((code for code, _ in groups if code in failing), None)
-
-
-def _merge_until_passing(groups: Groups, failing_of) -> Groups:
-    while len(groups) >= MIN_GROUPS and (code := failing_of(groups)) is not None:
-        merged = merge_group(groups, code)
-        if merged == groups:
-            break
-        groups = merged
-    return groups
-
+# --- Build ---------------------------------------------------------------------------------------
 
 def starting_geography(session: Session, year: int) -> Groups:
     """Year Y's geography so far: the latest release of Y's, else the defaults after step 2 on Y-1."""
@@ -117,61 +59,46 @@ def starting_geography(session: Session, year: int) -> Groups:
                             .order_by(StatisticsRelease.id.desc()).limit(1))
     if latest:
         return tuple((code, tuple(regions)) for code, regions in json.loads(latest))
-    prior = aggregate.cases_by_region(session, aggregate.period_bounds(year - 1, None))
-    if not prior:
-        # No history (the first year of use): step 2 has nothing to judge, keep the defaults.
-        return DEFAULT_REGION_GROUPS
-
-    def small_or_failing(groups: Groups) -> str | None:
-        totals = regroup(prior, groups, 0)
-        for code, _ in groups:
-            stats = totals.get((code,), CellStats())
-            if stats.count < MIN_PRIOR_YEAR_TOTAL or not passes_association_rule(stats):
-                return code
-        return None
-
-    return _merge_until_passing(DEFAULT_REGION_GROUPS, small_or_failing)
+    return groups_from_prior_year(aggregate.cases_by_region(session, aggregate.period_bounds(year - 1, None)))
 
 
-# --- Build ---------------------------------------------------------------------------------------
-
-def _total(cells: dict) -> CellStats:
-    total = CellStats()
-    for stats in cells.values():
-        total.merge(stats)
-    return total
-
-
-def _tables(session: Session, year: int, quarter: int | None, groups: Groups):
-    """Publish the period's tables; returns (published tables, final geography, notes)."""
+def tabulate(session: Session, year: int, quarter: int | None) -> Tabulation:
+    """§6 steps 1-2: the period's true cells, one GROUP BY per table (read-only, nothing decrypted)."""
     bounds = aggregate.period_bounds(year, quarter)
-    period = f"{year}-Q{quarter}" if quarter else str(year)
-    regional_raw, regional_axis = ((aggregate.cases_by_region(session, bounds), 0) if quarter
-                                   else (aggregate.cases_by_dv_and_region(session, bounds), 1))
-    groups = _merge_until_passing(groups, lambda g: _failing_group(regional_raw, g, regional_axis))
-    regional = len(groups) >= MIN_GROUPS and _failing_group(regional_raw, groups, regional_axis) is None
-    region_dim = region_dimension(groups)
-    notes = () if regional else (NOTE_NO_REGIONAL,)
-    published = []
     if quarter:
-        t1 = regroup(regional_raw, groups, 0)
-        t1_spec = replace(TABLES["T1"], dimensions=(region_dim,))
-        t2 = aggregate.cases_by_issue_group(session, bounds)
-        # The national total closes both T1 and T2 (§3): it is published only if both lines are long enough.
-        t1_line_ok = not regional or len(groups) >= 5
-        if regional:
-            published.append(publish_table(t1_spec, period, t1, _total(t1) if t1_line_ok else None, with_pct=True))
-        published.append(publish_table(TABLES["T2"], period, t2, _total(t2) if t1_line_ok else None, with_pct=True))
-        for table_id, cells in (("T3", aggregate.closures_by_outcome_group(session, bounds)),
-                                ("T6", aggregate.sessions_by_type(session, bounds))):
-            published.append(publish_table(TABLES[table_id], period, cells, _total(cells), with_pct=True))
-    else:
-        t4 = aggregate.cases_by_child_band_and_issue(session, bounds)
-        published.append(publish_table(TABLES["T4"], period, t4, None))
-        if regional:
-            t5_spec = replace(TABLES["T5"], dimensions=(TABLES["T5"].dimensions[0], region_dim))
-            published.append(publish_table(t5_spec, period, regroup(regional_raw, groups, 1), None))
-    return published, groups, notes
+        return Tabulation(year, quarter, {"T1": aggregate.cases_by_region(session, bounds),
+                                          "T2": aggregate.cases_by_issue_group(session, bounds),
+                                          "T3": aggregate.closures_by_outcome_group(session, bounds),
+                                          "T6": aggregate.sessions_by_type(session, bounds)})
+    # The mean-cell-size gate judges year Y on Y-1's registered cases (§3).
+    prior = aggregate.cases_by_region(session, aggregate.period_bounds(year - 1, None))
+    return Tabulation(year, None, {"T4": aggregate.cases_by_child_band_and_issue(session, bounds),
+                                   "T5": aggregate.cases_by_dv_and_region(session, bounds)},
+                      prior_year_cases=sum(stats.count for stats in prior.values()))
+
+
+def gate_window(session: Session, period: str) -> tuple[list[str], list[Cell]]:
+    """The four releases before a new one of `period`, as the attacker reads their stored JSON.
+
+    One release per period (its latest version): an older version of the new release's own
+    period is superseded by it, and the register is read, never rebuilt.
+    """
+    latest: dict[str, StatisticsRelease] = {}
+    for release in session.scalars(select(StatisticsRelease).where(StatisticsRelease.period != period)
+                                   .order_by(StatisticsRelease.id)):
+        latest.pop(release.period, None)
+        latest[release.period] = release  # re-inserted: dict order follows the latest build
+    window = list(latest.values())[-GATE_WINDOW:]
+    cells: list[Cell] = []
+    for release in window:
+        for stored in session.scalars(select(ReleaseFile).where(ReleaseFile.release_id == release.id,
+                                                                ReleaseFile.format == FileFormat.JSON)
+                                      .order_by(ReleaseFile.table_id)):
+            data = json.loads(stored.content)
+            code, value = data["columns"].index("code"), data["columns"].index("value")
+            rows = [(row[code], str(row[value])) for row in data["rows"]]
+            cells.extend(table_cells(release.release_id, stored.table_id, release.period, rows))
+    return [release.release_id for release in window], cells
 
 
 def _classification_versions(groups: Groups) -> dict:
@@ -205,9 +132,21 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
         new_id = f"{release_id}-r{version}"
     generated_at = (now or utcnow()).replace(microsecond=0)
 
-    tables, groups, notes = _tables(session, year, quarter, starting_geography(session, year))
+    started = time.perf_counter()
+    tab = tabulate(session, year, quarter)
+    queried = time.perf_counter()
+    window_ids, prior = gate_window(session, period)
+    publication = publish_period(tab, starting_geography(session, year), prior, release_id=new_id,
+                                 window=window_ids)
+    gated = time.perf_counter()
+    tables, groups, gate = publication.tables, publication.groups, publication.gate
+    if gate.remedies:
+        # §6: a failing gate holds the release for the admin's attention; its remedies are recorded.
+        log.warning("statistics release %s: release gate remedies %s", new_id,
+                    ", ".join(f"{r.kind}:{r.table_id}" for r in gate.remedies))
     versions = _classification_versions(groups)
-    extra = (*notes, *([f"Correction de {correction_of} / تصحيح {correction_of}: {note}"] if corrected else []))
+    extra = (*publication.notes, *([f"Correction de {correction_of} / تصحيح {correction_of}: {note}"]
+                                   if corrected else []))
     release = StatisticsRelease(
         release_id=new_id, period=period, kind=ReleaseKind.QUARTERLY if quarter else ReleaseKind.ANNUAL,
         status=ReleaseStatus.READY, version=version, corrects_release_id=corrected.id if corrected else None,
@@ -226,13 +165,16 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
                              (FileFormat.XLSX, files.release_xlsx([(table, meta)], {}))):
             _store(session, release, table.spec.id, fmt, content)
     methodology = {"release_id": new_id, "period": period, "catalogue_version": CATALOGUE_VERSION,
-                   "geography": [[code, list(regions)] for code, regions in groups], "notes": list(extra)}
+                   "geography": [[code, list(regions)] for code, regions in groups], "notes": list(extra),
+                   "release_gate": gate.as_metadata()}
     _store(session, release, WORKBOOK, FileFormat.XLSX, files.release_xlsx(with_meta, methodology))
     session.flush()
     record(session, AuditAction.CREATE, entity="statistics_release", entity_id=new_id, actor_id=actor_id,
            actor_role=str(Role.ADMIN) if actor_id else None)
-    log.info("statistics release %s built: tables %s", new_id,
-             ", ".join(f"{t.spec.id}({len(t.rows)} cells)" for t in tables))
+    # Table ids, cell counts and timings only (§6): never a figure of the data.
+    log.info("statistics release %s built: tables %s; queries %.3fs, gate %.3fs (%d cells checked, window %s)",
+             new_id, ", ".join(f"{t.spec.id}({len(t.rows)} cells)" for t in tables), queried - started,
+             gated - queried, gate.checked, ",".join(gate.window) or "-")
     return release
 
 

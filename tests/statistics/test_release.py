@@ -107,11 +107,25 @@ def test_geography_merges_small_and_dominated_regions(ctx):
 
 
 def test_regional_tables_withheld_below_three_groups(ctx):
-    insert_cases([CaseSpec("RBT-01", k) for k in range(12)] + [CaseSpec("AGD-01", k) for k in range(12)])
+    add_association("MA-04", "X-1")  # a third association: the national population passes the rule
+    insert_cases([CaseSpec("RBT-01", k) for k in range(12)] + [CaseSpec("AGD-01", k) for k in range(12)]
+                 + [CaseSpec("X-1", k) for k in range(12)])
     release = build_release(ctx, "2025Q3", now=NOW)
     assert "T1" not in {f.table_id for f in release.files}
     assert any("moins de 3 groupes" in note for note in _json(release, "T2")["metadata"]["notes"])
-    assert _values(release, "T2")["total"] in {"20", "25"}  # the national total (24) still closes T2
+    assert _values(release, "T2")["total"] in {"35", "40"}  # the national total (36) still closes T2
+
+
+def test_national_tables_follow_the_association_rule(ctx):
+    """D6, national level: with two associations every national figure is in effect theirs."""
+    insert_cases([CaseSpec("RBT-01", k, closures=((3, "agreement_full"),), sessions=(("individual", False),))
+                  for k in range(30)] + [CaseSpec("AGD-01", k) for k in range(30)])
+    release = build_release(ctx, "2025Q3", now=NOW)
+    for table_id in ("T2", "T3", "T6"):
+        values = _values(release, table_id)
+        assert set(values.values()) == {"x"}, table_id
+        notes = _json(release, table_id)["metadata"]["notes"]
+        assert any("moins de 3 associations contributrices" in note for note in notes)
 
 
 def test_rebuild_refused_and_correction_is_a_new_release(ctx):
