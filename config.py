@@ -9,6 +9,9 @@ Secrets (one key per purpose, SECURITY.md S23):
 - MEDIATION_BLIND_INDEX_KEY   HMAC key of the blind indexes
 - MEDIATION_AUDIT_KEY         HMAC key of the audit chain
 - MEDIATION_FEED_PEPPER       pepper of the calendar-feed token hashes
+- MEDIATION_BACKUP_KEY        optional: the key of `flask backup` archives, one base64 key or a
+                              ring "1:<base64>,2:<base64>" (highest id encrypts); never generated
+                              into instance/, since it must be kept apart from the backups
 
 Each key is at least 32 random bytes, given in base64 (standard or URL-safe).
 Production refuses to start when one is missing or too short, naming it.
@@ -66,6 +69,15 @@ def parse_key_ring(name: str, value: str) -> dict[int, bytes]:
     if not ring:
         raise ConfigurationError(f"{name} is empty")
     return ring
+
+
+def parse_backup_keys(value: str) -> dict[int, bytes]:
+    """MEDIATION_BACKUP_KEY: empty (no backups), one base64 key (id 1), or a key ring."""
+    if not value.strip():
+        return {}
+    if ":" in value:  # base64 never contains ":", so this is the "1:<key>,2:<key>" ring form
+        return parse_key_ring("MEDIATION_BACKUP_KEY", value)
+    return {1: decode_key("MEDIATION_BACKUP_KEY", value)}
 
 
 def new_key() -> str:
@@ -232,6 +244,9 @@ class Development(BaseConfig):
     def secret_source(self) -> dict[str, str]:
         # Environment values win over the generated file, key by key.
         return {**development_secrets(INSTANCE_DIR), **{k: v for k, v in os.environ.items() if v}}
+        # Backups (mediation/backup): optional, the application starts without it and
+        # `flask backup` refuses, naming the variable; a malformed value still fails here.
+        self.BACKUP_KEYS = parse_backup_keys(source.get("MEDIATION_BACKUP_KEY", ""))
 
 
 class Testing(BaseConfig):
@@ -242,7 +257,7 @@ class Testing(BaseConfig):
     RATELIMIT_ENABLED = False
 
     def secret_source(self) -> dict[str, str]:
-        return generated_secrets()
+        return {**generated_secrets(), "MEDIATION_BACKUP_KEY": new_key()}
 
     def database_url(self) -> str:
         return os.environ.get("TEST_DATABASE_URL") or "sqlite://"

@@ -156,5 +156,7 @@ def _register_cli(app: Flask) -> None:
     from mediation.demo.cli import demo_cli
     from mediation.statistics.cli import stats_cli
 
-    for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli, stats_cli):
+    for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli, stats_cli,
+                  retention_cli, backup_cli):
         app.cli.add_command(group)
+    from mediation.backup.cli import backup_cli

@@ -39,6 +39,12 @@ ACTION_LABELS = {
     AuditAction.EXPORT: _l("Exported or downloaded"),
     AuditAction.MESSAGE_QUEUED: _l("E-mail queued"),
     AuditAction.MESSAGE_SENT: _l("E-mail sent"),
+    # Retention (issue 11 part 2)
+    AuditAction.ANONYMISED: _l("Anonymised at the end of retention"),
+    AuditAction.PURGED: _l("Expired records deleted"),
+    # Backups (issue 11 part 1)
+    AuditAction.BACKUP_CREATED: _l("Backup created"),
+    AuditAction.BACKUP_RESTORED: _l("Backup restored"),
 }
 
 OUTCOME_LABELS = {

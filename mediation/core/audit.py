@@ -67,6 +67,12 @@ class AuditAction(enum.StrEnum):
     EXPORT = "export"
     MESSAGE_QUEUED = "message_queued"
     MESSAGE_SENT = "message_sent"
+    # Backups (issue 11 part 1, `flask backup`): entity "backup", entity_id the archive's backup id.
+    BACKUP_CREATED = "backup_created"
+    BACKUP_RESTORED = "backup_restored"
+    # Retention (issue 11 part 2): a case's identity and free text removed; expired records deleted.
+    ANONYMISED = "anonymised"
+    PURGED = "purged"
 
 
 class AuditOutcome(enum.StrEnum):
