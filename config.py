@@ -205,6 +205,20 @@ class BaseConfig:
     # A message claimed longer ago than this by a sender that never finished is tried again.
     OUTBOX_CLAIM_MINUTES = int(os.environ.get("OUTBOX_CLAIM_MINUTES", "15"))
 
+    # --- Retention (issue 11 part 2, DOMAIN.md §2.15; `flask retention run`) ---
+    # Kept as given: mediation/retention/policy.py refuses anything but a whole number above zero,
+    # naming the variable, at start-up and again each time the job runs.
+    # Closed cases are anonymised this many months after their closure date.
+    RETENTION_CLOSED_CASE_MONTHS = os.environ.get("RETENTION_CLOSED_CASE_MONTHS", "60")
+    # The label (often a name) of an intake appointment that never became a case.
+    RETENTION_INTAKE_APPOINTMENT_MONTHS = os.environ.get("RETENTION_INTAKE_APPOINTMENT_MONTHS", "12")
+    # Sent and given-up e-mails (address and text) in the outbox.
+    RETENTION_OUTBOX_DAYS = os.environ.get("RETENTION_OUTBOX_DAYS", "90")
+    # Used or expired password-reset tokens, and failed-login records.
+    RETENTION_RESET_TOKEN_DAYS = os.environ.get("RETENTION_RESET_TOKEN_DAYS", "30")
+    RETENTION_LOGIN_FAILURE_DAYS = os.environ.get("RETENTION_LOGIN_FAILURE_DAYS", "30")
+    # --- end of retention ---
+
     def __init__(self) -> None:
         self.INSTANCE_DIR = str(INSTANCE_DIR)
         self.PROXY_COUNT = proxy_count(os.environ.get("MEDIATION_PROXY_COUNT", "0"))

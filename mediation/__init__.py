@@ -22,6 +22,7 @@ def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     _refuse_unsafe_production(app)
+    _refuse_bad_retention_periods(app)
     _trust_configured_proxies(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -52,6 +53,13 @@ def _refuse_unsafe_production(app: Flask) -> None:
         return
     if app.debug or app.testing:
         raise ConfigurationError("production refuses to run with DEBUG or TESTING on")
+
+
+def _refuse_bad_retention_periods(app: Flask) -> None:
+    # A zero or negative period would anonymise live cases: stop at start-up, naming the setting.
+    from mediation.retention.policy import RetentionPolicy
+
+    RetentionPolicy.from_config(app.config)
 
 
 def _trust_configured_proxies(app: Flask) -> None:
@@ -123,11 +131,13 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.counselling.routes import bp as counselling_bp
     from mediation.health.routes import bp as health_bp
     from mediation.main.routes import bp as main_bp
+    from mediation.retention.routes import bp as retention_bp
     from mediation.statistics.routes import bp as statistics_bp
+    from mediation.subject_requests.routes import bp as subject_requests_bp
     from mediation.supervision.routes import bp as supervision_bp
 
     for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, supervision_bp, statistics_bp,
-                      admin_bp, audit_bp, health_bp):
+                      retention_bp, subject_requests_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
 
 
@@ -152,11 +162,12 @@ def _register_error_handlers(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from mediation.admin.cli import users_cli
     from mediation.appointments.cli import appointments_cli, reminders_cli
+    from mediation.backup.cli import backup_cli
     from mediation.core.cli import audit_cli, keys_cli
     from mediation.demo.cli import demo_cli
+    from mediation.retention.cli import retention_cli
     from mediation.statistics.cli import stats_cli
 
     for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli, stats_cli,
                   retention_cli, backup_cli):
         app.cli.add_command(group)
-    from mediation.backup.cli import backup_cli

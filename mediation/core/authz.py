@@ -83,6 +83,9 @@ class Permission(enum.StrEnum):
     RELEASE_VIEW = "release.view"
     RELEASE_MANAGE = "release.manage"
     OWN_REPORT_VIEW = "own_report.view"
+    # Retention and data-subject requests (issue 11 parts 2-3): supervisors, own association only.
+    RETENTION_VIEW = "retention.view"
+    SUBJECT_REQUEST_MANAGE = "subject_request.manage"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -121,6 +124,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CASE_REVIEW,
         Permission.CASE_REASSIGN,
         Permission.OWN_REPORT_VIEW,
+        # Issue 11 parts 2-3 (the admin sees no case content, so neither list is theirs).
+        Permission.RETENTION_VIEW,
+        Permission.SUBJECT_REQUEST_MANAGE,
     },
     # Admin and ministry see no case content (SECURITY.md S14).
     Role.MEDIATOR: _EVERYONE

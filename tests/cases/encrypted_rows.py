@@ -50,6 +50,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.extensions import db
+from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
 from mediation.supervision.models import LeadChange, SupervisionReview
 from tests.cases.fixtures import new_case, person
 
@@ -78,8 +79,10 @@ def raw_values(session: Session) -> dict[str, list[bytes]]:
 
 
 def fill_every_encrypted_column(session: Session, service_point_id: int, lead: StaffUser, supervisor: StaffUser,
-                                value: Callable[[str], str]) -> tuple[Case, dict[str, str]]:
-    """Open a case and give each encrypted column value("table.column"); return it and what was written."""
+                                value: Callable[[str], str], requesting_party=None) -> tuple[Case, dict[str, str]]:
+    """Open a case and give each encrypted column value("table.column"); return it and what was written.
+
+    `requesting_party` (a PersonData) lets two calls in one association use two different people."""
     written: dict[str, str] = {}
 
     def put(obj, table: str, attribute: str) -> None:
@@ -88,7 +91,7 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
         written[f"{table}.{attribute}"] = text
 
     case = open_case(session, new_case(service_point_id, court_stage=CourtStage.PENDING, court_file_no="2026/1601/17",
-                                       requesting_party=person()), actor=lead)
+                                       requesting_party=requesting_party or person()), actor=lead)
     put(case, "case_file", "court_file_no")
     put(case, "case_file", "request_summary")
     requesting = session.scalar(select(Participant).where(Participant.case_id == case.id))
@@ -160,7 +163,7 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
                          created_by_id=lead.id)
     put(intake, "appointment", "intake_label")
     session.add_all([by_video, intake])
-    message = OutboxMessage(association_id=case.association_id, kind="party_reminder", dedupe_key="canary",
+    message = OutboxMessage(association_id=case.association_id, kind="party_reminder", dedupe_key=f"canary-{case.id}",
                             language="ar")
     for attribute in ("recipient", "subject", "body"):
         put(message, "outbox_message", attribute)
@@ -172,6 +175,15 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     change = LeadChange(case_id=case.id, from_user_id=lead.id, to_user_id=lead.id, changed_by_id=supervisor.id)
     put(change, "case_lead_change", "reason")
     session.add_all([review, change])
+
+    # Issue 11 part 3: a data-subject request of the requesting party, asked and answered.
+    request = DataSubjectRequest(association_id=case.association_id, person_id=requesting.person_id,
+                                 type=RequestType.ACCESS, received_on=date(2026, 11, 22),
+                                 answered_on=date(2026, 11, 25), outcome=RequestOutcome.GRANTED,
+                                 recorded_by_id=supervisor.id, handled_by_id=supervisor.id)
+    put(request, "data_subject_request", "request_note")
+    put(request, "data_subject_request", "answer_note")
+    session.add(request)
 
     put(lead, "staff_user", "totp_secret")
     put(lead, "staff_user", "totp_pending_secret")

@@ -62,6 +62,8 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     previous_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
+    # Set by the retention job (issue 11 part 2): identity and free text are gone, codes and dates stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}

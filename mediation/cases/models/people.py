@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core.codes import AgeBand, ChildLivesWith, ParticipantRole, PreferredLanguage, Sex
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, TimestampMixin, code_column
+from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 
 
 class Person(PublicIdMixin, TimestampMixin, Base):
@@ -42,6 +44,9 @@ class Person(PublicIdMixin, TimestampMixin, Base):
     identity_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     name_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     phone_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    # Set by the retention job once every case of the person is anonymised (issue 11 part 2):
+    # the name is then empty, every other identifying field and blind index null.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}

@@ -1,0 +1,34 @@
+"""Forms of the data-subject request register."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from mediation.core.codes import choices
+from mediation.core.forms import BaseForm, version_field
+from mediation.subject_requests.models import RequestOutcome, RequestType
+from mediation.subject_requests.services import NOTE_MAX
+
+NONE = ""
+_LENGTH = Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters."))
+
+
+# The services check every value again (a clear message instead of "Not a valid choice").
+class RequestForm(BaseForm):
+    type = SelectField(_l("Kind of request"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(RequestType)],
+                       default=NONE, validate_choice=False)
+    received_on = DateField(_l("Received on"), validators=[Optional()])
+    note = TextAreaField(_l("What the person asks (optional)"), validators=[_LENGTH],
+                         render_kw={"rows": 4, "maxlength": NOTE_MAX})
+
+
+class AnswerForm(BaseForm):
+    answered_on = DateField(_l("Answered on"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(RequestOutcome)],
+                          default=NONE, validate_choice=False)
+    note = TextAreaField(_l("How it was handled (optional)"), validators=[_LENGTH],
+                         description=_l("For a rectification, correct the data through the party's edit page first."),
+                         render_kw={"rows": 4, "maxlength": NOTE_MAX})
+    version = version_field()

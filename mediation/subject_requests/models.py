@@ -1,0 +1,80 @@
+"""The register of data-subject requests (Law 09-08 rights; DOMAIN.md §2.15, issue 11 part 3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, Integer
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.core.codes import Code, _labels
+from mediation.core.crypto import Encrypted
+from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column, utcnow
+
+
+class RequestType(Code):
+    """The right the person exercises (Law 09-08: access, rectification, opposition)."""
+
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    OPPOSITION = "opposition"
+
+
+REQUEST_TYPE_LABELS = _labels(RequestType, {
+    RequestType.ACCESS: _l("Access to their data"),
+    RequestType.RECTIFICATION: _l("Rectification"),
+    # Translators: the person objects to the processing of their data (Law 09-08, right of opposition).
+    RequestType.OPPOSITION: _l("Opposition to processing"),
+})
+
+
+class RequestOutcome(Code):
+    """How the association answered."""
+
+    GRANTED = "granted"
+    PARTLY_GRANTED = "partly_granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+REQUEST_OUTCOME_LABELS = _labels(RequestOutcome, {
+    RequestOutcome.GRANTED: _l("Granted"),
+    RequestOutcome.PARTLY_GRANTED: _l("Partly granted"),
+    RequestOutcome.REFUSED: _l("Refused"),
+    RequestOutcome.WITHDRAWN: _l("Withdrawn by the person"),
+})
+
+
+class DataSubjectRequest(PublicIdMixin, Base):
+    """One request by one person of the association's identity vault, and how it was handled."""
+
+    __tablename__ = "data_subject_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Copied from the person: the register is read per association in one column.
+    association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), nullable=False, index=True)
+    type: Mapped[RequestType] = mapped_column(code_column(RequestType, "subject_request_type"), nullable=False)
+    received_on: Mapped[date] = mapped_column(Date, nullable=False)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[RequestOutcome | None] = mapped_column(code_column(RequestOutcome, "subject_request_outcome"))
+    # What was asked, and how it was handled: free text about a person, hence encrypted.
+    request_note: Mapped[str | None] = mapped_column(Encrypted("data_subject_request.request_note"))
+    answer_note: Mapped[str | None] = mapped_column(Encrypted("data_subject_request.answer_note"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+    # The register page: an association's open requests first, by date received.
+    __table_args__ = (Index("ix_data_subject_request_association_received", "association_id", "received_on"),)
+
+    person = relationship("Person", lazy="joined")
+    recorded_by = relationship("StaffUser", foreign_keys=[recorded_by_id], lazy="joined")
+    handled_by = relationship("StaffUser", foreign_keys=[handled_by_id], lazy="joined")
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_on is None

@@ -1,0 +1,30 @@
+"""Who may keep the register and produce an access export: a supervisor, for their own association.
+
+Outside that scope a request or a person does not exist (404); the admin and the ministry see no
+case content at all (403 from the permission table).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+
+from mediation.cases.models import Person
+from mediation.core.authz import Role
+from mediation.subject_requests.models import DataSubjectRequest
+
+
+def _is_supervisor(user) -> bool:
+    return getattr(user, "role", None) == Role.SUPERVISOR and getattr(user, "association_id", None) is not None
+
+
+def visible_requests(user) -> Select:
+    if _is_supervisor(user):
+        return select(DataSubjectRequest).where(DataSubjectRequest.association_id == user.association_id)
+    return select(DataSubjectRequest).where(false())
+
+
+def visible_people(user) -> Select:
+    """The people of the supervisor's association's identity vault (DOMAIN.md §2.4: one vault per association)."""
+    if _is_supervisor(user):
+        return select(Person).where(Person.association_id == user.association_id)
+    return select(Person).where(false())

@@ -1,0 +1,202 @@
+"""Everything the association holds about one person, for a right-of-access answer (DOMAIN.md §2.15, §2.8).
+
+Included: identity and contact data, the cases the person takes part in (reference, status, role,
+dates, issues), their consents, the sessions they attended, the appointments they were invited to,
+joint notes of their cases and the private notes they themselves confided, and their requests.
+Excluded, and said so in the export: notes confided by OTHER parties (DOMAIN.md §2.8: they must not
+reach anything given to another party) and staff-only records (screening, professional assessments,
+supervision, psychological notes), on which the data protection officer decides case by case.
+A session's summary is given only when it is joint, or private and the person was its only attendee.
+A bounded number of queries whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mediation.appointments.models import Appointment, AppointmentParty
+from mediation.cases.models import Case, Consent, Note, Participant, Person
+from mediation.core.codes import NoteVisibility
+from mediation.core.i18n import SUPPORTED
+from mediation.counselling.models import CounsellingSession, SessionAttendee
+from mediation.subject_requests.models import DataSubjectRequest
+
+FRENCH = "fr"
+
+
+def export_language(person: Person, requested: str | None) -> str:
+    """The language asked for, else the person's: French for French speakers, Arabic otherwise
+    (Darija and Amazigh speakers read the Arabic text, as for reminders)."""
+    if requested in SUPPORTED:
+        return requested
+    preferred = person.preferred_language
+    return FRENCH if preferred is not None and preferred.value == FRENCH else "ar"
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    reference: str
+    status: object
+    role: object
+    is_requesting_party: bool
+    opened_on: date
+    closed_on: date | None
+    issues: list
+    anonymised: bool
+
+
+@dataclass(frozen=True)
+class ConsentEntry:
+    reference: str
+    scope: object
+    status: object
+    on_date: date
+    given_by: object
+    notice_version: str
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    reference: str
+    type: object
+    mode: object
+    started_at: datetime
+    duration_min: int
+    summary: str | None
+    next_steps: str | None
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    reference: str
+    written_at: datetime
+    visibility: object
+    body: str
+
+
+@dataclass(frozen=True)
+class AppointmentEntry:
+    reference: str
+    start_utc: datetime
+    session_type: object
+    mode: object
+    status: object
+
+
+@dataclass
+class PersonExport:
+    person: Person
+    cases: list[CaseEntry] = field(default_factory=list)
+    consents: list[ConsentEntry] = field(default_factory=list)
+    sessions: list[SessionEntry] = field(default_factory=list)
+    notes: list[NoteEntry] = field(default_factory=list)
+    appointments: list[AppointmentEntry] = field(default_factory=list)
+    requests: list[DataSubjectRequest] = field(default_factory=list)
+
+
+def person_export(session: Session, person: Person) -> PersonExport:
+    """What the association holds about `person` that may be given to them."""
+    export = PersonExport(person)
+    parts = session.execute(
+        select(Participant, Case).join(Case, Case.id == Participant.case_id)
+        .where(Participant.person_id == person.id, Case.association_id == person.association_id)
+        .order_by(Case.opened_on, Case.id)).all()
+    own_participants = {participant.id for participant, _case in parts}
+    references = {case.id: case.reference for _participant, case in parts}
+    export.cases = [CaseEntry(case.reference, case.status, participant.role, participant.is_requesting_party,
+                              case.opened_on, case.closed_on, case.issues, case.anonymised_at is not None)
+                    for participant, case in parts]
+    if not parts:
+        export.requests = _requests(session, person)
+        return export
+    reference_of_participant = {participant.id: case.reference for participant, case in parts}
+
+    consents = session.scalars(select(Consent).where(Consent.participant_id.in_(own_participants))
+                               .order_by(Consent.on_date, Consent.id))
+    export.consents = [ConsentEntry(reference_of_participant[c.participant_id], c.scope, c.status, c.on_date,
+                                    c.given_by, c.notice_version) for c in consents]
+
+    export.sessions = _sessions(session, own_participants, references)
+    export.notes = _notes(session, own_participants, references)
+
+    appointments = session.scalars(
+        select(Appointment).join(AppointmentParty, AppointmentParty.appointment_id == Appointment.id)
+        .where(AppointmentParty.participant_id.in_(own_participants)).order_by(Appointment.start_utc)).unique()
+    export.appointments = [AppointmentEntry(references.get(a.case_id, ""), a.start_utc, a.session_type, a.mode,
+                                            a.status) for a in appointments]
+    export.requests = _requests(session, person)
+    return export
+
+
+def _sessions(session: Session, own_participants: set[int], references: dict[int, str]) -> list[SessionEntry]:
+    attended = select(SessionAttendee.session_id).where(SessionAttendee.participant_id.in_(own_participants))
+    rows = session.scalars(select(CounsellingSession).where(CounsellingSession.id.in_(attended),
+                                                            CounsellingSession.voided_at.is_(None))
+                           .order_by(CounsellingSession.started_at)).unique().all()
+    entries = []
+    for row in rows:
+        present = {attendee.participant_id for attendee in row.attendees}
+        shareable = row.visibility is NoteVisibility.JOINT or (
+            row.visibility is NoteVisibility.PRIVATE_PARTY and present <= own_participants)
+        entries.append(SessionEntry(references[row.case_id], row.type, row.mode, row.started_at, row.duration_min,
+                                    row.summary if shareable else None, row.next_steps if shareable else None))
+    return entries
+
+
+def _notes(session: Session, own_participants: set[int], references: dict[int, str]) -> list[NoteEntry]:
+    """Joint notes of the person's cases and the private notes they confided; never another party's or staff's."""
+    shareable = (Note.visibility == NoteVisibility.JOINT) | (
+        (Note.visibility == NoteVisibility.PRIVATE_PARTY) & Note.participant_id.in_(own_participants))
+    notes = session.scalars(select(Note).where(Note.case_id.in_(list(references)), shareable)
+                            .order_by(Note.created_at, Note.id)).unique()
+    return [NoteEntry(references[note.case_id], note.created_at, note.visibility, note.current.body)
+            for note in notes if note.versions]
+
+
+def _requests(session: Session, person: Person) -> list[DataSubjectRequest]:
+    return list(session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.person_id == person.id)
+                                .order_by(DataSubjectRequest.received_on, DataSubjectRequest.id)))
+
+
+def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
+    """The export as plain JSON values: codes stay codes (stable keys), labels are in the export's language."""
+
+    def code(value):
+        return None if value is None else {"code": value.value, "label": str(value.label)}
+
+    person = export.person
+    return {
+        "generated_on": generated_on.isoformat(),
+        "notice": labels["notice"],
+        "excluded": labels["excluded"],
+        "identity": {
+            "anonymised": person.anonymised_at is not None,
+            "full_name": person.full_name, "full_name_latin": person.full_name_latin,
+            "birth_date": person.birth_date, "sex": code(person.sex), "phone": person.phone, "email": person.email,
+            "address": person.address, "contact_allowed": person.contact_allowed,
+            "safe_contact_instructions": person.safe_contact_instructions,
+            "preferred_language": code(person.preferred_language), "interpreter_needed": person.interpreter_needed,
+            "residence_province_code": person.residence_province_code, "id_checked": person.id_checked,
+        },
+        "cases": [{"reference": c.reference, "status": code(c.status), "role": code(c.role),
+                   "requesting_party": c.is_requesting_party, "opened_on": c.opened_on.isoformat(),
+                   "closed_on": c.closed_on.isoformat() if c.closed_on else None,
+                   "issues": [code(issue) for issue in c.issues], "anonymised": c.anonymised} for c in export.cases],
+        "consents": [{"case": c.reference, "scope": code(c.scope), "status": code(c.status),
+                      "date": c.on_date.isoformat(), "given_by": c.given_by.value,
+                      "notice_version": c.notice_version} for c in export.consents],
+        "sessions": [{"case": s.reference, "type": code(s.type), "mode": code(s.mode),
+                      "started_at": s.started_at.isoformat(), "duration_min": s.duration_min,
+                      "summary": s.summary, "next_steps": s.next_steps} for s in export.sessions],
+        "notes": [{"case": n.reference, "written_at": n.written_at.isoformat(), "visibility": code(n.visibility),
+                   "text": n.body} for n in export.notes],
+        "appointments": [{"case": a.reference, "start": a.start_utc.isoformat(), "type": code(a.session_type),
+                          "mode": code(a.mode), "status": code(a.status)} for a in export.appointments],
+        "requests": [{"type": code(r.type), "received_on": r.received_on.isoformat(),
+                      "answered_on": r.answered_on.isoformat() if r.answered_on else None,
+                      "outcome": code(r.outcome)} for r in export.requests],
+    }

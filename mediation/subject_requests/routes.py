@@ -1,0 +1,188 @@
+"""The data-subject request register and the access export (issue 11 part 3). HTTP only.
+
+A supervisor records a request from a party's row on the case page, answers it once, and may
+produce the access export (a printable page and a JSON file, in the person's language). Requests
+and people outside the supervisor's association are 404; everyone else is refused by permission.
+Every page and export writes its audit event before the response leaves (S27, S28).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from mediation.cases.models import Case, Participant, Person
+from mediation.cases.routes import case_section
+from mediation.core.authz import Permission, require
+from mediation.core.errors import DomainError
+from mediation.core.forms import attach_error
+from mediation.core.i18n import FORMAT_LOCALES
+from mediation.core.models import local_today
+from mediation.core.views import render_viewed
+from mediation.extensions import db, limiter
+from mediation.subject_requests import queries, services
+from mediation.subject_requests.forms import AnswerForm, RequestForm
+from mediation.subject_requests.models import DataSubjectRequest
+from mediation.subject_requests.policies import visible_people, visible_requests
+
+bp = Blueprint("subject_requests", __name__, url_prefix="/subject-requests")
+# SECURITY.md S21: at most 10 exports an hour per user (the page and the file count together).
+EXPORT_LIMIT = "10/hour"
+
+
+def _user_key() -> str:
+    return f"subject-export:{current_user.id}"
+
+
+@case_section
+def subject_request_links(case: Case, user) -> dict:
+    """participant public id -> person public id, for the "data-subject request" link of each party row."""
+    if not user.has(Permission.SUBJECT_REQUEST_MANAGE) or case.association_id != user.association_id:
+        return {"subject_request_people": {}}
+    rows = db.session.execute(select(Participant.public_id, Participant.person_id).where(
+        Participant.case_id == case.id)).all()
+    people = dict(db.session.execute(visible_people(user).with_only_columns(Person.id, Person.public_id)
+                                     .where(Person.id.in_([row.person_id for row in rows]))).all())
+    return {"subject_request_people": {row.public_id: people[row.person_id] for row in rows
+                                       if row.person_id in people}}
+
+
+def _load_request(request_id) -> DataSubjectRequest:
+    return db.one_or_404(visible_requests(current_user).where(DataSubjectRequest.public_id == request_id))
+
+
+@bp.route("/")
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def index():
+    rows = db.session.scalars(visible_requests(current_user).order_by(
+        DataSubjectRequest.answered_on.is_not(None), DataSubjectRequest.received_on.desc(),
+        DataSubjectRequest.id.desc())).unique().all()
+    open_rows = [row for row in rows if row.is_open]
+    answered = [row for row in rows if not row.is_open]
+    return render_viewed("subject_requests/index.html", entity="subject_request_register", entity_id=None,
+                         association_id=current_user.association_id, open_rows=open_rows, answered=answered)
+
+
+@bp.route("/people/<uuid:person_id>/new", methods=["GET", "POST"])
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def new(person_id):
+    person = db.one_or_404(visible_people(current_user).where(Person.public_id == person_id))
+    form = RequestForm()
+    status = 200
+    if request.method == "GET":
+        form.received_on.data = local_today()
+    elif form.validate_on_submit():
+        data = services.NewRequest(type=form.type.data, received_on=form.received_on.data, note=form.note.data)
+        try:
+            created = services.record_request(db.session, person, data, actor=current_user, today=local_today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("The request has been recorded."), "success")
+            return redirect(url_for("subject_requests.detail", request_id=created.public_id))
+    else:
+        status = 422
+    return render_template("subject_requests/new.html", person=person, form=form), status
+
+
+def _answer_form(record: DataSubjectRequest) -> AnswerForm:
+    form = AnswerForm(formdata=None)
+    form.answered_on.data = local_today()
+    form.version.data = record.version_id
+    return form
+
+
+@bp.route("/<uuid:request_id>")
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def detail(request_id):
+    record = _load_request(request_id)
+    return render_viewed("subject_requests/detail.html", entity=services.ENTITY, entity_id=record.public_id,
+                         association_id=record.association_id, record=record, cases=_cases_of(record),
+                         form=_answer_form(record) if record.is_open else None)
+
+
+def _cases_of(record: DataSubjectRequest) -> list[Case]:
+    """The person's cases, for the rectification links (the party edit page)."""
+    return list(db.session.scalars(select(Case).join(Participant, Participant.case_id == Case.id).where(
+        Participant.person_id == record.person_id, Case.association_id == record.association_id)
+        .order_by(Case.opened_on)).unique())
+
+
+@bp.route("/<uuid:request_id>/answer", methods=["POST"])
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def answer(request_id):
+    record = _load_request(request_id)
+    form = AnswerForm()
+    status = 422
+    if form.validate_on_submit():
+        data = services.Answer(answered_on=form.answered_on.data, outcome=form.outcome.data, note=form.note.data)
+        try:
+            services.answer_request(db.session, record, data, actor=current_user, today=local_today(),
+                                    version=form.version.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = 409 if isinstance(error, services.StaleRequest) else 422
+            record = _load_request(request_id)
+        else:
+            db.session.commit()
+            flash(_("The answer has been recorded."), "success")
+            return redirect(url_for("subject_requests.detail", request_id=record.public_id))
+    return render_template("subject_requests/detail.html", record=record, cases=_cases_of(record), form=form), status
+
+
+def _export_labels() -> dict:
+    return {
+        "notice": _("Personal data held by the association about this person, produced in answer to a "
+                    "request under Law 09-08."),
+        "excluded": _("Not included: notes confided by other parties, and staff-only records (safety "
+                      "screening, professional assessments, supervision). The person may ask for the "
+                      "staff-only records; the data protection officer decides case by case."),
+    }
+
+
+def _export(request_id):
+    """The request, its export and the export's language; records the EXPORT event (committed by the caller)."""
+    record = _load_request(request_id)
+    language = queries.export_language(record.person, request.args.get("language"))
+    export = queries.person_export(db.session, record.person)
+    services.record_export(db.session, record)
+    return record, export, language
+
+
+@bp.route("/<uuid:request_id>/export")
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+@limiter.shared_limit(EXPORT_LIMIT, scope="subject-export", key_func=_user_key)
+def export_page(request_id):
+    record, export, language = _export(request_id)
+    g.language = language  # the whole printable page, direction included, is in the person's language
+    with force_locale(FORMAT_LOCALES[language]):
+        page = render_template("subject_requests/export.html", record=record, export=export,
+                               labels=_export_labels(), today=local_today())
+    db.session.commit()
+    return page
+
+
+@bp.route("/<uuid:request_id>/export.json")
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+@limiter.shared_limit(EXPORT_LIMIT, scope="subject-export", key_func=_user_key)
+def export_json(request_id):
+    record, export, language = _export(request_id)
+    today = local_today()
+    with force_locale(FORMAT_LOCALES[language]):
+        payload = queries.as_json(export, generated_on=today, labels=_export_labels())
+    body = json.dumps({"language": language, **payload}, ensure_ascii=False, indent=2)
+    db.session.commit()
+    # A generated name: no name, no reference, nothing about the person (S21).
+    filename = f"subject-access-{today.isoformat()}.json"
+    return body, 200, {"Content-Type": "application/json; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{filename}"',
+                       "Cache-Control": "no-store"}

@@ -1,0 +1,107 @@
+"""Recording data-subject requests and their answers; auditing every export (issue 11 part 3).
+
+Rules: a request is received on a date that is not in the future; it is answered once, on a date
+between its reception and today, with an outcome. Every create, answer and export writes one audit
+event naming the request by its public id (S27: ids and codes only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from mediation.admin.models import StaffUser
+from mediation.cases.models import Person
+from mediation.core.audit import AuditAction, record
+from mediation.core.codes import parse_code
+from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.models import flush_versioned
+from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
+
+NOTE_MAX = 4000
+EARLIEST = date(2000, 1, 1)
+ENTITY = "data_subject_request"
+
+
+class StaleRequest(DomainError):
+    message = _l("Someone else changed this request meanwhile. Check the current values and save again.")
+
+
+class AlreadyAnswered(DomainError):
+    message = _l("This request has already been answered.")
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    type: str
+    received_on: date | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    answered_on: date | None
+    outcome: str
+    note: str | None = None
+
+
+def _note(value: str | None, field: str) -> str | None:
+    text = (value or "").strip()
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=NOTE_MAX), field=field)
+    return text or None
+
+
+def _past_date(value: date | None, field: str, today: date, missing) -> date:
+    if value is None:
+        raise ValidationFailed(missing, field=field)
+    if value > today:
+        raise ValidationFailed(_l("This date is in the future."), field=field)
+    if value < EARLIEST:
+        raise ValidationFailed(_l("This date is too far in the past."), field=field)
+    return value
+
+
+def record_request(session: Session, person: Person, data: NewRequest, *, actor: StaffUser,
+                   today: date) -> DataSubjectRequest:
+    """Register one request by one person of the actor's association, received on a past or present date."""
+    kind = parse_code(RequestType, data.type, _l("Choose the kind of request."), "type")
+    received_on = _past_date(data.received_on, "received_on", today, _l("Enter the date the request was received."))
+    request = DataSubjectRequest(association_id=person.association_id, person_id=person.id, type=kind,
+                                 received_on=received_on, request_note=_note(data.note, "note"),
+                                 recorded_by_id=actor.id)
+    session.add(request)
+    session.flush()
+    record(session, AuditAction.CREATE, entity=ENTITY, entity_id=request.public_id,
+           association_id=request.association_id)
+    return request
+
+
+def answer_request(session: Session, request: DataSubjectRequest, data: Answer, *, actor: StaffUser, today: date,
+                   version: int | None) -> DataSubjectRequest:
+    """Record the answer once: a date from the reception to today, and an outcome."""
+    if version is not None and version != request.version_id:
+        raise StaleRequest()
+    if not request.is_open:
+        raise AlreadyAnswered()
+    outcome = parse_code(RequestOutcome, data.outcome, _l("Choose the outcome."), "outcome")
+    answered_on = _past_date(data.answered_on, "answered_on", today, _l("Enter the date of the answer."))
+    if answered_on < request.received_on:
+        raise ValidationFailed(_l("The answer cannot come before the request was received."), field="answered_on")
+    request.answered_on = answered_on
+    request.outcome = outcome
+    request.answer_note = _note(data.note, "note")
+    request.handled_by_id = actor.id
+    flush_versioned(session, StaleRequest)
+    record(session, AuditAction.UPDATE, entity=ENTITY, entity_id=request.public_id,
+           association_id=request.association_id)
+    return request
+
+
+def record_export(session: Session, request: DataSubjectRequest) -> None:
+    """One EXPORT event per access export shown or downloaded (the printable page and the JSON file alike)."""
+    record(session, AuditAction.EXPORT, entity=ENTITY, entity_id=request.public_id,
+           association_id=request.association_id)
