@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations translations-compile migration clean
+.PHONY: run test install translations translations-compile migration clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -28,6 +28,14 @@ run: translations-compile
 
 test: translations-compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against
+# their floors on synthetic data. SQLite by default, PostgreSQL with TEST_DATABASE_URL (database
+# mediation_bench, recreated). `make bench CASES=100000`, or `make bench SCALE=1000,10000,100000`.
+CASES ?= 10000
+SCALE ?=
+bench: translations-compile
+	$(BIN)/python bench/run.py --cases $(CASES) $(if $(SCALE),--scale $(SCALE)) $(BENCH_ARGS)
 
 # Extract, update and compile the catalogues after changing user-visible text.
 translations: $(STAMP)

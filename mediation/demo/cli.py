@@ -1,4 +1,4 @@
-"""`flask demo load`: idempotent, refused in production."""
+"""`flask demo load` (idempotent) and `flask demo synthetic` (an empty database only): refused in production."""
 
 import sys
 
@@ -9,6 +9,12 @@ from sqlalchemy import func, select
 
 from mediation.admin.models import StaffUser
 from mediation.demo.data import DEMO_PASSWORD, demo_accounts_in_use, load_demo
+from mediation.demo.synthetic.loader import (
+    SYNTHETIC_PASSWORD,
+    SyntheticRefused,
+    load_synthetic,
+    refresh_planner_statistics,
+)
 from mediation.extensions import db
 
 
@@ -39,3 +45,24 @@ def load(if_empty: bool):
         click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
         for username in usernames:
             click.echo(f"  {username}")
+
+
+@demo_cli.command("synthetic")
+@click.option("--cases", type=click.IntRange(min=1), default=1000, show_default=True, help="Case files to create.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same population.")
+@with_appcontext
+def synthetic(cases: int, seed: int):
+    """Fill an empty database with a national-scale synthetic population (benchmarks; never in production)."""
+    try:
+        report = load_synthetic(db.session, cases, seed)
+    except SyntheticRefused as refusal:
+        db.session.rollback()
+        click.echo(f"refused: {refusal}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    refresh_planner_statistics(db.session)
+    db.session.commit()
+    rows = ", ".join(f"{table} {count}" for table, count in sorted(report.rows.items()))
+    click.echo(f"synthetic population loaded in {report.seconds:.1f} s: {report.associations} associations; {rows}")
+    click.echo(f"synthetic accounts (a001.supervisor1, a001.staff01, synthetic.ministry, ...; "
+               f"password: {SYNTHETIC_PASSWORD})")

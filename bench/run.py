@@ -1,0 +1,104 @@
+"""`make bench`: the main pages and the statistics release against their floors (issue 9).
+
+    python bench/run.py [--cases 10000] [--seed 1] [--scale 1000,10000,100000] [--repeat 15]
+
+Builds a fresh database (a SQLite file in a temporary directory, or the PostgreSQL database
+`mediation_bench` next to TEST_DATABASE_URL), creates the schema with the migrations, loads the
+synthetic population (`flask demo synthetic`), then measures each main page as its user sees it
+and writes the table into bench/RESULTS.md (its section for this database and size is replaced).
+Never part of `make test`: pytest collects tests/ only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from bench import report, scenario  # noqa: E402
+from config import Testing  # noqa: E402
+from mediation import create_app  # noqa: E402
+from mediation.demo.synthetic.loader import load_synthetic, refresh_planner_statistics  # noqa: E402
+from mediation.extensions import db  # noqa: E402
+
+BENCH_DATABASE = "mediation_bench"
+
+
+def bench_config(url: str) -> Testing:
+    class Config(Testing):
+        def database_url(self) -> str:
+            return url
+
+    return Config()
+
+
+def fresh_database(cases: int, workdir: Path) -> str:
+    """An empty database URL: a new SQLite file, or `mediation_bench` recreated on the PostgreSQL server."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        path = workdir / f"bench-{cases}.db"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    return make_url(base).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+
+
+def run_one(cases: int, seed: int, repeat: int, workdir: Path) -> dict:
+    url = fresh_database(cases, workdir)
+    app = create_app(bench_config(url))
+    # One log line per request would be timed with the page: warnings and errors only.
+    logging.getLogger("mediation").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        loaded = load_synthetic(db.session, cases, seed)
+        db.session.commit()
+        refresh_planner_statistics(db.session)  # as autovacuum would have done on a live database
+        db.session.commit()
+        load_seconds = time.perf_counter() - started
+        print(f"[bench] {cases} cases loaded in {load_seconds:.0f} s", flush=True)
+        dialect = db.engine.dialect.name
+        version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
+    # Rows stay readable after a page's commit (an audited VIEW): the floor renders them again.
+    db.session.session_factory.kw["expire_on_commit"] = False
+    result = scenario.measure(app, repeat)
+    result.update(cases=cases, seed=seed, load_seconds=load_seconds, rows=loaded.rows,
+                  associations=loaded.associations, database=f"{dialect} {version}".strip())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--scale", help="comma-separated case counts, e.g. 1000,10000,100000")
+    parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.scale.split(",")] if args.scale else [args.cases]
+    with tempfile.TemporaryDirectory(prefix="mediation-bench-") as workdir:
+        runs = [run_one(size, args.seed, args.repeat, Path(workdir)) for size in sizes]
+    for run in runs:
+        print(report.console(run))
+    report.write(Path(args.results), runs)
+    print(f"[bench] results written to {args.results}")
+
+
+if __name__ == "__main__":
+    main()
