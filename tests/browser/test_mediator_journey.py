@@ -1,0 +1,135 @@
+"""A mediator takes a new family from the first contact to a closed case with an agreement
+(issue 10, journey 1), in a real browser, in Arabic and in French."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from mediation.appointments.models import Appointment
+from mediation.core.models import local_today
+from mediation.extensions import db
+from tests.browser.support import assert_direction, fill, flash_text, log_in, nav, submit, t, unlabelled_fields
+
+FAMILIES = {
+    # requesting party (Arabic name, Latin name), the other party, the child
+    "ar": (("أمينة الإدريسي", "Amina El Idrissi"), ("رشيد بنجلون", "Rachid Benjelloun"), ("سلمى", "Salma")),
+    "fr": (("Khadija Tazi", ""), ("Omar Tazi", ""), ("Yasmine Tazi", "")),
+}
+
+
+def _case_link(page, app, language, msgid):
+    page.locator("main").get_by_role("link", name=t(app, language, msgid), exact=True).first.click()
+    page.wait_for_load_state()
+    assert unlabelled_fields(page) == []
+
+
+def _let_the_appointment_start(app, appointment_public_id: str) -> None:
+    """The day of the appointment comes: move it an hour into the past (the server clock is real)."""
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment).where(
+            Appointment.public_id == uuid.UUID(appointment_public_id)))
+        shift = appointment.start_utc - (datetime.now(UTC) - timedelta(hours=1))
+        appointment.start_utc -= shift
+        appointment.end_utc -= shift
+        db.session.commit()
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, language):
+    app = served_app
+    (requesting, latin), (other, other_latin), (child, _) = FAMILIES[language]
+    with app.app_context():
+        today_date = local_today()
+    today = today_date.isoformat()
+    page = new_page(1024, 768)  # a tablet in landscape
+    log_in(page, app, "mediator.a1", language)
+
+    # Intake: a new family.
+    nav(page, app, language, "Cases")
+    _case_link(page, app, language, "Open a case")
+    form = page.locator("main form").last
+    fill(form, {"first_contact_on": today, "intake_channel": "walk_in", "referral_source": "self",
+                "issues": ["custody"], "court_stage": "none", "immediate_danger": "no",
+                "full_name": requesting, "full_name_latin": latin, "requesting_role": "mother", "sex": "female",
+                "contact_allowed": "yes", "data_processing_consent": True})
+    submit(page, app, language, "Open the case")
+    assert_direction(page, language)
+    reference = page.locator("main h1").inner_text().strip()
+    assert reference.startswith("RBT-01-")
+    assert requesting in page.locator("#parties, main").first.inner_text()
+
+    # The other party and a child.
+    _case_link(page, app, language, "Add a party")
+    fill(page.locator("main form").last, {"full_name": other, "full_name_latin": other_latin, "sex": "male",
+                                           "role": "father", "contact_allowed": "yes"})
+    submit(page, app, language, "Save")
+    _case_link(page, app, language, "Add a child")
+    fill(page.locator("main form").last, {"full_name": child, "sex": "female", "lives_with": "mother"})
+    submit(page, app, language, "Save")
+    main_text = page.locator("main").inner_text()
+    assert other in main_text and child in main_text
+
+    # Screening and consents of both parties.
+    for name, scopes in ((requesting, ("mediation",)), (other, ("data_processing", "mediation"))):
+        row = page.locator("#safety tr", has_text=name)
+        row.get_by_role("link", name=t(app, language, "Record a screening")).click()
+        assert unlabelled_fields(page) == []
+        fill(page.locator("main form").last, {
+            "screened_on": today, "violence": "none", "gating_immediate_danger": "no",
+            "gating_fear_of_other_party": "no", "gating_coercive_control": "no",
+            "gating_child_protection_concern": "no", "gating_abduction_threat": "no"})
+        submit(page, app, language, "Save")
+        for scope in scopes:
+            page.locator("#safety tr", has_text=name).get_by_role("link", name=t(app, language, "Record a consent")).click()
+            fill(page.locator("main form").last, {"scope": scope, "status": "given", "on_date": today,
+                                                   "given_by": "self"})
+            submit(page, app, language, "Save")
+    for status in ("assessment", "in_mediation"):
+        page.locator("main select[name=to_status]").select_option(status)
+        submit(page, app, language, "Change the status")
+    assert t(app, language, "Open: every party is screened and has consented, and every positive screening is "
+                            "covered by a supervisor decision.") in page.locator("#safety").inner_text()
+
+    # An appointment, held, and the session logged from it.
+    _case_link(page, app, language, "Book an appointment")
+    form = page.locator("main form").last
+    tomorrow = (today_date + timedelta(days=1)).isoformat()
+    fill(form, {"session_type": "joint_mediation", "mode": "in_person", "day": tomorrow,
+                "start": "10:00", "end": "11:00"})
+    form.locator('[name="room_id"]').select_option(index=1)
+    for name in (requesting, other):  # the parents; a child is never invited to a joint mediation
+        form.get_by_label(name, exact=False).check()
+    submit(page, app, language, "Book the appointment")
+    appointment_id = page.url.rstrip("/").split("/")[-1]
+    _let_the_appointment_start(app, appointment_id)
+    page.reload()
+    page.get_by_role("button", name=t(app, language, "It took place")).click()
+    page.wait_for_load_state()
+    # Marked as held, the appointment opens the session log, filled in from it.
+    assert "/sessions/new" in page.url and flash_text(page)
+    assert unlabelled_fields(page) == []
+    form = page.locator("main form").last
+    assert form.locator('[name="type"]').input_value() == "joint_mediation"
+    for name in (requesting, other):
+        assert form.get_by_label(name, exact=False).is_checked()
+    fill(page.locator("main form").last, {"summary": "Les deux parents ont parlé du calendrier de visite."})
+    submit(page, app, language, "Save the session")
+
+    # A note, then the closure with an agreement.
+    if "/sessions/" in page.url:
+        page.locator("main").get_by_role("link", name=reference).first.click()
+    _case_link(page, app, language, "Add a note")
+    fill(page.locator("main form").last, {"visibility": "staff_only", "body": "Suivi téléphonique prévu dans un mois."})
+    submit(page, app, language, "Save the note")
+    assert "Suivi téléphonique prévu dans un mois." in page.locator("main").inner_text()
+    _case_link(page, app, language, "Close the case")
+    fill(page.locator("main form").last, {"outcome": "agreement_full", "agreement_level": "full",
+                                           "agreement_points": "Garde partagée ; visites le samedi."})
+    submit(page, app, language, "Close the case")
+    closure = page.locator("main").inner_text()
+    assert "Garde partagée ; visites le samedi." in closure
+    assert flash_text(page)
