@@ -189,7 +189,7 @@ class BaseConfig:
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services
-    REDIS_URL = os.environ.get("REDIS_URL")
+    REDIS_URL: str | None = None  # from the environment when the configuration is built
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
@@ -225,6 +225,7 @@ class BaseConfig:
         self.MEDIATION_REQUIRE_2FA = env_flag("MEDIATION_REQUIRE_2FA", self.MEDIATION_REQUIRE_2FA)
         self.load_secrets()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.database_url())
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
 
     def database_url(self) -> str:
@@ -243,6 +244,9 @@ class BaseConfig:
         self.BLIND_INDEX_KEY = decode_key("MEDIATION_BLIND_INDEX_KEY", source["MEDIATION_BLIND_INDEX_KEY"])
         self.AUDIT_KEY = decode_key("MEDIATION_AUDIT_KEY", source["MEDIATION_AUDIT_KEY"])
         self.FEED_PEPPER = decode_key("MEDIATION_FEED_PEPPER", source["MEDIATION_FEED_PEPPER"])
+        # Backups (mediation/backup): optional, the application starts without it and
+        # `flask backup` refuses, naming the variable; a malformed value still fails here.
+        self.BACKUP_KEYS = parse_backup_keys(source.get("MEDIATION_BACKUP_KEY", ""))
         fallbacks = source.get("SECRET_KEY_FALLBACKS", "")
         self.SECRET_KEY_FALLBACKS = [
             decode_key("SECRET_KEY_FALLBACKS", item).hex()
@@ -258,9 +262,6 @@ class Development(BaseConfig):
     def secret_source(self) -> dict[str, str]:
         # Environment values win over the generated file, key by key.
         return {**development_secrets(INSTANCE_DIR), **{k: v for k, v in os.environ.items() if v}}
-        # Backups (mediation/backup): optional, the application starts without it and
-        # `flask backup` refuses, naming the variable; a malformed value still fails here.
-        self.BACKUP_KEYS = parse_backup_keys(source.get("MEDIATION_BACKUP_KEY", ""))
 
 
 class Testing(BaseConfig):

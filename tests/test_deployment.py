@@ -114,3 +114,22 @@ def test_the_logs_are_json_lines_without_addresses_or_paths(production):
     for leak in (CLIENT_ADDRESS, "lang=fr", "/login"):
         assert leak not in text
     assert Path(log_path).stat().st_size > 0
+
+
+def test_the_environment_template_starts_production_once_its_keys_are_filled(monkeypatch):
+    from config import SECRET_NAMES, Production, new_key
+
+    template = Path(BASE_DIR, "docs", "deploy", "mediation.env.example").read_text(encoding="utf-8")
+    settings = dict(line.split("=", 1) for line in template.splitlines() if line and not line.startswith("#"))
+    assert set(SECRET_NAMES) | {"MEDIATION_BACKUP_KEY", "MEDIATION_PROXY_COUNT", "REDIS_URL"} <= set(settings)
+    for name in list(os.environ):
+        if name.startswith(("MEDIATION_", "SECRET_KEY", "DATABASE_URL", "REDIS_URL")):
+            monkeypatch.delenv(name)
+    for name, value in settings.items():
+        # Every empty key, and the key id of the field-key ring, is where a generated key goes.
+        monkeypatch.setenv(name, value + new_key() if value in ("", "1:") else value)
+    config = Production()
+    assert config.PROXY_COUNT == 1
+    assert config.SESSION_COOKIE_SECURE and config.MEDIATION_REQUIRE_2FA
+    assert set(config.FIELD_KEYS) == {1} and set(config.BACKUP_KEYS) == {1}
+    assert config.RATELIMIT_STORAGE_URI.startswith("redis://")
