@@ -1,0 +1,19 @@
+"""An association's own quarterly activity report (issue 8, part 5; DOMAIN.md §6).
+
+The supervisor reads the indicators a funded project reports to the ministry for their own
+association and one quarter. Every figure is an EXACT count: STATISTICS.md's introduction says an
+association's own report uses the releases' threshold and keyed rounding, but the issue asks for
+exact counts because this is the association's own data, and the issue wins. The report still holds
+no identifier (no name, phone, case reference or public id): only codes, labels and counts. It never
+enters a ministry release.
+
+quarters: the asked quarter; shapes: figures, sections, rate tables; activity, outcomes, safety: the
+grouped queries; build: the report in its order.
+"""
+
+from mediation.statistics.own_report.build import association_report
+from mediation.statistics.own_report.quarters import Quarter, last_finished_quarter, parse_quarter, recent_quarters
+from mediation.statistics.own_report.shapes import Figure, RateTable, Report, Row, Section, percent
+
+__all__ = ["Figure", "Quarter", "RateTable", "Report", "Row", "Section", "association_report",
+           "last_finished_quarter", "parse_quarter", "percent", "recent_quarters"]
