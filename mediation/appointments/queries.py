@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from mediation.admin.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff, Room
 from mediation.appointments.policies import can_see_association_calendar, visible_appointments
 from mediation.appointments.services.booking import CANCELLED, association_staff, bookable_rooms
+from mediation.cases.models import Case, Participant, Person
 from mediation.core.authz import Role
 from mediation.core.errors import ValidationFailed
 from mediation.core.localtime import local_datetime, to_utc
@@ -187,3 +188,33 @@ def _rows_by_room(session: Session, association_id: int, appointments: list[Appo
     # Phone and video meetings take no room but still take the staff's time: one last row.
     rows.append((GridRow(), booked.get(None, [])))
     return rows
+
+
+# --- The case page's appointments section (issue 9, RESULTS.md slow spot 1) ---
+# It shows each appointment's time, type, place (the room's name or the mode) and status, and the names
+# of the parties with a no-show or a cancellation. Left unloaded: the staff (each joined to its account,
+# association, region and province), the invited parties (each joined to its person, every encrypted
+# contact column decrypted) and the case (already on the page, its encrypted summary decrypted again per
+# row). Lazy, not raising: the rows stay in the request's identity map for other sections.
+_CASE_SECTION = (
+    joinedload(Appointment.room).lazyload(Room.service_point),
+    lazyload(Appointment.case),
+    lazyload(Appointment.staff),
+    lazyload(Appointment.parties),
+)
+
+
+def case_appointments(session: Session, user, case: Case) -> list[Appointment]:
+    """The case's appointments the user may see, latest first: one statement whatever their number."""
+    return list(session.scalars(
+        visible_appointments(user).where(Appointment.case_id == case.id)
+        .options(*_CASE_SECTION).order_by(Appointment.start_utc.desc())
+    ))
+
+
+def participant_names(session: Session, case: Case) -> dict[int, str]:
+    """The case's active participants' names by participant id: the name column alone is decrypted."""
+    return dict(session.execute(
+        select(Participant.id, Person.full_name).join(Person, Person.id == Participant.person_id)
+        .where(Participant.case_id == case.id, Participant.active.is_(True))
+    ).all())

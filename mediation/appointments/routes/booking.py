@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from mediation.appointments import queries
 from mediation.appointments.forms import NONE, AppointmentForm, StatusForm
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_book, can_manage, visible_appointments
@@ -273,14 +274,12 @@ class PartyCounts:
 @case_section
 def appointments_section(case: Case, user) -> dict:
     """The case's appointments, upcoming first, with no-shows and cancellations per case and per party."""
-    rows = list(db.session.scalars(
-        visible_appointments(user).where(Appointment.case_id == case.id).order_by(Appointment.start_utc.desc())
-    ))
+    rows = queries.case_appointments(db.session, user, case)
     now = utcnow()
     upcoming = sorted((a for a in rows if a.end_utc >= now), key=lambda a: a.start_utc)
     past = [a for a in rows if a.end_utc < now][:20]
     per_party = attendance.party_counts(db.session, case)
-    names = {p.id: p.person.full_name for p in service.case_participants(db.session, case)} if per_party else {}
+    names = queries.participant_names(db.session, case) if per_party else {}
     return {
         "appointments_upcoming": upcoming,
         "appointments_past": past,
