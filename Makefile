@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations translations-compile migration clean bench
+.PHONY: run test install translations translations-compile migration clean bench load
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -36,6 +36,14 @@ CASES ?= 10000
 SCALE ?=
 bench: translations-compile
 	$(BIN)/python bench/run.py --cases $(CASES) $(if $(SCALE),--scale $(SCALE)) $(BENCH_ARGS)
+
+# Load test (issue 9 item 5), never part of `make test`: gunicorn (2 workers) on 127.0.0.1 under locust
+# (headless, bounded in time and requests) on a fresh synthetic database; writes the "load" section of
+# bench/RESULTS.md. `make load LOAD_CASES=1000 LOAD_ARGS="--users 10 --run-time 30"`.
+LOAD_CASES ?= 1000
+load: translations-compile
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[load]'
+	$(BIN)/python bench/load.py --cases $(LOAD_CASES) $(LOAD_ARGS)
 
 # Extract, update and compile the catalogues after changing user-visible text.
 translations: $(STAMP)

@@ -42,20 +42,21 @@ def bench_config(url: str) -> Testing:
     return Config()
 
 
-def fresh_database(cases: int, workdir: Path) -> str:
-    """An empty database URL: a new SQLite file, or `mediation_bench` recreated on the PostgreSQL server."""
+def fresh_database(cases: int, workdir: Path, database: str = BENCH_DATABASE) -> str:
+    """An empty database URL: a new SQLite file, or `database` (mediation_bench by default; bench/load.py
+    uses its own) recreated on the PostgreSQL server."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        path = workdir / f"bench-{cases}.db"
+        path = workdir / f"{database}-{cases}.db"
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
 
     admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return make_url(base).set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return make_url(base).set(database=database).render_as_string(hide_password=False)
 
 
 def run_one(cases: int, seed: int, repeat: int, workdir: Path) -> dict:
