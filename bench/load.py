@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import logging
 import os
 import socket
 import subprocess
@@ -32,11 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bench import report, scenario  # noqa: E402
-from bench.run import fresh_database  # noqa: E402
+from bench.run import fresh_database, populate  # noqa: E402
 from config import Development, generated_secrets  # noqa: E402
 from mediation import create_app  # noqa: E402
 from mediation.admin.models import StaffUser  # noqa: E402
@@ -44,7 +42,7 @@ from mediation.cases.models import AssignmentRole, Case, CaseAssignment  # noqa:
 from mediation.core.authz import Profession, Role  # noqa: E402
 from mediation.core.codes import CaseStatus  # noqa: E402
 from mediation.core.models import local_today  # noqa: E402
-from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD, load_synthetic, refresh_planner_statistics  # noqa: E402
+from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD  # noqa: E402
 from mediation.extensions import db  # noqa: E402
 
 LOAD_DATABASE = "mediation_load"
@@ -69,18 +67,8 @@ def load_config(url: str, secrets: dict[str, str]) -> Development:
 def prepare(url: str, secrets: dict[str, str], cases: int, seed: int) -> dict:
     """Migrate, load, publish last quarter's release; return the plan the simulated users follow."""
     app = create_app(load_config(url, secrets))
-    logging.getLogger("mediation").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    loaded, load_seconds, database = populate(app, cases, seed)
     with app.app_context():
-        upgrade()
-        started = time.perf_counter()
-        loaded = load_synthetic(db.session, cases, seed)
-        db.session.commit()
-        refresh_planner_statistics(db.session)
-        db.session.commit()
-        load_seconds = time.perf_counter() - started
-        dialect = db.engine.dialect.name
-        version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
         mediators = busiest_mediators(db.session)
         release = scenario.previous_quarter(local_today())
     scenario.publish(app, release)
@@ -88,7 +76,7 @@ def prepare(url: str, secrets: dict[str, str], cases: int, seed: int) -> dict:
         db.engine.dispose()  # gunicorn's workers open their own connections
     print(f"[load] {cases} cases loaded in {load_seconds:.0f} s", flush=True)
     return {"password": SYNTHETIC_PASSWORD, "mediators": mediators, "supervisor": scenario.SUPERVISOR,
-            "ministry": scenario.MINISTRY, "release": release, "database": f"{dialect} {version}".strip(),
+            "ministry": scenario.MINISTRY, "release": release, "database": database,
             "rows": loaded.rows, "associations": loaded.associations, "load_seconds": load_seconds}
 
 

@@ -59,9 +59,8 @@ def fresh_database(cases: int, workdir: Path, database: str = BENCH_DATABASE) ->
     return make_url(base).set(database=database).render_as_string(hide_password=False)
 
 
-def run_one(cases: int, seed: int, repeat: int, workdir: Path) -> dict:
-    url = fresh_database(cases, workdir)
-    app = create_app(bench_config(url))
+def populate(app, cases: int, seed: int):
+    """Migrate `app`'s empty database and load the synthetic population: (loaded, seconds, database name)."""
     # One log line per request would be timed with the page: warnings and errors only.
     logging.getLogger("mediation").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -72,15 +71,22 @@ def run_one(cases: int, seed: int, repeat: int, workdir: Path) -> dict:
         db.session.commit()
         refresh_planner_statistics(db.session)  # as autovacuum would have done on a live database
         db.session.commit()
-        load_seconds = time.perf_counter() - started
-        print(f"[bench] {cases} cases loaded in {load_seconds:.0f} s", flush=True)
-        dialect = db.engine.dialect.name
+        seconds = time.perf_counter() - started
         version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
+        database = f"{db.engine.dialect.name} {version}".strip()
+    return loaded, seconds, database
+
+
+def run_one(cases: int, seed: int, repeat: int, workdir: Path) -> dict:
+    url = fresh_database(cases, workdir)
+    app = create_app(bench_config(url))
+    loaded, load_seconds, database = populate(app, cases, seed)
+    print(f"[bench] {cases} cases loaded in {load_seconds:.0f} s", flush=True)
     # Rows stay readable after a page's commit (an audited VIEW): the floor renders them again.
     db.session.session_factory.kw["expire_on_commit"] = False
     result = scenario.measure(app, repeat)
     result.update(cases=cases, seed=seed, load_seconds=load_seconds, rows=loaded.rows,
-                  associations=loaded.associations, database=f"{dialect} {version}".strip())
+                  associations=loaded.associations, database=database)
     return result
 
 
