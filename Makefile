@@ -26,8 +26,10 @@ run: translations-compile
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# One pytest-xdist worker per core (TEST_WORKERS=0: a single process, e.g. to debug with pdb).
+TEST_WORKERS ?= auto
 test: translations-compile
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against
 # their floors on synthetic data. SQLite by default, PostgreSQL with TEST_DATABASE_URL (database

@@ -1,6 +1,7 @@
 """`make bench`: the main pages and the statistics release against their floors (issue 9).
 
     python bench/run.py [--cases 10000] [--seed 1] [--scale 1000,10000,100000] [--repeat 15]
+                        [--keep DIR [--load-only]]
 
 Builds a fresh database (a SQLite file in a temporary directory, or the PostgreSQL database
 `mediation_bench` next to TEST_DATABASE_URL), creates the schema with the migrations, loads the
@@ -12,12 +13,14 @@ Never part of `make test`: pytest collects tests/ only.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,10 +80,32 @@ def populate(app, cases: int, seed: int):
     return loaded, seconds, database
 
 
-def run_one(cases: int, seed: int, repeat: int, workdir: Path) -> dict:
-    url = fresh_database(cases, workdir)
+def load_or_reuse(cases: int, seed: int, workdir: Path, keep: bool):
+    """The app on a populated database. With `keep`, the database (SQLite file in `workdir`, or the
+    PostgreSQL database mediation_bench_<cases>) outlives the run with a sidecar describing its load, and
+    a later run with the same size and seed measures it again without reloading (100,000 cases take
+    most of an hour to load on a small machine)."""
+    sidecar = workdir / f"{BENCH_DATABASE}-{cases}-seed{seed}.json"
+    database_name = f"{BENCH_DATABASE}_{cases}" if keep else BENCH_DATABASE
+    if keep and sidecar.exists():
+        facts = json.loads(sidecar.read_text())
+        app = create_app(bench_config(facts["url"]))
+        print(f"[bench] reusing the {cases} cases loaded on {facts['loaded_at']}", flush=True)
+        loaded = SimpleNamespace(rows=facts["rows"], associations=facts["associations"])
+        return app, loaded, facts["load_seconds"], facts["database"]
+    url = fresh_database(cases, workdir, database_name)
     app = create_app(bench_config(url))
     loaded, load_seconds, database = populate(app, cases, seed)
+    if keep:
+        sidecar.write_text(json.dumps({
+            "url": url, "rows": loaded.rows, "associations": loaded.associations, "database": database,
+            "load_seconds": load_seconds, "loaded_at": time.strftime("%Y-%m-%dT%H:%M%z"),
+        }))
+    return app, loaded, load_seconds, database
+
+
+def run_one(cases: int, seed: int, repeat: int, workdir: Path, keep: bool = False) -> dict:
+    app, loaded, load_seconds, database = load_or_reuse(cases, seed, workdir, keep)
     print(f"[bench] {cases} cases loaded in {load_seconds:.0f} s", flush=True)
     # Rows stay readable after a page's commit (an audited VIEW): the floor renders them again.
     db.session.session_factory.kw["expire_on_commit"] = False
@@ -97,10 +122,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--scale", help="comma-separated case counts, e.g. 1000,10000,100000")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument("--keep", metavar="DIR", help="keep the loaded databases in DIR and reuse them")
+    parser.add_argument("--load-only", action="store_true", help="with --keep: load, do not measure")
     args = parser.parse_args()
     sizes = [int(size) for size in args.scale.split(",")] if args.scale else [args.cases]
-    with tempfile.TemporaryDirectory(prefix="mediation-bench-") as workdir:
-        runs = [run_one(size, args.seed, args.repeat, Path(workdir)) for size in sizes]
+    if args.keep:
+        workdir = Path(args.keep)
+        workdir.mkdir(parents=True, exist_ok=True)
+        if args.load_only:
+            for size in sizes:
+                load_or_reuse(size, args.seed, workdir, keep=True)
+            return
+        runs = [run_one(size, args.seed, args.repeat, workdir, keep=True) for size in sizes]
+    else:
+        with tempfile.TemporaryDirectory(prefix="mediation-bench-") as workdir:
+            runs = [run_one(size, args.seed, args.repeat, Path(workdir)) for size in sizes]
     for run in runs:
         print(report.console(run))
     report.write(Path(args.results), runs)

@@ -38,6 +38,19 @@ from mediation.extensions import db as _db
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`make test` runs one worker per core), each worker gets its own Redis database
+    below the one given (gw0 keeps it, gw1 the one before...), so that a test's FLUSHDB cannot reset
+    another worker's counters in the middle of its test. Databases are per worker already (session
+    fixtures run in each worker process)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("TEST_REDIS_URL")
+    if url and worker.startswith("gw"):
+        prefix, _, index = url.rpartition("/")
+        if index.isdigit():
+            os.environ["TEST_REDIS_URL"] = f"{prefix}/{(int(index) - int(worker[2:])) % 16}"
+
+
 def make_config(database_url: str, **attributes) -> Testing:
     """A Testing configuration pointing at the given database."""
 

@@ -50,6 +50,8 @@ def pytest_collection_modifyitems(config, items):
     for item in browser_items:
         # The served application commits for real: no outer rolled-back transaction.
         item.add_marker(pytest.mark.no_db_transaction)
+        # One served application and one Chromium per run: under pytest-xdist, all on one worker.
+        item.add_marker(pytest.mark.xdist_group("browser"))
         if SKIP_REASON:
             item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {SKIP_REASON}"))
     config._browser_tests_count = len(browser_items)
