@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role, role_has
@@ -73,6 +73,11 @@ class Association(PublicIdMixin, TimestampMixin, Base):
     cndp_authorisation_no: Mapped[str | None] = mapped_column(String(40))
     cndp_authorisation_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Whether anonymous statistics need the parties' `statistics` consent depends on the association's
+    # CNDP declaration (DOMAIN.md §2.7): when set, releases count only cases whose parties agreed
+    # (STATISTICS.md §2, population). Frozen releases are not recomputed when it changes.
+    statistics_need_consent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                          server_default=false())
 
     region: Mapped[Region] = relationship(lazy="joined")
     province: Mapped[Province | None] = relationship(lazy="joined")

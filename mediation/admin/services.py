@@ -114,6 +114,7 @@ class AssociationData:
     cndp_authorisation_no: str | None = None
     cndp_authorisation_on: date | None = None
     active: bool = True
+    statistics_need_consent: bool = False
 
 
 NewAssociation = AssociationData
@@ -150,6 +151,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         "cndp_authorisation_no": auth_number,
         "cndp_authorisation_on": auth_on,
         "active": bool(data.active),
+        "statistics_need_consent": bool(data.statistics_need_consent),
     }
 
 

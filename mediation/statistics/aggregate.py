@@ -14,14 +14,24 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
-from mediation.admin.models import ServicePoint
+from mediation.admin.models import Association, ServicePoint
 from mediation.cases.models import Participant
 from mediation.cases.models.case import Case, CaseIssue, Closure
-from mediation.cases.models.safety import Screening, ScreeningResult
-from mediation.core.codes import ISSUE_GROUP, OUTCOME_GROUP, AgeBand, IssueGroup, Outcome, OutcomeGroup, ParticipantRole
+from mediation.cases.models.safety import Consent, Screening, ScreeningResult
+from mediation.core.codes import (
+    ISSUE_GROUP,
+    OUTCOME_GROUP,
+    AgeBand,
+    ConsentScope,
+    ConsentStatus,
+    IssueGroup,
+    Outcome,
+    OutcomeGroup,
+    ParticipantRole,
+)
 from mediation.core.localtime import to_utc
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.cells import CellStats
@@ -43,9 +53,32 @@ def period_bounds(year: int, quarter: int | None) -> tuple[datetime, datetime]:
     return to_utc(start, time(0)), to_utc(end, time(0))
 
 
-def _counted_case():
-    """Cases in the population: every case except those closed as opened in error (§2)."""
+def _party_statistics_consent(statuses):
+    """EXISTS a party of the case whose latest `statistics` consent row (consent is append-only) has one
+    of `statuses`."""
+    party, consent, newer = aliased(Participant), aliased(Consent), aliased(Consent)
+    return exists().where(
+        party.case_id == Case.id, party.is_party.is_(True),
+        consent.participant_id == party.id, consent.scope == ConsentScope.STATISTICS,
+        consent.status.in_(statuses),
+        ~exists().where(newer.participant_id == party.id, newer.scope == ConsentScope.STATISTICS,
+                        newer.id > consent.id),
+    )
+
+
+def real_case():
+    """Every case except those closed as opened in error (the own-association report's population)."""
     return or_(Case.outcome.is_(None), Case.outcome != Outcome.OPENED_IN_ERROR)
+
+
+def _counted_case():
+    """Cases in a release's population (§2): real cases; in an association whose CNDP declaration makes
+    anonymous statistics depend on consent (`statistics_need_consent`), only those with at least one
+    party's `statistics` consent given and none refused or withdrawn."""
+    need_consent = select(Association.id).where(Association.statistics_need_consent.is_(True))
+    consented = and_(_party_statistics_consent([ConsentStatus.GIVEN]),
+                     ~_party_statistics_consent([ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN]))
+    return and_(real_case(), or_(Case.association_id.not_in(need_consent), consented))
 
 
 def _registered_in(bounds):

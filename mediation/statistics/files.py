@@ -45,6 +45,12 @@ STANDARD_NOTES = (
     " / تُقرَّب المجاميع بشكل مستقل: قد يختلف مجموع الخانات عن المجموع المنشور.",
     "Les valeurs publiées ne révisent pas les publications précédentes."
     " / القيم المنشورة ليست مراجعة للإصدارات السابقة.",
+    "Population : tous les dossiers sauf ceux clos comme ouverts par erreur ; dans les associations dont la"
+    " déclaration à la CNDP l'exige, seuls les dossiers dont une partie au moins a consenti aux statistiques"
+    " anonymes et dont aucune n'a refusé ni retiré ce consentement."
+    " / المجتمع الإحصائي: جميع الملفات باستثناء المغلقة لكونها فُتحت عن طريق الخطأ؛ وفي الجمعيات التي يشترط"
+    " تصريحها لدى اللجنة الوطنية لمراقبة حماية المعطيات ذلك، لا تُحتسب إلا الملفات التي وافق فيها طرف واحد على"
+    " الأقل على الإحصاءات مجهولة الهوية ولم يرفض أي طرف هذه الموافقة أو يسحبها.",
 )
 CODE_SEPARATOR = "|"
 LABEL_SEPARATOR = " | "

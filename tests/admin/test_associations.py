@@ -215,3 +215,31 @@ def test_the_authorisation_rules_hold_in_the_service(app, world):
                 raise AssertionError(extra)
             finally:
                 db.session.rollback()
+
+
+def test_the_statistics_consent_setting_is_saved_shown_and_audited(app, login_as, world):
+    client = login_as("admin")
+    response = client.post("/admin/associations/new?lang=en", data={**VALID, "statistics_need_consent": "y"})
+    assert response.status_code == 302
+    association = load(app, VALID["name_fr"])
+    assert association.statistics_need_consent is True
+    page = client.get(f"/admin/associations/{association.public_id}?lang=en").get_data(as_text=True)
+    assert "Cases are counted only with the parties' consent" in page
+
+    url = f"/admin/associations/{association.public_id}/edit"
+    form = client.get(url + "?lang=en").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*id="statistics_need_consent"|id="statistics_need_consent"[^>]*checked',
+                     form)
+    seq = last_seq(app)
+    assert client.post(url, data=VALID).status_code == 302  # an unticked box is not sent
+    assert load(app, VALID["name_fr"]).statistics_need_consent is False
+    assert [event.action for event in audit_events(app, seq)] == ["update"]
+    page = client.get(f"/admin/associations/{association.public_id}?lang=ar").get_data(as_text=True)
+    assert translated(app, "ar", "All cases are counted (no consent required)") in page
+    assert "All cases are counted" not in page
+
+
+def test_existing_associations_count_every_case_by_default(app, world):
+    with app.app_context():
+        assert db.session.scalar(select(Association).where(Association.id == world.association_a)
+                                 ).statistics_need_consent is False

@@ -16,7 +16,7 @@ from mediation.admin.models import ServicePoint, StaffUser
 from mediation.admin.services import NewAssociation, ServicePointData, create_association, create_service_point
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, CaseIssue, Closure
-from mediation.cases.models.safety import Screening
+from mediation.cases.models.safety import Consent, Screening
 from mediation.counselling.models import CounsellingSession
 from mediation.extensions import db
 
@@ -34,6 +34,9 @@ class CaseSpec:
     closures: tuple[tuple[int, str], ...] = ()  # (days after created_at, outcome)
     sessions: tuple[tuple[str, bool], ...] = ()  # (type, voided)
     outcome: str | None = None
+    # `statistics` consent rows of each adult party, oldest first; one tuple per party (an empty tuple:
+    # a party with no row). Without it the case has one party (the mother) and no consent row.
+    statistics_consent: tuple[tuple[str, ...], ...] = ()
 
 
 def add_association(region: str, code: str) -> str:
@@ -95,13 +98,19 @@ def insert_cases(specs: list[CaseSpec]) -> None:
         case_id = ids[reference]
         association_id = points[spec.point][1]
         session.execute(insert(CaseIssue), [dict(case_id=case_id, issue=issue) for issue in spec.issues])
-        people = [("mother", "25_34")] + [("child", band) for band in spec.child_bands]
-        for role, band in people:
+        parties = [("mother", "25_34"), ("father", "35_44"), ("grandparent", "60_plus")]
+        people = parties[:max(1, len(spec.statistics_consent))] + [("child", band) for band in spec.child_bands]
+        for position, (role, band) in enumerate(people):
             person_id = session.execute(insert(Person).returning(Person.id), [dict(
                 association_id=association_id, full_name="Test", sex="female", version_id=1)]).scalar_one()
             participant_id = session.execute(insert(Participant).returning(Participant.id), [dict(
                 case_id=case_id, person_id=person_id, role=role, age_band=band, is_party=role != "child",
                 version_id=1)]).scalar_one()
+            if role != "child" and position < len(spec.statistics_consent) and spec.statistics_consent[position]:
+                session.execute(insert(Consent), [dict(
+                    participant_id=participant_id, scope="statistics", status=status, on_date=spec.created_at.date(),
+                    given_by="self", notice_version="v1", recorded_by_id=actor_id)
+                    for status in spec.statistics_consent[position]])
             if role == "mother":
                 for minutes, result in spec.screenings:
                     session.execute(insert(Screening), [dict(

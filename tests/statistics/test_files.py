@@ -92,7 +92,8 @@ def test_metadata_has_every_key_of_section_7():
     assert meta["method"] == "threshold + cell-key random rounding" and meta["method_version"] == "1"
     assert meta["parameters"]["threshold"] == 10 and meta["parameters"]["association_top2_max"] == "0.90"
     assert set(meta["markers"]) == {"<10", "x", ".."}
-    assert len(meta["notes"]) == 2  # totals rounded separately; values are not revisions
+    # Totals rounded separately; values are not revisions; the population (with the consent setting).
+    assert len(meta["notes"]) == 3 and meta["notes"][2].startswith("Population : ")
     assert meta["classification_versions"]["issue"] == "1"  # the table's own classification is added
     document = json.loads(table_json(table, meta))
     section = {"columns": document["columns"], "rows": document["rows"]}

@@ -37,6 +37,7 @@ def _data(form: AssociationForm) -> services.AssociationData:
         cndp_authorisation_no=form.cndp_authorisation_no.data,
         cndp_authorisation_on=form.cndp_authorisation_on.data,
         active=form.active.data,
+        statistics_need_consent=form.statistics_need_consent.data,
     )
 
 

@@ -32,7 +32,7 @@ from mediation.core.codes import (
 )
 from mediation.core.localtime import local_parts
 from mediation.counselling.models import CounsellingSession
-from mediation.statistics.aggregate import _counted_case, _issue_code, _issue_rank
+from mediation.statistics.aggregate import _issue_code, _issue_rank, real_case
 from mediation.statistics.own_report.shapes import JoinedLabel, PlaceName, Row, Section, percent
 
 
@@ -42,7 +42,7 @@ def _hours(minutes: int) -> Decimal:
 
 def _registered(association_id: int, bounds):
     return and_(Case.association_id == association_id, Case.created_at >= bounds[0],
-                Case.created_at < bounds[1], _counted_case())
+                Case.created_at < bounds[1], real_case())
 
 
 def _closed_at(instant: datetime):
@@ -53,7 +53,7 @@ def _closed_at(instant: datetime):
 
 def _open_during(association_id: int, bounds):
     """Cases open at some moment of the period: registered before its end, not closed at its start."""
-    return and_(Case.association_id == association_id, Case.created_at < bounds[1], _counted_case(),
+    return and_(Case.association_id == association_id, Case.created_at < bounds[1], real_case(),
                 ~_closed_at(bounds[0]))
 
 
@@ -90,7 +90,7 @@ def closures(session: Session, association_id: int, bounds) -> Section:
     for outcome, n in session.execute(
             select(Closure.outcome, func.count()).join(Case, Case.id == Closure.case_id)
             .where(Case.association_id == association_id, Closure.created_at >= bounds[0],
-                   Closure.created_at < bounds[1], _counted_case())
+                   Closure.created_at < bounds[1], real_case())
             .group_by(Closure.outcome)):
         group = OUTCOME_GROUP[Outcome(outcome)]
         if group is not OutcomeGroup.EXCLUDED:
@@ -102,14 +102,14 @@ def closures(session: Session, association_id: int, bounds) -> Section:
 def open_caseload(session: Session, association_id: int, bounds) -> int:
     return int(session.scalar(
         select(func.count()).select_from(Case)
-        .where(Case.association_id == association_id, Case.created_at < bounds[1], _counted_case(),
+        .where(Case.association_id == association_id, Case.created_at < bounds[1], real_case(),
                ~_closed_at(bounds[1]))) or 0)
 
 
 def _held_sessions(association_id: int, bounds):
     return and_(Case.association_id == association_id, CounsellingSession.started_at >= bounds[0],
                 CounsellingSession.started_at < bounds[1], CounsellingSession.voided_at.is_(None),
-                _counted_case())
+                real_case())
 
 
 def sessions_by(session: Session, association_id: int, bounds, column, members, code: str, title) -> Section:
@@ -203,7 +203,7 @@ def days_to_first_session(session: Session, association_id: int, bounds) -> Deci
     first = func.min(CounsellingSession.started_at)
     stmt = (select(Case.first_contact_on, first)
             .join(CounsellingSession, CounsellingSession.case_id == Case.id)
-            .where(Case.association_id == association_id, _counted_case(), CounsellingSession.voided_at.is_(None))
+            .where(Case.association_id == association_id, real_case(), CounsellingSession.voided_at.is_(None))
             .group_by(Case.id, Case.first_contact_on)
             .having(first >= bounds[0], first < bounds[1]))
     days = [max(0, (local_parts(aware(started))[0] - contact).days) for contact, started in session.execute(stmt)]

@@ -15,7 +15,7 @@ from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, Closure
 from mediation.core.codes import IssueGroup, Outcome, ParticipantRole, SessionType, Sex
 from mediation.counselling.models import CounsellingSession, SessionAttendee
-from mediation.statistics.aggregate import _counted_case, _issue_code, _issue_rank
+from mediation.statistics.aggregate import _issue_code, _issue_rank, real_case
 from mediation.statistics.own_report.shapes import (
     Figure,
     RateRow,
@@ -33,7 +33,7 @@ AGREEMENT_COLUMNS = tuple((outcome.value, outcome.label) for outcome in (
 def _closed_in(association_id: int, bounds):
     """Closures recorded in the quarter, as the closures section counts them (opened in error aside)."""
     return (Case.association_id == association_id, Closure.created_at >= bounds[0], Closure.created_at < bounds[1],
-            _counted_case(), Closure.outcome != Outcome.OPENED_IN_ERROR)
+            real_case(), Closure.outcome != Outcome.OPENED_IN_ERROR)
 
 
 def _mediation_held_before_closure():
@@ -78,7 +78,7 @@ def follow_up_figures() -> list[Figure]:
 
 
 def _parenting_sessions(association_id: int, bounds):
-    return (Case.association_id == association_id, _counted_case(),
+    return (Case.association_id == association_id, real_case(),
             CounsellingSession.type == SessionType.POSITIVE_PARENTING, CounsellingSession.voided_at.is_(None),
             CounsellingSession.started_at >= bounds[0], CounsellingSession.started_at < bounds[1])
 

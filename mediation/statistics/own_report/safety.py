@@ -20,7 +20,7 @@ from mediation.cases.models.safety import Screening, ScreeningDecisionRecord, Sc
 from mediation.core.codes import Adaptation, CaseStatus, GatingIndicator, ScreeningDecision
 from mediation.core.localtime import local_parts
 from mediation.counselling.models import CounsellingSession
-from mediation.statistics.aggregate import _counted_case
+from mediation.statistics.aggregate import real_case
 from mediation.statistics.own_report.activity import aware
 from mediation.statistics.own_report.outcomes import MEDIATION_SESSIONS
 from mediation.statistics.own_report.shapes import Figure, Row, Section, rate_figure
@@ -37,7 +37,7 @@ def screenings(session: Session, association_id: int, bounds) -> tuple[Section, 
             select(Screening.result, func.count(), func.sum(case((danger, 1), else_=0)))
             .join(Participant, Participant.id == Screening.participant_id)
             .join(Case, Case.id == Participant.case_id)
-            .where(Case.association_id == association_id, _counted_case(),
+            .where(Case.association_id == association_id, real_case(),
                    Screening.created_at >= bounds[0], Screening.created_at < bounds[1])
             .group_by(Screening.result)):
         counts[str(getattr(result, "value", result))] = int(n)
@@ -59,7 +59,7 @@ def decisions(session: Session, association_id: int, bounds) -> tuple[Section, S
     for decision, adaptations, n in session.execute(
             select(ScreeningDecisionRecord.decision, ScreeningDecisionRecord.adaptations, func.count())
             .join(Case, Case.id == ScreeningDecisionRecord.case_id)
-            .where(Case.association_id == association_id, _counted_case(),
+            .where(Case.association_id == association_id, real_case(),
                    ScreeningDecisionRecord.decided_at >= bounds[0], ScreeningDecisionRecord.decided_at < bounds[1])
             .group_by(ScreeningDecisionRecord.decision, ScreeningDecisionRecord.adaptations)):
         key = str(getattr(decision, "value", decision))
@@ -95,7 +95,7 @@ def screened_before_mediation(session: Session, association_id: int, bounds) -> 
         .join(Case, Case.id == first.c.case_id)
         .join(Participant, Participant.case_id == first.c.case_id)
         .outerjoin(Screening, Screening.participant_id == Participant.id)
-        .where(Case.association_id == association_id, _counted_case(), first.c.first >= bounds[0],
+        .where(Case.association_id == association_id, real_case(), first.c.first >= bounds[0],
                first.c.first < bounds[1], Participant.is_party.is_(True), Participant.active.is_(True))
         .group_by(first.c.case_id, first.c.first, Participant.id))
     screened: dict[int, bool] = {}
