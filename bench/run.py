@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench import report, scenario  # noqa: E402
@@ -37,10 +38,15 @@ from mediation.extensions import db  # noqa: E402
 BENCH_DATABASE = "mediation_bench"
 
 
-def bench_config(url: str) -> Testing:
+def bench_config(url: str, secrets: dict[str, str] | None = None) -> Testing:
+    """Testing settings on `url`; with `secrets`, those keys instead of new ones (a kept database is
+    readable only with the field keys it was written with)."""
     class Config(Testing):
         def database_url(self) -> str:
             return url
+
+        def secret_source(self) -> dict[str, str]:
+            return secrets if secrets is not None else super().secret_source()
 
     return Config()
 
@@ -85,21 +91,32 @@ def load_or_reuse(cases: int, seed: int, workdir: Path, keep: bool):
     PostgreSQL database mediation_bench_<cases>) outlives the run with a sidecar describing its load, and
     a later run with the same size and seed measures it again without reloading (100,000 cases take
     most of an hour to load on a small machine)."""
-    sidecar = workdir / f"{BENCH_DATABASE}-{cases}-seed{seed}.json"
+    backend = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+    sidecar = workdir / f"{BENCH_DATABASE}-{backend}-{cases}-seed{seed}.json"
     database_name = f"{BENCH_DATABASE}_{cases}" if keep else BENCH_DATABASE
     if keep and sidecar.exists():
         facts = json.loads(sidecar.read_text())
-        app = create_app(bench_config(facts["url"]))
+        app = create_app(bench_config(facts["url"], facts["secrets"]))
         print(f"[bench] reusing the {cases} cases loaded on {facts['loaded_at']}", flush=True)
+        with app.app_context():
+            upgrade()  # the code may have new revisions since the load
+            # The previous run published last quarter's release, which the run builds and publishes
+            # again: releases are frozen for the application, but this is the bench's own database.
+            db.session.execute(text("DELETE FROM statistics_release_file"))
+            db.session.execute(text("DELETE FROM statistics_release"))
+            db.session.commit()
         loaded = SimpleNamespace(rows=facts["rows"], associations=facts["associations"])
         return app, loaded, facts["load_seconds"], facts["database"]
     url = fresh_database(cases, workdir, database_name)
-    app = create_app(bench_config(url))
+    secrets = Testing().secret_source()
+    app = create_app(bench_config(url, secrets))
     loaded, load_seconds, database = populate(app, cases, seed)
     if keep:
+        # Synthetic data only, but the keys stay readable by this user alone.
+        sidecar.touch(mode=0o600)
         sidecar.write_text(json.dumps({
             "url": url, "rows": loaded.rows, "associations": loaded.associations, "database": database,
-            "load_seconds": load_seconds, "loaded_at": time.strftime("%Y-%m-%dT%H:%M%z"),
+            "load_seconds": load_seconds, "loaded_at": time.strftime("%Y-%m-%dT%H:%M%z"), "secrets": secrets,
         }))
     return app, loaded, load_seconds, database
 
