@@ -18,6 +18,21 @@ from flask import g, template_rendered
 from sqlalchemy import event
 
 ROWS = re.compile(rb"<tr[\s>]")
+EMPTY_URL = "/_bench/empty"
+
+
+def add_empty_page(app) -> None:
+    """A bench-only view that does nothing, behind the same login gate as every page (call before the
+    first request). Its time is the fixed cost of any authenticated request: session cookie, user load,
+    the gate, locale, security headers, the request log line. A page can never be faster than this
+    plus its floor."""
+    from mediation.core.authz import Permission, require
+
+    @require(Permission.HOME)
+    def bench_empty():
+        return "", 204
+
+    app.add_url_rule(EMPTY_URL, "bench_empty", bench_empty)
 
 
 class StatementCounter:
@@ -67,9 +82,17 @@ class PageResult:
     html_bytes: int
     note: str = ""
 
+    fixed: float = 0.0  # median ms of an authenticated request that does nothing (add_empty_page)
+
     @property
     def ratio(self) -> float:
         return self.page.median / self.floor.median if self.floor.median else float("inf")
+
+    @property
+    def ratio_with_fixed(self) -> float:
+        """The page against its floor plus the fixed cost of a request: what the page's own data work costs."""
+        base = self.floor.median + self.fixed
+        return self.page.median / base if base else float("inf")
 
 
 def measure_page(app, client, counter: StatementCounter, name: str, url: str, user: str, repeat: int,
@@ -100,6 +123,21 @@ def measure_page(app, client, counter: StatementCounter, name: str, url: str, us
     floor, floor_statements, note = measure_floor(app, counter, url, captured, repeat)
     return PageResult(name, url, user, page, floor, statements, floor_statements, len(ROWS.findall(body)),
                       len(body), note)
+
+
+def measure_fixed(client, counter: StatementCounter, repeat: int, warmup: int = 2) -> tuple[Timing, int]:
+    """The empty authenticated request (add_empty_page): its times and statements."""
+    for _ in range(warmup):
+        assert client.get(EMPTY_URL).status_code == 204
+    timing, statements = Timing(), 0
+    for _ in range(repeat):
+        with counter:
+            started = time.perf_counter()
+            response = client.get(EMPTY_URL)
+            timing.samples.append(time.perf_counter() - started)
+        statements = counter.count
+        assert response.status_code == 204
+    return timing, statements
 
 
 def measure_floor(app, counter: StatementCounter, url: str, captured, repeat: int) -> tuple[Timing, int, str]:

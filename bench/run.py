@@ -30,6 +30,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench import report, scenario  # noqa: E402
+from bench.pages import add_empty_page  # noqa: E402
 from config import Testing  # noqa: E402
 from mediation import create_app  # noqa: E402
 from mediation.demo.synthetic.loader import load_synthetic, refresh_planner_statistics  # noqa: E402
@@ -97,6 +98,7 @@ def load_or_reuse(cases: int, seed: int, workdir: Path, keep: bool):
     if keep and sidecar.exists():
         facts = json.loads(sidecar.read_text())
         app = create_app(bench_config(facts["url"], facts["secrets"]))
+        add_empty_page(app)
         print(f"[bench] reusing the {cases} cases loaded on {facts['loaded_at']}", flush=True)
         with app.app_context():
             upgrade()  # the code may have new revisions since the load
@@ -110,6 +112,7 @@ def load_or_reuse(cases: int, seed: int, workdir: Path, keep: bool):
     url = fresh_database(cases, workdir, database_name)
     secrets = Testing().secret_source()
     app = create_app(bench_config(url, secrets))
+    add_empty_page(app)
     loaded, load_seconds, database = populate(app, cases, seed)
     if keep:
         # Synthetic data only, but the keys stay readable by this user alone.

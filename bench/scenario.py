@@ -9,7 +9,7 @@ from datetime import time as dtime
 
 from sqlalchemy import func, select
 
-from bench.pages import StatementCounter, Timing, measure_page
+from bench.pages import StatementCounter, Timing, measure_fixed, measure_page
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core.authz import Profession, Role
@@ -123,5 +123,11 @@ def measure(app, repeat: int) -> dict:
         ("Association case list", "/supervision/cases", supervisor, SUPERVISOR),
         ("Ministry release page", f"/statistics/releases/{quarter}", ministry, MINISTRY),
     )
+    fixed = {user: measure_fixed(client, counter, repeat) for _name, _url, client, user in plan}
     pages = [measure_page(app, client, counter, name, url, user, repeat) for name, url, client, user in plan]
-    return {"pages": pages, "release": release, "chosen": chosen, "repeat": repeat}
+    for page in pages:
+        page.fixed = fixed[page.user][0].median
+    # Measured again after the pages, so that a drift of the machine during the run shows.
+    fixed_after = {user: measure_fixed(client, counter, repeat) for _name, _url, client, user in plan}
+    return {"pages": pages, "release": release, "chosen": chosen, "repeat": repeat,
+            "fixed": {user: (timing, statements, fixed_after[user][0]) for user, (timing, statements) in fixed.items()}}
