@@ -8,6 +8,7 @@ import time
 import traceback
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 # Only these attributes of a record are written; anything else a caller
 # passes (form data, values) is dropped rather than logged.
@@ -60,9 +61,12 @@ def init_logging(app: Flask) -> None:
     @app.after_request
     def log_request(response):
         started = g.get("request_started")
-        user = g.get("_login_user")  # only if already loaded: logging must not query
-        if user is not None and getattr(user, "is_authenticated", False):
-            g.log_user_id = user.id
+        # Only a user already loaded, and read from its identity key: after the view's commit its
+        # attributes are expired, and reading `user.id` would reload the row (on SQLite, in a new
+        # write transaction) just to write a log line. An anonymous user has no mapped state.
+        state = sa_inspect(g.get("_login_user"), raiseerr=False)
+        if state is not None and state.identity:
+            g.log_user_id = state.identity[0]
         request_log.info(
             "request",
             extra={
