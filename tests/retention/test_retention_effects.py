@@ -118,6 +118,11 @@ def test_pages_of_an_anonymised_case_still_render(app, world, login_as):
     body = page.get_data(as_text=True)
     assert "CANARY-pages" not in body
     assert "anonymised" in body.lower()
+    # The case lists name the requesting party "Anonymised person" instead of leaving a blank.
+    for url in ("/cases/?status=closed&lang=en", "/supervision/cases?status=closed&lang=en"):
+        listing = client.get(url).get_data(as_text=True)
+        row = next(line for line in listing.split("<tr")[1:] if expired.reference in line)
+        assert "Anonymised person" in row, url
     for url in (f"/cases/{expired.public_id}/sessions/{session_id}", "/appointments/",
                 "/appointments/association", "/supervision/",
                 "/supervision/cases?status=closed", "/statistics/own-report", "/retention/due",

@@ -58,6 +58,8 @@ class CaseListRow:
     awaiting_decision: bool
     overdue: bool
     review_due: bool
+    # Anonymised at the end of its retention period: its names are gone (the list says so).
+    anonymised: bool
     stale: bool
 
     @property
@@ -111,7 +113,7 @@ def case_page(session: Session, user, case_filter: CaseFilter, today: date, *, p
     rows = session.execute(
         scoped.with_only_columns(
             Case.id, Case.public_id, Case.reference, Case.status, Case.opened_on, Case.closed_on,
-            Case.updated_at, LeadUser.display_name,
+            Case.updated_at, Case.anonymised_at, LeadUser.display_name,
             predicates.in_danger().label("danger"),
             predicates.awaiting_decision().label("awaiting_decision"),
             predicates.overdue_follow_up(today).label("overdue"),
@@ -135,7 +137,7 @@ def case_page(session: Session, user, case_filter: CaseFilter, today: date, *, p
             # A closed case counts the days it was open, not the days since.
             days_open=((row.closed_on or today) - row.opened_on).days,
             danger=bool(row.danger), awaiting_decision=bool(row.awaiting_decision), overdue=bool(row.overdue),
-            review_due=bool(row.review_due), stale=bool(row.stale),
+            review_due=bool(row.review_due), stale=bool(row.stale), anonymised=row.anonymised_at is not None,
         ) for row in rows],
         total, page, pages, per_page,
     )
