@@ -207,3 +207,39 @@ DATES = st.one_of(
 def test_fuzzed_ranges_never_fail(app, cases, login_as, first, last):
     response = login_as("mediator_a1").get("/my-work", query_string={"from": first, "to": last})
     assert response.status_code in (200, 422), (first, last, response.status_code)
+
+
+def _statements(app, client, url: str) -> tuple[int, str]:
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def count(*_args, **_kwargs):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen), response.get_data(as_text=True)
+
+
+def test_a_long_period_lists_the_latest_sessions_in_a_fixed_number_of_statements(app, cases, login_as, monkeypatch):
+    import mediation.counselling.queries as queries
+
+    monkeypatch.setattr(queries, "MY_WORK_SESSION_LIMIT", 3)
+    client = login_as("mediator_a1")
+    url = "/my-work?lang=en&from=2026-11-01&to=2026-11-30"
+    first = add_session(app, cases.own, "mediator.a1", local(2026, 11, 2, 10), 60)
+    one, html = _statements(app, client, url)
+    assert session_ids(html) == [first] and "Only the latest sessions are listed" not in html
+    later = [add_session(app, cases.own, "mediator.a1", local(2026, 11, day, 10), 60) for day in (5, 9, 12, 20)]
+    many, html = _statements(app, client, url)
+    assert session_ids(html) == later[::-1][:3]  # the three newest, newest first
+    assert "Only the latest sessions are listed" in html
+    assert totals_row(html, "all") == ("5", "5")  # totals cover the whole period, not the listed page
+    assert many == one
