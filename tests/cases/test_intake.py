@@ -286,3 +286,22 @@ def test_the_case_page_costs_the_same_whatever_the_family_size(app, login_as, ca
                                        age_band=AgeBand.B25_34))
         db.session.commit()
     assert statements() == small
+
+
+def test_the_list_decrypts_the_names_it_shows_and_nothing_else(app, login_as, cases, monkeypatch):
+    from mediation.core import crypto
+
+    client = login_as("supervisor_a")
+    decrypted: list[str] = []
+    original = crypto.decrypt
+
+    def counting(blob: bytes, context: str) -> str:
+        decrypted.append(context)
+        return original(blob, context)
+
+    # The module function, looked up at each call: the column types' result processors are cached.
+    monkeypatch.setattr(crypto, "decrypt", counting)
+    page = client.get("/cases/").get_data(as_text=True)
+    assert len(set(re.findall(r"[A-Z]{3}-01-\d{4}-\d{5}", page))) == 2
+    # Before: each requesting party's phone, e-mail, address... for a name.
+    assert set(decrypted) == {"person.full_name"}, set(decrypted)
