@@ -28,6 +28,18 @@ def test_sqlite_connections_delete_securely_and_enforce_foreign_keys(app):
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+@pytest.mark.no_db_transaction
+def test_postgresql_connections_never_jit_compile(app):
+    if engine(app).dialect.name != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    for _ in range(3):  # fresh connections, not only the first
+        with engine(app).connect() as connection:
+            assert connection.exec_driver_sql("SHOW jit").scalar() == "off"
+            # The setting left no transaction open behind it.
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+        engine(app).dispose()
+
+
 def test_a_database_error_never_carries_the_values_it_was_given(app, world):
     """SQLAlchemy error messages embed bound values unless hide_parameters is set."""
     import io
