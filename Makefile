@@ -33,7 +33,8 @@ test: translations-compile
 
 # Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against
 # their floors on synthetic data. SQLite by default, PostgreSQL with TEST_DATABASE_URL (database
-# mediation_bench, recreated). `make bench CASES=100000`, or `make bench SCALE=1000,10000,100000`.
+# mediation_bench, recreated). `make bench CASES=100000`, or `make bench SCALE=1000,10000,100000`;
+# BENCH_ARGS="--keep DIR" keeps the loaded databases and measures them again next time without reloading.
 CASES ?= 10000
 SCALE ?=
 bench: translations-compile

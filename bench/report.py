@@ -75,11 +75,13 @@ def scaling(runs: list[dict]) -> str:
     sizes = [run["cases"] for run in runs]
     lines = [f"### Scaling on {runs[0]['database']}: " + ", ".join(f"{size:,}" for size in sizes) + " cases", "",
              "| page | " + " | ".join(f"statements at {size:,}" for size in sizes) + " | "
+             + " | ".join(f"rows shown at {size:,}" for size in sizes) + " | "
              + " | ".join(f"median ms at {size:,}" for size in sizes) + " |",
-             "|---|" + "---:|" * (2 * len(sizes))]
+             "|---|" + "---:|" * (3 * len(sizes))]
     for index, page in enumerate(runs[0]["pages"]):
         row = [run["pages"][index] for run in runs]
         lines.append(f"| {page.name} | " + " | ".join(str(p.statements) for p in row) + " | "
+                     + " | ".join(str(p.html_rows) for p in row) + " | "
                      + " | ".join(f"{p.page.median:.1f}" for p in row) + " |")
     return "\n".join(lines) + "\n"
 
