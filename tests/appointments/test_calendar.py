@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mediation.appointments.services.booking import book, cancel
 from mediation.core.audit import AuditEvent
@@ -24,6 +24,7 @@ from tests.appointments.fixtures import (
     requesting_party,
     staff,
 )
+from tests.statements import statements_of_get
 
 CELL = re.compile(r'<td data-day="([0-9-]+)"[^>]*>(.*?)</td>', re.S)
 HEADER_DAYS = re.compile(r'<th scope="col" data-day="([0-9-]+)"')
@@ -294,18 +295,7 @@ def test_calendar_pages_are_audited(app, login_as, world):
 
 
 def _statements(app, client, url: str) -> int:
-    with app.app_context():
-        bound = db.engine
-    engine = getattr(bound, "engine", bound)
-    seen = []
-    listener = lambda *args, **kwargs: seen.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-        assert response.status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
+    return statements_of_get(app, client, url)[0]
 
 
 def _fill_week(app, case_id: str, monday: date, count: int) -> None:

@@ -24,6 +24,7 @@ from mediation.cases.services.intake import add_co_worker
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id
 from tests.counselling.matrix_rows_my_work import add_action, add_session
+from tests.statements import statements_of_get
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -210,22 +211,8 @@ def test_fuzzed_ranges_never_fail(app, cases, login_as, first, last):
 
 
 def _statements(app, client, url: str) -> tuple[int, str]:
-    from sqlalchemy import event
-
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def count(*_args, **_kwargs):
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-        assert response.status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen), response.get_data(as_text=True)
+    count, response = statements_of_get(app, client, url)
+    return count, response.get_data(as_text=True)
 
 
 def test_a_long_period_lists_the_latest_sessions_in_a_fixed_number_of_statements(app, cases, login_as, monkeypatch):
