@@ -127,6 +127,37 @@ def test_markers_are_explained(login_as, releases):
     assert "Percentage not available." in page
 
 
+def _notes(page: str) -> list[str]:
+    return [html.unescape(note) for note in re.findall(r'<li dir="auto">(.*?)</li>', page, re.S)]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_the_notes_the_method_wrote_read_in_the_users_language(app, login_as, releases, lang):
+    from mediation.statistics.notes import NOTE_LABELS
+
+    page = login_as("ministry").get(f"/statistics/releases/2025Q3?lang={lang}").get_data(as_text=True)
+    stored = [note for table_id in ("T1", "T2", "T3", "T6")
+              for note in _stored_json(app, "2025Q3", table_id)["metadata"]["notes"]]
+    shown = _notes(page)
+    assert len(shown) == len(stored) and set(stored) <= set(NOTE_LABELS)  # every stored note is a known one
+    with app.test_request_context(f"/?lang={lang}"):
+        expected = [str(NOTE_LABELS[note]) for note in stored]
+    assert shown == expected
+    french, arabic = (part.strip() for part in stored[0].split(" / ", 1))
+    if lang == "en":
+        assert "Totals are rounded separately: the cells may not add up to the total." in shown
+        assert not any(french in note or arabic in note for note in shown)
+    else:  # the page's translation is the file's own wording in that language
+        assert (french if lang == "fr" else arabic) in shown
+
+
+def test_a_note_the_method_did_not_write_is_shown_as_stored():
+    from mediation.statistics.notes import note_label
+
+    correction = "Correction de 2025Q3 / تصحيح 2025Q3: chiffres de Rabat"
+    assert note_label(correction) == correction
+
+
 def _svgs(page: str) -> list[str]:
     return re.findall(r"<svg\b.*?</svg>", page, re.S)
 

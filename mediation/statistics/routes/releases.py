@@ -29,6 +29,7 @@ from mediation.statistics import charts
 from mediation.statistics.catalogue import TABLES
 from mediation.statistics.disclosure import BELOW_THRESHOLD, NOT_AVAILABLE, TOTAL_CODE, WITHHELD
 from mediation.statistics.models import FileFormat, ReleaseFile, ReleaseKind, ReleaseStatus, StatisticsRelease
+from mediation.statistics.notes import note_label
 from mediation.statistics.release import WORKBOOK, ReleaseRefused, build_release, publish_release, release_date
 from mediation.statistics.routes import bp
 
@@ -115,7 +116,8 @@ def _table_view(stored: ReleaseFile, language: str) -> dict:
     if spec is not None and len(spec.dimensions) == 1:
         chart = charts.bar_chart([(r["label"], r["value"]) for r in rows if not r["total"]], rtl=language == "ar")
     return {"id": stored.table_id, "title": _title(meta, language), "rows": rows, "has_pct": has_pct,
-            "chart": chart, "notes": meta.get("notes", []), "period": meta.get("period", "")}
+            "chart": chart, "notes": [note_label(note) for note in meta.get("notes", [])],
+            "period": meta.get("period", "")}
 
 
 def _list_page(form: BuildForm, status: int = 200, error: str | None = None):
