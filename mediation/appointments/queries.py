@@ -24,11 +24,14 @@ from mediation.appointments.policies import can_see_association_calendar, visibl
 from mediation.appointments.services.booking import CANCELLED, association_staff, bookable_rooms
 from mediation.cases.models import Case, Participant, Person
 from mediation.core.authz import Role
+from mediation.core.codes import AppointmentStatus
 from mediation.core.errors import ValidationFailed
 from mediation.core.localtime import local_datetime, to_utc
 
 WEEK_DAYS = 7
 BY_STAFF, BY_ROOM = "staff", "room"
+# Still planned after its end: nobody has recorded whether it was held or missed.
+AWAITING_ATTENDANCE = (AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED)
 
 # What a calendar entry shows, loaded with the appointments; what it does not show (the
 # parties, the case's own collections) is left lazy so that it costs nothing.
@@ -218,3 +221,21 @@ def participant_names(session: Session, case: Case) -> dict[int, str]:
         select(Participant.id, Person.full_name).join(Person, Person.id == Participant.person_id)
         .where(Participant.case_id == case.id, Participant.active.is_(True))
     ).all())
+
+
+# Attendance to record
+
+
+def attendance_to_record(user, holder: StaffUser | None, now: datetime):
+    """Past appointments whose attendance is not recorded yet, newest first (the dashboard's "attendance
+    not recorded" figure as a list): those `holder` takes part in, or all the user may see when None."""
+    query = (
+        visible_appointments(user)
+        .where(Appointment.status.in_(AWAITING_ATTENDANCE), Appointment.end_utc < now)
+        .options(*_EAGER)
+        .order_by(Appointment.start_utc.desc(), Appointment.id.desc())
+    )
+    if holder is not None:
+        query = query.where(exists().where(AppointmentStaff.appointment_id == Appointment.id,
+                                           AppointmentStaff.user_id == holder.id))
+    return query

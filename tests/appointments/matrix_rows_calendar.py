@@ -31,3 +31,21 @@ ROWS = [
     Row("appointments.association_calendar", "GET", "/appointments/association",
         expect(403, supervisor_a=200, supervisor_b=200)),
 ]
+
+
+def to_record(persona: str | None):
+    def url(world) -> str:
+        staff_id = UNKNOWN_ID if persona is None else world.user_ids[persona]
+        return f"/appointments/to-record?staff={staff_id}"
+
+    return url
+
+
+ROWS += [
+    Row("appointments.to_record", "GET", "/appointments/to-record", expect(200, **STAFF_ONLY)),
+    Row("appointments.to_record", "GET", to_record("mediator_a2"),
+        expect(404, **STAFF_ONLY, mediator_a2=200, supervisor_a=200), variant="colleague"),
+    Row("appointments.to_record", "GET", to_record("mediator_b1"),
+        expect(404, **STAFF_ONLY, mediator_b1=200, supervisor_b=200), variant="other_association"),
+    Row("appointments.to_record", "GET", to_record(None), expect(404, **STAFF_ONLY), variant="unknown"),
+]

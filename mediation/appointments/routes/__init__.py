@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 
-from mediation.appointments.routes import booking, calendar, feeds, rooms  # noqa: E402,F401  (registers the routes)
+from mediation.appointments.routes import attendance, booking, calendar, feeds, rooms  # noqa: E402,F401  (registers the routes)

@@ -42,7 +42,7 @@ def _day_from_query(today: date) -> date:
     return value if EARLIEST <= value <= LATEST else today
 
 
-def _staff_from_query():
+def staff_from_query():
     raw = request.args.get("staff")
     if not raw:
         return None
@@ -62,7 +62,7 @@ def calendar():
     today = local_today()
     view = DAY if request.args.get("view") == DAY else WEEK
     chosen = _day_from_query(today)
-    staff = queries.calendar_staff(db.session, current_user, _staff_from_query())
+    staff = queries.calendar_staff(db.session, current_user, staff_from_query())
     if staff is None:
         abort(404)
     include_cancelled = _include_cancelled()

@@ -111,7 +111,12 @@ def _figure_link(view, key: str, who):
             return _url("appointments.calendar")
         return _url("appointments.calendar", staff=str(who.public_id)) if (
             who.active and who.association_id == current_user.association_id) else None
-    return None  # past appointments without attendance: no list of them exists yet
+    if key == "unrecorded":
+        if who == ALL or own:  # the association's list for a supervisor, one's own for a mediator
+            return _url("appointments.to_record")
+        return _url("appointments.to_record", staff=str(who.public_id)) if (
+            who.active and who.association_id == current_user.association_id) else None
+    return None
 
 
 @bp.route("/")
