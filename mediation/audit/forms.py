@@ -45,6 +45,7 @@ ACTION_LABELS = {
     # Backups (issue 11 part 1)
     AuditAction.BACKUP_CREATED: _l("Backup created"),
     AuditAction.BACKUP_RESTORED: _l("Backup restored"),
+    AuditAction.RESTORE_DRILL: _l("Restore drill"),
 }
 
 OUTCOME_LABELS = {

@@ -70,6 +70,8 @@ class AuditAction(enum.StrEnum):
     # Backups (issue 11 part 1, `flask backup`): entity "backup", entity_id the archive's backup id.
     BACKUP_CREATED = "backup_created"
     BACKUP_RESTORED = "backup_restored"
+    # The quarterly restore drill (`flask backup drill`): outcome failure when the copy did not check out.
+    RESTORE_DRILL = "restore_drill"
     # Retention (issue 11 part 2): a case's identity and free text removed; expired records deleted.
     ANONYMISED = "anonymised"
     PURGED = "purged"

@@ -53,7 +53,13 @@ def home():
 
         published_releases = db.session.scalar(select(func.count()).select_from(StatisticsRelease)
                                                .where(StatisticsRelease.status == ReleaseStatus.PUBLISHED))
-    return render_template("main/home.html", counts=counts, published_releases=published_releases)
+    restore_drill = None
+    if current_user.role == Role.ADMIN:
+        from mediation.backup.drill import drill_status
+
+        restore_drill = drill_status(db.session)
+    return render_template("main/home.html", counts=counts, published_releases=published_releases,
+                           restore_drill=restore_drill)
 
 
 @bp.route("/language", methods=["POST"])
