@@ -20,9 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import LargeBinary, create_engine, select, text, type_coerce
+from sqlalchemy import LargeBinary, create_engine, func, select, table, type_coerce
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mediation.backup import databases
@@ -88,18 +87,30 @@ def _scratch_database(scratch: Path, dialect: str, into: str | None) -> Iterator
         return
     name = f"mediation_drill_{secrets.token_hex(6)}"
     try:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except SQLAlchemyError as error:
-        raise BackupError(f"cannot create a scratch database ({error.orig or error}): "
+        _server_command("CREATE DATABASE {}", name)
+    except Exception as error:  # the driver's own error class: no right to create databases, most often
+        raise BackupError(f"cannot create a scratch database ({type(error).__name__}: {error}): "
                           f"give --into URL of an empty scratch database") from None
     engine = create_engine(live.set(database=name))
     try:
         yield engine
     finally:
         engine.dispose()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _server_command("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+def _server_command(statement: str, database: str) -> None:
+    """A PostgreSQL statement naming a database, outside any transaction: identifiers cannot be bound
+    parameters, so psycopg composes the name as a quoted identifier."""
+    from psycopg import sql
+
+    connection = db.engine.raw_connection()
+    try:
+        connection.driver_connection.autocommit = True
+        connection.driver_connection.execute(sql.SQL(statement).format(sql.Identifier(database)))
+    finally:
+        connection.driver_connection.autocommit = False
+        connection.close()
 
 
 def _check_copy(engine: Engine, header: dict) -> DrillReport:
@@ -107,9 +118,8 @@ def _check_copy(engine: Engine, header: dict) -> DrillReport:
     if revision != header["revision"]:
         raise BackupError(f"the restored database is at revision {revision}, its header states {header['revision']}")
     tables = databases.application_tables(engine)
-    quote = engine.dialect.identifier_preparer.quote
     with Session(engine) as session:
-        rows = sum(session.execute(text(f"SELECT count(*) FROM {quote(name)}")).scalar_one() for name in tables)
+        rows = sum(session.execute(select(func.count()).select_from(table(name))).scalar_one() for name in tables)
         chain = verify_chain(session)
         if not chain.ok:
             raise BackupError(f"the restored audit chain is broken at event {chain.first_bad_seq} ({chain.reason}): "
