@@ -88,6 +88,10 @@ class AssociationForm(BaseForm):
         _l("CNDP authorisation number"), validators=[Optional(), Length(max=40)], render_kw=LTR
     )
     cndp_authorisation_on = DateField(_l("CNDP authorisation date"), validators=[Optional()])
+    retention_months = StringField(
+        _l("Retention of closed cases, in months (optional)"), validators=[Optional()],
+        render_kw={**LTR, "inputmode": "numeric", "autocomplete": "off"},
+    )
     statistics_need_consent = BooleanField(
         _l("Count a case in the ministry's anonymous statistics only if its parties consented"), default=False
     )

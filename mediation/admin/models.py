@@ -78,6 +78,9 @@ class Association(PublicIdMixin, TimestampMixin, Base):
     # (STATISTICS.md §2, population). Frozen releases are not recomputed when it changes.
     statistics_need_consent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                                           server_default=false())
+    # Months a closed case keeps its identity and free text (DOMAIN.md §2.15, SECURITY.md S26), as the
+    # association's CNDP declaration states; None: the installation's RETENTION_CLOSED_CASE_MONTHS.
+    retention_months: Mapped[int | None] = mapped_column(Integer)
 
     region: Mapped[Region] = relationship(lazy="joined")
     province: Mapped[Province | None] = relationship(lazy="joined")

@@ -115,6 +115,7 @@ class AssociationData:
     cndp_authorisation_on: date | None = None
     active: bool = True
     statistics_need_consent: bool = False
+    retention_months: str | int | None = None  # as typed; blank: the installation's period
 
 
 NewAssociation = AssociationData
@@ -152,7 +153,25 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         "cndp_authorisation_on": auth_on,
         "active": bool(data.active),
         "statistics_need_consent": bool(data.statistics_need_consent),
+        "retention_months": _retention_months(data.retention_months),
     }
+
+
+def _retention_months(value: str | int | None) -> int | None:
+    """An association's own retention period for closed cases: a whole number of months within bounds."""
+    from mediation.retention.policy import ASSOCIATION_MINIMUM_MONTHS, MAXIMUM
+
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationFailed(_l("Enter a whole number of months, or leave the field empty."),
+                               field="retention_months")
+    months = int(text)
+    if not ASSOCIATION_MINIMUM_MONTHS <= months <= MAXIMUM:
+        raise ValidationFailed(_l("Enter between %(minimum)d and %(maximum)d months.",
+                                  minimum=ASSOCIATION_MINIMUM_MONTHS, maximum=MAXIMUM), field="retention_months")
+    return months
 
 
 def create_association(session: Session, data: AssociationData, *, actor: StaffUser | None) -> Association:

@@ -28,6 +28,9 @@ DEFAULTS = {"RETENTION_CLOSED_CASE_MONTHS": 60, "RETENTION_INTAKE_APPOINTMENT_MO
             "RETENTION_OUTBOX_DAYS": 90, "RETENTION_RESET_TOKEN_DAYS": 30, "RETENTION_LOGIN_FAILURE_DAYS": 30}
 # A period longer than this is a typo (days entered as months...), not a policy.
 MAXIMUM = 1200
+# An association's own period for closed cases: shorter than a year is refused, since a typo ("6" for
+# "60") would anonymise half a decade of closed cases at the next nightly run, which nothing can undo.
+ASSOCIATION_MINIMUM_MONTHS = 12
 
 
 class RetentionSettingsError(ConfigurationError):
@@ -72,13 +75,17 @@ class RetentionPolicy:
         return cls(**{attribute: positive_period(name, config.get(name, DEFAULTS[name]))
                       for name, attribute in SETTINGS})
 
-    def case_expires_on(self, closed_on: date) -> date:
-        """The day a case closed on `closed_on` becomes due for anonymisation."""
-        return add_months(closed_on, self.closed_case_months)
+    def case_months(self, association_months: int | None) -> int:
+        """The period of an association's closed cases: its own, else the installation's."""
+        return association_months or self.closed_case_months
 
-    def case_closed_by(self, today: date) -> date:
+    def case_expires_on(self, closed_on: date, association_months: int | None = None) -> date:
+        """The day a case closed on `closed_on` becomes due for anonymisation."""
+        return add_months(closed_on, self.case_months(association_months))
+
+    def case_closed_by(self, today: date, association_months: int | None = None) -> date:
         """Cases closed on or before this day are due on `today`."""
-        return add_months(today, -self.closed_case_months)
+        return add_months(today, -self.case_months(association_months))
 
     def intake_before(self, now: datetime) -> datetime:
         """Intake appointments (without a case) that started before this instant lose their label."""

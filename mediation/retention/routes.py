@@ -31,4 +31,5 @@ def due():
     rows = queries.due_by(db.session, policy, current_user.association_id, last_day)
     return render_viewed("retention/due.html", entity="retention_due", entity_id=association.public_id,
                          association_id=association.id, rows=rows, today=today, last_day=last_day,
-                         months=policy.closed_case_months)
+                         months=policy.case_months(association.retention_months),
+                         own_period=association.retention_months is not None)

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from mediation.admin.models import Association
 from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.appointments.services.outbox import FAILED, SENT
 from mediation.auth.models import LoginFailure, PasswordResetToken
@@ -52,8 +53,11 @@ def anonymise_case(session: Session, case_id: int, policy: RetentionPolicy, *, t
     """Strip a closed case whose retention ended by `today` of identity and free text; False if not due (any more)."""
     # OF case_file: PostgreSQL cannot lock the nullable side of the eager outer joins.
     case = session.scalar(select(Case).where(Case.id == case_id).with_for_update(of=Case))
-    if (case is None or case.anonymised_at is not None or case.status is not CaseStatus.CLOSED
-            or case.closed_on is None or policy.case_expires_on(case.closed_on) > today):
+    if case is None:
+        return False
+    months = session.scalar(select(Association.retention_months).where(Association.id == case.association_id))
+    if (case.anonymised_at is not None or case.status is not CaseStatus.CLOSED
+            or case.closed_on is None or policy.case_expires_on(case.closed_on, months) > today):
         return False  # done by a run in parallel, reopened, or not due
     case.court_file_no = None
     case.court_file_bidx = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,10 +17,16 @@ from mediation.admin.routes import PAGE_SIZE, REFUSED, attach_error, bp, page_nu
 from mediation.core.authz import Permission, Role, require
 from mediation.core.errors import DomainError
 from mediation.extensions import db
+from mediation.retention.policy import RetentionPolicy
 
 
 def _load(association_id: UUID) -> Association:
     return db.one_or_404(visible_associations(current_user).where(Association.public_id == association_id))
+
+
+def _default_retention_months() -> int:
+    """The platform's period, which an association without its own follows."""
+    return RetentionPolicy.from_config(current_app.config).closed_case_months
 
 
 def _data(form: AssociationForm) -> services.AssociationData:
@@ -38,6 +44,7 @@ def _data(form: AssociationForm) -> services.AssociationData:
         cndp_authorisation_on=form.cndp_authorisation_on.data,
         active=form.active.data,
         statistics_need_consent=form.statistics_need_consent.data,
+        retention_months=form.retention_months.data,
     )
 
 
@@ -70,7 +77,8 @@ def association_new():
             db.session.commit()
             flash(_("The association has been created."), "success")
             return redirect(url_for("admin.association_detail", association_id=association.public_id))
-    return render_template("admin/association_form.html", form=form, association=None), status
+    return render_template("admin/association_form.html", form=form, association=None,
+                           default_retention_months=_default_retention_months()), status
 
 
 @bp.route("/associations/<uuid:association_id>")
@@ -91,6 +99,7 @@ def association_detail(association_id: UUID):
         authorised_on=format_date(association.cndp_authorisation_on) if association.cndp_authorisation_on else "",
         can_edit=can_manage_association(current_user, association),
         can_manage_service_points=current_user.has(Permission.SERVICE_POINT_MANAGE),
+        default_retention_months=_default_retention_months(),
     )
 
 
@@ -114,4 +123,5 @@ def association_edit(association_id: UUID):
             db.session.commit()
             flash(_("The association has been saved."), "success")
             return redirect(url_for("admin.association_detail", association_id=association.public_id))
-    return render_template("admin/association_form.html", form=form, association=association), status
+    return render_template("admin/association_form.html", form=form, association=association,
+                           default_retention_months=_default_retention_months()), status
