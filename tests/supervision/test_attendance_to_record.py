@@ -109,3 +109,15 @@ def test_any_query_answers_a_page_or_not_found(login_as, world, staff, page):
 
     response = login_as("supervisor_a").get("/appointments/to-record?" + urlencode({"staff": staff, "page": page}))
     assert response.status_code in (200, 404)
+
+
+def test_pages_keep_the_chosen_staff_member(app, login_as, hand, monkeypatch):
+    monkeypatch.setattr("mediation.appointments.routes.attendance.PAGE_SIZE", 1)
+    client = login_as("supervisor_a")
+    first = listing(client)
+    assert rows(first) == [INTAKE_CALL_A1]
+    assert 'href="/appointments/to-record?page=2" rel="next"' in first
+    page_two = listing(client, "&page=2")
+    assert rows(page_two) == [case_reference(app, hand.cases["c5"])]
+    one_staff = listing(client, f"&staff={hand.staff['a1']}")
+    assert 'rel="next"' not in one_staff and rows(one_staff) == [INTAKE_CALL_A1]
