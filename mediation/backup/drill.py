@@ -152,9 +152,10 @@ def record_drill(session: Session, *, started: float, report: DrillReport | None
                  header: dict | None = None, failure: str | None = None) -> RestoreDrill:
     """The drill's record and its audit event (ids only), in the caller's transaction."""
     header = report.header if report is not None else (header or {})
+    # A failed drill's header may come from a damaged file: its fields are cut to their columns.
     drill = RestoreDrill(
-        drilled_at=utcnow(), passed=report is not None, backup_id=header.get("backup_id"),
-        backup_created_at=_parse(header.get("created_at")), revision=header.get("revision"),
+        drilled_at=utcnow(), passed=report is not None, backup_id=_cut(header.get("backup_id"), 64),
+        backup_created_at=_parse(header.get("created_at")), revision=_cut(header.get("revision"), 32),
         table_count=report.tables if report else None, row_count=report.rows if report else None,
         audit_event_count=report.audit_events if report else None,
         duration_ms=round((time.monotonic() - started) * 1000),
@@ -162,8 +163,12 @@ def record_drill(session: Session, *, started: float, report: DrillReport | None
     )
     session.add(drill)
     record(session, AuditAction.RESTORE_DRILL, outcome=AuditOutcome.SUCCESS if report else AuditOutcome.FAILURE,
-           entity=ENTITY, entity_id=header.get("backup_id"))
+           entity=ENTITY, entity_id=drill.backup_id)
     return drill
+
+
+def _cut(value, length: int) -> str | None:
+    return str(value)[:length] if value else None
 
 
 def _parse(value) -> datetime | None:

@@ -35,7 +35,8 @@ def to_record():
         holder = current_user
     else:
         abort(404)
-    page = db.paginate(queries.attendance_to_record(current_user, holder, utcnow()), page=max(request.args.get("page", 1, type=int), 1),
+    number = max(request.args.get("page", 1, type=int), 1)
+    page = db.paginate(queries.attendance_to_record(current_user, holder, utcnow()), page=number,
                        per_page=PAGE_SIZE, error_out=False)
     staff_param = str(holder.public_id) if holder is not None and holder.id != current_user.id else None
 
