@@ -22,7 +22,7 @@ def _mediator_pages(page) -> dict[str, str]:
     page.goto("/cases/")
     case_url = page.locator("main table a[href*='/cases/']").first.get_attribute("href")
     return {"home": "/", "cases": "/cases/", "case": case_url, "calendar": "/appointments/",
-            "session-form": case_url.rstrip("/") + "/sessions/new"}
+            "to-record": "/appointments/to-record", "session-form": case_url.rstrip("/") + "/sessions/new"}
 
 
 def _check_page(page, artifacts, language: str, name: str, axe: Axe) -> list[str]:
@@ -80,6 +80,10 @@ def test_main_pages_layout_and_accessibility(served_app, new_page, artifacts, la
     log_in(ministry, app, "ministry", language)
     ministry.goto(f"/statistics/releases/{RELEASE_ID}")
     problems += _check_page(ministry, artifacts, language, "release", axe)
+    admin = new_page()
+    log_in(admin, app, "admin", language)
+    admin.goto("/")  # with the restore-drill card (no drill in the test database: its warning)
+    problems += _check_page(admin, artifacts, language, "admin-home", axe)
     assert problems == []
 
 
