@@ -31,15 +31,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from bench import report, scenario  # noqa: E402
 from bench.run import fresh_database, populate  # noqa: E402
 from config import Development, generated_secrets  # noqa: E402
 from mediation import create_app  # noqa: E402
-from mediation.admin.models import StaffUser  # noqa: E402
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment  # noqa: E402
-from mediation.core.authz import Profession, Role  # noqa: E402
 from mediation.core.codes import CaseStatus  # noqa: E402
 from mediation.core.models import local_today  # noqa: E402
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD  # noqa: E402
@@ -82,16 +80,8 @@ def prepare(url: str, secrets: dict[str, str], cases: int, seed: int) -> dict:
 
 def busiest_mediators(session) -> list[dict]:
     """The reference association's mediators leading the most open cases, with some of those cases."""
-    led = (select(StaffUser.id, StaffUser.username)
-           .join(CaseAssignment, CaseAssignment.user_id == StaffUser.id)
-           .join(Case, Case.id == CaseAssignment.case_id)
-           .where(StaffUser.username.like("a001.%"), StaffUser.role == Role.MEDIATOR,
-                  StaffUser.profession == Profession.MEDIATOR, CaseAssignment.role == AssignmentRole.LEAD,
-                  Case.status != CaseStatus.CLOSED)
-           .group_by(StaffUser.id, StaffUser.username)
-           .order_by(func.count(Case.id).desc(), StaffUser.id).limit(MEDIATORS))
     chosen = []
-    for user_id, username in session.execute(led).all():
+    for username, user_id, _open_cases in session.execute(scenario.busiest_mediators(MEDIATORS)).all():
         cases = session.scalars(
             select(Case.public_id).join(CaseAssignment, CaseAssignment.case_id == Case.id)
             .where(CaseAssignment.user_id == user_id, CaseAssignment.role == AssignmentRole.LEAD,

@@ -95,6 +95,24 @@ class PageResult:
         return self.page.median / base if base else float("inf")
 
 
+def _timed_gets(client, counter: StatementCounter, url: str, repeat: int, status: int, warmup: int,
+                before_each=lambda: None):
+    """`warmup` untimed GETs, then `repeat` timed ones: (timing, statements of the last, last response)."""
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == status, f"{url} answered {response.status_code}"
+    timing, statements = Timing(), 0
+    for _ in range(repeat):
+        before_each()
+        with counter:
+            started = time.perf_counter()
+            response = client.get(url)
+            timing.samples.append(time.perf_counter() - started)
+        statements = counter.count
+        assert response.status_code == status, f"{url} answered {response.status_code}"
+    return timing, statements, response
+
+
 def measure_page(app, client, counter: StatementCounter, name: str, url: str, user: str, repeat: int,
                  warmup: int = 2) -> PageResult:
     captured = []
@@ -102,21 +120,9 @@ def measure_page(app, client, counter: StatementCounter, name: str, url: str, us
     def keep(sender, template, context, **extra):
         captured.append((template, context))
 
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, f"{name}: {url} answered {response.status_code}"
-    page = Timing()
-    statements = 0
     template_rendered.connect(keep, app)
     try:
-        for _ in range(repeat):
-            captured.clear()
-            with counter:
-                started = time.perf_counter()
-                response = client.get(url)
-                page.samples.append(time.perf_counter() - started)
-            statements = counter.count
-            assert response.status_code == 200
+        page, statements, response = _timed_gets(client, counter, url, repeat, 200, warmup, captured.clear)
     finally:
         template_rendered.disconnect(keep, app)
     body = response.get_data()
@@ -127,16 +133,7 @@ def measure_page(app, client, counter: StatementCounter, name: str, url: str, us
 
 def measure_fixed(client, counter: StatementCounter, repeat: int, warmup: int = 2) -> tuple[Timing, int]:
     """The empty authenticated request (add_empty_page): its times and statements."""
-    for _ in range(warmup):
-        assert client.get(EMPTY_URL).status_code == 204
-    timing, statements = Timing(), 0
-    for _ in range(repeat):
-        with counter:
-            started = time.perf_counter()
-            response = client.get(EMPTY_URL)
-            timing.samples.append(time.perf_counter() - started)
-        statements = counter.count
-        assert response.status_code == 204
+    timing, statements, _response = _timed_gets(client, counter, EMPTY_URL, repeat, 204, warmup)
     return timing, statements
 
 

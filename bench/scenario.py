@@ -20,6 +20,7 @@ from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD
 from mediation.extensions import db
 from mediation.statistics import release as releases
 from mediation.statistics.models import StatisticsRelease
+from mediation.statistics.own_report.quarters import last_finished_quarter
 
 SUPERVISOR = "a001.supervisor1"
 MINISTRY = "synthetic.ministry"
@@ -27,8 +28,20 @@ ADMIN = "synthetic.admin"
 
 
 def previous_quarter(today) -> str:
-    quarter = (today.month - 1) // 3 + 1
-    return f"{today.year - 1}Q4" if quarter == 1 else f"{today.year}Q{quarter - 1}"
+    return last_finished_quarter(today).code
+
+
+def busiest_mediators(limit: int):
+    """(username, id, open cases led) of the reference association's mediators (profession mediator)
+    leading the most open cases, most first."""
+    return (select(StaffUser.username, StaffUser.id, func.count(Case.id).label("open_cases"))
+            .join(CaseAssignment, CaseAssignment.user_id == StaffUser.id)
+            .join(Case, Case.id == CaseAssignment.case_id)
+            .where(StaffUser.username.like("a001.%"), StaffUser.role == Role.MEDIATOR,
+                   StaffUser.profession == Profession.MEDIATOR, CaseAssignment.role == AssignmentRole.LEAD,
+                   Case.status != CaseStatus.CLOSED)
+            .group_by(StaffUser.username, StaffUser.id)
+            .order_by(func.count(Case.id).desc(), StaffUser.id).limit(limit))
 
 
 def choose(app) -> dict:
@@ -36,15 +49,7 @@ def choose(app) -> dict:
     that mediator's case with the most sessions."""
     with app.app_context():
         session = db.session
-        open_led = (select(StaffUser.username, StaffUser.id, func.count(Case.id).label("open_cases"))
-                    .join(CaseAssignment, CaseAssignment.user_id == StaffUser.id)
-                    .join(Case, Case.id == CaseAssignment.case_id)
-                    .where(StaffUser.username.like("a001.%"), StaffUser.role == Role.MEDIATOR,
-                           StaffUser.profession == Profession.MEDIATOR, CaseAssignment.role == AssignmentRole.LEAD,
-                           Case.status != CaseStatus.CLOSED)
-                    .group_by(StaffUser.username, StaffUser.id)
-                    .order_by(func.count(Case.id).desc(), StaffUser.id).limit(1))
-        mediator, mediator_id, open_cases = session.execute(open_led).one()
+        mediator, mediator_id, open_cases = session.execute(busiest_mediators(1)).one()
         longest = session.execute(
             select(Case.public_id, func.count(CounsellingSession.id))
             .join(CaseAssignment, CaseAssignment.case_id == Case.id)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from mediation.backup import databases
 from mediation.backup.errors import BackupError
 from mediation.backup.models import RestoreDrill
-from mediation.backup.services import ENTITY, _dialect, database_revision, open_backup
+from mediation.backup.services import ENTITY, engine_dialect, database_revision, open_backup
 from mediation.core import crypto
 from mediation.core.audit import AuditAction, AuditOutcome, record, verify_chain
 from mediation.core.keys import encrypted_tables, key_usage
@@ -49,7 +49,7 @@ class DrillReport:
 
 def run_drill(path, into: str | None = None) -> DrillReport:
     """Restore the backup at `path` into a scratch database and check the copy; BackupError if any step fails."""
-    dialect = _dialect(db.engine)
+    dialect = engine_dialect(db.engine)
     with tempfile.TemporaryDirectory(prefix="mediation-drill-") as scratch:
         checked, payload = open_backup(path, Path(scratch))
         header = checked.header
@@ -65,38 +65,32 @@ def run_drill(path, into: str | None = None) -> DrillReport:
 
 @contextmanager
 def _scratch_database(scratch: Path, dialect: str, into: str | None) -> Iterator[Engine]:
+    """An engine on the scratch database: a temporary SQLite file, the `--into` database, or one created
+    next to the live PostgreSQL database (and dropped afterwards)."""
+    live, created = db.engine.url, None
     if dialect == "sqlite":
         if into is not None:
             raise BackupError("--into is for PostgreSQL: on SQLite the drill restores into a temporary file")
-        engine = create_engine(f"sqlite:///{scratch / 'drill.db'}")
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-        return
-    live = db.engine.url
-    if into is not None:
-        target = make_url(into)
-        if (target.host, target.port, target.database) == (live.host, live.port, live.database):
+        url = make_url(f"sqlite:///{scratch / 'drill.db'}")
+    elif into is not None:
+        url = make_url(into)
+        if (url.host, url.port, url.database) == (live.host, live.port, live.database):
             raise BackupError("--into names the live database: give an empty scratch database")
-        engine = create_engine(target)
+    else:
+        created = f"mediation_drill_{secrets.token_hex(6)}"
         try:
-            yield engine
-        finally:
-            engine.dispose()
-        return
-    name = f"mediation_drill_{secrets.token_hex(6)}"
-    try:
-        _server_command("CREATE DATABASE {}", name)
-    except Exception as error:  # the driver's own error class: no right to create databases, most often
-        raise BackupError(f"cannot create a scratch database ({type(error).__name__}: {error}): "
-                          f"give --into URL of an empty scratch database") from None
-    engine = create_engine(live.set(database=name))
+            _server_command("CREATE DATABASE {}", created)
+        except Exception as error:  # the driver's own error class: no right to create databases, most often
+            raise BackupError(f"cannot create a scratch database ({type(error).__name__}: {error}): "
+                              f"give --into URL of an empty scratch database") from None
+        url = live.set(database=created)
+    engine = create_engine(url)
     try:
         yield engine
     finally:
         engine.dispose()
-        _server_command("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+        if created is not None:
+            _server_command("DROP DATABASE IF EXISTS {} WITH (FORCE)", created)
 
 
 def _server_command(statement: str, database: str) -> None:

@@ -72,7 +72,7 @@ def backup_keys() -> dict[int, bytes]:
     return keys
 
 
-def _dialect(engine: Engine) -> str:
+def engine_dialect(engine: Engine) -> str:
     if engine.dialect.name not in databases.SUPPORTED_DIALECTS:
         raise BackupError(f"backups support SQLite and PostgreSQL, not {engine.dialect.name}")
     return engine.dialect.name
@@ -110,7 +110,7 @@ def check_revision(header: dict) -> bool:
 def start_backup(session: Session, directory: str | os.PathLike) -> str:
     """Check everything a backup needs, then record its event; the caller commits before write_backup."""
     backup_keys()
-    dialect = _dialect(db.engine)
+    dialect = engine_dialect(db.engine)
     if dialect == "postgresql":
         databases.client_tool("pg_dump")
     directory = Path(directory)
@@ -143,7 +143,7 @@ def write_backup(directory: str | os.PathLike, backup_id: str) -> CreatedBackup:
     keys = backup_keys()
     key_id = max(keys)
     engine = db.engine
-    dialect = _dialect(engine)
+    dialect = engine_dialect(engine)
     directory = Path(directory)
     created = datetime.now(UTC).replace(microsecond=0)
     # The scratch directory (0700) is inside the destination: the plain snapshot needs the
@@ -213,7 +213,7 @@ def verify_backup(path: str | os.PathLike) -> CheckedBackup:
 def restore_backup(path: str | os.PathLike, *, force: bool) -> RestoredBackup:
     """Restore a checked backup into the configured database, which must be empty unless force."""
     engine = db.engine
-    dialect = _dialect(engine)
+    dialect = engine_dialect(engine)
     with tempfile.TemporaryDirectory(prefix="mediation-restore-") as scratch:
         checked, payload = open_backup(path, Path(scratch))
         header = checked.header

@@ -98,7 +98,7 @@ def _collect(session: Session, stmt, code_of) -> Cells:
     return cells
 
 
-def _issue_rank():
+def issue_rank():
     """Per case: the rank of its first issue group in §2's order."""
     rank = case({issue: ISSUE_ORDER.index(group.value) for issue, group in ISSUE_GROUP.items()},
                 value=CaseIssue.issue)
@@ -106,7 +106,7 @@ def _issue_rank():
             .group_by(CaseIssue.case_id).subquery("issue_rank"))
 
 
-def _issue_code(rank) -> str:
+def issue_code(rank) -> str:
     # Every case has an issue; a case without one would still be counted (as `other`), so T1 and
     # T2 always count the same set of cases and share their national total (D4).
     return ISSUE_ORDER[rank] if rank is not None else "other"
@@ -147,24 +147,23 @@ def cases_by_region(session: Session, bounds) -> Cells:
 
 def cases_by_issue_group(session: Session, bounds) -> Cells:
     """T2: cases registered in the period by issue group."""
-    issue = _issue_rank()
+    issue = issue_rank()
     stmt = (select(issue.c.rank, Case.association_id, *_COUNT)
             .outerjoin(issue, issue.c.case_id == Case.id)
             .where(_registered_in(bounds))
             .group_by(issue.c.rank, Case.association_id))
-    return _collect(session, stmt, lambda rank: (_issue_code(rank),))
+    return _collect(session, stmt, lambda rank: (issue_code(rank),))
 
 
 def cases_by_child_band_and_issue(session: Session, bounds) -> Cells:
     """T4: cases registered in the year by youngest child's band and issue group."""
-    issue, child = _issue_rank(), _child_rank()
+    issue, child = issue_rank(), _child_rank()
     stmt = (select(child.c.rank, issue.c.rank, Case.association_id, *_COUNT)
             .outerjoin(issue, issue.c.case_id == Case.id)
             .outerjoin(child, child.c.case_id == Case.id)
             .where(_registered_in(bounds))
             .group_by(child.c.rank, issue.c.rank, Case.association_id))
-    return _collect(session, stmt, lambda child_rank, issue_rank: (
-        _CHILD_BAND.get(child_rank, "none"), _issue_code(issue_rank)))
+    return _collect(session, stmt, lambda child, issue: (_CHILD_BAND.get(child, "none"), issue_code(issue)))
 
 
 def cases_by_dv_and_region(session: Session, bounds) -> Cells:

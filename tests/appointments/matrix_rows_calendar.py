@@ -12,12 +12,18 @@ from tests.matrix import UNKNOWN_ID, Row, expect
 STAFF_ONLY = dict(admin=403, ministry=403)
 
 
-def staff_calendar(persona: str | None):
+def staff_page(path: str, persona: str | None):
+    """`path` for one staff member: `persona`'s public id, or an unknown one."""
+
     def url(world) -> str:
         staff_id = UNKNOWN_ID if persona is None else world.user_ids[persona]
-        return f"/appointments/?staff={staff_id}"
+        return f"{path}?staff={staff_id}"
 
     return url
+
+
+def staff_calendar(persona: str | None):
+    return staff_page("/appointments/", persona)
 
 
 ROWS = [
@@ -34,11 +40,7 @@ ROWS = [
 
 
 def to_record(persona: str | None):
-    def url(world) -> str:
-        staff_id = UNKNOWN_ID if persona is None else world.user_ids[persona]
-        return f"/appointments/to-record?staff={staff_id}"
-
-    return url
+    return staff_page("/appointments/to-record", persona)
 
 
 ROWS += [

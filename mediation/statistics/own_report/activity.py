@@ -32,7 +32,7 @@ from mediation.core.codes import (
 )
 from mediation.core.localtime import local_parts
 from mediation.counselling.models import CounsellingSession
-from mediation.statistics.aggregate import _issue_code, _issue_rank, real_case
+from mediation.statistics.aggregate import issue_code, issue_rank, real_case
 from mediation.statistics.own_report.shapes import JoinedLabel, PlaceName, Row, Section, percent
 
 
@@ -63,12 +63,12 @@ def _ordered(members, counts: dict, *, keep_empty: bool = True) -> list[Row]:
 
 
 def issue_groups(session: Session, association_id: int, bounds) -> Section:
-    issue = _issue_rank()
+    issue = issue_rank()
     counts: dict[str, int] = {}
     for rank, n in session.execute(
             select(issue.c.rank, func.count()).select_from(Case).outerjoin(issue, issue.c.case_id == Case.id)
             .where(_registered(association_id, bounds)).group_by(issue.c.rank)):
-        code = _issue_code(rank)
+        code = issue_code(rank)
         counts[code] = counts.get(code, 0) + int(n)
     return Section("opened_by_issue", _l("Cases opened by issue group"), _ordered(IssueGroup, counts))
 

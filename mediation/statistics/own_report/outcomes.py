@@ -15,7 +15,7 @@ from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, Closure
 from mediation.core.codes import IssueGroup, Outcome, ParticipantRole, SessionType, Sex
 from mediation.counselling.models import CounsellingSession, SessionAttendee
-from mediation.statistics.aggregate import _issue_code, _issue_rank, real_case
+from mediation.statistics.aggregate import issue_code, issue_rank, real_case
 from mediation.statistics.own_report.shapes import (
     Figure,
     RateRow,
@@ -44,14 +44,14 @@ def _mediation_held_before_closure():
 def agreements_by_issue(session: Session, association_id: int, bounds) -> RateTable:
     """Full and partial agreement (and reconciliation) rates among the quarter's closures of cases
     that had at least one mediation session, by the case's issue group (its first, as in §2)."""
-    issue = _issue_rank()
+    issue = issue_rank()
     counts: dict[str, dict[str, int]] = {}
     for rank, outcome, n in session.execute(
             select(issue.c.rank, Closure.outcome, func.count()).select_from(Closure)
             .join(Case, Case.id == Closure.case_id).outerjoin(issue, issue.c.case_id == Case.id)
             .where(*_closed_in(association_id, bounds), _mediation_held_before_closure())
             .group_by(issue.c.rank, Closure.outcome)):
-        by_outcome = counts.setdefault(_issue_code(rank), {})
+        by_outcome = counts.setdefault(issue_code(rank), {})
         key = str(getattr(outcome, "value", outcome))
         by_outcome[key] = by_outcome.get(key, 0) + int(n)
     rows = [RateRow(group.value, group.label, sum(counts.get(group.value, {}).values()),
