@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +38,7 @@ from config import Development, generated_secrets  # noqa: E402
 from mediation import create_app  # noqa: E402
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment  # noqa: E402
 from mediation.core.codes import CaseStatus  # noqa: E402
-from mediation.core.models import local_today  # noqa: E402
+from mediation.core import clock  # noqa: E402
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD  # noqa: E402
 from mediation.extensions import db  # noqa: E402
 
@@ -68,7 +67,7 @@ def prepare(url: str, secrets: dict[str, str], cases: int, seed: int) -> dict:
     loaded, load_seconds, database = populate(app, cases, seed)
     with app.app_context():
         mediators = busiest_mediators(db.session)
-        release = scenario.previous_quarter(local_today())
+        release = scenario.previous_quarter(clock.today())
     scenario.publish(app, release)
     with app.app_context():
         db.engine.dispose()  # gunicorn's workers open their own connections
@@ -149,7 +148,7 @@ def section(plan: dict, args, stats: list[dict], failures: list[dict], elapsed: 
     lines = [
         f"### Load: {plan['database']}, {cases:,} cases, gunicorn 2 workers, {args.users} users",
         "",
-        f"- Date: {datetime.now().astimezone().isoformat(timespec='minutes')}",
+        f"- Date: {clock.now().isoformat(timespec='minutes')}",
         f"- Machine: {report.machine()} (the load generator's own work included)",
         f"- Data: synthetic, seed {args.seed}, {plan['associations']} associations; {rows}",
         f"- Server: gunicorn 2 sync workers, development configuration (CSRF on, argon2 `rfc9106_low_memory` "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import platform
 import re
-from datetime import datetime
+from mediation.core import clock
 from pathlib import Path
 
 PAGE_TARGET = 3.0  # a page within 3 times its floor
@@ -38,7 +38,7 @@ def section(run: dict) -> str:
     lines = [
         f"### {run['database']}, {run['cases']:,} cases (seed {run['seed']})",
         "",
-        f"- Date: {datetime.now().astimezone().isoformat(timespec='minutes')}",
+        f"- Date: {clock.now().isoformat(timespec='minutes')}",
         f"- Machine: {machine()}",
         f"- Data: {run['associations']} associations, "
         + ", ".join(f"{table} {count:,}" for table, count in sorted(run["rows"].items())),

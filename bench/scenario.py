@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from bench.pages import StatementCounter, Timing, measure_fixed, measure_page
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.core import clock
 from mediation.core.authz import Profession, Role
 from mediation.core.codes import CaseStatus
-from mediation.core.models import local_today, utcnow
 from mediation.counselling.models import CounsellingSession
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD
 from mediation.extensions import db
@@ -95,7 +95,7 @@ def publish(app, release_id: str) -> None:
         session.flush()
         # Synthetic data: publish at once, as if the release date (45 days after the quarter) had come.
         release_day = releases.release_date(built) + timedelta(days=1)
-        now = max(utcnow(), datetime.combine(release_day, dtime(12), tzinfo=UTC))
+        now = max(clock.now(), datetime.combine(release_day, dtime(12), tzinfo=UTC))
         releases.publish_release(session, release_id, admin, now=now)
         session.commit()
         assert session.scalar(select(func.count()).select_from(StatisticsRelease)) == 1
@@ -111,7 +111,7 @@ def logged_in(app, username: str):
 def measure(app, repeat: int) -> dict:
     with app.app_context():
         counter = StatementCounter(db.engine)
-        today = local_today()
+        today = clock.today()
     chosen = choose(app)
     quarter = previous_quarter(today)
     annual = str(today.year - 1)

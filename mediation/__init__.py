@@ -86,17 +86,18 @@ def _init_login(app: Flask, login_manager) -> None:
 
 
 def _init_babel(app: Flask, babel) -> None:
+    from mediation.core import clock
     from mediation.core.i18n import LANGUAGE_NAMES, current_language, select_locale, text_direction
 
-    babel.init_app(app, locale_selector=select_locale)
+    # Every zone the product reads comes from the pinned zone data (core/clock.py), Flask-Babel's too.
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=clock.zone)
 
     @app.context_processor
     def language_context():
         from flask_login import current_user
+        from sqlalchemy.exc import SQLAlchemyError
 
         from mediation.main.navigation import entries_for
-
-        from sqlalchemy.exc import SQLAlchemyError
 
         language = current_language()
         from mediation.main.context import page_warnings
@@ -163,11 +164,11 @@ def _register_cli(app: Flask) -> None:
     from mediation.admin.cli import users_cli
     from mediation.appointments.cli import appointments_cli, reminders_cli
     from mediation.backup.cli import backup_cli
-    from mediation.core.cli import audit_cli, keys_cli
+    from mediation.core.cli import audit_cli, doctor, keys_cli
     from mediation.demo.cli import demo_cli
     from mediation.retention.cli import retention_cli
     from mediation.statistics.cli import stats_cli
 
     for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli, stats_cli,
-                  retention_cli, backup_cli):
+                  retention_cli, backup_cli, doctor):
         app.cli.add_command(group)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -32,6 +33,7 @@ from mediation.admin.services import (
     create_service_point,
     create_staff_user,
 )
+from mediation.core import clock
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db as _db
 
@@ -84,6 +86,67 @@ class ServerDatabase:
         name = make_url(url).database
         with self._admin() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The instants under which the date-sensitive tests run (docs/architecture.md, T1): an ordinary
+# morning, the last half hour of a UTC day and the first half hour of the next (the hours in which
+# two zone databases used to disagree), and the turn of a year, where periods and quarters end.
+ANY_HOUR = {
+    "morning": datetime(2026, 12, 8, 9, 15, tzinfo=UTC),
+    "23h30utc": datetime(2026, 12, 9, 23, 30, tzinfo=UTC),
+    "00h30utc": datetime(2026, 12, 10, 0, 30, tzinfo=UTC),
+    "new-year": datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+}
+
+
+@pytest.fixture(scope="module", params=list(ANY_HOUR.values()), ids=list(ANY_HOUR))
+def any_hour(request):
+    """Run every test of a module (`pytestmark = pytest.mark.usefixtures("any_hour")`) once per instant
+    of ANY_HOUR, with the product's clock ticking on from it; module fixtures are rebuilt per instant."""
+    with clock.frozen(request.param, ticking=True):
+        yield request.param
+
+
+class FrozenClock:
+    """The product's clock, set by a test: `frozen_clock.set(instant)`, `frozen_clock.advance(minutes=31)`."""
+
+    def set(self, instant: datetime, *, ticking: bool = False) -> datetime:
+        clock.set_now(instant, ticking=ticking)
+        return instant
+
+    def advance(self, **delta) -> datetime:
+        from datetime import timedelta
+
+        clock.advance(timedelta(**delta))
+        return clock.now()
+
+    def now(self) -> datetime:
+        return clock.now()
+
+    def today(self):
+        return clock.today()
+
+
+@pytest.fixture
+def frozen_clock():
+    """The product's clock for one test; at the end it goes back to how it was (a module's instant,
+    or the real clock). Unset, it stands still at the current instant."""
+    previous = clock.setting()
+    controller = FrozenClock()
+    if previous is None:
+        controller.set(clock.now())
+    try:
+        yield controller
+    finally:
+        clock.restore(previous)
+
+
+@pytest.fixture(autouse=True)
+def _clock_left_as_found():
+    """A test that sets the clock without the fixtures cannot leak its instant into the next test."""
+    previous = clock.setting()
+    yield
+    clock.restore(previous)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_babel import get_timezone
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -30,6 +29,7 @@ from mediation.cases.models import (
     ScreeningResult,
     StatusChange,
 )
+from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.core.authz import Profession, Role
 from mediation.core.codes import (
@@ -40,7 +40,6 @@ from mediation.core.codes import (
     ScreeningDecision,
     SessionType,
 )
-from mediation.core.models import local_today
 from mediation.counselling.models import (
     CounsellingSession,
     FollowUpAction,
@@ -434,14 +433,14 @@ def test_demo_sessions_cover_every_type_held_by_a_fitting_assigned_profession(ap
                 assert Profession.PSYCHOLOGIST in {user.profession for user in holders}
                 assert all(given(participant, ConsentScope.SENSITIVE_DATA) for participant in present)
             assert counselling.summary and ("(démo)" in counselling.summary or "تجريبية" in counselling.summary)
-            local = counselling.started_at.astimezone(get_timezone())
-            assert case.first_contact_on <= local.date() < local_today()
+            local = clock.local_datetime(counselling.started_at)
+            assert case.first_contact_on <= local.date() < clock.today()
             assert 1 <= counselling.duration_min <= 480
         voided = [counselling for counselling in sessions if counselling.is_void]
         assert voided and all(counselling.void_reason and counselling.voided_by_id for counselling in voided)
         assert any(counselling.interpreter_used for counselling in sessions)
 
-        today = local_today()
+        today = clock.today()
         actions = db.session.scalars(select(FollowUpAction)).all()
         overdue = [action for action in actions if action.done_on is None and action.due_on < today]
         done = [action for action in actions if action.done_on is not None]

@@ -28,10 +28,10 @@ from mediation.admin.policies import (
     can_set_active,
 )
 from mediation.auth.passwords import hash_password, policy_error
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import ASSOCIATION_ROLES, Profession, Role
 from mediation.core.errors import Conflict, DomainError, ValidationFailed
-from mediation.core.models import utcnow
 
 USERNAME_PATTERN = re.compile(r"^[\w.@-]{3,64}$")
 SERVICE_POINT_CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,12}$")
@@ -128,7 +128,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         raise ValidationFailed(_l("Enter the declaration number with its date."), field="cndp_declaration_no")
     if number is not None and on is None:
         raise ValidationFailed(_l("Enter the date of the declaration."), field="cndp_declaration_on")
-    if on is not None and on > utcnow().date():
+    if on is not None and on > clock.now().date():
         raise ValidationFailed(_l("The declaration date cannot be in the future."), field="cndp_declaration_on")
     # Prior authorisation for health data (DOMAIN.md §5): the same both-or-neither rule.
     auth_number = _text(data.cndp_authorisation_no, "cndp_authorisation_no", 40)
@@ -137,7 +137,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         raise ValidationFailed(_l("Enter the authorisation number with its date."), field="cndp_authorisation_no")
     if auth_number is not None and auth_on is None:
         raise ValidationFailed(_l("Enter the date of the authorisation."), field="cndp_authorisation_on")
-    if auth_on is not None and auth_on > utcnow().date():
+    if auth_on is not None and auth_on > clock.now().date():
         raise ValidationFailed(_l("The authorisation date cannot be in the future."), field="cndp_authorisation_on")
     return {
         "name_ar": _text(data.name_ar, "name_ar", 200, required=True),

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from mediation.appointments.services import outbox, reminders
 from mediation.appointments.services.booking import retime_future
+from mediation.core import clock
 from mediation.extensions import db
 
 # Exit codes: settings that cannot work are an operator's problem to fix now; a message
@@ -47,7 +48,7 @@ def reminders_cli():
 @with_appcontext
 def send(now_text: str | None, limit: int, queue: bool):
     """Queue tomorrow's agendas and reminders, then send every message that is due."""
-    now = parse_now(now_text) or datetime.now(UTC)
+    now = parse_now(now_text) or clock.now()
     try:
         settings = outbox.MailSettings.from_config(current_app.config)
     except outbox.MailSettingsError as error:

@@ -24,9 +24,9 @@ from mediation.appointments.policies import can_see_association_calendar, visibl
 from mediation.appointments.services.booking import CANCELLED, association_staff, bookable_rooms
 from mediation.cases.models import Case, Participant, Person
 from mediation.core.authz import Role
+from mediation.core.clock import local_datetime, to_utc
 from mediation.core.codes import AppointmentStatus
 from mediation.core.errors import ValidationFailed
-from mediation.core.localtime import local_datetime, to_utc
 
 WEEK_DAYS = 7
 BY_STAFF, BY_ROOM = "staff", "room"

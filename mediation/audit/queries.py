@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
@@ -13,6 +13,7 @@ from mediation.admin.models import StaffUser
 from mediation.admin.policies import visible_staff
 from mediation.admin.services import normalise_username
 from mediation.audit.policies import can_see_chain_head, visible_events
+from mediation.core import clock
 from mediation.core.audit import AuditEvent, AuditHead
 from mediation.extensions import db
 
@@ -40,17 +41,10 @@ class EventPage:
     actors: dict[int, Actor]
 
 
-def local_day_start(day: date, zone) -> datetime:
-    """Midnight of a local calendar day, in UTC (pytz zones need localize())."""
-    naive = datetime.combine(day, time.min)
-    aware = zone.localize(naive) if hasattr(zone, "localize") else naive.replace(tzinfo=zone)
-    return aware.astimezone(UTC)
-
-
-def utc_bounds(first: date | None, last: date | None, zone) -> tuple[datetime | None, datetime | None]:
-    """[start, end) in UTC covering the local days first..last, both included."""
-    start = local_day_start(first, zone) if first else None
-    end = local_day_start(last + timedelta(days=1), zone) if last else None
+def utc_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in UTC covering the local days first..last, both included; either may be open."""
+    start = clock.day_start(first) if first else None
+    end = clock.day_start(last + timedelta(days=1)) if last else None
     return start, end
 
 

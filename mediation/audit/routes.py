@@ -1,5 +1,4 @@
 from flask import Blueprint, render_template, request
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -29,7 +28,7 @@ def events():
             if actor_id is None:
                 form.actor.errors.append(UNKNOWN_ACTOR)
         if not form.actor.errors:
-            start, end = queries.utc_bounds(form.date_from.day, form.date_to.day, get_timezone())
+            start, end = queries.utc_bounds(form.date_from.day, form.date_to.day)
             filters = queries.EventFilters(
                 actor_id=actor_id,
                 action=form.action.data or None,

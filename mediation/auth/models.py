@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mediation.core.models import Base, UTCDateTime, utcnow
+from mediation.core import clock
+from mediation.core.models import Base, UTCDateTime
 
 
 class LoginFailure(Base):
@@ -21,7 +22,7 @@ class LoginFailure(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name_key: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False, index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now, index=True)
 
 
 class PasswordResetToken(Base):
@@ -33,7 +34,7 @@ class PasswordResetToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False, unique=True)
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -46,5 +47,5 @@ class RecoveryCode(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
     code_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,6 +1,5 @@
 """Login in two steps, logout, password reset with a code, and the user's own profile."""
 
-import time
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from mediation.admin.models import StaffUser
 from mediation.auth import second_factor, services
 from mediation.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PasswordResetForm, ProfileForm
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
@@ -43,7 +43,7 @@ def _start_pending(user: StaffUser, *, enrol: bool) -> None:
     session[PENDING_KEY] = {
         "uid": user.id,
         "ver": user.session_version,
-        "at": int(time.time()),
+        "at": int(clock.timestamp()),
         "enrol": enrol,
         "next": safe_next(request.args.get("next")),
     }
@@ -53,7 +53,7 @@ def _pending_user(*, enrol: bool) -> StaffUser | None:
     pending = session.get(PENDING_KEY)
     if not isinstance(pending, dict) or pending.get("enrol") is not enrol:
         return None
-    if time.time() - pending.get("at", 0) > current_app.config["PENDING_LOGIN_MINUTES"] * 60:
+    if clock.timestamp() - pending.get("at", 0) > current_app.config["PENDING_LOGIN_MINUTES"] * 60:
         session.pop(PENDING_KEY, None)
         return None
     user = db.session.get(StaffUser, pending.get("uid"))

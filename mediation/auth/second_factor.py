@@ -6,7 +6,6 @@ import base64
 import hmac
 import io
 import secrets
-import time
 
 import pyotp
 import qrcode
@@ -18,8 +17,8 @@ from mediation.admin.models import StaffUser
 from mediation.auth.models import RecoveryCode
 from mediation.auth.passwords import hasher
 from mediation.auth.services import end_all_sessions
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.models import utcnow
 
 ISSUER = "Jisr al-Usra"
 RECOVERY_CODE_COUNT = 10
@@ -62,7 +61,7 @@ def verify_code(session: Session, user: StaffUser, secret: str, code: str, now: 
     code = code.replace(" ", "")
     if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return False
-    step = _matching_step(secret, code, time.time() if now is None else now)
+    step = _matching_step(secret, code, clock.timestamp() if now is None else now)
     if step is None:
         return False
     result = session.execute(
@@ -89,7 +88,7 @@ def confirm_enrolment(session: Session, user: StaffUser, code: str, now: float |
         return None
     user.totp_secret = secret
     user.totp_pending_secret = None
-    user.totp_enabled_at = utcnow()
+    user.totp_enabled_at = clock.now()
     record(session, AuditAction.SECOND_FACTOR_ENROLLED, entity="staff_user", entity_id=user.public_id,
            actor_id=user.id, actor_role=str(user.role), association_id=user.association_id)
     return issue_recovery_codes(session, user)
@@ -152,7 +151,7 @@ def use_recovery_code(session: Session, user: StaffUser, code: str) -> bool:
             spent = session.execute(
                 update(RecoveryCode)
                 .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
-                .values(used_at=utcnow())
+                .values(used_at=clock.now())
                 .execution_options(synchronize_session="fetch")
             )
             if spent.rowcount == 1:

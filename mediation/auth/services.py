@@ -24,9 +24,9 @@ from mediation.auth.passwords import (
     policy_error,
     verify_password,
 )
+from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.models import utcnow
 
 
 class InvalidResetToken(DomainError):
@@ -80,7 +80,7 @@ def check_password(session: Session, username: str, password: str) -> FirstFacto
     Unknown, wrong, inactive and locked accounts fail alike, after the same
     password verification, so neither the answer nor its timing tells them apart.
     """
-    now = utcnow()
+    now = clock.now()
     user = session.scalar(select(StaffUser).where(StaffUser.username == normalise_username(username)))
     password_ok = verify_password(user.password_hash if user else None, password)
     locked = is_locked(session, username, now)
@@ -96,13 +96,13 @@ def check_password(session: Session, username: str, password: str) -> FirstFacto
 def complete_login(session: Session, user: StaffUser) -> None:
     """Both factors passed: the failures are forgotten and the login audited."""
     clear_failures(session, user.username)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     _audit_user(session, AuditAction.LOGIN, user)
 
 
 def second_factor_failed(session: Session, user: StaffUser) -> None:
     """A wrong code counts towards the account's lockout like a wrong password."""
-    record_failure(session, user.username, utcnow(), user)
+    record_failure(session, user.username, clock.now(), user)
 
 
 def _audit_user(session: Session, action: AuditAction, user: StaffUser | None, *,
@@ -217,7 +217,7 @@ def issue_password_reset(session: Session, target: StaffUser, *, actor: StaffUse
 
     Earlier unused codes of the account stop working, and so do its sessions.
     """
-    now = utcnow()
+    now = clock.now()
     session.execute(
         update(PasswordResetToken)
         .where(PasswordResetToken.user_id == target.id, PasswordResetToken.used_at.is_(None))
@@ -239,7 +239,7 @@ def issue_password_reset(session: Session, target: StaffUser, *, actor: StaffUse
 
 def reset_password_with_token(session: Session, username: str, token: str, new: str, confirmation: str) -> StaffUser:
     """Set a new password with a reset code; the second factor is still asked at the next login."""
-    now = utcnow()
+    now = clock.now()
     user = session.scalar(select(StaffUser).where(StaffUser.username == normalise_username(username)))
     row = session.scalar(
         select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token.strip()))

@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 from mediation.backup import databases
 from mediation.backup.errors import BackupError
 from mediation.backup.models import RestoreDrill
-from mediation.backup.services import ENTITY, engine_dialect, database_revision, open_backup
-from mediation.core import crypto
+from mediation.backup.services import ENTITY, database_revision, engine_dialect, open_backup
+from mediation.core import clock, crypto
 from mediation.core.audit import AuditAction, AuditOutcome, record, verify_chain
 from mediation.core.keys import encrypted_tables, key_usage
-from mediation.core.models import Base, utcnow
+from mediation.core.models import Base
 from mediation.extensions import db
 
 # S26 asks for a drill each quarter: the administrator's home warns once the last passed one is older.
@@ -148,7 +148,7 @@ def record_drill(session: Session, *, started: float, report: DrillReport | None
     header = report.header if report is not None else (header or {})
     # A failed drill's header may come from a damaged file: its fields are cut to their columns.
     drill = RestoreDrill(
-        drilled_at=utcnow(), passed=report is not None, backup_id=_cut(header.get("backup_id"), 64),
+        drilled_at=clock.now(), passed=report is not None, backup_id=_cut(header.get("backup_id"), 64),
         backup_created_at=_parse(header.get("created_at")), revision=_cut(header.get("revision"), 32),
         table_count=report.tables if report else None, row_count=report.rows if report else None,
         audit_event_count=report.audit_events if report else None,
@@ -182,7 +182,7 @@ class DrillStatus:
 
 
 def drill_status(session: Session, now: datetime | None = None) -> DrillStatus:
-    now = now or utcnow()
+    now = now or clock.now()
     last = session.scalars(select(RestoreDrill).order_by(RestoreDrill.drilled_at.desc(), RestoreDrill.id.desc())
                            .limit(1)).first()
     last_passed = session.scalars(select(RestoreDrill).where(RestoreDrill.passed.is_(True))

@@ -9,14 +9,15 @@ from datetime import datetime
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from mediation.core.models import Base, UTCDateTime, utcnow
+from mediation.core import clock
+from mediation.core.models import Base, UTCDateTime
 
 
 class RestoreDrill(Base):
     __tablename__ = "restore_drill"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    drilled_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    drilled_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now, index=True)
     passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
     # From the archive's header when it could be read: which backup was restored, and of when.
     backup_id: Mapped[str | None] = mapped_column(String(64))

@@ -20,7 +20,7 @@ import os
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
@@ -34,6 +34,7 @@ from mediation import __version__
 from mediation.backup import databases
 from mediation.backup.archive import file_digest, seal, unseal
 from mediation.backup.errors import BackupError
+from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
 from mediation.extensions import db
 
@@ -145,7 +146,7 @@ def write_backup(directory: str | os.PathLike, backup_id: str) -> CreatedBackup:
     engine = db.engine
     dialect = engine_dialect(engine)
     directory = Path(directory)
-    created = datetime.now(UTC).replace(microsecond=0)
+    created = clock.now().replace(microsecond=0)
     # The scratch directory (0700) is inside the destination: the plain snapshot needs the
     # room of the database, and the final rename stays on one file system, hence atomic.
     with tempfile.TemporaryDirectory(dir=directory, prefix=".mediation-backup-") as scratch:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from mediation.cases.models import Case, CaseIssue, Participant, Person
 from mediation.cases.policies import visible_cases
 from mediation.cases.services.intake import normalise_phone
+from mediation.core import clock
 from mediation.core.codes import CaseStatus, Issue
 from mediation.core.crypto import blind_index
 from mediation.extensions import db
@@ -54,7 +54,7 @@ def case_list(session: Session, user, *, status: str | None, issue: str | None, 
     if issue in set(Issue):
         query = query.where(Case.id.in_(select(CaseIssue.case_id).where(CaseIssue.issue == Issue(issue))))
     if follow_up_due:
-        query = query.where(Case.follow_up_on <= date.today(), Case.status != CaseStatus.CLOSED)
+        query = query.where(Case.follow_up_on <= clock.today(), Case.status != CaseStatus.CLOSED)
     query = query.order_by(Case.status == CaseStatus.CLOSED, Case.updated_at.desc())
     pagination = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
     pagination.rows = _with_names(session, list(pagination.items))

@@ -24,7 +24,8 @@ from flask_login import current_user
 from sqlalchemy import Integer, LargeBinary, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from mediation.core.models import Base, UTCDateTime, utcnow
+from mediation.core import clock
+from mediation.core.models import Base, UTCDateTime
 
 GENESIS_HASH = bytes(32)
 # The body keys, in the order of the columns that copy them.
@@ -146,7 +147,7 @@ def record(
     seq = head_seq + 1
     fields = {
         "seq": seq,
-        "at": utcnow().isoformat(timespec="microseconds"),
+        "at": clock.now().isoformat(timespec="microseconds"),
         "action": str(action),
         "outcome": str(outcome),
         "actor_id": actor_id,

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from mediation.core import keys
+from mediation.core import clock, keys
 from mediation.core.audit import verify_chain
 from mediation.core.crypto import active_key_id
 from mediation.extensions import db
@@ -101,3 +101,39 @@ def status(by_column: bool):
             click.echo(f"  {name}: {detail}")
     if unreadable:
         sys.exit(1)
+
+
+@click.command("doctor")
+@click.option("--system-zoneinfo", default="/usr/share/zoneinfo", show_default=True,
+              help="Where the operating system keeps its zone data (compared with the pinned data).")
+@with_appcontext
+def doctor(system_zoneinfo: str):
+    """Print the zone data in use; warn when the system's data disagrees with it in the next 12 months."""
+    name = clock.zone_name()
+    now = clock.now()
+    click.echo(f"time zone: {name}")
+    click.echo(f"zone data in use: {clock.zone_data_version()}, from the pinned Python package, never the system's")
+    click.echo(f"now: {now.isoformat(timespec='seconds')} UTC, {clock.local_datetime(now).isoformat(timespec='minutes')}"
+               f" local; today: {clock.today().isoformat()}")
+    system_version = clock.system_zone_data_version(system_zoneinfo) or "unknown version"
+    found = clock.disagreements_with_system(name, now, system_dir=system_zoneinfo)
+    if found is None:
+        click.echo(f"system zone data ({system_zoneinfo}, {system_version}): no {name}; nothing to compare")
+        return
+    if not found:
+        click.echo(f"system zone data ({system_zoneinfo}, {system_version}): agrees for the next 12 months")
+        return
+    click.echo(f"WARNING: the system zone data ({system_zoneinfo}, {system_version}) disagrees with the pinned "
+               f"data for {name} in the next 12 months. The application uses the pinned data only; other "
+               f"programs on this server (cron, the database, logs) may show times an hour apart:")
+    for stretch in found[:10]:
+        click.echo(f"  from {stretch.start:%Y-%m-%d %H:%M} to {stretch.end:%Y-%m-%d %H:%M} UTC: "
+                   f"pinned UTC{_offset(stretch.pinned)}, system UTC{_offset(stretch.system)}")
+    if len(found) > 10:
+        click.echo(f"  ... and {len(found) - 10} more")
+
+
+def _offset(delta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData, Uuid
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from mediation.core import clock
 
 # Named constraints keep migrations portable: SQLite batch mode can only
 # drop or alter a constraint it can name.
@@ -20,17 +21,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_today() -> date:
-    """Today in the service's time zone (Africa/Casablanca by default), where dates are lived."""
-    from flask_babel import get_timezone
-
-    return utcnow().astimezone(get_timezone()).date()
 
 
 class UTCDateTime(TypeDecorator):
@@ -67,9 +57,9 @@ class PublicIdMixin:
 
 
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+        UTCDateTime, nullable=False, default=clock.now, onupdate=clock.now
     )
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user, logout_user
 
+from mediation.core import clock
 from mediation.extensions import login_manager
 
 # Endpoints reachable without an account. Everything else needs a login and a
@@ -59,7 +60,7 @@ def safe_next(target: str | None) -> str | None:
 
 def start_session_clock() -> None:
     """Called at login, after session.clear()."""
-    now = int(time.time())
+    now = int(clock.timestamp())
     session[SESSION_AUTH_AT] = now
     session[SESSION_SEEN_AT] = now
 
@@ -88,7 +89,7 @@ def init_security(app: Flask) -> None:
         # A stale session_version or an inactive account loads no user.
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        now = time.time()
+        now = clock.timestamp()
         if session_expired(now):
             logout_user()
             session.clear()

@@ -8,9 +8,10 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.cases.models.case import new_stat_key, protect_stat_key
+from mediation.core import clock
 from mediation.core.codes import NoteVisibility, SessionMode, SessionType
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column, utcnow
+from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 
 
 class CounsellingSession(PublicIdMixin, Base):
@@ -38,7 +39,7 @@ class CounsellingSession(PublicIdMixin, Base):
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"),
                                                        index=True)
     # Set by the server: the statistics period of a session (STATISTICS.md §6).
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     void_reason: Mapped[str | None] = mapped_column(Encrypted("counselling_session.void_reason"))
@@ -95,7 +96,7 @@ class SessionRevision(Base):
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     previous: Mapped[str] = mapped_column(Encrypted("session_revision.previous"), nullable=False)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
     changed_by = relationship("StaffUser", lazy="joined")
 
@@ -113,7 +114,7 @@ class FollowUpAction(PublicIdMixin, Base):
     description: Mapped[str] = mapped_column(Encrypted("follow_up_action.description"), nullable=False)
     due_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     assigned_to_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     done_on: Mapped[date | None] = mapped_column(Date)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 

@@ -8,8 +8,7 @@ listed (with their badge) but never counted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, literal, select, union_all
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from mediation.cases.models import Case, Note, StatusChange
 from mediation.cases.policies import visible_cases
+from mediation.core import clock
 from mediation.core.codes import SessionType
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
 from mediation.supervision.models import LeadChange, SupervisionReview
@@ -162,13 +162,6 @@ def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMEL
 # My work
 
 
-def local_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[start, end) in UTC of the local days first..last: a day is lived in the service's time zone."""
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
-    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
-
-
 @dataclass(frozen=True)
 class MyWork:
     sessions: list[CounsellingSession]
@@ -199,9 +192,9 @@ def open_actions(session: Session, user, today: date) -> list[FollowUpAction]:
     ))
 
 
-def my_work(session: Session, user, first: date, last: date, zone: ZoneInfo, today: date) -> MyWork:
+def my_work(session: Session, user, first: date, last: date, today: date) -> MyWork:
     """The user's own sessions over local days first..last with totals, and their open actions."""
-    start, end = local_bounds(first, last, zone)
+    start, end = clock.day_bounds(first, last)
     ids = _held_by(user, start, end)
     # The page's ids first, then their rows: asked for the rows at once, with their joined authors,
     # PostgreSQL planned the join of every session of the country before the filter (600 ms at

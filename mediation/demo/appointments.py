@@ -27,11 +27,11 @@ from mediation.admin.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.services.rooms import add_room
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
+from mediation.core.clock import local_datetime, to_utc, zone_name
 from mediation.core.codes import AppointmentStatus, CaseStatus, SessionMode, SessionType
-from mediation.core.localtime import local_datetime, to_utc, zone_name
-from mediation.core.models import local_today, utcnow
 from mediation.counselling.models import CounsellingSession, SessionAttendee, SessionStaff
 
 HELD, MISSED = AppointmentStatus.HELD, AppointmentStatus.MISSED
@@ -309,7 +309,7 @@ def load_demo_appointments(session: Session, service_points: dict[int, ServicePo
 
     `service_points` maps each demo association's id to its service point, as for the demo cases.
     """
-    today, now = local_today(), utcnow()
+    today, now = clock.today(), clock.now()
     created_rooms: list[str] = []
     rooms = {point.id: _rooms(session, point, created_rooms) for point in service_points.values()}
     has_appointment = exists().where(AppointmentStaff.user_id == StaffUser.id)

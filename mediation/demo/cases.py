@@ -15,9 +15,8 @@ services would record them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from flask_babel import get_timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,6 +46,7 @@ from mediation.cases.services.intake import (
     open_case,
     parse_birth,
 )
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
 from mediation.core.codes import (
@@ -70,7 +70,6 @@ from mediation.core.codes import (
     ViolenceLevel,
     age_band,
 )
-from mediation.core.models import local_today, utcnow
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionAttendee, SessionStaff
 from mediation.counselling.services.log import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 
@@ -522,10 +521,7 @@ def _create_case(session: Session, spec: DemoCase, lead: StaffUser, supervisor: 
 
 def _local_instant(day: date, start: time) -> datetime:
     """The UTC instant of a local date and time (demo times avoid the clock changes)."""
-    zone = get_timezone()
-    naive = datetime.combine(day, start)
-    aware = zone.localize(naive) if hasattr(zone, "localize") else naive.replace(tzinfo=zone)
-    return aware.astimezone(UTC)
+    return clock.to_utc(day, start)
 
 
 def _may_hold(holders: list[StaffUser], kind: SessionType) -> bool:
@@ -548,7 +544,7 @@ def _add_session(session: Session, case: Case, spec: DemoSession, people: dict[s
             return None  # health data stay off until the CNDP authorisation is recorded (DOMAIN.md §5)
     day = today - timedelta(days=spec.days_ago)
     started_at = _local_instant(day, spec.start)
-    logged_at = min(started_at + timedelta(minutes=spec.duration_min + 15), utcnow())
+    logged_at = min(started_at + timedelta(minutes=spec.duration_min + 15), clock.now())
     if spec.type is SessionType.CHILD_CONSULTATION:
         for attendee in attendees:
             session.add(Consent(participant_id=attendee.id, scope=ConsentScope.CHILD_CONSULTATION,
@@ -569,7 +565,7 @@ def _add_session(session: Session, case: Case, spec: DemoSession, people: dict[s
     record(session, AuditAction.CREATE, entity="session", entity_id=counselling_session.public_id,
            actor_role="cli", association_id=case.association_id)
     if spec.void_reason:
-        counselling_session.voided_at = min(logged_at + timedelta(hours=2), utcnow())
+        counselling_session.voided_at = min(logged_at + timedelta(hours=2), clock.now())
         counselling_session.voided_by_id = holders[0].id
         counselling_session.void_reason = spec.void_reason
         session.flush()
@@ -606,7 +602,7 @@ def load_demo_cases(session: Session, service_points: dict[int, ServicePoint]) -
     staff of any other association get nothing. A staff member who already leads a case (a second
     run, or someone trying the demo out) gets nothing either.
     """
-    today = local_today()
+    today = clock.today()
     created: list[str] = []
     leads_a_case: dict[int, bool] = {}
     for spec in DEMO_CASES:

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from mediation.admin.models import StaffUser
 from mediation.admin.policies import visible_associations, visible_staff
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
 from mediation.core.security import safe_next
@@ -37,8 +38,6 @@ def home():
             )
         )
     if current_user.has(Permission.CASE_VIEW):
-        from datetime import date
-
         from mediation.cases.models import Case
         from mediation.cases.policies import visible_cases
         from mediation.core.codes import CaseStatus
@@ -46,7 +45,7 @@ def home():
         open_cases = visible_cases(current_user).where(Case.status != CaseStatus.CLOSED)
         counts["open_cases"] = db.session.scalar(select(func.count()).select_from(open_cases.subquery()))
         counts["follow_ups_due"] = db.session.scalar(select(func.count()).select_from(
-            open_cases.where(Case.follow_up_on <= date.today()).subquery()))
+            open_cases.where(Case.follow_up_on <= clock.today()).subquery()))
     published_releases = None
     if current_user.role == Role.MINISTRY:
         from mediation.statistics.models import ReleaseStatus, StatisticsRelease

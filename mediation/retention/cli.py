@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from mediation.core import clock
 from mediation.extensions import db
 from mediation.retention import queries, services
 from mediation.retention.policy import RetentionPolicy, RetentionSettingsError
@@ -45,9 +46,9 @@ def run(dry_run: bool, today_text: str | None):
     except RetentionSettingsError as error:
         click.echo(f"refused: {error}", err=True)
         sys.exit(EXIT_BAD_SETTINGS)
-    today = parse_today(today_text) or datetime.now(UTC).date()
+    today = parse_today(today_text) or clock.today()
     # The current time of day on the chosen date: periods counted in days stay exact.
-    now = datetime.combine(today, datetime.now(UTC).time(), tzinfo=UTC) if today_text else datetime.now(UTC)
+    now = datetime.combine(today, clock.now().time(), tzinfo=UTC) if today_text else clock.now()
     due = queries.expired_cases(db.session, policy, today)
     db.session.rollback()
     prefix = "would anonymise" if dry_run else "anonymised"

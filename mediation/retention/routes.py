@@ -11,8 +11,8 @@ from flask import Blueprint, current_app
 from flask_login import current_user
 
 from mediation.admin.models import Association
+from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.models import local_today
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.retention import queries
@@ -25,7 +25,7 @@ bp = Blueprint("retention", __name__, url_prefix="/retention")
 @require(Permission.RETENTION_VIEW)
 def due():
     policy = RetentionPolicy.from_config(current_app.config)
-    today = local_today()
+    today = clock.today()
     last_day = end_of_next_month(today)
     association = db.session.get(Association, current_user.association_id)
     rows = queries.due_by(db.session, policy, current_user.association_id, last_day)

@@ -21,6 +21,7 @@ from mediation.admin.models import Association, ServicePoint
 from mediation.cases.models import Participant
 from mediation.cases.models.case import Case, CaseIssue, Closure
 from mediation.cases.models.safety import Consent, Screening, ScreeningResult
+from mediation.core.clock import to_utc
 from mediation.core.codes import (
     ISSUE_GROUP,
     OUTCOME_GROUP,
@@ -32,7 +33,6 @@ from mediation.core.codes import (
     OutcomeGroup,
     ParticipantRole,
 )
-from mediation.core.localtime import to_utc
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.cells import CellStats
 

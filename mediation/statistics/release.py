@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 
 from mediation import __version__
 from mediation.admin.models import StaffUser
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.errors import DomainError
-from mediation.core.models import utcnow
 from mediation.statistics import aggregate, files
 from mediation.statistics.attack import Cell, table_cells
 from mediation.statistics.catalogue import CATALOGUE_VERSION, TABLES, region_dimension
 from mediation.statistics.geography import Groups, groups_from_prior_year
-from mediation.statistics.period import Tabulation, publish_period
 from mediation.statistics.models import FileFormat, ReleaseFile, ReleaseKind, ReleaseStatus, StatisticsRelease
+from mediation.statistics.period import Tabulation, publish_period
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
     """Compute, write and register a release of a quarter or year; an existing release id is refused."""
     year, quarter = parse_release_id(release_id)
     period = f"{year}-Q{quarter}" if quarter else str(year)
-    if (now or utcnow()).date() <= period_end(year, quarter):
+    if (now or clock.now()).date() <= period_end(year, quarter):
         # A frozen release of a period still running would miss its last cases for ever.
         raise ReleaseRefused(_l("A period can be released only once it has ended."))
     same_period = session.scalars(select(StatisticsRelease).where(StatisticsRelease.period == period)).all()
@@ -130,7 +130,7 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
             raise ReleaseRefused(_l("A correction needs a one-line note of at most 500 characters."))
         version = max(r.version for r in same_period) + 1
         new_id = f"{release_id}-r{version}"
-    generated_at = (now or utcnow()).replace(microsecond=0)
+    generated_at = (now or clock.now()).replace(microsecond=0)
 
     started = time.perf_counter()
     tab = tabulate(session, year, quarter)
@@ -208,7 +208,7 @@ def publish_release(session: Session, release_id: str, actor: StaffUser, *,
         raise ReleaseRefused(_l("Only the platform administrator publishes a release."))
     if release.status is not ReleaseStatus.READY or release.published_at is not None:
         raise ReleaseRefused(_l("This release is already published."))
-    now = now or utcnow()
+    now = now or clock.now()
     if now.date() < release_date(release):
         raise ReleaseRefused(_l("A release cannot be published before its release date."))
     release.status, release.published_at, release.published_by_id = ReleaseStatus.PUBLISHED, now, actor.id

@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.core import clock
 from mediation.core.codes import Code, _labels
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column, utcnow
+from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 
 
 class RequestType(Code):
@@ -64,7 +65,7 @@ class DataSubjectRequest(PublicIdMixin, Base):
     answer_note: Mapped[str | None] = mapped_column(Encrypted("data_subject_request.answer_note"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}

@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.routes import case_section
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
 from mediation.core.i18n import FORMAT_LOCALES
-from mediation.core.models import local_today
 from mediation.core.views import render_viewed
 from mediation.extensions import db, limiter
 from mediation.subject_requests import queries, services
@@ -75,11 +75,11 @@ def new(person_id):
     form = RequestForm()
     status = 200
     if request.method == "GET":
-        form.received_on.data = local_today()
+        form.received_on.data = clock.today()
     elif form.validate_on_submit():
         data = services.NewRequest(type=form.type.data, received_on=form.received_on.data, note=form.note.data)
         try:
-            created = services.record_request(db.session, person, data, actor=current_user, today=local_today())
+            created = services.record_request(db.session, person, data, actor=current_user, today=clock.today())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -95,7 +95,7 @@ def new(person_id):
 
 def _answer_form(record: DataSubjectRequest) -> AnswerForm:
     form = AnswerForm(formdata=None)
-    form.answered_on.data = local_today()
+    form.answered_on.data = clock.today()
     form.version.data = record.version_id
     return form
 
@@ -125,7 +125,7 @@ def answer(request_id):
     if form.validate_on_submit():
         data = services.Answer(answered_on=form.answered_on.data, outcome=form.outcome.data, note=form.note.data)
         try:
-            services.answer_request(db.session, record, data, actor=current_user, today=local_today(),
+            services.answer_request(db.session, record, data, actor=current_user, today=clock.today(),
                                     version=form.version.data)
         except DomainError as error:
             db.session.rollback()
@@ -166,7 +166,7 @@ def export_page(request_id):
     g.language = language  # the whole printable page, direction included, is in the person's language
     with force_locale(FORMAT_LOCALES[language]):
         page = render_template("subject_requests/export.html", record=record, export=export,
-                               labels=_export_labels(), today=local_today())
+                               labels=_export_labels(), today=clock.today())
     db.session.commit()
     return page
 
@@ -176,7 +176,7 @@ def export_page(request_id):
 @limiter.shared_limit(EXPORT_LIMIT, scope="subject-export", key_func=_user_key)
 def export_json(request_id):
     record, export, language = _export(request_id)
-    today = local_today()
+    today = clock.today()
     with force_locale(FORMAT_LOCALES[language]):
         payload = queries.as_json(export, generated_on=today, labels=_export_labels())
     body = json.dumps({"language": language, **payload}, ensure_ascii=False, indent=2)

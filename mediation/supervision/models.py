@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.core import clock
 from mediation.core.codes import SupervisionDecision, SupervisionTrigger
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column, utcnow
+from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 
 
 class SupervisionReview(PublicIdMixin, Base):
@@ -27,7 +28,7 @@ class SupervisionReview(PublicIdMixin, Base):
                                                           nullable=False)
     note: Mapped[str | None] = mapped_column(Encrypted("supervision_review.note"))
     next_review_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
     supervisor = relationship("StaffUser", lazy="joined")
 
@@ -45,7 +46,7 @@ class LeadChange(PublicIdMixin, Base):
     kept_as_co_worker: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     reason: Mapped[str] = mapped_column(Encrypted("case_lead_change.reason"), nullable=False)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
     from_user = relationship("StaffUser", foreign_keys=[from_user_id], lazy="joined")
     to_user = relationship("StaffUser", foreign_keys=[to_user_id], lazy="joined")

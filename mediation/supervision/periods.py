@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
 MONTH, QUARTER, CUSTOM = "month", "quarter", "custom"
@@ -127,9 +125,3 @@ def parse_period(args: Mapping[str, str], today: date) -> Choice:
         return Choice(month_of(today), [refused.message], typed)
 
 
-def utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """[start, end) in UTC of the local days first..last: a day is lived in the service's time zone."""
-    zone = ZoneInfo(str(get_timezone()))
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
-    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))

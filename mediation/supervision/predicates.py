@@ -16,10 +16,17 @@ from sqlalchemy.orm import aliased
 
 from mediation.appointments.models import Appointment
 from mediation.appointments.services.booking import CANCELLED
-from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Screening
-from mediation.cases.models import ScreeningDecisionRecord, ScreeningResult
+from mediation.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    Participant,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningResult,
+)
+from mediation.core.clock import to_utc
 from mediation.core.codes import CaseStatus
-from mediation.core.localtime import to_utc
 from mediation.counselling.models import CounsellingSession, FollowUpAction
 
 STALE_DAYS_SETTING = "SUPERVISION_STALE_DAYS"

@@ -12,9 +12,9 @@ from mediation.admin import services
 from mediation.admin.models import StaffUser
 from mediation.auth.models import PasswordResetToken
 from mediation.auth.services import reset_password_with_token
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.authz import Role
-from mediation.core.models import utcnow
 from mediation.extensions import db
 from tests.admin.support import (
     STRONG_PASSWORD,
@@ -312,7 +312,7 @@ def test_admin_resets_a_lost_second_factor(app, login_as, other_client, world):
     with app.app_context():
         user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.b1"))
         user.totp_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-        user.totp_enabled_at = utcnow()
+        user.totp_enabled_at = clock.now()
         db.session.commit()
     client = login_as("admin")
     url = f"/admin/staff/{world.user_ids['mediator_b1']}"

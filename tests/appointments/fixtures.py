@@ -16,12 +16,12 @@ from mediation.admin.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.services.booking import AppointmentData, book
 from mediation.cases.models import Case, Participant
-from mediation.core.models import local_today
+from mediation.core import clock
 from mediation.extensions import db
 
 
 def next_monday(after_days: int = 7) -> date:
-    day = local_today() + timedelta(days=after_days)
+    day = clock.today() + timedelta(days=after_days)
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mediation.core import clock
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import booking
 from mediation.appointments.services.slots import next_free_slots
@@ -103,7 +104,7 @@ def test_impossible_times_are_refused_in_the_users_language(app, world, appointm
 
 def test_a_past_start_is_refused_for_a_new_appointment(app, world, appointments, login_as):
     client = login_as("mediator_a1")
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     response = client.post(book_url(world), data=form(world, yesterday))
     assert response.status_code == 422
     assert "This time has already passed: choose a time to come." in response.get_data(as_text=True)
@@ -143,7 +144,7 @@ def test_the_service_refuses_foreign_rooms_and_parties_too(app, world, appointme
 
 
 def test_times_are_stored_in_utc_from_casablanca_time_across_ramadan(app, world, appointments):
-    """Morocco is UTC+0 during Ramadan 2026 (15 Feb - 22 Mar) and UTC+1 outside it (tz rules of pytz)."""
+    """Morocco is UTC+0 during Ramadan 2026 (15 Feb - 22 Mar) and UTC+1 outside it (the pinned zone data)."""
     with app.app_context():
         a1, case = staff("mediator.a1"), case_of(world.cases.own)
         then = datetime(2026, 1, 1, tzinfo=UTC)

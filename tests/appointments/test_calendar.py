@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from mediation.appointments.services.booking import book, cancel
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.appointments.fixtures import (
@@ -25,6 +26,9 @@ from tests.appointments.fixtures import (
     staff,
 )
 from tests.statements import statements_of_get
+
+# Date-sensitive (day and week bounds): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 CELL = re.compile(r'<td data-day="([0-9-]+)"[^>]*>(.*?)</td>', re.S)
 HEADER_DAYS = re.compile(r'<th scope="col" data-day="([0-9-]+)"')
@@ -126,9 +130,8 @@ def test_week_navigation_goes_by_whole_weeks_and_today_comes_back(app, login_as,
     assert appointments.appointments["own"] not in later  # the next week is another week
     assert HEADER_DAYS.findall(later)[0] == (appointments.monday + timedelta(days=7)).isoformat()
     with app.app_context():
-        from mediation.core.models import local_today
 
-        today = local_today()
+        today = clock.today()
     today_link = re.search(r'<a class="button-secondary" href="([^"]+)">Today</a>', page).group(1)
     assert f"date={today.isoformat()}" in today_link
     current = client.get("/appointments/?lang=en").get_data(as_text=True)
@@ -166,9 +169,7 @@ def test_arabic_page_isolates_latin_references_and_times(app, login_as, appointm
 def test_late_and_early_appointments_stay_on_their_local_day(app, login_as, monkeypatch, cases, zone):
     """Sunday 23:30 stays on Sunday, Monday 00:15 opens the next week, whatever the zone's offset
     (São Paulo: Sunday 23:30 is Monday in UTC; Tokyo: Monday 00:15 is Sunday in UTC)."""
-    from flask_babel import get_babel
-
-    monkeypatch.setattr(get_babel(app), "default_timezone", zone)
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_TIMEZONE", zone)
     with app.app_context():
         monday = next_monday(14)
         sunday = monday + timedelta(days=6)
@@ -275,9 +276,8 @@ def test_bad_query_strings_fall_back_to_defaults(login_as, query):
 
 def test_a_date_out_of_range_shows_the_current_week(app, login_as):
     with app.app_context():
-        from mediation.core.models import local_today
 
-        monday = local_today() - timedelta(days=local_today().weekday())
+        monday = clock.today() - timedelta(days=clock.today().weekday())
     page = login_as("mediator_a1").get("/appointments/?date=9999-12-31").get_data(as_text=True)
     assert HEADER_DAYS.findall(page)[0] == monday.isoformat()
 

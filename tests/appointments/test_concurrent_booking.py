@@ -9,7 +9,7 @@ the rows not locked, every request would pass the check before any commits.
 from __future__ import annotations
 
 import threading
-import time as clock
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -27,8 +27,8 @@ from mediation.admin.services import (
 )
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.services import booking
+from mediation.core import clock
 from mediation.core.authz import Profession, Role
-from mediation.core.models import local_today
 from mediation.extensions import db
 from tests.conftest import PASSWORD, login, make_config
 
@@ -69,7 +69,7 @@ def slow_overlap_check(monkeypatch) -> None:
 
     def slowly(*args, **kwargs):
         found = original(*args, **kwargs)
-        clock.sleep(0.3)  # every booker has checked before anyone commits, unless the lock made them wait
+        time.sleep(0.3)  # every booker has checked before anyone commits, unless the lock made them wait
         return found
 
     monkeypatch.setattr(booking, "overlapping", slowly)
@@ -104,7 +104,7 @@ def booked(app) -> int:
 
 def in_two_weeks(app) -> str:
     with app.test_request_context():
-        return (local_today() + timedelta(days=14)).isoformat()
+        return (clock.today() + timedelta(days=14)).isoformat()
 
 
 def test_concurrent_bookings_of_one_room_let_exactly_one_through(office, monkeypatch):

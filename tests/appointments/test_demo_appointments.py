@@ -8,7 +8,7 @@ seven days, by moving the demo's clock back 0 to 6 days.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from itertools import combinations
 
 import pytest
@@ -17,13 +17,11 @@ from sqlalchemy import func, select
 from mediation.admin.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, Room
 from mediation.cases.models import Participant
+from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
+from mediation.core.clock import local_datetime, to_utc
 from mediation.core.codes import AppointmentStatus, SessionMode
-from mediation.core.localtime import local_datetime, to_utc
-from mediation.core.models import utcnow
 from mediation.counselling.models import CounsellingSession
-from mediation.demo import appointments as demo_appointments
-from mediation.demo import cases as demo_cases
 from mediation.demo.appointments import PLANS, ROOMS, Slot, clashes, week_monday
 from mediation.demo.data import load_demo
 from mediation.extensions import db
@@ -35,20 +33,10 @@ CANCELLED = {AppointmentStatus.CANCELLED_BY_PARTY, AppointmentStatus.CANCELLED_B
 
 
 @pytest.fixture(params=range(7), ids=lambda days: f"{days}_days_back")
-def clock(request, monkeypatch):
-    """The demo loaded as if today were 0-6 days ago: every day of the week is met once."""
-    shift = timedelta(days=request.param)
-
-    def now() -> datetime:
-        return utcnow() - shift
-
-    def today() -> date:
-        return local_datetime(now()).date()
-
-    for module in (demo_cases, demo_appointments):
-        monkeypatch.setattr(module, "utcnow", now)
-        monkeypatch.setattr(module, "local_today", today)
-    return now, today
+def days_back(request, frozen_clock):
+    """The product's clock 0-6 days ago, while the demo loads: every day of the week is met once."""
+    frozen_clock.set(clock.now() - timedelta(days=request.param), ticking=True)
+    return clock.now, clock.today
 
 
 def loaded(app):
@@ -68,11 +56,11 @@ def overlap(first: Appointment, second: Appointment) -> bool:
     return first.start_utc < second.end_utc and second.start_utc < first.end_utc
 
 
-def test_the_demo_diary_holds_whatever_the_day_of_the_week(app, clock):
+def test_the_demo_diary_holds_whatever_the_day_of_the_week(app, days_back):
     report = loaded(app)
     assert report.appointments >= 6 * len(MEDIATORS)
     with app.app_context():
-        every_mediator_has_a_diary_around_the_current_week(*clock)
+        every_mediator_has_a_diary_around_the_current_week(*days_back)
         no_staff_member_or_room_is_ever_booked_twice()
         appointments_fit_their_cases_rooms_and_modes()
         held_sessions_of_the_log_are_linked_to_their_appointment()

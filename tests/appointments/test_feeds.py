@@ -1,6 +1,6 @@
 """iCalendar feeds and .ics downloads (issue 6 item 5; SECURITY.md S20, S23, S25).
 
-Time-zone facts used below (tz database as shipped in pytz 2026.6):
+Time-zone facts used below (the pinned zone data, tzdata 2026.6):
 Africa/Casablanca is UTC+0 during Ramadan 2026 (15 Feb - 22 Mar) and UTC+1
 outside it, until 2026-09-20.
 """
@@ -21,6 +21,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from mediation.core import clock
 from mediation.appointments.models import Appointment, CalendarFeed
 from mediation.appointments.services import feeds
 from mediation.appointments.services.booking import book, cancel
@@ -260,8 +261,7 @@ def test_labels_follow_the_staff_members_language(app, appointments, cases, clie
 
 def test_the_feed_window_and_cancelled_appointments(app, appointments, cases, client, login_as):
     a1_room = uuid.UUID(appointments.rooms["A1"])
-    now = datetime.now(UTC)
-    today = now.date()
+    today = clock.today()
     too_old = book_at(app, "mediator.a1", "own", cases, today - timedelta(days=40), "10:00", "11:00", room=a1_room)
     recent = book_at(app, "mediator.a1", "own", cases, today - timedelta(days=20), "10:00", "11:00", room=a1_room)
     far = book_at(app, "mediator.a1", "own", cases, today + timedelta(days=200), "10:00", "11:00", room=a1_room)
@@ -284,7 +284,7 @@ def test_the_feed_window_and_cancelled_appointments(app, appointments, cases, cl
 # Time zones (DOMAIN.md §2.9)
 
 
-def test_ten_oclock_local_in_and_outside_ramadan(app, appointments, cases, client, login_as, monkeypatch):
+def test_ten_oclock_local_in_and_outside_ramadan(app, appointments, cases, client, login_as, frozen_clock):
     """10:00 in Casablanca is 10:00Z during Ramadan 2026 (UTC+0) and 09:00Z in May (UTC+1)."""
     room = uuid.UUID(appointments.rooms["A1"])
     ramadan = book_at(app, "mediator.a1", "own", cases, date(2026, 3, 1), "10:00", "11:00", room=room)
@@ -299,7 +299,7 @@ def test_ten_oclock_local_in_and_outside_ramadan(app, appointments, cases, clien
             assert stored.start_utc == instant and stored.start_utc.utcoffset() == timedelta(0)
             assert stored.start_local[11:] == "10:00" and stored.time_zone == "Africa/Casablanca"
     # The feed as it was read on 20 February 2026, when both were in its window.
-    monkeypatch.setattr(feeds, "utcnow", lambda: datetime(2026, 2, 20, 8, 0, tzinfo=UTC))
+    frozen_clock.set(datetime(2026, 2, 20, 8, 0, tzinfo=UTC))
     token = feed_token(app, "mediator.a1")
     body = fetch(client, token).data
     unfolded = re.sub(r"\r\n[ \t]", "", body.decode())

@@ -40,11 +40,14 @@ from mediation.cases.models import Consent, ConsentGiver, Participant
 from mediation.cases.services.intake import PersonData
 from mediation.cases.services.parties import PartyRole, add_party
 from mediation.core.audit import AuditAction, AuditEvent
+from mediation.core.clock import to_utc
 from mediation.core.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
-from mediation.core.localtime import to_utc
 from mediation.extensions import db
 from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.conftest import make_config
+
+# Date-sensitive (reminders for tomorrow): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 MOTHER = "mother@example.org"
 FATHER = "father@example.net"

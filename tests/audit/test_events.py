@@ -13,7 +13,6 @@ from sqlalchemy import event, func, select
 from mediation.admin.models import StaffUser
 from mediation.audit.forms import ACTION_LABELS, OUTCOME_LABELS
 from mediation.audit.policies import visible_events
-from mediation.core import audit
 from mediation.core.audit import AuditAction, AuditEvent, AuditHead, AuditOutcome, record
 from mediation.extensions import db as _db
 
@@ -211,11 +210,7 @@ def test_the_action_list_is_translated(login_as, world):
     assert '<option value="login_failed">Failed login</option>' in page
 
 
-def at(monkeypatch, moment: datetime):
-    monkeypatch.setattr(audit, "utcnow", lambda: moment)
-
-
-def test_filter_by_date_range_in_casablanca_days(app, world, login_as, monkeypatch):
+def test_filter_by_date_range_in_casablanca_days(app, world, login_as, frozen_clock):
     a = world.association_a
     moments = {
         "may4_2359": datetime(2026, 5, 4, 22, 59, tzinfo=UTC),  # Casablanca is UTC+1 in May
@@ -226,9 +221,9 @@ def test_filter_by_date_range_in_casablanca_days(app, world, login_as, monkeypat
     }
     seq = {}
     for name, moment in moments.items():
-        at(monkeypatch, moment)
+        frozen_clock.set(moment)
         seq[name] = add_events(app, [{"association_id": a, "actor_id": None}])[0]
-    monkeypatch.undo()
+    frozen_clock.set(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
     created = set(seq.values())
     client = login_as("supervisor_a")
 

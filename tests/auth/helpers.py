@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pyotp
 from sqlalchemy import select
 
+from mediation.core import clock
 from mediation.admin.models import StaffUser
 from mediation.extensions import db
 from tests.conftest import login
@@ -30,7 +30,7 @@ def enrol(app, client, username: str, monkeypatch=None) -> tuple[str, list[str]]
     client.post("/profile/second-factor", data={"action": "start"})
     secret = user_named(app, username).totp_pending_secret
     # A code one step in the past: the current step stays free for the test's own login.
-    page = client.post("/profile/second-factor", data={"code": code_at(secret, time.time() - 30)})
+    page = client.post("/profile/second-factor", data={"code": code_at(secret, clock.timestamp() - 30)})
     codes = re.findall(r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>", page.get_data(as_text=True))
     client.post("/logout")
     return secret, codes

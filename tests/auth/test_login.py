@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -153,27 +155,20 @@ def test_a_deactivated_user_is_refused_at_the_next_request(app, client, world):
 
 
 @pytest.mark.parametrize("minutes,allowed", [(29, True), (31, False)])
-def test_idle_timeout(client, world, monkeypatch, minutes, allowed):
-    import time
-
+def test_idle_timeout(client, world, frozen_clock, minutes, allowed):
     login(client, "mediator.a1")
-    now = time.time()
-    monkeypatch.setattr("mediation.core.security.time.time", lambda: now + minutes * 60)
+    frozen_clock.advance(minutes=minutes)
     assert (client.get("/").status_code == 200) is allowed
 
 
-def test_absolute_lifetime_ends_an_active_session(client, world, monkeypatch):
-    import time
-
+def test_absolute_lifetime_ends_an_active_session(client, world, frozen_clock):
     login(client, "mediator.a1")
-    start = time.time()
-    clock = {"now": start}
-    monkeypatch.setattr("mediation.core.security.time.time", lambda: clock["now"])
+    start = frozen_clock.now()
     # Active every 20 minutes for 9 h 40: still in.
-    while clock["now"] < start + 9 * 3600 + 40 * 60:
-        clock["now"] += 20 * 60
+    while frozen_clock.now() < start + timedelta(hours=9, minutes=40):
+        frozen_clock.advance(minutes=20)
         assert client.get("/").status_code == 200
-    clock["now"] = start + 10 * 3600 + 60
+    frozen_clock.advance(minutes=21)  # 10 h 01 after the login
     assert client.get("/").status_code == 302
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +10,6 @@ from mediation.admin.models import StaffUser
 from mediation.auth import services
 from mediation.auth.passwords import policy_error
 from mediation.core.audit import AuditEvent
-from mediation.core.models import utcnow
 from mediation.extensions import db
 from tests.auth.helpers import enrol
 from tests.conftest import PASSWORD, login
@@ -95,10 +93,9 @@ def test_reset_code_is_256_bits_single_use_and_stored_hashed(app, client, world)
     assert "This reset code is not valid" in again.get_data(as_text=True)
 
 
-def test_an_expired_code_is_refused(app, client, world, monkeypatch):
+def test_an_expired_code_is_refused(app, client, world, frozen_clock):
     token = issue_code(app, "mediator.a1")
-    later = utcnow() + timedelta(hours=24, seconds=1)
-    monkeypatch.setattr("mediation.auth.services.utcnow", lambda: later)
+    frozen_clock.advance(hours=24, seconds=1)
     response = client.post("/password/reset?lang=en", data={
         "username": "mediator.a1", "token": token, "new_password": NEW, "confirmation": NEW})
     assert "This reset code is not valid" in response.get_data(as_text=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from sqlalchemy import select, text
 
+from mediation.core import clock
 from mediation.auth import second_factor
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
@@ -43,14 +43,14 @@ def test_login_asks_for_the_code_and_no_session_exists_before_it(app, client, wo
     response = login(client, "mediator.a1")
     assert response.headers["Location"] == "/login/code"
     assert client.get("/").status_code == 302, "no session without the code"
-    response = client.post("/login/code", data={"code": code_at(secret, time.time())})
+    response = client.post("/login/code", data={"code": code_at(secret, clock.timestamp())})
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
 
 
 def test_a_code_is_accepted_once_even_after_logout(app, client, world):
     secret, _ = enrol(app, client, "mediator.a1")
-    code = code_at(secret, time.time())
+    code = code_at(secret, clock.timestamp())
     login(client, "mediator.a1")
     assert client.post("/login/code", data={"code": code}).status_code == 302
     client.post("/logout")
@@ -60,7 +60,7 @@ def test_a_code_is_accepted_once_even_after_logout(app, client, world):
 
 def test_a_code_is_refused_again_after_a_failed_attempt(app, client, world):
     secret, _ = enrol(app, client, "mediator.a1")
-    code = code_at(secret, time.time())
+    code = code_at(secret, clock.timestamp())
     login(client, "mediator.a1")
     assert client.post("/login/code", data={"code": "000000" if code != "000000" else "111111"}).status_code == 401
     assert client.post("/login/code", data={"code": code}).status_code == 302
@@ -76,7 +76,7 @@ def test_window_previous_step_passes_once_and_three_steps_back_is_refused(app, w
             text("username = 'mediator.a1'")))
         user.totp_secret = secret
         db.session.flush()
-        now = time.time()
+        now = clock.timestamp()
         assert not second_factor.verify_code(db.session, user, secret, code_at(secret, now - 90), now)
         assert second_factor.verify_code(db.session, user, secret, code_at(secret, now - 30), now)
         assert not second_factor.verify_code(db.session, user, secret, code_at(secret, now - 30), now)
@@ -103,12 +103,11 @@ def test_a_recovery_code_works_once(app, client, world):
     assert client.post("/login/code", data={"code": codes[4]}).status_code == 302
 
 
-def test_the_half_way_state_expires_after_five_minutes(app, client, world, monkeypatch):
+def test_the_half_way_state_expires_after_five_minutes(app, client, world, frozen_clock):
     secret, _ = enrol(app, client, "mediator.a1")
     login(client, "mediator.a1")
-    later = time.time() + 5 * 60 + 1
-    monkeypatch.setattr("mediation.auth.routes.time.time", lambda: later)
-    response = client.post("/login/code", data={"code": code_at(secret, time.time())})
+    frozen_clock.advance(minutes=5, seconds=1)
+    response = client.post("/login/code", data={"code": code_at(secret, clock.timestamp())})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
 
 
@@ -120,7 +119,7 @@ def test_required_second_factor_makes_enrolment_part_of_login(app, client, world
         assert client.get("/").status_code == 302
         client.post("/login/enrol", data={"action": "start"})
         secret = user_named(app, "supervisor.a").totp_pending_secret
-        page = client.post("/login/enrol", data={"code": code_at(secret, time.time())})
+        page = client.post("/login/enrol", data={"code": code_at(secret, clock.timestamp())})
         assert page.status_code == 200 and page.get_data(as_text=True).count("<code>") == 10
         assert client.get("/").status_code == 200
         assert user_named(app, "supervisor.a").has_second_factor

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
@@ -11,8 +10,8 @@ from sqlalchemy import func, select
 
 from mediation import create_app
 from mediation.auth.models import LoginFailure
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
-from mediation.core.models import utcnow
 from mediation.demo.data import DEMO_PASSWORD, load_demo
 from mediation.extensions import db
 from tests.conftest import login, make_config
@@ -37,10 +36,9 @@ def test_locking_one_account_never_blocks_another(app, client, world):
     assert login(other, "mediator.a2").status_code == 302
 
 
-def test_the_lock_lifts_after_fifteen_minutes(app, client, world, monkeypatch):
+def test_the_lock_lifts_after_fifteen_minutes(app, client, world, frozen_clock):
     fail(client, "mediator.a1", 5)
-    later = utcnow() + timedelta(minutes=15, seconds=1)
-    monkeypatch.setattr("mediation.auth.services.utcnow", lambda: later)
+    frozen_clock.advance(minutes=15, seconds=1)
     assert login(client, "mediator.a1").status_code == 302
 
 
@@ -71,16 +69,15 @@ def test_the_lockout_is_audited_once(app, client, world):
 
 
 def test_wrong_codes_count_towards_the_lock(app, client, world):
-    from tests.auth.helpers import code_at, enrol
 
-    import time
+    from tests.auth.helpers import code_at, enrol
 
     secret, _ = enrol(app, client, "mediator.a1")
     for _ in range(5):
         login(client, "mediator.a1")
         assert client.post("/login/code", data={"code": "000000"}).status_code in (302, 401)
     assert login(client, "mediator.a1").status_code == 401  # locked: not even the code step
-    assert code_at(secret, time.time())
+    assert code_at(secret, clock.timestamp())
 
 
 @pytest.fixture
@@ -167,7 +164,6 @@ def run_worker(database_url: str, storage: str, offset: int, count: int) -> list
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set (.ci/run sets it)")
 def test_workers_share_the_address_count_through_redis(empty_database):
     import redis
-
     from flask_migrate import upgrade as migrate_up
 
     url = os.environ["TEST_REDIS_URL"]

@@ -9,7 +9,7 @@ import pytest
 
 from mediation.backup.drill import DRILL_INTERVAL
 from mediation.backup.models import RestoreDrill
-from mediation.core.models import utcnow
+from mediation.core import clock
 from mediation.extensions import db
 
 
@@ -19,8 +19,8 @@ def drills(app, world):
 
     def add(days_ago: int, passed: bool = True, failure: str | None = None):
         with app.app_context():
-            drill = RestoreDrill(drilled_at=utcnow() - timedelta(days=days_ago), passed=passed, failure=failure,
-                                 backup_id="b" * 32, backup_created_at=utcnow() - timedelta(days=days_ago + 1),
+            drill = RestoreDrill(drilled_at=clock.now() - timedelta(days=days_ago), passed=passed, failure=failure,
+                                 backup_id="b" * 32, backup_created_at=clock.now() - timedelta(days=days_ago + 1),
                                  revision="abc", duration_ms=1200)
             db.session.add(drill)
             db.session.commit()

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from mediation.cases.models import Case
+from mediation.core import clock
 from mediation.core.codes import Issue
-from mediation.core.models import local_today
 from mediation.extensions import db
 from tests.browser.support import assert_direction, flash_text, log_in, t
 
@@ -70,7 +70,7 @@ def _type_date(page, day: date) -> None:
 def test_case_intake_with_the_keyboard_only(served_app, new_page):
     app = served_app
     with app.app_context():
-        today = local_today()
+        today = clock.today()
     page = new_page()
     log_in(page, app, "mediator.a1", LANGUAGE)
     page.goto("/cases/new")

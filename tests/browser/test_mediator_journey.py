@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from mediation.appointments.models import Appointment
-from mediation.core.models import local_today
+from mediation.core import clock
 from mediation.extensions import db
 from tests.browser.support import assert_direction, fill, flash_text, log_in, nav, submit, t, unlabelled_fields
 
@@ -27,23 +27,36 @@ def _case_link(page, app, language, msgid):
     assert unlabelled_fields(page) == []
 
 
-def _let_the_appointment_start(app, appointment_public_id: str) -> None:
-    """The day of the appointment comes: move it an hour into the past (the server clock is real)."""
+def _working_morning(later: int) -> datetime:
+    """09:00 of the service's working day `later` working days from today (today itself if it is one
+    and later is 0): the journey's clock starts there, whatever the hour at which the suite runs."""
+    day = clock.today() - timedelta(days=1)
+    for _ in range(later + 1):
+        day += timedelta(days=1)
+        while day.weekday() >= 5:  # Saturday and Sunday
+            day += timedelta(days=1)
+    return clock.to_utc(day, time(9, 0))
+
+
+def _work_until_the_appointment_has_ended(page, app, appointment_public_id: str, frozen_clock) -> None:
+    """The served application's clock moves on past the appointment's end, twenty minutes at a time,
+    the page reloaded at each step as a mediator at work would (the session's idle limit is 30 minutes)."""
     with app.app_context():
-        appointment = db.session.scalar(select(Appointment).where(
+        end = db.session.scalar(select(Appointment.end_utc).where(
             Appointment.public_id == uuid.UUID(appointment_public_id)))
-        shift = appointment.start_utc - (datetime.now(UTC) - timedelta(hours=1))
-        appointment.start_utc -= shift
-        appointment.end_utc -= shift
-        db.session.commit()
+    while frozen_clock.now() < end + timedelta(minutes=5):
+        frozen_clock.advance(minutes=min(20, (end + timedelta(minutes=5) - frozen_clock.now()).total_seconds() / 60))
+        page.reload()
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
-def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, language):
+def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, language, frozen_clock):
     app = served_app
+    # Each language on its own morning: the same mediator books the same hour in both journeys.
+    frozen_clock.set(_working_morning(later=list(FAMILIES).index(language)), ticking=True)
     (requesting, latin), (other, other_latin), (child, _) = FAMILIES[language]
     with app.app_context():
-        today_date = local_today()
+        today_date = clock.today()
     today = today_date.isoformat()
     page = new_page(1024, 768)  # a tablet in landscape
     log_in(page, app, "mediator.a1", language)
@@ -97,16 +110,14 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
     # An appointment, held, and the session logged from it.
     _case_link(page, app, language, "Book an appointment")
     form = page.locator("main form").last
-    tomorrow = (today_date + timedelta(days=1)).isoformat()
-    fill(form, {"session_type": "joint_mediation", "mode": "in_person", "day": tomorrow,
-                "start": "10:00", "end": "11:00"})
+    fill(form, {"session_type": "joint_mediation", "mode": "in_person", "day": today,
+                "start": "09:30", "end": "10:30"})
     form.locator('[name="room_id"]').select_option(index=1)
     for name in (requesting, other):  # the parents; a child is never invited to a joint mediation
         form.get_by_label(name, exact=False).check()
     submit(page, app, language, "Book the appointment")
     appointment_id = page.url.rstrip("/").split("/")[-1]
-    _let_the_appointment_start(app, appointment_id)
-    page.reload()
+    _work_until_the_appointment_has_ended(page, app, appointment_id, frozen_clock)
     page.get_by_role("button", name=t(app, language, "It took place")).click()
     page.wait_for_load_state()
     # Marked as held, the appointment opens the session log, filled in from it.

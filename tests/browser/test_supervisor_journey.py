@@ -10,6 +10,7 @@ from mediation.admin.models import ServicePoint, StaffUser
 from mediation.cases.models import Case, Participant
 from mediation.cases.services import safety
 from mediation.cases.services.intake import NewCase, PersonData, open_case
+from mediation.core import clock
 from mediation.core.codes import (
     CourtStage,
     IntakeChannel,
@@ -20,7 +21,6 @@ from mediation.core.codes import (
     Sex,
     ViolenceLevel,
 )
-from mediation.core.models import local_today
 from mediation.extensions import db
 from mediation.supervision import predicates
 from tests.browser.support import flash_text, log_in, nav, submit, t, unlabelled_fields
@@ -36,12 +36,12 @@ def _case_awaiting_a_decision(app, language: str) -> str:
         lead = session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
         point = session.scalar(select(ServicePoint).where(ServicePoint.association_id == lead.association_id))
         case = open_case(session, NewCase(
-            service_point_id=point.id, first_contact_on=local_today(), intake_channel=IntakeChannel.WALK_IN,
+            service_point_id=point.id, first_contact_on=clock.today(), intake_channel=IntakeChannel.WALK_IN,
             referral_source=ReferralSource.SELF, issues=(Issue.CUSTODY,), court_stage=CourtStage.NONE,
             immediate_danger=False, requesting_party=PersonData(full_name=REQUESTING[language], sex=Sex.FEMALE),
             requesting_role=ParticipantRole.MOTHER, data_processing_consent=True), actor=lead)
         party = session.scalar(select(Participant).where(Participant.case_id == case.id))
-        safety.record_screening(session, case, party, safety.ScreeningData(local_today(), ViolenceLevel.PAST),
+        safety.record_screening(session, case, party, safety.ScreeningData(clock.today(), ViolenceLevel.PAST),
                                 actor=lead)
         session.commit()
         return case.reference

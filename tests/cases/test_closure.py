@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from babel.dates import get_timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
+from mediation.core import clock
 from mediation.cases.models import (
     Closure,
     Participant,
@@ -41,8 +41,7 @@ REASON = "CANARY-reopen-reason-dd44ee55ff66"
 
 
 def casablanca_today() -> date:
-    # The tz database the application formats with (Babel's), not the system's copy, which may be older.
-    return datetime.now(UTC).astimezone(get_timezone("Africa/Casablanca")).date()
+    return clock.today()
 
 
 def state(app, case_id: str) -> tuple:
@@ -98,7 +97,7 @@ def decide(app, case_id: str, decision: ScreeningDecision, at: datetime) -> None
 
 
 def hours_ago(hours: int) -> datetime:
-    return datetime.now(UTC) - timedelta(hours=hours)
+    return clock.now() - timedelta(hours=hours)
 
 
 # -- closing -------------------------------------------------------------------------------

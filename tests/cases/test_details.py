@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -14,6 +15,9 @@ from mediation.cases.models import Case
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.conftest import login
+
+# Date-sensitive (follow-up dates): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 FORM = {"issues": ["custody", "inheritance"], "referral_source": "lawyer", "court_stage": "pending",
         "court_file_no": "1234/1601/2026", "request_summary": "نص جديد", "follow_up_on": "2099-01-15"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,9 +10,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from mediation.cases.models import Case, Consent, Participant, Person, StatusChange
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.cases.fixtures import declare_cndp
+
+# Date-sensitive (first-contact and birth-date checks, references by year): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 FORM = {
     "first_contact_on": "2026-11-20",
@@ -133,7 +136,7 @@ def test_references_follow_each_other(app, login_as, declared):
         client.post("/cases/new", data={**FORM, "service_point_id": point})
     with app.app_context():
         references = sorted(db.session.scalars(select(Case.reference)))
-    year = date.today().year
+    year = clock.today().year
     assert references == [f"RBT-01-{year}-0000{n}" for n in (1, 2, 3)]
 
 

@@ -7,7 +7,7 @@ request runs. The helpers here are shared with test_workflow.py.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -30,12 +30,23 @@ from mediation.cases.models import (
 )
 from mediation.cases.services import safety
 from mediation.cases.services.intake import PersonData, create_person
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.codes import AgeBand, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
 from mediation.extensions import db
 
+# Date-sensitive (screening and consent dates): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
+
 FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
+
+
+def yesterday() -> str:
+    """The service's yesterday, read from the product's clock when the test runs."""
+    return (clock.today() - timedelta(days=1)).isoformat()
+
+
+YESTERDAY = st.builds(yesterday)
 NOTES_MARKER = "CANARY-screening-notes-كناري"
 
 
@@ -77,7 +88,7 @@ def add_participant(app, case_public_id: str, name: str = "Youssef Bennani", *, 
 
 def screening_form(**changes) -> dict:
     """A negative screening: no violence, every gating question answered no."""
-    form = {"screened_on": YESTERDAY, "violence": "none", "mediator_view": "", "notes": ""}
+    form = {"screened_on": yesterday(), "violence": "none", "mediator_view": "", "notes": ""}
     form.update({f"gating_{code.value}": "no" for code in GatingIndicator})
     form.update(changes)
     return form
@@ -91,7 +102,7 @@ def screen(client, case: str, participant: str, **changes):
 def give_consent(client, case: str, participant: str, scope: str = "mediation", status: str = "given",
                  given_by: str = "self"):
     return client.post(f"/cases/{case}/participants/{participant}/consents/new?lang=en",
-                       data={"scope": scope, "status": status, "on_date": YESTERDAY, "given_by": given_by})
+                       data={"scope": scope, "status": status, "on_date": yesterday(), "given_by": given_by})
 
 
 def decide(client, case: str, decision: str = "proceed", adaptations=(),
@@ -475,7 +486,7 @@ def subsets(values):
     return st.one_of(st.lists(st.sampled_from(values), max_size=len(values)), st.lists(nasty_text, max_size=2))
 
 
-DATES = ("", YESTERDAY, "2099-01-01", "1999-12-31", "31/12/2025", "2026-02-30", "0001-01-01", "9999-12-31")
+DATES = ("", "2099-01-01", "1999-12-31", "31/12/2025", "2026-02-30", "0001-01-01", "9999-12-31")
 VIOLENCE_TYPES = ["physical", "sexual", "psychological", "economic"]
 CONCERNS = ["substance_misuse", "mental_health_capacity", "language_literacy", "financial_imbalance"]
 DECISIONS = ["proceed", "proceed_with_adaptations", "counselling_only", "not_suitable"]
@@ -492,12 +503,12 @@ def form_data(plausible: dict, anything: dict, optional: dict):
 
 
 screening_data = form_data(
-    {"screened_on": [YESTERDAY], "violence": ["none", "past", "current"],
+    {"screened_on": YESTERDAY, "violence": ["none", "past", "current"],
      "violence_types": st.lists(st.sampled_from(VIOLENCE_TYPES), max_size=2),
      **{f"gating_{code.value}": ["no", "no", "yes"] for code in GatingIndicator},
      "concerns": st.lists(st.sampled_from(CONCERNS), max_size=2), "mediator_view": ["", *DECISIONS],
      "notes": nasty_text},
-    {"screened_on": sometimes(*DATES), "violence": sometimes("none", "past", "current", ""),
+    {"screened_on": st.one_of(YESTERDAY, sometimes(*DATES)), "violence": sometimes("none", "past", "current", ""),
      "violence_types": subsets(VIOLENCE_TYPES),
      **{f"gating_{code.value}": sometimes("no", "yes", "") for code in GatingIndicator},
      "concerns": subsets(CONCERNS), "mediator_view": sometimes("", *DECISIONS), "notes": nasty_text},
@@ -506,9 +517,9 @@ screening_data = form_data(
 
 consent_data = form_data(
     {"scope": ["mediation", "data_processing", "contact", "statistics"], "status": ["given", "refused", "withdrawn"],
-     "on_date": [YESTERDAY], "given_by": ["self", "legal_representative"]},
+     "on_date": YESTERDAY, "given_by": ["self", "legal_representative"]},
     {"scope": sometimes("", "mediation", "data_processing", "contact", "statistics"),
-     "status": sometimes("", "given", "refused", "withdrawn"), "on_date": sometimes(*DATES),
+     "status": sometimes("", "given", "refused", "withdrawn"), "on_date": st.one_of(YESTERDAY, sometimes(*DATES)),
      "given_by": sometimes("", "self", "legal_representative")},
     {"notice_version": nasty_text, "recorded_by_id": nasty_text},
 )

@@ -10,24 +10,26 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from mediation.cases.services.intake import add_co_worker
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.codes import SessionType
 from mediation.counselling.models import FollowUpAction
-from mediation.counselling.queries import local_bounds
-from mediation.cases.services.intake import add_co_worker
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id
 from tests.counselling.matrix_rows_my_work import add_action, add_session
 from tests.statements import statements_of_get
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-CASABLANCA = ZoneInfo("Africa/Casablanca")
+CASABLANCA = clock.load_zone("Africa/Casablanca")
+# Date-sensitive (the current month, overdue actions): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 
 def local(*parts) -> datetime:
@@ -72,9 +74,19 @@ def test_sessions_in_the_range_with_totals(app, cases, login_as):
 
 
 def test_a_session_at_half_past_midnight_on_the_first_belongs_to_that_month(app, cases, login_as):
-    # Outside Ramadan Casablanca is UTC+1: 00:30 on 1 November is 23:30 UTC on 31 October.
+    # Until Morocco's return to GMT on 20 September 2026 (pinned zone data 2026f), Casablanca was
+    # UTC+1 outside Ramadan: 00:30 on 1 August is 23:30 UTC on 31 July.
+    first_august = add_session(app, cases.own, "mediator.a1", local(2026, 8, 1, 0, 30), 60)
+    assert local(2026, 8, 1, 0, 30) == datetime(2026, 7, 31, 23, 30, tzinfo=UTC)
+    client = login_as("mediator_a1")
+    assert session_ids(client.get("/my-work?from=2026-08-01&to=2026-08-31").get_data(as_text=True)) == [first_august]
+    assert session_ids(client.get("/my-work?from=2026-07-01&to=2026-07-31").get_data(as_text=True)) == []
+
+
+def test_after_the_return_to_gmt_local_days_are_utc_days(app, cases, login_as):
+    # The pinned zone data has Casablanca on UTC+0 from 20 September 2026: 00:30 on 1 November is 00:30 UTC.
+    assert local(2026, 11, 1, 0, 30) == datetime(2026, 11, 1, 0, 30, tzinfo=UTC)
     first_november = add_session(app, cases.own, "mediator.a1", local(2026, 11, 1, 0, 30), 60)
-    assert local(2026, 11, 1, 0, 30) == datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
     client = login_as("mediator_a1")
     assert session_ids(client.get("/my-work?from=2026-11-01&to=2026-11-30").get_data(as_text=True)) == [first_november]
     assert session_ids(client.get("/my-work?from=2026-10-01&to=2026-10-31").get_data(as_text=True)) == []
@@ -93,14 +105,14 @@ def test_month_edges_during_ramadan(app, cases, login_as):
     assert session_ids(client.get("/my-work?from=2026-04-01&to=2026-04-30").get_data(as_text=True)) == [first_april]
 
 
-def test_local_bounds_follow_the_offset_of_each_day():
-    start, end = local_bounds(date(2026, 3, 1), date(2026, 3, 31), CASABLANCA)
+def test_day_bounds_follow_the_offset_of_each_day():
+    start, end = clock.day_bounds(date(2026, 3, 1), date(2026, 3, 31), CASABLANCA)
     assert start == datetime(2026, 3, 1, 0, 0, tzinfo=UTC)  # Ramadan: UTC+0
     assert end == datetime(2026, 3, 31, 23, 0, tzinfo=UTC)  # 1 April 00:00 at UTC+1
 
 
 def test_the_default_range_is_the_current_month(app, cases, login_as):
-    today = datetime.now(CASABLANCA).date()
+    today = clock.today()
     this_month = add_session(app, cases.own, "mediator.a1", local(today.year, today.month, 1, 0, 30), 60)
     last_month_day = today.replace(day=1) - timedelta(days=1)
     last_month = add_session(app, cases.own, "mediator.a1",
@@ -129,7 +141,7 @@ def test_admin_and_ministry_have_no_work_page(login_as):
 
 
 def test_open_actions_overdue_first_then_by_due_date(app, cases, login_as):
-    today = datetime.now(CASABLANCA).date()
+    today = clock.today()
     later = add_action(app, cases.own, "mediator.a1", today + timedelta(days=9))
     due_today = add_action(app, cases.own, "mediator.a1", today)
     long_overdue = add_action(app, cases.own, "mediator.a1", today - timedelta(days=20))

@@ -4,10 +4,11 @@ one follow RETENTION_CLOSED_CASE_MONTHS (60 months in the tests)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 from mediation.admin.models import Association
 from mediation.extensions import db
@@ -46,8 +47,8 @@ def test_a_longer_own_period_keeps_cases_the_platform_would_anonymise(app, ctx, 
     assert anonymised_at(kept) is None
 
 
-def test_the_due_page_uses_the_associations_period(app, world, login_as, monkeypatch):
-    monkeypatch.setattr("mediation.retention.routes.local_today", lambda: TODAY)
+def test_the_due_page_uses_the_associations_period(app, world, login_as, frozen_clock):
+    frozen_clock.set(datetime.combine(TODAY, time(10), tzinfo=UTC))
     with app.app_context():  # not held during the request (tests/conftest.py)
         set_period(db.session, world.association_a, 24)
         due = closed_case("due-24", 24)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from mediation.cases.models import Case
-from mediation.core.models import local_today
+from mediation.core import clock
 from mediation.extensions import db
 from mediation.retention.policy import add_months
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 from tests.retention.fixtures import closed_case
+
+# Date-sensitive (retention cut-offs): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 
 def closed_expiring_in(app, label: str, days: int, association: str = "a"):
     with app.app_context():
         case = closed_case(label, 0, association=association)
         row = db.session.get(Case, case.id)
-        row.closed_on = add_months(local_today(), -60) + timedelta(days=days)
+        row.closed_on = add_months(clock.today(), -60) + timedelta(days=days)
         db.session.commit()
         return case
 

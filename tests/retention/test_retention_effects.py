@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from config import ConfigurationError
 from mediation import create_app
+from mediation.core import clock
 from mediation.extensions import db
 from mediation.statistics import aggregate
 from mediation.statistics.own_report import association_report
@@ -56,7 +57,7 @@ def release_files(session, release_id: str) -> dict:
 def test_statistics_rebuilt_after_anonymisation_give_the_same_figures(app, ctx, world):
     expired, kept = closed_case("stat-old", 61), closed_case("stat-new", 59)
     db.session.commit()
-    created = datetime.now(UTC)
+    created = clock.now()
     release_id = f"{created.year}Q{(created.month - 1) // 3 + 1}"
     before = figures(db.session, world.association_a, created)
     files_before = release_files(db.session, release_id)

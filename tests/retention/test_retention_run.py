@@ -14,6 +14,9 @@ from mediation.extensions import db
 from mediation.subject_requests.models import DataSubjectRequest
 from tests.retention.fixtures import TODAY, anonymised_at, case_markers, closed_case, decrypted_texts
 
+# Date-sensitive (retention cut-offs): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
+
 
 @pytest.fixture
 def ctx(app, world):

@@ -18,6 +18,9 @@ from mediation.statistics.models import FrozenRelease, ReleaseFile, StatisticsRe
 from mediation.statistics.release import ReleaseRefused, build_release, publish_release
 from tests.statistics.microdata import CaseSpec, add_association, insert_cases, standard_world
 
+# Date-sensitive (period ends): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
+
 NOW = datetime(2025, 11, 20, 6, 0, tzinfo=UTC)
 # The annual release of 2025 can only be built once 2025 has ended.
 NEXT_YEAR = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)

@@ -27,10 +27,8 @@ INTAKE_CALL_A1 = "Première écoute"
 
 
 @pytest.fixture
-def hand(app, world, cases, monkeypatch):
-    monkeypatch.setattr("mediation.supervision.routes.dashboard.utcnow", lambda: NOW)
-    monkeypatch.setattr("mediation.supervision.routes.dashboard.local_today", lambda: NOW.date())
-    monkeypatch.setattr("mediation.appointments.routes.attendance.utcnow", lambda: NOW)
+def hand(app, world, cases, frozen_clock):
+    frozen_clock.set(NOW)
     return build_world(app, world, cases)
 
 
@@ -86,8 +84,8 @@ def test_the_dashboard_figures_link_to_the_list(login_as, hand):
     assert _query(mediator.found[("tile", "unrecorded")][1]) == {"path": ["/appointments/to-record"]}
 
 
-def test_nothing_to_record_says_so(login_as, hand, monkeypatch):
-    monkeypatch.setattr("mediation.appointments.routes.attendance.utcnow", lambda: NOW.replace(year=2020))
+def test_nothing_to_record_says_so(login_as, hand, frozen_clock):
+    frozen_clock.set(NOW.replace(year=2020))
     page = listing(login_as("supervisor_a"))
     assert rows(page) == [] and "No past appointment is waiting for its attendance." in page
 

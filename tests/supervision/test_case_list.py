@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from html import unescape
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from html import unescape
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -25,6 +24,7 @@ from mediation.admin.services import NewStaffUser, create_staff_user
 from mediation.appointments.services.booking import AppointmentData, book
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, CaseIssue, Participant, Person
 from mediation.cases.services.safety import DecisionData, ScreeningData, decide_screening, record_screening
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.authz import Profession, Role
 from mediation.core.codes import (
@@ -47,13 +47,14 @@ from tests.cases.matrix_rows_notes import actor
 from tests.conftest import PASSWORD
 from tests.counselling.matrix_rows_my_work import add_action, add_session
 
-CASABLANCA = ZoneInfo("Africa/Casablanca")
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 URL = "/supervision/cases"
+# Date-sensitive (ages, overdue flags, periods): every test runs under each instant of ANY_HOUR.
+pytestmark = pytest.mark.usefixtures("any_hour")
 
 
 def local_today() -> date:
-    return datetime.now(CASABLANCA).date()
+    return clock.today()
 
 
 def row_ids(html: str) -> set[str]:

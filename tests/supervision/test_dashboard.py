@@ -42,10 +42,10 @@ A_NAMES = ("Mediator.A1", "Mediator.A2", "Mediator.A3")
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    """The dashboard's today and now: the world's dates are counted from them."""
-    monkeypatch.setattr("mediation.supervision.routes.dashboard.local_today", lambda: TODAY)
-    monkeypatch.setattr("mediation.supervision.routes.dashboard.utcnow", lambda: NOW)
+def frozen(frozen_clock):
+    """The product's clock at NOW (local day TODAY): the world's dates are counted from them."""
+    frozen_clock.set(NOW)
+    assert frozen_clock.today() == TODAY
 
 
 # -- the world ---------------------------------------------------------------------------------------------
@@ -137,10 +137,11 @@ def build_world(app, world, cases) -> Hand:
         lead = db.session.scalar(select(CaseAssignment).where(CaseAssignment.case_id == c7.id))
         lead.user_id = a3.id  # A3 led it, then left: the case waits for a new lead
         a3.active = False
-        # Sessions (November in Casablanca: from 2026-10-31 23:00 UTC).
+        # Sessions. November in Casablanca begins at 2026-11-01 00:00 UTC: the pinned zone data has
+        # Morocco on UTC+0 since 20 September 2026 (an hour earlier by the older data of many servers).
         _session(c2, [a1], datetime(2026, 11, 10, 9, 0, tzinfo=UTC), 60)
         _session(c1, [a1, a2], datetime(2026, 11, 18, 8, 0, tzinfo=UTC), 90)
-        _session(c2, [a1], datetime(2026, 10, 31, 23, 30, tzinfo=UTC), 30)  # 1 November, 00:30 local
+        _session(c2, [a1], datetime(2026, 11, 1, 0, 30, tzinfo=UTC), 30)  # 1 November, 00:30 local
         _session(c6, [a2], datetime(2026, 10, 1, 9, 0, tzinfo=UTC), 30)
         _session(c2, [a1], datetime(2026, 11, 11, 9, 0, tzinfo=UTC), 45, voided=True)
         _session(other, [b1], datetime(2026, 11, 12, 9, 0, tzinfo=UTC), 60)

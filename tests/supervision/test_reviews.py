@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
-from mediation.core.models import local_today
 from mediation.extensions import db
 from mediation.supervision.models import LeadChange, SupervisionReview
 from tests.admin.test_form_fuzz import FUZZ, nasty_text, sometimes
-from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 from tests.cases.fixtures import open_as
+from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 
 
 def case_of(public_id) -> Case:
@@ -31,7 +31,7 @@ def staff(username: str) -> StaffUser:
 
 def today(app):
     with app.test_request_context():
-        return local_today()
+        return clock.today()
 
 
 def roles_on(app, case_id) -> dict[str, str]:

@@ -11,8 +11,8 @@ from mediation.appointments.policies import can_see_association_calendar
 from mediation.appointments.routes import bp
 from mediation.appointments.routes.calendar import staff_from_query
 from mediation.appointments.services.booking import association_staff
+from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.models import utcnow
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 
@@ -36,7 +36,7 @@ def to_record():
     else:
         abort(404)
     number = max(request.args.get("page", 1, type=int), 1)
-    page = db.paginate(queries.attendance_to_record(current_user, holder, utcnow()), page=number,
+    page = db.paginate(queries.attendance_to_record(current_user, holder, clock.now()), page=number,
                        per_page=PAGE_SIZE, error_out=False)
     staff_param = str(holder.public_id) if holder is not None and holder.id != current_user.id else None
 

@@ -25,10 +25,10 @@ from mediation.appointments.services.slots import next_free_slots
 from mediation.cases import queries as case_queries
 from mediation.cases.models import Case
 from mediation.cases.routes import case_section
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
-from mediation.core.models import utcnow
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 
@@ -275,7 +275,7 @@ class PartyCounts:
 def appointments_section(case: Case, user) -> dict:
     """The case's appointments, upcoming first, with no-shows and cancellations per case and per party."""
     rows = queries.case_appointments(db.session, user, case)
-    now = utcnow()
+    now = clock.now()
     upcoming = sorted((a for a in rows if a.end_utc >= now), key=lambda a: a.start_utc)
     past = [a for a in rows if a.end_utc < now][:20]
     per_party = attendance.party_counts(db.session, case)

@@ -18,8 +18,8 @@ from mediation.appointments import queries
 from mediation.appointments.policies import can_see_association_calendar
 from mediation.appointments.routes import bp
 from mediation.appointments.services.booking import association_staff
+from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.models import local_today
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 
@@ -59,7 +59,7 @@ def _include_cancelled() -> bool:
 @bp.route("/")
 @require(Permission.APPOINTMENT_VIEW)
 def calendar():
-    today = local_today()
+    today = clock.today()
     view = DAY if request.args.get("view") == DAY else WEEK
     chosen = _day_from_query(today)
     staff = queries.calendar_staff(db.session, current_user, staff_from_query())
@@ -105,7 +105,7 @@ def calendar():
 def association_calendar():
     if not can_see_association_calendar(current_user):
         abort(403)
-    today = local_today()
+    today = clock.today()
     chosen = _day_from_query(today)
     by = queries.BY_ROOM if request.args.get("by") == queries.BY_ROOM else queries.BY_STAFF
     include_cancelled = _include_cancelled()

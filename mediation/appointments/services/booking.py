@@ -22,12 +22,13 @@ from mediation.appointments.models import Appointment, AppointmentParty, Appoint
 from mediation.appointments.policies import can_manage
 from mediation.cases.models import Case, Participant
 from mediation.cases.services import safety
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
+from mediation.core.clock import local_parts, to_utc, zone_name
 from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType, parse_code
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.localtime import local_parts, to_utc, zone_name
-from mediation.core.models import flush_versioned, utcnow
+from mediation.core.models import flush_versioned
 
 MAX_DURATION_MIN = 480
 MIN_DURATION_MIN = 5
@@ -332,7 +333,7 @@ def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Cas
     association_id = case.association_id if case is not None else actor.association_id
     if case is not None and not case.is_open:
         raise AppointmentPermissionDenied(_l("The case is closed: no new appointment can be booked."))
-    checked = _check(session, association_id, case, data, actor, now or utcnow(), new_time=True)
+    checked = _check(session, association_id, case, data, actor, now or clock.now(), new_time=True)
     if case is not None:
         _check_kept_apart(session, case, checked, None)
     _lock_and_check_free(session, checked, None)
@@ -349,7 +350,7 @@ def reschedule(session: Session, appointment: Appointment, data: AppointmentData
                version: int | None = None, now: datetime | None = None) -> Appointment:
     """Change the time, place, staff or parties of a planned appointment."""
     _require_open(appointment, actor, version)
-    now = now or utcnow()
+    now = now or clock.now()
     case = appointment.case
     moved = (data.day, data.start, data.end) != local_start_parts(appointment)
     checked = _check(session, appointment.association_id, case, data, actor, now, new_time=moved)
@@ -385,7 +386,7 @@ def confirm(session: Session, appointment: Appointment, *, actor: StaffUser, ver
     _require_open(appointment, actor, version)
     if appointment.status is AppointmentStatus.CONFIRMED:
         return
-    _set_status(session, appointment, AppointmentStatus.CONFIRMED, actor, now or utcnow())
+    _set_status(session, appointment, AppointmentStatus.CONFIRMED, actor, now or clock.now())
 
 
 def cancel(session: Session, appointment: Appointment, *, by_party: bool, reason: str | None,
@@ -404,7 +405,7 @@ def cancel(session: Session, appointment: Appointment, *, by_party: bool, reason
             raise ValidationFailed(_l("Choose one of the invited people."), field="participant_id")
         appointment.cancelled_by_participant_id = invited[participant_id]
     status = AppointmentStatus.CANCELLED_BY_PARTY if by_party else AppointmentStatus.CANCELLED_BY_SERVICE
-    _set_status(session, appointment, status, actor, now or utcnow())
+    _set_status(session, appointment, status, actor, now or clock.now())
 
 
 def _require_started(appointment: Appointment, now: datetime) -> None:
@@ -415,7 +416,7 @@ def _require_started(appointment: Appointment, now: datetime) -> None:
 def mark_held(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
               now: datetime | None = None) -> None:
     """It took place; the route then opens the session log prefilled from it."""
-    now = now or utcnow()
+    now = now or clock.now()
     _require_open(appointment, actor, version)
     _require_started(appointment, now)
     _set_status(session, appointment, AppointmentStatus.HELD, actor, now)
@@ -424,7 +425,7 @@ def mark_held(session: Session, appointment: Appointment, *, actor: StaffUser, v
 def mark_missed(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
                 now: datetime | None = None) -> None:
     """Nobody came (a no-show): counted per case and per invited party."""
-    now = now or utcnow()
+    now = now or clock.now()
     _require_open(appointment, actor, version)
     _require_started(appointment, now)
     _set_status(session, appointment, AppointmentStatus.MISSED, actor, now)
@@ -432,7 +433,7 @@ def mark_missed(session: Session, appointment: Appointment, *, actor: StaffUser,
 
 def cancel_future_for_case(session: Session, case: Case, *, actor: StaffUser, now: datetime | None = None) -> int:
     """Closing a case cancels its future appointments (DOMAIN.md §2.9); returns how many."""
-    now = now or utcnow()
+    now = now or clock.now()
     future = list(session.scalars(select(Appointment).where(
         Appointment.case_id == case.id, Appointment.status.in_(OPEN), Appointment.start_utc > now)))
     for appointment in future:
@@ -448,7 +449,7 @@ def cancel_future_for_case(session: Session, case: Case, *, actor: StaffUser, no
 
 def retime_future(session: Session, *, now: datetime | None = None) -> int:
     """Recompute start_utc/end_utc of future appointments from their local time (after a tzdata update)."""
-    now = now or utcnow()
+    now = now or clock.now()
     changed = 0
     for appointment in session.scalars(select(Appointment).where(Appointment.status.in_(OPEN),
                                                                  Appointment.end_utc > now)):

@@ -37,11 +37,11 @@ from mediation.admin.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff, CalendarFeed
 from mediation.appointments.policies import visible_appointments
 from mediation.appointments.services.booking import BUSY, CANCELLED
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission
 from mediation.core.codes import SessionMode
 from mediation.core.i18n import DEFAULT, FORMAT_LOCALES, normalise
-from mediation.core.models import utcnow
 
 TOKEN_BYTES = 32  # 256 bits (SECURITY.md S20)
 # secrets.token_urlsafe(32) is 43 URL-safe characters; anything else is not ours
@@ -81,7 +81,7 @@ def active_feed_of(session: Session, user: StaffUser) -> CalendarFeed | None:
 
 def enable_feed(session: Session, *, actor: StaffUser) -> str:
     """Give the actor one new feed token, returned once; any earlier token stops working."""
-    now = utcnow()
+    now = clock.now()
     _revoke_active(session, actor.id, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     feed = CalendarFeed(user_id=actor.id, token_hash=hash_token(token), created_at=now)
@@ -97,7 +97,7 @@ def revoke_feed(session: Session, *, actor: StaffUser) -> bool:
     feed = active_feed_of(session, actor)
     if feed is None:
         return False
-    _revoke_active(session, actor.id, utcnow())
+    _revoke_active(session, actor.id, clock.now())
     record(session, AuditAction.STATUS_CHANGE, entity="calendar_feed", entity_id=feed.public_id,
            association_id=actor.association_id)
     return True
@@ -108,7 +108,7 @@ def revoke_feeds_of(session: Session, user: StaffUser) -> int:
 
     Called inside the transaction of the event, which writes its own audit entry.
     """
-    return _revoke_active(session, user.id, utcnow())
+    return _revoke_active(session, user.id, clock.now())
 
 
 def find_active_feed(session: Session, token: str) -> CalendarFeed | None:
@@ -215,7 +215,7 @@ def build_calendar(session: Session, appointments: list[Appointment], *, languag
 
 def feed_ics(session: Session, feed: CalendarFeed, *, now: datetime | None = None) -> bytes:
     """Serve a feed: note its use and record the export under its owner's name (ids only)."""
-    now = now or utcnow()
+    now = now or clock.now()
     user = feed.user
     feed.last_used_at = now
     session.flush()

@@ -35,8 +35,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediation.appointments.models import OutboxMessage
+from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
-from mediation.core.models import utcnow
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 STATUSES = (PENDING, SENDING, SENT, FAILED)
@@ -150,7 +150,7 @@ def queue(session: Session, *, kind: str, dedupe_key: str, recipient: str, subje
         raise ValueError("a subject is one line")
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
         return None
-    now = now or utcnow()
+    now = now or clock.now()
     message = OutboxMessage(association_id=association_id, kind=kind, dedupe_key=dedupe_key, recipient=address,
                             subject=subject, body=body, language=language, status=PENDING, attempts=0,
                             next_attempt_at=now, created_at=now)
@@ -340,7 +340,7 @@ def deliver(session: Session, *, settings: MailSettings, now: datetime | None = 
     message (status failed, last_error "Withdrawn") instead of sending it, e.g. when the
     appointment was cancelled or the person may no longer be contacted since it was queued.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     counts = DeliveryCounts()
     ids = due(session, now=now, claim_minutes=settings.claim_minutes, limit=limit)
     session.commit()

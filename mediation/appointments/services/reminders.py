@@ -36,10 +36,10 @@ from mediation.appointments.services import outbox
 from mediation.appointments.services.booking import OPEN
 from mediation.cases.models import Participant
 from mediation.cases.services.safety import current_consents
+from mediation.core import clock
+from mediation.core.clock import local_parts
 from mediation.core.codes import ConsentScope, ConsentStatus, PreferredLanguage, SessionMode
 from mediation.core.i18n import FORMAT_LOCALES, normalise
-from mediation.core.localtime import local_parts
-from mediation.core.models import utcnow
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
@@ -181,7 +181,7 @@ def party_key(appointment: Appointment, participant: Participant) -> str:
 
 def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCounts:
     """Queue tomorrow's agendas and party reminders once each; flushes, never commits."""
-    now = now or utcnow()
+    now = now or clock.now()
     day = reminder_day(now)
     items = appointments_on(session, day)
     counts = QueueCounts()

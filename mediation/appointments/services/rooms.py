@@ -19,9 +19,9 @@ from mediation.admin.policies import can_manage_service_point
 from mediation.admin.services import NotAllowed
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.services.booking import OPEN
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import Conflict, ValidationFailed
-from mediation.core.models import utcnow
 
 NAME_MAX = 80
 
@@ -124,4 +124,4 @@ def update_room(session: Session, room: Room, changes: RoomChanges, *, actor: St
 def future_bookings(session: Session, room: Room) -> int:
     """Planned appointments still to come in the room (to warn whoever deactivates it)."""
     return session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.room_id == room.id, Appointment.status.in_(OPEN), Appointment.end_utc > utcnow()))
+        Appointment.room_id == room.id, Appointment.status.in_(OPEN), Appointment.end_utc > clock.now()))

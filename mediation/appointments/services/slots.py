@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from mediation.appointments.models import Appointment, AppointmentStaff
 from mediation.appointments.services.booking import BUSY
+from mediation.core import clock
+from mediation.core.clock import local_parts, to_utc
 from mediation.core.errors import ValidationFailed
-from mediation.core.localtime import local_parts, to_utc
-from mediation.core.models import utcnow
 
 STEP = timedelta(minutes=30)
 HORIZON_DAYS = 21
@@ -52,7 +52,7 @@ def _busy(session: Session, user_id: int, start: datetime, end: datetime) -> lis
 def next_free_slots(session: Session, user_id: int, *, duration_min: int = 60, count: int = 6,
                     now: datetime | None = None) -> list[Slot]:
     """The first `count` office-hour slots of `duration_min` where the staff member holds nothing."""
-    now = now or utcnow()
+    now = now or clock.now()
     opens, closes, working_days = _office_hours()
     length = timedelta(minutes=duration_min)
     today, _ = local_parts(now)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.core import clock
 from mediation.core.codes import (
     AgreementLevel,
     CaseStatus,
@@ -20,7 +21,7 @@ from mediation.core.codes import (
     ReferralSource,
 )
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column, utcnow
+from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 
 
 def new_stat_key() -> int:
@@ -131,7 +132,7 @@ class CaseAssignment(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), nullable=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
     role: Mapped[AssignmentRole] = mapped_column(code_column(AssignmentRole, "assignment_role"), nullable=False)
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
     user = relationship("StaffUser", lazy="joined")
 
@@ -164,7 +165,7 @@ class StatusChange(Base):
     from_status: Mapped[CaseStatus | None] = mapped_column(code_column(CaseStatus, "from_status"))
     to_status: Mapped[CaseStatus] = mapped_column(code_column(CaseStatus, "to_status"), nullable=False)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     reason: Mapped[str | None] = mapped_column(Encrypted("case_status_change.reason"))
 
     changed_by = relationship("StaffUser", lazy="joined")
@@ -190,7 +191,7 @@ class Closure(PublicIdMixin, Base):
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_reason: Mapped[str | None] = mapped_column(Encrypted("case_closure.reopen_reason"))
     # Set by the server: the statistics period of a closure (STATISTICS.md §2).
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
 
     closed_by = relationship("StaffUser", foreign_keys=[closed_by_id], lazy="joined")

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.core import clock
 from mediation.core.codes import NoteVisibility
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column, utcnow
+from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 
 
 class Note(PublicIdMixin, Base):
@@ -20,7 +21,7 @@ class Note(PublicIdMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), nullable=False, index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     visibility: Mapped[NoteVisibility] = mapped_column(code_column(NoteVisibility, "note_visibility"), nullable=False)
     # Set if and only if the note is private to one party.
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
@@ -46,7 +47,7 @@ class NoteVersion(Base):
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     body: Mapped[str] = mapped_column(Encrypted("case_note_version.body"), nullable=False)
     edited_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
     edited_by = relationship("StaffUser", lazy="joined")
 

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.core import clock
 from mediation.core.codes import ConsentScope, ConsentStatus, ScreeningDecision, ViolenceLevel
 from mediation.core.crypto import Encrypted
-from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column, utcnow
+from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 
 
 class ScreeningResult(enum.StrEnum):
@@ -28,7 +29,7 @@ class Screening(PublicIdMixin, Base):
                                                 index=True)
     screened_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     screened_on: Mapped[date] = mapped_column(Date, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     violence: Mapped[ViolenceLevel] = mapped_column(code_column(ViolenceLevel, "violence_level"), nullable=False)
     mediator_view: Mapped[ScreeningDecision | None] = mapped_column(code_column(ScreeningDecision, "screening_decision"))
     notes: Mapped[str | None] = mapped_column(Encrypted("screening.notes"))
@@ -62,7 +63,7 @@ class ScreeningDecisionRecord(PublicIdMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), nullable=False, index=True)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     decision: Mapped[ScreeningDecision] = mapped_column(code_column(ScreeningDecision, "screening_decision"),
                                                        nullable=False)
     # Adaptation codes, comma-separated in code-list order (e.g. "separate_sessions,shuttle").
@@ -100,6 +101,6 @@ class Consent(Base):
     given_by: Mapped[ConsentGiver] = mapped_column(code_column(ConsentGiver, "consent_giver"), nullable=False)
     notice_version: Mapped[str] = mapped_column(String(20), nullable=False)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
     recorded_by = relationship("StaffUser", lazy="joined")

@@ -13,12 +13,12 @@ from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
 from mediation.cases.services import intake
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
 from mediation.core.codes import Issue
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
-from mediation.core.models import local_today
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 
@@ -86,7 +86,7 @@ def new():
     form = _intake_form()
     if request.method == "GET":
         form.process(data={"service_point_id": (form.service_point_id.choices or [(None, "")])[0][0],
-                           "first_contact_on": local_today()})
+                           "first_contact_on": clock.today()})
     status = 200
     if form.validate_on_submit():
         try:

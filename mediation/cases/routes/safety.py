@@ -17,7 +17,7 @@ from mediation.cases.models import Participant, ScreeningResult
 from mediation.cases.policies import can_decide_screening, can_edit_case
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import safety
-from mediation.core.models import local_today
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.codes import (
     Adaptation,
@@ -77,7 +77,7 @@ def screening_new(case_id, participant_id):
         abort(403)
     form = ScreeningForm()
     if request.method == "GET":
-        form.screened_on.data = local_today()
+        form.screened_on.data = clock.today()
         return _viewed("cases/safety_screening.html", case, participant=participant, form=form)
     if form.validate_on_submit():
         data = safety.ScreeningData(
@@ -117,7 +117,7 @@ def consent_new(case_id, participant_id):
         abort(403)
     form = ConsentForm()
     if request.method == "GET":
-        form.on_date.data = local_today()
+        form.on_date.data = clock.today()
         return _viewed("cases/safety_consent.html", case, participant=participant, form=form)
     if form.validate_on_submit():
         data = safety.ConsentData(scope=ConsentScope(form.scope.data), status=form.status.data,

@@ -27,6 +27,7 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.policies import can_close, can_reopen, is_lead
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.codes import (
@@ -39,7 +40,7 @@ from mediation.core.codes import (
     ScreeningDecision,
 )
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.models import flush_versioned, local_today, utcnow
+from mediation.core.models import flush_versioned
 
 POINTS_MAX = 10_000
 NOTE_MAX = 4000
@@ -262,7 +263,7 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
                         _l("Choose where the case was referred."))
     points = _text(data.agreement_points, POINTS_MAX, "agreement_points")
     note = _text(data.note, NOTE_MAX, "note")
-    today = local_today()
+    today = clock.today()
     if data.follow_up_on is not None and data.follow_up_on <= today:
         raise ValidationFailed(_l("The follow-up date must be after the closure date."), field="follow_up_on")
     _check_agreement(outcome, level, points)
@@ -314,7 +315,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
         .limit(1)
     )
     if current is not None:
-        current.reopened_at = utcnow()
+        current.reopened_at = clock.now()
         current.reopen_reason = text
     session.add(StatusChange(case_id=case.id, from_status=CaseStatus.CLOSED, to_status=CaseStatus.ASSESSMENT,
                              changed_by_id=actor.id, reason=text))

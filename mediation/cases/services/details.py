@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseIssue
 from mediation.cases.services.intake import add_co_worker
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import CourtStage, Issue, ReferralSource
 from mediation.core.crypto import blind_index
 from mediation.core.errors import Conflict, ValidationFailed
-from mediation.core.models import flush_versioned, local_today, utcnow
+from mediation.core.models import flush_versioned
 
 
 class StaleCaseDetails(Conflict):
@@ -45,7 +46,7 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
     stage = CourtStage(data.court_stage)
     if data.court_file_no and stage is CourtStage.NONE:
         raise ValidationFailed(_l("A court file number needs a court stage."), field="court_file_no")
-    if data.follow_up_on is not None and data.follow_up_on < local_today():
+    if data.follow_up_on is not None and data.follow_up_on < clock.today():
         raise ValidationFailed(_l("The follow-up date cannot be in the past."), field="follow_up_on")
     wanted = list(dict.fromkeys(Issue(issue) for issue in data.issues))
     if wanted != case.issues:
@@ -60,7 +61,7 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
     if (data.request_summary or None) != case.request_summary:
         case.request_summary = data.request_summary or None
     case.follow_up_on = data.follow_up_on
-    case.updated_at = utcnow()  # always update the row, so its version is checked and bumped
+    case.updated_at = clock.now()  # always update the row, so its version is checked and bumped
     flush_versioned(session, StaleCaseDetails)
     record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
 

@@ -28,6 +28,7 @@ from mediation.cases.models import (
     Person,
     StatusChange,
 )
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.codes import (
@@ -46,7 +47,6 @@ from mediation.core.codes import (
 )
 from mediation.core.crypto import blind_index
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.models import local_today
 
 # The version of the privacy notice shown at intake (Law 09-08); consents cite it.
 NOTICE_VERSION = "2026-1"
@@ -232,7 +232,7 @@ def _lead_for(session: Session, data: NewCase, actor: StaffUser) -> StaffUser:
 
 def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
     """Open a case at intake with its requesting party; the CNDP declaration must exist."""
-    today = local_today()
+    today = clock.today()
     service_point = _check_new_case(session, data, actor, today)
     lead = _lead_for(session, data, actor)
     born = parse_birth(data.requesting_party.birth_date, today)

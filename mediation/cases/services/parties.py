@@ -34,6 +34,7 @@ from mediation.cases.services.intake import (
     parse_birth,
     person_indexes,
 )
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import (
     ADULT_BANDS,
@@ -47,7 +48,7 @@ from mediation.core.codes import (
     age_in_years,
 )
 from mediation.core.errors import Conflict, DomainError, ValidationFailed
-from mediation.core.models import flush_versioned, local_today
+from mediation.core.models import flush_versioned
 
 MAJORITY = 18
 # The smallest plausible age gap between a parent and their child.
@@ -268,7 +269,7 @@ def _check_open(case: Case) -> None:
 
 
 def _born(data: PersonData) -> date | int | None:
-    return parse_birth(data.birth_date, local_today())
+    return parse_birth(data.birth_date, clock.today())
 
 
 def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser) -> Added:

@@ -33,7 +33,7 @@ from mediation.cases.models import (
 from mediation.cases.models.notes import Note, NoteVersion
 from mediation.cases.policies import can_decide_screening, is_assigned
 from mediation.cases.services.intake import NOTICE_VERSION
-from mediation.core.models import local_today
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import (
     Adaptation,
@@ -85,7 +85,7 @@ def _require_open(case: Case) -> None:
 
 
 def _check_day(day: date, case: Case, field_name: str) -> None:
-    if day > local_today():
+    if day > clock.today():
         raise ValidationFailed(_l("The date cannot be in the future."), field=field_name)
     if day < case.first_contact_on:
         raise ValidationFailed(_l("The date cannot be before the first contact."), field=field_name)

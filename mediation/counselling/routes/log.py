@@ -18,14 +18,14 @@ from mediation.appointments.policies import visible_appointments
 from mediation.cases import queries
 from mediation.cases.models import Case
 from mediation.core.authz import Permission, require
+from mediation.core.clock import local_parts
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
-from mediation.core.localtime import local_parts
+from mediation.core.views import render_viewed
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
 from mediation.counselling.models import CounsellingSession  # noqa: F401
 from mediation.counselling.routes import bp
 from mediation.counselling.services import log as service
-from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import get_timezone
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,15 +19,15 @@ from wtforms.validators import Length, ValidationError
 
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import BaseForm
-from mediation.core.models import local_today
+from mediation.core.views import render_viewed
 from mediation.counselling import queries
 from mediation.counselling.models import FollowUpAction
 from mediation.counselling.routes import bp
 from mediation.counselling.services import follow_up
-from mediation.core.views import render_viewed
 from mediation.extensions import db
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -67,7 +65,7 @@ class WorkRangeForm(BaseForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
-        first, last = self.range(local_today())
+        first, last = self.range(clock.today())
         if first > last:
             self.date_to.errors.append(_l("The end of the period comes before its start."))
             return False
@@ -85,19 +83,15 @@ class WorkRangeForm(BaseForm):
         return first, last
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(str(get_timezone() or current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
 @bp.route("/my-work")
 @require(Permission.CASE_VIEW)
 def my_work():
     form = WorkRangeForm(request.args)
-    today = local_today()
+    today = clock.today()
     status = 200
     if form.validate():
         first, last = form.range(today)
-        work = queries.my_work(db.session, current_user, first, last, _zone(), today)
+        work = queries.my_work(db.session, current_user, first, last, today)
     else:
         first = last = None
         work = None
@@ -124,7 +118,7 @@ def follow_up_done(action_id):
     if not follow_up.can_mark_done(current_user, case, action):
         abort(403)
     try:
-        follow_up.mark_done(db.session, case, action, on=local_today(), actor=current_user)
+        follow_up.mark_done(db.session, case, action, on=clock.today(), actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -22,8 +22,10 @@ from mediation.admin.models import Association, StaffUser
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case, is_assigned
 from mediation.cases.services import safety
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
+from mediation.core.clock import to_utc
 from mediation.core.codes import (
     ConsentScope,
     ConsentStatus,
@@ -34,8 +36,7 @@ from mediation.core.codes import (
     parse_code,
 )
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.localtime import to_utc
-from mediation.core.models import flush_versioned, utcnow
+from mediation.core.models import flush_versioned
 from mediation.counselling.models import (
     CounsellingSession,
     FollowUpAction,
@@ -134,7 +135,7 @@ def can_correct_session(user, case: Case, counselling_session: CounsellingSessio
     if _is_supervisor_of(user, case):
         return True
     return (counselling_session.author_id == user.id
-            and utcnow() - counselling_session.created_at <= edit_window())
+            and clock.now() - counselling_session.created_at <= edit_window())
 
 
 can_void_session = can_correct_session
@@ -305,7 +306,7 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
     if data.start is None:
         raise ValidationFailed(_l("Enter the start time."), field="start")
     started_at = local_start(data.day, data.start)
-    if started_at > utcnow():
+    if started_at > clock.now():
         raise ValidationFailed(_l("A session that was held cannot start in the future."), field="day")
     if data.day < case.first_contact_on:
         raise ValidationFailed(_l("The date cannot be before the first contact."), field="day")
@@ -457,7 +458,7 @@ def void_session(session: Session, case: Case, counselling_session: CounsellingS
         raise ValidationFailed(_l("Say why the session is voided."), field="reason")
     if len(text) > REASON_MAX:
         raise ValidationFailed(_l("Use at most %(max)d characters.", max=REASON_MAX), field="reason")
-    counselling_session.voided_at = utcnow()
+    counselling_session.voided_at = clock.now()
     counselling_session.voided_by_id = actor.id
     counselling_session.void_reason = text
     flush_versioned(session, StaleSession)

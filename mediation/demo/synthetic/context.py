@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from mediation.core.localtime import to_utc
+from mediation.core.clock import to_utc
 from mediation.demo.synthetic.draws import Draws
 from mediation.demo.synthetic.writer import BulkWriter
 
@@ -33,7 +33,7 @@ class Context:
         key = (day, wall)
         value = self._instants.get(key)
         if value is None:
-            value = self._instants[key] = to_utc(day, wall, zone=self.zone)
+            value = self._instants[key] = to_utc(day, wall, in_zone=self.zone)
         return value
 
     def clamp_now(self, value: datetime) -> datetime:

@@ -8,13 +8,12 @@ that the population was loaded, through the normal `record`, so it still verifie
 
 from __future__ import annotations
 
-import time as clock
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import get_timezone
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -22,9 +21,9 @@ from mediation.admin.models import Association, StaffUser
 from mediation.appointments.models import Appointment
 from mediation.auth.passwords import hash_password
 from mediation.cases.models import Case, Person
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.localtime import zone_name
-from mediation.core.models import local_today, utcnow
+from mediation.core.clock import zone_name
 from mediation.demo.synthetic.cases import write_case
 from mediation.demo.synthetic.context import Context, Diary, utc
 from mediation.demo.synthetic.draws import Draws
@@ -69,12 +68,12 @@ def load_synthetic(session: Session, cases: int, seed: int, *, today: date | Non
     if cases < 1:
         raise ValueError("at least one case")
     refuse_unless_allowed(session)
-    started = clock.perf_counter()
-    today = today or local_today()
+    started = time.perf_counter()
+    today = today or clock.today()
     writer = BulkWriter(session)
-    zone = get_timezone()
+    zone = clock.zone()
     ctx = Context(writer=writer, draws=Draws(seed, "plan"), ids=Draws(seed, "public-ids"), seed=seed, today=today,
-                  now=utcnow(), zone=zone, zone_name=zone_name())
+                  now=clock.now(), zone=zone, zone_name=zone_name())
     # One hash for every account: argon2 is slow on purpose, and the password is the same.
     password_hash = hash_password(SYNTHETIC_PASSWORD)
     plans = write_institutions(writer, ctx.draws, provinces_by_region(session), cases, password_hash, today,
@@ -101,7 +100,7 @@ def load_synthetic(session: Session, cases: int, seed: int, *, today: date | Non
            actor_role="cli")
     session.flush()
     return SyntheticReport(seed=seed, cases=cases, associations=len(plans), rows=dict(writer.written),
-                           seconds=clock.perf_counter() - started)
+                           seconds=time.perf_counter() - started)
 
 
 def refresh_planner_statistics(session: Session) -> None:

@@ -19,6 +19,7 @@ from mediation.appointments.models import Appointment
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, Closure
 from mediation.core.authz import Profession, Role
+from mediation.core.clock import local_parts
 from mediation.core.codes import (
     OUTCOME_GROUP,
     AgeBand,
@@ -30,7 +31,6 @@ from mediation.core.codes import (
     ReferralSource,
     Sex,
 )
-from mediation.core.localtime import local_parts
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import issue_code, issue_rank, real_case
 from mediation.statistics.own_report.shapes import JoinedLabel, PlaceName, Row, Section, percent

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from mediation.core.models import local_today
+from mediation.core import clock
 
 QUARTER_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
 FIRST_YEAR = 2000
@@ -56,7 +56,7 @@ def parse_quarter(text: str | None, today: date | None = None) -> tuple[Quarter,
     Empty: the last finished quarter, no message. Malformed or before FIRST_YEAR: a message and the
     default. Not started yet: refused with a message. The quarter in progress is allowed (partial).
     """
-    today = today or local_today()
+    today = today or clock.today()
     default = last_finished_quarter(today)
     if text is None or not text.strip():
         return default, None
@@ -71,7 +71,7 @@ def parse_quarter(text: str | None, today: date | None = None) -> tuple[Quarter,
 
 def recent_quarters(today: date | None = None, count: int = 12) -> list[Quarter]:
     """The selector's choices: the quarter in progress and the ones before it, newest first."""
-    current = quarter_of(today or local_today())
+    current = quarter_of(today or clock.today())
     quarters = [current]
     while len(quarters) < count:
         quarters.append(quarters[-1].previous())

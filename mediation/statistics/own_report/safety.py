@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from mediation.cases.models import Participant
 from mediation.cases.models.case import Case
 from mediation.cases.models.safety import Screening, ScreeningDecisionRecord, ScreeningItem, ScreeningResult
+from mediation.core.clock import local_parts
 from mediation.core.codes import Adaptation, CaseStatus, GatingIndicator, ScreeningDecision
-from mediation.core.localtime import local_parts
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import real_case
 from mediation.statistics.own_report.activity import aware

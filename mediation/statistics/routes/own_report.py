@@ -11,10 +11,10 @@ from flask import Response, request
 from flask_login import current_user
 
 from mediation.admin.models import Association
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
 from mediation.core.i18n import current_language
-from mediation.core.models import utcnow
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.statistics import models  # noqa: F401
@@ -44,14 +44,14 @@ def own_report():
     return render_viewed("statistics/own_report.html", entity=ENTITY, entity_id=report.quarter.code,
                          association_id=association.id, report=report,
                          association_name=_association_name(association), message=message,
-                         quarters=recent_quarters(), generated_at=utcnow())
+                         quarters=recent_quarters(), generated_at=clock.now())
 
 
 @bp.route("/own-report.xlsx")
 @require(Permission.OWN_REPORT_VIEW)
 def own_report_xlsx():
     report, association, _message = _report()
-    generated_at = utcnow()
+    generated_at = clock.now()
     body = workbook(report, _association_name(association), generated_at)
     record(db.session, AuditAction.EXPORT, entity=ENTITY, entity_id=report.quarter.code,
            association_id=association.id)

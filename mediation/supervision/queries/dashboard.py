@@ -21,10 +21,11 @@ from mediation.admin.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff
 from mediation.cases.models import Case
 from mediation.core.authz import Role
+from mediation.core.clock import day_bounds
 from mediation.core.codes import OPEN_STATUSES, AppointmentStatus, CaseStatus
 from mediation.counselling.models import CounsellingSession, SessionStaff
 from mediation.supervision import predicates as p
-from mediation.supervision.periods import Period, utc_bounds
+from mediation.supervision.periods import Period
 
 LONG_OPEN_SETTING = "SUPERVISION_LONG_OPEN_DAYS"
 DEFAULT_LONG_OPEN_DAYS = 90  # DOMAIN.md §2.14: "cases open longer than N days (SHOULD be 90)"
@@ -122,7 +123,7 @@ def _case_figures(session: Session, association_id: int, staff_id: int | None, t
 def _session_figures(session: Session, association_id: int, staff_id: int | None,
                      period: Period) -> tuple[dict[int, dict[str, int]], dict[str, int] | None]:
     """Sessions held and their minutes, per staff member who held them and (distinct sessions) in all."""
-    start, end = utc_bounds(period.first, period.last)
+    start, end = day_bounds(period.first, period.last)
     held = and_(Case.association_id == association_id, CounsellingSession.voided_at.is_(None),
                 CounsellingSession.started_at >= start, CounsellingSession.started_at < end)
     columns = (func.count(CounsellingSession.id).label("sessions"),
@@ -191,7 +192,7 @@ def caseload(session: Session, association_id: int, period: Period, *, today: da
     cases = _case_figures(session, association_id, staff_id, today, period, long_days)
     sessions, session_total = _session_figures(session, association_id, staff_id, period)
     appointments, appointment_total = _appointment_figures(session, association_id, staff_id, now,
-                                                           utc_bounds(week_first, week_last)[1])
+                                                           day_bounds(week_first, week_last)[1])
 
     def figures_of(user_id: int | None) -> Figures:
         return Figures({**cases.get(user_id, {}), **sessions.get(user_id, {}), **appointments.get(user_id, {})})

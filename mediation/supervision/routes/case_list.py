@@ -6,9 +6,9 @@ from flask import request
 from flask_login import current_user
 
 from mediation.cases.forms.search import CaseSearchForm
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.codes import CaseStatus, Issue
-from mediation.core.models import local_today
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.supervision import filters, predicates
@@ -21,7 +21,7 @@ PAGE_SIZE = 25
 @bp.route("/cases")
 @require(Permission.DASHBOARD_VIEW)
 def cases():
-    today = local_today()
+    today = clock.today()
     staff = queries.association_staff(db.session, current_user.association_id)
     case_filter = filters.parse(request.args, {member.public_id: member for member in staff})
     page = queries.case_page(db.session, current_user, case_filter, today, per_page=PAGE_SIZE)

@@ -17,8 +17,8 @@ from sqlalchemy import exists, or_, select
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.core import clock
 from mediation.core.authz import Permission, Role, require
-from mediation.core.models import local_today, utcnow
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.supervision.periods import CUSTOM, MONTH, QUARTER, month_of, parse_period, quarter_of
@@ -124,10 +124,10 @@ def _figure_link(view, key: str, who):
 def dashboard():
     if current_user.role not in (Role.SUPERVISOR, Role.MEDIATOR):
         abort(403)
-    today = local_today()
+    today = clock.today()
     choice = parse_period(request.args, today)
     subject = _subject()
-    view = queries.caseload(db.session, current_user.association_id, choice.period, today=today, now=utcnow(),
+    view = queries.caseload(db.session, current_user.association_id, choice.period, today=today, now=clock.now(),
                             staff=subject)
     sort, descending = _sort()
     kept = {"staff": str(subject.public_id) if subject is not None and subject.id != current_user.id else None}

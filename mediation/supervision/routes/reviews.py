@@ -13,10 +13,10 @@ from mediation.cases import queries as case_queries
 from mediation.cases.models import Case
 from mediation.cases.policies import is_assigned
 from mediation.cases.routes import case_section
+from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
-from mediation.core.models import local_today
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.supervision.forms import ReviewDueForm, ReviewForm
@@ -40,7 +40,7 @@ def review_new(case_id):
         abort(403)
     form = ReviewForm()
     if request.method == "GET":
-        form.reviewed_on.data = local_today()
+        form.reviewed_on.data = clock.today()
         form.version.data = case.version_id
         return render_viewed("supervision/review_form.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form)

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.errors import ValidationFailed
-from mediation.core.models import flush_versioned, utcnow
+from mediation.core.models import flush_versioned
 from mediation.supervision.models import LeadChange
 from mediation.supervision.predicates import is_open, led_by
 from mediation.supervision.services.reviews import ReviewNotAllowed, StaleCase, is_supervisor_of
@@ -86,7 +87,7 @@ def _move(session: Session, case: Case, target: StaffUser, reason: str, keep_pre
     change = LeadChange(case_id=case.id, from_user_id=previous.user_id if previous else None, to_user_id=target.id,
                         kept_as_co_worker=bool(previous and keep_previous), reason=reason, changed_by_id=actor.id)
     session.add(change)
-    case.updated_at = utcnow()  # bumps the case's version: a concurrent edit sees it
+    case.updated_at = clock.now()  # bumps the case's version: a concurrent edit sees it
     flush_versioned(session, StaleCase)
     record(session, AuditAction.UPDATE, entity="case_assignment", entity_id=case.public_id,
            association_id=case.association_id)

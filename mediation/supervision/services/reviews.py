@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from mediation.admin.models import StaffUser
 from mediation.cases.models import Case
+from mediation.cases.services.closure import StaleCase  # one error for every stale save of a case
+from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.codes import SupervisionDecision, SupervisionTrigger, parse_code
 from mediation.core.errors import DomainError, ValidationFailed
-from mediation.core.models import flush_versioned, local_today
-from mediation.cases.services.closure import StaleCase  # one error for every stale save of a case
+from mediation.core.models import flush_versioned
 from mediation.supervision.models import SupervisionReview
 
 NOTE_MAX = 10_000
@@ -67,7 +68,7 @@ def record_review(session: Session, case: Case, data: ReviewData, *, actor: Staf
         raise ReviewNotAllowed()
     if version is not None and version != case.version_id:
         raise StaleCase()
-    today = local_today()
+    today = clock.today()
     if data.reviewed_on is None:
         raise ValidationFailed(_l("Enter the date of the review."), field="reviewed_on")
     if data.reviewed_on > today:
@@ -101,7 +102,7 @@ def flag_review_due(session: Session, case: Case, due_on: date | None, *, actor:
     if version is not None and version != case.version_id:
         raise StaleCase()
     if due_on is not None:
-        today = local_today()
+        today = clock.today()
         if due_on < today:
             raise ValidationFailed(_l("The review date cannot be in the past."), field="due_on")
         if (due_on - today).days > LONGEST_PLAN_DAYS:
