@@ -13,6 +13,7 @@ from wtforms.widgets import DateInput
 from mediation.core.audit import AuditAction, AuditOutcome
 from mediation.core.authz import Role
 from mediation.core.forms import BaseForm
+from mediation.core.pagination import parse_page
 
 ACTION_LABELS = {
     AuditAction.LOGIN: _l("Login"),
@@ -56,8 +57,6 @@ OUTCOME_LABELS = {
 
 ACTION_CODES = frozenset(str(action) for action in AuditAction)
 OUTCOME_CODES = frozenset(str(outcome) for outcome in AuditOutcome)
-# An identifier pages a trail of 50 million events; anything else means page 1.
-MAX_PAGE = 1_000_000
 DAY_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
@@ -124,9 +123,7 @@ class PageField(Field):
     """The page number, never shown: anything that is not a page in range means page 1."""
 
     def process_formdata(self, valuelist) -> None:
-        raw = valuelist[0] if valuelist else ""
-        valid = isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 7
-        self.data = int(raw) if valid and 1 <= int(raw) <= MAX_PAGE else 1
+        self.data = parse_page(valuelist[0] if valuelist else "") or 1
 
     def process_data(self, value) -> None:
         self.data = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, request
+from flask import Blueprint
 from wtforms.fields.choices import SelectChoice
 
 from mediation.admin import queries
@@ -17,6 +17,7 @@ from mediation.admin.models import Association
 from mediation.admin.policies import visible_associations
 from mediation.core.forms import attach_error  # noqa: F401  (re-exported for the admin routes)
 from mediation.core.i18n import current_language
+from mediation.core.pagination import page_number  # noqa: F401  (re-exported for the admin routes)
 from mediation.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,10 +25,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 # A DomainError re-renders the form with this status: the input was understood but refused.
 REFUSED = 422
-
-
-def page_number() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
 
 
 def set_place_choices(form, *, no_region="—") -> None:

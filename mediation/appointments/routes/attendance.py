@@ -3,7 +3,7 @@ were held or missed (the dashboard's "attendance not recorded" figure, as a list
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, url_for
 from flask_login import current_user
 
 from mediation.appointments import queries
@@ -13,6 +13,7 @@ from mediation.appointments.routes.calendar import staff_from_query
 from mediation.appointments.services.booking import association_staff
 from mediation.core import clock
 from mediation.core.authz import Permission, require
+from mediation.core.pagination import page_number
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 
@@ -35,7 +36,7 @@ def to_record():
         holder = current_user
     else:
         abort(404)
-    number = max(request.args.get("page", 1, type=int), 1)
+    number = page_number()
     page = db.paginate(queries.attendance_to_record(current_user, holder, clock.now()), page=number,
                        per_page=PAGE_SIZE, error_out=False)
     staff_param = str(holder.public_id) if holder is not None and holder.id != current_user.id else None

@@ -19,6 +19,7 @@ from mediation.core.authz import Permission, Role, require
 from mediation.core.codes import Issue
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
+from mediation.core.pagination import page_number
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 
@@ -39,7 +40,7 @@ def index():
         status=chosen(filters.status),
         issue=chosen(filters.issue),
         follow_up_due=chosen(filters.follow_up) == "due",
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=PAGE_SIZE,
     )
     return render_template("cases/index.html", page=page, filters=filters, search=CaseSearchForm())

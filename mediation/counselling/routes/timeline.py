@@ -8,23 +8,17 @@ no note text is repeated here, so nothing restricted can leak through it.
 
 from __future__ import annotations
 
-import re
-
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
 from mediation.cases.models import Case
 from mediation.cases.routes import case_section
+from mediation.core.pagination import page_number
 from mediation.counselling import queries
 from mediation.counselling.services import log as log_service
 from mediation.extensions import db
 
 SESSION_DETAIL = "counselling.session_detail"
-
-
-def _page_argument() -> int:
-    value = request.args.get("timeline_page", "1")
-    return int(value) if re.fullmatch(r"[0-9]{1,6}", value) else 1
 
 
 def _session_link(case: Case):
@@ -45,7 +39,7 @@ def _session_link(case: Case):
 def timeline_section(case: Case, user) -> dict:
     """Totals per session type (voided excluded), then one page of the timeline, newest first."""
     return {
-        "timeline": queries.case_timeline(db.session, case, _page_argument()),
+        "timeline": queries.case_timeline(db.session, case, page_number("timeline_page")),
         "timeline_totals": queries.case_totals(db.session, case),
         "timeline_session_link": _session_link(case),
         "timeline_can_log": log_service.can_log_session(user, case),
