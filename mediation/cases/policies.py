@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, exists, false, select
 
-from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Person
 from mediation.core.authz import Role
 
 
@@ -24,6 +24,14 @@ def visible_cases(user) -> Select:
     if _role(user) == Role.SUPERVISOR:
         return select(Case).where(Case.association_id == user.association_id)
     return select(Case).where(false())
+
+
+def visible_people(user) -> Select:
+    """The persons whose identity and contact details the user may read and change: those who take part
+    (now or earlier) in a case the user may see (docs/security.md, P1). Another case of the association
+    that the user may not see never lends them its people."""
+    case_ids = visible_cases(user).with_only_columns(Case.id)
+    return select(Person).where(Person.id.in_(select(Participant.person_id).where(Participant.case_id.in_(case_ids))))
 
 
 def is_assigned(user, case: Case) -> bool:

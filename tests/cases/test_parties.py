@@ -246,28 +246,45 @@ def test_a_child_is_at_least_12_years_younger_than_each_parent(app, a1, own):
 
 
 def test_a_registered_person_is_reused_not_copied(app, world, cases, own):
+    """One identity per person among the cases a user may see (docs/security.md, P1): the supervisor,
+    who sees every case of the association, reuses the record; the stored details are kept."""
     assert client_as(app, world, "mediator_a1").post(f"/cases/{own}/parties/new", data=ADULT).status_code == 302
     first = newest(app, own)
     persons = count(app, Person)
-    colleague = client_as(app, world, "mediator_a2")
+    supervisor = client_as(app, world, "supervisor_a")
     # Spelling variant: احمد without hamza; spaces differ too.
-    response = colleague.post(f"/cases/{cases.colleague}/parties/new?lang=en",
-                              data={**ADULT, "full_name": "احمد  بنعلي", "phone": "", "role": "spouse"})
+    response = supervisor.post(f"/cases/{cases.colleague}/parties/new?lang=en",
+                               data={**ADULT, "full_name": "احمد  بنعلي", "phone": "", "role": "spouse"})
     assert response.status_code == 302
     second = newest(app, cases.colleague)
     assert second["person_id"] == first["person_id"]
     assert count(app, Person) == persons, "no second identity"
     assert second["full_name"] == "أحمد بنعلي" and second["phone"] == "0622334455", "the stored record is kept"
-    page = colleague.get(response.headers["Location"].split("#")[0] + "?lang=en").get_data(as_text=True)
+    page = supervisor.get(response.headers["Location"].split("#")[0] + "?lang=en").get_data(as_text=True)
     assert "This person was already registered in your association" in page
     # Twice in the same case: refused.
-    again = colleague.post(f"/cases/{cases.colleague}/parties/new?lang=en", data=ADULT)
+    again = supervisor.post(f"/cases/{cases.colleague}/parties/new?lang=en", data=ADULT)
     assert again.status_code == 422 and "This person already takes part in this case." in again.get_data(as_text=True)
     # Another association keeps its own vault.
     other = client_as(app, world, "mediator_b1")
     assert other.post(f"/cases/{cases.other}/parties/new", data=ADULT).status_code == 302
     assert newest(app, cases.other)["person_id"] != first["person_id"]
     assert count(app, Person) == persons + 1
+
+
+def test_a_colleague_who_may_not_see_the_case_gets_a_record_of_their_own(app, world, cases, own):
+    """Mediator A2 may not see A1's case: the same name and birth date give A2 a new record, with only
+    what A2 typed, and no word that the person is known (tests/cases/test_person_scope.py)."""
+    assert client_as(app, world, "mediator_a1").post(f"/cases/{own}/parties/new", data=ADULT).status_code == 302
+    first = newest(app, own)
+    colleague = client_as(app, world, "mediator_a2")
+    response = colleague.post(f"/cases/{cases.colleague}/parties/new?lang=en",
+                              data={**ADULT, "phone": "", "role": "spouse"})
+    assert response.status_code == 302
+    second = newest(app, cases.colleague)
+    assert second["person_id"] != first["person_id"] and second["phone"] is None
+    page = colleague.get(response.headers["Location"].split("#")[0] + "?lang=en").get_data(as_text=True)
+    assert "already registered" not in page and "0622334455" not in page
 
 
 def test_without_a_birth_date_a_name_alone_does_not_merge_two_people(app, a1, own, cases, world):

@@ -28,6 +28,7 @@ from mediation.cases.models import (
     Person,
     StatusChange,
 )
+from mediation.cases.policies import visible_people
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -141,17 +142,20 @@ def person_indexes(association_id: int, data: PersonData) -> dict:
     }
 
 
-def find_person(session: Session, association_id: int, data: PersonData,
-                exclude: Person | None = None) -> Person | None:
-    """The association's existing identity for this name and birth date, if any.
+def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
+                        exclude: Person | None = None) -> Person | None:
+    """The existing identity for this name and birth date among the people the viewer may see, if any.
 
-    Without a birth date the index would rest on the name alone, which must not
-    merge two people (SECURITY.md S24): then there is no match.
+    Only a person of a case the viewer may see is ever matched (docs/security.md, P1): a person known
+    only from other cases gets a record of their own, and linking the two is the supervisor's decision.
+    Without a birth date the index would rest on the name alone, which must not merge two people
+    (SECURITY.md S24): then there is no match.
     """
     if not data.birth_date:
         return None
-    index = person_indexes(association_id, data)["identity_bidx"]
-    query = select(Person).where(Person.association_id == association_id, Person.identity_bidx == index)
+    index = person_indexes(viewer.association_id, data)["identity_bidx"]
+    query = visible_people(viewer).where(Person.association_id == viewer.association_id,
+                                         Person.identity_bidx == index)
     if exclude is not None:
         query = query.where(Person.id != exclude.id)
     return session.scalars(query.order_by(Person.id).limit(1)).first()
@@ -264,7 +268,7 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
     for co_worker_id in data.co_worker_ids:
         if co_worker_id != lead.id:
             add_co_worker(session, case, co_worker_id, actor=actor, audit=False)
-    person = find_person(session, actor.association_id, data.requesting_party) or create_person(
+    person = find_visible_person(session, actor, data.requesting_party) or create_person(
         session, actor.association_id, data.requesting_party
     )
     session.flush()

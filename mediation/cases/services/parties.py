@@ -30,7 +30,7 @@ from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
     create_person,
-    find_person,
+    find_visible_person,
     parse_birth,
     person_indexes,
 )
@@ -90,7 +90,7 @@ class ChildSituation:
 @dataclass(frozen=True)
 class Added:
     participant: Participant
-    reused_person: bool  # an existing Person row of the association was reused
+    reused_person: bool  # the person of another case the actor may see was reused
 
 
 # Reading
@@ -206,34 +206,41 @@ def _complete(person: Person, data: PersonData) -> None:
         person.phone_bidx = person_indexes(person.association_id, data)["phone_bidx"]
 
 
-def _person_for(session: Session, case: Case, data: PersonData) -> tuple[Person, bool]:
+def _person_for(session: Session, case: Case, data: PersonData, actor: StaffUser) -> tuple[Person, bool]:
+    """The person record the new participant points to: the actor's own match, or a new record.
+
+    A match among people the actor may not see is never used (docs/security.md, P1): the new record
+    holds only what the actor typed, and a supervisor decides whether the two are one person.
+    """
     _check_person(data)
-    existing = find_person(session, case.association_id, data)
+    if data.birth_date:
+        # Any row of this identity in the case counts: it may be a record of its own.
+        identity = person_indexes(case.association_id, data)["identity_bidx"]
+        in_case = session.scalar(
+            select(Participant.id).join(Person, Person.id == Participant.person_id)
+            .where(Participant.case_id == case.id, Participant.active.is_(True), Person.identity_bidx == identity)
+            .limit(1)
+        )
+        if in_case is not None:
+            raise AlreadyInCase(field="full_name")
+    existing = find_visible_person(session, actor, data)
     if existing is None:
         person = create_person(session, case.association_id, data)
         session.flush()
         return person, False
-    # Any row of this identity counts: intake may have registered the same person afresh.
-    in_case = session.scalar(
-        select(Participant.id).join(Person, Person.id == Participant.person_id)
-        .where(Participant.case_id == case.id, Participant.active.is_(True),
-               Person.identity_bidx == existing.identity_bidx)
-        .limit(1)
-    )
-    if in_case is not None:
-        raise AlreadyInCase(field="full_name")
     _complete(existing, data)
     return existing, True
 
 
-def _update_person(session: Session, person: Person, data: PersonData, *, child: bool) -> None:
+def _update_person(session: Session, person: Person, data: PersonData, *, child: bool, actor: StaffUser) -> None:
     """Write the edited identity; the blind indexes follow the values."""
     _check_person(data)
     indexes = person_indexes(person.association_id, data)
-    # Only a change of identity is checked: rows that already share one (intake
-    # registers its requesting party afresh) stay editable.
+    # Only a change of identity is checked, and only against people the actor may see: rows that
+    # already share one stay editable, and a record the actor may not see is neither revealed nor
+    # merged (docs/security.md, P1).
     if (indexes["identity_bidx"] != person.identity_bidx
-            and find_person(session, person.association_id, data, exclude=person) is not None):
+            and find_visible_person(session, actor, data, exclude=person) is not None):
         raise Conflict(_l("Another person with this name and birth date is already registered "
                           "in your association."), field="full_name")
     values = {
@@ -273,7 +280,7 @@ def _born(data: PersonData) -> date | int | None:
 
 
 def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser) -> Added:
-    """Add an adult to an open case; a person already registered in the association is reused."""
+    """Add an adult to an open case; a person the actor already knows from a case they may see is reused."""
     _check_open(case)
     role = ParticipantRole(part.role)
     if role is ParticipantRole.CHILD:
@@ -282,7 +289,7 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
     _check_age(born, case.opened_on, child=False)
     _check_plausible(session, case, data.birth_date, child=False, role=role)
     # A reused person has this very birth date: it is part of the identity index.
-    person, reused = _person_for(session, case, data)
+    person, reused = _person_for(session, case, data, actor)
     participant = Participant(
         case_id=case.id,
         person_id=person.id,
@@ -300,13 +307,13 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
 
 def add_child(session: Session, case: Case, data: PersonData, situation: ChildSituation, *,
               actor: StaffUser) -> Added:
-    """Add a child (under 18 when the case opened) to an open case; registered persons are reused."""
+    """Add a child (under 18 when the case opened) to an open case; persons the actor may see are reused."""
     _check_open(case)
     born = _born(data)
     _check_age(born, case.opened_on, child=True)
     _check_plausible(session, case, data.birth_date, child=True, role=ParticipantRole.CHILD)
     # A reused person has this very birth date: it is part of the identity index.
-    person, reused = _person_for(session, case, data)
+    person, reused = _person_for(session, case, data, actor)
     participant = Participant(
         case_id=case.id,
         person_id=person.id,
@@ -348,7 +355,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
         others = [p for p in participants_of(session, case) if p is not participant and p.is_requesting_party]
         if not others:
             raise ValidationFailed(_l("A case has at least one requesting party."), field="is_requesting_party")
-    _update_person(session, person, data, child=child)
+    _update_person(session, person, data, child=child, actor=actor)
     values: dict = {"age_band": _band(born, case.opened_on, child=child)}
     if child:
         values.update(lives_with=ChildLivesWith(part.lives_with), in_school=part.in_school,
