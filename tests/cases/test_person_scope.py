@@ -164,3 +164,29 @@ def test_a_co_worker_on_both_cases_links_the_person(app, world, cases, secret_pa
     a1 = client_as(app, world, "mediator_a1")
     assert a1.post(f"/cases/{cases.own}/parties/new", data={**SECRET, "phone": ""}).status_code == 302
     assert newest(app, cases.own)["person_id"] == secret_party["person_id"]
+
+
+def test_no_page_shows_a_mediator_the_people_of_a_case_they_may_not_see(app, world, cases, secret_party, db):
+    """A crawl of every GET route of the authorisation matrix, as mediator A1 after registering the same
+    name and birth date on their own case: no marker of the hidden party anywhere. The positive control:
+    the same crawl as mediator A2, who leads that case, finds them."""
+    from tests.matrix import MATRIX
+    from tests.test_authz_matrix import resolve
+
+    a1 = client_as(app, world, "mediator_a1")
+    assert a1.post(f"/cases/{cases.own}/parties/new", data={
+        **SECRET, "phone": "", "email": "", "address": "", "safe_contact_instructions": ""}).status_code == 302
+    urls = sorted({resolve(row, world) for row in MATRIX if row.method == "GET" and not row.public})
+    assert len(urls) > 50
+
+    def crawl(client) -> dict[str, list[str]]:
+        found = {}
+        for url in urls:
+            body = client.get(url + ("&" if "?" in url else "?") + "lang=en").get_data(as_text=True)
+            hits = [marker for marker in MARKERS if marker in body]
+            if hits:
+                found[url] = hits
+        return found
+
+    assert crawl(a1) == {}
+    assert crawl(client_as(app, world, "mediator_a2")), "the crawl reaches the pages that show a party"
