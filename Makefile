@@ -51,8 +51,8 @@ load: translations-compile
 # Extract, update and compile the catalogues after changing user-visible text.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -c Translators: -o translations/messages.pot \
-		--project mediation --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
+		--project mediation --no-location --sort-output --omit-header --width 100 .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete --width 100
 	$(MAKE) translations-compile
 
 # make migration MESSAGE="add cases"  (read the generated file before committing)

@@ -95,6 +95,9 @@ class AssociationForm(BaseForm):
     statistics_need_consent = BooleanField(
         _l("Count a case in the ministry's anonymous statistics only if its parties consented"), default=False
     )
+    calendar_shows_details = BooleanField(
+        _l("Calendar events also show the case reference and the place"), default=False
+    )
     active = BooleanField(_l("Active"), default=True)
 
 

@@ -81,6 +81,11 @@ class Association(PublicIdMixin, TimestampMixin, Base):
     # Months a closed case keeps its identity and free text (DOMAIN.md §2.15, SECURITY.md S26), as the
     # association's CNDP declaration states; None: the installation's RETENTION_CLOSED_CASE_MONTHS.
     retention_months: Mapped[int | None] = mapped_column(Integer)
+    # Calendar feeds and .ics files leave the application for phone calendars, which synchronise to
+    # providers outside Morocco (Law 09-08): by default an event says only the appointment's type and time.
+    # When set, it also carries the case reference and the place (docs/security.md, P2).
+    calendar_shows_details: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                         server_default=false())
 
     region: Mapped[Region] = relationship(lazy="joined")
     province: Mapped[Province | None] = relationship(lazy="joined")

@@ -115,6 +115,7 @@ class AssociationData:
     cndp_authorisation_on: date | None = None
     active: bool = True
     statistics_need_consent: bool = False
+    calendar_shows_details: bool = False
     retention_months: str | int | None = None  # as typed; blank: the installation's period
 
 
@@ -128,7 +129,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         raise ValidationFailed(_l("Enter the declaration number with its date."), field="cndp_declaration_no")
     if number is not None and on is None:
         raise ValidationFailed(_l("Enter the date of the declaration."), field="cndp_declaration_on")
-    if on is not None and on > clock.now().date():
+    if on is not None and on > clock.today():
         raise ValidationFailed(_l("The declaration date cannot be in the future."), field="cndp_declaration_on")
     # Prior authorisation for health data (DOMAIN.md §5): the same both-or-neither rule.
     auth_number = _text(data.cndp_authorisation_no, "cndp_authorisation_no", 40)
@@ -137,7 +138,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         raise ValidationFailed(_l("Enter the authorisation number with its date."), field="cndp_authorisation_no")
     if auth_number is not None and auth_on is None:
         raise ValidationFailed(_l("Enter the date of the authorisation."), field="cndp_authorisation_on")
-    if auth_on is not None and auth_on > clock.now().date():
+    if auth_on is not None and auth_on > clock.today():
         raise ValidationFailed(_l("The authorisation date cannot be in the future."), field="cndp_authorisation_on")
     return {
         "name_ar": _text(data.name_ar, "name_ar", 200, required=True),
@@ -153,6 +154,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         "cndp_authorisation_on": auth_on,
         "active": bool(data.active),
         "statistics_need_consent": bool(data.statistics_need_consent),
+        "calendar_shows_details": bool(data.calendar_shows_details),
         "retention_months": _retention_months(data.retention_months),
     }
 

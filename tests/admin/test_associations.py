@@ -243,3 +243,21 @@ def test_existing_associations_count_every_case_by_default(app, world):
     with app.app_context():
         assert db.session.scalar(select(Association).where(Association.id == world.association_a)
                                  ).statistics_need_consent is False
+
+
+def test_the_calendar_setting_is_off_by_default_saved_and_shown(app, login_as, world):
+    """Calendar events leave for providers abroad: only an administrator's explicit choice adds the reference
+    and the place (docs/security.md, P2)."""
+    client = login_as("admin")
+    assert client.post("/admin/associations/new?lang=en", data=VALID).status_code == 302
+    association = load(app, VALID["name_fr"])
+    assert association.calendar_shows_details is False
+    page = client.get(f"/admin/associations/{association.public_id}?lang=en").get_data(as_text=True)
+    assert "Events show only the type and the time" in page
+    url = f"/admin/associations/{association.public_id}/edit"
+    form = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Phone calendars copy events to providers outside Morocco" in form  # the warning beside the box
+    assert client.post(url, data={**VALID, "calendar_shows_details": "y"}).status_code == 302
+    assert load(app, VALID["name_fr"]).calendar_shows_details is True
+    page = client.get(f"/admin/associations/{association.public_id}?lang=fr").get_data(as_text=True)
+    assert translated(app, "fr", "Events show the case reference and the place") in page

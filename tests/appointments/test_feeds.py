@@ -92,8 +92,20 @@ def book_at(app, username: str, case_key: str | None, cases, day: date, start: s
 
 # Tokens: shape, storage, regeneration, revocation
 
-WARNING = ("Anyone who has this address can see your agenda: case references, session types and places. Never "
-           "share it. If a device is lost or the address may have been seen by someone else, revoke it at once.")
+WARNING = ("Anyone who has this address can see when you have appointments and of which type. Never share it. "
+           "If a device is lost or the address may have been seen by someone else, revoke it at once.")
+DETAILED_WARNING = ("Anyone who has this address can see your agenda: case references, session types and places. "
+                    "Never share it. If a device is lost or the address may have been seen by someone else, revoke "
+                    "it at once.")
+
+
+def show_details(app, world, shown: bool = True) -> None:
+    """The association setting that adds the case reference and the place to calendar events (P2)."""
+    from mediation.admin.models import Association
+
+    with app.app_context():
+        db.session.get(Association, world.association_a).calendar_shows_details = shown
+        db.session.commit()
 
 
 def test_enabling_shows_the_address_once_and_stores_only_a_keyed_hash(app, appointments, login_as):
@@ -227,11 +239,31 @@ def test_the_feed_is_a_no_store_calendar_audited_under_its_owners_name(app, appo
     assert not any(token in line for line in lines)
 
 
-def test_the_feed_lists_what_I_hold_with_reference_type_and_place(app, appointments, cases, client):
+def test_by_default_an_event_says_only_its_type_and_time_with_a_link(app, appointments, cases, client):
+    """Phone calendars copy events to providers abroad (Law 09-08): no reference, no place (P2)."""
+    set_locale(app, "mediator.a1", "en")
+    body = fetch(client, feed_token(app, "mediator.a1")).data
+    events = parse(body)
+    own, intake = uid(appointments.appointments["own"]), uid(appointments.appointments["intake"])
+    # A colleague's and another association's appointments are not mine.
+    assert set(events) == {own, intake}
+    assert str(events[own]["SUMMARY"]) == "Individual meeting (information, screening)"
+    assert str(events[intake]["SUMMARY"]) == "Intake meeting"
+    assert cases.references["own"].encode() not in body and b"Espace A" not in body and b"Salle 1" not in body
+    for public_id, event in ((appointments.appointments["own"], events[own]),
+                             (appointments.appointments["intake"], events[intake])):
+        assert "LOCATION" not in event
+        assert str(event["URL"]) == f"http://localhost/appointments/{public_id}"
+        assert str(event["DESCRIPTION"]) == f"Open the appointment in the application: http://localhost/appointments/{public_id}"
+    # The link opens nothing without a login.
+    assert client.get(f"/appointments/{appointments.appointments['own']}").status_code == 302
+
+
+def test_an_association_may_add_the_reference_and_the_place(app, appointments, cases, client, world, login_as):
+    show_details(app, world)
     set_locale(app, "mediator.a1", "en")
     events = parse(fetch(client, feed_token(app, "mediator.a1")).data)
     own, intake = uid(appointments.appointments["own"]), uid(appointments.appointments["intake"])
-    # A colleague's and another association's appointments are not mine.
     assert set(events) == {own, intake}
     assert str(events[own]["SUMMARY"]) == f"{cases.references['own']} · Individual meeting (information, screening)"
     assert str(events[own]["LOCATION"]) == "Salle 1, Espace A"
@@ -239,14 +271,17 @@ def test_the_feed_lists_what_I_hold_with_reference_type_and_place(app, appointme
     # An intake meeting has no case: a neutral title, never its label ("Première visite, Mme H.").
     assert str(events[intake]["SUMMARY"]) == "Intake meeting"
     assert str(events[intake]["LOCATION"]) == "By phone"
+    # The settings page says what the calendar shows.
+    assert DETAILED_WARNING in login_as("mediator_a1").get("/appointments/feed?lang=en").get_data(as_text=True)
     for event in events.values():
-        assert "DESCRIPTION" not in event and "ATTENDEE" not in event and "ORGANIZER" not in event
+        assert "ATTENDEE" not in event and "ORGANIZER" not in event
         assert event.decoded("DTSTART").tzinfo is not None and event.decoded("DTSTART").utcoffset() == timedelta(0)
     calendar = Calendar.from_ical(fetch(client, feed_token(app, "mediator.a1")).data)
     assert str(calendar["X-WR-CALNAME"]) == "Work appointments"
 
 
-def test_labels_follow_the_staff_members_language(app, appointments, cases, client):
+def test_labels_follow_the_staff_members_language(app, appointments, cases, client, world):
+    show_details(app, world)
     own = uid(appointments.appointments["own"])
     intake = uid(appointments.appointments["intake"])
     set_locale(app, "mediator.a1", None)  # no saved choice: Arabic
@@ -341,8 +376,11 @@ def _assert_no_marker(body: bytes) -> None:
             assert not any(needle in haystack for haystack in haystacks), needle
 
 
-def test_no_name_note_label_link_or_reason_reaches_a_feed_or_a_download(app, appointments, client, login_as):
+@pytest.mark.parametrize("details", [False, True], ids=["default", "with-details"])
+def test_no_name_note_label_link_or_reason_reaches_a_feed_or_a_download(app, appointments, client, login_as, world,
+                                                                        details):
     """Markers in every identifying field an appointment touches; none may come out, in any language."""
+    show_details(app, world, details)
     wednesday, thursday = appointments.monday + timedelta(days=2), appointments.monday + timedelta(days=3)
     room = uuid.UUID(appointments.rooms["A1"])
     with app.app_context():
@@ -371,7 +409,8 @@ def test_no_name_note_label_link_or_reason_reaches_a_feed_or_a_download(app, app
         # Positive control: the appointments are there, with what they may show.
         events = parse(body)
         assert {uid(public_id) for public_id in ids[:3]} <= set(events)
-        assert reference in str(events[uid(ids[0])]["SUMMARY"])
+        assert (reference in str(events[uid(ids[0])]["SUMMARY"])) is details
+        assert (reference.encode() in body) is details
     signed_in = login_as("mediator_a1")
     for public_id in ids:
         response = signed_in.get(f"/appointments/{public_id}/appointment.ics")

@@ -44,6 +44,7 @@ def _data(form: AssociationForm) -> services.AssociationData:
         cndp_authorisation_on=form.cndp_authorisation_on.data,
         active=form.active.data,
         statistics_need_consent=form.statistics_need_consent.data,
+        calendar_shows_details=form.calendar_shows_details.data,
         retention_months=form.retention_months.data,
     )
 

@@ -39,7 +39,8 @@ def _settings_page(feed_url: str | None = None):
     feed = service.active_feed_of(db.session, current_user)
     return render_viewed("appointments/feed_settings.html", entity="calendar_feed",
                          entity_id=feed.public_id if feed else None, association_id=current_user.association_id,
-                         feed=feed, feed_url=feed_url)
+                         feed=feed, feed_url=feed_url,
+                         shows_details=service.association_shows_details(db.session, current_user.association_id))
 
 
 @bp.route("/feed")
@@ -74,7 +75,7 @@ def feed(token: str):
     found = service.find_active_feed(db.session, token)
     if found is None:
         abort(404)
-    body = service.feed_ics(db.session, found)
+    body = service.feed_ics(db.session, found, link=_link)
     db.session.commit()
     return _ics(body)
 
@@ -85,11 +86,16 @@ def download_ics(appointment_id):
     appointment = db.one_or_404(visible_appointments(current_user).where(Appointment.public_id == appointment_id))
     # A generated name: the local day only, nothing that names the case.
     filename = f"appointment-{appointment.start_local[:10]}.ics"
-    body = service.appointment_ics(db.session, appointment, language=current_language())
+    body = service.appointment_ics(db.session, appointment, language=current_language(), link=_link)
     db.session.commit()
     response = _ics(body)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _link(appointment: Appointment) -> str:
+    """The appointment's page: its public id only, and nothing opens without a login."""
+    return url_for("appointments.detail", appointment_id=appointment.public_id, _external=True)
 
 
 def _ics(body: bytes) -> Response:

@@ -1,11 +1,13 @@
 """Private iCalendar feeds and single-appointment .ics files (issue 6 item 5, SECURITY.md S20).
 
 A feed URL is a bearer credential: whoever holds it reads the agenda, and
-calendar programs copy events to phones and cloud accounts. So an event says
-only what a staff member needs to find their way: the case reference, the
-session type and the place. Never a name (of a party or of staff), a note, a
-reason, an intake label (it may hold a name) or a video link (it lets anyone
-join).
+calendar programs copy events to phones and to cloud accounts abroad, which
+Law 09-08 restricts. So an event says only the appointment's type and time,
+with a link to the appointment in the application (by its public id): the
+link opens nothing without a login. An association may choose to add the case
+reference and the place (docs/security.md, P2). Never a name (of a party or of
+staff), a note, a reason, an intake label (it may hold a name) or a video link
+(it lets anyone join).
 
 Only HMAC-SHA256(feed pepper, token) is stored (SECURITY.md S23): a copy of
 the database opens no feed, and the lookup compares digests, so response
@@ -23,7 +25,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -33,7 +35,7 @@ from icalendar import Calendar, Event, vDuration
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, lazyload
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.admin.models import Association, ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff, CalendarFeed
 from mediation.appointments.policies import visible_appointments
 from mediation.appointments.services.booking import BUSY, CANCELLED
@@ -156,10 +158,25 @@ def _service_points(session: Session, appointments: Iterable[Appointment]) -> di
     return {point.id: point for point in session.scalars(select(ServicePoint).where(ServicePoint.id.in_(ids)))}
 
 
-def _summary(appointment: Appointment) -> str:
+def _with_details(session: Session, appointments: Iterable[Appointment]) -> set[int]:
+    """The associations (of these appointments) whose calendars also show the reference and the place."""
+    ids = {appointment.association_id for appointment in appointments}
+    if not ids:
+        return set()
+    return set(session.scalars(select(Association.id).where(Association.id.in_(ids),
+                                                            Association.calendar_shows_details.is_(True))))
+
+
+def association_shows_details(session: Session, association_id: int) -> bool:
+    return bool(session.scalar(select(Association.calendar_shows_details).where(Association.id == association_id)))
+
+
+def _summary(appointment: Appointment, details: bool) -> str:
     if appointment.case is None:
         # Never the intake label: it is how staff recognise a family, often by name.
         return _("Intake meeting")
+    if not details:
+        return str(appointment.session_type.label)
     # Translators: title of a calendar event: the case reference, then the session type.
     return _("%(reference)s · %(type)s", reference=appointment.case.reference,
              type=appointment.session_type.label)
@@ -178,7 +195,8 @@ def _location(appointment: Appointment, point: ServicePoint | None, language: st
     return room or place or ""
 
 
-def _event(appointment: Appointment, point: ServicePoint | None, language: str) -> Event:
+def _event(appointment: Appointment, point: ServicePoint | None, language: str, *, details: bool,
+           link: str) -> Event:
     event = Event()
     event.add("uid", f"{appointment.public_id}@{UID_DOMAIN}")
     # Without METHOD, DTSTAMP is when the event last changed (RFC 5545 §3.8.7.2):
@@ -188,17 +206,26 @@ def _event(appointment: Appointment, point: ServicePoint | None, language: str) 
     event.add("sequence", appointment.version_id)
     event.add("dtstart", appointment.start_utc)
     event.add("dtend", appointment.end_utc)
-    event.add("summary", _summary(appointment))
-    event.add("location", _location(appointment, point, language))
+    event.add("summary", _summary(appointment, details))
+    if details:
+        event.add("location", _location(appointment, point, language))
+    event.add("url", link)
+    # Translators: the only text of a calendar event besides its title; a link follows.
+    event.add("description", _("Open the appointment in the application: %(link)s", link=link))
     event.add("status", "CANCELLED" if appointment.status in CANCELLED else "CONFIRMED")
     # Programs that share a calendar show a private event as "busy" only.
     event.add("class", "PRIVATE")
     return event
 
 
-def build_calendar(session: Session, appointments: list[Appointment], *, language: str) -> bytes:
-    """The VCALENDAR of these appointments, labelled in `language` (ar, fr or en)."""
+Link = Callable[[Appointment], str]
+
+
+def build_calendar(session: Session, appointments: list[Appointment], *, language: str, link: Link) -> bytes:
+    """The VCALENDAR of these appointments, labelled in `language` (ar, fr or en); `link` gives each
+    appointment's address in the application."""
     points = _service_points(session, appointments)
+    detailed = _with_details(session, appointments)
     with force_locale(FORMAT_LOCALES.get(language, FORMAT_LOCALES[DEFAULT])):
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)
@@ -209,11 +236,12 @@ def build_calendar(session: Session, appointments: list[Appointment], *, languag
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH))
         for appointment in appointments:
-            calendar.add_component(_event(appointment, points.get(appointment.service_point_id), language))
+            calendar.add_component(_event(appointment, points.get(appointment.service_point_id), language,
+                                          details=appointment.association_id in detailed, link=link(appointment)))
         return calendar.to_ical()
 
 
-def feed_ics(session: Session, feed: CalendarFeed, *, now: datetime | None = None) -> bytes:
+def feed_ics(session: Session, feed: CalendarFeed, *, link: Link, now: datetime | None = None) -> bytes:
     """Serve a feed: note its use and record the export under its owner's name (ids only)."""
     now = now or clock.now()
     user = feed.user
@@ -221,11 +249,11 @@ def feed_ics(session: Session, feed: CalendarFeed, *, now: datetime | None = Non
     session.flush()
     record(session, AuditAction.EXPORT, entity="calendar_feed", entity_id=feed.public_id,
            actor_id=user.id, actor_role=str(user.role), association_id=user.association_id)
-    return build_calendar(session, feed_appointments(session, user, now), language=feed_language(user))
+    return build_calendar(session, feed_appointments(session, user, now), language=feed_language(user), link=link)
 
 
-def appointment_ics(session: Session, appointment: Appointment, *, language: str) -> bytes:
+def appointment_ics(session: Session, appointment: Appointment, *, language: str, link: Link) -> bytes:
     """One appointment, already loaded through the reader's scope, as an .ics file (audited)."""
     record(session, AuditAction.EXPORT, entity="appointment", entity_id=appointment.public_id,
            association_id=appointment.association_id)
-    return build_calendar(session, [appointment], language=language)
+    return build_calendar(session, [appointment], language=language, link=link)
