@@ -32,6 +32,13 @@ class CodeForm(BaseForm):
     )
 
 
+class ConfirmPasswordForm(BaseForm):
+    """Who is at the keyboard proves it again before a second-factor change (S5)."""
+
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))],
+                             render_kw={"autocomplete": "current-password"})
+
+
 def _new_password_fields():
     return (
         PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))],

@@ -7,7 +7,14 @@ from flask_login import current_user, login_user, logout_user
 
 from mediation.admin.models import StaffUser
 from mediation.auth import second_factor, services
-from mediation.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PasswordResetForm, ProfileForm
+from mediation.auth.forms import (
+    CodeForm,
+    ConfirmPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+)
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError
@@ -235,15 +242,33 @@ def _stay_logged_in(user) -> None:
         session["auth_at"] = auth_at  # the absolute lifetime still counts from the first login
 
 
+def _password_confirmed(form: ConfirmPasswordForm) -> bool:
+    """A second-factor change asks for the password again (S5): a session left open on a shared
+    computer must not be enough to move the account's second factor to another phone."""
+    if not form.validate_on_submit():
+        return False
+    if services.password_confirms(db.session, current_user, form.password.data):
+        return True
+    services.confirmation_failed(db.session, current_user)
+    db.session.commit()
+    form.password.errors.append(_("This password is not correct."))
+    return False
+
+
 @bp.route("/profile/second-factor", methods=["GET", "POST"])
 @require(Permission.PROFILE)
 def second_factor_setup():
     if current_user.has_second_factor:
         return redirect(url_for("auth.profile"))
+    confirm = ConfirmPasswordForm(prefix="confirm")
     if request.method == "POST" and request.form.get("action") == "start":
-        second_factor.start_enrolment(db.session, current_user)
-        db.session.commit()
-        return redirect(url_for("auth.second_factor_setup"))
+        if _password_confirmed(confirm):
+            second_factor.start_enrolment(db.session, current_user)
+            db.session.commit()
+            return redirect(url_for("auth.second_factor_setup"))
+        return render_template("auth/enrol.html", form=CodeForm(), confirm=confirm, from_profile=True,
+                               start_url=url_for("auth.second_factor_setup"),
+                               **_enrolment_context(current_user)), 422
     form = CodeForm()
     error = None
     if current_user.totp_pending_secret is not None and form.validate_on_submit():
@@ -253,18 +278,24 @@ def second_factor_setup():
             return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile"))
         db.session.rollback()
         error = _("This code is not valid. Check the time on your phone and enter the current code.")
-    return render_template("auth/enrol.html", form=form, error=error, from_profile=True,
+    return render_template("auth/enrol.html", form=form, error=error, from_profile=True, confirm=confirm,
                            start_url=url_for("auth.second_factor_setup"), **_enrolment_context(current_user))
 
 
-@bp.route("/profile/recovery-codes", methods=["POST"])
+@bp.route("/profile/recovery-codes", methods=["GET", "POST"])
 @require(Permission.PROFILE)
 def recovery_codes():
     if not current_user.has_second_factor:
         return redirect(url_for("auth.second_factor_setup"))
-    codes = second_factor.issue_recovery_codes(db.session, current_user)
-    db.session.commit()
-    return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile"))
+    form = ConfirmPasswordForm()
+    if _password_confirmed(form):
+        codes = second_factor.issue_recovery_codes(db.session, current_user)
+        db.session.commit()
+        return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("auth.profile"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/confirm_password.html", form=form, title=_("Make new recovery codes"),
+                           explanation=_("The codes you have now stop working. Enter your password to continue."),
+                           submit=_("Make new recovery codes")), status
 
 
 @bp.route("/profile/sessions/end-others", methods=["POST"])

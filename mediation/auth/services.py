@@ -197,6 +197,18 @@ def _context_words(user: StaffUser) -> list[str]:
     return words
 
 
+def password_confirms(session: Session, user: StaffUser, password: str) -> bool:
+    """The user's own password, typed again before a second-factor change (S5); never while locked."""
+    if is_locked(session, user.username, clock.now()):
+        return False
+    return verify_password(user.password_hash, password)
+
+
+def confirmation_failed(session: Session, user: StaffUser) -> None:
+    """A wrong password typed to confirm a change counts towards the lockout like a wrong login (S4)."""
+    record_failure(session, user.username, clock.now(), user)
+
+
 def change_password(session: Session, user: StaffUser, current: str, new: str, confirmation: str) -> None:
     """Change one's own password, proving the current one; every session ends."""
     if not verify_password(user.password_hash, current):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from mediation.core import clock
 from mediation.admin.models import StaffUser
 from mediation.extensions import db
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
 
 def user_named(app, username: str) -> StaffUser:
@@ -27,7 +27,7 @@ def code_at(secret: str, when: float) -> str:
 def enrol(app, client, username: str, monkeypatch=None) -> tuple[str, list[str]]:
     """Log in, enrol the second factor from the profile, log out; return (secret, recovery codes)."""
     login(client, username)
-    client.post("/profile/second-factor", data={"action": "start"})
+    client.post("/profile/second-factor", data={"action": "start", "confirm-password": PASSWORD})
     secret = user_named(app, username).totp_pending_secret
     # A code one step in the past: the current step stays free for the test's own login.
     page = client.post("/profile/second-factor", data={"code": code_at(secret, clock.timestamp() - 30)})

@@ -16,6 +16,7 @@ ROWS = [
     Row("auth.change_password", "POST", "/profile/password", expect(200)),
     Row("auth.second_factor_setup", "GET", "/profile/second-factor", expect(200)),
     Row("auth.second_factor_setup", "POST", "/profile/second-factor", expect(200)),
+    Row("auth.recovery_codes", "GET", "/profile/recovery-codes", expect(302)),  # no second factor: set it up
     Row("auth.recovery_codes", "POST", "/profile/recovery-codes", expect(302)),
     Row("auth.end_other_sessions", "POST", "/profile/sessions/end-others", expect(302)),
 ]

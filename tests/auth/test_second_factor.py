@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 import pytest
 from sqlalchemy import select, text
@@ -11,14 +12,14 @@ from mediation.auth import second_factor
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.auth.helpers import code_at, enrol, user_named
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
 
 def test_enrolment_shows_a_server_drawn_qr_code_and_the_secret(app, client, world):
     login(client, "mediator.a1")
     assert "Start" in client.get("/profile/second-factor?lang=en").get_data(as_text=True)
     assert user_named(app, "mediator.a1").totp_pending_secret is None, "GET changes nothing"
-    client.post("/profile/second-factor", data={"action": "start"})
+    client.post("/profile/second-factor", data={"action": "start", "confirm-password": PASSWORD})
     page = client.get("/profile/second-factor?lang=en").get_data(as_text=True)
     secret = user_named(app, "mediator.a1").totp_pending_secret
     assert len(secret) == 32  # 160 bits in base32
@@ -141,3 +142,45 @@ def test_admin_reset_removes_the_factor_ends_sessions_and_is_audited(app, client
     assert not user_named(app, "mediator.a1").has_second_factor
     assert other.post("/login/code", data={"code": "123456"}).headers["Location"] == "/login"
     assert login(client, "mediator.a1").headers["Location"] == "/"
+
+
+# Second-factor changes ask for the password again (S5)
+
+
+def test_starting_an_enrolment_from_the_profile_asks_for_the_password(app, client, world):
+    login(client, "mediator.a1")
+    for typed in ("", "not-the-password-at-all"):
+        response = client.post("/profile/second-factor?lang=en", data={"action": "start", "confirm-password": typed})
+        assert response.status_code == 422
+        assert user_named(app, "mediator.a1").totp_pending_secret is None, "no secret without the password"
+    assert "This password is not correct." in response.get_data(as_text=True)
+    response = client.post("/profile/second-factor", data={"action": "start", "confirm-password": PASSWORD})
+    assert response.status_code == 302 and user_named(app, "mediator.a1").totp_pending_secret is not None
+
+
+def test_new_recovery_codes_ask_for_the_password(app, client, world):
+    _, codes = enrol(app, client, "mediator.a1")
+    login(client, "mediator.a1")
+    client.post("/login/code", data={"code": codes[0]})
+    page = client.get("/profile/recovery-codes?lang=en")
+    assert page.status_code == 200 and 'name="password"' in page.get_data(as_text=True)
+    refused = client.post("/profile/recovery-codes?lang=en", data={"password": "wrong password, fifteen+"})
+    assert refused.status_code == 422 and "This password is not correct." in refused.get_data(as_text=True)
+    issued = client.post("/profile/recovery-codes", data={"password": PASSWORD})
+    fresh = re.findall(r"<code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code>", issued.get_data(as_text=True))
+    assert len(fresh) == 10 and not set(fresh) & set(codes)
+
+
+def test_wrong_confirmations_count_towards_the_lockout(app, client, world):
+    from mediation.core import clock
+    from mediation.auth.services import is_locked
+
+    login(client, "mediator.a1")
+    for _ in range(5):
+        client.post("/profile/second-factor", data={"action": "start", "confirm-password": "wrong password, twice"})
+    with app.app_context():
+        assert is_locked(db.session, "mediator.a1", clock.now())
+    # Locked, even the right password no longer confirms.
+    response = client.post("/profile/second-factor", data={"action": "start", "confirm-password": PASSWORD})
+    assert response.status_code == 422
+    assert user_named(app, "mediator.a1").totp_pending_secret is None
