@@ -168,6 +168,9 @@ class BaseConfig:
     # Per address, failures only: NGO offices often share one NAT address.
     LOGIN_IP_LIMIT = "30/minute;300/hour"
     PENDING_LOGIN_MINUTES = 5  # between the password and the code
+    # A supervisor who opened a case outside their assignment with a reason is not asked again for this
+    # many hours (docs/security.md, P4): one working day.
+    CASE_ACCESS_REASON_HOURS = 10
     RESET_TOKEN_HOURS = 24
     # DOMAIN.md §2.6: by default the supervisor deciding after a positive screen
     # must not work the case themself; an association may allow it (flagged).

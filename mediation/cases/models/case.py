@@ -62,6 +62,9 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     outcome: Mapped[Outcome | None] = mapped_column(code_column(Outcome, "outcome"))
     previous_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
+    # The supervisor who follows the case (DOMAIN.md §2.3): they open it without giving a reason;
+    # any other supervisor of the association gives one (docs/security.md, P4).
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
     # Set by the retention job (issue 11 part 2): identity and free text are gone, codes and dates stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

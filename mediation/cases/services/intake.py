@@ -29,6 +29,7 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.policies import visible_people
+from mediation.cases.services.access import supervisor_for_new_case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -261,6 +262,7 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
         request_summary=data.request_summary or None,
         immediate_danger=data.immediate_danger,
         created_by_id=actor.id,
+        supervisor_id=supervisor_for_new_case(session, actor.association_id, actor),
         issue_rows=[CaseIssue(issue=Issue(issue)) for issue in dict.fromkeys(data.issues)],
     )
     session.add(case)
