@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -62,6 +64,34 @@ def test_list_parameters_never_fail(login_as, page, lang):
     for url in ("/admin/staff", "/admin/associations", "/"):
         response = client.get(url, query_string={"page": page, "lang": lang})
         assert response.status_code == 200
+
+
+# File names a script may send: ordinary, Arabic, a path, markup, empty.
+file_names = st.sampled_from(["notes.txt", "ملف.pdf", "../../etc/passwd", "<script>.html", "", "a" * 300])
+FILE_REFUSED = "This field accepts typed text only, not a file."
+
+
+def with_files(data: dict, names, file_name: str) -> dict:
+    """The same submission as multipart, the named fields sent as files holding their text."""
+    return {name: (io.BytesIO(str(data.get(name, "")).encode()), file_name) if name in names else value
+            for name, value in {**dict.fromkeys(names, ""), **data}.items()}
+
+
+@FUZZ
+@given(username=nasty_text, password=nasty_text, file_name=file_names,
+       files=st.sets(st.sampled_from(["username", "password", "next", "extra"]), min_size=1))
+def test_login_form_never_fails_with_files(app, client, world, username, password, file_name, files):
+    """A text field sent as a file (multipart), before any authentication: refused, never a 500 (S16)."""
+    users_before = count(app, StaffUser)
+    data = with_files({"username": username, "password": password}, files, file_name)
+    response = client.post("/login?lang=en", data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 401, 413), response.status_code
+    body = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body and "<script>.html" not in body
+    if files & {"username", "password"}:  # refused as input, before any password check
+        assert response.status_code == 200 and FILE_REFUSED in body
+    assert client.get("/").status_code == 302, "nobody is logged in"
+    assert count(app, StaffUser) == users_before
 
 
 def test_repeated_keys_do_not_confuse_the_login(client, world):

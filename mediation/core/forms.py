@@ -1,4 +1,4 @@
-"""BaseForm: strips surrounding whitespace and refuses control characters."""
+"""BaseForm: typed text only, surrounding whitespace stripped, control characters and unknown choices refused."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from werkzeug.datastructures import MultiDict
+from wtforms import FileField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectField, SelectFieldBase
 from wtforms.validators import Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
 MULTILINE_ALLOWED = frozenset("\t\n\r")
+NOT_TEXT = _l("This field accepts typed text only, not a file.")
+UNKNOWN_CHOICE = _l("This is not a valid choice: choose one of the options offered.")
 
 
 def _strip(value):
@@ -27,18 +31,72 @@ def refuse_control_characters(form, field) -> None:
         raise StopValidation(_l("Remove the invisible control characters from this field."))
 
 
+def keep_choice_error(form, field) -> None:
+    """A choice the list does not offer stays refused, even when it is only spaces.
+
+    Optional() clears a field's errors when its value is blank, and to it spaces are blank: a value of
+    spaces would pass as "not given" and reach the service as an unknown code (S16). Running first, this
+    stops the chain with the choice error kept. An empty value is still "not given" for optional fields.
+    """
+    if field.errors and any(not isinstance(value, str) or value for value in field.raw_data or ()):
+        field.errors[:] = [UNKNOWN_CHOICE]
+        raise StopValidation()
+
+
+def _typed_text_only(form, formdata):
+    """The submitted pairs whose value is text; the names of the fields that were sent anything else.
+
+    A multipart request can send a file under any field's name, and a JSON body numbers, lists or null:
+    string filters and validators fail on them with a 500 (S16). Only a FileField takes a file.
+    """
+    file_fields = {field.name for field in form if isinstance(field, FileField)}
+    kept, refused = MultiDict(), set()
+    for key, value in formdata.items(multi=True):
+        if isinstance(value, str) or key in file_fields:
+            kept.add(key, value)
+        else:
+            refused.add(key)
+    return kept, refused
+
+
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             # Fields here declare validators and filters as keyword arguments.
             field_class = unbound_field.field_class
+            declared = unbound_field.kwargs
             if issubclass(field_class, StringField):  # includes passwords and text areas
-                declared = unbound_field.kwargs
                 options["validators"] = [refuse_control_characters, *declared.get("validators", ())]
                 # A trailing space in a password is significant (SECURITY.md S2).
                 if not issubclass(field_class, PasswordField):
                     options["filters"] = (*declared.get("filters", ()), _strip)
+            elif issubclass(field_class, SelectFieldBase):  # select, radio and checkbox lists
+                options["validators"] = [keep_choice_error, *declared.get("validators", ())]
+                if issubclass(field_class, SelectField):
+                    for message in ("invalid_choice_message", "invalid_value_message"):
+                        options[message] = declared.get(message) or UNKNOWN_CHOICE
             return unbound_field.bind(form=form, **options)
+
+        def wrap_formdata(self, form, formdata):
+            try:
+                formdata = super().wrap_formdata(form, formdata)
+            except (TypeError, ValueError):  # a JSON body that is not an object of fields
+                formdata = MultiDict()
+            if formdata is None:
+                return None
+            formdata, form.not_text = _typed_text_only(form, formdata)
+            return formdata
+
+    # The names of the fields that were sent a file or a non-text JSON value (set by wrap_formdata).
+    not_text: set[str] | frozenset[str] = frozenset()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.name in self.not_text:
+                field.errors = [NOT_TEXT]
+                valid = False
+        return valid
 
 
 def version_field():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from uuid import UUID
 
 from hypothesis import HealthCheck, example, given, settings
@@ -190,3 +191,31 @@ def test_list_filters_never_fail(login_as, world, params, persona):
         response = client.get(url, query_string=params)
         assert response.status_code == 200, url
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+# Every field a form shows, per form: a script may send any of them as a file (multipart).
+MULTIPART_FORMS = {
+    "/admin/associations/new": (association_form, ["name_ar", "name_fr", "region_code", "province_code",
+                                                   "address", "phone", "email", "cndp_declaration_no",
+                                                   "cndp_declaration_on", "active"]),
+    "/admin/service-points/new": (service_point_form, ["code", "kind", "name_ar", "name_fr", "region_code",
+                                                       "province_code", "active"]),
+    "/admin/staff/new": (staff_form, ["role", "association", "profession", "username", "display_name", "email",
+                                      "password", "confirmation"]),
+}
+
+
+@FUZZ
+@given(url=st.sampled_from(sorted(MULTIPART_FORMS)), data=st.data())
+def test_admin_forms_refuse_a_file_in_any_field(app, login_as, world, url, data):
+    strategy, fields = MULTIPART_FORMS[url]
+    values = data.draw(strategy)
+    files = data.draw(st.sets(st.sampled_from(fields), min_size=1))
+    client = login_as("admin")
+    before = counts(app)
+    body = {name: (io.BytesIO(str(values.get(name, "")).encode()), "x.txt") if name in files else value
+            for name, value in {**dict.fromkeys(files, ""), **values}.items()}
+    response = client.post(f"{url}?lang=en", data=body, content_type="multipart/form-data")
+    assert response.status_code in (200, 422), response.status_code
+    assert "This field accepts typed text only, not a file." in response.get_data(as_text=True)
+    assert counts(app) == before
