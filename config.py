@@ -153,6 +153,9 @@ class BaseConfig:
     SQLALCHEMY_ECHO = False
     # Bound values never appear in SQLAlchemy error messages (they may be personal data).
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_pre_ping": True}
+    # SQLite (the embedded database of `make run`): how long a request waits for the write lock before
+    # the "busy, try again" page (PostgreSQL locks rows, not the database, and ignores it).
+    SQLITE_BUSY_TIMEOUT_MS = 30_000
 
     # Languages and time
     SUPPORTED_LOCALES = ("ar", "fr", "en")

@@ -64,6 +64,19 @@ class StaffUser(HttpUser):
             if answer.status_code != 200:  # a redirect here would be the login page: the session was lost
                 answer.failure(f"{answer.status_code}")
 
+    def save_profile(self) -> None:
+        """A save: the profile form, read then sent back (SQLite's write lock is the whole database's,
+        so any save competes with every other request)."""
+        form = self.client.get("/profile", name="Profile form")
+        token = CSRF_FIELD.search(form.text)
+        if token is None:
+            raise RuntimeError("no CSRF token on the profile form")
+        with self.client.post("/profile", name="Profile (save)", allow_redirects=False, catch_response=True,
+                              data={"csrf_token": token.group(1), "display_name": f"Load {self.username}",
+                                    "email": "", "locale": "fr"}) as answer:
+            if answer.status_code != 302:
+                answer.failure(f"{answer.status_code}")
+
 
 class Mediator(StaffUser):
     weight = 3
@@ -89,6 +102,10 @@ class Mediator(StaffUser):
     def calendar(self) -> None:
         self.page("Week calendar", "/appointments/")
 
+    @task(1)
+    def save(self) -> None:
+        self.save_profile()
+
 
 class Supervisor(StaffUser):
     weight = 1
@@ -101,6 +118,10 @@ class Supervisor(StaffUser):
     @task(2)
     def association_cases(self) -> None:
         self.page("Association case list", "/supervision/cases")
+
+    @task(1)
+    def save(self) -> None:
+        self.save_profile()
 
 
 class Ministry(StaffUser):

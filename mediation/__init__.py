@@ -29,7 +29,7 @@ def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
         prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(Path(BASE_DIR) / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

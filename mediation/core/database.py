@@ -20,9 +20,9 @@ def prepare_sqlite_file(url: str) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, *, sqlite_busy_timeout_ms: int = 30_000) -> None:
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
 
@@ -40,7 +40,13 @@ def _configure_postgresql(engine: Engine) -> None:
         dbapi_connection.autocommit = autocommit
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def is_database_busy(error: BaseException) -> bool:
+    """SQLite's write lock was not free within the busy timeout ("database is locked")."""
+    original = getattr(error, "orig", error)
+    return type(original).__name__ == "OperationalError" and "database is locked" in str(original)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
@@ -48,7 +54,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # Every transaction takes the write lock (below), so concurrent requests queue for it: each
+        # waits up to this long, then the user gets the translated "busy" page, never a 500.
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 

@@ -44,6 +44,9 @@ ERROR_TEXTS = {
     429: (_l("Too many attempts"), _l("Too many requests in a short time. Please wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("The error has been recorded and nothing was saved. Please try again.")),
 }
+BUSY_TEXT = (_l("Busy, please try again"),
+             _l("Many people are saving at the same moment and nothing of yours was saved. Please try again in a "
+                "few seconds."))
 CSRF_TEXT = (_l("Form expired"), _l("The form has expired or was sent from elsewhere. Please reload the page and try again."))
 
 
@@ -77,5 +80,19 @@ def register_error_handlers(app: Flask, on_denied, on_csrf_failure) -> None:
     def unexpected(error: Exception):
         # Roll back first: nothing half-done may be committed by a later step.
         db.session.rollback()
+        from mediation.core.database import is_database_busy
+
+        if is_database_busy(error):
+            log.warning("database busy", extra={"error_type": type(error).__name__})
+            # The page must not wait for the lock again: it renders without loading the user.
+            from flask import g
+
+            from mediation.extensions import login_manager
+
+            g._login_user = login_manager.anonymous_user()
+            response, status = render_error(503, BUSY_TEXT)
+            response = app.make_response((response, status))
+            response.headers["Retry-After"] = "5"
+            return response
         log.exception("unhandled error", extra={"error_type": type(error).__name__})
         return render_error(500)
