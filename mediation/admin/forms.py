@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from mediation.admin.models import ServicePointKind
 from mediation.core.authz import Profession, Role
-from mediation.core.forms import BaseForm
+from mediation.core.forms import BaseForm, display_name
 
 EMAIL_FORMAT = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PHONE_FORMAT = r"^\+?[0-9 ().-]{6,40}$"
@@ -151,7 +151,7 @@ PROFESSION_CHOICES = [SelectChoice("", _l("None (not a staff member)")), *PROFES
 class StaffEditForm(BaseForm):
     display_name = StringField(
         _l("Display name"),
-        validators=[_required(_l("Enter the name shown to colleagues.")), Length(max=120)],
+        validators=[_required(_l("Enter the name shown to colleagues.")), Length(max=120), display_name],
         description=_l("In Arabic or Latin letters, as colleagues know the person."),
         render_kw={"autocomplete": "off"},
     )

@@ -32,12 +32,11 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import ASSOCIATION_ROLES, Profession, Role
 from mediation.core.errors import Conflict, DomainError, ValidationFailed
+from mediation.core.names import display_name_error
 
 USERNAME_PATTERN = re.compile(r"^[\w.@-]{3,64}$")
 SERVICE_POINT_CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,12}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Besides Arabic and Latin letters and their marks, a name may hold these.
-NAME_PUNCTUATION = frozenset(" -'.\u2019")
 
 
 class NotAllowed(DomainError):
@@ -273,30 +272,8 @@ def update_service_point(session: Session, service_point: ServicePoint, data: Se
 # Staff accounts
 
 
-def display_name_error(name: str):
-    """A display name of 2-120 characters in Arabic or Latin letters; None when acceptable.
-
-    Digits and a little punctuation may accompany the letters; other scripts,
-    symbols and emoji may not.
-    """
-    if not 2 <= len(name) <= 120:
-        return _l("A name has 2 to 120 characters.")
-    letters = 0
-    for char in name:
-        if char in NAME_PUNCTUATION or char in "0123456789":
-            continue
-        category = unicodedata.category(char)
-        char_name = unicodedata.name(char, "")
-        if category[0] in "LM" and char_name.startswith(("LATIN", "ARABIC", "COMBINING")):
-            letters += category[0] == "L"
-            continue
-        return _l("Write the name in Arabic or Latin letters.")
-    if letters == 0:
-        return _l("Write the name in Arabic or Latin letters.")
-    return None
-
-
 def _check_display_name(name: str | None) -> str:
+    """The rules of core/names.py, which a user's own profile follows too."""
     name = unicodedata.normalize("NFC", _text(name, "display_name", 120, required=True))
     error = display_name_error(name)
     if error is not None:

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from mediation.core.forms import BaseForm
+from mediation.core.forms import BaseForm, display_name
 from mediation.core.i18n import LANGUAGE_NAMES
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -72,7 +72,7 @@ class PasswordResetForm(BaseForm):
 
 class ProfileForm(BaseForm):
     display_name = StringField(_l("Name shown to colleagues"),
-                               validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
+                               validators=[DataRequired(_l("Enter your name.")), Length(max=120), display_name])
     email = StringField(_l("E-mail (optional)"),
                         validators=[Optional(), Length(max=200),
                                     Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))],

@@ -201,15 +201,22 @@ def profile():
     form = ProfileForm(obj=None if request.method == "POST" else current_user)
     if request.method == "GET":
         form.locale.data = current_user.locale or session.get(LANGUAGE_KEY) or "ar"
+    status = 200
     if form.validate_on_submit():
-        services.update_profile(db.session, current_user, display_name=form.display_name.data,
-                                email=form.email.data or None, locale=form.locale.data)
-        db.session.commit()
-        session[LANGUAGE_KEY] = form.locale.data
-        flash(_("Your profile has been saved."), "success")
-        return redirect(url_for("auth.profile"))
+        try:
+            services.update_profile(db.session, current_user, display_name=form.display_name.data,
+                                    email=form.email.data or None, locale=form.locale.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            session[LANGUAGE_KEY] = form.locale.data
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("auth.profile"))
     remaining = second_factor.remaining_recovery_codes(db.session, current_user)
-    return render_template("auth/profile.html", form=form, remaining_codes=remaining)
+    return render_template("auth/profile.html", form=form, remaining_codes=remaining), status
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])

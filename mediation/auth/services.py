@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from mediation.auth.passwords import (
 from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
 from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.names import display_name_error
 
 
 class InvalidResetToken(DomainError):
@@ -168,11 +170,16 @@ def load_user(token: str) -> StaffUser | None:
 
 
 def update_profile(session: Session, user: StaffUser, *, display_name: str, email: str | None, locale: str) -> None:
-    """A user edits their own name, e-mail and language; nothing else."""
+    """A user edits their own name, e-mail and language; nothing else. The name follows the rules an
+    administrator's staff form applies (core/names.py)."""
     from mediation.core.i18n import SUPPORTED
 
     if locale not in SUPPORTED:
         raise ValidationFailed(field="locale")
+    display_name = unicodedata.normalize("NFC", (display_name or "").strip())
+    error = display_name_error(display_name)
+    if error is not None:
+        raise ValidationFailed(error, field="display_name")
     user.display_name = display_name
     user.email = email
     user.locale = locale

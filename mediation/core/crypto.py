@@ -20,6 +20,8 @@ from flask import current_app
 from sqlalchemy import LargeBinary
 from sqlalchemy.types import TypeDecorator
 
+from mediation.core.names import without_format_characters
+
 FORMAT_VERSION = 1
 HEADER_SIZE = 3
 NONCE_SIZE = 12
@@ -92,8 +94,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_for_index(value: str) -> str:
-    """NFKC, case-folded, spaces collapsed, Arabic spelling variants unified (SECURITY.md §2.8)."""
-    text = unicodedata.normalize("NFKC", value).casefold()
+    """NFKC, case-folded, spaces collapsed, Arabic spelling variants unified (SECURITY.md §2.8).
+
+    Format characters go first (direction overrides and isolates, zero-width characters, U+FEFF, the
+    direction marks): they change how a name is shown, never who it names, and would otherwise let a
+    name typed with one of them evade the duplicate check and the search.
+    """
+    text = unicodedata.normalize("NFKC", without_format_characters(value)).casefold()
     text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_UNIFY)
     return _SPACES.sub(" ", text).strip()
 

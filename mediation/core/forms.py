@@ -9,8 +9,10 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import FileField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectField, SelectFieldBase
-from wtforms.validators import Optional, StopValidation
+from wtforms.validators import Optional, StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
+
+from mediation.core.names import display_name_error, invisible_characters_error
 
 MULTILINE_ALLOWED = frozenset("\t\n\r")
 NOT_TEXT = _l("This field accepts typed text only, not a file.")
@@ -29,6 +31,22 @@ def refuse_control_characters(form, field) -> None:
     allowed = MULTILINE_ALLOWED if isinstance(field, TextAreaField) else frozenset()
     if any(unicodedata.category(char) == "Cc" and char not in allowed for char in value):
         raise StopValidation(_l("Remove the invisible control characters from this field."))
+
+
+def person_name(form, field) -> None:
+    """The name of a person of a case holds no invisible character (core/names.py): they spoof how it reads."""
+    error = invisible_characters_error(field.data) if isinstance(field.data, str) else None
+    if error is not None:
+        raise ValidationError(error)
+
+
+def display_name(form, field) -> None:
+    """A staff member's display name follows core/names.py, on the administrator's form and on the user's own
+    profile alike; the services apply the same rules again."""
+    if isinstance(field.data, str) and field.data:
+        error = display_name_error(unicodedata.normalize("NFC", field.data))
+        if error is not None:
+            raise ValidationError(error)
 
 
 def keep_choice_error(form, field) -> None:

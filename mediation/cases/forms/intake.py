@@ -22,7 +22,7 @@ from mediation.core.codes import (
     Sex,
     choices,
 )
-from mediation.core.forms import BaseForm
+from mediation.core.forms import BaseForm, person_name
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
@@ -50,9 +50,10 @@ class IntakeForm(BaseForm):
                                   validators=[InputRequired(_l("Answer this question."))])
     request_summary = long_text(_l("The request, in the family's words"))
 
-    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the name.")), Length(max=NAME_MAX)])
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(_l("Enter the name.")), Length(max=NAME_MAX), person_name])
     full_name_latin = StringField(_l("Name in Latin letters (optional)"),
-                                  validators=[Optional(), Length(max=NAME_MAX)], render_kw={"dir": "ltr"})
+                                  validators=[Optional(), Length(max=NAME_MAX), person_name], render_kw={"dir": "ltr"})
     requesting_role = SelectField(_l("Role in the family"), choices=adult_role_choices(),
                                   validators=[InputRequired()])
     sex = SelectField(_l("Sex"), choices=choices(Sex), validators=[InputRequired()])

@@ -15,7 +15,7 @@ from wtforms.widgets import HiddenInput
 from mediation.cases.forms.common import NAME_MAX, adult_role_choices, birth_field, long_text
 from mediation.cases.forms.intake import PHONE_PATTERN, YES_NO
 from mediation.core.codes import ChildLivesWith, PreferredLanguage, Sex, choices
-from mediation.core.forms import BaseForm
+from mediation.core.forms import BaseForm, person_name
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 VERSION_MAX = 2**31 - 1
@@ -23,14 +23,15 @@ NOT_KNOWN = SelectChoice("", _l("Not known"))
 
 
 def full_name_field() -> StringField:
-    return StringField(_l("Full name"), validators=[DataRequired(_l("Enter the name.")), Length(max=NAME_MAX)],
+    return StringField(_l("Full name"),
+                       validators=[DataRequired(_l("Enter the name.")), Length(max=NAME_MAX), person_name],
                        description=_l("In Arabic or Latin letters, as colleagues know the person."),
                        render_kw={"dir": "auto"})
 
 
 def latin_name_field() -> StringField:
     return StringField(_l("Name in Latin letters (optional)"),
-                       validators=[Optional(), Length(max=NAME_MAX)], render_kw={"dir": "ltr"})
+                       validators=[Optional(), Length(max=NAME_MAX), person_name], render_kw={"dir": "ltr"})
 
 
 def sex_field() -> SelectField:
