@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, format_decimal
 
 from config import BASE_DIR, BaseConfig, ConfigurationError, config_from_environment
@@ -145,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_error_handlers(app: Flask) -> None:
     from mediation.core.audit import AuditAction, AuditOutcome, record
     from mediation.core.errors import register_error_handlers
-    from mediation.extensions import db
+    from mediation.extensions import db, login_manager
 
     def record_alone(action: AuditAction) -> None:
         # A denial is committed on its own: the request itself changed nothing.
@@ -153,10 +153,16 @@ def _register_error_handlers(app: Flask) -> None:
                entity="endpoint", entity_id=request.endpoint)
         db.session.commit()
 
+    def forget_user() -> None:
+        # Flask-Login keeps the loaded user in g: an anonymous one there means no database read.
+        g._login_user = login_manager.anonymous_user()
+
     register_error_handlers(
         app,
+        rollback=db.session.rollback,
         on_denied=lambda: record_alone(AuditAction.ACCESS_DENIED),
         on_csrf_failure=lambda: record_alone(AuditAction.CSRF_FAILED),
+        forget_user=forget_user,
     )
 
 

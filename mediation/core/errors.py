@@ -57,12 +57,13 @@ def render_error(status: int, texts=None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def register_error_handlers(app: Flask, on_denied, on_csrf_failure) -> None:
-    from mediation.extensions import db
+def register_error_handlers(app: Flask, *, rollback, on_denied, on_csrf_failure, forget_user) -> None:
+    """The translated error pages. The caller passes what touches the database and the login (`rollback`,
+    `forget_user`), so that this module stays below them."""
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        db.session.rollback()
+        rollback()
         on_csrf_failure()
         return render_error(400, CSRF_TEXT)
 
@@ -70,7 +71,7 @@ def register_error_handlers(app: Flask, on_denied, on_csrf_failure) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         if status == 403:
-            db.session.rollback()
+            rollback()
             on_denied()
         if status in ERROR_TEXTS:
             return render_error(status)
@@ -79,17 +80,13 @@ def register_error_handlers(app: Flask, on_denied, on_csrf_failure) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         # Roll back first: nothing half-done may be committed by a later step.
-        db.session.rollback()
+        rollback()
         from mediation.core.database import is_database_busy
 
         if is_database_busy(error):
             log.warning("database busy", extra={"error_type": type(error).__name__})
             # The page must not wait for the lock again: it renders without loading the user.
-            from flask import g
-
-            from mediation.extensions import login_manager
-
-            g._login_user = login_manager.anonymous_user()
+            forget_user()
             response, status = render_error(503, BUSY_TEXT)
             response = app.make_response((response, status))
             response.headers["Retry-After"] = "5"
