@@ -3,17 +3,23 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.installed-dev-stamp
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
 .PHONY: run test install translations translations-compile migration clean bench load
 
+# `make run` installs what the application needs; `make test` adds the test tools (pytest, Playwright...).
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(DEV_STAMP)
 
 install: $(STAMP)
 
@@ -28,7 +34,7 @@ run: translations-compile
 
 # One pytest-xdist worker per core (TEST_WORKERS=0: a single process, e.g. to debug with pdb).
 TEST_WORKERS ?= auto
-test: translations-compile
+test: $(DEV_STAMP) translations-compile
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against
