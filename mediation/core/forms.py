@@ -54,10 +54,10 @@ def keep_choice_error(form, field) -> None:
 
     Optional() clears a field's errors when its value is blank, and to it spaces are blank: a value of
     spaces would pass as "not given" and reach the service as an unknown code (S16). Running first, this
-    stops the chain with the choice error kept. An empty value is still "not given" for optional fields.
+    stops the chain with the choice error (WTForms' translated "Not a valid choice.") kept. An empty value
+    is still "not given" for optional fields.
     """
     if field.errors and any(not isinstance(value, str) or value for value in field.raw_data or ()):
-        field.errors[:] = [UNKNOWN_CHOICE]
         raise StopValidation()
 
 
@@ -90,9 +90,8 @@ class BaseForm(FlaskForm):
                     options["filters"] = (*declared.get("filters", ()), _strip)
             elif issubclass(field_class, SelectFieldBase):  # select, radio and checkbox lists
                 options["validators"] = [keep_choice_error, *declared.get("validators", ())]
-                if issubclass(field_class, SelectField):
-                    for message in ("invalid_choice_message", "invalid_value_message"):
-                        options[message] = declared.get(message) or UNKNOWN_CHOICE
+                if issubclass(field_class, SelectField):  # instead of "Invalid Choice: could not coerce."
+                    options["invalid_value_message"] = declared.get("invalid_value_message") or UNKNOWN_CHOICE
             return unbound_field.bind(form=form, **options)
 
         def wrap_formdata(self, form, formdata):
