@@ -127,6 +127,14 @@ def proxy_count(value: str) -> int:
     return int(text)
 
 
+def days_ahead(value: str) -> int:
+    """MEDIATION_MAX_DAYS_AHEAD: how many days ahead of today a date may be, a whole number from 1 to 3660."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 3660:
+        raise ConfigurationError("MEDIATION_MAX_DAYS_AHEAD must be a whole number of days from 1 to 3660")
+    return int(text)
+
+
 def env_flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -228,6 +236,9 @@ class BaseConfig:
     def __init__(self) -> None:
         self.INSTANCE_DIR = str(INSTANCE_DIR)
         self.PROXY_COUNT = proxy_count(os.environ.get("MEDIATION_PROXY_COUNT", "0"))
+        # Dates within reason: an appointment more than this many days ahead is refused, and every date
+        # input offers no later day (two years by default).
+        self.MEDIATION_MAX_DAYS_AHEAD = days_ahead(os.environ.get("MEDIATION_MAX_DAYS_AHEAD", "730"))
         self.MEDIATION_REQUIRE_2FA = env_flag("MEDIATION_REQUIRE_2FA", self.MEDIATION_REQUIRE_2FA)
         self.load_secrets()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.database_url())

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from mediation.admin.models import ServicePointKind
 from mediation.core.authz import Profession, Role
-from mediation.core.forms import BaseForm, display_name
+from mediation.core.forms import TODAY, BaseForm, display_name
 
 EMAIL_FORMAT = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PHONE_FORMAT = r"^\+?[0-9 ().-]{6,40}$"
@@ -83,11 +83,11 @@ class AssociationForm(BaseForm):
     cndp_declaration_no = StringField(
         _l("CNDP declaration number"), validators=[Optional(), Length(max=40)], render_kw=LTR
     )
-    cndp_declaration_on = DateField(_l("CNDP declaration date"), validators=[Optional()])
+    cndp_declaration_on = DateField(_l("CNDP declaration date"), validators=[Optional()], render_kw={"max": TODAY})
     cndp_authorisation_no = StringField(
         _l("CNDP authorisation number"), validators=[Optional(), Length(max=40)], render_kw=LTR
     )
-    cndp_authorisation_on = DateField(_l("CNDP authorisation date"), validators=[Optional()])
+    cndp_authorisation_on = DateField(_l("CNDP authorisation date"), validators=[Optional()], render_kw={"max": TODAY})
     retention_months = StringField(
         _l("Retention of closed cases, in months (optional)"), validators=[Optional()],
         render_kw={**LTR, "inputmode": "numeric", "autocomplete": "off"},

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from mediation.appointments.services.booking import LABEL_MAX, LINK_MAX, TEXT_MAX
 from mediation.core.codes import SessionMode, SessionType, choices
-from mediation.core.forms import BaseForm, version_field
+from mediation.core.forms import TODAY, BaseForm, version_field
 from mediation.counselling.forms.log import CheckboxList
 
 NONE = ""
@@ -35,7 +35,7 @@ class AppointmentForm(BaseForm):
                              validators=[Optional(), Length(max=LINK_MAX, message=_l("Use at most %(max)d characters."))],
                              description=_l("Kept confidential: never sent in reminders or calendar feeds."),
                              render_kw={"dir": "ltr", "autocomplete": "off"})
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))], render_kw={"min": TODAY})
     start = time_field(_l("Start time (HH:MM)"), _l("Enter the start time."))
     end = time_field(_l("End time (HH:MM)"), _l("Enter the end time."))
     # Choices set by the route: the association's active staff and the case's people (public ids).

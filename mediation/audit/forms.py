@@ -12,7 +12,7 @@ from wtforms.widgets import DateInput
 
 from mediation.core.audit import AuditAction, AuditOutcome
 from mediation.core.authz import Role
-from mediation.core.forms import BaseForm
+from mediation.core.forms import TODAY, BaseForm
 from mediation.core.pagination import parse_page
 
 ACTION_LABELS = {
@@ -146,8 +146,8 @@ class AuditFilterForm(BaseForm):
         _l("Outcome"), choices=_outcome_choices, default="", validate_choice=False,
         validators=[one_of(OUTCOME_CODES, _l("Choose an outcome from the list."))],
     )
-    date_from = DayField(_l("Start date"))
-    date_to = DayField(_l("End date"))
+    date_from = DayField(_l("Start date"), render_kw={"max": TODAY})
+    date_to = DayField(_l("End date"), render_kw={"max": TODAY})
     page = PageField()
 
     FILTERS = ("actor", "action", "outcome", "date_from", "date_to")

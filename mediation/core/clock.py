@@ -163,6 +163,25 @@ def frozen(instant: datetime, *, ticking: bool = False) -> Iterator[None]:
         restore(previous)
 
 
+# Days within reason
+
+# The first day a date input offers: the product holds no case, session or declaration before it.
+EARLIEST_DAY = date(2000, 1, 1)
+DEFAULT_DAYS_AHEAD = 730
+
+
+def furthest_day(from_day: date | None = None) -> date:
+    """The last day a date may name: today (or `from_day`) plus the setting MEDIATION_MAX_DAYS_AHEAD.
+
+    Two years by default: nothing of a mediation is planned further ahead, and a year such as 9999
+    would overflow when its local time is turned into UTC.
+    """
+    days = DEFAULT_DAYS_AHEAD
+    if has_app_context():
+        days = current_app.config.get("MEDIATION_MAX_DAYS_AHEAD", DEFAULT_DAYS_AHEAD)
+    return (from_day or today()) + timedelta(days=days)
+
+
 # Local days and times
 
 

@@ -10,11 +10,15 @@ from werkzeug.datastructures import MultiDict
 from wtforms import FileField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectField, SelectFieldBase
 from wtforms.validators import Optional, StopValidation, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import DateInput, HiddenInput
 
+from mediation.core import clock
 from mediation.core.names import display_name_error, invisible_characters_error
 
 MULTILINE_ALLOWED = frozenset("\t\n\r")
+# A date input's `min` or `max` declared as TODAY shows the current day (for dates that cannot be in the
+# future, or in the past); the others show the bounds of date_bounds().
+TODAY = "today"
 NOT_TEXT = _l("This field accepts typed text only, not a file.")
 UNKNOWN_CHOICE = _l("This is not a valid choice: choose one of the options offered.")
 
@@ -61,6 +65,19 @@ def keep_choice_error(form, field) -> None:
         raise StopValidation()
 
 
+def date_bounds(render_kw: dict | None) -> dict:
+    """A date input's attributes with the `min` and `max` its calendar shows, as of the current day.
+
+    By default from clock.EARLIEST_DAY to clock.furthest_day() (MEDIATION_MAX_DAYS_AHEAD); a field narrows
+    them with render_kw={"max": TODAY} or {"min": TODAY}. The browser's calendar offers nothing outside;
+    the services refuse with their own message what a script sends there.
+    """
+    attributes = {"min": clock.EARLIEST_DAY.isoformat(), "max": clock.furthest_day().isoformat(),
+                  **(render_kw or {})}
+    today = clock.today().isoformat()
+    return {name: today if name in ("min", "max") and value == TODAY else value for name, value in attributes.items()}
+
+
 def _typed_text_only(form, formdata):
     """The submitted pairs whose value is text; the names of the fields that were sent anything else.
 
@@ -88,7 +105,10 @@ class BaseForm(FlaskForm):
                 # A trailing space in a password is significant (SECURITY.md S2).
                 if not issubclass(field_class, PasswordField):
                     options["filters"] = (*declared.get("filters", ()), _strip)
-            elif issubclass(field_class, SelectFieldBase):  # select, radio and checkbox lists
+            render_kw = declared.get("render_kw") or {}
+            if isinstance(getattr(field_class, "widget", None), DateInput) or render_kw.get("type") == "date":
+                options["render_kw"] = date_bounds(render_kw)  # as of today: the form is bound per request
+            if issubclass(field_class, SelectFieldBase):  # select, radio and checkbox lists
                 options["validators"] = [keep_choice_error, *declared.get("validators", ())]
                 if issubclass(field_class, SelectField):  # instead of "Invalid Choice: could not coerce."
                     options["invalid_value_message"] = declared.get("invalid_value_message") or UNKNOWN_CHOICE
@@ -112,6 +132,11 @@ class BaseForm(FlaskForm):
         for field in self:
             if field.name in self.not_text:
                 field.errors = [NOT_TEXT]
+                valid = False
+            elif any(name.startswith(f"{field.name}-") for name in self.not_text):
+                # A field of a nested form (a FieldList's row): its value was dropped, so refuse the whole form.
+                if NOT_TEXT not in self.form_errors:
+                    self.form_errors.append(NOT_TEXT)
                 valid = False
         return valid
 

@@ -7,7 +7,7 @@ from wtforms import DateField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from mediation.core.codes import choices
-from mediation.core.forms import BaseForm, version_field
+from mediation.core.forms import TODAY, BaseForm, version_field
 from mediation.subject_requests.models import RequestOutcome, RequestType
 from mediation.subject_requests.services import NOTE_MAX
 
@@ -19,13 +19,13 @@ _LENGTH = Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters."))
 class RequestForm(BaseForm):
     type = SelectField(_l("Kind of request"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(RequestType)],
                        default=NONE, validate_choice=False)
-    received_on = DateField(_l("Received on"), validators=[Optional()])
+    received_on = DateField(_l("Received on"), validators=[Optional()], render_kw={"max": TODAY})
     note = TextAreaField(_l("What the person asks (optional)"), validators=[_LENGTH],
                          render_kw={"rows": 4, "maxlength": NOTE_MAX})
 
 
 class AnswerForm(BaseForm):
-    answered_on = DateField(_l("Answered on"), validators=[Optional()])
+    answered_on = DateField(_l("Answered on"), validators=[Optional()], render_kw={"max": TODAY})
     outcome = SelectField(_l("Outcome"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(RequestOutcome)],
                           default=NONE, validate_choice=False)
     note = TextAreaField(_l("How it was handled (optional)"), validators=[_LENGTH],

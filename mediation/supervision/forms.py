@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, SelectChoice, SelectField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from mediation.core.codes import SupervisionDecision, SupervisionTrigger, choices
-from mediation.core.forms import BaseForm, version_field
+from mediation.core.forms import TODAY, BaseForm, version_field
 from mediation.supervision.services.reassignment import REASON_MAX
 from mediation.supervision.services.reviews import NOTE_MAX
 
@@ -15,7 +15,8 @@ NONE = ""
 
 
 class ReviewForm(BaseForm):
-    reviewed_on = DateField(_l("Date of the review"), validators=[InputRequired(_l("Enter the date of the review."))])
+    reviewed_on = DateField(_l("Date of the review"), validators=[InputRequired(_l("Enter the date of the review."))],
+                            render_kw={"max": TODAY})
     trigger = SelectField(_l("Why this review"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionTrigger)],
                           default=NONE, validators=[InputRequired(_l("Choose why the case is reviewed."))])
     decision = SelectField(_l("Decision"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionDecision)],

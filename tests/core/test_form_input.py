@@ -24,6 +24,7 @@ from mediation.core.audit import AuditEvent
 from mediation.core.forms import NOT_TEXT, UNKNOWN_CHOICE, BaseForm
 from mediation.extensions import db
 from tests.admin.support import translated
+from tests.counselling.test_log import family  # noqa: F401  (fixture: the own case with a father and a child)
 
 SPACES = "   "
 
@@ -286,3 +287,18 @@ def test_editing_a_participant_refuses_a_language_of_spaces(app, login_as, cases
     refused_with_input_kept(app, response, before, "نادية الإدريسي")
     assert participant_state(app, cases.participants["own"]) == state
 
+
+def test_a_file_in_a_row_of_a_nested_form_refuses_the_whole_form(app, login_as, family):  # noqa: F811
+    """A session's follow-up actions are rows of a nested form: a file there is refused, nothing saved."""
+    from mediation.counselling.models import CounsellingSession
+    from tests.counselling.test_log import form as session_form
+    from tests.counselling.test_log import session_url
+
+    client = login_as("mediator_a1")
+    before = count(app, CounsellingSession)
+    data = session_form(family, **{"follow_ups-0-description": (io.BytesIO(b"Call"), "call.txt"),
+                                   "follow_ups-0-due_on": "2026-12-05"})
+    response = client.post(session_url(family, "/new?lang=en"), data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 422)
+    assert "This field accepts typed text only, not a file." in response.get_data(as_text=True)
+    assert count(app, CounsellingSession) == before

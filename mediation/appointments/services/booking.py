@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -155,6 +156,16 @@ def _text(value: str | None, field_name: str, limit: int) -> str | None:
 
 
 def _times(data: AppointmentData, now: datetime, *, new_time: bool) -> tuple[datetime, datetime, int]:
+    if new_time:
+        # Before any conversion to UTC, which overflows for a year such as 1 or 9999.
+        today = clock.local_date(now)
+        if data.day < today:
+            raise ValidationFailed(_l("This time has already passed: choose a time to come."), field="start")
+        furthest = clock.furthest_day(today)
+        if data.day > furthest:
+            raise ValidationFailed(_l("Choose a date no later than %(day)s: appointments are booked at most "
+                                      "%(days)s days ahead.", day=format_date(furthest),
+                                      days=(furthest - today).days), field="day")
     start = to_utc(data.day, data.start, field="start")
     end = to_utc(data.day, data.end, field="end")
     if end <= start:

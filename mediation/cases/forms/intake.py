@@ -22,7 +22,7 @@ from mediation.core.codes import (
     Sex,
     choices,
 )
-from mediation.core.forms import BaseForm, person_name
+from mediation.core.forms import TODAY, BaseForm, person_name
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
@@ -34,7 +34,7 @@ class IntakeForm(BaseForm):
     lead_mediator_id = SelectField(_l("Lead staff member"), coerce=int, validate_choice=True,
                                    validators=[Optional()])
     first_contact_on = DateField(_l("First contact"), validators=[InputRequired(_l("Enter a date."))],
-                                 render_kw={"dir": "ltr"})
+                                 render_kw={"dir": "ltr", "max": TODAY})
     intake_channel = SelectField(_l("How the family came"), choices=choices(IntakeChannel),
                                  validators=[InputRequired()])
     referral_source = SelectField(_l("Referred by"), choices=choices(ReferralSource), validators=[InputRequired()])

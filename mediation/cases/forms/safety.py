@@ -26,14 +26,14 @@ from mediation.core.codes import (
     ViolenceType,
     choices,
 )
-from mediation.core.forms import BaseForm
+from mediation.core.forms import TODAY, BaseForm
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 ANSWER = _l("Answer this question.")
 
 
 def _date_field(label) -> DateField:
-    return DateField(label, validators=[InputRequired(_l("Enter a date."))], render_kw={"dir": "ltr"})
+    return DateField(label, validators=[InputRequired(_l("Enter a date."))], render_kw={"dir": "ltr", "max": TODAY})
 
 
 def _indicator(code: GatingIndicator) -> RadioField:

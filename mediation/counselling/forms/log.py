@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from mediation.core.codes import NoteVisibility, SessionMode, SessionType, choices
-from mediation.core.forms import BaseForm
+from mediation.core.forms import TODAY, BaseForm
 from mediation.counselling.services.log import DURATION_MAX, DURATION_MIN, FOLLOW_UPS_MAX, REASON_MAX, TEXT_MAX
 
 NONE = ""
@@ -51,7 +51,7 @@ class SessionForm(BaseForm):
                        default=NONE, validators=[InputRequired(_l("Choose the type of session."))])
     mode = SelectField(_l("How it was held"), choices=choices(SessionMode), default=SessionMode.IN_PERSON.value,
                        validators=[InputRequired(_l("Choose how the session was held."))])
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))], render_kw={"max": TODAY})
     start = StringField(_l("Start time (HH:MM)"),
                         validators=[DataRequired(_l("Enter the start time.")),
                                     Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",

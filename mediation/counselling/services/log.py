@@ -305,11 +305,14 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
         raise ValidationFailed(_l("Enter the date."), field="day")
     if data.start is None:
         raise ValidationFailed(_l("Enter the start time."), field="start")
-    started_at = local_start(data.day, data.start)
-    if started_at > clock.now():
+    # The day is checked before its local time becomes an instant: a year such as 1 or 9999 would overflow.
+    if data.day > clock.today():
         raise ValidationFailed(_l("A session that was held cannot start in the future."), field="day")
     if data.day < case.first_contact_on:
         raise ValidationFailed(_l("The date cannot be before the first contact."), field="day")
+    started_at = local_start(data.day, data.start)
+    if started_at > clock.now():
+        raise ValidationFailed(_l("A session that was held cannot start in the future."), field="day")
     duration = data.duration_min
     if not isinstance(duration, int) or not DURATION_MIN <= duration <= DURATION_MAX:
         raise ValidationFailed(_l("Enter a duration from 1 to 480 minutes."), field="duration_min")

@@ -34,4 +34,5 @@ def cases():
         issues=list(Issue), labels=filters.LABELS, sort_labels=list(filters.SORT_LABELS.items()),
         stale_days=predicates.stale_days(),
         search=CaseSearchForm(), today=today,
+        day_bounds=(filters.EARLIEST, filters.LATEST),  # what the filters accept, for the date inputs' calendars
     )

@@ -21,7 +21,16 @@ from mediation.core import clock
 from mediation.core.authz import Permission, Role, require
 from mediation.core.views import render_viewed
 from mediation.extensions import db
-from mediation.supervision.periods import CUSTOM, MONTH, QUARTER, month_of, parse_period, quarter_of
+from mediation.supervision.periods import (
+    CUSTOM,
+    EARLIEST,
+    LATEST,
+    MONTH,
+    QUARTER,
+    month_of,
+    parse_period,
+    quarter_of,
+)
 from mediation.supervision.queries import dashboard as queries
 from mediation.supervision.routes import bp
 
@@ -163,4 +172,5 @@ def dashboard():
         staff_url=lambda staff: page_url(staff=str(staff.public_id), sort=None, dir=None),
         association_url=page_url(staff=None),
         link=lambda key, who=links_for: _figure_link(view, key, who),
+        day_bounds=(EARLIEST, LATEST),  # what parse_period accepts, for the calendars of the date inputs
     )
