@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -163,9 +164,10 @@ def _times(data: AppointmentData, now: datetime, *, new_time: bool) -> tuple[dat
             raise ValidationFailed(_l("This time has already passed: choose a time to come."), field="start")
         furthest = clock.furthest_day(today)
         if data.day > furthest:
-            raise ValidationFailed(_l("Choose a date no later than %(day)s: appointments are booked at most "
-                                      "%(days)s days ahead.", day=format_date(furthest),
-                                      days=(furthest - today).days), field="day")
+            # gettext at call time: a lazy string would be marked safe HTML with the formatted date in it.
+            raise ValidationFailed(_("Choose a date no later than %(day)s: appointments are booked at most "
+                                     "%(days)s days ahead.", day=format_date(furthest),
+                                     days=format_decimal((furthest - today).days)), field="day")
     start = to_utc(data.day, data.start, field="start")
     end = to_utc(data.day, data.end, field="end")
     if end <= start:
