@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -114,6 +115,29 @@ def test_the_logs_are_json_lines_without_addresses_or_paths(production):
     for leak in (CLIENT_ADDRESS, "lang=fr", "/login"):
         assert leak not in text
     assert Path(log_path).stat().st_size > 0
+
+
+def test_no_server_header_carries_a_version(production):
+    """gunicorn behind the proxy names itself without its version, on pages and on its own errors."""
+    port, _log = production
+    for path in ("/healthz", "/login", "/no-such-page"):
+        status, headers, _body = request(port, path)
+        servers = [value for name, value in headers if name.lower() == "server"]
+        assert all(not re.search(r"\d", value) for value in servers), (path, servers)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(b"NONSENSE\r\n\r\n")  # a request line gunicorn itself refuses
+        answer = raw.recv(4096).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 400")
+    assert not re.search(r"(?im)^server:.*\d", answer), answer
+
+
+def test_nginx_hides_its_version_in_every_server_block():
+    text = Path(BASE_DIR, "docs", "deploy", "nginx.conf").read_text(encoding="utf-8")
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    blocks = re.split(r"^server\s*\{", code, flags=re.M)[1:]
+    assert len(blocks) == 2
+    for block in blocks:
+        assert re.search(r"^\s*server_tokens\s+off;", block, re.M), block
 
 
 def test_the_environment_template_starts_production_once_its_keys_are_filled(monkeypatch):
