@@ -27,6 +27,7 @@ from mediation.appointments.services.outbox import FAILED, SENT
 from mediation.auth.models import LoginFailure, PasswordResetToken
 from mediation.cases.models import (
     Case,
+    CaseAccess,
     Closure,
     Note,
     NoteVersion,
@@ -88,6 +89,8 @@ def _clear_case_rows(session: Session, case_id: int) -> None:
         update(CounsellingSession).where(CounsellingSession.case_id == case_id).values(
             summary=None, next_steps=None, void_reason=None, version_id=CounsellingSession.version_id + 1),
         update(SupervisionReview).where(SupervisionReview.case_id == case_id).values(note=None),
+        # Who opened the case outside their assignment, when and for which coded reason stays.
+        update(CaseAccess).where(CaseAccess.case_id == case_id).values(note=None),
         # NOT NULL column: the reason becomes empty; who moved the case, and when, stays.
         update(LeadChange).where(LeadChange.case_id == case_id).values(reason=""),
         update(Appointment).where(Appointment.case_id == case_id).values(

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from mediation.admin.models import StaffUser
 from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.cases.models import (
+    AccessReason,
     Case,
+    CaseAccess,
     Closure,
     Note,
     NoteVersion,
@@ -175,6 +177,10 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     change = LeadChange(case_id=case.id, from_user_id=lead.id, to_user_id=lead.id, changed_by_id=supervisor.id)
     put(change, "case_lead_change", "reason")
     session.add_all([review, change])
+    # A supervisor's reason for opening the case outside their assignment (docs/security.md, P4).
+    opened = CaseAccess(case_id=case.id, user_id=supervisor.id, reason=AccessReason.OTHER)
+    put(opened, "case_access", "note")
+    session.add(opened)
 
     # Issue 11 part 3: a data-subject request of the requesting party, asked and answered.
     request = DataSubjectRequest(association_id=case.association_id, person_id=requesting.person_id,

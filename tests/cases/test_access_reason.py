@@ -61,7 +61,7 @@ def test_another_supervisor_gives_a_reason_then_goes_where_they_were_going(app, 
     location = urlsplit(response.headers["Location"])
     assert location.path == f"/cases/{cases.own}/access"
     assert parse_qs(location.query)["next"] == [f"/cases/{cases.own}/edit?lang=en"]
-    page = second_supervisor.get(response.headers["Location"])
+    page = second_supervisor.get(response.headers["Location"] + "&lang=en")
     assert page.status_code == 200 and "This case is not assigned to you." in page.get_data(as_text=True)
     given = second_supervisor.post(f"/cases/{cases.own}/access?lang=en",
                                    data={"reason": "review", "note": "Contrôle trimestriel",
