@@ -172,6 +172,45 @@ def test_absolute_lifetime_ends_an_active_session(client, world, frozen_clock):
     assert client.get("/").status_code == 302
 
 
+def test_idleness_is_counted_from_the_last_request_not_from_the_login(client, world, frozen_clock):
+    """S7: 50 minutes after the login, but never 30 idle, the session lives; then 31 idle minutes end it."""
+    login(client, "mediator.a1")
+    for _ in range(2):
+        frozen_clock.advance(minutes=25)
+        assert client.get("/").status_code == 200
+    frozen_clock.advance(minutes=31)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert client.get("/").status_code == 302, "the expired session does not come back"
+
+
+def test_an_expired_session_cookie_cannot_be_replayed_after_a_new_login(client, world, frozen_clock):
+    """The cookie of a session that went idle stays dead, even once its user has logged in again."""
+    login(client, "mediator.a1")
+    old_cookie = session_cookie(client)
+    frozen_clock.advance(minutes=31)
+    assert client.get("/").status_code == 302
+    assert login(client, "mediator.a1").status_code == 302
+    assert client.get("/").status_code == 200
+    client.set_cookie("mediation_session", old_cookie)
+    assert client.get("/").status_code == 302
+
+
+def test_the_absolute_limit_runs_from_each_login(client, world, frozen_clock):
+    """S7: after the 10 hours a new login starts a new 10-hour session, active until 9 h 59."""
+    login(client, "mediator.a1")
+    frozen_clock.advance(hours=10, minutes=1)
+    assert client.get("/").status_code == 302
+    assert login(client, "mediator.a1").status_code == 302
+    for _ in range(20):  # a request every 29 minutes: 9 h 40, never idle
+        frozen_clock.advance(minutes=29)
+        assert client.get("/").status_code == 200
+    frozen_clock.advance(minutes=19)  # 9 h 59 after the second login
+    assert client.get("/").status_code == 200
+    frozen_clock.advance(minutes=2)
+    assert client.get("/").status_code == 302
+
+
 @pytest.mark.parametrize("target,expected", [
     ("/admin/staff", "/admin/staff"),
     ("https://evil.example/", "/"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 import pytest
 from sqlalchemy import select
@@ -99,6 +100,38 @@ def test_an_expired_code_is_refused(app, client, world, frozen_clock):
     response = client.post("/password/reset?lang=en", data={
         "username": "mediator.a1", "token": token, "new_password": NEW, "confirmation": NEW})
     assert "This reset code is not valid" in response.get_data(as_text=True)
+
+
+def code_from_the_admin_page(app, persona_client, target_public_id: str) -> str:
+    """The code as the administrator sees it, to hand over in person (S5)."""
+    page = persona_client.post(f"/admin/staff/{target_public_id}/password-reset").get_data(as_text=True)
+    return re.search(r'<code dir="ltr" translate="no">([^<]*)</code>', page)[1]
+
+
+def test_a_real_code_from_the_admin_page_works_through_the_reset_page_within_24_hours(app, world, frozen_clock):
+    """The whole flow with time travel: issued on the admin page, redeemed 23 h 59 later on the reset page
+    by the person, who then logs in with the new password; a second code redeemed after 24 h 01 fails."""
+    admin = app.test_client()
+    assert login(admin, "admin.test").status_code == 302
+    code = code_from_the_admin_page(app, admin, world.user_ids["mediator_a1"])
+    frozen_clock.advance(hours=23, minutes=59)
+    person = app.test_client()
+    form = person.get("/password/reset?lang=en")
+    assert form.status_code == 200 and 'name="token"' in form.get_data(as_text=True)
+    response = person.post("/password/reset?lang=en", data={
+        "username": "mediator.a1", "token": code, "new_password": NEW, "confirmation": NEW})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert login(person, "mediator.a1", PASSWORD).status_code == 401, "the old password is gone"
+    assert login(person, "mediator.a1", NEW).status_code == 302
+
+    admin = app.test_client()  # the administrator's first session went idle long ago
+    assert login(admin, "admin.test").status_code == 302
+    late = code_from_the_admin_page(app, admin, world.user_ids["mediator_a2"])
+    frozen_clock.advance(hours=24, minutes=1)
+    response = app.test_client().post("/password/reset?lang=en", data={
+        "username": "mediator.a2", "token": late, "new_password": NEW, "confirmation": NEW})
+    assert "This reset code is not valid" in response.get_data(as_text=True)
+    assert login(app.test_client(), "mediator.a2", PASSWORD).status_code == 302, "the password is unchanged"
 
 
 def test_a_code_for_another_account_is_refused(app, client, world):
