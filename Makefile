@@ -35,6 +35,7 @@ run: translations-compile
 # One pytest-xdist worker per core (TEST_WORKERS=0: a single process, e.g. to debug with pdb).
 TEST_WORKERS ?= auto
 test: $(DEV_STAMP) translations-compile
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against

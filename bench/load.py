@@ -37,8 +37,8 @@ from bench.run import fresh_database, populate  # noqa: E402
 from config import Development, generated_secrets  # noqa: E402
 from mediation import create_app  # noqa: E402
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment  # noqa: E402
-from mediation.core.codes import CaseStatus  # noqa: E402
 from mediation.core import clock  # noqa: E402
+from mediation.core.codes import CaseStatus  # noqa: E402
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD  # noqa: E402
 from mediation.extensions import db  # noqa: E402
 
@@ -151,8 +151,8 @@ def section(plan: dict, args, stats: list[dict], failures: list[dict], elapsed: 
         f"- Date: {clock.now().isoformat(timespec='minutes')}",
         f"- Machine: {report.machine()} (the load generator's own work included)",
         f"- Data: synthetic, seed {args.seed}, {plan['associations']} associations; {rows}",
-        f"- Server: gunicorn 2 sync workers, development configuration (CSRF on, argon2 `rfc9106_low_memory` "
-        f"login), 127.0.0.1; load generator: locust headless on the same 2 cores",
+        "- Server: gunicorn 2 sync workers, development configuration (CSRF on, argon2 `rfc9106_low_memory` "
+        "login), 127.0.0.1; load generator: locust headless on the same 2 cores",
         f"- Run: {args.users} users spawned at {args.spawn_rate}/s, think time 0.5-2 s, bounded by "
         f"{args.run_time} s and {args.max_requests:,} requests; ran {elapsed:.0f} s after {args.warm_up} s of "
         f"unmeasured warm-up load (same users and mix); each user logs in once "

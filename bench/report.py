@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import platform
 import re
-from mediation.core import clock
 from pathlib import Path
+
+from mediation.core import clock
 
 PAGE_TARGET = 3.0  # a page within 3 times its floor
 RELEASE_TARGET = 2.0  # the release within twice its raw queries

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.matrix import MATRIX, PERSONAS, Row, rows_by_rule
 from tests.conftest import World
+from tests.matrix import MATRIX, PERSONAS, Row, rows_by_rule
 
 
 def app_rules(app) -> set[tuple[str, str]]:

@@ -30,7 +30,8 @@ def count(app, model) -> int:
 
 
 @FUZZ
-@given(username=nasty_text, password=nasty_text, extra=st.dictionaries(st.text(max_size=10), st.text(max_size=20), max_size=3))
+@given(username=nasty_text, password=nasty_text,
+       extra=st.dictionaries(st.text(max_size=10), st.text(max_size=20), max_size=3))
 def test_login_form_never_fails(app, client, world, username, password, extra):
     users_before = count(app, StaffUser)
     response = client.post("/login", data={**extra, "username": username, "password": password})

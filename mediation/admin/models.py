@@ -14,7 +14,6 @@ from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 
-
 enum_column = code_column
 
 

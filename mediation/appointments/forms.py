@@ -32,7 +32,8 @@ class AppointmentForm(BaseForm):
     room_id = SelectField(_l("Room"), choices=[], default=NONE, validate_choice=True,
                           description=_l("For a meeting in person."))
     video_link = StringField(_l("Video link (optional)"),
-                             validators=[Optional(), Length(max=LINK_MAX, message=_l("Use at most %(max)d characters."))],
+                             validators=[Optional(),
+                                         Length(max=LINK_MAX, message=_l("Use at most %(max)d characters."))],
                              description=_l("Kept confidential: never sent in reminders or calendar feeds."),
                              render_kw={"dir": "ltr", "autocomplete": "off"})
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))], render_kw={"min": TODAY})

@@ -53,7 +53,7 @@ def _is_common(candidate: str) -> bool:
     core = folded.strip("0123456789!@#$%^&*()-_=+.,;:?/ ")
     repeated = any(len(folded) % size == 0 and folded == folded[:size] * (len(folded) // size)
                    for size in range(1, len(folded) // 2 + 1))
-    steps = [ord(b) - ord(a) for a, b in zip(folded, folded[1:])]
+    steps = [ord(b) - ord(a) for a, b in zip(folded, folded[1:], strict=False)]  # neighbours: one fewer
     sequential = sum(1 for step in steps if abs(step) == 1) >= 0.6 * len(steps)  # 123456..., abcdef...
     listed = common_passwords()
     return folded in listed or core in listed or repeated or sequential or len(set(folded)) < 5

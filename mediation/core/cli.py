@@ -113,8 +113,8 @@ def doctor(system_zoneinfo: str):
     now = clock.now()
     click.echo(f"time zone: {name}")
     click.echo(f"zone data in use: {clock.zone_data_version()}, from the pinned Python package, never the system's")
-    click.echo(f"now: {now.isoformat(timespec='seconds')} UTC, {clock.local_datetime(now).isoformat(timespec='minutes')}"
-               f" local; today: {clock.today().isoformat()}")
+    local = clock.local_datetime(now).isoformat(timespec="minutes")
+    click.echo(f"now: {now.isoformat(timespec='seconds')} UTC, {local} local; today: {clock.today().isoformat()}")
     system_version = clock.system_zone_data_version(system_zoneinfo) or "unknown version"
     found = clock.disagreements_with_system(name, now, system_dir=system_zoneinfo)
     if found is None:

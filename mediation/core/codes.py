@@ -41,7 +41,9 @@ def _labels(enum_cls: type[Code], mapping: dict) -> Mapping:
 
 
 def parse_code(enum_cls: type[Code], value, message, field: str) -> Code:
-    """The member whose code is `value`, or a ValidationFailed naming `field` (services check again what forms offer)."""
+    """The member whose code is `value`, or a ValidationFailed naming `field`.
+
+    Services check again what forms offer."""
     try:
         return enum_cls(value)
     except ValueError:

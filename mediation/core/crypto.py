@@ -59,7 +59,8 @@ def decrypt(blob: bytes, context: str) -> str:
     key = _ring().get(key_id)
     if key is None:
         raise DecryptionError(f"key {key_id} is not in the key ring")
-    header, nonce, sealed = blob[:HEADER_SIZE], blob[HEADER_SIZE:HEADER_SIZE + NONCE_SIZE], blob[HEADER_SIZE + NONCE_SIZE:]
+    header, nonce = blob[:HEADER_SIZE], blob[HEADER_SIZE:HEADER_SIZE + NONCE_SIZE]
+    sealed = blob[HEADER_SIZE + NONCE_SIZE:]
     try:
         return AESGCM(key).decrypt(nonce, sealed, header + context.encode()).decode("utf-8")
     except InvalidTag as error:

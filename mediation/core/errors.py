@@ -47,7 +47,8 @@ ERROR_TEXTS = {
 BUSY_TEXT = (_l("Busy, please try again"),
              _l("Many people are saving at the same moment and nothing of yours was saved. Please try again in a "
                 "few seconds."))
-CSRF_TEXT = (_l("Form expired"), _l("The form has expired or was sent from elsewhere. Please reload the page and try again."))
+CSRF_TEXT = (_l("Form expired"),
+             _l("The form has expired or was sent from elsewhere. Please reload the page and try again."))
 
 
 def render_error(status: int, texts=None):

@@ -17,7 +17,8 @@ NONE = ""
 class ReviewForm(BaseForm):
     reviewed_on = DateField(_l("Date of the review"), validators=[InputRequired(_l("Enter the date of the review."))],
                             render_kw={"max": TODAY})
-    trigger = SelectField(_l("Why this review"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionTrigger)],
+    trigger = SelectField(_l("Why this review"),
+                          choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionTrigger)],
                           default=NONE, validators=[InputRequired(_l("Choose why the case is reviewed."))])
     decision = SelectField(_l("Decision"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionDecision)],
                            default=NONE, validators=[InputRequired(_l("Choose the decision."))])
@@ -40,7 +41,8 @@ class ReassignForm(BaseForm):
     # Checked by the service (another association, a deactivated account: a clear message, not "invalid choice").
     to_user = SelectField(_l("New lead"), choices=[], default=NONE, validate_choice=False,
                           validators=[InputRequired(_l("Choose the new lead."))])
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
+    reason = TextAreaField(_l("Reason"),
+                           validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
                            render_kw={"rows": 3, "maxlength": REASON_MAX})
     keep_previous = BooleanField(_l("Keep the previous lead on the case as a co-worker"))
     version = version_field()

@@ -8,9 +8,8 @@ Revises: c84a57f6bbf5
 Create Date: 2026-11-30 06:37:33.289934
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4aed9db3abdd'

@@ -6,9 +6,8 @@ Revises: 7dd480b424e4
 Create Date: 2026-11-30 02:16:11.249196
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c120512968a'

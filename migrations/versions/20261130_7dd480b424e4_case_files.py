@@ -5,9 +5,8 @@ Revises: b9bb57696a31
 Create Date: 2026-11-30 01:18:39.744520
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7dd480b424e4'

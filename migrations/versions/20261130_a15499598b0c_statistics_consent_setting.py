@@ -7,9 +7,8 @@ Revises: 4aed9db3abdd
 Create Date: 2026-11-30 10:06:08.664474
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a15499598b0c'

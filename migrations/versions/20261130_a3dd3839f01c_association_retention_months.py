@@ -7,9 +7,8 @@ Revises: b77a57d065d7
 Create Date: 2026-11-30 10:53:52.410543
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a3dd3839f01c'

@@ -6,9 +6,8 @@ Revises: a15499598b0c
 Create Date: 2026-11-30 10:50:25.328848
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b77a57d065d7'

@@ -8,9 +8,8 @@ TOTP secrets are stored encrypted (LargeBinary ciphertexts, SECURITY.md S1/S22);
 totp_last_step defaults to 0 for existing accounts so their first code is accepted.
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b9bb57696a31'

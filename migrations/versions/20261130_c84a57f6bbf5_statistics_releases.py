@@ -5,9 +5,8 @@ Revises: f8b60a7bd868
 Create Date: 2026-11-30 04:48:48.617907
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c84a57f6bbf5'

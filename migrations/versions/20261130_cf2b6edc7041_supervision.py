@@ -5,9 +5,8 @@ Revises: edc92e39007e
 Create Date: 2026-11-30 03:57:07.522967
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'cf2b6edc7041'

@@ -6,9 +6,8 @@ Revises: 7c120512968a
 Create Date: 2026-11-30 03:17:54.489032
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'edc92e39007e'

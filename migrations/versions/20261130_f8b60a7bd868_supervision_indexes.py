@@ -7,8 +7,6 @@ Create Date: 2026-11-30 04:28:22.609298
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision = 'f8b60a7bd868'

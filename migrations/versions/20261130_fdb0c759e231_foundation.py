@@ -10,9 +10,8 @@ iso-codes package, which misplaces Nouaceur and Chtouka-Aït Baha), creates
 the audit chain's genesis head and makes the audit table append-only with
 triggers on both backends (SECURITY.md S29).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fdb0c759e231'

@@ -10,9 +10,8 @@ Revises: 90ea86dfc4ec
 Create Date: 2026-12-07 02:51:55.871139
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8b5bb93061d4'

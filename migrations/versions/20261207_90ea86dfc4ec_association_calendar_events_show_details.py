@@ -8,9 +8,8 @@ Revises: a3dd3839f01c
 Create Date: 2026-12-07 02:45:54.564969
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '90ea86dfc4ec'

@@ -63,7 +63,8 @@ for endpoint, method, suffix in (
 # Service points: administrators for any association, supervisors for their own.
 SERVICE_POINT_ROWS = [
     Row("admin.service_points", "GET", "/admin/service-points", MANAGERS),
-    Row("admin.service_points", "GET", lambda world: f"/admin/service-points?association={world.association_public_ids['B']}",
+    Row("admin.service_points", "GET",
+        lambda world: f"/admin/service-points?association={world.association_public_ids['B']}",
         MANAGERS, variant="filtered"),
     Row("admin.service_point_new", "GET", "/admin/service-points/new", MANAGERS),
     Row("admin.service_point_new", "POST", "/admin/service-points/new", MANAGERS),
@@ -81,7 +82,8 @@ for method in ("GET", "POST"):
 # Staff accounts: administrators any account; supervisors their association's staff members.
 STAFF_ROWS = [
     Row("admin.staff", "GET", "/admin/staff", MANAGERS),
-    Row("admin.staff", "GET", lambda world: f"/admin/staff?association={world.association_public_ids['A']}&role=mediator&active=1",
+    Row("admin.staff", "GET",
+        lambda world: f"/admin/staff?association={world.association_public_ids['A']}&role=mediator&active=1",
         MANAGERS, variant="filtered"),
     Row("admin.staff_new", "GET", "/admin/staff/new", MANAGERS),
     Row("admin.staff_new", "POST", "/admin/staff/new", MANAGERS),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from mediation.admin.models import StaffUser
 from mediation.admin.policies import visible_staff
 from mediation.extensions import db
-from sqlalchemy import select
 
 
 def usernames_in(page: str, world) -> set[str]:

@@ -206,7 +206,8 @@ def test_supervisor_edit_form_offers_no_role_or_association(app, login_as, world
                                                association=world.association_public_ids["B"]))
     assert response.status_code == 302
     after = user_by_username(app, "mediator.a1")
-    assert (after.display_name, after.role, after.association_id) == ("Karim Benali", Role.MEDIATOR, world.association_a)
+    assert (after.display_name, after.role, after.association_id) == (
+        "Karim Benali", Role.MEDIATOR, world.association_a)
 
 
 # Sessions end on S8 events
@@ -295,7 +296,8 @@ def test_nobody_deactivates_their_own_account(app, login_as, world):
     response = client.post(url + "/deactivate?lang=en")
     assert response.status_code == 302
     assert user_by_username(app, "admin.test").active is True
-    assert "You cannot deactivate or reactivate your own account." in client.get(url + "?lang=en").get_data(as_text=True)
+    page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "You cannot deactivate or reactivate your own account." in page
 
 
 def test_end_all_sessions(app, login_as, other_client, world):

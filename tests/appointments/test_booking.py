@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from mediation.core import clock
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import booking
 from mediation.appointments.services.slots import next_free_slots
+from mediation.core import clock
 from mediation.core.codes import AppointmentStatus, SessionType
 from mediation.core.errors import ValidationFailed
 from mediation.counselling.models import CounsellingSession
 from mediation.extensions import db
-from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.admin.support import translated
+from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 
 
@@ -310,7 +310,7 @@ def test_parties_kept_apart_never_cross_at_the_door(app, world, appointments):
     """A decision with separate sessions: the other party's appointment starts 30 minutes after, not sooner."""
     from mediation.cases.models import ScreeningDecisionRecord
     from mediation.cases.services.parties import PartyRole, add_party
-    from mediation.core.codes import ParticipantRole, Sex, ScreeningDecision
+    from mediation.core.codes import ParticipantRole, ScreeningDecision, Sex
     from tests.cases.fixtures import person
 
     with app.app_context():

@@ -111,7 +111,7 @@ def test_a_supervisor_opens_any_calendar_of_her_association_only(app, login_as, 
 def test_the_day_view_lists_one_day(app, login_as, appointments, cases):
     tuesday = appointments.monday + timedelta(days=1)
     page = week(login_as("mediator_a1"), tuesday, view="day")
-    assert 'class="calendar calendar-day" data-day="%s"' % tuesday.isoformat() in page
+    assert f'class="calendar calendar-day" data-day="{tuesday.isoformat()}"' in page
     assert appointments.appointments["intake"] in page and "Première visite, Mme H." in page
     assert "By phone" in page
     assert appointments.appointments["own"] not in page  # Monday's
@@ -251,8 +251,9 @@ def test_cancelled_appointments_are_struck_through_with_their_status_or_hidden(a
         db.session.commit()
     client = login_as("mediator_a1")
     page = week(client, appointments.monday)
-    item = re.search(r'<li class="calendar-item calendar-item-cancelled" data-appointment="%s"[^>]*>(.*?)</li>'
-                     % appointments.appointments["own"], page, re.S)
+    own = appointments.appointments["own"]
+    item = re.search(r'<li class="calendar-item calendar-item-cancelled" data-appointment="' + own
+                     + r'"[^>]*>(.*?)</li>', page, re.S)
     assert item and "Cancelled by the service" in item.group(1)  # the status in words, not colour only
     assert "Hide cancelled appointments" in page
     hidden = week(client, appointments.monday, cancelled="hide")

@@ -21,13 +21,14 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from mediation.core import clock
 from mediation.appointments.models import Appointment, CalendarFeed
 from mediation.appointments.services import feeds
 from mediation.appointments.services.booking import book, cancel
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.logging import JsonFormatter
 from mediation.extensions import db
+from tests.admin.support import translated
 from tests.appointments.fixtures import (
     appointment_by_public_id,
     case_of,
@@ -36,7 +37,6 @@ from tests.appointments.fixtures import (
     staff,
 )
 from tests.appointments.matrix_rows_feeds import feed_token
-from tests.admin.support import translated
 from tests.cases.fixtures import open_as, person
 
 FEED_PATH = re.compile(r"/appointments/feed/([A-Za-z0-9_-]+)\.ics")

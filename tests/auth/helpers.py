@@ -7,8 +7,8 @@ import re
 import pyotp
 from sqlalchemy import select
 
-from mediation.core import clock
 from mediation.admin.models import StaffUser
+from mediation.core import clock
 from mediation.extensions import db
 from tests.conftest import PASSWORD, login
 

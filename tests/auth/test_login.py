@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest
@@ -32,7 +31,7 @@ def test_login_page_is_arabic_by_default(client):
     response = client.get("/login")
     assert response.status_code == 200
     assert b'dir="rtl"' in response.data and b'lang="ar"' in response.data
-    assert 'name="username"'.encode() in response.data and b'name="password"' in response.data
+    assert b'name="username"' in response.data and b'name="password"' in response.data
 
 
 def test_each_persona_logs_in_and_reaches_home(client, world):

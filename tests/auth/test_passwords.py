@@ -90,7 +90,8 @@ def test_reset_code_is_256_bits_single_use_and_stored_hashed(app, client, world)
     assert client.post("/password/reset", data=data).headers["Location"] == "/login"
     assert login(client, "mediator.a1", NEW).status_code == 302
     client.post("/logout")
-    again = client.post("/password/reset?lang=en", data={**data, "new_password": NEW + " two", "confirmation": NEW + " two"})
+    again = client.post("/password/reset?lang=en",
+                        data={**data, "new_password": NEW + " two", "confirmation": NEW + " two"})
     assert "This reset code is not valid" in again.get_data(as_text=True)
 
 

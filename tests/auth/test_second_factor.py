@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select, text
 
-from mediation.core import clock
 from mediation.auth import second_factor
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.auth.helpers import code_at, enrol, user_named
@@ -172,8 +172,8 @@ def test_new_recovery_codes_ask_for_the_password(app, client, world):
 
 
 def test_wrong_confirmations_count_towards_the_lockout(app, client, world):
-    from mediation.core import clock
     from mediation.auth.services import is_locked
+    from mediation.core import clock
 
     login(client, "mediator.a1")
     for _ in range(5):

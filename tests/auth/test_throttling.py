@@ -141,7 +141,8 @@ from tests.conftest import make_config
 url, storage, offset, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 app = create_app(make_config(url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage))
 client = app.test_client()
-print(json.dumps([client.post("/login", data={"username": f"nobody.{offset + i}", "password": "a-wrong-password-for-sure"}).status_code
+wrong = "a-wrong-password-for-sure"
+print(json.dumps([client.post("/login", data={"username": f"nobody.{offset + i}", "password": wrong}).status_code
                   for i in range(count)]))
 """
 

@@ -54,7 +54,8 @@ def dispose(app) -> None:
 
 @pytest.fixture(scope="session")
 def source(empty_database):
-    """Built once (tests only add to it): a migrated database with the demo data, one more case with a canary in every encrypted column."""
+    """Built once (tests only add to it): a migrated database with the demo data, one more case with a canary
+    in every encrypted column."""
     app = app_on(empty_database())
     token = secrets.token_hex(6)
     marker, arabic = f"CANARY-{token}", f"كناري-{token}"

@@ -97,7 +97,8 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
             "gating_child_protection_concern": "no", "gating_abduction_threat": "no"})
         submit(page, app, language, "Save")
         for scope in scopes:
-            page.locator("#safety tr", has_text=name).get_by_role("link", name=t(app, language, "Record a consent")).click()
+            row = page.locator("#safety tr", has_text=name)
+            row.get_by_role("link", name=t(app, language, "Record a consent")).click()
             fill(page.locator("main form").last, {"scope": scope, "status": "given", "on_date": today,
                                                    "given_by": "self"})
             submit(page, app, language, "Save")

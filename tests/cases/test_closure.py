@@ -7,16 +7,14 @@ requests are made outside it.
 
 from __future__ import annotations
 
-from markupsafe import escape
-
 from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from sqlalchemy import func, select, text
 
-from mediation.core import clock
 from mediation.cases.models import (
     Closure,
     Participant,
@@ -27,6 +25,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.services import closure as closure_service
 from mediation.cases.services.intake import add_co_worker
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.codes import Outcome, ScreeningDecision, ViolenceLevel
 from mediation.core.errors import DomainError

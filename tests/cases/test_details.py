@@ -84,7 +84,8 @@ def test_a_co_worker_gains_and_loses_access(app, login_as, cases):
     login(colleague, "mediator.a2")
     assert colleague.get(f"/cases/{cases.own}").status_code == 404
     lead = login_as("mediator_a1")
-    assert lead.post(f"/cases/{cases.own}/co-workers", data={"user_id": staff_id(app, "mediator.a2")}).status_code == 302
+    added = lead.post(f"/cases/{cases.own}/co-workers", data={"user_id": staff_id(app, "mediator.a2")})
+    assert added.status_code == 302
     assert colleague.get(f"/cases/{cases.own}").status_code == 200
     with app.app_context():
         a2 = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a2"))

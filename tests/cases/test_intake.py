@@ -15,7 +15,8 @@ from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.cases.fixtures import declare_cndp
 
-# Date-sensitive (first-contact and birth-date checks, references by year): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (first-contact and birth-date checks, references by year): every test runs under each
+# instant of ANY_HOUR.
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 FORM = {
@@ -102,8 +103,8 @@ def test_no_case_before_the_cndp_declaration(app, login_as, world):
 def test_bad_input_is_refused_with_the_form_kept(app, login_as, declared, change, message):
     client = login_as("mediator_a1")
     before = count(app, Case), count(app, Person)
-    response = client.post("/cases/new?lang=en", data={**FORM, "service_point_id": point_id(app, declared.association_a),
-                                                       **change})
+    point = point_id(app, declared.association_a)
+    response = client.post("/cases/new?lang=en", data={**FORM, "service_point_id": point, **change})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -120,7 +121,8 @@ def test_a_supervisor_names_the_lead(app, login_as, declared):
         from mediation.admin.models import StaffUser
 
         lead = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a2"))
-    assert client.post("/cases/new", data={**FORM, "service_point_id": point, "lead_mediator_id": lead.id}).status_code == 302
+    opened = client.post("/cases/new", data={**FORM, "service_point_id": point, "lead_mediator_id": lead.id})
+    assert opened.status_code == 302
 
 
 def test_a_service_point_of_another_association_is_refused(app, login_as, declared):
@@ -160,7 +162,8 @@ def test_list_filters_by_status_and_issue(app, login_as, cases):
 
 
 def search(client, text):
-    return set(re.findall(r"[A-Z]{3}-01-\d{4}-\d{5}", client.post("/cases/search", data={"query": text}).get_data(as_text=True)))
+    page = client.post("/cases/search", data={"query": text}).get_data(as_text=True)
+    return set(re.findall(r"[A-Z]{3}-01-\d{4}-\d{5}", page))
 
 
 def test_search_by_reference_name_and_phone(app, login_as, cases):

@@ -547,7 +547,7 @@ def check_fuzzed(response, app, case, before, saved_index: int) -> None:
     if response.status_code == 422:
         assert after == before, "a refused form saves nothing"
     else:
-        added = [new - old for new, old in zip(after[:6], before[:6])]
+        added = [new - old for new, old in zip(after[:6], before[:6], strict=True)]
         expected = [1 if index == saved_index else 0 for index in range(6)]
         if saved_index == 0:
             expected[1] = added[1]  # a screening brings any number of items

@@ -353,7 +353,8 @@ def test_login_events_carry_ids_never_the_typed_name_or_password(app, client, wo
             ("login_failed", "failure"), ("login_failed", "failure"), ("login", "success"), ("logout", "success"),
         ]
         unknown, wrong, ok, logout = events
-        assert (unknown.actor_id, unknown.actor_role, unknown.entity, unknown.entity_id) == (None, "anonymous", None, None)
+        assert (unknown.actor_id, unknown.actor_role, unknown.entity, unknown.entity_id) == (
+            None, "anonymous", None, None)
         assert (wrong.actor_id, wrong.entity_id) == (user.id, str(user.public_id))
         # Logout takes the actor from the logged-in user and the request id from the request.
         assert (logout.actor_id, logout.actor_role, logout.association_id) == (user.id, "mediator", world.association_a)

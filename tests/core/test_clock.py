@@ -25,7 +25,8 @@ ALLOWED = {THE_CLOCK, Path(__file__).resolve()}
 FORBIDDEN_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
                    ("time", "time"), ("time", "localtime"), ("time", "gmtime")}
 FORBIDDEN_MODULES = {"pytz", "zoneinfo", "dateutil.tz", "backports.zoneinfo"}
-FORBIDDEN_NAMES = {("flask_babel", "get_timezone"), ("babel.dates", "get_timezone"), ("flask_babel", "to_user_timezone")}
+FORBIDDEN_NAMES = {("flask_babel", "get_timezone"), ("babel.dates", "get_timezone"),
+                   ("flask_babel", "to_user_timezone")}
 
 
 def _sources():
@@ -45,7 +46,8 @@ def _second_sources(path: Path) -> list[str]:
                 found.append(f"{where} ZoneInfo(...)")
             if isinstance(func, ast.Attribute):
                 owner = func.value
-                name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+                name = (owner.id if isinstance(owner, ast.Name)
+                        else owner.attr if isinstance(owner, ast.Attribute) else "")
                 # time.gmtime(seconds) converts a given instant (a log record's); without one it reads the clock.
                 if (name, func.attr) in FORBIDDEN_CALLS and not (name == "time" and node.args):
                     found.append(f"{where} {name}.{func.attr}()")

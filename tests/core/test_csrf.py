@@ -80,13 +80,14 @@ def test_every_post_route_refuses_another_sessions_token(csrf_app):
 def test_a_csrf_failure_is_audited_and_translated(csrf_app):
     client = csrf_app.test_client()
     with csrf_app.app_context():
-        before = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "csrf_failed"))
+        failed = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "csrf_failed")
+        before = db.session.scalar(failed)
     response = client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD},
                            headers={"Accept-Language": "fr"})
     assert response.status_code == 400
     assert "Formulaire expiré" in response.get_data(as_text=True)
     with csrf_app.app_context():
-        after = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "csrf_failed"))
+        after = db.session.scalar(failed)
     assert after == before + 1
 
 

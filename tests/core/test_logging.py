@@ -104,7 +104,8 @@ def test_an_exception_logs_its_type_and_frames_never_its_message():
     line, entry = formatted(record)
     assert "CANARY" not in line
     assert entry["exception"] == "KeyError" and entry["error_type"] == "KeyError"
-    assert entry["frames"] and entry["frames"][-1].endswith(" test_an_exception_logs_its_type_and_frames_never_its_message")
+    assert entry["frames"]
+    assert entry["frames"][-1].endswith(" test_an_exception_logs_its_type_and_frames_never_its_message")
     assert all(frame.startswith(__file__ + ":") for frame in entry["frames"])
     assert "\n" not in line
 

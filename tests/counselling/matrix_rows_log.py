@@ -13,8 +13,16 @@ from datetime import UTC, datetime
 
 from mediation.core.codes import NoteVisibility, SessionMode, SessionType
 from mediation.extensions import db
-from tests.cases.matrix_rows_notes import CASE_STAFF, LEADS, STAFF_ONLY, UNKNOWN_ID, actor, case_by_public_id
-from tests.cases.matrix_rows_notes import case_variants, staff
+from tests.cases.matrix_rows_notes import (
+    CASE_STAFF,
+    LEADS,
+    STAFF_ONLY,
+    UNKNOWN_ID,
+    actor,
+    case_by_public_id,
+    case_variants,
+    staff,
+)
 
 
 def _matrix_session(app, case_id: str, username: str) -> str:

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from mediation.core import clock
 from mediation.admin.models import Association, StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Person
 from mediation.cases.models.safety import ConsentGiver
 from mediation.cases.services import safety
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.codes import (
     AgeBand,

@@ -136,11 +136,11 @@ def _statements(app, case_id: str, page: int = 1) -> int:
             queries.case_totals(db.session, case)
             for entry in result.entries:  # what the template reads
                 if entry.kind == "session":
-                    [staff.user.display_name for staff in entry.item.staff]
+                    _ = [staff.user.display_name for staff in entry.item.staff]
                 elif entry.kind == "note":
-                    entry.item.current.body, entry.item.author.display_name
+                    _ = entry.item.current.body, entry.item.author.display_name
                 else:
-                    entry.item.changed_by.display_name
+                    _ = entry.item.changed_by.display_name
         finally:
             event.remove(engine, "before_cursor_execute", count)
         return len(statements)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from mediation.admin.models import Association
 from mediation.extensions import db
-from tests.retention.fixtures import TODAY, anonymised_at, closed_case
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
+from tests.retention.fixtures import TODAY, anonymised_at, closed_case
 from tests.retention.test_retention_run import run
 
 

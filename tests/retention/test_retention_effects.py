@@ -55,7 +55,8 @@ def release_files(session, release_id: str) -> dict:
 
 
 def test_statistics_rebuilt_after_anonymisation_give_the_same_figures(app, ctx, world):
-    expired, kept = closed_case("stat-old", 61), closed_case("stat-new", 59)
+    expired = closed_case("stat-old", 61)
+    closed_case("stat-new", 59)  # not expired: it stays, and keeps counting
     db.session.commit()
     created = clock.now()
     release_id = f"{created.year}Q{(created.month - 1) // 3 + 1}"

@@ -33,7 +33,7 @@ from mediation.core.codes import (
 from mediation.counselling.models import CounsellingSession, SessionStaff
 from mediation.extensions import db
 from mediation.statistics.own_report import Quarter, association_report, parse_quarter
-from tests.cases.fixtures import declare_cndp, open_as, person, service_point_of
+from tests.cases.fixtures import declare_cndp, open_as, person
 
 CANARY = "CANARYzq"
 Q3 = (2026, 3)

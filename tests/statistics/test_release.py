@@ -52,8 +52,8 @@ def test_aggregation_coarsens_in_sql(ctx):
                  sessions=(("individual", False), ("individual", True))),
         CaseSpec("X-1", 20, issues=("other",), child_bands=("unknown",), screenings=((0, "negative"), (5, "positive"))),
         CaseSpec("X-1", 30, issues=("elderly_care",), closures=((3, "opened_in_error"),), outcome="opened_in_error"),
-        CaseSpec("X-1", 40, issues=("marital_discord",), child_bands=("unknown", "15_17"), closures=((3, "no_agreement"),
-                                                                                                    (9, "lost_contact"))),
+        CaseSpec("X-1", 40, issues=("marital_discord",), child_bands=("unknown", "15_17"),
+                 closures=((3, "no_agreement"), (9, "lost_contact"))),
         CaseSpec("RBT-01", 50, created_at=datetime(2025, 9, 30, 23, 30, tzinfo=UTC)),  # 1 October in Casablanca
     ])
     bounds = aggregate.period_bounds(2025, 3)

@@ -13,10 +13,9 @@ from collections import Counter
 import pytest
 
 from mediation.statistics.attack import MIN_POSSIBLE_VALUES, attack, interval, possible_values, table_cells
-from mediation.statistics.catalogue import DEFAULT_REGION_GROUPS
-from mediation.statistics.disclosure import NOTE_TABLE_WITHHELD, NOTE_TOTAL_WITHHELD, publish_table
-from mediation.statistics.catalogue import TABLES
+from mediation.statistics.catalogue import DEFAULT_REGION_GROUPS, TABLES
 from mediation.statistics.cells import CellStats
+from mediation.statistics.disclosure import NOTE_TABLE_WITHHELD, NOTE_TOTAL_WITHHELD, publish_table
 from mediation.statistics.period import (
     NOTE_FALLBACK,
     NOTE_GATE,

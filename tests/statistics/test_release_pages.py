@@ -64,7 +64,8 @@ def _cells(page: str, caption_id: str) -> list[list[str]]:
     table = table[:table.index("</table>")]
     body = table[table.index("<tbody>"):]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+    cells = r"<t[hd][^>]*>(.*?)</t[hd]>"
+    return [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(cells, row, re.S)]
             for row in rows]
 
 

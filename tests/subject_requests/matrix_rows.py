@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.matrix import UNKNOWN_ID, Row, expect
 from tests.subject_requests.fixtures import OWNER, objects
 
+
 def table(key: str | None, ok: int) -> dict[str, int]:
     result = expect(403, supervisor_a=404, supervisor_b=404)
     if key is not None:

@@ -7,8 +7,8 @@ from flask_migrate import upgrade
 
 from mediation import create_app
 from mediation.extensions import db
-from tests.conftest import build_world, login, make_config
 from tests.cases.fixtures import build_cases
+from tests.conftest import build_world, login, make_config
 from tests.subject_requests.fixtures import objects
 
 

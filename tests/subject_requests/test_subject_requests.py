@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from mediation.core import clock
 from mediation.cases.models import Case, Note, NoteVersion, Participant, Person
+from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.core.codes import (
     AgeBand,

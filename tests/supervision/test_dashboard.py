@@ -23,12 +23,26 @@ from sqlalchemy import event, insert, select
 from mediation.admin.models import StaffUser
 from mediation.admin.services import NewStaffUser, create_staff_user
 from mediation.appointments.models import Appointment, AppointmentStaff
-from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Screening
-from mediation.cases.models import ScreeningDecisionRecord, ScreeningResult
+from mediation.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    Participant,
+    Screening,
+    ScreeningDecisionRecord,
+    ScreeningResult,
+)
 from mediation.core.audit import AuditEvent
 from mediation.core.authz import Profession, Role, role_has
-from mediation.core.codes import AppointmentStatus, CaseStatus, NoteVisibility, ScreeningDecision, SessionMode
-from mediation.core.codes import SessionType, ViolenceLevel
+from mediation.core.codes import (
+    AppointmentStatus,
+    CaseStatus,
+    NoteVisibility,
+    ScreeningDecision,
+    SessionMode,
+    SessionType,
+    ViolenceLevel,
+)
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
 from mediation.extensions import db
 from mediation.supervision.periods import Period, month_of, parse_period, quarter_of

@@ -70,8 +70,9 @@ class PartyForm(BaseForm):
     address = long_text(_l("Address (optional)"))
     contact_allowed = RadioField(_l("May the service contact this person?"), choices=YES_NO,
                                  validators=[InputRequired(_l("Answer this question."))])
-    safe_contact_instructions = long_text(_l("How and when to contact safely"),
-                                          description=_l("For example: only by phone, mornings; never leave a message."))
+    safe_contact_instructions = long_text(
+        _l("How and when to contact safely"),
+        description=_l("For example: only by phone, mornings; never leave a message."))
     preferred_language = SelectField(_l("Preferred language"), choices=[NOT_KNOWN, *choices(PreferredLanguage)],
                                      validators=[Optional()])
     interpreter_needed = BooleanField(_l("Needs an interpreter"))

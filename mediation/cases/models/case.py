@@ -47,7 +47,8 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     opened_on: Mapped[date] = mapped_column(Date, nullable=False)
     first_contact_on: Mapped[date] = mapped_column(Date, nullable=False)
     intake_channel: Mapped[IntakeChannel] = mapped_column(code_column(IntakeChannel, "intake_channel"), nullable=False)
-    referral_source: Mapped[ReferralSource] = mapped_column(code_column(ReferralSource, "referral_source"), nullable=False)
+    referral_source: Mapped[ReferralSource] = mapped_column(code_column(ReferralSource, "referral_source"),
+                                                            nullable=False)
     court_linked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     court_stage: Mapped[CourtStage] = mapped_column(code_column(CourtStage, "court_stage"), nullable=False)
     court_file_no: Mapped[str | None] = mapped_column(Encrypted("case_file.court_file_no"))

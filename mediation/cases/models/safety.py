@@ -31,7 +31,8 @@ class Screening(PublicIdMixin, Base):
     screened_on: Mapped[date] = mapped_column(Date, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     violence: Mapped[ViolenceLevel] = mapped_column(code_column(ViolenceLevel, "violence_level"), nullable=False)
-    mediator_view: Mapped[ScreeningDecision | None] = mapped_column(code_column(ScreeningDecision, "screening_decision"))
+    mediator_view: Mapped[ScreeningDecision | None] = mapped_column(
+        code_column(ScreeningDecision, "screening_decision"))
     notes: Mapped[str | None] = mapped_column(Encrypted("screening.notes"))
     # Positive when violence is disclosed or any gating indicator is yes (DOMAIN.md §2.6).
     result: Mapped[ScreeningResult] = mapped_column(code_column(ScreeningResult, "screening_result"), nullable=False)

@@ -297,7 +297,8 @@ def _screening(ctx: Context, participant_id: int, by: int, on: date, *, positive
     screening_id = ctx.writer.new_id("screening")
     ctx.writer.add("screening", {
         "id": screening_id, "public_id": ctx.ids.uuid(), "participant_id": participant_id, "screened_by_id": by,
-        "screened_on": on, "created_at": utc(on, 10), "violence": ViolenceLevel.PAST if positive else ViolenceLevel.NONE,
+        "screened_on": on, "created_at": utc(on, 10),
+        "violence": ViolenceLevel.PAST if positive else ViolenceLevel.NONE,
         "mediator_view": ScreeningDecision.PROCEED_WITH_ADAPTATIONS if positive else ScreeningDecision.PROCEED,
         "notes": text.SCREENING_NOTES[positive], "result": ScreeningResult.POSITIVE if positive
         else ScreeningResult.NEGATIVE,

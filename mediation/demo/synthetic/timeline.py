@@ -239,7 +239,7 @@ def write_intake_meetings(ctx: Context, diary: Diary, association_id: int, servi
                           user_id: int, count: int) -> None:
     """First meetings of families that have no case yet, around the current week."""
     draws, writer = ctx.draws, ctx.writer
-    for number in range(count):
+    for _ in range(count):
         earliest = ctx.today + timedelta(days=draws.between(-7, 14))
         booked = diary.book(draws, [user_id], rooms, earliest, earliest + timedelta(days=14))
         if booked is None:

@@ -70,7 +70,8 @@ NOTES = (
     "ملاحظة المتابعة: الطرفان ملتزمان بالمواعيد (معطيات اصطناعية).",
 )
 
-SCREENING_NOTES = ("Aucune violence déclarée (synthétique).", "Peur de l'autre partie lors des rencontres (synthétique).")
+SCREENING_NOTES = ("Aucune violence déclarée (synthétique).",
+                   "Peur de l'autre partie lors des rencontres (synthétique).")
 CLOSURE_NOTES = ("Dossier clos ; suivi prévu (synthétique).", "إغلاق الملف بعد آخر جلسة (معطيات اصطناعية).")
 AGREEMENT_POINTS = ("Visites un week-end sur deux ; vacances partagées (synthétique).",
                     "Pension versée le 5 de chaque mois (synthétique).")

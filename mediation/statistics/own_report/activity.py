@@ -170,13 +170,16 @@ def _people(association_id: int, bounds, children: bool, ranks: dict):
 
 def adults(session: Session, association_id: int, bounds) -> Section:
     people = _people(association_id, bounds, False, _ADULT_RANK)
-    counts = {(str(getattr(sex, "value", sex)), _ADULT_CODE[int(rank or 0)]): int(n) for sex, rank, n in session.execute(
+    rows_by_sex_and_rank = session.execute(
         select(Person.sex, people.c.rank, func.count()).join(people, people.c.person_id == Person.id)
-        .where(Person.association_id == association_id).group_by(Person.sex, people.c.rank))}
+        .where(Person.association_id == association_id).group_by(Person.sex, people.c.rank))
+    counts = {(str(getattr(sex, "value", sex)), _ADULT_CODE[int(rank or 0)]): int(n)
+              for sex, rank, n in rows_by_sex_and_rank}
     rows = []
     for sex in Sex:
         for band, band_label in ADULT_BANDS:
-            rows.append(Row(f"{sex.value}|{band}", JoinedLabel((sex.label, band_label)), counts.get((sex.value, band), 0)))
+            rows.append(Row(f"{sex.value}|{band}", JoinedLabel((sex.label, band_label)),
+                            counts.get((sex.value, band), 0)))
     return Section("adults", _l("Adults served by sex and age band (distinct people)"),
                    [row for row in rows if row.count or row.code.split("|")[0] in (Sex.MALE.value, Sex.FEMALE.value)])
 

@@ -43,7 +43,8 @@ def screenings(session: Session, association_id: int, bounds) -> tuple[Section, 
         counts[str(getattr(result, "value", result))] = int(n)
         dangers += int(with_danger or 0)
     section = Section("screenings", _l("Safety screenings recorded, by result"),
-                      [Row(result.value, label, counts.get(result.value, 0)) for result, label in RESULT_LABELS.items()])
+                      [Row(result.value, label, counts.get(result.value, 0))
+                       for result, label in RESULT_LABELS.items()])
     positive = counts.get(ScreeningResult.POSITIVE.value, 0)
     return section, [
         rate_figure("positive_share", _l("Positive screenings (positive ÷ screenings recorded)"),
