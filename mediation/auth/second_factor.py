@@ -10,6 +10,7 @@ import secrets
 import pyotp
 import qrcode
 import qrcode.image.svg
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -145,7 +146,9 @@ def use_recovery_code(session: Session, user: StaffUser, code: str) -> bool:
     for row in unused:
         try:
             matches = hasher().verify(row.code_hash, candidate)
-        except Exception:  # argon2 raises on mismatch
+        except (VerificationError, InvalidHashError):
+            # A mismatch, or a stored hash argon2 cannot read: no match. Anything else (a database or a
+            # programming error) is not "a wrong code" and reaches the error page.
             matches = False
         if matches:
             spent = session.execute(

@@ -184,3 +184,27 @@ def test_wrong_confirmations_count_towards_the_lockout(app, client, world):
     response = client.post("/profile/second-factor", data={"action": "start", "confirm-password": PASSWORD})
     assert response.status_code == 422
     assert user_named(app, "mediator.a1").totp_pending_secret is None
+
+
+def test_a_recovery_code_check_reads_only_argon2s_refusals_as_no_match(app, world, monkeypatch):
+    """A mismatch or an unreadable stored hash is "no match"; any other error is not swallowed."""
+    from mediation.auth.models import RecoveryCode
+
+    with app.app_context():
+        user = db.session.scalar(select(type(user_named(app, "mediator.a1"))).where(
+            text("username = 'mediator.a1'")))
+        codes = second_factor.issue_recovery_codes(db.session, user)
+        first = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).first()
+        first.code_hash = "not-an-argon2-hash"
+        db.session.flush()
+        assert not second_factor.use_recovery_code(db.session, user, "aaaa-bbbb-cccc")  # mismatches only
+        assert second_factor.use_recovery_code(db.session, user, codes[1])
+
+        class Broken:
+            def verify(self, stored, candidate):
+                raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(second_factor, "hasher", lambda: Broken())
+        with pytest.raises(RuntimeError):
+            second_factor.use_recovery_code(db.session, user, codes[2])
+        db.session.rollback()
