@@ -74,9 +74,10 @@ def test_details_follow_the_intake_rules(app, login_as, cases):
     assert load(app, cases.own).court_stage == "pre_action", "nothing saved"
 
 
-def staff_id(app, username) -> int:
+def staff_id(app, username) -> str:
+    """The public id the co-worker form sends: database ids never leave the server."""
     with app.app_context():
-        return db.session.scalar(select(StaffUser.id).where(StaffUser.username == username))
+        return str(db.session.scalar(select(StaffUser.public_id).where(StaffUser.username == username)))
 
 
 def test_a_co_worker_gains_and_loses_access(app, login_as, cases):
@@ -110,7 +111,8 @@ def test_a_co_worker_who_is_not_lead_cannot_manage_co_workers(app, login_as, cas
     lead.post(f"/cases/{cases.own}/co-workers", data={"user_id": staff_id(app, "mediator.a2")})
     colleague = app.test_client()
     login(colleague, "mediator.a2")
-    assert colleague.post(f"/cases/{cases.own}/co-workers", data={"user_id": 1}).status_code == 403
+    assert colleague.post(f"/cases/{cases.own}/co-workers", data={"user_id": staff_id(app, "mediator.a1")}
+                          ).status_code == 403
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -123,3 +125,14 @@ def test_generated_edits_never_fail(app, login_as, cases, data):
     assert response.status_code in (302, 409, 422)
     if response.status_code != 302:
         assert load(app, cases.own).version_id == before, "nothing saved"
+
+
+def test_the_co_worker_form_offers_public_ids_and_refuses_database_ids(app, login_as, cases):
+    lead = login_as("mediator_a1")
+    page = lead.get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
+    options = re.findall(r'<option[^>]*value="([^"]*)"', page.split('name="user_id"', 1)[1].split("</select>", 1)[0])
+    assert options and all(re.fullmatch(r"[0-9a-f-]{36}", value) for value in options), options
+    with app.app_context():
+        database_id = db.session.scalar(select(StaffUser.id).where(StaffUser.username == "mediator.a2"))
+    lead.post(f"/cases/{cases.own}/co-workers", data={"user_id": str(database_id)})
+    assert login_as("mediator_a2").get(f"/cases/{cases.own}").status_code == 404

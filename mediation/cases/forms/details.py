@@ -29,4 +29,5 @@ class CaseDetailsForm(BaseForm):
 
 
 class CoWorkerForm(BaseForm):
-    user_id = SelectField(_l("Staff member"), coerce=int, validators=[InputRequired(_l("Choose a staff member."))])
+    # Public ids: database ids never leave the server.
+    user_id = SelectField(_l("Staff member"), validators=[InputRequired(_l("Choose a staff member."))])

@@ -28,8 +28,8 @@ def details_section(case: Case, user) -> dict:
     if context["co_workers_manageable"]:
         form = CoWorkerForm()
         assigned = {a.user_id for a in case.assignments}
-        form.user_id.choices = [(u.id, u.display_name) for u in intake.staff_of(db.session, case.association_id)
-                                if u.id not in assigned]
+        form.user_id.choices = [(str(u.public_id), u.display_name)
+                                for u in intake.staff_of(db.session, case.association_id) if u.id not in assigned]
         context["co_worker_form"] = form if form.user_id.choices else None
     return context
 
@@ -95,12 +95,13 @@ def _co_worker_case(case_id) -> Case:
 def co_worker_add(case_id):
     case = _co_worker_case(case_id)
     form = CoWorkerForm()
-    form.user_id.choices = [(u.id, u.display_name) for u in intake.staff_of(db.session, case.association_id)]
+    staff = {str(u.public_id): u for u in intake.staff_of(db.session, case.association_id)}
+    form.user_id.choices = [(public_id, user.display_name) for public_id, user in staff.items()]
     if not form.validate_on_submit():
         flash(_("Choose a staff member of your association."), "error")
         return redirect(url_for("cases.detail", case_id=case.public_id))
     try:
-        details.add_case_co_worker(db.session, case, form.user_id.data, actor=current_user)
+        details.add_case_co_worker(db.session, case, staff[form.user_id.data].id, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
