@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -115,8 +115,6 @@ class FrozenClock:
         return instant
 
     def advance(self, **delta) -> datetime:
-        from datetime import timedelta
-
         clock.advance(timedelta(**delta))
         return clock.now()
 

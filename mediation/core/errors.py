@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from mediation.core.database import is_database_busy
+
 log = logging.getLogger(__name__)
 
 
@@ -82,8 +84,6 @@ def register_error_handlers(app: Flask, *, rollback, on_denied, on_csrf_failure,
     def unexpected(error: Exception):
         # Roll back first: nothing half-done may be committed by a later step.
         rollback()
-        from mediation.core.database import is_database_busy
-
         if is_database_busy(error):
             log.warning("database busy", extra={"error_type": type(error).__name__})
             # The page must not wait for the lock again: it renders without loading the user.

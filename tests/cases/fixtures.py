@@ -5,11 +5,14 @@ The `cases` fixture itself is in tests/conftest.py, so the authorisation matrix 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+from mediation import create_app
 from mediation.admin.models import Association, ServicePoint, StaffUser
 from mediation.cases.models import Participant
 from mediation.cases.services.intake import NewCase, PersonData, open_case
@@ -85,3 +88,25 @@ def build_cases(app, world) -> CaseWorld:
         return CaseWorld(str(own.public_id), str(colleague.public_id), str(other.public_id),
                          {"own": own.reference, "colleague": colleague.reference, "other": other.reference},
                          participants)
+
+
+@contextmanager
+def served_world(empty_database, **config):
+    """An application on a database of its own, with the test world and a declared association A, for
+    tests that cannot run inside the rolled-back transaction: (app, world, A's service point id, url)."""
+    from tests.conftest import build_world, make_config
+
+    url = empty_database()
+    app = create_app(make_config(url, **config))
+    with app.app_context():
+        upgrade()
+    world = build_world(app)
+    with app.app_context():
+        declare_cndp(world.association_a)
+        db.session.commit()
+        point = service_point_of(world.association_a).id
+    try:
+        yield app, world, point, url
+    finally:
+        with app.app_context():
+            db.engine.dispose()

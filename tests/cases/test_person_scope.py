@@ -9,12 +9,9 @@ what A1 typed, nothing tells A1 that the person is known elsewhere, and the othe
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import pytest
-from sqlalchemy import func, select
 
-from mediation.cases.models import Case, Participant, Person
+from mediation.cases.models import Person
 from mediation.extensions import db
 from tests.cases.test_intake import point_id
 from tests.cases.test_parties import client_as, edit_url, newest, people, versions
@@ -46,22 +43,6 @@ def person_row(app, person_id: int) -> dict:
         return {name: getattr(person, name) for name in
                 ("full_name", "birth_date", "phone", "email", "address", "safe_contact_instructions",
                  "contact_allowed", "version_id")}
-
-
-def persons_named(app, name: str) -> int:
-    from mediation.cases.services.intake import PersonData, person_indexes
-
-    with app.app_context():
-        rows = db.session.scalars(select(Person)).all()
-        index = person_indexes(rows[0].association_id, PersonData(full_name=name, sex="female"))["name_bidx"]
-        return db.session.scalar(select(func.count()).select_from(Person).where(Person.name_bidx == index))
-
-
-def case_of_participant(app, participant_public_id: str) -> str:
-    with app.app_context():
-        case_id = db.session.scalar(select(Participant.case_id).where(
-            Participant.public_id == UUID(participant_public_id)))
-        return str(db.session.get(Case, case_id).public_id)
 
 
 @pytest.fixture

@@ -10,17 +10,15 @@ import os
 
 import psycopg
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
 
-from mediation import create_app
 from mediation.cases.models import Case, Person
 from mediation.core.audit import verify_chain
 from mediation.extensions import db
-from tests.cases.fixtures import declare_cndp, service_point_of
+from tests.cases.fixtures import served_world
 from tests.cases.test_intake import FORM
-from tests.conftest import build_world, login, make_config
+from tests.conftest import login
 
 pytestmark = [
     pytest.mark.no_db_transaction,
@@ -31,18 +29,8 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def served(empty_database):
     """An application on its own database, with the test world and a declared association A."""
-    url = empty_database()
-    app = create_app(make_config(url))
-    with app.app_context():
-        upgrade()
-    world = build_world(app)
-    with app.app_context():
-        declare_cndp(world.association_a)
-        db.session.commit()
-        point = service_point_of(world.association_a).id
-    yield app, world, point, url
-    with app.app_context():
-        db.engine.dispose()
+    with served_world(empty_database) as world:
+        yield world
 
 
 def admin_connection(url: str):

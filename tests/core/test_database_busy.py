@@ -11,17 +11,15 @@ import os
 import sqlite3
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from mediation import create_app
 from mediation.cases.models import Case
 from mediation.extensions import db
 from tests.admin.support import translated
-from tests.cases.fixtures import declare_cndp, service_point_of
+from tests.cases.fixtures import served_world
 from tests.cases.test_intake import FORM
-from tests.conftest import build_world, login, make_config
+from tests.conftest import login
 
 pytestmark = [
     pytest.mark.no_db_transaction,
@@ -31,18 +29,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def served(empty_database):
-    url = empty_database()
-    app = create_app(make_config(url, SQLITE_BUSY_TIMEOUT_MS=300))
-    with app.app_context():
-        upgrade()
-    world = build_world(app)
-    with app.app_context():
-        declare_cndp(world.association_a)
-        db.session.commit()
-        point = service_point_of(world.association_a).id
-    yield app, world, point, make_url(url).database
-    with app.app_context():
-        db.engine.dispose()
+    with served_world(empty_database, SQLITE_BUSY_TIMEOUT_MS=300) as (app, world, point, url):
+        yield app, world, point, make_url(url).database
 
 
 def cases(app) -> int:

@@ -51,8 +51,8 @@ def access_reason(case_id):
     case = db.one_or_404(visible_cases(current_user).where(Case.public_id == case_id))
     if current_user.role != Role.SUPERVISOR:
         abort(403)
-    form = AccessReasonForm(request.form if request.method == "POST" else None,
-                            next=request.args.get("next", ""))
+    # On a GET the destination comes from the gate's redirect; on a POST from the form's hidden field.
+    form = AccessReasonForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
         try:
