@@ -24,8 +24,8 @@ from sqlalchemy.engine import make_url
 
 from config import Testing
 from mediation import create_app
-from mediation.admin.models import Association
-from mediation.admin.services import (
+from mediation.accounts.models import Association
+from mediation.accounts.services import (
     NewAssociation,
     NewStaffUser,
     ServicePointData,

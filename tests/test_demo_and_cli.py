@@ -13,8 +13,8 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from mediation import create_app
-from mediation.admin.models import Association, ServicePoint, StaffUser
-from mediation.admin.services import NewStaffUser, create_association, create_staff_user
+from mediation.accounts.models import Association, ServicePoint, StaffUser
+from mediation.accounts.services import NewStaffUser, create_association, create_staff_user
 from mediation.cases.models import (
     AssignmentRole,
     Case,

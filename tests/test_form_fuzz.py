@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 

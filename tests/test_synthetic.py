@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Closure, Person
 from mediation.core.audit import verify_chain
 from mediation.core.crypto import blind_index, decrypt

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, Province, Region, ServicePoint, StaffUser
+from mediation.accounts.models import Association, Province, Region, ServicePoint, StaffUser
+from mediation.cases.models import Case
+from mediation.core.codes import CaseStatus
 
 
 def regions(session: Session) -> list[Region]:
@@ -31,9 +33,6 @@ def active_staff_counts(session: Session, association_ids: list[int]) -> dict[in
 
 def open_case_counts(session: Session, association_ids: list[int]) -> dict[int, int]:
     """Open cases per association: the administrator sees counts, never case content."""
-    from mediation.cases.models import Case
-    from mediation.core.codes import CaseStatus
-
     if not association_ids:
         return {}
     return dict(

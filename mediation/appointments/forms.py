@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
 from mediation.appointments.services.booking import LABEL_MAX, LINK_MAX, TEXT_MAX
 from mediation.core.codes import SessionMode, SessionType, choices
-from mediation.core.forms import TODAY, BaseForm, version_field
-from mediation.counselling.forms.log import CheckboxList
+from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field, version_field
 
 NONE = ""
-TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
-TIME_MESSAGE = _l("Enter the time as HH:MM, for example 09:30.")
-
-
-def time_field(label, required_message) -> StringField:
-    return StringField(label, validators=[DataRequired(required_message), Regexp(TIME_PATTERN, message=TIME_MESSAGE)],
-                       render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr",
-                                  "autocomplete": "off"})
 
 
 class AppointmentForm(BaseForm):

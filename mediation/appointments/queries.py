@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff, Room
 from mediation.appointments.policies import can_see_association_calendar, visible_appointments
 from mediation.appointments.services.booking import CANCELLED, association_staff, bookable_rooms

@@ -9,9 +9,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
 
-from mediation.admin.models import StaffUser
-from mediation.admin.policies import visible_staff
-from mediation.admin.services import normalise_username
+from mediation.accounts.models import StaffUser
+from mediation.accounts.policies import visible_staff
+from mediation.accounts.services import normalise_username
 from mediation.audit.policies import can_see_chain_head, visible_events
 from mediation.core import clock
 from mediation.core.audit import AuditEvent, AuditHead

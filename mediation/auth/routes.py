@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.auth import second_factor, services
 from mediation.auth.forms import (
     CodeForm,

@@ -14,10 +14,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
+from mediation.accounts.passwords import hasher
+from mediation.accounts.sessions import end_all_sessions
 from mediation.auth.models import RecoveryCode
-from mediation.auth.passwords import hasher
-from mediation.auth.services import end_all_sessions
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 

@@ -14,10 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
-from mediation.admin.services import normalise_username
-from mediation.auth.models import LoginFailure, PasswordResetToken
-from mediation.auth.passwords import (
+from mediation.accounts.models import StaffUser
+from mediation.accounts.passwords import (
     hash_password,
     hasher,
     needs_rehash,
@@ -25,6 +23,9 @@ from mediation.auth.passwords import (
     policy_error,
     verify_password,
 )
+from mediation.accounts.services import normalise_username
+from mediation.accounts.sessions import end_all_sessions
+from mediation.auth.models import LoginFailure, PasswordResetToken
 from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
 from mediation.core.errors import DomainError, ValidationFailed
@@ -124,25 +125,6 @@ def _audit_user(session: Session, action: AuditAction, user: StaffUser | None, *
 # Sessions (SECURITY.md S6-S8)
 
 
-def end_all_sessions(session: Session, user: StaffUser, *, keep_feeds: bool = False) -> None:
-    """Bump the session version: every cookie of this user stops working.
-
-    The S8 events (password, second factor, deactivation, scope change, ended by an
-    administrator) also revoke the user's calendar feeds (SECURITY.md §2.4); a plain
-    logout keeps them, or every logout would break the calendar subscription.
-    """
-    session.execute(
-        update(StaffUser)
-        .where(StaffUser.id == user.id)
-        .values(session_version=StaffUser.session_version + 1)
-        .execution_options(synchronize_session="fetch")
-    )
-    if not keep_feeds:
-        from mediation.appointments.services.feeds import revoke_feeds_of  # appointments build on auth
-
-        revoke_feeds_of(session, user)
-
-
 def end_sessions_of(session: Session, target: StaffUser, *, actor: StaffUser) -> None:
     """An administrator or supervisor ends every session of an account (audited)."""
     end_all_sessions(session, target)
@@ -152,7 +134,7 @@ def end_sessions_of(session: Session, target: StaffUser, *, actor: StaffUser) ->
 
 def log_out(session: Session, user: StaffUser) -> None:
     """Logging out ends every session of the user, not only this browser's (its calendar feeds stay)."""
-    end_all_sessions(session, user, keep_feeds=True)
+    end_all_sessions(session, user, logout=True)
     record(session, AuditAction.LOGOUT, entity="staff_user", entity_id=user.public_id)
 
 

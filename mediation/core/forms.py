@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import FileField, IntegerField, PasswordField, StringField, TextAreaField
-from wtforms.fields.choices import SelectField, SelectFieldBase
-from wtforms.validators import Optional, StopValidation, ValidationError
-from wtforms.widgets import DateInput, HiddenInput
+from wtforms.fields.choices import SelectField, SelectFieldBase, SelectMultipleField
+from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, DateInput, HiddenInput, ListWidget
 
 from mediation.core import clock
 from mediation.core.names import display_name_error, invisible_characters_error
@@ -139,6 +139,24 @@ class BaseForm(FlaskForm):
                     self.form_errors.append(NOT_TEXT)
                 valid = False
         return valid
+
+
+class CheckboxList(SelectMultipleField):
+    """A multiple choice shown as a list of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+TIME_MESSAGE = _l("Enter the time as HH:MM, for example 09:30.")
+
+
+def time_field(label, required_message) -> StringField:
+    """A time of day typed as HH:MM (24 hours), with the numeric keyboard on a phone."""
+    return StringField(label, validators=[DataRequired(required_message), Regexp(TIME_PATTERN, message=TIME_MESSAGE)],
+                       render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr",
+                                  "autocomplete": "off"})
 
 
 def version_field():

@@ -19,7 +19,6 @@ from mediation.cases.policies import visible_cases
 from mediation.core import clock
 from mediation.core.codes import SessionType
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
-from mediation.supervision.models import LeadChange, SupervisionReview
 
 TIMELINE_PER_PAGE = 20
 MY_WORK_SESSION_LIMIT = 500
@@ -98,14 +97,19 @@ class TimelinePage:
         return self.page < self.pages
 
 
-# Each kind of timeline entry: its model and the attribute holding its instant.
-TIMELINE_MODELS = {
-    SESSION: (CounsellingSession, "started_at"),
-    NOTE: (Note, "created_at"),
-    STATUS: (StatusChange, "changed_at"),
-    REVIEW: (SupervisionReview, "created_at"),
-    LEAD: (LeadChange, "changed_at"),
-}
+# Each kind of timeline entry: its model (with `id` and `case_id`) and the attribute holding its instant.
+# Features above this one add their kinds with `timeline_kind` (the supervision's reviews and lead
+# changes), so the timeline shows them without this package importing theirs (docs/architecture.md, A1).
+TIMELINE_MODELS: dict[str, tuple[type, str]] = {}
+
+
+def timeline_kind(kind: str, model: type, at_attribute: str) -> None:
+    TIMELINE_MODELS[kind] = (model, at_attribute)
+
+
+timeline_kind(SESSION, CounsellingSession, "started_at")
+timeline_kind(NOTE, Note, "created_at")
+timeline_kind(STATUS, StatusChange, "changed_at")
 
 
 def case_totals(session: Session, case: Case) -> Totals:
@@ -114,17 +118,11 @@ def case_totals(session: Session, case: Case) -> Totals:
 
 
 def _timeline_union(case: Case):
-    sessions = select(literal(SESSION).label("kind"), CounsellingSession.id.label("id"),
-                      CounsellingSession.started_at.label("at")).where(CounsellingSession.case_id == case.id)
-    notes = select(literal(NOTE).label("kind"), Note.id.label("id"),
-                   Note.created_at.label("at")).where(Note.case_id == case.id)
-    changes = select(literal(STATUS).label("kind"), StatusChange.id.label("id"),
-                     StatusChange.changed_at.label("at")).where(StatusChange.case_id == case.id)
-    reviews = select(literal(REVIEW).label("kind"), SupervisionReview.id.label("id"),
-                     SupervisionReview.created_at.label("at")).where(SupervisionReview.case_id == case.id)
-    leads = select(literal(LEAD).label("kind"), LeadChange.id.label("id"),
-                   LeadChange.changed_at.label("at")).where(LeadChange.case_id == case.id)
-    return union_all(sessions, notes, changes, reviews, leads).subquery("timeline")
+    return union_all(*(
+        select(literal(kind).label("kind"), model.id.label("id"), getattr(model, at).label("at"))
+        .where(model.case_id == case.id)
+        for kind, (model, at) in TIMELINE_MODELS.items()
+    )).subquery("timeline")
 
 
 def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMELINE_PER_PAGE) -> TimelinePage:

@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.services.rooms import add_room
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.cases.models import (
     AssignmentRole,
     Case,

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.demo.data import DEMO_PASSWORD, demo_accounts_in_use, load_demo
 from mediation.demo.synthetic.loader import (
     SYNTHETIC_PASSWORD,

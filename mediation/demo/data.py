@@ -11,8 +11,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, ServicePoint, ServicePointKind, StaffUser
-from mediation.admin.services import (
+from mediation.accounts.models import Association, ServicePoint, ServicePointKind, StaffUser
+from mediation.accounts.passwords import verify_password
+from mediation.accounts.services import (
     AssociationData,
     NewAssociation,
     NewStaffUser,
@@ -22,7 +23,6 @@ from mediation.admin.services import (
     create_staff_user,
     update_association,
 )
-from mediation.auth.passwords import verify_password
 from mediation.core.authz import Profession, Role
 from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases

@@ -2,8 +2,8 @@ from flask import Blueprint, redirect, render_template, session, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from mediation.admin.models import StaffUser
-from mediation.admin.policies import visible_associations, visible_staff
+from mediation.accounts.models import StaffUser
+from mediation.accounts.policies import visible_associations, visible_staff
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.core.i18n import SUPPORTED
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from config import ConfigurationError
+from mediation.accounts.models import RETENTION_MAXIMUM
 
 # (configuration name, attribute, unit): the record classes the job handles.
 SETTINGS = (
@@ -27,10 +28,7 @@ SETTINGS = (
 DEFAULTS = {"RETENTION_CLOSED_CASE_MONTHS": 60, "RETENTION_INTAKE_APPOINTMENT_MONTHS": 12,
             "RETENTION_OUTBOX_DAYS": 90, "RETENTION_RESET_TOKEN_DAYS": 30, "RETENTION_LOGIN_FAILURE_DAYS": 30}
 # A period longer than this is a typo (days entered as months...), not a policy.
-MAXIMUM = 1200
-# An association's own period for closed cases: shorter than a year is refused, since a typo ("6" for
-# "60") would anonymise half a decade of closed cases at the next nightly run, which nothing can undo.
-ASSOCIATION_MINIMUM_MONTHS = 12
+MAXIMUM = RETENTION_MAXIMUM
 
 
 class RetentionSettingsError(ConfigurationError):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, StaffUser
+from mediation.accounts.models import Association, StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core.codes import CaseStatus
 from mediation.retention.policy import RetentionPolicy

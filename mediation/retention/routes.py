@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 from flask_login import current_user
 
-from mediation.admin.models import Association
+from mediation.accounts.models import Association
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association
+from mediation.accounts.models import Association
 from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.appointments.services.outbox import FAILED, SENT
 from mediation.auth.models import LoginFailure, PasswordResetToken

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from mediation.admin.models import Association, ServicePoint
+from mediation.accounts.models import Association, ServicePoint
 from mediation.cases.models import Participant
 from mediation.cases.models.case import Case, CaseIssue, Closure
 from mediation.cases.models.safety import Consent, Screening, ScreeningResult

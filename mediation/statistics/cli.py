@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
-from mediation.admin.services import normalise_username
+from mediation.accounts.models import StaffUser
+from mediation.accounts.services import normalise_username
 from mediation.core.errors import DomainError
 from mediation.extensions import db
 from mediation.statistics.release import build_release, publish_release, release_counts, write_release_files

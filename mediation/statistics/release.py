@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediation import __version__
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role

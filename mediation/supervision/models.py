@@ -11,6 +11,7 @@ from mediation.core import clock
 from mediation.core.codes import SupervisionDecision, SupervisionTrigger
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
+from mediation.counselling.queries import LEAD, REVIEW, timeline_kind
 
 
 class SupervisionReview(PublicIdMixin, Base):
@@ -51,3 +52,8 @@ class LeadChange(PublicIdMixin, Base):
     from_user = relationship("StaffUser", foreign_keys=[from_user_id], lazy="joined")
     to_user = relationship("StaffUser", foreign_keys=[to_user_id], lazy="joined")
     changed_by = relationship("StaffUser", foreign_keys=[changed_by_id], lazy="joined")
+
+
+# The case timeline shows reviews and lead changes beside the sessions, notes and status changes.
+timeline_kind(REVIEW, SupervisionReview, "created_at")
+timeline_kind(LEAD, LeadChange, "changed_at")

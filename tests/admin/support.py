@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from mediation.admin.models import Association
+from mediation.accounts.models import Association
 from mediation.extensions import db
 from tests.admin.support import audit_events, count, counts, last_seq, translated
 
@@ -199,7 +199,7 @@ def test_the_authorisation_date_cannot_be_in_the_future(app, login_as, world):
 
 
 def test_the_authorisation_rules_hold_in_the_service(app, world):
-    from mediation.admin.services import AssociationData, create_association
+    from mediation.accounts.services import AssociationData, create_association
     from mediation.core.errors import ValidationFailed
 
     base = dict(name_ar="جمعية", name_fr="Association C", region_code="MA-06")

@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from mediation import create_app
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.demo.data import DEMO_PASSWORD, load_demo
 from mediation.extensions import db
 from tests.conftest import make_config

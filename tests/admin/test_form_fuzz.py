@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.extensions import db
 from tests.admin.support import STRONG_PASSWORD, counts
 

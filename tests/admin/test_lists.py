@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
-from mediation.admin.policies import visible_staff
+from mediation.accounts.models import StaffUser
+from mediation.accounts.policies import visible_staff
 from mediation.extensions import db
 
 

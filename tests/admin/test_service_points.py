@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from mediation.admin import services
-from mediation.admin.models import ServicePoint
+from mediation.accounts import services
+from mediation.accounts.models import ServicePoint
 from mediation.core.errors import Conflict, ValidationFailed
 from mediation.extensions import db
 from tests.admin.support import audit_events, counts, last_seq, translated
@@ -110,7 +110,7 @@ def test_the_code_cannot_be_changed(app, login_as, world):
 
 def test_the_service_refuses_a_duplicate_code(app, world):
     with app.app_context():
-        from mediation.admin.models import Association
+        from mediation.accounts.models import Association
 
         association = db.session.get(Association, world.association_b)
         with pytest.raises(Conflict):

@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from mediation.admin import services
-from mediation.admin.models import StaffUser
+from mediation.accounts import services
+from mediation.accounts.models import StaffUser
 from mediation.auth.models import PasswordResetToken
 from mediation.auth.services import reset_password_with_token
 from mediation.core import clock

@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.services.booking import AppointmentData, book
 from mediation.cases.models import Case, Participant

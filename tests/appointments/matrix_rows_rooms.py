@@ -23,7 +23,7 @@ def _room_ids(world) -> dict[str, str]:
     if rooms is None:
         from sqlalchemy import select
 
-        from mediation.admin.models import ServicePoint
+        from mediation.accounts.models import ServicePoint
         from mediation.appointments.models import Room
         from mediation.extensions import db
 

@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from mediation import create_app
-from mediation.admin.services import (
+from mediation.accounts.services import (
     NewAssociation,
     NewStaffUser,
     ServicePointData,

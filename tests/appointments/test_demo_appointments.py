@@ -14,7 +14,7 @@ from itertools import combinations
 import pytest
 from sqlalchemy import func, select
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, Room
 from mediation.cases.models import Participant
 from mediation.core import clock

@@ -101,7 +101,7 @@ DETAILED_WARNING = ("Anyone who has this address can see your agenda: case refer
 
 def show_details(app, world, shown: bool = True) -> None:
     """The association setting that adds the case reference and the place to calendar events (P2)."""
-    from mediation.admin.models import Association
+    from mediation.accounts.models import Association
 
     with app.app_context():
         db.session.get(Association, world.association_a).calendar_shows_details = shown

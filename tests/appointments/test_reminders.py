@@ -32,7 +32,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from mediation import create_app
-from mediation.admin.models import Association
+from mediation.accounts.models import Association
 from mediation.appointments.models import OutboxMessage
 from mediation.appointments.services import outbox, reminders
 from mediation.appointments.services.booking import book, cancel

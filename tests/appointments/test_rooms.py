@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from mediation.admin.models import ServicePoint, StaffUser
-from mediation.admin.services import NotAllowed
+from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.accounts.services import NotAllowed
 from mediation.appointments.models import Room
 from mediation.appointments.services import rooms as services
 from mediation.appointments.services.booking import bookable_rooms

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.audit.forms import ACTION_LABELS, OUTCOME_LABELS
 from mediation.audit.policies import visible_events
 from mediation.core.audit import AuditAction, AuditEvent, AuditHead, AuditOutcome, record

@@ -7,7 +7,7 @@ import re
 import pyotp
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.core import clock
 from mediation.extensions import db
 from tests.conftest import PASSWORD, login

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
-from mediation.auth import passwords
+from mediation.accounts import passwords
+from mediation.accounts.models import StaffUser
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.conftest import PASSWORD, login

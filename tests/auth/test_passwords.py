@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
+from mediation.accounts.passwords import policy_error
 from mediation.auth import services
-from mediation.auth.passwords import policy_error
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.auth.helpers import enrol

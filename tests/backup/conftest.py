@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation import create_app
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.core.crypto import Encrypted
 from mediation.demo.data import load_demo
 from mediation.extensions import db

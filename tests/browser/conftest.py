@@ -67,7 +67,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 def _seed(app) -> None:
     """Demo data, plus cases in 2025-Q3 and the published release the ministry reads."""
-    from mediation.admin.models import StaffUser
+    from mediation.accounts.models import StaffUser
     from mediation.demo.data import load_demo
     from mediation.extensions import db
     from mediation.statistics.release import build_release, publish_release

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.cases.models import Case, Participant
 from mediation.cases.services import safety
 from mediation.cases.services.intake import NewCase, PersonData, open_case

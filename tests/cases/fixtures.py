@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from mediation import create_app
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.cases.models import Participant
 from mediation.cases.services.intake import NewCase, PersonData, open_case
 from mediation.core.codes import CourtStage, IntakeChannel, Issue, ParticipantRole, ReferralSource, Sex

@@ -20,7 +20,7 @@ import uuid
 
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Note, NoteVersion
 from mediation.cases.services import closure as closure_service
 from mediation.cases.services import notes as note_service

@@ -24,7 +24,7 @@ from flask_migrate import upgrade
 from sqlalchemy import LargeBinary, bindparam, select, type_coerce, update
 
 from mediation import create_app
-from mediation.admin.services import (
+from mediation.accounts.services import (
     NewAssociation,
     NewStaffUser,
     ServicePointData,

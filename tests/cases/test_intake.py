@@ -118,7 +118,7 @@ def test_a_supervisor_names_the_lead(app, login_as, declared):
     refused = client.post("/cases/new?lang=en", data={**FORM, "service_point_id": point, "lead_mediator_id": "0"})
     assert "Choose the staff member who will lead this case." in refused.get_data(as_text=True)
     with app.app_context():
-        from mediation.admin.models import StaffUser
+        from mediation.accounts.models import StaffUser
 
         lead = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a2"))
     opened = client.post("/cases/new", data={**FORM, "service_point_id": point, "lead_mediator_id": lead.id})

@@ -506,7 +506,7 @@ def test_the_parties_section_issues_a_bounded_number_of_queries(app, a1, own):
     from flask import render_template
     from sqlalchemy import event
 
-    from mediation.admin.models import StaffUser
+    from mediation.accounts.models import StaffUser
     from mediation.cases.routes.parties import parties_section
 
     def queries_for_section() -> tuple[int, str]:

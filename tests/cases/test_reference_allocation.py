@@ -17,8 +17,8 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, func, select
 
 from mediation import create_app
-from mediation.admin.models import ServicePoint, StaffUser
-from mediation.admin.services import (
+from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.accounts.services import (
     NewAssociation,
     NewStaffUser,
     ServicePointData,

@@ -14,7 +14,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, select, type_coerce
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.services import safety, workflow
 from mediation.core.codes import TRANSITIONS, CaseStatus, SessionType

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.core import audit
 from mediation.core.audit import (
     BODY_FIELDS,

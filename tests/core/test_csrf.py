@@ -93,7 +93,7 @@ def test_a_csrf_failure_is_audited_and_translated(csrf_app):
 
 def test_get_requests_change_nothing_but_audit(csrf_app):
     """Crawling every GET route as admin leaves every table but the audit trail unchanged."""
-    from mediation.admin.models import Association, StaffUser
+    from mediation.accounts.models import Association, StaffUser
 
     client = logged_in(csrf_app)
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.extensions import db
 
 

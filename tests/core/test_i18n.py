@@ -11,7 +11,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.extensions import db
 from tests.conftest import login
 

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import LargeBinary, select, type_coerce
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Note, NoteVersion, Person
 from mediation.core.codes import NoteVisibility
 from mediation.core.crypto import DecryptionError, Encrypted, key_id_of

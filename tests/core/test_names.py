@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Person
 from mediation.core import crypto
 from mediation.core.names import INVISIBLE, display_name_error, invisible_characters_error

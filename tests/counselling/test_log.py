@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from mediation.admin.models import Association, StaffUser
+from mediation.accounts.models import Association, StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Person
 from mediation.cases.models.safety import ConsentGiver
 from mediation.cases.services import safety

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import LargeBinary, select, type_coerce
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, OutboxMessage
 from mediation.cases.models import Case, Participant
 from mediation.core.codes import CaseStatus, Outcome, Sex

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mediation.admin.models import Association
+from mediation.accounts.models import Association
 from mediation.extensions import db
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 from tests.retention.fixtures import TODAY, anonymised_at, closed_case

@@ -22,7 +22,7 @@ def _releases(world) -> dict[str, str]:
     if releases is None:
         from sqlalchemy import select
 
-        from mediation.admin.models import StaffUser
+        from mediation.accounts.models import StaffUser
         from mediation.extensions import db
         from mediation.statistics.release import build_release, publish_release
 

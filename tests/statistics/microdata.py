@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from mediation.admin.models import ServicePoint, StaffUser
-from mediation.admin.services import NewAssociation, ServicePointData, create_association, create_service_point
+from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.accounts.services import NewAssociation, ServicePointData, create_association, create_service_point
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, CaseIssue, Closure
 from mediation.cases.models.safety import Consent, Screening

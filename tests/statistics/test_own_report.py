@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.appointments.models import Appointment
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Closure

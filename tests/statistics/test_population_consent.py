@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from mediation.admin.models import Association, ServicePoint
+from mediation.accounts.models import Association, ServicePoint
 from mediation.extensions import db
 from mediation.statistics import aggregate
 from mediation.statistics.own_report import association_report

@@ -151,7 +151,7 @@ def test_rebuild_refused_and_correction_is_a_new_release(ctx):
 
 
 def test_publish_once_by_the_admin(ctx, world):
-    from mediation.admin.models import StaffUser
+    from mediation.accounts.models import StaffUser
 
     insert_cases(standard_world())
     build_release(ctx, "2025Q3", now=NOW)

@@ -14,7 +14,7 @@ def objects(world) -> dict:
 
         from sqlalchemy import select
 
-        from mediation.admin.models import StaffUser
+        from mediation.accounts.models import StaffUser
         from mediation.cases.models import Participant, Person
         from mediation.extensions import db
         from mediation.subject_requests.services import NewRequest, record_request

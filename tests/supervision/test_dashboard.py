@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, insert, select
 
-from mediation.admin.models import StaffUser
-from mediation.admin.services import NewStaffUser, create_staff_user
+from mediation.accounts.models import StaffUser
+from mediation.accounts.services import NewStaffUser, create_staff_user
 from mediation.appointments.models import Appointment, AppointmentStaff
 from mediation.cases.models import (
     AssignmentRole,

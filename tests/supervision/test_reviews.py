@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core import clock
 from mediation.core.audit import AuditEvent

@@ -12,9 +12,9 @@ import unicodedata
 from flask import Blueprint
 from wtforms.fields.choices import SelectChoice
 
+from mediation.accounts.models import Association
+from mediation.accounts.policies import visible_associations
 from mediation.admin import queries
-from mediation.admin.models import Association
-from mediation.admin.policies import visible_associations
 from mediation.core.forms import attach_error  # noqa: F401  (re-exported for the admin routes)
 from mediation.core.i18n import current_language
 from mediation.core.pagination import page_number  # noqa: F401  (re-exported for the admin routes)

@@ -9,10 +9,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation.admin import queries, services
+from mediation.accounts import services
+from mediation.accounts.models import Association
+from mediation.accounts.policies import can_manage_association, visible_associations
+from mediation.admin import queries
 from mediation.admin.forms import AssociationForm
-from mediation.admin.models import Association
-from mediation.admin.policies import can_manage_association, visible_associations
 from mediation.admin.routes import PAGE_SIZE, REFUSED, attach_error, bp, page_number, set_place_choices
 from mediation.core.authz import Permission, Role, require
 from mediation.core.errors import DomainError

@@ -8,16 +8,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation.admin import services
-from mediation.admin.forms import NewServicePointForm, ServicePointFilterForm, ServicePointForm
-from mediation.admin.models import Association, ServicePoint
-from mediation.admin.policies import (
+from mediation.accounts import services
+from mediation.accounts.models import Association, ServicePoint
+from mediation.accounts.policies import (
     can_manage_service_point,
     can_manage_service_points_of,
     picks_association,
     visible_associations,
     visible_service_points,
 )
+from mediation.admin.forms import NewServicePointForm, ServicePointFilterForm, ServicePointForm
 from mediation.admin.routes import (
     PAGE_SIZE,
     REFUSED,

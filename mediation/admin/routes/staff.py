@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from mediation.admin import services
-from mediation.admin.forms import PROFESSIONS, ActionForm, StaffCreateForm, StaffEditForm, StaffFilterForm
-from mediation.admin.models import Association, StaffUser
-from mediation.admin.policies import (
+from mediation.accounts import services
+from mediation.accounts.models import Association, StaffUser
+from mediation.accounts.policies import (
     assignable_roles,
     can_change_role_or_association,
     can_manage_staff,
@@ -26,7 +25,9 @@ from mediation.admin.policies import (
     visible_associations,
     visible_staff,
 )
+from mediation.admin.forms import PROFESSIONS, ActionForm, StaffCreateForm, StaffEditForm, StaffFilterForm
 from mediation.admin.routes import PAGE_SIZE, REFUSED, association_choices, attach_error, bp, page_number
+from mediation.admin.services import end_staff_sessions, issue_staff_password_reset, reset_staff_second_factor
 from mediation.core.authz import Permission, Role, require
 from mediation.core.errors import DomainError
 from mediation.extensions import db
@@ -235,7 +236,7 @@ def staff_reactivate(user_id: UUID):
 def staff_end_sessions(user_id: UUID):
     return _action(
         user_id,
-        lambda target: services.end_staff_sessions(db.session, target, actor=current_user),
+        lambda target: end_staff_sessions(db.session, target, actor=current_user),
         _("All sessions of the account have been ended."),
     )
 
@@ -245,7 +246,7 @@ def staff_end_sessions(user_id: UUID):
 def staff_second_factor_reset(user_id: UUID):
     return _action(
         user_id,
-        lambda target: services.reset_staff_second_factor(db.session, target, actor=current_user),
+        lambda target: reset_staff_second_factor(db.session, target, actor=current_user),
         _("The second factor has been removed and the sessions of the account ended."),
     )
 
@@ -259,7 +260,7 @@ def staff_password_reset(user_id: UUID):
     if not form.validate_on_submit():
         return _detail(target)
     try:
-        token = services.issue_staff_password_reset(db.session, target, actor=current_user)
+        token = issue_staff_password_reset(db.session, target, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -12,13 +12,12 @@ from datetime import date, time
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from mediation.appointments import queries
 from mediation.appointments.forms import NONE, AppointmentForm, StatusForm
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_book, can_manage, visible_appointments
-from mediation.appointments.routes import bp
+from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
 from mediation.appointments.services import attendance
 from mediation.appointments.services import booking as service
 from mediation.appointments.services.slots import next_free_slots
@@ -158,18 +157,12 @@ def _status_form(appointment: Appointment) -> StatusForm:
 
 
 def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
-    session_id = db.session.scalar(_held_session(appointment))
-    return {"appointment": appointment, "status_form": status_form, "can_manage": can_manage(current_user, appointment),
-            "is_open": appointment.status in service.OPEN, "logged_session_id": session_id,
-            "can_log_session": appointment.case is not None and appointment.status.value == "held"
-            and session_id is None and can_manage(current_user, appointment)}
-
-
-def _held_session(appointment: Appointment):
-    from mediation.counselling.models import CounsellingSession
-
-    return select(CounsellingSession.public_id).where(CounsellingSession.appointment_id == appointment.id,
-                                                      CounsellingSession.voided_at.is_(None))
+    context = {"appointment": appointment, "status_form": status_form,
+               "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in service.OPEN,
+               "logged_session_id": None, "can_log_session": False}
+    for provider in APPOINTMENT_SECTIONS:
+        context.update(provider(appointment, current_user))
+    return context
 
 
 @bp.route("/<uuid:appointment_id>")

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
 
-from mediation.admin.models import ServicePoint
-from mediation.admin.policies import can_manage_service_point, visible_service_points
+from mediation.accounts.models import ServicePoint
+from mediation.accounts.policies import can_manage_service_point, visible_service_points
 from mediation.appointments.models import Room
 from mediation.appointments.room_forms import RoomEditForm, RoomForm
 from mediation.appointments.routes import bp

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.policies import can_manage
 from mediation.cases.models import Case, Participant
@@ -30,6 +30,7 @@ from mediation.core.authz import Role
 from mediation.core.clock import local_parts, to_utc, zone_name
 from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType, parse_code
 from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 
 MAX_DURATION_MIN = 480
@@ -458,6 +459,13 @@ def cancel_future_for_case(session: Session, case: Case, *, actor: StaffUser, no
     for appointment in future:
         _audit(session, AuditAction.STATUS_CHANGE, appointment)
     return len(future)
+
+
+def _on_case_closed(case: Case, *, session: Session, actor: StaffUser, **_) -> None:
+    cancel_future_for_case(session, case, actor=actor)
+
+
+case_closed.connect(_on_case_closed, weak=False)
 
 
 def retime_future(session: Session, *, now: datetime | None = None) -> int:

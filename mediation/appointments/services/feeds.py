@@ -35,7 +35,7 @@ from icalendar import Calendar, Event, vDuration
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, lazyload
 
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff, CalendarFeed
 from mediation.appointments.policies import visible_appointments
 from mediation.appointments.services.booking import BUSY, CANCELLED
@@ -43,6 +43,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission
 from mediation.core.codes import SessionMode
+from mediation.core.events import credentials_revoked
 from mediation.core.i18n import DEFAULT, FORMAT_LOCALES, normalise
 
 TOKEN_BYTES = 32  # 256 bits (SECURITY.md S20)
@@ -106,11 +107,18 @@ def revoke_feed(session: Session, *, actor: StaffUser) -> bool:
 
 
 def revoke_feeds_of(session: Session, user: StaffUser) -> int:
-    """Stop every feed of a user whose sessions end for an S8 event (not at logout).
+    """Stop every feed of a user whose credentials are revoked by an S8 event (not at logout).
 
-    Called inside the transaction of the event, which writes its own audit entry.
+    Runs inside the transaction of the event, which writes its own audit entry.
     """
     return _revoke_active(session, user.id, clock.now())
+
+
+def _on_credentials_revoked(user: StaffUser, *, session: Session, **_) -> None:
+    revoke_feeds_of(session, user)
+
+
+credentials_revoked.connect(_on_credentials_revoked, weak=False)
 
 
 def find_active_feed(session: Session, token: str) -> CalendarFeed | None:

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, StaffUser
+from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.appointments.services import outbox
 from mediation.appointments.services.booking import OPEN

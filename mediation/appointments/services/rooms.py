@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import ServicePoint, StaffUser
-from mediation.admin.policies import can_manage_service_point
-from mediation.admin.services import NotAllowed
+from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.accounts.policies import can_manage_service_point
+from mediation.accounts.services import NotAllowed
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.services.booking import OPEN
 from mediation.core import clock

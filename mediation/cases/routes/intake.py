@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation.admin.models import ServicePoint
+from mediation.accounts.models import ServicePoint
 from mediation.cases import queries
 from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm

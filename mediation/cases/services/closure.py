@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
-from mediation.appointments.services import booking as appointments
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import (
     Case,
     Closure,
@@ -40,6 +39,7 @@ from mediation.core.codes import (
     ScreeningDecision,
 )
 from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 
 POINTS_MAX = 10_000
@@ -291,8 +291,8 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     flush_versioned(session, StaleCase)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
-    # Closing a case cancels its future appointments (DOMAIN.md §2.9).
-    appointments.cancel_future_for_case(session, case, actor=actor)
+    # Closing a case cancels its future appointments (DOMAIN.md §2.9): the appointments listen.
+    case_closed.send(case, session=session, actor=actor)
     return closure
 
 

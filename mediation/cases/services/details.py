@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseIssue
 from mediation.cases.services.intake import add_co_worker
 from mediation.core import clock

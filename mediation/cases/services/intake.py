@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.cases.models import (
     AssignmentRole,
     Case,

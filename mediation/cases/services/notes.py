@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Note, NoteVersion, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.core.audit import AuditAction, record

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.policies import is_assigned, is_lead
 from mediation.cases.services.safety import GateProblem, has_consent, mediation_gate

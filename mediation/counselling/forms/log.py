@@ -11,23 +11,17 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from mediation.core.codes import NoteVisibility, SessionMode, SessionType, choices
-from mediation.core.forms import TODAY, BaseForm
+from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field
 from mediation.counselling.services.log import DURATION_MAX, DURATION_MIN, FOLLOW_UPS_MAX, REASON_MAX, TEXT_MAX
 
 NONE = ""
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class FollowUpForm(BaseForm):
@@ -52,11 +46,7 @@ class SessionForm(BaseForm):
     mode = SelectField(_l("How it was held"), choices=choices(SessionMode), default=SessionMode.IN_PERSON.value,
                        validators=[InputRequired(_l("Choose how the session was held."))])
     day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))], render_kw={"max": TODAY})
-    start = StringField(_l("Start time (HH:MM)"),
-                        validators=[DataRequired(_l("Enter the start time.")),
-                                    Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
-                                           message=_l("Enter the time as HH:MM, for example 09:30."))],
-                        render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr"})
+    start = time_field(_l("Start time (HH:MM)"), _l("Enter the start time."))
     duration_min = IntegerField(_l("Duration (minutes)"),
                                 validators=[InputRequired(_l("Enter a duration from 1 to 480 minutes.")),
                                             NumberRange(DURATION_MIN, DURATION_MAX,

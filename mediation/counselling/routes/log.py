@@ -11,19 +11,22 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.appointments.models import Appointment
-from mediation.appointments.policies import visible_appointments
+from mediation.appointments.policies import can_manage, visible_appointments
+from mediation.appointments.routes import appointment_section
 from mediation.cases import queries
 from mediation.cases.models import Case
 from mediation.core.authz import Permission, require
 from mediation.core.clock import local_parts
+from mediation.core.codes import AppointmentStatus
 from mediation.core.errors import DomainError
 from mediation.core.forms import attach_error
 from mediation.core.views import render_viewed
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
-from mediation.counselling.models import CounsellingSession  # noqa: F401
+from mediation.counselling.models import CounsellingSession
 from mediation.counselling.routes import bp
 from mediation.counselling.services import log as service
 from mediation.extensions import db
@@ -35,6 +38,16 @@ def _load_session(case: Case, session_id) -> CounsellingSession:
     if counselling_session is None:
         abort(404)
     return counselling_session
+
+
+@appointment_section
+def held_appointment_session(appointment: Appointment, user) -> dict:
+    """On a held appointment's page: the session logged for it, or the offer to log it."""
+    session_id = db.session.scalar(select(CounsellingSession.public_id).where(
+        CounsellingSession.appointment_id == appointment.id, CounsellingSession.voided_at.is_(None)))
+    return {"logged_session_id": session_id,
+            "can_log_session": appointment.case is not None and appointment.status is AppointmentStatus.HELD
+            and session_id is None and can_manage(user, appointment)}
 
 
 def _set_choices(form: SessionForm, case: Case) -> None:

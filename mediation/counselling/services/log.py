@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from mediation.admin.models import Association, StaffUser
+from mediation.accounts.models import Association, StaffUser
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case, is_assigned
 from mediation.cases.services import safety

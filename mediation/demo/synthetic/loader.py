@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import Association, StaffUser
+from mediation.accounts.models import Association, StaffUser
+from mediation.accounts.passwords import hash_password
 from mediation.appointments.models import Appointment
-from mediation.auth.passwords import hash_password
 from mediation.cases.models import Case, Person
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record

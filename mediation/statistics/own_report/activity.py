@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import ServicePoint, StaffUser
+from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.models import Appointment
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, Closure

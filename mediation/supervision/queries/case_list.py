@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, CaseIssue, Participant, Person
 from mediation.cases.policies import visible_cases
 from mediation.core.authz import Role

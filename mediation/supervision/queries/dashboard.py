@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentStaff
 from mediation.cases.models import Case
 from mediation.core.authz import Role

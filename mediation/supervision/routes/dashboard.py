@@ -15,7 +15,7 @@ from flask import abort, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, or_, select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core import clock
 from mediation.core.authz import Permission, Role, require

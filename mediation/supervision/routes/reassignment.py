@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases import queries as case_queries
 from mediation.core.authz import Permission, require
 from mediation.core.errors import DomainError

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record

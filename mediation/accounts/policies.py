@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, select
 
-from mediation.admin.models import Association, ServicePoint, StaffUser
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.core.authz import Permission, Role
 
 

@@ -16,6 +16,12 @@ from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTi
 
 enum_column = code_column
 
+# A retention period longer than this is a typo (days entered as months...), not a policy.
+RETENTION_MAXIMUM = 1200
+# An association's own period for closed cases: shorter than a year is refused, since a typo ("6" for
+# "60") would anonymise half a decade of closed cases at the next nightly run, which nothing can undo.
+ASSOCIATION_RETENTION_MINIMUM = 12
+
 
 class Region(Base):
     """One of the 12 regions of Decree 2-15-40; seeded by migration, read-only."""

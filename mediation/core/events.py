@@ -1,0 +1,27 @@
+"""Events a lower package announces and a higher one reacts to (docs/architecture.md, A1).
+
+Imports point down the floors. When something that happens low in the house has an effect in a
+feature above it (a user's credentials are revoked, so their calendar feeds stop; a case closes, so
+its future appointments are cancelled), the lower package sends one of the signals below and the
+feature connects a receiver, instead of the lower package importing the feature.
+
+Receivers run synchronously, in the sender's transaction and with its `session`: they flush and
+never commit, so the effect and its cause are saved, or rolled back, together. They are connected
+when their module is imported (create_app imports every feature), with strong references so that
+nothing is lost to garbage collection. Blinker is Flask's own signal library.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+credentials_revoked = _signals.signal("credentials-revoked")
+"""Every credential of a staff user stops working (an S8 event; not a plain logout).
+
+Sender: the StaffUser. Keyword: session.
+"""
+
+case_closed = _signals.signal("case-closed")
+"""A case was closed. Sender: the Case. Keywords: session, actor."""
