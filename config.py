@@ -1,6 +1,8 @@
-"""Configuration classes, read from the environment.
+"""Configuration classes, read from the environment when one is built (docs/architecture.md C1).
 
-`MEDIATION_ENV` selects one of Development (default), Testing, Production.
+`MEDIATION_ENV` selects one of Development (default), Testing, Production. Every other
+setting goes through `Environment`, the one typed reader, which refuses a malformed value
+naming the variable; docs/deploy/settings.md lists them all with their defaults and bounds.
 Secrets (one key per purpose, SECURITY.md S23):
 
 - SECRET_KEY                  Flask session signing
@@ -24,11 +26,16 @@ import base64
 import binascii
 import json
 import os
+import re
 import secrets
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("MEDIATION_INSTANCE_DIR", BASE_DIR / "instance"))
+# Where the SQLite file and the development secrets live unless MEDIATION_INSTANCE_DIR says otherwise.
+INSTANCE_DIR = BASE_DIR / "instance"
 MIN_KEY_BYTES = 32
 
 SECRET_NAMES = (
@@ -115,31 +122,175 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# --- The one typed reader of the environment (docs/architecture.md C1) ------------------------------
+# Every setting an installation may change goes through `Environment`: a malformed value stops the start
+# with a ConfigurationError naming the variable and what it expects, never a bare ValueError. A variable
+# that is unset, or set to nothing but spaces, takes its default (text excepted: an empty text is kept).
+# docs/deploy/settings.md lists every variable, its type, default and bounds.
+
+FLAG_ON = ("1", "true", "yes", "on")
+FLAG_OFF = ("0", "false", "no", "off")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# ASCII digits only (str.isdigit() also takes "²" and Arabic-Indic digits), and few of them: int() refuses
+# strings of more than 4300 digits with a ValueError of its own.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
+# No exponent, "inf", "nan" or "1_0", which float() would take.
+DECIMAL_NUMBER = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
+CLOCK_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+SHOWN_CHARACTERS = 40
+MAX_PROXIES = 5
+MAX_DAYS_AHEAD = 3660
+# The longest retention period, in months or days: longer is a typo (days entered as months...), not a
+# policy. The same bound as mediation/accounts/models.py RETENTION_MAXIMUM, which the tests compare.
+RETENTION_MAXIMUM = 1200
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable as the configuration asked for it."""
+
+    name: str
+    kind: str  # whole number, decimal number, flag, text, clock time, weekdays, choice
+    default: object
+    expected: str  # what a valid value looks like, as a refusal says it
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+
+
+def shown(value: str) -> str:
+    """A refused value as the message quotes it, cut short."""
+    return repr(value if len(value) <= SHOWN_CHARACTERS else value[:SHOWN_CHARACTERS] + "...")
+
+
+def refused(name: str, expected: str, value: str) -> ConfigurationError:
+    return ConfigurationError(f"{name} must be {expected} (got {shown(value)})")
+
+
+def bounds_text(minimum, maximum) -> str:
+    if minimum is not None and maximum is not None:
+        return f" from {minimum} to {maximum}"
+    if minimum is not None:
+        return f" of at least {minimum}"
+    return f" of at most {maximum}" if maximum is not None else ""
+
+
+def whole_number_expected(minimum: int | None, maximum: int | None, unit: str = "") -> str:
+    return f"a whole number{f' of {unit}' if unit else ''}{bounds_text(minimum, maximum)}"
+
+
+def whole_number(name: str, value: str, minimum: int | None = None, maximum: int | None = None,
+                 unit: str = "") -> int:
+    """`value` as an int within the bounds, or ConfigurationError naming `name`."""
+    text = value.strip()
+    if WHOLE_NUMBER.fullmatch(text):
+        number = int(text)
+        if (minimum is None or number >= minimum) and (maximum is None or number <= maximum):
+            return number
+    raise refused(name, whole_number_expected(minimum, maximum, unit), value)
+
+
+def decimal_number(name: str, value: str, minimum: float, maximum: float, unit: str = "") -> float:
+    """`value` as a float within the bounds (digits and one optional point), or ConfigurationError."""
+    text = value.strip()
+    if DECIMAL_NUMBER.fullmatch(text) and minimum <= float(text) <= maximum:
+        return float(text)
+    raise refused(name, f"a number{f' of {unit}' if unit else ''}{bounds_text(minimum, maximum)}", value)
+
+
+def parse_flag(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in FLAG_ON or text in FLAG_OFF:
+        return text in FLAG_ON
+    raise refused(name, f"on ({', '.join(FLAG_ON)}) or off ({', '.join(FLAG_OFF)})", value)
+
+
 def proxy_count(value: str) -> int:
     """How many reverse proxies in front of the app set X-Forwarded-* (0: trust none of them).
 
     A wrong count lets a client choose its own address (and so escape the
     per-address login limit), hence the strict parsing.
     """
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > 5:
-        raise ConfigurationError("MEDIATION_PROXY_COUNT must be a whole number from 0 to 5")
-    return int(text)
+    return whole_number("MEDIATION_PROXY_COUNT", value, 0, MAX_PROXIES)
 
 
 def days_ahead(value: str) -> int:
     """MEDIATION_MAX_DAYS_AHEAD: how many days ahead of today a date may be, a whole number from 1 to 3660."""
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 3660:
-        raise ConfigurationError("MEDIATION_MAX_DAYS_AHEAD must be a whole number of days from 1 to 3660")
-    return int(text)
+    return whole_number("MEDIATION_MAX_DAYS_AHEAD", value, 1, MAX_DAYS_AHEAD, "days")
 
 
-def env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+class Environment:
+    """Reads typed settings from the environment (or any mapping a test gives), recording in `read` each
+    variable it was asked for, so that the tests and docs/deploy/settings.md can cover every one."""
+
+    def __init__(self, source: Mapping[str, str] | None = None) -> None:
+        self.source = os.environ if source is None else source
+        self.read: dict[str, Setting] = {}
+
+    def _value(self, setting: Setting, *, blank_is_unset: bool = True) -> str | None:
+        self.read[setting.name] = setting
+        value = self.source.get(setting.name)
+        if value is None or (blank_is_unset and not value.strip()):
+            return None
+        return value
+
+    def integer(self, name: str, default: int, minimum: int | None = None, maximum: int | None = None, *,
+                unit: str = "") -> int:
+        setting = Setting(name, "whole number", default, whole_number_expected(minimum, maximum, unit),
+                          minimum, maximum)
+        value = self._value(setting)
+        return default if value is None else whole_number(name, value, minimum, maximum, unit)
+
+    def decimal(self, name: str, default: float, minimum: float, maximum: float, *, unit: str = "") -> float:
+        expected = f"a number{f' of {unit}' if unit else ''}{bounds_text(minimum, maximum)}"
+        value = self._value(Setting(name, "decimal number", default, expected, minimum, maximum))
+        return default if value is None else decimal_number(name, value, minimum, maximum, unit)
+
+    def flag(self, name: str, default: bool) -> bool:
+        expected = f"on ({', '.join(FLAG_ON)}) or off ({', '.join(FLAG_OFF)})"
+        value = self._value(Setting(name, "flag", default, expected))
+        return default if value is None else parse_flag(name, value)
+
+    def text(self, name: str, default: str | None) -> str | None:
+        """Taken as given, an empty value included; a control character (a line break...) is refused and,
+        since the text may be a password, never quoted."""
+        expected = "one line of text without control characters"
+        value = self._value(Setting(name, "text", default, expected), blank_is_unset=False)
+        if value is None:
+            return default
+        if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
+            raise ConfigurationError(f"{name} must be {expected}")
+        return value
+
+    def clock_time(self, name: str, default: str) -> str:
+        """A time of day, "HH:MM" on the 24-hour clock."""
+        expected = "a time of day HH:MM on the 24-hour clock (09:00, 17:30)"
+        value = self._value(Setting(name, "clock time", default, expected))
+        if value is None:
+            return default
+        if not CLOCK_TIME.fullmatch(value.strip()):
+            raise refused(name, expected, value)
+        return value.strip()
+
+    def weekdays(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+        """Day numbers separated by commas, Monday = 0."""
+        expected = "day numbers from 0 (Monday) to 6 (Sunday) separated by commas, at least one"
+        value = self._value(Setting(name, "weekdays", default, expected, 0, len(WEEKDAY_NAMES) - 1))
+        if value is None:
+            return default
+        days = [part.strip() for part in value.split(",") if part.strip()]
+        if not days or not all(len(day) == 1 and "0" <= day <= "6" for day in days):
+            raise refused(name, expected, value)
+        return tuple(int(day) for day in days)
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        """One of `choices` (any case); unlike the other kinds, an empty value is refused, not the default."""
+        expected = f"one of {', '.join(choices)}"
+        value = self._value(Setting(name, "choice", default, expected), blank_is_unset=False)
+        if value is None:
+            return default
+        if value.strip().lower() not in choices:
+            raise refused(name, expected, value)
+        return value.strip().lower()
 
 
 class BaseConfig:
@@ -183,73 +334,87 @@ class BaseConfig:
     # many hours (docs/security.md, P4): one working day.
     CASE_ACCESS_REASON_HOURS = 10
     RESET_TOKEN_HOURS = 24
-    # DOMAIN.md §2.6: by default the supervisor deciding after a positive screen
-    # must not work the case themself; an association may allow it (flagged).
-    CASE_ALLOW_ASSIGNED_DECIDER = env_flag("CASE_ALLOW_ASSIGNED_DECIDER", False)
-    # A session's author corrects it within this many days; afterwards only a supervisor.
-    SESSION_EDIT_DAYS = int(os.environ.get("SESSION_EDIT_DAYS", "7"))
-    # Children are offered a hearing from about this age, with consent (DOMAIN.md §5).
-    CHILD_CONSULTATION_MIN_AGE = int(os.environ.get("CHILD_CONSULTATION_MIN_AGE", "10"))
-    # Office hours the booking form proposes free slots in (local time; Monday = 0).
-    APPOINTMENT_DAY_START = os.environ.get("APPOINTMENT_DAY_START", "09:00")
-    APPOINTMENT_DAY_END = os.environ.get("APPOINTMENT_DAY_END", "17:00")
-    APPOINTMENT_WORKING_DAYS = tuple(
-        int(day) for day in os.environ.get("APPOINTMENT_WORKING_DAYS", "0,1,2,3,4").split(",") if day.strip()
-    )
-    # The supervision dashboard flags open cases with no session or appointment for this many days.
-    SUPERVISION_STALE_DAYS = int(os.environ.get("SUPERVISION_STALE_DAYS", "30"))
-    # ... and cases open for at least this many days (DOMAIN.md §2.14: SHOULD be 90).
-    SUPERVISION_LONG_OPEN_DAYS = int(os.environ.get("SUPERVISION_LONG_OPEN_DAYS", "90"))
     RATELIMIT_HEADERS_ENABLED = False
 
     # Services
     REDIS_URL: str | None = None  # from the environment when the configuration is built
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)  # STARTTLS on a plain port (587)
-    MAIL_USE_SSL = env_flag("MAIL_USE_SSL", False)  # TLS from the first byte (465)
-    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP operation
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
-    # The From display name: neutral, since a reminder may be seen by someone else than the party.
-    MAIL_SENDER_NAME = os.environ.get("MAIL_SENDER_NAME", "Rendez-vous")
-    # The outbox gives up after this many attempts (kept as `failed`, never deleted).
-    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
-    # A message claimed longer ago than this by a sender that never finished is tried again.
-    OUTBOX_CLAIM_MINUTES = int(os.environ.get("OUTBOX_CLAIM_MINUTES", "15"))
 
-    # --- Retention (issue 11 part 2, DOMAIN.md §2.15; `flask retention run`) ---
-    # Kept as given: mediation/retention/policy.py refuses anything but a whole number above zero,
-    # naming the variable, at start-up and again each time the job runs.
-    # Closed cases are anonymised this many months after their closure date.
-    RETENTION_CLOSED_CASE_MONTHS = os.environ.get("RETENTION_CLOSED_CASE_MONTHS", "60")
-    # The label (often a name) of an intake appointment that never became a case.
-    RETENTION_INTAKE_APPOINTMENT_MONTHS = os.environ.get("RETENTION_INTAKE_APPOINTMENT_MONTHS", "12")
-    # Sent and given-up e-mails (address and text) in the outbox.
-    RETENTION_OUTBOX_DAYS = os.environ.get("RETENTION_OUTBOX_DAYS", "90")
-    # Used or expired password-reset tokens, and failed-login records.
-    RETENTION_RESET_TOKEN_DAYS = os.environ.get("RETENTION_RESET_TOKEN_DAYS", "30")
-    RETENTION_LOGIN_FAILURE_DAYS = os.environ.get("RETENTION_LOGIN_FAILURE_DAYS", "30")
-    # --- end of retention ---
-
-    def __init__(self) -> None:
-        self.INSTANCE_DIR = str(INSTANCE_DIR)
-        self.PROXY_COUNT = proxy_count(os.environ.get("MEDIATION_PROXY_COUNT", "0"))
-        # Dates within reason: an appointment more than this many days ahead is refused, and every date
-        # input offers no later day (two years by default).
-        self.MEDIATION_MAX_DAYS_AHEAD = days_ahead(os.environ.get("MEDIATION_MAX_DAYS_AHEAD", "730"))
-        self.MEDIATION_REQUIRE_2FA = env_flag("MEDIATION_REQUIRE_2FA", self.MEDIATION_REQUIRE_2FA)
+    def __init__(self, environment: Environment | None = None) -> None:
+        # Read now, not at import (docs/architecture.md C1): a test sets a variable and builds a configuration.
+        self.environment = env = Environment() if environment is None else environment
+        self.INSTANCE_DIR = str(Path(env.text("MEDIATION_INSTANCE_DIR", None) or INSTANCE_DIR))
+        self.read_settings(env)
         self.load_secrets()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.database_url())
-        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.REDIS_URL = env.text("REDIS_URL", None) or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
 
+    def read_settings(self, env: Environment) -> None:
+        """The settings an installation may change, each with its default and bounds; every one is listed in
+        docs/deploy/settings.md and refused, named, when malformed (docs/architecture.md C1)."""
+        self.PROXY_COUNT = env.integer("MEDIATION_PROXY_COUNT", 0, 0, MAX_PROXIES)
+        # Dates within reason: an appointment more than this many days ahead is refused, and every date
+        # input offers no later day (two years by default).
+        self.MEDIATION_MAX_DAYS_AHEAD = env.integer("MEDIATION_MAX_DAYS_AHEAD", 730, 1, MAX_DAYS_AHEAD,
+                                                    unit="days")
+        self.MEDIATION_REQUIRE_2FA = env.flag("MEDIATION_REQUIRE_2FA", type(self).MEDIATION_REQUIRE_2FA)
+
+        # DOMAIN.md §2.6: by default the supervisor deciding after a positive screen
+        # must not work the case themself; an association may allow it (flagged).
+        self.CASE_ALLOW_ASSIGNED_DECIDER = env.flag("CASE_ALLOW_ASSIGNED_DECIDER", False)
+        # A session's author corrects it within this many days; afterwards only a supervisor.
+        self.SESSION_EDIT_DAYS = env.integer("SESSION_EDIT_DAYS", 7, 0, 365, unit="days")
+        # Children are offered a hearing from about this age, with consent (DOMAIN.md §5).
+        self.CHILD_CONSULTATION_MIN_AGE = env.integer("CHILD_CONSULTATION_MIN_AGE", 10, 0, 17, unit="years")
+        # Office hours the booking form proposes free slots in (local time; Monday = 0).
+        self.APPOINTMENT_DAY_START = env.clock_time("APPOINTMENT_DAY_START", "09:00")
+        self.APPOINTMENT_DAY_END = env.clock_time("APPOINTMENT_DAY_END", "17:00")
+        if self.APPOINTMENT_DAY_START >= self.APPOINTMENT_DAY_END:  # "HH:MM" strings sort as times do
+            raise ConfigurationError(f"APPOINTMENT_DAY_START must be before APPOINTMENT_DAY_END (got "
+                                     f"{self.APPOINTMENT_DAY_START} and {self.APPOINTMENT_DAY_END})")
+        self.APPOINTMENT_WORKING_DAYS = env.weekdays("APPOINTMENT_WORKING_DAYS", (0, 1, 2, 3, 4))
+        # The supervision dashboard flags open cases with no session or appointment for this many days.
+        self.SUPERVISION_STALE_DAYS = env.integer("SUPERVISION_STALE_DAYS", 30, 1, 3660, unit="days")
+        # ... and cases open for at least this many days (DOMAIN.md §2.14: SHOULD be 90).
+        self.SUPERVISION_LONG_OPEN_DAYS = env.integer("SUPERVISION_LONG_OPEN_DAYS", 90, 1, 3660, unit="days")
+
+        # Outgoing e-mail; mediation/appointments/services/outbox.py checks how they fit together.
+        self.MAIL_SERVER = env.text("MAIL_SERVER", "127.0.0.1")
+        self.MAIL_PORT = env.integer("MAIL_PORT", 25, 1, 65535)
+        self.MAIL_USERNAME = env.text("MAIL_USERNAME", None)
+        self.MAIL_PASSWORD = env.text("MAIL_PASSWORD", None)
+        self.MAIL_USE_TLS = env.flag("MAIL_USE_TLS", False)  # STARTTLS on a plain port (587)
+        self.MAIL_USE_SSL = env.flag("MAIL_USE_SSL", False)  # TLS from the first byte (465)
+        self.MAIL_TIMEOUT = env.decimal("MAIL_TIMEOUT", 30.0, 1, 3600, unit="seconds")  # per SMTP operation
+        self.MAIL_DEFAULT_SENDER = env.text("MAIL_DEFAULT_SENDER", "no-reply@localhost")
+        # The From display name: neutral, since a reminder may be seen by someone else than the party.
+        self.MAIL_SENDER_NAME = env.text("MAIL_SENDER_NAME", "Rendez-vous")
+        # The outbox gives up after this many attempts (kept as `failed`, never deleted).
+        self.OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, 1, 100)
+        # A message claimed longer ago than this by a sender that never finished is tried again.
+        self.OUTBOX_CLAIM_MINUTES = env.integer("OUTBOX_CLAIM_MINUTES", 15, 1, 1440, unit="minutes")
+
+        # Retention (DOMAIN.md §2.15; `flask retention run`). mediation/retention/policy.py checks the
+        # periods again, with the same bounds, at start-up and each time the job runs.
+        # Closed cases are anonymised this many months after their closure date.
+        self.RETENTION_CLOSED_CASE_MONTHS = env.integer("RETENTION_CLOSED_CASE_MONTHS", 60, 1, RETENTION_MAXIMUM,
+                                                        unit="months")
+        # The label (often a name) of an intake appointment that never became a case.
+        self.RETENTION_INTAKE_APPOINTMENT_MONTHS = env.integer("RETENTION_INTAKE_APPOINTMENT_MONTHS", 12, 1,
+                                                               RETENTION_MAXIMUM, unit="months")
+        # Sent and given-up e-mails (address and text) in the outbox.
+        self.RETENTION_OUTBOX_DAYS = env.integer("RETENTION_OUTBOX_DAYS", 90, 1, RETENTION_MAXIMUM, unit="days")
+        # Used or expired password-reset tokens, and failed-login records.
+        self.RETENTION_RESET_TOKEN_DAYS = env.integer("RETENTION_RESET_TOKEN_DAYS", 30, 1, RETENTION_MAXIMUM,
+                                                      unit="days")
+        self.RETENTION_LOGIN_FAILURE_DAYS = env.integer("RETENTION_LOGIN_FAILURE_DAYS", 30, 1, RETENTION_MAXIMUM,
+                                                        unit="days")
+
     def database_url(self) -> str:
-        return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'mediation.db'}"
+        return self.environment.text("DATABASE_URL", None) or f"sqlite:///{Path(self.INSTANCE_DIR) / 'mediation.db'}"
 
     def secret_source(self) -> dict[str, str]:
-        return dict(os.environ)
+        return dict(self.environment.source)
 
     def load_secrets(self) -> None:
         source = self.secret_source()
@@ -278,7 +443,8 @@ class Development(BaseConfig):
 
     def secret_source(self) -> dict[str, str]:
         # Environment values win over the generated file, key by key.
-        return {**development_secrets(INSTANCE_DIR), **{k: v for k, v in os.environ.items() if v}}
+        environment = self.environment.source
+        return {**development_secrets(Path(self.INSTANCE_DIR)), **{k: v for k, v in environment.items() if v}}
 
 
 class Testing(BaseConfig):
@@ -292,7 +458,7 @@ class Testing(BaseConfig):
         return {**generated_secrets(), "MEDIATION_BACKUP_KEY": new_key()}
 
     def database_url(self) -> str:
-        return os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        return self.environment.text("TEST_DATABASE_URL", None) or "sqlite://"
 
 
 class Production(BaseConfig):
@@ -303,19 +469,19 @@ class Production(BaseConfig):
 
     MEDIATION_REQUIRE_2FA = True
 
-    def __init__(self) -> None:
-        if not os.environ.get("DATABASE_URL"):
+    def __init__(self, environment: Environment | None = None) -> None:
+        environment = Environment() if environment is None else environment
+        if not environment.text("DATABASE_URL", None):
             raise ConfigurationError("missing DATABASE_URL")
-        super().__init__()
-        if env_flag("FLASK_DEBUG", False):
+        super().__init__(environment)
+        if environment.flag("FLASK_DEBUG", False):
             raise ConfigurationError("FLASK_DEBUG must be off in production")
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}
 
 
-def config_from_environment() -> BaseConfig:
-    name = os.environ.get("MEDIATION_ENV", "development").strip().lower()
-    if name not in CONFIGS:
-        raise ConfigurationError(f"MEDIATION_ENV must be one of {', '.join(CONFIGS)}")
-    return CONFIGS[name]()
+def config_from_environment(environment: Environment | None = None) -> BaseConfig:
+    """The configuration MEDIATION_ENV names, read from `environment` (the process environment by default)."""
+    environment = Environment() if environment is None else environment
+    return CONFIGS[environment.choice("MEDIATION_ENV", "development", tuple(CONFIGS))](environment)

@@ -27,7 +27,7 @@ KEY_32 = base64.b64encode(RAW_32).decode()  # standard alphabet, with "+" and "/
 KEY_32_URLSAFE = base64.urlsafe_b64encode(bytes(range(200, 232))).decode().rstrip("=")
 KEY_16 = base64.b64encode(bytes(16)).decode()
 ENVIRONMENT = ("MEDIATION_ENV", "DATABASE_URL", "FLASK_DEBUG", "SECRET_KEY_FALLBACKS", "MEDIATION_REQUIRE_2FA",
-               *SECRET_NAMES)
+               "MEDIATION_INSTANCE_DIR", *SECRET_NAMES)
 
 
 def key(n: int) -> str:
