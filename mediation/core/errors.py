@@ -15,10 +15,15 @@ log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the change; the message is translatable."""
+    """A rule of the domain refused the change; the message is translatable.
+
+    `status` is the status of the page that shows the refusal beside the form (422: the input is
+    kept and can be corrected), so routes never choose it themselves.
+    """
 
     message = _l("This change is not allowed.")
     field: str | None = None
+    status = 422
 
     def __init__(self, message=None, *, field: str | None = None):
         super().__init__(str(message or self.message))
@@ -34,6 +39,17 @@ class ValidationFailed(DomainError):
 
 class Conflict(DomainError):
     message = _l("This record already exists.")
+
+
+class StaleRecord(DomainError):
+    """Someone saved the record after the form was shown (S31): nothing was saved, the page answers 409.
+
+    A feature passes the message that names its record ("this case", "this note"...).
+    """
+
+    message = _l("Someone else saved this record while you were editing it. Nothing of yours was saved: "
+                 "compare your input with the saved values, then save again.")
+    status = 409
 
 
 ERROR_TEXTS = {

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from mediation.core import clock
+from mediation.core.errors import StaleRecord
 
 # Named constraints keep migrations portable: SQLite batch mode can only
 # drop or alter a constraint it can name.
@@ -75,9 +76,9 @@ def code_column(enum_cls, name: str) -> Enum:
     )
 
 
-def flush_versioned(session: Session, stale: type[Exception]) -> None:
-    """Flush, turning a lost optimistic-locking race into `stale` (SECURITY.md S31: the route answers 409)."""
+def flush_versioned(session: Session, stale_message=None) -> None:
+    """Flush, turning a lost optimistic-locking race into StaleRecord (SECURITY.md S31: the page answers 409)."""
     try:
         session.flush()
     except StaleDataError:
-        raise stale() from None
+        raise StaleRecord(stale_message) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,10 +20,8 @@ from mediation.cases.models import Case, Participant, Person
 from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
 from mediation.core.i18n import FORMAT_LOCALES
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db, limiter
 from mediation.subject_requests import queries, services
 from mediation.subject_requests.forms import AnswerForm, RequestForm
@@ -73,24 +71,19 @@ def index():
 def new(person_id):
     person = db.one_or_404(visible_people(current_user).where(Person.public_id == person_id))
     form = RequestForm()
-    status = 200
+    def page(status: int):
+        return render_template("subject_requests/new.html", person=person, form=form), status
+
     if request.method == "GET":
         form.received_on.data = clock.today()
-    elif form.validate_on_submit():
-        data = services.NewRequest(type=form.type.data, received_on=form.received_on.data, note=form.note.data)
-        try:
-            created = services.record_request(db.session, person, data, actor=current_user, today=clock.today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("The request has been recorded."), "success")
-            return redirect(url_for("subject_requests.detail", request_id=created.public_id))
-    else:
-        status = 422
-    return render_template("subject_requests/new.html", person=person, form=form), status
+        return page(200)
+    return submit(
+        form,
+        lambda: services.record_request(db.session, person, services.NewRequest(
+            type=form.type.data, received_on=form.received_on.data, note=form.note.data),
+            actor=current_user, today=clock.today()),
+        success=_("The request has been recorded."), page=page,
+        done=lambda created: redirect(url_for("subject_requests.detail", request_id=created.public_id)))
 
 
 def _answer_form(record: DataSubjectRequest) -> AnswerForm:
@@ -121,22 +114,19 @@ def _cases_of(record: DataSubjectRequest) -> list[Case]:
 def answer(request_id):
     record = _load_request(request_id)
     form = AnswerForm()
-    status = 422
-    if form.validate_on_submit():
-        data = services.Answer(answered_on=form.answered_on.data, outcome=form.outcome.data, note=form.note.data)
-        try:
-            services.answer_request(db.session, record, data, actor=current_user, today=clock.today(),
-                                    version=form.version.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 409 if isinstance(error, services.StaleRequest) else 422
-            record = _load_request(request_id)
-        else:
-            db.session.commit()
-            flash(_("The answer has been recorded."), "success")
-            return redirect(url_for("subject_requests.detail", request_id=record.public_id))
-    return render_template("subject_requests/detail.html", record=record, cases=_cases_of(record), form=form), status
+
+    def page(status: int):
+        current = _load_request(request_id)
+        return render_template("subject_requests/detail.html", record=current, cases=_cases_of(current),
+                               form=form), status
+
+    return submit(
+        form,
+        lambda: services.answer_request(db.session, record, services.Answer(
+            answered_on=form.answered_on.data, outcome=form.outcome.data, note=form.note.data),
+            actor=current_user, today=clock.today(), version=form.version.data),
+        success=_("The answer has been recorded."), page=page,
+        done=lambda _result: redirect(url_for("subject_requests.detail", request_id=record.public_id)))
 
 
 def _export_labels() -> dict:

@@ -17,7 +17,7 @@ from mediation.accounts.models import StaffUser
 from mediation.cases.models import Person
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import parse_code
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
 
@@ -26,8 +26,9 @@ EARLIEST = date(2000, 1, 1)
 ENTITY = "data_subject_request"
 
 
-class StaleRequest(DomainError):
-    message = _l("Someone else changed this request meanwhile. Check the current values and save again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_REQUEST = _l(
+    "Someone else changed this request meanwhile. Check the current values and save again.")
 
 
 class AlreadyAnswered(DomainError):
@@ -84,7 +85,7 @@ def answer_request(session: Session, request: DataSubjectRequest, data: Answer, 
                    version: int | None) -> DataSubjectRequest:
     """Record the answer once: a date from the reception to today, and an outcome."""
     if version is not None and version != request.version_id:
-        raise StaleRequest()
+        raise StaleRecord(STALE_REQUEST)
     if not request.is_open:
         raise AlreadyAnswered()
     outcome = parse_code(RequestOutcome, data.outcome, _l("Choose the outcome."), "outcome")
@@ -95,7 +96,7 @@ def answer_request(session: Session, request: DataSubjectRequest, data: Answer, 
     request.outcome = outcome
     request.answer_note = _note(data.note, "note")
     request.handled_by_id = actor.id
-    flush_versioned(session, StaleRequest)
+    flush_versioned(session, STALE_REQUEST)
     record(session, AuditAction.UPDATE, entity=ENTITY, entity_id=request.public_id,
            association_id=request.association_id)
     return request

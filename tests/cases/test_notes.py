@@ -19,7 +19,7 @@ from mediation.cases.services import notes as note_service
 from mediation.cases.services.intake import add_co_worker
 from mediation.core.audit import AuditEvent
 from mediation.core.codes import NoteVisibility
-from mediation.core.errors import ValidationFailed
+from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, close_now, write_note
 from tests.conftest import login
@@ -210,7 +210,7 @@ def test_a_stale_edit_gets_409_with_both_texts_and_the_first_save_wins(app, case
 
 
 def test_a_concurrent_flush_is_caught_by_the_version_column(app, cases):
-    """Two writers that both read version 1: the database refuses the second (StaleDataError -> StaleNote)."""
+    """Two writers that both read version 1: the database refuses the second (StaleDataError -> StaleRecord)."""
     note_id = write_note(app, cases.own, "mediator.a1", "v1")
     with app.app_context():
         note = db.session.scalar(select(Note).where(Note.public_id == uuid.UUID(note_id)))
@@ -218,7 +218,7 @@ def test_a_concurrent_flush_is_caught_by_the_version_column(app, cases):
         # Another transaction committed an edit after this one read the note.
         db.session.execute(update(Note.__table__).where(Note.__table__.c.id == note.id)
                            .values(version_id=Note.__table__.c.version_id + 1))
-        with pytest.raises(note_service.StaleNote):
+        with pytest.raises(StaleRecord, match="this note"):
             note_service.edit_note(db.session, case, note, "v2", expected_version=1, actor=author)
         db.session.rollback()
     assert note_row(app, note_id)[1] == ["v1"]

@@ -18,7 +18,7 @@ from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.services import safety, workflow
 from mediation.core.codes import TRANSITIONS, CaseStatus, SessionType
-from mediation.core.errors import DomainError
+from mediation.core.errors import DomainError, StaleRecord
 from mediation.extensions import db
 from tests.cases.fixtures import open_as
 from tests.cases.test_safety import (
@@ -372,7 +372,7 @@ def test_a_concurrent_change_is_refused_not_overwritten(app, cases):
         lead = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
         db.session.execute(update(Case.__table__).where(Case.__table__.c.id == case.id)
                            .values(version_id=case.version_id + 1))
-        with pytest.raises(workflow.StaleStatus):
+        with pytest.raises(StaleRecord, match="status of this case"):
             workflow.change_status(db.session, case, "assessment", actor=lead)
         db.session.rollback()
 

@@ -26,9 +26,8 @@ from mediation.cases.models import Case
 from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.errors import StaleRecord
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 
 
@@ -136,16 +135,12 @@ def new():
         if case is not None:
             form.participant_ids.data = [value for value, _label in form.participant_ids.choices[:1]]
         return _render_form(form, case, None)
-    if not form.validate_on_submit():
-        return _render_form(form, case, None, 422)
-    try:
-        appointment = service.book(db.session, _data(form), actor=current_user, case=case)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _render_form(form, case, None, 409 if isinstance(error, service.DoubleBooking) else 422)
-    db.session.commit()
-    flash(_("Appointment booked."), "success")
+    return submit(form, lambda: service.book(db.session, _data(form), actor=current_user, case=case),
+                  success=_("Appointment booked."), done=_detail_page,
+                  page=lambda status: _render_form(form, case, None, status))
+
+
+def _detail_page(appointment: Appointment):
     return redirect(url_for("appointments.detail", appointment_id=appointment.public_id))
 
 
@@ -198,20 +193,12 @@ def edit(appointment_id):
         return _render_form(form, appointment.case, appointment)
     if not form.validate_on_submit():
         return _render_form(form, appointment.case, appointment, 422)
-    try:
-        service.reschedule(db.session, appointment, _data(form), actor=current_user, version=form.version.data)
-    except service.StaleAppointment as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_form(form, appointment.case, load_appointment(appointment_id), 409, stale=True)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _render_form(form, appointment.case, load_appointment(appointment_id),
-                            409 if isinstance(error, service.DoubleBooking) else 422)
-    db.session.commit()
-    flash(_("Appointment changed."), "success")
-    return redirect(url_for("appointments.detail", appointment_id=appointment.public_id))
+    return submit(
+        form, lambda: service.reschedule(db.session, appointment, _data(form), actor=current_user,
+                                         version=form.version.data),
+        success=_("Appointment changed."), done=lambda _result: _detail_page(appointment),
+        page=lambda status: _render_form(form, appointment.case, load_appointment(appointment_id), status,
+                                         stale=isinstance(form.refused, StaleRecord)))
 
 
 def _apply_status(appointment: Appointment, form: StatusForm) -> None:
@@ -234,24 +221,20 @@ def change_status(appointment_id):
     if not can_manage(current_user, appointment):
         abort(403)
     form = _status_form(appointment)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            _apply_status(appointment, form)
-        except DomainError as error:
-            db.session.rollback()
-            status = 409 if isinstance(error, service.StaleAppointment) else 422
-            attach_error(form, error)
-            appointment = load_appointment(appointment_id)
-        else:
-            db.session.commit()
-            if form.action.data == "held" and appointment.case is not None:
-                flash(_("Appointment marked as held: record the session now."), "success")
-                return redirect(url_for("counselling.session_new", case_id=appointment.case.public_id,
-                                        appointment=appointment.public_id))
-            flash(_("Appointment updated."), "success")
-            return redirect(url_for("appointments.detail", appointment_id=appointment.public_id))
-    return render_template("appointments/detail.html", **_detail_context(appointment, form)), status
+
+    def done(_result):
+        if form.action.data == "held" and appointment.case is not None:
+            flash(_("Appointment marked as held: record the session now."), "success")
+            return redirect(url_for("counselling.session_new", case_id=appointment.case.public_id,
+                                    appointment=appointment.public_id))
+        flash(_("Appointment updated."), "success")
+        return _detail_page(appointment)
+
+    def page(status: int):
+        current = load_appointment(appointment_id)
+        return render_template("appointments/detail.html", **_detail_context(current, form)), status
+
+    return submit(form, lambda: _apply_status(appointment, form), done=done, page=page)
 
 
 # The case page

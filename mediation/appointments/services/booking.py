@@ -29,7 +29,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.clock import local_parts, to_utc, zone_name
 from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType, parse_code
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 
@@ -52,15 +52,17 @@ class AppointmentPermissionDenied(DomainError):
     message = _l("You may not change this appointment.")
 
 
-class StaleAppointment(DomainError):
-    """The appointment changed since the form was shown; the route answers 409."""
-
-    message = _l("Someone else changed this appointment while you were editing it. Nothing was overwritten: "
-                 "check the current version and try again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_APPOINTMENT = _l(
+    "Someone else changed this appointment while you were editing it. Nothing was overwritten: "
+    "check the current version and try again.")
 
 
 class DoubleBooking(DomainError):
+    """A room, a staff member or a party is already booked then: a conflict with another record (409)."""
+
     message = _l("This time overlaps another appointment.")
+    status = 409
 
 
 class NotChangeable(DomainError):
@@ -372,7 +374,7 @@ def reschedule(session: Session, appointment: Appointment, data: AppointmentData
         _check_kept_apart(session, case, checked, appointment.id)
     _lock_and_check_free(session, checked, appointment.id)
     _apply(appointment, checked)
-    flush_versioned(session, StaleAppointment)
+    flush_versioned(session, STALE_APPOINTMENT)
     _audit(session, AuditAction.UPDATE, appointment)
     return appointment
 
@@ -382,7 +384,7 @@ def _set_status(session: Session, appointment: Appointment, status: AppointmentS
     appointment.status = status
     appointment.status_changed_at = now
     appointment.status_changed_by_id = actor.id
-    flush_versioned(session, StaleAppointment)
+    flush_versioned(session, STALE_APPOINTMENT)
     _audit(session, AuditAction.STATUS_CHANGE, appointment)
 
 
@@ -392,7 +394,7 @@ def _require_open(appointment: Appointment, actor: StaffUser, version: int | Non
     if appointment.status not in OPEN:
         raise NotChangeable()
     if version is not None and version != appointment.version_id:
-        raise StaleAppointment()
+        raise StaleRecord(STALE_APPOINTMENT)
 
 
 def confirm(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,

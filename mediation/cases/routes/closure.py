@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.cases import queries
 from mediation.cases.forms.closure import NONE, ClosureForm, ReopenForm
@@ -15,9 +14,7 @@ from mediation.cases.routes import bp, case_section
 from mediation.cases.services import closure
 from mediation.core.authz import Permission, require
 from mediation.core.codes import choices
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 
 
@@ -32,12 +29,19 @@ def closure_section(case: Case, user) -> dict:
 
 
 
-def _stale(case_id, template: str, form):
-    """409: the case changed under the form; the user's input is kept, with the current version."""
-    db.session.rollback()
-    case = queries.load_case(db.session, current_user, case_id)
-    form.form_errors.append(closure.StaleCase.message)
-    return render_template(template, case=case, form=form, version=case.version_id), 409
+def _form_page(case_id, case: Case, template: str, form):
+    """The form again, input kept; on 409 (the case changed under it) with the case's current version."""
+    def page(status: int):
+        if status == 409:
+            current = queries.load_case(db.session, current_user, case_id)
+            return render_template(template, case=current, form=form, version=current.version_id), 409
+        version = form.version.data if isinstance(form.version.data, int) else case.version_id
+        return render_template(template, case=case, form=form, version=version), status
+    return page
+
+
+def _closure_anchor(case: Case):
+    return lambda _result: redirect(url_for("cases.detail", case_id=case.public_id, _anchor="closure"))
 
 
 @bp.route("/<uuid:case_id>/close", methods=["GET", "POST"])
@@ -53,29 +57,18 @@ def close(case_id):
         version = case.version_id
         return render_viewed("cases/closure_form.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form, version=version)
-    status = 422
-    if form.validate_on_submit():
-        data = closure.ClosureData(
+    return submit(
+        form,
+        lambda: closure.close_case(db.session, case, closure.ClosureData(
             outcome=form.outcome.data,
             agreement_level=form.agreement_level.data or None,
             agreement_points=form.agreement_points.data,
             referral_destination=form.referral_destination.data or None,
             follow_up_on=form.follow_up_on.data,
             note=form.note.data,
-        )
-        try:
-            closure.close_case(db.session, case, data, actor=current_user, expected_version=form.version.data)
-            db.session.commit()
-        except (closure.StaleCase, StaleDataError):
-            return _stale(case_id, "cases/closure_form.html", form)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Case closed."), "success")
-            return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="closure"))
-    version = form.version.data if isinstance(form.version.data, int) else case.version_id
-    return render_template("cases/closure_form.html", case=case, form=form, version=version), status
+        ), actor=current_user, expected_version=form.version.data),
+        success=_("Case closed."), done=_closure_anchor(case),
+        page=_form_page(case_id, case, "cases/closure_form.html", form))
 
 
 @bp.route("/<uuid:case_id>/reopen", methods=["GET", "POST"])
@@ -89,19 +82,9 @@ def reopen(case_id):
         version = case.version_id
         return render_viewed("cases/closure_reopen.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form, version=version)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            closure.reopen_case(db.session, case, form.reason.data, actor=current_user,
-                                expected_version=form.version.data)
-            db.session.commit()
-        except (closure.StaleCase, StaleDataError):
-            return _stale(case_id, "cases/closure_reopen.html", form)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Case reopened."), "success")
-            return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="closure"))
-    version = form.version.data if isinstance(form.version.data, int) else case.version_id
-    return render_template("cases/closure_reopen.html", case=case, form=form, version=version), status
+    return submit(
+        form,
+        lambda: closure.reopen_case(db.session, case, form.reason.data, actor=current_user,
+                                    expected_version=form.version.data),
+        success=_("Case reopened."), done=_closure_anchor(case),
+        page=_form_page(case_id, case, "cases/closure_reopen.html", form))

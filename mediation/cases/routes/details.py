@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.cases import queries
 from mediation.cases.forms.details import CaseDetailsForm, CoWorkerForm
@@ -15,8 +14,7 @@ from mediation.cases.routes import bp, case_section
 from mediation.cases.services import details, intake
 from mediation.core.authz import Permission, require
 from mediation.core.codes import Issue
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
+from mediation.core.views import submit
 from mediation.extensions import db
 
 
@@ -63,24 +61,18 @@ def edit(case_id):
         })
         return render_template("cases/case_edit.html", case=case, form=form)
     form = CaseDetailsForm()
-    if not form.validate_on_submit():
-        return render_template("cases/case_edit.html", case=case, form=form), 422
-    try:
-        details.update_case_details(db.session, case, _details_from(form), actor=current_user,
-                                    expected_version=form.version.data)
-    except (details.StaleCaseDetails, StaleDataError):
-        db.session.rollback()
+
+    def page(status: int):
+        if status != 409:
+            return render_template("cases/case_edit.html", case=case, form=form), status
         current = queries.load_case(db.session, current_user, case_id)
-        form.form_errors.append(details.StaleCaseDetails.message)
         form.version.data = current.version_id  # saving again is then a deliberate choice
         return render_template("cases/case_edit.html", case=current, form=form, stale=True), 409
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return render_template("cases/case_edit.html", case=case, form=form), 422
-    db.session.commit()
-    flash(_("The case has been saved."), "success")
-    return redirect(url_for("cases.detail", case_id=case.public_id))
+
+    return submit(form, lambda: details.update_case_details(db.session, case, _details_from(form), actor=current_user,
+                                                            expected_version=form.version.data),
+                  success=_("The case has been saved."), page=page,
+                  done=lambda _case: redirect(url_for("cases.detail", case_id=case.public_id)))
 
 
 def _co_worker_case(case_id) -> Case:
@@ -100,15 +92,10 @@ def co_worker_add(case_id):
     if not form.validate_on_submit():
         flash(_("Choose a staff member of your association."), "error")
         return redirect(url_for("cases.detail", case_id=case.public_id))
-    try:
-        details.add_case_co_worker(db.session, case, staff[form.user_id.data].id, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The co-worker has been added."), "success")
-    return redirect(url_for("cases.detail", case_id=case.public_id))
+    return submit(None, lambda: details.add_case_co_worker(db.session, case, staff[form.user_id.data].id,
+                                                           actor=current_user),
+                  success=_("The co-worker has been added."),
+                  done=lambda _result: redirect(url_for("cases.detail", case_id=case.public_id)))
 
 
 @bp.route("/<uuid:case_id>/co-workers/<uuid:user_id>/remove", methods=["POST"])
@@ -118,12 +105,6 @@ def co_worker_remove(case_id, user_id):
     assignment = next((a for a in case.assignments if a.user.public_id == user_id), None)
     if assignment is None:
         abort(404)
-    try:
-        details.remove_co_worker(db.session, case, assignment.user_id, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The co-worker has been removed from the case."), "success")
-    return redirect(url_for("cases.detail", case_id=case.public_id))
+    return submit(None, lambda: details.remove_co_worker(db.session, case, assignment.user_id, actor=current_user),
+                  success=_("The co-worker has been removed from the case."),
+                  done=lambda _result: redirect(url_for("cases.detail", case_id=case.public_id)))

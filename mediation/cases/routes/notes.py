@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.cases import queries
 from mediation.cases.forms.notes import NO_PARTY, NoteEditForm, NoteForm
@@ -17,9 +16,7 @@ from mediation.cases.models import Case, Note
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import notes
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 
 
@@ -63,29 +60,16 @@ def note_new(case_id):
         (str(participant.public_id), f"{participant.person.full_name} · {participant.role.label}")
         for participant in notes.participants_of(db.session, case)
     ]
-    status = 200
-    if form.validate_on_submit():
-        data = notes.NewNote(
-            visibility=form.visibility.data,
-            body=form.body.data,
-            participant_id=_uuid(form.participant_id.data),
-        )
-        try:
-            notes.add_note(db.session, case, data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Note added."), "success")
-            return _case_page(case)
-    elif request.method == "POST":
-        status = 422
-    else:
+    if request.method == "GET":
         return render_viewed("cases/note_new.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form)
-    return render_template("cases/note_new.html", case=case, form=form), status
+    return submit(
+        form,
+        lambda: notes.add_note(db.session, case, notes.NewNote(visibility=form.visibility.data, body=form.body.data,
+                                                               participant_id=_uuid(form.participant_id.data)),
+                               actor=current_user),
+        success=_("Note added."), done=lambda _note: _case_page(case),
+        page=lambda status: (render_template("cases/note_new.html", case=case, form=form), status))
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -106,32 +90,24 @@ def note_edit(case_id, note_id):
                              association_id=case.association_id, case=case, note=note, form=form,
                              version=note.version_id, stale=False)
     form = NoteEditForm()
-    status = 422
-    if form.validate_on_submit():
-        try:
-            notes.edit_note(db.session, case, note, form.body.data, expected_version=form.version.data,
-                            actor=current_user)
-            db.session.commit()
-        except (notes.StaleNote, StaleDataError):
+
+    def page(status: int):
+        if status == 409:
             return _stale(case_id, note_id, form)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Note saved."), "success")
-            return _case_page(case)
-    version = form.version.data if isinstance(form.version.data, int) else note.version_id
-    return render_template("cases/note_edit.html", case=case, note=note, form=form,
-                           version=version, stale=False), status
+        version = form.version.data if isinstance(form.version.data, int) else note.version_id
+        return render_template("cases/note_edit.html", case=case, note=note, form=form,
+                               version=version, stale=False), status
+
+    return submit(form, lambda: notes.edit_note(db.session, case, note, form.body.data,
+                                                expected_version=form.version.data, actor=current_user),
+                  success=_("Note saved."), done=lambda _note: _case_page(case), page=page)
 
 
 def _stale(case_id, note_id, form: NoteEditForm):
     """409: the user's text next to the stored one, with the current version (SECURITY.md S31)."""
-    db.session.rollback()
     case = queries.load_case(db.session, current_user, case_id)
     note = _load_note(case, note_id)
     db.session.refresh(note)
-    form.form_errors.append(notes.StaleNote.message)
     return render_viewed("cases/note_edit.html", entity="note", entity_id=note.public_id,
                          association_id=case.association_id, status=409, case=case, note=note, form=form,
                          version=note.version_id, stale=True)

@@ -12,7 +12,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, Field, RadioField, SelectField
 
 from mediation.cases import queries
@@ -23,8 +22,7 @@ from mediation.cases.routes import bp, case_section
 from mediation.cases.services import parties
 from mediation.cases.services.intake import PersonData
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
+from mediation.core.views import submit
 from mediation.extensions import db
 
 IN_SCHOOL = {"yes": True, "no": False}
@@ -114,24 +112,17 @@ def _render(case: Case, form, title, status: int, comparison=None):
 def _add(case_id, form_class, add, title, done):
     case = _editable_case(case_id)
     form = form_class()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            added = add(db.session, case, _person_data(form), _part(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(str(done), "success")
-            if added.reused_person:
-                flash(_("This person was already registered in your association: their record was reused, "
-                        "not copied. Check their details."), "warning")
-            return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="parties"))
-    elif request.method == "POST":
-        status = 422
-    return _render(case, form, title, status)
+    if request.method == "GET":
+        return _render(case, form, title, 200)
+
+    def added(participant):
+        if participant.reused_person:
+            flash(_("This person was already registered in your association: their record was reused, "
+                    "not copied. Check their details."), "warning")
+        return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="parties"))
+
+    return submit(form, lambda: add(db.session, case, _person_data(form), _part(form), actor=current_user),
+                  success=str(done), done=added, page=lambda status: _render(case, form, title, status))
 
 
 @bp.route("/<uuid:case_id>/parties/new", methods=["GET", "POST"])
@@ -214,8 +205,7 @@ def _comparison(form, participant: Participant) -> list[Difference]:
 
 
 def _stale(case: Case, form, participant_id, title):
-    """Roll back, then show the input kept beside the current values, with the current versions (409)."""
-    db.session.rollback()
+    """The input kept beside the current values, with the current versions (409)."""
     participant = parties.participant_in_case(db.session, case, participant_id)
     if participant is None:
         abort(404)
@@ -224,7 +214,6 @@ def _stale(case: Case, form, participant_id, title):
     for name in VERSION_FIELDS:
         form[name].data = stored[name]
         form[name].raw_data = [str(stored[name])]
-    attach_error(form, parties.StaleEdit())
     return _render(case, form, title, 409, comparison)
 
 
@@ -240,28 +229,24 @@ def participant_edit(case_id, participant_id):
     child = participant.is_child
     form_class = ChildEditForm if child else PartyEditForm
     title = _l("Edit the child") if child else _l("Edit the party")
-    form = form_class(data=_stored_values(participant)) if request.method == "GET" else form_class()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            parties.update_participant(
-                db.session, case, participant, _person_data(form), _part(form),
-                person_version=form.person_version.data, participant_version=form.participant_version.data,
-                actor=current_user,
-            )
-            db.session.commit()
-        except (parties.StaleEdit, StaleDataError):
+    if request.method == "GET":
+        return _render(case, form_class(data=_stored_values(participant)), title, 200)
+    form = form_class()
+
+    def page(status: int):
+        if status == 409:
             return _stale(case, form, participant_id, title)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            flash(_("The changes have been saved."), "success")
-            return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="parties"))
-    elif request.method == "POST":
-        status = 422
         if any(form[name].errors for name in VERSION_FIELDS):
             form.form_errors.append(_("The form has expired or was sent from elsewhere. "
                                       "Please reload the page and try again."))
-    return _render(case, form, title, status)
+        return _render(case, form, title, status)
+
+    return submit(
+        form,
+        lambda: parties.update_participant(
+            db.session, case, participant, _person_data(form), _part(form),
+            person_version=form.person_version.data, participant_version=form.participant_version.data,
+            actor=current_user,
+        ),
+        success=_("The changes have been saved."), page=page,
+        done=lambda _result: redirect(url_for("cases.detail", case_id=case.public_id, _anchor="parties")))

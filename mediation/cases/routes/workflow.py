@@ -44,7 +44,7 @@ def status_change(case_id):
             db.session.rollback()
             attach_error(form, error)
             problems = getattr(error, "problems", [])
-            status = 409 if isinstance(error, workflow.StaleStatus) else 422
+            status = error.status
         else:
             db.session.commit()
             flash(_("The case status has been changed."), "success")

@@ -38,7 +38,7 @@ from mediation.core.codes import (
     ReferralDestination,
     ScreeningDecision,
 )
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 
@@ -74,11 +74,10 @@ class ClosureNotAllowed(DomainError):
     message = _l("You may not close this case.")
 
 
-class StaleCase(DomainError):
-    """The case changed since the form was shown (SECURITY.md S31); the route answers 409."""
-
-    message = _l("Someone else changed this case while you were filling in the form. Nothing was saved: "
-                 "check the case, then try again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_CASE = _l(
+    "Someone else changed this case while you were filling in the form. Nothing was saved: "
+    "check the case, then try again.")
 
 
 @dataclass(frozen=True)
@@ -253,7 +252,7 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     if not case.is_open:
         raise CaseNotOpen()
     if expected_version is not None and expected_version != case.version_id:
-        raise StaleCase()
+        raise StaleRecord(STALE_CASE)
     outcome = _code(Outcome, data.outcome, "outcome", _l("Choose the outcome of the case."))
     if outcome is None:
         raise ValidationFailed(_l("Choose the outcome of the case."), field="outcome")
@@ -288,7 +287,7 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     case.closed_on = today
     case.outcome = outcome
     case.follow_up_on = data.follow_up_on
-    flush_versioned(session, StaleCase)
+    flush_versioned(session, STALE_CASE)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     # Closing a case cancels its future appointments (DOMAIN.md §2.9): the appointments listen.
@@ -304,7 +303,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
     if not can_reopen(actor, case):
         raise DomainError(_l("Only a supervisor of the association reopens a case."))
     if expected_version is not None and expected_version != case.version_id:
-        raise StaleCase()
+        raise StaleRecord(STALE_CASE)
     text = _text(reason, REASON_MAX, "reason")
     if text is None:
         raise ValidationFailed(_l("Give the reason for reopening the case."), field="reason")
@@ -324,7 +323,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
     case.outcome = None
     # The follow-up belonged to that closure (it stays on the Closure row).
     case.follow_up_on = None
-    flush_versioned(session, StaleCase)
+    flush_versioned(session, STALE_CASE)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     return current

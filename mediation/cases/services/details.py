@@ -15,15 +15,13 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import CourtStage, Issue, ReferralSource
 from mediation.core.crypto import blind_index
-from mediation.core.errors import Conflict, ValidationFailed
+from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 
-
-class StaleCaseDetails(Conflict):
-    """The case changed after the form was shown (SECURITY.md S31): the route answers 409."""
-
-    message = _l("Someone else changed this case while you were editing it. Nothing of yours was saved: "
-                 "compare your input with the saved values, then save again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_CASE_DETAILS = _l(
+    "Someone else changed this case while you were editing it. Nothing of yours was saved: "
+    "compare your input with the saved values, then save again.")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
                         expected_version: int) -> None:
     """Correct intake details of an open case; the same rules as at intake; never a silent overwrite."""
     if expected_version != case.version_id:
-        raise StaleCaseDetails()
+        raise StaleRecord(STALE_CASE_DETAILS)
     if not data.issues:
         raise ValidationFailed(_l("Choose at least one issue."), field="issues")
     stage = CourtStage(data.court_stage)
@@ -62,7 +60,7 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
         case.request_summary = data.request_summary or None
     case.follow_up_on = data.follow_up_on
     case.updated_at = clock.now()  # always update the row, so its version is checked and bumped
-    flush_versioned(session, StaleCaseDetails)
+    flush_versioned(session, STALE_CASE_DETAILS)
     record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
 
 

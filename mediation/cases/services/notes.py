@@ -22,7 +22,7 @@ from mediation.cases.models import Case, Note, NoteVersion, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import NoteVisibility
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 
 NOTE_MAX = 10_000
@@ -32,11 +32,10 @@ class NotePermissionDenied(DomainError):
     message = _l("Only the author of a note may change it, and only while the case is open.")
 
 
-class StaleNote(DomainError):
-    """The note changed since the form was shown (SECURITY.md S31); the route answers 409."""
-
-    message = _l("Someone else saved this note while you were editing it. Nothing was overwritten: "
-                 "compare your text with the current one, then save again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_NOTE = _l(
+    "Someone else saved this note while you were editing it. Nothing was overwritten: "
+    "compare your text with the current one, then save again.")
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def edit_note(session: Session, case: Case, note: Note, body: str, *, expected_v
         raise NotePermissionDenied()
     # Compared, never assigned: the version in the form only detects a stale edit.
     if expected_version != note.version_id:
-        raise StaleNote()
+        raise StaleRecord(STALE_NOTE)
     text = _checked_body(body)
     if text == note.current.body:
         return note
@@ -162,7 +161,7 @@ def edit_note(session: Session, case: Case, note: Note, body: str, *, expected_v
     # The text lives in the new version row; touching the note makes its UPDATE
     # check and bump version_id, so two concurrent edits cannot both win.
     flag_modified(note, "visibility")
-    flush_versioned(session, StaleNote)
+    flush_versioned(session, STALE_NOTE)
     record(session, AuditAction.UPDATE, entity="note", entity_id=note.public_id,
            association_id=case.association_id)
     return note

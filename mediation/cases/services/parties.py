@@ -47,7 +47,7 @@ from mediation.core.codes import (
     age_band,
     age_in_years,
 )
-from mediation.core.errors import Conflict, DomainError, ValidationFailed
+from mediation.core.errors import Conflict, DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 
 MAJORITY = 18
@@ -60,11 +60,6 @@ class CaseClosed(DomainError):
     message = _l("This case is closed: its people can no longer be changed.")
 
 
-class StaleEdit(Conflict):
-    """Someone saved the record after this form was loaded (SECURITY.md S31)."""
-
-    message = _l("Someone else saved this record while you were editing it. Nothing of yours was saved: "
-                 "compare your input with the saved values, then save again.")
 
 
 class AlreadyInCase(Conflict):
@@ -341,7 +336,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
         raise DomainError()
     person = participant.person
     if person.version_id != person_version or participant.version_id != participant_version:
-        raise StaleEdit()
+        raise StaleRecord()
     child = participant.is_child
     if child != isinstance(part, ChildSituation):
         raise DomainError()
@@ -365,7 +360,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
     for name, value in values.items():
         if getattr(participant, name) != value:
             setattr(participant, name, value)
-    flush_versioned(session, StaleEdit)
+    flush_versioned(session)
     record(session, AuditAction.UPDATE, entity="participant", entity_id=participant.public_id,
            association_id=case.association_id)
     return participant

@@ -16,7 +16,7 @@ from mediation.cases.services.safety import GateProblem, has_consent, mediation_
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.codes import CaseStatus, ConsentScope, Transition, allowed_transition
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 
 
@@ -34,8 +34,9 @@ class StatusChangeForbidden(DomainError):
     message = _l("Your account may not make this status change on this case.")
 
 
-class StaleStatus(DomainError):
-    message = _l("The status of this case has changed since the page was loaded. Check it and try again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_STATUS = _l(
+    "The status of this case has changed since the page was loaded. Check it and try again.")
 
 
 class MissingDataConsent(DomainError):
@@ -112,7 +113,7 @@ def change_status(session: Session, case: Case, to_status: CaseStatus | str, *, 
     except ValueError:
         raise TransitionRefused() from None
     if expected_from is not None and str(expected_from) != case.status.value:
-        raise StaleStatus()
+        raise StaleRecord(STALE_STATUS)
     if CaseStatus.CLOSED in (case.status, to):
         raise ClosureElsewhere()
     row = allowed_transition(case.status, to)
@@ -128,7 +129,7 @@ def change_status(session: Session, case: Case, to_status: CaseStatus | str, *, 
                           reason=reason)
     session.add(change)
     case.status = to
-    flush_versioned(session, StaleStatus)
+    flush_versioned(session, STALE_STATUS)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     return change

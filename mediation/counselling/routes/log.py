@@ -8,11 +8,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_manage, visible_appointments
@@ -22,9 +21,7 @@ from mediation.cases.models import Case
 from mediation.core.authz import Permission, require
 from mediation.core.clock import local_parts
 from mediation.core.codes import AppointmentStatus
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
 from mediation.counselling.models import CounsellingSession
 from mediation.counselling.routes import bp
@@ -85,11 +82,8 @@ def _data(form: SessionForm) -> service.SessionData:
 
 
 
-def _attach(form, error: DomainError) -> None:
-    if error.field == "follow_ups":
-        form.form_errors.append(error.message)
-    else:
-        attach_error(form, error)
+# A refusal about the follow-up actions as a whole is shown above the form, not inside the list.
+ALIASES = {"follow_ups": "(the form)"}
 
 
 def _detail(case: Case, counselling_session: CounsellingSession):
@@ -128,31 +122,21 @@ def session_new(case_id):
     form = SessionForm()
     _set_choices(form, case)
     appointment = _appointment_of(case)
-    status = 200
-    if request.method == "GET" and str(current_user.public_id) in dict(form.staff_ids.choices):
-        form.staff_ids.data = [str(current_user.public_id)]
-    if request.method == "GET" and appointment is not None:
-        _prefill_from(form, appointment)
-    if form.validate_on_submit():
-        try:
-            counselling_session = service.log_session(db.session, case, _data(form), actor=current_user,
-                                                      appointment=appointment)
-        except DomainError as error:
-            db.session.rollback()
-            _attach(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Session logged."), "success")
-            return _detail(case, counselling_session)
-    elif request.method == "POST":
-        status = 422
-    else:
+    if request.method == "GET":
+        if str(current_user.public_id) in dict(form.staff_ids.choices):
+            form.staff_ids.data = [str(current_user.public_id)]
+        if appointment is not None:
+            _prefill_from(form, appointment)
         return render_viewed("counselling/session_form.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form, counselling_session=None,
                              version=None, stale=False, appointment=appointment)
-    return render_template("counselling/session_form.html", case=case, form=form, counselling_session=None,
-                           version=None, stale=False, appointment=appointment), status
+    return submit(
+        form,
+        lambda: service.log_session(db.session, case, _data(form), actor=current_user, appointment=appointment),
+        success=_("Session logged."), done=lambda logged: _detail(case, logged), aliases=ALIASES,
+        page=lambda status: (render_template("counselling/session_form.html", case=case, form=form,
+                                             counselling_session=None, version=None, stale=False,
+                                             appointment=appointment), status))
 
 
 def _detail_page(case: Case, counselling_session: CounsellingSession, void_form: VoidForm, status: int = 200):
@@ -214,31 +198,25 @@ def session_edit(case_id, session_id):
                              version=counselling_session.version_id, stale=False)
     form = SessionEditForm()
     _set_choices(form, case)
-    if form.validate_on_submit():
-        try:
-            service.correct_session(db.session, case, counselling_session, _data(form),
-                                    expected_version=form.version.data, actor=current_user)
-            db.session.commit()
-        except (service.StaleSession, StaleDataError):
+
+    def page(status: int):
+        if status == 409:
             return _stale(case_id, session_id, form)
-        except DomainError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            flash(_("Session saved."), "success")
-            return _detail(case, counselling_session)
-    version = form.version.data if isinstance(form.version.data, int) else counselling_session.version_id
-    return render_template("counselling/session_form.html", case=case, form=form,
-                           counselling_session=counselling_session, version=version, stale=False), 422
+        version = form.version.data if isinstance(form.version.data, int) else counselling_session.version_id
+        return render_template("counselling/session_form.html", case=case, form=form,
+                               counselling_session=counselling_session, version=version, stale=False), status
+
+    return submit(form, lambda: service.correct_session(db.session, case, counselling_session, _data(form),
+                                                        expected_version=form.version.data, actor=current_user),
+                  success=_("Session saved."), done=lambda _result: _detail(case, counselling_session),
+                  page=page, aliases=ALIASES)
 
 
 def _stale(case_id, session_id, form: SessionEditForm):
     """409: the user's entry next to the stored one, with the current version."""
-    db.session.rollback()
     case = queries.load_case(db.session, current_user, case_id)
     counselling_session = _load_session(case, session_id)
     db.session.refresh(counselling_session)
-    form.form_errors.append(service.StaleSession.message)
     return render_viewed("counselling/session_form.html", entity="session", entity_id=counselling_session.public_id,
                          association_id=case.association_id, status=409, case=case, form=form,
                          counselling_session=counselling_session, version=counselling_session.version_id,
@@ -253,15 +231,7 @@ def session_void(case_id, session_id):
     if not service.can_void_session(current_user, case, counselling_session):
         abort(403)
     form = VoidForm()
-    if form.validate_on_submit():
-        try:
-            service.void_session(db.session, case, counselling_session, form.reason.data, actor=current_user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Session voided."), "success")
-            return _detail(case, counselling_session)
-    counselling_session = _load_session(case, session_id)
-    return _detail_page(case, counselling_session, form, status=422)
+    return submit(form, lambda: service.void_session(db.session, case, counselling_session, form.reason.data,
+                                                     actor=current_user),
+                  success=_("Session voided."), done=lambda _result: _detail(case, counselling_session),
+                  page=lambda status: _detail_page(case, _load_session(case, session_id), form, status=status))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,9 +21,8 @@ from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
 from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
 from mediation.core.forms import BaseForm
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.counselling import queries
 from mediation.counselling.models import FollowUpAction
 from mediation.counselling.routes import bp
@@ -117,12 +116,6 @@ def follow_up_done(action_id):
     case = db.session.get(Case, action.case_id)
     if not follow_up.can_mark_done(current_user, case, action):
         abort(403)
-    try:
-        follow_up.mark_done(db.session, case, action, on=clock.today(), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The follow-up action is marked done."), "success")
-    return redirect(url_for("counselling.my_work"))
+    return submit(None, lambda: follow_up.mark_done(db.session, case, action, on=clock.today(), actor=current_user),
+                  success=_("The follow-up action is marked done."),
+                  done=lambda _result: redirect(url_for("counselling.my_work")))

@@ -35,7 +35,7 @@ from mediation.core.codes import (
     age_in_years,
     parse_code,
 )
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.counselling.models import (
     CounsellingSession,
@@ -78,11 +78,10 @@ class SessionPermissionDenied(DomainError):
     message = _l("You may not change this session.")
 
 
-class StaleSession(DomainError):
-    """The session changed since the form was shown; the route answers 409."""
-
-    message = _l("Someone else saved this session while you were editing it. Nothing was overwritten: "
-                 "compare your entry with the current one, then save again.")
+# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+STALE_SESSION = _l(
+    "Someone else saved this session while you were editing it. Nothing was overwritten: "
+    "compare your entry with the current one, then save again.")
 
 
 class SessionVoided(DomainError):
@@ -431,7 +430,7 @@ def correct_session(session: Session, case: Case, counselling_session: Counselli
     if not can_correct_session(actor, case, counselling_session):
         raise SessionPermissionDenied()
     if expected_version != counselling_session.version_id:
-        raise StaleSession()
+        raise StaleRecord(STALE_SESSION)
     checked = _check(session, case, data, actor)
     before = snapshot(counselling_session)
     _apply(counselling_session, checked)
@@ -441,7 +440,7 @@ def correct_session(session: Session, case: Case, counselling_session: Counselli
     session.add(SessionRevision(session_id=counselling_session.id, number=number,
                                 previous=json.dumps(before, ensure_ascii=False), changed_by_id=actor.id))
     flag_modified(counselling_session, "mode")  # bumps version_id even when only staff/attendees changed
-    flush_versioned(session, StaleSession)
+    flush_versioned(session, STALE_SESSION)
     record(session, AuditAction.UPDATE, entity="session", entity_id=counselling_session.public_id,
            association_id=case.association_id)
     return counselling_session
@@ -464,7 +463,7 @@ def void_session(session: Session, case: Case, counselling_session: CounsellingS
     counselling_session.voided_at = clock.now()
     counselling_session.voided_by_id = actor.id
     counselling_session.void_reason = text
-    flush_versioned(session, StaleSession)
+    flush_versioned(session, STALE_SESSION)
     record(session, AuditAction.UPDATE, entity="session", entity_id=counselling_session.public_id,
            association_id=case.association_id)
     return counselling_session

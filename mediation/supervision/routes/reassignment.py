@@ -16,15 +16,13 @@ from sqlalchemy import select
 from mediation.accounts.models import StaffUser
 from mediation.cases import queries as case_queries
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 from mediation.supervision.forms import NONE, ReassignForm
 from mediation.supervision.routes import bp
 from mediation.supervision.routes.reviews import case_page
 from mediation.supervision.services import reassignment as service
-from mediation.supervision.services.reviews import StaleCase, is_supervisor_of
+from mediation.supervision.services.reviews import is_supervisor_of
 
 
 def _form(association_id: int, exclude_id: int | None) -> ReassignForm:
@@ -55,20 +53,14 @@ def reassign(case_id):
         form.version.data = case.version_id
         return render_viewed("supervision/reassign.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form, leaving=None, cases=None)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            service.reassign_case(db.session, case, _data(form), actor=current_user, version=form.version.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 409 if isinstance(error, StaleCase) else 422
-            case = case_queries.load_case(db.session, current_user, case_id)
-        else:
-            db.session.commit()
-            flash(_("The case has a new lead."), "success")
-            return case_page(case)
-    return render_template("supervision/reassign.html", case=case, form=form, leaving=None, cases=None), status
+    def page(status: int):
+        current = case_queries.load_case(db.session, current_user, case_id)
+        return render_template("supervision/reassign.html", case=current, form=form, leaving=None,
+                               cases=None), status
+
+    return submit(form, lambda: service.reassign_case(db.session, case, _data(form), actor=current_user,
+                                                      version=form.version.data),
+                  success=_("The case has a new lead."), done=lambda _result: case_page(case), page=page)
 
 
 def _staff_member(staff_id) -> StaffUser:
@@ -87,19 +79,15 @@ def reassign_all(staff_id):
         return render_viewed("supervision/reassign.html", entity="staff_user", entity_id=leaving.public_id,
                              association_id=leaving.association_id, case=None, form=form, leaving=leaving,
                              cases=cases)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            moved = service.reassign_all(db.session, leaving, _data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 409 if isinstance(error, StaleCase) else 422
-            leaving = _staff_member(staff_id)
-            cases = service.open_cases_led_by(db.session, leaving)
-        else:
-            db.session.commit()
-            flash(ngettext("%(num)d case moved to its new lead.", "%(num)d cases moved to their new lead.", moved),
-                  "success")
-            return redirect(url_for("supervision.dashboard"))
-    return render_template("supervision/reassign.html", case=None, form=form, leaving=leaving, cases=cases), status
+    def page(status: int):
+        current = _staff_member(staff_id)
+        return render_template("supervision/reassign.html", case=None, form=form, leaving=current,
+                               cases=service.open_cases_led_by(db.session, current)), status
+
+    def done(moved: int):
+        flash(ngettext("%(num)d case moved to its new lead.", "%(num)d cases moved to their new lead.", moved),
+              "success")
+        return redirect(url_for("supervision.dashboard"))
+
+    return submit(form, lambda: service.reassign_all(db.session, leaving, _data(form), actor=current_user),
+                  done=done, page=page)

@@ -5,7 +5,7 @@ HTTP only: the rules are in mediation.supervision.services.reviews. One commit p
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,9 +15,7 @@ from mediation.cases.policies import is_assigned
 from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 from mediation.supervision.forms import ReviewDueForm, ReviewForm
 from mediation.supervision.routes import bp
@@ -28,8 +26,12 @@ def case_page(case: Case):
     return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="supervision"))
 
 
-def _status_for(error: DomainError) -> int:
-    return 409 if isinstance(error, service.StaleCase) else 422
+def _case_form_page(case_id, template: str, form):
+    """The form again, input kept, beside the case as it is now (reloaded after a refusal)."""
+    def page(status: int):
+        case = case_queries.load_case(db.session, current_user, case_id)
+        return render_template(template, case=case, form=form), status
+    return page
 
 
 @bp.route("/cases/<uuid:case_id>/reviews/new", methods=["GET", "POST"])
@@ -44,23 +46,14 @@ def review_new(case_id):
         form.version.data = case.version_id
         return render_viewed("supervision/review_form.html", entity="case", entity_id=case.public_id,
                              association_id=case.association_id, case=case, form=form)
-    status = 422
-    if form.validate_on_submit():
-        data = service.ReviewData(reviewed_on=form.reviewed_on.data, trigger=form.trigger.data,
-                                  decision=form.decision.data, note=form.note.data,
-                                  next_review_on=form.next_review_on.data)
-        try:
-            service.record_review(db.session, case, data, actor=current_user, version=form.version.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = _status_for(error)
-            case = case_queries.load_case(db.session, current_user, case_id)
-        else:
-            db.session.commit()
-            flash(_("Review recorded."), "success")
-            return case_page(case)
-    return render_template("supervision/review_form.html", case=case, form=form), status
+    return submit(
+        form,
+        lambda: service.record_review(db.session, case, service.ReviewData(
+            reviewed_on=form.reviewed_on.data, trigger=form.trigger.data, decision=form.decision.data,
+            note=form.note.data, next_review_on=form.next_review_on.data), actor=current_user,
+            version=form.version.data),
+        success=_("Review recorded."), done=lambda _review: case_page(case),
+        page=_case_form_page(case_id, "supervision/review_form.html", form))
 
 
 @bp.route("/cases/<uuid:case_id>/review-due", methods=["POST"])
@@ -70,19 +63,12 @@ def review_due(case_id):
     if not service.is_supervisor_of(current_user, case):
         abort(403)
     form = ReviewDueForm()
-    if form.validate_on_submit():
-        try:
-            service.flag_review_due(db.session, case, form.due_on.data, actor=current_user,
-                                    version=form.version.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            case = case_queries.load_case(db.session, current_user, case_id)
-            return render_template("supervision/review_due.html", case=case, form=form), _status_for(error)
-        db.session.commit()
-        flash(_("Review flag saved.") if form.due_on.data else _("Review flag removed."), "success")
-        return case_page(case)
-    return render_template("supervision/review_due.html", case=case, form=form), 422
+    return submit(
+        form,
+        lambda: service.flag_review_due(db.session, case, form.due_on.data, actor=current_user,
+                                        version=form.version.data),
+        success=_("Review flag saved.") if form.due_on.data else _("Review flag removed."),
+        done=lambda _result: case_page(case), page=_case_form_page(case_id, "supervision/review_due.html", form))
 
 
 @case_section

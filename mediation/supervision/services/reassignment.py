@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.cases.services.closure import STALE_CASE
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.errors import ValidationFailed
+from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.supervision.models import LeadChange
 from mediation.supervision.predicates import is_open, led_by
-from mediation.supervision.services.reviews import ReviewNotAllowed, StaleCase, is_supervisor_of
+from mediation.supervision.services.reviews import ReviewNotAllowed, is_supervisor_of
 
 REASON_MAX = 2_000
 
@@ -88,7 +89,7 @@ def _move(session: Session, case: Case, target: StaffUser, reason: str, keep_pre
                         kept_as_co_worker=bool(previous and keep_previous), reason=reason, changed_by_id=actor.id)
     session.add(change)
     case.updated_at = clock.now()  # bumps the case's version: a concurrent edit sees it
-    flush_versioned(session, StaleCase)
+    flush_versioned(session, STALE_CASE)
     record(session, AuditAction.UPDATE, entity="case_assignment", entity_id=case.public_id,
            association_id=case.association_id)
     return change
@@ -101,7 +102,7 @@ def reassign_case(session: Session, case: Case, data: Reassignment, *, actor: St
     if not case.is_open:
         raise ValidationFailed(_l("A closed case keeps its lead: reopen it first."), field="to_user")
     if version is not None and version != case.version_id:
-        raise StaleCase()
+        raise StaleRecord(STALE_CASE)
     target = _target(session, case.association_id, data)
     if case.lead is not None and case.lead.id == target.id:
         raise ValidationFailed(_l("This staff member already leads the case."), field="to_user")

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case
-from mediation.cases.services.closure import StaleCase  # one error for every stale save of a case
+from mediation.cases.services.closure import STALE_CASE  # one message for every stale save of a case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.codes import SupervisionDecision, SupervisionTrigger, parse_code
-from mediation.core.errors import DomainError, ValidationFailed
+from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.supervision.models import SupervisionReview
 
@@ -67,7 +67,7 @@ def record_review(session: Session, case: Case, data: ReviewData, *, actor: Staf
     if not is_supervisor_of(actor, case):
         raise ReviewNotAllowed()
     if version is not None and version != case.version_id:
-        raise StaleCase()
+        raise StaleRecord(STALE_CASE)
     today = clock.today()
     if data.reviewed_on is None:
         raise ValidationFailed(_l("Enter the date of the review."), field="reviewed_on")
@@ -86,7 +86,7 @@ def record_review(session: Session, case: Case, data: ReviewData, *, actor: Staf
     session.add(review)
     # The review answers the flag; its own next date, if any, is the next one due.
     case.review_due_on = data.next_review_on
-    flush_versioned(session, StaleCase)
+    flush_versioned(session, STALE_CASE)
     record(session, AuditAction.CREATE, entity="supervision_review", entity_id=review.public_id,
            association_id=case.association_id)
     return review
@@ -100,7 +100,7 @@ def flag_review_due(session: Session, case: Case, due_on: date | None, *, actor:
     if not case.is_open:
         raise ValidationFailed(_l("A closed case is not flagged for review."), field="due_on")
     if version is not None and version != case.version_id:
-        raise StaleCase()
+        raise StaleRecord(STALE_CASE)
     if due_on is not None:
         today = clock.today()
         if due_on < today:
@@ -108,5 +108,5 @@ def flag_review_due(session: Session, case: Case, due_on: date | None, *, actor:
         if (due_on - today).days > LONGEST_PLAN_DAYS:
             raise ValidationFailed(_l("Plan the next review within a year."), field="due_on")
     case.review_due_on = due_on
-    flush_versioned(session, StaleCase)
+    flush_versioned(session, STALE_CASE)
     record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
