@@ -1,7 +1,7 @@
 """The code lists of DOMAIN.md §3 and §4.2, the case workflow table of §2.3 and the statistical groups.
 
 Codes are the stored values and are frozen once released: add members, never rename or reuse
-one. Each list's English labels live in one `*_LABELS` dict next to it; `Code.label` reads it.
+one (docs/domain.md, DOM62). Each member declares its English label beside its code.
 One English msgid carries one meaning: where DOMAIN.md gives one English word two different
 French or Arabic renderings, the English here is made distinct ("By phone", "Follow-up session").
 """
@@ -15,6 +15,7 @@ from datetime import date
 from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
 from mediation.core.authz import Role
@@ -22,22 +23,29 @@ from mediation.core.errors import ValidationFailed
 
 
 class Code(enum.StrEnum):
-    """A code list whose members carry a lazily translated label."""
+    """A code list whose members carry a lazily translated label, declared beside the code::
+
+        class CaseStatus(Code):
+            INTAKE = "intake", _l("Intake")
+
+    The member's value and str() are the code alone (what the database stores); its label is
+    `member.label`. A member without a label, or with a label translated at import, fails at import
+    (docs/domain.md, DOM62). A "Translators:" comment goes on the line before the member.
+    """
+
+    _label: LazyString
+
+    def __new__(cls, code: str, label: LazyString):
+        if not isinstance(label, LazyString):
+            raise TypeError(f"{cls.__name__}.{code}: the label must be a lazy string, _l(...)")
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member._label = label
+        return member
 
     @property
-    def label(self):
-        return _LABELS[type(self)][self]
-
-
-_LABELS: dict[type[Code], Mapping[Code, object]] = {}
-
-
-def _labels(enum_cls: type[Code], mapping: dict) -> Mapping:
-    """Attach a label to every member of enum_cls; a missing or stray label fails at import."""
-    if set(mapping) != set(enum_cls):
-        raise TypeError(f"{enum_cls.__name__}: labels do not match the members")
-    _LABELS[enum_cls] = MappingProxyType(mapping)
-    return _LABELS[enum_cls]
+    def label(self) -> LazyString:
+        return self._label
 
 
 def parse_code(enum_cls: type[Code], value, message, field: str) -> Code:
@@ -58,227 +66,121 @@ def choices(members: Iterable[Code]) -> list[SelectChoice]:
 # --- §3.1 Case and people -------------------------------------------------------------------
 
 class CaseStatus(Code):
-    INTAKE = "intake"
-    ASSESSMENT = "assessment"
-    IN_MEDIATION = "in_mediation"
-    IN_COUNSELLING = "in_counselling"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
-
-
-CASE_STATUS_LABELS = _labels(CaseStatus, {
-    CaseStatus.INTAKE: _l("Intake"),
-    CaseStatus.ASSESSMENT: _l("Assessment"),
-    CaseStatus.IN_MEDIATION: _l("In mediation"),
-    CaseStatus.IN_COUNSELLING: _l("In counselling"),
-    CaseStatus.SUSPENDED: _l("Suspended"),
+    INTAKE = "intake", _l("Intake")
+    ASSESSMENT = "assessment", _l("Assessment")
+    IN_MEDIATION = "in_mediation", _l("In mediation")
+    IN_COUNSELLING = "in_counselling", _l("In counselling")
+    SUSPENDED = "suspended", _l("Suspended")
     # Translators: status of a case file (dossier, ملف).
-    CaseStatus.CLOSED: _l("Closed"),
-})
+    CLOSED = "closed", _l("Closed")
+
 
 OPEN_STATUSES = frozenset(status for status in CaseStatus if status is not CaseStatus.CLOSED)
 
 
 class ParticipantRole(Code):
-    SPOUSE = "spouse"
-    FORMER_SPOUSE = "former_spouse"
-    FATHER = "father"
-    MOTHER = "mother"
-    CHILD = "child"
-    GRANDPARENT = "grandparent"
-    SIBLING = "sibling"
-    IN_LAW = "in_law"
-    LEGAL_REPRESENTATIVE = "legal_representative"
-    OTHER_RELATIVE = "other_relative"
-
-
-PARTICIPANT_ROLE_LABELS = _labels(ParticipantRole, {
-    ParticipantRole.SPOUSE: _l("Spouse"),
-    ParticipantRole.FORMER_SPOUSE: _l("Former spouse"),
+    SPOUSE = "spouse", _l("Spouse")
+    FORMER_SPOUSE = "former_spouse", _l("Former spouse")
     # Translators: a parent in a case; also where a child lives.
-    ParticipantRole.FATHER: _l("Father"),
+    FATHER = "father", _l("Father")
     # Translators: a parent in a case; also where a child lives.
-    ParticipantRole.MOTHER: _l("Mother"),
+    MOTHER = "mother", _l("Mother")
     # Translators: role in a case: a son or daughter of the family (Arabic ابن / ابنة).
-    ParticipantRole.CHILD: _l("Child"),
-    ParticipantRole.GRANDPARENT: _l("Grandparent"),
-    ParticipantRole.SIBLING: _l("Sibling"),
-    ParticipantRole.IN_LAW: _l("In-law"),
-    ParticipantRole.LEGAL_REPRESENTATIVE: _l("Legal representative"),
-    ParticipantRole.OTHER_RELATIVE: _l("Other relative"),
-})
+    CHILD = "child", _l("Child")
+    GRANDPARENT = "grandparent", _l("Grandparent")
+    SIBLING = "sibling", _l("Sibling")
+    IN_LAW = "in_law", _l("In-law")
+    LEGAL_REPRESENTATIVE = "legal_representative", _l("Legal representative")
+    OTHER_RELATIVE = "other_relative", _l("Other relative")
 
 
 class Sex(Code):
-    MALE = "male"
-    FEMALE = "female"
-    NOT_RECORDED = "not_recorded"
-
-
-SEX_LABELS = _labels(Sex, {
-    Sex.MALE: _l("Male"),
-    Sex.FEMALE: _l("Female"),
+    MALE = "male", _l("Male")
+    FEMALE = "female", _l("Female")
     # Translators: a person's sex was not recorded.
-    Sex.NOT_RECORDED: _l("Not recorded"),
-})
+    NOT_RECORDED = "not_recorded", _l("Not recorded")
 
 
 class ChildLivesWith(Code):
     """Where a child participant lives (DOMAIN.md §2.4)."""
 
-    MOTHER = "mother"
-    FATHER = "father"
-    BOTH = "both"
-    OTHER_RELATIVE = "other_relative"
-    OTHER = "other"
-
-
-CHILD_LIVES_WITH_LABELS = _labels(ChildLivesWith, {
-    ChildLivesWith.MOTHER: _l("Mother"),
-    ChildLivesWith.FATHER: _l("Father"),
-    ChildLivesWith.BOTH: _l("Both parents"),
-    ChildLivesWith.OTHER_RELATIVE: _l("Other relative"),
+    MOTHER = "mother", _l("Mother")
+    FATHER = "father", _l("Father")
+    BOTH = "both", _l("Both parents")
+    OTHER_RELATIVE = "other_relative", _l("Other relative")
     # Translators: a child lives neither with a parent nor with a relative (foster family, institution...).
-    ChildLivesWith.OTHER: _l("Other arrangement"),
-})
+    OTHER = "other", _l("Other arrangement")
 
 
 class PreferredLanguage(Code):
     """A person's preferred language (DOMAIN.md §2.4); `ary` is spoken Moroccan Arabic."""
 
-    AR = "ar"
-    ARY = "ary"
-    ZGH = "zgh"
-    FR = "fr"
-
-
-PREFERRED_LANGUAGE_LABELS = _labels(PreferredLanguage, {
-    PreferredLanguage.AR: _l("Arabic"),
-    PreferredLanguage.ARY: _l("Spoken Darija"),
-    PreferredLanguage.ZGH: _l("Amazigh"),
-    PreferredLanguage.FR: _l("French"),
-})
+    AR = "ar", _l("Arabic")
+    ARY = "ary", _l("Spoken Darija")
+    ZGH = "zgh", _l("Amazigh")
+    FR = "fr", _l("French")
 
 
 # --- §3.2 Intake and issues -----------------------------------------------------------------
 
 class IntakeChannel(Code):
-    WALK_IN = "walk_in"
-    PHONE = "phone"
-    REFERRAL_LETTER = "referral_letter"
-    ONLINE = "online"
-    OUTREACH = "outreach"
-
-
-INTAKE_CHANNEL_LABELS = _labels(IntakeChannel, {
-    IntakeChannel.WALK_IN: _l("Walk-in"),
+    WALK_IN = "walk_in", _l("Walk-in")
     # Translators: how a request reached the service (Arabic الهاتف).
-    IntakeChannel.PHONE: _l("Phone"),
-    IntakeChannel.REFERRAL_LETTER: _l("Referral letter"),
-    IntakeChannel.ONLINE: _l("Online"),
-    IntakeChannel.OUTREACH: _l("Outreach"),
-})
+    PHONE = "phone", _l("Phone")
+    REFERRAL_LETTER = "referral_letter", _l("Referral letter")
+    ONLINE = "online", _l("Online")
+    OUTREACH = "outreach", _l("Outreach")
 
 
 class ReferralSource(Code):
-    SELF = "self"
-    FAMILY_MEMBER = "family_member"
-    FAMILY_COURT = "family_court"
-    PUBLIC_PROSECUTOR = "public_prosecutor"
-    LAWYER = "lawyer"
-    ASSOCIATION = "association"
-    ENTRAIDE_NATIONALE = "entraide_nationale"
-    HEALTH = "health"
-    SCHOOL = "school"
-    RELIGIOUS_GUIDE = "religious_guide"
-    LOCAL_AUTHORITY = "local_authority"
-    HOTLINE_ONLINE = "hotline_online"
-    OTHER = "other"
-
-
-REFERRAL_SOURCE_LABELS = _labels(ReferralSource, {
-    ReferralSource.SELF: _l("Self-referred"),
-    ReferralSource.FAMILY_MEMBER: _l("Family member"),
-    ReferralSource.FAMILY_COURT: _l("Family-justice section or court social cell"),
-    ReferralSource.PUBLIC_PROSECUTOR: _l("Public prosecutor"),
-    ReferralSource.LAWYER: _l("Lawyer"),
-    ReferralSource.ASSOCIATION: _l("Other association or listening centre"),
-    ReferralSource.ENTRAIDE_NATIONALE: _l("Entraide Nationale"),
-    ReferralSource.HEALTH: _l("Health service"),
-    ReferralSource.SCHOOL: _l("School"),
-    ReferralSource.RELIGIOUS_GUIDE: _l("Religious guide (murshida)"),
-    ReferralSource.LOCAL_AUTHORITY: _l("Local authority"),
-    ReferralSource.HOTLINE_ONLINE: _l("Hotline or online"),
-    ReferralSource.OTHER: _l("Other"),
-})
+    SELF = "self", _l("Self-referred")
+    FAMILY_MEMBER = "family_member", _l("Family member")
+    FAMILY_COURT = "family_court", _l("Family-justice section or court social cell")
+    PUBLIC_PROSECUTOR = "public_prosecutor", _l("Public prosecutor")
+    LAWYER = "lawyer", _l("Lawyer")
+    ASSOCIATION = "association", _l("Other association or listening centre")
+    ENTRAIDE_NATIONALE = "entraide_nationale", _l("Entraide Nationale")
+    HEALTH = "health", _l("Health service")
+    SCHOOL = "school", _l("School")
+    RELIGIOUS_GUIDE = "religious_guide", _l("Religious guide (murshida)")
+    LOCAL_AUTHORITY = "local_authority", _l("Local authority")
+    HOTLINE_ONLINE = "hotline_online", _l("Hotline or online")
+    OTHER = "other", _l("Other")
 
 
 class CourtStage(Code):
-    NONE = "none"
-    PRE_ACTION = "pre_action"
-    PENDING = "pending"
-    POST_JUDGMENT = "post_judgment"
-
-
-COURT_STAGE_LABELS = _labels(CourtStage, {
-    CourtStage.NONE: _l("No proceedings"),
-    CourtStage.PRE_ACTION: _l("Before proceedings"),
-    CourtStage.PENDING: _l("Pending before a family-justice section"),
-    CourtStage.POST_JUDGMENT: _l("After judgment or enforcement"),
-})
+    NONE = "none", _l("No proceedings")
+    PRE_ACTION = "pre_action", _l("Before proceedings")
+    PENDING = "pending", _l("Pending before a family-justice section")
+    POST_JUDGMENT = "post_judgment", _l("After judgment or enforcement")
 
 
 class Issue(Code):
-    MARITAL_DISCORD = "marital_discord"
-    SEPARATION_ARRANGEMENTS = "separation_arrangements"
-    CUSTODY = "custody"
-    VISITATION = "visitation"
-    CHILD_MAINTENANCE = "child_maintenance"
-    SPOUSAL_ENTITLEMENTS = "spousal_entitlements"
-    EXPULSION_MARITAL_HOME = "expulsion_marital_home"
-    IN_LAW_CONFLICT = "in_law_conflict"
-    PARENT_CHILD_CONFLICT = "parent_child_conflict"
-    ELDERLY_CARE = "elderly_care"
-    INHERITANCE = "inheritance"
-    CHILD_UPBRINGING = "child_upbringing"
-    OTHER = "other"
-
-
-ISSUE_LABELS = _labels(Issue, {
-    Issue.MARITAL_DISCORD: _l("Marital discord"),
-    Issue.SEPARATION_ARRANGEMENTS: _l("Divorce or separation arrangements"),
-    Issue.CUSTODY: _l("Custody"),
-    Issue.VISITATION: _l("Visitation and contact"),
-    Issue.CHILD_MAINTENANCE: _l("Child maintenance"),
-    Issue.SPOUSAL_ENTITLEMENTS: _l("Spousal entitlements (mut'a, housing)"),
-    Issue.EXPULSION_MARITAL_HOME: _l("Expulsion from the marital home"),
-    Issue.IN_LAW_CONFLICT: _l("Conflict with in-laws or extended family"),
-    Issue.PARENT_CHILD_CONFLICT: _l("Parent–child conflict"),
-    Issue.ELDERLY_CARE: _l("Care of elderly parents"),
-    Issue.INHERITANCE: _l("Inheritance and estate"),
-    Issue.CHILD_UPBRINGING: _l("Child upbringing and schooling"),
-    Issue.OTHER: _l("Other"),
-})
+    MARITAL_DISCORD = "marital_discord", _l("Marital discord")
+    SEPARATION_ARRANGEMENTS = "separation_arrangements", _l("Divorce or separation arrangements")
+    CUSTODY = "custody", _l("Custody")
+    VISITATION = "visitation", _l("Visitation and contact")
+    CHILD_MAINTENANCE = "child_maintenance", _l("Child maintenance")
+    SPOUSAL_ENTITLEMENTS = "spousal_entitlements", _l("Spousal entitlements (mut'a, housing)")
+    EXPULSION_MARITAL_HOME = "expulsion_marital_home", _l("Expulsion from the marital home")
+    IN_LAW_CONFLICT = "in_law_conflict", _l("Conflict with in-laws or extended family")
+    PARENT_CHILD_CONFLICT = "parent_child_conflict", _l("Parent–child conflict")
+    ELDERLY_CARE = "elderly_care", _l("Care of elderly parents")
+    INHERITANCE = "inheritance", _l("Inheritance and estate")
+    CHILD_UPBRINGING = "child_upbringing", _l("Child upbringing and schooling")
+    OTHER = "other", _l("Other")
 
 
 class IssueGroup(Code):
     """The one published classification of a case's issues (STATISTICS.md §2)."""
 
-    CHILDREN = "children"
-    SEPARATION = "separation"
-    MARITAL_DISCORD = "marital_discord"
-    WIDER_FAMILY = "wider_family"
-    OTHER = "other"
-
-
-ISSUE_GROUP_LABELS = _labels(IssueGroup, {
-    IssueGroup.CHILDREN: _l("Children's matters"),
+    CHILDREN = "children", _l("Children's matters")
     # Translators: a group of case issues in statistics: divorce or separation and its consequences.
-    IssueGroup.SEPARATION: _l("Separation"),
-    IssueGroup.MARITAL_DISCORD: _l("Marital discord"),
-    IssueGroup.WIDER_FAMILY: _l("Wider family"),
-    IssueGroup.OTHER: _l("Other"),
-})
+    SEPARATION = "separation", _l("Separation")
+    MARITAL_DISCORD = "marital_discord", _l("Marital discord")
+    WIDER_FAMILY = "wider_family", _l("Wider family")
+    OTHER = "other", _l("Other")
+
 
 ISSUE_GROUP: Mapping[Issue, IssueGroup] = MappingProxyType({
     Issue.CUSTODY: IssueGroup.CHILDREN,
@@ -308,287 +210,151 @@ def issue_group(issues: Iterable[Issue | str]) -> IssueGroup:
 # --- §3.3 Screening -------------------------------------------------------------------------
 
 class ViolenceLevel(Code):
-    NONE = "none"
-    PAST = "past"
-    CURRENT = "current"
-
-
-VIOLENCE_LEVEL_LABELS = _labels(ViolenceLevel, {
     # Translators: screening answer: the party disclosed no violence (French "Aucune déclarée").
-    ViolenceLevel.NONE: _l("None disclosed"),
-    ViolenceLevel.PAST: _l("Past violence"),
-    ViolenceLevel.CURRENT: _l("Current violence"),
-})
+    NONE = "none", _l("None disclosed")
+    PAST = "past", _l("Past violence")
+    CURRENT = "current", _l("Current violence")
 
 
 class ViolenceType(Code):
     """The four categories of Law 103-13; sexual harassment is recorded as `sexual`."""
 
-    PHYSICAL = "physical"
-    SEXUAL = "sexual"
-    PSYCHOLOGICAL = "psychological"
-    ECONOMIC = "economic"
-
-
-VIOLENCE_TYPE_LABELS = _labels(ViolenceType, {
-    ViolenceType.PHYSICAL: _l("Physical violence"),
-    ViolenceType.SEXUAL: _l("Sexual violence"),
-    ViolenceType.PSYCHOLOGICAL: _l("Psychological violence"),
-    ViolenceType.ECONOMIC: _l("Economic violence"),
-})
+    PHYSICAL = "physical", _l("Physical violence")
+    SEXUAL = "sexual", _l("Sexual violence")
+    PSYCHOLOGICAL = "psychological", _l("Psychological violence")
+    ECONOMIC = "economic", _l("Economic violence")
 
 
 class GatingIndicator(Code):
     """A yes on any of these makes the screen positive."""
 
-    IMMEDIATE_DANGER = "immediate_danger"
-    FEAR_OF_OTHER_PARTY = "fear_of_other_party"
-    COERCIVE_CONTROL = "coercive_control"
-    CHILD_PROTECTION_CONCERN = "child_protection_concern"
-    ABDUCTION_THREAT = "abduction_threat"
-
-
-GATING_INDICATOR_LABELS = _labels(GatingIndicator, {
-    GatingIndicator.IMMEDIATE_DANGER: _l("Immediate danger"),
-    GatingIndicator.FEAR_OF_OTHER_PARTY: _l("Fear of the other party"),
-    GatingIndicator.COERCIVE_CONTROL: _l("Coercive control"),
-    GatingIndicator.CHILD_PROTECTION_CONCERN: _l("Child-protection concern"),
-    GatingIndicator.ABDUCTION_THREAT: _l("Threat to take a child away"),
-})
+    IMMEDIATE_DANGER = "immediate_danger", _l("Immediate danger")
+    FEAR_OF_OTHER_PARTY = "fear_of_other_party", _l("Fear of the other party")
+    COERCIVE_CONTROL = "coercive_control", _l("Coercive control")
+    CHILD_PROTECTION_CONCERN = "child_protection_concern", _l("Child-protection concern")
+    ABDUCTION_THREAT = "abduction_threat", _l("Threat to take a child away")
 
 
 class Concern(Code):
     """Informs the screening decision; never gates."""
 
-    SUBSTANCE_MISUSE = "substance_misuse"
-    MENTAL_HEALTH_CAPACITY = "mental_health_capacity"
-    LANGUAGE_LITERACY = "language_literacy"
-    FINANCIAL_IMBALANCE = "financial_imbalance"
-
-
-CONCERN_LABELS = _labels(Concern, {
-    Concern.SUBSTANCE_MISUSE: _l("Alcohol or drug misuse"),
-    Concern.MENTAL_HEALTH_CAPACITY: _l("Mental-health or capacity concern"),
-    Concern.LANGUAGE_LITERACY: _l("Language or literacy barrier"),
-    Concern.FINANCIAL_IMBALANCE: _l("Financial imbalance"),
-})
+    SUBSTANCE_MISUSE = "substance_misuse", _l("Alcohol or drug misuse")
+    MENTAL_HEALTH_CAPACITY = "mental_health_capacity", _l("Mental-health or capacity concern")
+    LANGUAGE_LITERACY = "language_literacy", _l("Language or literacy barrier")
+    FINANCIAL_IMBALANCE = "financial_imbalance", _l("Financial imbalance")
 
 
 class ScreeningDecision(Code):
     """A supervisor's decision after screening; also the mediator's recommendation."""
 
-    PROCEED = "proceed"
-    PROCEED_WITH_ADAPTATIONS = "proceed_with_adaptations"
-    COUNSELLING_ONLY = "counselling_only"
-    NOT_SUITABLE = "not_suitable"
-
-
-SCREENING_DECISION_LABELS = _labels(ScreeningDecision, {
-    ScreeningDecision.PROCEED: _l("Proceed, no adaptation"),
-    ScreeningDecision.PROCEED_WITH_ADAPTATIONS: _l("Proceed with adaptations"),
-    ScreeningDecision.COUNSELLING_ONLY: _l("Counselling only, no mediation"),
-    ScreeningDecision.NOT_SUITABLE: _l("Not suitable: close or refer"),
-})
+    PROCEED = "proceed", _l("Proceed, no adaptation")
+    PROCEED_WITH_ADAPTATIONS = "proceed_with_adaptations", _l("Proceed with adaptations")
+    COUNSELLING_ONLY = "counselling_only", _l("Counselling only, no mediation")
+    NOT_SUITABLE = "not_suitable", _l("Not suitable: close or refer")
 
 
 class Adaptation(Code):
-    SEPARATE_SESSIONS = "separate_sessions"
-    SHUTTLE = "shuttle"
-    STAGGERED_ARRIVAL = "staggered_arrival"
-    CO_MEDIATION = "co_mediation"
-    REMOTE = "remote"
-    SUPPORT_PERSON = "support_person"
-    REFER_FIRST = "refer_first"
-
-
-ADAPTATION_LABELS = _labels(Adaptation, {
-    Adaptation.SEPARATE_SESSIONS: _l("Separate sessions only"),
-    Adaptation.SHUTTLE: _l("Shuttle mediation"),
-    Adaptation.STAGGERED_ARRIVAL: _l("Staggered arrival and departure"),
-    Adaptation.CO_MEDIATION: _l("Co-mediation"),
-    Adaptation.REMOTE: _l("Remote (video or phone)"),
-    Adaptation.SUPPORT_PERSON: _l("Support person present"),
-    Adaptation.REFER_FIRST: _l("Referral before going on"),
-})
+    SEPARATE_SESSIONS = "separate_sessions", _l("Separate sessions only")
+    SHUTTLE = "shuttle", _l("Shuttle mediation")
+    STAGGERED_ARRIVAL = "staggered_arrival", _l("Staggered arrival and departure")
+    CO_MEDIATION = "co_mediation", _l("Co-mediation")
+    REMOTE = "remote", _l("Remote (video or phone)")
+    SUPPORT_PERSON = "support_person", _l("Support person present")
+    REFER_FIRST = "refer_first", _l("Referral before going on")
 
 
 # --- §3.4 Consent, sessions, notes, appointments --------------------------------------------
 
 class ConsentScope(Code):
-    MEDIATION = "mediation"
-    DATA_PROCESSING = "data_processing"
-    SENSITIVE_DATA = "sensitive_data"
-    CHILD_CONSULTATION = "child_consultation"
-    CONTACT = "contact"
-    SHARE_FOR_REFERRAL = "share_for_referral"
-    STATISTICS = "statistics"
-
-
-CONSENT_SCOPE_LABELS = _labels(ConsentScope, {
-    ConsentScope.MEDIATION: _l("Take part in mediation"),
-    ConsentScope.DATA_PROCESSING: _l("Processing of personal data for the service"),
-    ConsentScope.SENSITIVE_DATA: _l("Psychological (health) data"),
-    ConsentScope.CHILD_CONSULTATION: _l("Hearing the child"),
-    ConsentScope.CONTACT: _l("Contact by phone or SMS"),
-    ConsentScope.SHARE_FOR_REFERRAL: _l("Share data with a referral destination"),
-    ConsentScope.STATISTICS: _l("Counted in anonymous statistics"),
-})
+    MEDIATION = "mediation", _l("Take part in mediation")
+    DATA_PROCESSING = "data_processing", _l("Processing of personal data for the service")
+    SENSITIVE_DATA = "sensitive_data", _l("Psychological (health) data")
+    CHILD_CONSULTATION = "child_consultation", _l("Hearing the child")
+    CONTACT = "contact", _l("Contact by phone or SMS")
+    SHARE_FOR_REFERRAL = "share_for_referral", _l("Share data with a referral destination")
+    STATISTICS = "statistics", _l("Counted in anonymous statistics")
 
 
 class ConsentStatus(Code):
     """One consent row's status (DOMAIN.md §2.7)."""
 
-    GIVEN = "given"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-
-CONSENT_STATUS_LABELS = _labels(ConsentStatus, {
-    ConsentStatus.GIVEN: _l("Consent given"),
-    ConsentStatus.REFUSED: _l("Consent refused"),
-    ConsentStatus.WITHDRAWN: _l("Consent withdrawn"),
-})
+    GIVEN = "given", _l("Consent given")
+    REFUSED = "refused", _l("Consent refused")
+    WITHDRAWN = "withdrawn", _l("Consent withdrawn")
 
 
 class SessionType(Code):
-    INDIVIDUAL = "individual"
-    JOINT_MEDIATION = "joint_mediation"
-    SHUTTLE_MEDIATION = "shuttle_mediation"
-    COUNSELLING_PSYCHOLOGICAL = "counselling_psychological"
-    COUNSELLING_SOCIAL = "counselling_social"
-    COUNSELLING_LEGAL = "counselling_legal"
-    POSITIVE_PARENTING = "positive_parenting"
-    CHILD_CONSULTATION = "child_consultation"
-    FOLLOW_UP = "follow_up"
-
-
-SESSION_TYPE_LABELS = _labels(SessionType, {
-    SessionType.INDIVIDUAL: _l("Individual meeting (information, screening)"),
-    SessionType.JOINT_MEDIATION: _l("Joint mediation"),
-    SessionType.SHUTTLE_MEDIATION: _l("Shuttle mediation"),
-    SessionType.COUNSELLING_PSYCHOLOGICAL: _l("Psychological counselling"),
-    SessionType.COUNSELLING_SOCIAL: _l("Social counselling"),
-    SessionType.COUNSELLING_LEGAL: _l("Legal counselling"),
-    SessionType.POSITIVE_PARENTING: _l("Positive parenting"),
-    SessionType.CHILD_CONSULTATION: _l("Child consultation"),
-    SessionType.FOLLOW_UP: _l("Follow-up session"),
-})
+    INDIVIDUAL = "individual", _l("Individual meeting (information, screening)")
+    JOINT_MEDIATION = "joint_mediation", _l("Joint mediation")
+    SHUTTLE_MEDIATION = "shuttle_mediation", _l("Shuttle mediation")
+    COUNSELLING_PSYCHOLOGICAL = "counselling_psychological", _l("Psychological counselling")
+    COUNSELLING_SOCIAL = "counselling_social", _l("Social counselling")
+    COUNSELLING_LEGAL = "counselling_legal", _l("Legal counselling")
+    POSITIVE_PARENTING = "positive_parenting", _l("Positive parenting")
+    CHILD_CONSULTATION = "child_consultation", _l("Child consultation")
+    FOLLOW_UP = "follow_up", _l("Follow-up session")
 
 
 class SessionMode(Code):
-    IN_PERSON = "in_person"
-    PHONE = "phone"
-    VIDEO = "video"
-
-
-SESSION_MODE_LABELS = _labels(SessionMode, {
-    SessionMode.IN_PERSON: _l("In person"),
+    IN_PERSON = "in_person", _l("In person")
     # Translators: how a session was held (Arabic بالهاتف).
-    SessionMode.PHONE: _l("By phone"),
-    SessionMode.VIDEO: _l("Video"),
-})
+    PHONE = "phone", _l("By phone")
+    VIDEO = "video", _l("Video")
 
 
 class NoteVisibility(Code):
-    JOINT = "joint"
-    PRIVATE_PARTY = "private_party"
-    STAFF_ONLY = "staff_only"
-
-
-NOTE_VISIBILITY_LABELS = _labels(NoteVisibility, {
-    NoteVisibility.JOINT: _l("Shared with the parties"),
-    NoteVisibility.PRIVATE_PARTY: _l("Private with one party"),
+    JOINT = "joint", _l("Shared with the parties")
+    PRIVATE_PARTY = "private_party", _l("Private with one party")
     # Translators: who may read a note: the professional team only.
-    NoteVisibility.STAFF_ONLY: _l("Staff only"),
-})
+    STAFF_ONLY = "staff_only", _l("Staff only")
 
 
 class AppointmentStatus(Code):
-    SCHEDULED = "scheduled"
-    # Issue 6: the party or the staff member confirmed they will come.
-    CONFIRMED = "confirmed"
-    CANCELLED_BY_PARTY = "cancelled_by_party"
-    CANCELLED_BY_SERVICE = "cancelled_by_service"
-    HELD = "held"
-    MISSED = "missed"
-
-
-APPOINTMENT_STATUS_LABELS = _labels(AppointmentStatus, {
     # Translators: status of an appointment (rendez-vous, موعد).
-    AppointmentStatus.SCHEDULED: _l("Scheduled"),
+    SCHEDULED = "scheduled", _l("Scheduled")
+    # The party or the staff member confirmed they will come (docs/domain.md, DOM45).
     # Translators: status of an appointment whose attendance was confirmed.
-    AppointmentStatus.CONFIRMED: _l("Confirmed"),
-    AppointmentStatus.CANCELLED_BY_PARTY: _l("Cancelled by a party"),
-    AppointmentStatus.CANCELLED_BY_SERVICE: _l("Cancelled by the service"),
+    CONFIRMED = "confirmed", _l("Confirmed")
+    CANCELLED_BY_PARTY = "cancelled_by_party", _l("Cancelled by a party")
+    CANCELLED_BY_SERVICE = "cancelled_by_service", _l("Cancelled by the service")
     # Translators: status of an appointment that took place.
-    AppointmentStatus.HELD: _l("Held"),
+    HELD = "held", _l("Held")
     # Translators: status of an appointment nobody attended (French "Absence").
-    AppointmentStatus.MISSED: _l("Missed"),
-})
+    MISSED = "missed", _l("Missed")
 
 
 # --- §3.5 Closure outcome -------------------------------------------------------------------
 
 class Outcome(Code):
-    AGREEMENT_FULL = "agreement_full"
-    AGREEMENT_PARTIAL = "agreement_partial"
-    RECONCILIATION = "reconciliation"
-    NO_AGREEMENT = "no_agreement"
-    COUNSELLING_COMPLETED = "counselling_completed"
-    OTHER_PARTY_DECLINED = "other_party_declined"
-    NOT_SUITABLE = "not_suitable"
-    PARTY_WITHDREW = "party_withdrew"
-    TERMINATED_SAFETY = "terminated_safety"
-    TERMINATED_NO_GENUINE_EFFORT = "terminated_no_genuine_effort"
-    REFERRED_TO_JUSTICE = "referred_to_justice"
-    REFERRED_OTHER_SERVICE = "referred_other_service"
-    LOST_CONTACT = "lost_contact"
-    TRANSFERRED = "transferred"
-    OPENED_IN_ERROR = "opened_in_error"
-
-
-OUTCOME_LABELS = _labels(Outcome, {
-    Outcome.AGREEMENT_FULL: _l("Full agreement"),
-    Outcome.AGREEMENT_PARTIAL: _l("Partial agreement"),
-    Outcome.RECONCILIATION: _l("Reconciliation: married life resumed"),
-    Outcome.NO_AGREEMENT: _l("Mediation ended without agreement"),
-    Outcome.COUNSELLING_COMPLETED: _l("Counselling completed, no mediation"),
-    Outcome.OTHER_PARTY_DECLINED: _l("Other party refused or did not come"),
-    Outcome.NOT_SUITABLE: _l("Not suitable after assessment"),
-    Outcome.PARTY_WITHDREW: _l("A party withdrew"),
-    Outcome.TERMINATED_SAFETY: _l("Ended for safety or capacity"),
-    Outcome.TERMINATED_NO_GENUINE_EFFORT: _l("Ended: no genuine effort"),
-    Outcome.REFERRED_TO_JUSTICE: _l("Referred to court or prosecutor"),
-    Outcome.REFERRED_OTHER_SERVICE: _l("Referred to another service"),
-    Outcome.LOST_CONTACT: _l("Contact lost"),
-    Outcome.TRANSFERRED: _l("Transferred to another association"),
-    Outcome.OPENED_IN_ERROR: _l("Opened in error"),
-})
+    AGREEMENT_FULL = "agreement_full", _l("Full agreement")
+    AGREEMENT_PARTIAL = "agreement_partial", _l("Partial agreement")
+    RECONCILIATION = "reconciliation", _l("Reconciliation: married life resumed")
+    NO_AGREEMENT = "no_agreement", _l("Mediation ended without agreement")
+    COUNSELLING_COMPLETED = "counselling_completed", _l("Counselling completed, no mediation")
+    OTHER_PARTY_DECLINED = "other_party_declined", _l("Other party refused or did not come")
+    NOT_SUITABLE = "not_suitable", _l("Not suitable after assessment")
+    PARTY_WITHDREW = "party_withdrew", _l("A party withdrew")
+    TERMINATED_SAFETY = "terminated_safety", _l("Ended for safety or capacity")
+    TERMINATED_NO_GENUINE_EFFORT = "terminated_no_genuine_effort", _l("Ended: no genuine effort")
+    REFERRED_TO_JUSTICE = "referred_to_justice", _l("Referred to court or prosecutor")
+    REFERRED_OTHER_SERVICE = "referred_other_service", _l("Referred to another service")
+    LOST_CONTACT = "lost_contact", _l("Contact lost")
+    TRANSFERRED = "transferred", _l("Transferred to another association")
+    OPENED_IN_ERROR = "opened_in_error", _l("Opened in error")
 
 
 class OutcomeGroup(Code):
     """The published grouping of outcomes; `excluded` is never counted."""
 
-    AGREEMENT = "agreement"
-    NO_AGREEMENT = "no_agreement"
-    COUNSELLING = "counselling"
-    NOT_STARTED = "not_started"
-    ENDED_EARLY = "ended_early"
-    REFERRED = "referred"
-    ADMINISTRATIVE = "administrative"
-    EXCLUDED = "excluded"
+    AGREEMENT = "agreement", _l("Agreement or reconciliation")
+    NO_AGREEMENT = "no_agreement", _l("No agreement")
+    COUNSELLING = "counselling", _l("Counselling only")
+    NOT_STARTED = "not_started", _l("Mediation not started")
+    ENDED_EARLY = "ended_early", _l("Ended early")
+    REFERRED = "referred", _l("Referred elsewhere")
+    ADMINISTRATIVE = "administrative", _l("Administrative closure")
+    EXCLUDED = "excluded", _l("Excluded from statistics")
 
-
-OUTCOME_GROUP_LABELS = _labels(OutcomeGroup, {
-    OutcomeGroup.AGREEMENT: _l("Agreement or reconciliation"),
-    OutcomeGroup.NO_AGREEMENT: _l("No agreement"),
-    OutcomeGroup.COUNSELLING: _l("Counselling only"),
-    OutcomeGroup.NOT_STARTED: _l("Mediation not started"),
-    OutcomeGroup.ENDED_EARLY: _l("Ended early"),
-    OutcomeGroup.REFERRED: _l("Referred elsewhere"),
-    OutcomeGroup.ADMINISTRATIVE: _l("Administrative closure"),
-    OutcomeGroup.EXCLUDED: _l("Excluded from statistics"),
-})
 
 OUTCOME_GROUP: Mapping[Outcome, OutcomeGroup] = MappingProxyType({
     Outcome.AGREEMENT_FULL: OutcomeGroup.AGREEMENT,
@@ -614,172 +380,88 @@ OUTCOME_GROUP: Mapping[Outcome, OutcomeGroup] = MappingProxyType({
 class AgreementLevel(Code):
     """Derived from the points: full if all agreed, none if none agreed, else partial."""
 
-    FULL = "full"
-    PARTIAL = "partial"
-    NONE = "none"
-
-
-AGREEMENT_LEVEL_LABELS = _labels(AgreementLevel, {
-    AgreementLevel.FULL: _l("Full agreement"),
-    AgreementLevel.PARTIAL: _l("Partial agreement"),
-    AgreementLevel.NONE: _l("No agreement"),
-})
+    FULL = "full", _l("Full agreement")
+    PARTIAL = "partial", _l("Partial agreement")
+    NONE = "none", _l("No agreement")
 
 
 class AgreementNature(Code):
-    RECONCILIATION = "reconciliation"
-    SEPARATION_ARRANGEMENTS = "separation_arrangements"
-    OTHER = "other"
-
-
-AGREEMENT_NATURE_LABELS = _labels(AgreementNature, {
-    AgreementNature.RECONCILIATION: _l("Reconciliation"),
-    AgreementNature.SEPARATION_ARRANGEMENTS: _l("Post-separation arrangements"),
-    AgreementNature.OTHER: _l("Other family arrangements"),
-})
+    RECONCILIATION = "reconciliation", _l("Reconciliation")
+    SEPARATION_ARRANGEMENTS = "separation_arrangements", _l("Post-separation arrangements")
+    OTHER = "other", _l("Other family arrangements")
 
 
 class AgreementForm(Code):
-    WRITTEN_SIGNED = "written_signed"
-    WRITTEN_UNSIGNED = "written_unsigned"
-    VERBAL = "verbal"
-
-
-AGREEMENT_FORM_LABELS = _labels(AgreementForm, {
-    AgreementForm.WRITTEN_SIGNED: _l("Written and signed"),
-    AgreementForm.WRITTEN_UNSIGNED: _l("Written, unsigned"),
-    AgreementForm.VERBAL: _l("Verbal"),
-})
+    WRITTEN_SIGNED = "written_signed", _l("Written and signed")
+    WRITTEN_UNSIGNED = "written_unsigned", _l("Written, unsigned")
+    VERBAL = "verbal", _l("Verbal")
 
 
 class PointStatus(Code):
-    AGREED = "agreed"
-    PARTIALLY_AGREED = "partially_agreed"
-    NOT_AGREED = "not_agreed"
-
-
-POINT_STATUS_LABELS = _labels(PointStatus, {
     # Translators: status of one point of an agreement (French "Accepté").
-    PointStatus.AGREED: _l("Agreed"),
-    PointStatus.PARTIALLY_AGREED: _l("Partly agreed"),
-    PointStatus.NOT_AGREED: _l("Not agreed"),
-})
+    AGREED = "agreed", _l("Agreed")
+    PARTIALLY_AGREED = "partially_agreed", _l("Partly agreed")
+    NOT_AGREED = "not_agreed", _l("Not agreed")
 
 
 class FollowUpResult(Code):
-    HOLDING = "holding"
-    PARTLY_HOLDING = "partly_holding"
-    NOT_HOLDING = "not_holding"
-    UNREACHABLE = "unreachable"
-
-
-FOLLOW_UP_RESULT_LABELS = _labels(FollowUpResult, {
-    FollowUpResult.HOLDING: _l("Agreement holding"),
-    FollowUpResult.PARTLY_HOLDING: _l("Partly holding"),
-    FollowUpResult.NOT_HOLDING: _l("Not holding"),
-    FollowUpResult.UNREACHABLE: _l("Could not be reached"),
-})
+    HOLDING = "holding", _l("Agreement holding")
+    PARTLY_HOLDING = "partly_holding", _l("Partly holding")
+    NOT_HOLDING = "not_holding", _l("Not holding")
+    UNREACHABLE = "unreachable", _l("Could not be reached")
 
 
 class ReferralDestination(Code):
-    FAMILY_COURT = "family_court"
-    PUBLIC_PROSECUTOR = "public_prosecutor"
-    POLICE = "police"
-    LEGAL_AID = "legal_aid"
-    HEALTH = "health"
-    LISTENING_CENTRE = "listening_centre"
-    CHILD_PROTECTION_UNIT = "child_protection_unit"
-    FAMILY_SOLIDARITY_FUND = "family_solidarity_fund"
-    ENTRAIDE_NATIONALE = "entraide_nationale"
-    OTHER_ASSOCIATION = "other_association"
-    OTHER = "other"
-
-
-REFERRAL_DESTINATION_LABELS = _labels(ReferralDestination, {
-    ReferralDestination.FAMILY_COURT: _l("Family-justice section"),
-    ReferralDestination.PUBLIC_PROSECUTOR: _l("Public prosecutor"),
-    ReferralDestination.POLICE: _l("Police or Royal Gendarmerie"),
-    ReferralDestination.LEGAL_AID: _l("Lawyer or legal aid"),
-    ReferralDestination.HEALTH: _l("Health or mental-health service"),
-    ReferralDestination.LISTENING_CENTRE: _l("Listening centre for women victims of violence"),
-    ReferralDestination.CHILD_PROTECTION_UNIT: _l("Child-protection unit"),
-    ReferralDestination.FAMILY_SOLIDARITY_FUND: _l("Family Solidarity Fund"),
-    ReferralDestination.ENTRAIDE_NATIONALE: _l("Entraide Nationale"),
-    ReferralDestination.OTHER_ASSOCIATION: _l("Other association"),
-    ReferralDestination.OTHER: _l("Other"),
-})
+    FAMILY_COURT = "family_court", _l("Family-justice section")
+    PUBLIC_PROSECUTOR = "public_prosecutor", _l("Public prosecutor")
+    POLICE = "police", _l("Police or Royal Gendarmerie")
+    LEGAL_AID = "legal_aid", _l("Lawyer or legal aid")
+    HEALTH = "health", _l("Health or mental-health service")
+    LISTENING_CENTRE = "listening_centre", _l("Listening centre for women victims of violence")
+    CHILD_PROTECTION_UNIT = "child_protection_unit", _l("Child-protection unit")
+    FAMILY_SOLIDARITY_FUND = "family_solidarity_fund", _l("Family Solidarity Fund")
+    ENTRAIDE_NATIONALE = "entraide_nationale", _l("Entraide Nationale")
+    OTHER_ASSOCIATION = "other_association", _l("Other association")
+    OTHER = "other", _l("Other")
 
 
 class SupervisionDecision(Code):
-    CONTINUE = "continue"
-    CHANGE_APPROACH = "change_approach"
-    REASSIGN = "reassign"
-    CLOSE = "close"
-    SAFEGUARDING = "safeguarding"
-    # Issue 7: refer the family to another service.
-    REFER = "refer"
-
-
-SUPERVISION_DECISION_LABELS = _labels(SupervisionDecision, {
     # Translators: a supervisor's decision on a case (French "Poursuivre"); not the "Continue" button.
-    SupervisionDecision.CONTINUE: _l("Continue as planned"),
-    SupervisionDecision.CHANGE_APPROACH: _l("Change approach or adaptations"),
-    SupervisionDecision.REASSIGN: _l("Reassign the case"),
-    SupervisionDecision.CLOSE: _l("Close the case"),
-    SupervisionDecision.SAFEGUARDING: _l("Safeguarding escalation"),
-    SupervisionDecision.REFER: _l("Refer to another service"),
-})
+    CONTINUE = "continue", _l("Continue as planned")
+    CHANGE_APPROACH = "change_approach", _l("Change approach or adaptations")
+    REASSIGN = "reassign", _l("Reassign the case")
+    CLOSE = "close", _l("Close the case")
+    SAFEGUARDING = "safeguarding", _l("Safeguarding escalation")
+    # Refer the family to another service (docs/domain.md, DOM48).
+    REFER = "refer", _l("Refer to another service")
 
 
 class SupervisionTrigger(Code):
     """Why a supervision review took place (DOMAIN.md §2.14)."""
 
-    PERIODIC = "periodic"
-    POSITIVE_SCREEN = "positive_screen"
-    FOLLOW_UP_ALERT = "follow_up_alert"
-    MEDIATOR_REQUEST = "mediator_request"
-    REOPEN = "reopen"
-
-
-SUPERVISION_TRIGGER_LABELS = _labels(SupervisionTrigger, {
-    SupervisionTrigger.PERIODIC: _l("Periodic review"),
-    SupervisionTrigger.POSITIVE_SCREEN: _l("Positive screening"),
-    SupervisionTrigger.FOLLOW_UP_ALERT: _l("Follow-up alert"),
-    SupervisionTrigger.MEDIATOR_REQUEST: _l("Requested by the staff member"),
-    SupervisionTrigger.REOPEN: _l("Reopened case"),
-})
+    PERIODIC = "periodic", _l("Periodic review")
+    POSITIVE_SCREEN = "positive_screen", _l("Positive screening")
+    FOLLOW_UP_ALERT = "follow_up_alert", _l("Follow-up alert")
+    MEDIATOR_REQUEST = "mediator_request", _l("Requested by the staff member")
+    REOPEN = "reopen", _l("Reopened case")
 
 
 # --- §4.2 Age bands -------------------------------------------------------------------------
 
-class AgeBand(Code):
-    B0_3 = "0_3"
-    B4_5 = "4_5"
-    B6_11 = "6_11"
-    B12_14 = "12_14"
-    B15_17 = "15_17"
-    B18_24 = "18_24"
-    B25_34 = "25_34"
-    B35_44 = "35_44"
-    B45_59 = "45_59"
-    B60_PLUS = "60_plus"
-    UNKNOWN = "unknown"
-
-
 # Arabic spells ranges out ("من 0 إلى 3"): a bare "0–3" is mirrored by the bidi algorithm.
-AGE_BAND_LABELS = _labels(AgeBand, {
-    AgeBand.B0_3: _l("0–3 years"),
-    AgeBand.B4_5: _l("4–5 years"),
-    AgeBand.B6_11: _l("6–11 years"),
-    AgeBand.B12_14: _l("12–14 years"),
-    AgeBand.B15_17: _l("15–17 years"),
-    AgeBand.B18_24: _l("18–24 years"),
-    AgeBand.B25_34: _l("25–34 years"),
-    AgeBand.B35_44: _l("35–44 years"),
-    AgeBand.B45_59: _l("45–59 years"),
-    AgeBand.B60_PLUS: _l("60 years and over"),
-    AgeBand.UNKNOWN: _l("Age unknown"),
-})
+class AgeBand(Code):
+    B0_3 = "0_3", _l("0–3 years")
+    B4_5 = "4_5", _l("4–5 years")
+    B6_11 = "6_11", _l("6–11 years")
+    B12_14 = "12_14", _l("12–14 years")
+    B15_17 = "15_17", _l("15–17 years")
+    B18_24 = "18_24", _l("18–24 years")
+    B25_34 = "25_34", _l("25–34 years")
+    B35_44 = "35_44", _l("35–44 years")
+    B45_59 = "45_59", _l("45–59 years")
+    B60_PLUS = "60_plus", _l("60 years and over")
+    UNKNOWN = "unknown", _l("Age unknown")
+
 
 # Lower bound in whole years of each band, youngest first.
 _BAND_FLOORS = (

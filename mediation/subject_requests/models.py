@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core import clock
-from mediation.core.codes import Code, _labels
+from mediation.core.codes import Code
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 
@@ -17,34 +17,19 @@ from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 class RequestType(Code):
     """The right the person exercises (Law 09-08: access, rectification, opposition)."""
 
-    ACCESS = "access"
-    RECTIFICATION = "rectification"
-    OPPOSITION = "opposition"
-
-
-REQUEST_TYPE_LABELS = _labels(RequestType, {
-    RequestType.ACCESS: _l("Access to their data"),
-    RequestType.RECTIFICATION: _l("Rectification"),
+    ACCESS = "access", _l("Access to their data")
+    RECTIFICATION = "rectification", _l("Rectification")
     # Translators: the person objects to the processing of their data (Law 09-08, right of opposition).
-    RequestType.OPPOSITION: _l("Opposition to processing"),
-})
+    OPPOSITION = "opposition", _l("Opposition to processing")
 
 
 class RequestOutcome(Code):
     """How the association answered."""
 
-    GRANTED = "granted"
-    PARTLY_GRANTED = "partly_granted"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-
-REQUEST_OUTCOME_LABELS = _labels(RequestOutcome, {
-    RequestOutcome.GRANTED: _l("Granted"),
-    RequestOutcome.PARTLY_GRANTED: _l("Partly granted"),
-    RequestOutcome.REFUSED: _l("Refused"),
-    RequestOutcome.WITHDRAWN: _l("Withdrawn by the person"),
-})
+    GRANTED = "granted", _l("Granted")
+    PARTLY_GRANTED = "partly_granted", _l("Partly granted")
+    REFUSED = "refused", _l("Refused")
+    WITHDRAWN = "withdrawn", _l("Withdrawn by the person")
 
 
 class DataSubjectRequest(PublicIdMixin, Base):

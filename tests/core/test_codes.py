@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
@@ -132,6 +133,27 @@ def test_choices_are_select_choices_in_declaration_order():
     assert options[0].label is codes.SessionMode.IN_PERSON.label
     subset = choices([Outcome.OPENED_IN_ERROR])
     assert [option.value for option in subset] == ["opened_in_error"]
+
+
+def test_a_member_without_a_lazy_label_fails_at_import():
+    with pytest.raises(TypeError):
+        class Unlabelled(Code):
+            ONE = "one"
+    with pytest.raises(TypeError):
+        class TranslatedAtImport(Code):
+            ONE = "one", "One"
+
+
+def test_a_label_is_declared_beside_its_code(app):
+    class Pair(Code):
+        ONE = "one", _l("One")
+        TWO = "two", _l("Two")
+
+    assert [member.value for member in Pair] == ["one", "two"]
+    assert str(Pair.ONE) == "one" and Pair("two") is Pair.TWO and Pair.ONE == "one"
+    assert isinstance(Pair.ONE.label, LazyString)
+    with app.app_context():
+        assert [str(member.label) for member in Pair] == ["One", "Two"]
 
 
 # --- Workflow (DOMAIN.md §2.3) ---
