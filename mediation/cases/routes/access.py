@@ -7,7 +7,7 @@ last CASE_ACCESS_REASON_HOURS, is sent to the reason page, then on to where they
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,9 +18,8 @@ from mediation.cases.policies import visible_cases
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import access
 from mediation.core.authz import Permission, Role, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
 from mediation.core.security import safe_next
+from mediation.core.views import load_in_scope, submit
 from mediation.extensions import db
 
 
@@ -48,24 +47,19 @@ def access_section(case: Case, user) -> dict:
 @bp.route("/<uuid:case_id>/access", methods=["GET", "POST"])
 @require(Permission.CASE_VIEW)
 def access_reason(case_id):
-    case = db.one_or_404(visible_cases(current_user).where(Case.public_id == case_id))
-    if current_user.role != Role.SUPERVISOR:
-        abort(403)
+    case = load_in_scope(visible_cases(current_user), Case.public_id == case_id,
+                         allowed=lambda _case: current_user.role == Role.SUPERVISOR)
     # On a GET the destination comes from the gate's redirect; on a POST from the form's hidden field.
     form = AccessReasonForm(next=request.args.get("next", ""))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            access.record_access(db.session, case, form.reason.data, form.note.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Your reason has been recorded on the case."), "success")
-            return redirect(safe_next(form.next.data) or url_for("cases.detail", case_id=case.public_id))
-    elif request.method == "POST":
-        status = 422
-    return render_template("cases/access_reason.html", case=case, form=form,
-                           title=_l("Opening a case that is not assigned to you")), status
+
+    def page(status: int):
+        return render_template("cases/access_reason.html", case=case, form=form,
+                               title=_l("Opening a case that is not assigned to you")), status
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda: access.record_access(db.session, case, form.reason.data, form.note.data,
+                                                     actor=current_user),
+                  success=_("Your reason has been recorded on the case."), page=page,
+                  done=lambda _access: redirect(safe_next(form.next.data)
+                                                or url_for("cases.detail", case_id=case.public_id)))

@@ -17,10 +17,8 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
 from mediation.core.codes import Issue
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
 from mediation.core.pagination import page_number
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 
 PAGE_SIZE = 25
@@ -88,22 +86,17 @@ def new():
     if request.method == "GET":
         form.process(data={"service_point_id": (form.service_point_id.choices or [(None, "")])[0][0],
                            "first_contact_on": clock.today()})
-    status = 200
-    if form.validate_on_submit():
-        try:
-            case = intake.open_case(db.session, intake_from_form(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Case %(reference)s opened.", reference=case.reference), "success")
-            return redirect(url_for("cases.detail", case_id=case.public_id))
-    elif request.method == "POST":
-        status = 422
-    return render_template("cases/new.html", form=form,
-                           picks_lead=current_user.role == Role.SUPERVISOR), status
+    def page(status: int):
+        return render_template("cases/new.html", form=form, picks_lead=current_user.role == Role.SUPERVISOR), status
+
+    def opened(case):
+        flash(_("Case %(reference)s opened.", reference=case.reference), "success")
+        return redirect(url_for("cases.detail", case_id=case.public_id))
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda: intake.open_case(db.session, intake_from_form(form), actor=current_user),
+                  done=opened, page=page)
 
 
 def intake_from_form(form: IntakeForm) -> intake.NewCase:

@@ -28,9 +28,7 @@ from mediation.core.codes import (
     ScreeningDecision,
     ViolenceType,
 )
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
-from mediation.core.views import render_viewed
+from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 
 # Statuses in which the case page shows whether the mediation gate is open.
@@ -79,8 +77,17 @@ def screening_new(case_id, participant_id):
     if request.method == "GET":
         form.screened_on.data = clock.today()
         return _viewed("cases/safety_screening.html", case, participant=participant, form=form)
-    if form.validate_on_submit():
-        data = safety.ScreeningData(
+    def screened(screening):
+        if screening.result is ScreeningResult.POSITIVE and case.status is CaseStatus.IN_MEDIATION:
+            flash(_("The screening is positive: mediation cannot go on until a supervisor decides. "
+                    "Consider suspending the case."), "error")
+        elif screening.result is ScreeningResult.POSITIVE:
+            flash(_("The screening is positive: a supervisor must decide before any mediation."), "error")
+        return _back(case)
+
+    return submit(
+        form,
+        lambda: safety.record_screening(db.session, case, participant, safety.ScreeningData(
             screened_on=form.screened_on.data,
             violence=form.violence.data,
             violence_types=tuple(ViolenceType(code) for code in form.violence_types.data),
@@ -88,24 +95,10 @@ def screening_new(case_id, participant_id):
             concerns=tuple(Concern(code) for code in form.concerns.data),
             mediator_view=ScreeningDecision(form.mediator_view.data) if form.mediator_view.data else None,
             notes=form.notes.data,
-        )
-        try:
-            screening = safety.record_screening(db.session, case, participant, data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            positive = screening.result is ScreeningResult.POSITIVE
-            in_mediation = case.status is CaseStatus.IN_MEDIATION
-            db.session.commit()
-            flash(_("The screening has been recorded."), "success")
-            if positive and in_mediation:
-                flash(_("The screening is positive: mediation cannot go on until a supervisor decides. "
-                        "Consider suspending the case."), "error")
-            elif positive:
-                flash(_("The screening is positive: a supervisor must decide before any mediation."), "error")
-            return _back(case)
-    return render_template("cases/safety_screening.html", case=case, participant=participant, form=form), 422
+        ), actor=current_user),
+        success=_("The screening has been recorded."), done=screened,
+        page=lambda status: (render_template("cases/safety_screening.html", case=case, participant=participant,
+                                             form=form), status))
 
 
 @bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/consents/new", methods=["GET", "POST"])
@@ -119,19 +112,14 @@ def consent_new(case_id, participant_id):
     if request.method == "GET":
         form.on_date.data = clock.today()
         return _viewed("cases/safety_consent.html", case, participant=participant, form=form)
-    if form.validate_on_submit():
-        data = safety.ConsentData(scope=ConsentScope(form.scope.data), status=form.status.data,
-                                  on_date=form.on_date.data, given_by=form.given_by.data)
-        try:
-            safety.record_consent(db.session, case, participant, data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The consent has been recorded."), "success")
-            return _back(case)
-    return render_template("cases/safety_consent.html", case=case, participant=participant, form=form), 422
+    return submit(
+        form,
+        lambda: safety.record_consent(db.session, case, participant, safety.ConsentData(
+            scope=ConsentScope(form.scope.data), status=form.status.data, on_date=form.on_date.data,
+            given_by=form.given_by.data), actor=current_user),
+        success=_("The consent has been recorded."), done=lambda _consent: _back(case),
+        page=lambda status: (render_template("cases/safety_consent.html", case=case, participant=participant,
+                                             form=form), status))
 
 
 def _decision_context(case) -> dict:
@@ -156,19 +144,14 @@ def decision_new(case_id):
     if request.method == "GET":
         context = _decision_context(case)
         return _viewed("cases/safety_decision.html", case, form=form, **context)
-    if form.validate_on_submit():
-        data = safety.DecisionData(decision=ScreeningDecision(form.decision.data), rationale=form.rationale.data,
-                                   adaptations=tuple(Adaptation(code) for code in form.adaptations.data))
-        try:
-            safety.decide_screening(db.session, case, data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The decision has been recorded."), "success")
-            return _back(case)
-    return render_template("cases/safety_decision.html", case=case, form=form, **_decision_context(case)), 422
+    return submit(
+        form,
+        lambda: safety.decide_screening(db.session, case, safety.DecisionData(
+            decision=ScreeningDecision(form.decision.data), rationale=form.rationale.data,
+            adaptations=tuple(Adaptation(code) for code in form.adaptations.data)), actor=current_user),
+        success=_("The decision has been recorded."), done=lambda _decision: _back(case),
+        page=lambda status: (render_template("cases/safety_decision.html", case=case, form=form,
+                                             **_decision_context(case)), status))
 
 
 @bp.route("/<uuid:case_id>/danger/clear", methods=["GET", "POST"])
@@ -180,17 +163,10 @@ def danger_clear(case_id):
     form = ClearDangerForm()
     if request.method == "GET":
         return _viewed("cases/safety_danger_clear.html", case, form=form)
-    if form.validate_on_submit():
-        try:
-            safety.clear_immediate_danger(db.session, case, form.note.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The immediate-danger flag has been cleared."), "success")
-            return _back(case)
-    return render_template("cases/safety_danger_clear.html", case=case, form=form), 422
+    return submit(form, lambda: safety.clear_immediate_danger(db.session, case, form.note.data, actor=current_user),
+                  success=_("The immediate-danger flag has been cleared."), done=lambda _result: _back(case),
+                  page=lambda status: (render_template("cases/safety_danger_clear.html", case=case, form=form),
+                                       status))
 
 
 # The safety part of the case page
