@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, Province, Region, ServicePoint, StaffUser
+from mediation.cases.codes import CaseStatus
 from mediation.cases.models import Case
-from mediation.core.codes import CaseStatus
 
 
 def regions(session: Session) -> list[Region]:

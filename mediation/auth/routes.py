@@ -17,10 +17,9 @@ from mediation.auth.forms import (
 )
 from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
 from mediation.core.security import safe_next, start_session_clock
+from mediation.core.views import submit
 from mediation.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -177,20 +176,18 @@ def logout():
 def reset_password():
     """Redeem a reset code handed over in person; the second factor is still asked at login."""
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password_with_token(
-                db.session, form.username.data, form.token.data, form.new_password.data, form.confirmation.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            _fail()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. Log in with it now."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    if request.method == "GET":
+        return render_template("auth/reset_password.html", form=form)
+
+    def page(status: int):
+        if getattr(form, "refused", None) is not None:
+            _fail()  # a wrong code or name counts towards the throttle, like a failed login
+        return render_template("auth/reset_password.html", form=form), status
+
+    return submit(form, lambda: services.reset_password_with_token(
+        db.session, form.username.data, form.token.data, form.new_password.data, form.confirmation.data),
+        success=_("Your password has been changed. Log in with it now."),
+        done=lambda _user: redirect(url_for("auth.login")), page=page)
 
 
 
@@ -201,41 +198,36 @@ def profile():
     form = ProfileForm(obj=None if request.method == "POST" else current_user)
     if request.method == "GET":
         form.locale.data = current_user.locale or session.get(LANGUAGE_KEY) or "ar"
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_profile(db.session, current_user, display_name=form.display_name.data,
-                                    email=form.email.data or None, locale=form.locale.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            session[LANGUAGE_KEY] = form.locale.data
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("auth.profile"))
-    remaining = second_factor.remaining_recovery_codes(db.session, current_user)
-    return render_template("auth/profile.html", form=form, remaining_codes=remaining), status
+    def page(status: int):
+        remaining = second_factor.remaining_recovery_codes(db.session, current_user)
+        return render_template("auth/profile.html", form=form, remaining_codes=remaining), status
+
+    def saved(_result):
+        session[LANGUAGE_KEY] = form.locale.data
+        return redirect(url_for("auth.profile"))
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda: services.update_profile(db.session, current_user, display_name=form.display_name.data,
+                                                        email=form.email.data or None, locale=form.locale.data),
+                  success=_("Your profile has been saved."), done=saved, page=page)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
 @require(Permission.PROFILE)
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(db.session, current_user, form.current_password.data,
-                                     form.new_password.data, form.confirmation.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            _stay_logged_in(current_user)
-            flash(_("Your password has been changed. Your other sessions have been ended."), "success")
-            return redirect(url_for("auth.profile"))
-    return render_template("auth/change_password.html", form=form)
+    if request.method == "GET":
+        return render_template("auth/change_password.html", form=form)
+
+    def changed(_result):
+        _stay_logged_in(current_user)
+        return redirect(url_for("auth.profile"))
+
+    return submit(form, lambda: services.change_password(db.session, current_user, form.current_password.data,
+                                                         form.new_password.data, form.confirmation.data),
+                  success=_("Your password has been changed. Your other sessions have been ended."), done=changed,
+                  page=lambda status: (render_template("auth/change_password.html", form=form), status))
 
 
 def _stay_logged_in(user) -> None:

@@ -50,7 +50,8 @@ def submit(form, change: Callable[[], Any], *, done: Callable[[Any], Any], page:
     Invalid: `page(422)`. Refused by a DomainError, or lost to a concurrent save (a StaleDataError at
     commit becomes StaleRecord): roll back so that nothing is half-saved, show the refusal beside the
     field it names and return `page(status)` with the status the error declares (422, or 409 for a stale
-    record); the user's input stays in the form, and the error in `form.refused`. An error that declares 403 is the forbidden page.
+    record); the user's input stays in the form, and the error in `form.refused`. An error that
+    declares 403 is the forbidden page.
 
     A button on a page (no input to keep: `form` is None or `page` is None) flashes the refusal instead
     and returns `done(None)`, back to the page it was pressed on.

@@ -80,7 +80,7 @@ def test_unknown_region_or_province_is_a_form_error(app, login_as, world):
     before = counts(app)
     for changes in ({"region_code": "MA-99"}, {"province_code": "MA-XXX"}, {"region_code": ""}):
         response = client.post("/admin/associations/new", data={**VALID, **changes})
-        assert response.status_code == 200, changes
+        assert response.status_code == 422, changes  # refused input: the form again, kept
         assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert counts(app) == before
 

@@ -46,7 +46,7 @@ def test_change_needs_the_current_password_and_keeps_the_form(app, client, world
     response = client.post("/profile/password?lang=fr", data={
         "current_password": "not the password at all", "new_password": NEW, "confirmation": NEW})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Le mot de passe actuel est incorrect." in page
+    assert response.status_code == 422 and "Le mot de passe actuel est incorrect." in page
     assert login(app.test_client(), "mediator.a1").status_code == 302, "nothing changed"
 
 

@@ -15,7 +15,6 @@ from wtforms.fields.choices import SelectChoice
 from mediation.accounts.models import Association
 from mediation.accounts.policies import visible_associations
 from mediation.admin import queries
-from mediation.core.forms import attach_error  # noqa: F401  (re-exported for the admin routes)
 from mediation.core.i18n import current_language
 from mediation.core.pagination import page_number  # noqa: F401  (re-exported for the admin routes)
 from mediation.extensions import db
@@ -23,8 +22,6 @@ from mediation.extensions import db
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 50
-# A DomainError re-renders the form with this status: the input was understood but refused.
-REFUSED = 422
 
 
 def set_place_choices(form, *, no_region="—") -> None:

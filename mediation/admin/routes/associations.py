@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,9 +14,9 @@ from mediation.accounts.models import Association
 from mediation.accounts.policies import can_manage_association, visible_associations
 from mediation.admin import queries
 from mediation.admin.forms import AssociationForm
-from mediation.admin.routes import PAGE_SIZE, REFUSED, attach_error, bp, page_number, set_place_choices
+from mediation.admin.routes import PAGE_SIZE, bp, page_number, set_place_choices
 from mediation.core.authz import Permission, Role, require
-from mediation.core.errors import DomainError
+from mediation.core.views import submit
 from mediation.extensions import db
 from mediation.retention.policy import RetentionPolicy
 
@@ -67,20 +67,21 @@ def associations():
 def association_new():
     form = AssociationForm()
     set_place_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            association = services.create_association(db.session, _data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = REFUSED
-        else:
-            db.session.commit()
-            flash(_("The association has been created."), "success")
-            return redirect(url_for("admin.association_detail", association_id=association.public_id))
-    return render_template("admin/association_form.html", form=form, association=None,
-                           default_retention_months=_default_retention_months()), status
+    if request.method == "GET":
+        return _form_page(form, None)(200)
+    return submit(form, lambda: services.create_association(db.session, _data(form), actor=current_user),
+                  success=_("The association has been created."), done=_detail_page, page=_form_page(form, None))
+
+
+def _form_page(form: AssociationForm, association: Association | None):
+    def page(status: int):
+        return render_template("admin/association_form.html", form=form, association=association,
+                               default_retention_months=_default_retention_months()), status
+    return page
+
+
+def _detail_page(association: Association):
+    return redirect(url_for("admin.association_detail", association_id=association.public_id))
 
 
 @bp.route("/associations/<uuid:association_id>")
@@ -113,17 +114,8 @@ def association_edit(association_id: UUID):
         abort(403)
     form = AssociationForm(obj=association if request.method == "GET" else None)
     set_place_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_association(db.session, association, _data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = REFUSED
-        else:
-            db.session.commit()
-            flash(_("The association has been saved."), "success")
-            return redirect(url_for("admin.association_detail", association_id=association.public_id))
-    return render_template("admin/association_form.html", form=form, association=association,
-                           default_retention_months=_default_retention_months()), status
+    if request.method == "GET":
+        return _form_page(form, association)(200)
+    return submit(form, lambda: services.update_association(db.session, association, _data(form), actor=current_user),
+                  success=_("The association has been saved."), done=lambda _saved: _detail_page(association),
+                  page=_form_page(form, association))

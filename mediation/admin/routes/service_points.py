@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,15 +20,13 @@ from mediation.accounts.policies import (
 from mediation.admin.forms import NewServicePointForm, ServicePointFilterForm, ServicePointForm
 from mediation.admin.routes import (
     PAGE_SIZE,
-    REFUSED,
     association_choices,
-    attach_error,
     bp,
     page_number,
     set_place_choices,
 )
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
+from mediation.core.views import load_in_scope, submit
 from mediation.extensions import db
 
 
@@ -93,48 +91,36 @@ def service_point_new():
         association = _own_association()
     if request.method == "GET" and association is not None:
         form.region_code.data = association.region_code
-    status = 200
-    if form.validate_on_submit():
+    def page(status: int):
+        return render_template("admin/service_point_form.html", form=form, service_point=None,
+                               association=association), status
+
+    def create():
         if not can_manage_service_points_of(current_user, association):
             abort(403)
-        try:
-            service_point = services.create_service_point(
-                db.session, association, form.code.data, _data(form), actor=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = REFUSED
-        else:
-            db.session.commit()
-            flash(_("The service point has been created."), "success")
-            return _back_to_list(service_point)
-    return render_template("admin/service_point_form.html", form=form, service_point=None,
-                           association=association), status
+        return services.create_service_point(db.session, association, form.code.data, _data(form), actor=current_user)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, create, success=_("The service point has been created."), done=_back_to_list, page=page)
 
 
 @bp.route("/service-points/<uuid:service_point_id>/edit", methods=["GET", "POST"])
 @require(Permission.SERVICE_POINT_MANAGE)
 def service_point_edit(service_point_id: UUID):
-    service_point = db.one_or_404(
-        visible_service_points(current_user).where(ServicePoint.public_id == service_point_id)
-    )
-    if not can_manage_service_point(current_user, service_point):
-        abort(403)
+    service_point = load_in_scope(visible_service_points(current_user), ServicePoint.public_id == service_point_id,
+                                  allowed=lambda point: can_manage_service_point(current_user, point))
     # No code field: it is frozen once created, and a posted one is ignored.
     form = ServicePointForm(obj=service_point if request.method == "GET" else None)
     set_place_choices(form, no_region=_("The association's region"))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_service_point(db.session, service_point, _data(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = REFUSED
-        else:
-            db.session.commit()
-            flash(_("The service point has been saved."), "success")
-            return _back_to_list(service_point)
-    return render_template("admin/service_point_form.html", form=form, service_point=service_point,
-                           association=service_point.association), status
+
+    def page(status: int):
+        return render_template("admin/service_point_form.html", form=form, service_point=service_point,
+                               association=service_point.association), status
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda: services.update_service_point(db.session, service_point, _data(form),
+                                                              actor=current_user),
+                  success=_("The service point has been saved."), done=lambda _saved: _back_to_list(service_point),
+                  page=page)

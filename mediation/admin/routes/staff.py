@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -26,10 +26,10 @@ from mediation.accounts.policies import (
     visible_staff,
 )
 from mediation.admin.forms import PROFESSIONS, ActionForm, StaffCreateForm, StaffEditForm, StaffFilterForm
-from mediation.admin.routes import PAGE_SIZE, REFUSED, association_choices, attach_error, bp, page_number
+from mediation.admin.routes import PAGE_SIZE, association_choices, bp, page_number
 from mediation.admin.services import end_staff_sessions, issue_staff_password_reset, reset_staff_second_factor
 from mediation.core.authz import Permission, Role, require
-from mediation.core.errors import DomainError
+from mediation.core.views import submit
 from mediation.extensions import db
 
 # Service field names that the forms call differently.
@@ -105,14 +105,16 @@ def staff_new():
         del form.role
         del form.association
         form.profession.choices = PROFESSIONS
-    status = 200
-    if form.validate_on_submit():
+    def page(status: int):
+        return render_template("admin/staff_form.html", form=form, target=None), status
+
+    def create():
         if form.role is not None:
             role = Role(form.role.data)
             association = by_id.get(form.association.data or "")
         else:
             role, association = Role.MEDIATOR, _own_association()
-        data = services.NewStaffUser(
+        return services.create_staff_user(db.session, services.NewStaffUser(
             username=form.username.data,
             display_name=form.display_name.data,
             role=role,
@@ -120,18 +122,12 @@ def staff_new():
             association_id=association.id if association is not None else None,
             profession=form.profession.data or None,
             email=form.email.data or None,
-        )
-        try:
-            user = services.create_staff_user(db.session, data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error, ALIASES)
-            status = REFUSED
-        else:
-            db.session.commit()
-            flash(_("The account has been created."), "success")
-            return _detail(user)
-    return render_template("admin/staff_form.html", form=form, target=None), status
+        ), actor=current_user)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, create, success=_("The account has been created."), done=_detail, page=page,
+                  aliases=ALIASES)
 
 
 @bp.route("/staff/<uuid:user_id>")
@@ -168,47 +164,33 @@ def staff_edit(user_id: UUID):
         del form.association
         if target.role == Role.MEDIATOR:
             form.profession.choices = PROFESSIONS
-    status = 200
-    if form.validate_on_submit():
+    def page(status: int):
+        return render_template("admin/staff_form.html", form=form, target=target), status
+
+    def update():
         if moves:
             association = by_id.get(form.association.data or "")
             role, association_id = Role(form.role.data), association.id if association else None
         else:
             role, association_id = target.role, target.association_id
-        changes = services.StaffChanges(
+        return services.update_staff_user(db.session, target, services.StaffChanges(
             display_name=form.display_name.data,
             email=form.email.data or None,
             profession=form.profession.data or None,
             role=role,
             association_id=association_id,
-        )
-        try:
-            services.update_staff_user(db.session, target, changes, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error, ALIASES)
-            status = REFUSED
-        else:
-            db.session.commit()
-            flash(_("The account has been saved."), "success")
-            return _detail(target)
-    return render_template("admin/staff_form.html", form=form, target=target), status
+        ), actor=current_user)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, update, success=_("The account has been saved."), done=_detail, page=page,
+                  aliases=ALIASES)
 
 
 def _action(user_id: UUID, perform, done_message: str):
     """Run one account action from a POST button, then back to the account page."""
     target = _load_managed(user_id)
-    form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            perform(target)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(done_message, "success")
-    return _detail(target)
+    return submit(ActionForm(), lambda: perform(target), success=done_message, done=lambda _result: _detail(target))
 
 
 @bp.route("/staff/<uuid:user_id>/deactivate", methods=["POST"])
@@ -256,15 +238,12 @@ def staff_second_factor_reset(user_id: UUID):
 def staff_password_reset(user_id: UUID):
     """The code is rendered in this response only: no redirect, no flash, no log."""
     target = _load_managed(user_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return _detail(target)
-    try:
-        token = issue_staff_password_reset(db.session, target, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _detail(target)
-    db.session.commit()
-    return render_template("admin/staff_reset_code.html", target=target, token=token,
-                           hours=current_app.config["RESET_TOKEN_HOURS"])
+
+    def show(token: str | None):
+        if token is None:  # refused (flashed) or the button's form was invalid
+            return _detail(target)
+        return render_template("admin/staff_reset_code.html", target=target, token=token,
+                               hours=current_app.config["RESET_TOKEN_HOURS"])
+
+    return submit(ActionForm(), lambda: issue_staff_password_reset(db.session, target, actor=current_user),
+                  done=show)
