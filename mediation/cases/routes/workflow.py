@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,8 +12,7 @@ from mediation.cases.policies import can_edit_case
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import safety, workflow
 from mediation.core.authz import Permission, require
-from mediation.core.errors import DomainError
-from mediation.core.forms import attach_error
+from mediation.core.views import submit
 from mediation.extensions import db
 
 
@@ -32,28 +31,18 @@ def status_change(case_id):
     if not can_edit_case(current_user, case):
         abort(403)
     form = StatusForm()
-    problems, status = [], 422
-    if form.validate_on_submit():
-        try:
-            workflow.change_status(db.session, case, form.to_status.data, actor=current_user,
-                                   reason=form.reason.data, expected_from=form.current.data)
-        except workflow.StatusChangeForbidden:
-            db.session.rollback()
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            problems = getattr(error, "problems", [])
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("The case status has been changed."), "success")
-            return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="status"))
-    # Re-rendered against the status as it is now, keeping what the user typed.
-    form.current.data = case.status.value
-    names = {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
-    return render_template("cases/status_change.html", case=case, form=offer(form, case, current_user),
-                           problems=problems, names=names), status
+
+    def page(status: int):
+        # Re-rendered against the status as it is now, keeping what the user typed.
+        form.current.data = case.status.value
+        names = {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
+        return render_template("cases/status_change.html", case=case, form=offer(form, case, current_user),
+                               problems=getattr(getattr(form, "refused", None), "problems", []), names=names), status
+
+    return submit(form, lambda: workflow.change_status(db.session, case, form.to_status.data, actor=current_user,
+                                                       reason=form.reason.data, expected_from=form.current.data),
+                  success=_("The case status has been changed."), page=page,
+                  done=lambda _change: redirect(url_for("cases.detail", case_id=case.public_id, _anchor="status")))
 
 
 @case_section

@@ -32,6 +32,7 @@ class StatusChangeForbidden(DomainError):
     """The transition exists, but not for this user (the route answers 403)."""
 
     message = _l("Your account may not make this status change on this case.")
+    status = 403
 
 
 # The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
