@@ -36,9 +36,9 @@ from bench import report, scenario  # noqa: E402
 from bench.run import fresh_database, populate  # noqa: E402
 from config import Development, generated_secrets  # noqa: E402
 from mediation import create_app  # noqa: E402
+from mediation.cases.codes import CaseStatus  # noqa: E402
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment  # noqa: E402
 from mediation.core import clock  # noqa: E402
-from mediation.core.codes import CaseStatus  # noqa: E402
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD  # noqa: E402
 from mediation.extensions import db  # noqa: E402
 

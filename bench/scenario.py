@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from bench.pages import StatementCounter, Timing, measure_fixed, measure_page
 from mediation.admin.models import StaffUser
+from mediation.cases.codes import CaseStatus
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core import clock
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import CaseStatus
 from mediation.counselling.models import CounsellingSession
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD
 from mediation.extensions import db

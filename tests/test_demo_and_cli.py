@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from mediation import create_app
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.accounts.services import NewStaffUser, create_association, create_staff_user
+from mediation.cases.codes import CHILD_BANDS, CaseStatus, ConsentScope, NoteVisibility, ScreeningDecision, SessionType
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -32,14 +33,6 @@ from mediation.cases.models import (
 from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import (
-    CHILD_BANDS,
-    CaseStatus,
-    ConsentScope,
-    NoteVisibility,
-    ScreeningDecision,
-    SessionType,
-)
 from mediation.counselling.models import (
     CounsellingSession,
     FollowUpAction,

@@ -6,8 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from mediation.appointments.codes import SessionMode
 from mediation.appointments.services.booking import LABEL_MAX, LINK_MAX, TEXT_MAX
-from mediation.core.codes import SessionMode, SessionType, choices
+from mediation.cases.codes import SessionType
+from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field, version_field
 
 NONE = ""

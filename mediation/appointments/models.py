@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.appointments.codes import AppointmentStatus, SessionMode
+from mediation.cases.codes import SessionType
 from mediation.core import clock
-from mediation.core.codes import AppointmentStatus, SessionMode, SessionType
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 

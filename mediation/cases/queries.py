@@ -10,11 +10,11 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from mediation.cases.codes import CaseStatus, Issue
 from mediation.cases.models import Case, CaseIssue, Participant, Person
 from mediation.cases.policies import visible_cases
 from mediation.cases.services.intake import normalise_phone
 from mediation.core import clock
-from mediation.core.codes import CaseStatus, Issue
 from mediation.core.crypto import blind_index
 from mediation.extensions import db
 

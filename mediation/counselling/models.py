@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import NoteVisibility, SessionType
 from mediation.cases.models.case import new_stat_key, protect_stat_key
 from mediation.core import clock
-from mediation.core.codes import NoteVisibility, SessionMode, SessionType
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 

@@ -14,10 +14,10 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from mediation.cases.codes import SessionType
 from mediation.cases.models import Case, Note, StatusChange
 from mediation.cases.policies import visible_cases
 from mediation.core import clock
-from mediation.core.codes import SessionType
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
 
 TIMELINE_PER_PAGE = 20

@@ -24,14 +24,15 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.services.rooms import add_room
+from mediation.cases.codes import CaseStatus, SessionType
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.clock import local_datetime, to_utc, zone_name
-from mediation.core.codes import AppointmentStatus, CaseStatus, SessionMode, SessionType
 from mediation.counselling.models import CounsellingSession, SessionAttendee, SessionStaff
 
 HELD, MISSED = AppointmentStatus.HELD, AppointmentStatus.MISSED

@@ -21,6 +21,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import (
+    AgreementLevel,
+    CaseStatus,
+    ChildLivesWith,
+    ConsentScope,
+    ConsentStatus,
+    CourtStage,
+    IntakeChannel,
+    Issue,
+    NoteVisibility,
+    Outcome,
+    ParticipantRole,
+    PreferredLanguage,
+    ReferralSource,
+    ScreeningDecision,
+    SessionType,
+    Sex,
+    ViolenceLevel,
+    age_band,
+)
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -49,27 +70,6 @@ from mediation.cases.services.intake import (
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import (
-    AgreementLevel,
-    CaseStatus,
-    ChildLivesWith,
-    ConsentScope,
-    ConsentStatus,
-    CourtStage,
-    IntakeChannel,
-    Issue,
-    NoteVisibility,
-    Outcome,
-    ParticipantRole,
-    PreferredLanguage,
-    ReferralSource,
-    ScreeningDecision,
-    SessionMode,
-    SessionType,
-    Sex,
-    ViolenceLevel,
-    age_band,
-)
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionAttendee, SessionStaff
 from mediation.counselling.services.log import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 

@@ -38,9 +38,9 @@ def home():
             )
         )
     if current_user.has(Permission.CASE_VIEW):
+        from mediation.cases.codes import CaseStatus
         from mediation.cases.models import Case
         from mediation.cases.policies import visible_cases
-        from mediation.core.codes import CaseStatus
 
         open_cases = visible_cases(current_user).where(Case.status != CaseStatus.CLOSED)
         counts["open_cases"] = db.session.scalar(select(func.count()).select_from(open_cases.subquery()))

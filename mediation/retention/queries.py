@@ -10,8 +10,8 @@ from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, StaffUser
+from mediation.cases.codes import CaseStatus
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
-from mediation.core.codes import CaseStatus
 from mediation.retention.policy import RetentionPolicy
 
 

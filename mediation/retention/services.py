@@ -25,6 +25,7 @@ from mediation.accounts.models import Association
 from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.appointments.services.outbox import FAILED, SENT
 from mediation.auth.models import LoginFailure, PasswordResetToken
+from mediation.cases.codes import CaseStatus
 from mediation.cases.models import (
     Case,
     CaseAccess,
@@ -38,7 +39,6 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.core.audit import AuditAction, record
-from mediation.core.codes import CaseStatus
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
 from mediation.retention.policy import RetentionPolicy
 from mediation.subject_requests.models import DataSubjectRequest

@@ -18,23 +18,22 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from mediation.accounts.models import Association, ServicePoint
-from mediation.cases.models import Participant
-from mediation.cases.models.case import Case, CaseIssue, Closure
-from mediation.cases.models.safety import Consent, Screening, ScreeningResult
-from mediation.core.clock import to_utc
-from mediation.core.codes import (
-    ISSUE_GROUP,
+from mediation.cases.codes import (
     OUTCOME_GROUP,
     AgeBand,
     ConsentScope,
     ConsentStatus,
-    IssueGroup,
     Outcome,
     OutcomeGroup,
     ParticipantRole,
 )
+from mediation.cases.models import Participant
+from mediation.cases.models.case import Case, CaseIssue, Closure
+from mediation.cases.models.safety import Consent, Screening, ScreeningResult
+from mediation.core.clock import to_utc
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.cells import CellStats
+from mediation.statistics.codes import ISSUE_GROUP, IssueGroup
 
 Cells = dict[tuple[str, ...], CellStats]
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.appointments.models import Appointment, AppointmentParty
+from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Case, Consent, Note, Participant, Person
-from mediation.core.codes import NoteVisibility
 from mediation.core.i18n import SUPPORTED
 from mediation.counselling.models import CounsellingSession, SessionAttendee
 from mediation.subject_requests.models import DataSubjectRequest

@@ -23,8 +23,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, exists
 
+from mediation.cases.codes import CaseStatus, Issue
 from mediation.cases.models import Case, CaseIssue
-from mediation.core.codes import CaseStatus, Issue
 from mediation.supervision import predicates
 
 OPEN = "open"  # status=open: every status but closed

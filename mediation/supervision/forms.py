@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from mediation.core.codes import SupervisionDecision, SupervisionTrigger, choices
+from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, version_field
+from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 from mediation.supervision.services.reassignment import REASON_MAX
 from mediation.supervision.services.reviews import NOTE_MAX
 

@@ -8,10 +8,10 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core import clock
-from mediation.core.codes import SupervisionDecision, SupervisionTrigger
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 from mediation.counselling.queries import LEAD, REVIEW, timeline_kind
+from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 
 
 class SupervisionReview(PublicIdMixin, Base):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from mediation.appointments.models import Appointment
 from mediation.appointments.services.booking import CANCELLED
+from mediation.cases.codes import CaseStatus
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -26,7 +27,6 @@ from mediation.cases.models import (
     ScreeningResult,
 )
 from mediation.core.clock import to_utc
-from mediation.core.codes import CaseStatus
 from mediation.counselling.models import CounsellingSession, FollowUpAction
 
 STALE_DAYS_SETTING = "SUPERVISION_STALE_DAYS"

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mediation.appointments.codes import AppointmentStatus
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import booking
 from mediation.appointments.services.slots import next_free_slots
+from mediation.cases.codes import SessionType
 from mediation.core import clock
-from mediation.core.codes import AppointmentStatus, SessionType
 from mediation.core.errors import ValidationFailed
 from mediation.counselling.models import CounsellingSession
 from mediation.extensions import db
@@ -308,9 +309,9 @@ def test_closing_a_case_cancels_its_future_appointments(app, world, appointments
 
 def test_parties_kept_apart_never_cross_at_the_door(app, world, appointments):
     """A decision with separate sessions: the other party's appointment starts 30 minutes after, not sooner."""
+    from mediation.cases.codes import ParticipantRole, ScreeningDecision, Sex
     from mediation.cases.models import ScreeningDecisionRecord
     from mediation.cases.services.parties import PartyRole, add_party
-    from mediation.core.codes import ParticipantRole, ScreeningDecision, Sex
     from tests.cases.fixtures import person
 
     with app.app_context():

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
+from mediation.appointments.codes import AppointmentStatus
 from mediation.appointments.routes.booking import appointments_section
 from mediation.appointments.services.booking import book
 from mediation.core import crypto
-from mediation.core.codes import AppointmentStatus
 from mediation.extensions import db
 from tests.appointments.fixtures import case_of, data, next_monday, requesting_party, staff
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, Room
 from mediation.cases.models import Participant
 from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.core.clock import local_datetime, to_utc
-from mediation.core.codes import AppointmentStatus, SessionMode
 from mediation.counselling.models import CounsellingSession
 from mediation.demo.appointments import PLANS, ROOMS, Slot, clashes, week_monday
 from mediation.demo.data import load_demo

@@ -36,12 +36,12 @@ from mediation.accounts.models import Association
 from mediation.appointments.models import OutboxMessage
 from mediation.appointments.services import outbox, reminders
 from mediation.appointments.services.booking import book, cancel
+from mediation.cases.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
 from mediation.cases.models import Consent, ConsentGiver, Participant
 from mediation.cases.services.intake import PersonData
 from mediation.cases.services.parties import PartyRole, add_party
 from mediation.core.audit import AuditAction, AuditEvent
 from mediation.core.clock import to_utc
-from mediation.core.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
 from mediation.extensions import db
 from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.conftest import make_config

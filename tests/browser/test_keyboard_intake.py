@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from mediation.cases.codes import Issue
 from mediation.cases.models import Case
 from mediation.core import clock
-from mediation.core.codes import Issue
 from mediation.extensions import db
 from tests.browser.support import assert_direction, flash_text, log_in, t
 

@@ -7,11 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mediation.accounts.models import ServicePoint, StaffUser
-from mediation.cases.models import Case, Participant
-from mediation.cases.services import safety
-from mediation.cases.services.intake import NewCase, PersonData, open_case
-from mediation.core import clock
-from mediation.core.codes import (
+from mediation.cases.codes import (
     CourtStage,
     IntakeChannel,
     Issue,
@@ -21,6 +17,10 @@ from mediation.core.codes import (
     Sex,
     ViolenceLevel,
 )
+from mediation.cases.models import Case, Participant
+from mediation.cases.services import safety
+from mediation.cases.services.intake import NewCase, PersonData, open_case
+from mediation.core import clock
 from mediation.extensions import db
 from mediation.supervision import predicates
 from tests.browser.support import flash_text, log_in, nav, submit, t, unlabelled_fields

@@ -15,7 +15,17 @@ from sqlalchemy import LargeBinary, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, OutboxMessage
+from mediation.cases.codes import (
+    CaseStatus,
+    CourtStage,
+    NoteVisibility,
+    Outcome,
+    ScreeningDecision,
+    SessionType,
+    ViolenceLevel,
+)
 from mediation.cases.models import (
     AccessReason,
     Case,
@@ -30,19 +40,6 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.services.intake import open_case
-from mediation.core.codes import (
-    AppointmentStatus,
-    CaseStatus,
-    CourtStage,
-    NoteVisibility,
-    Outcome,
-    ScreeningDecision,
-    SessionMode,
-    SessionType,
-    SupervisionDecision,
-    SupervisionTrigger,
-    ViolenceLevel,
-)
 from mediation.core.crypto import Encrypted
 from mediation.counselling.models import (
     CounsellingSession,
@@ -53,6 +50,7 @@ from mediation.counselling.models import (
 )
 from mediation.extensions import db
 from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
+from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 from mediation.supervision.models import LeadChange, SupervisionReview
 from tests.cases.fixtures import new_case, person
 

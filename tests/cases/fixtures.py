@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from mediation import create_app
 from mediation.accounts.models import Association, ServicePoint, StaffUser
+from mediation.cases.codes import CourtStage, IntakeChannel, Issue, ParticipantRole, ReferralSource, Sex
 from mediation.cases.models import Participant
 from mediation.cases.services.intake import NewCase, PersonData, open_case
-from mediation.core.codes import CourtStage, IntakeChannel, Issue, ParticipantRole, ReferralSource, Sex
 from mediation.extensions import db
 
 

@@ -21,10 +21,10 @@ import uuid
 from sqlalchemy import select
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import NoteVisibility, Outcome
 from mediation.cases.models import Case, Note, NoteVersion
 from mediation.cases.services import closure as closure_service
 from mediation.cases.services import notes as note_service
-from mediation.core.codes import NoteVisibility, Outcome
 from mediation.extensions import db
 
 STAFF_ONLY = dict(admin=403, ministry=403)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select, text
 
+from mediation.cases.codes import Outcome, ScreeningDecision, ViolenceLevel
 from mediation.cases.models import (
     Closure,
     Participant,
@@ -27,7 +28,6 @@ from mediation.cases.services import closure as closure_service
 from mediation.cases.services.intake import add_co_worker
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
-from mediation.core.codes import Outcome, ScreeningDecision, ViolenceLevel
 from mediation.core.errors import DomainError
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, close_now

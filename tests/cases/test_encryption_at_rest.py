@@ -32,10 +32,10 @@ from mediation.accounts.services import (
     create_service_point,
     create_staff_user,
 )
+from mediation.cases.codes import AgeBand, ChildLivesWith, ParticipantRole, Sex
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.services.intake import PersonData, create_person
 from mediation.core.authz import Profession, Role
-from mediation.core.codes import AgeBand, ChildLivesWith, ParticipantRole, Sex
 from mediation.core.crypto import DecryptionError, Encrypted
 from mediation.extensions import db
 from tests.cases.encrypted_rows import encrypted_columns, fill_every_encrypted_column

@@ -264,7 +264,7 @@ def test_the_case_page_costs_the_same_whatever_the_family_size(app, login_as, ca
     """A bounded number of statements: no query per participant (ARCHITECTURE.md, no N+1)."""
     from sqlalchemy import event
 
-    from mediation.core.codes import AgeBand, ParticipantRole, Sex
+    from mediation.cases.codes import AgeBand, ParticipantRole, Sex
 
     with app.app_context():
         bound = db.engine

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text, update
 
+from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Note, NoteVersion, Participant
 from mediation.cases.services import notes as note_service
 from mediation.cases.services.intake import add_co_worker
 from mediation.core.audit import AuditEvent
-from mediation.core.codes import NoteVisibility
 from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, close_now, write_note

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select, text
 
+from mediation.cases.codes import CaseStatus
 from mediation.cases.models import Case, Participant, Person
 from mediation.core.audit import AuditEvent
-from mediation.core.codes import CaseStatus
 from mediation.extensions import db
 from tests.conftest import login
 from tests.matrix import UNKNOWN_ID

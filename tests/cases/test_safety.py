@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import AgeBand, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -32,7 +33,6 @@ from mediation.cases.services import safety
 from mediation.cases.services.intake import PersonData, create_person
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
-from mediation.core.codes import AgeBand, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
 from mediation.extensions import db
 
 # Date-sensitive (screening and consent dates): every test runs under each instant of ANY_HOUR.

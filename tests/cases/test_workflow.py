@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import CaseStatus, SessionType
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.services import safety, workflow
-from mediation.core.codes import TRANSITIONS, CaseStatus, SessionType
+from mediation.cases.workflow_table import TRANSITIONS
 from mediation.core.errors import DomainError, StaleRecord
 from mediation.extensions import db
 from tests.cases.fixtures import open_as

@@ -2,95 +2,120 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
-from mediation.core import codes
-from mediation.core.codes import (
+from mediation.appointments import codes as appointment_codes
+from mediation.cases import codes as case_codes
+from mediation.cases.codes import (
     OUTCOME_GROUP,
-    TRANSITIONS,
     AgeBand,
     CaseStatus,
-    Code,
     Issue,
-    IssueGroup,
     Outcome,
     OutcomeGroup,
     age_band,
     age_in_years,
-    allowed_transition,
-    choices,
     is_child,
-    issue_group,
 )
+from mediation.cases.workflow_table import TRANSITIONS, allowed_transition
+from mediation.core import codes as core_codes
+from mediation.core.codes import Code, choices
+from mediation.statistics import codes as statistics_codes
+from mediation.statistics.codes import IssueGroup, issue_group
+from mediation.supervision import codes as supervision_codes
 
 # Copied from DOMAIN.md (§3.1-§3.6, §2.4, §2.7, §4.2) and STATISTICS.md §2, in the documents' order.
 EXPECTED = {
-    codes.CaseStatus: ("intake", "assessment", "in_mediation", "in_counselling", "suspended", "closed"),
-    codes.ParticipantRole: ("spouse", "former_spouse", "father", "mother", "child", "grandparent", "sibling",
+    case_codes.CaseStatus: ("intake", "assessment", "in_mediation", "in_counselling", "suspended", "closed"),
+    case_codes.ParticipantRole: ("spouse", "former_spouse", "father", "mother", "child", "grandparent", "sibling",
                             "in_law", "legal_representative", "other_relative"),
-    codes.Sex: ("male", "female", "not_recorded"),
-    codes.ChildLivesWith: ("mother", "father", "both", "other_relative", "other"),
-    codes.PreferredLanguage: ("ar", "ary", "zgh", "fr"),
-    codes.IntakeChannel: ("walk_in", "phone", "referral_letter", "online", "outreach"),
-    codes.ReferralSource: ("self", "family_member", "family_court", "public_prosecutor", "lawyer", "association",
+    case_codes.Sex: ("male", "female", "not_recorded"),
+    case_codes.ChildLivesWith: ("mother", "father", "both", "other_relative", "other"),
+    case_codes.PreferredLanguage: ("ar", "ary", "zgh", "fr"),
+    case_codes.IntakeChannel: ("walk_in", "phone", "referral_letter", "online", "outreach"),
+    case_codes.ReferralSource: ("self", "family_member", "family_court", "public_prosecutor", "lawyer", "association",
                            "entraide_nationale", "health", "school", "religious_guide", "local_authority",
                            "hotline_online", "other"),
-    codes.CourtStage: ("none", "pre_action", "pending", "post_judgment"),
-    codes.Issue: ("marital_discord", "separation_arrangements", "custody", "visitation", "child_maintenance",
+    case_codes.CourtStage: ("none", "pre_action", "pending", "post_judgment"),
+    case_codes.Issue: ("marital_discord", "separation_arrangements", "custody", "visitation", "child_maintenance",
                   "spousal_entitlements", "expulsion_marital_home", "in_law_conflict", "parent_child_conflict",
                   "elderly_care", "inheritance", "child_upbringing", "other"),
-    codes.IssueGroup: ("children", "separation", "marital_discord", "wider_family", "other"),
-    codes.ViolenceLevel: ("none", "past", "current"),
-    codes.ViolenceType: ("physical", "sexual", "psychological", "economic"),
-    codes.GatingIndicator: ("immediate_danger", "fear_of_other_party", "coercive_control",
+    statistics_codes.IssueGroup: ("children", "separation", "marital_discord", "wider_family", "other"),
+    case_codes.ViolenceLevel: ("none", "past", "current"),
+    case_codes.ViolenceType: ("physical", "sexual", "psychological", "economic"),
+    case_codes.GatingIndicator: ("immediate_danger", "fear_of_other_party", "coercive_control",
                             "child_protection_concern", "abduction_threat"),
-    codes.Concern: ("substance_misuse", "mental_health_capacity", "language_literacy", "financial_imbalance"),
-    codes.ScreeningDecision: ("proceed", "proceed_with_adaptations", "counselling_only", "not_suitable"),
-    codes.Adaptation: ("separate_sessions", "shuttle", "staggered_arrival", "co_mediation", "remote",
+    case_codes.Concern: ("substance_misuse", "mental_health_capacity", "language_literacy", "financial_imbalance"),
+    case_codes.ScreeningDecision: ("proceed", "proceed_with_adaptations", "counselling_only", "not_suitable"),
+    case_codes.Adaptation: ("separate_sessions", "shuttle", "staggered_arrival", "co_mediation", "remote",
                        "support_person", "refer_first"),
-    codes.ConsentScope: ("mediation", "data_processing", "sensitive_data", "child_consultation", "contact",
+    case_codes.ConsentScope: ("mediation", "data_processing", "sensitive_data", "child_consultation", "contact",
                          "share_for_referral", "statistics"),
-    codes.ConsentStatus: ("given", "refused", "withdrawn"),
-    codes.SessionType: ("individual", "joint_mediation", "shuttle_mediation", "counselling_psychological",
+    case_codes.ConsentStatus: ("given", "refused", "withdrawn"),
+    case_codes.SessionType: ("individual", "joint_mediation", "shuttle_mediation", "counselling_psychological",
                         "counselling_social", "counselling_legal", "positive_parenting", "child_consultation",
                         "follow_up"),
-    codes.SessionMode: ("in_person", "phone", "video"),
-    codes.NoteVisibility: ("joint", "private_party", "staff_only"),
-    codes.AppointmentStatus: ("scheduled", "confirmed", "cancelled_by_party", "cancelled_by_service", "held", "missed"),
-    codes.Outcome: ("agreement_full", "agreement_partial", "reconciliation", "no_agreement",
+    appointment_codes.SessionMode: ("in_person", "phone", "video"),
+    case_codes.NoteVisibility: ("joint", "private_party", "staff_only"),
+    appointment_codes.AppointmentStatus: ("scheduled", "confirmed", "cancelled_by_party", "cancelled_by_service",
+                                          "held", "missed"),
+    case_codes.Outcome: ("agreement_full", "agreement_partial", "reconciliation", "no_agreement",
                     "counselling_completed", "other_party_declined", "not_suitable", "party_withdrew",
                     "terminated_safety", "terminated_no_genuine_effort", "referred_to_justice",
                     "referred_other_service", "lost_contact", "transferred", "opened_in_error"),
-    codes.OutcomeGroup: ("agreement", "no_agreement", "counselling", "not_started", "ended_early", "referred",
+    case_codes.OutcomeGroup: ("agreement", "no_agreement", "counselling", "not_started", "ended_early", "referred",
                          "administrative", "excluded"),
-    codes.AgreementLevel: ("full", "partial", "none"),
-    codes.AgreementNature: ("reconciliation", "separation_arrangements", "other"),
-    codes.AgreementForm: ("written_signed", "written_unsigned", "verbal"),
-    codes.PointStatus: ("agreed", "partially_agreed", "not_agreed"),
-    codes.FollowUpResult: ("holding", "partly_holding", "not_holding", "unreachable"),
-    codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
+    case_codes.AgreementLevel: ("full", "partial", "none"),
+    case_codes.AgreementNature: ("reconciliation", "separation_arrangements", "other"),
+    case_codes.AgreementForm: ("written_signed", "written_unsigned", "verbal"),
+    case_codes.PointStatus: ("agreed", "partially_agreed", "not_agreed"),
+    case_codes.FollowUpResult: ("holding", "partly_holding", "not_holding", "unreachable"),
+    case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                 "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                 "entraide_nationale", "other_association", "other"),
-    codes.SupervisionDecision: ("continue", "change_approach", "reassign", "close", "safeguarding", "refer"),
-    codes.SupervisionTrigger: ("periodic", "positive_screen", "follow_up_alert", "mediator_request", "reopen"),
-    codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
+    supervision_codes.SupervisionDecision: ("continue", "change_approach", "reassign", "close", "safeguarding",
+                                            "refer"),
+    supervision_codes.SupervisionTrigger: ("periodic", "positive_screen", "follow_up_alert", "mediator_request",
+                                           "reopen"),
+    case_codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
                     "unknown"),
 }
 
 
+PACKAGE = Path(__file__).resolve().parents[2] / "mediation"
+
+
+def code_modules() -> list[ModuleType]:
+    """Every feature's codes.py (docs/architecture.md, A3), core's machinery included."""
+    return [importlib.import_module(f"mediation.{path.parent.name}.codes")
+            for path in sorted(PACKAGE.glob("*/codes.py"))]
+
+
 def code_lists() -> list[type[Code]]:
-    return [value for value in vars(codes).values()
-            if isinstance(value, type) and issubclass(value, Code) and value is not Code]
+    return [value for module in code_modules() for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Code) and value is not Code
+            and value.__module__ == module.__name__]
 
 
 def test_every_code_list_is_checked_here():
+    assert {module.__name__ for module in code_modules()} >= {
+        "mediation.core.codes", "mediation.cases.codes", "mediation.appointments.codes",
+        "mediation.supervision.codes", "mediation.statistics.codes"}
     assert set(code_lists()) == set(EXPECTED)
+
+
+def test_core_holds_the_machinery_only():
+    assert not [value for value in vars(core_codes).values()
+                if isinstance(value, type) and issubclass(value, Code) and value is not Code]
 
 
 @pytest.mark.parametrize("enum_cls", list(EXPECTED), ids=lambda cls: cls.__name__)
@@ -122,15 +147,15 @@ def test_labels_follow_the_domain_english(app):
     with app.app_context():
         assert str(Outcome.AGREEMENT_FULL.label) == "Full agreement"
         assert str(CaseStatus.IN_MEDIATION.label) == "In mediation"
-        assert str(codes.ReferralSource.SELF.label) == "Self-referred"
-        assert str(codes.PreferredLanguage.ARY.label) == "Spoken Darija"
+        assert str(case_codes.ReferralSource.SELF.label) == "Self-referred"
+        assert str(case_codes.PreferredLanguage.ARY.label) == "Spoken Darija"
 
 
 def test_choices_are_select_choices_in_declaration_order():
-    options = choices(codes.SessionMode)
+    options = choices(appointment_codes.SessionMode)
     assert all(isinstance(option, SelectChoice) for option in options)
     assert [option.value for option in options] == ["in_person", "phone", "video"]
-    assert options[0].label is codes.SessionMode.IN_PERSON.label
+    assert options[0].label is appointment_codes.SessionMode.IN_PERSON.label
     subset = choices([Outcome.OPENED_IN_ERROR])
     assert [option.value for option in subset] == ["opened_in_error"]
 
@@ -212,10 +237,10 @@ def test_transition_rows_are_immutable():
 # --- Statistical groups (STATISTICS.md §2, DOMAIN.md §3.5) ---
 
 def test_every_issue_belongs_to_one_group():
-    assert set(codes.ISSUE_GROUP) == set(Issue)
-    assert codes.ISSUE_GROUP[Issue.CUSTODY] is IssueGroup.CHILDREN
-    assert codes.ISSUE_GROUP[Issue.EXPULSION_MARITAL_HOME] is IssueGroup.SEPARATION
-    assert codes.ISSUE_GROUP[Issue.INHERITANCE] is IssueGroup.WIDER_FAMILY
+    assert set(statistics_codes.ISSUE_GROUP) == set(Issue)
+    assert statistics_codes.ISSUE_GROUP[Issue.CUSTODY] is IssueGroup.CHILDREN
+    assert statistics_codes.ISSUE_GROUP[Issue.EXPULSION_MARITAL_HOME] is IssueGroup.SEPARATION
+    assert statistics_codes.ISSUE_GROUP[Issue.INHERITANCE] is IssueGroup.WIDER_FAMILY
 
 
 @pytest.mark.parametrize("issues,group", [
@@ -322,6 +347,6 @@ def test_is_child_splits_at_18():
         assert is_child(band) is (band.value in children), band
     assert is_child("15_17") and not is_child("18_24")
     assert not is_child(AgeBand.UNKNOWN)
-    assert codes.CHILD_BANDS | codes.ADULT_BANDS == set(AgeBand) - {AgeBand.UNKNOWN}
+    assert case_codes.CHILD_BANDS | case_codes.ADULT_BANDS == set(AgeBand) - {AgeBand.UNKNOWN}
     with pytest.raises(ValueError):
         is_child("18_plus")

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Case, Note, NoteVersion, Person
-from mediation.core.codes import NoteVisibility
 from mediation.core.crypto import DecryptionError, Encrypted, key_id_of
 from mediation.extensions import db
 from tests.cases.encrypted_rows import encrypted_columns, fill_every_encrypted_column, raw_values

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mediation.core.codes import NoteVisibility, SessionMode, SessionType
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import NoteVisibility, SessionType
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import (
     CASE_STAFF,

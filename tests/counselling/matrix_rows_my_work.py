@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from mediation.core.codes import NoteVisibility, SessionMode, SessionType
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import NoteVisibility, SessionType
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id

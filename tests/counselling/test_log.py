@@ -13,12 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from mediation.accounts.models import Association, StaffUser
-from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Person
-from mediation.cases.models.safety import ConsentGiver
-from mediation.cases.services import safety
-from mediation.core import clock
-from mediation.core.audit import AuditEvent
-from mediation.core.codes import (
+from mediation.cases.codes import (
     AgeBand,
     CaseStatus,
     ConsentScope,
@@ -30,6 +25,11 @@ from mediation.core.codes import (
     Sex,
     ViolenceLevel,
 )
+from mediation.cases.models import AssignmentRole, Case, CaseAssignment, Participant, Person
+from mediation.cases.models.safety import ConsentGiver
+from mediation.cases.services import safety
+from mediation.core import clock
+from mediation.core.audit import AuditEvent
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
 from mediation.counselling.services import log as service
 from mediation.extensions import db

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from mediation.cases.codes import SessionType
 from mediation.cases.services.intake import add_co_worker
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
-from mediation.core.codes import SessionType
 from mediation.counselling.models import FollowUpAction
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id

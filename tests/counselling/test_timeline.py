@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from mediation.cases.codes import NoteVisibility, SessionType
 from mediation.cases.models import Note, NoteVersion
-from mediation.core.codes import NoteVisibility, SessionType
 from mediation.counselling import queries
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, write_note

@@ -10,8 +10,8 @@ from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty, OutboxMessage
+from mediation.cases.codes import CaseStatus, Outcome, Sex
 from mediation.cases.models import Case, Participant
-from mediation.core.codes import CaseStatus, Outcome, Sex
 from mediation.core.crypto import Encrypted
 from mediation.extensions import db
 from mediation.retention.policy import add_months

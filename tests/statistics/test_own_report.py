@@ -13,23 +13,22 @@ from openpyxl import load_workbook
 from sqlalchemy import event, select
 
 from mediation.accounts.models import StaffUser
+from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment
-from mediation.cases.models import Participant, Person
-from mediation.cases.models.case import Closure
-from mediation.core.audit import AuditEvent
-from mediation.core.codes import (
+from mediation.cases.codes import (
     AgeBand,
-    AppointmentStatus,
     CaseStatus,
     Issue,
     NoteVisibility,
     Outcome,
     ParticipantRole,
     ReferralSource,
-    SessionMode,
     SessionType,
     Sex,
 )
+from mediation.cases.models import Participant, Person
+from mediation.cases.models.case import Closure
+from mediation.core.audit import AuditEvent
 from mediation.counselling.models import CounsellingSession, SessionStaff
 from mediation.extensions import db
 from mediation.statistics.own_report import Quarter, association_report, parse_quarter

@@ -13,10 +13,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from mediation.cases.models import Participant, Person
-from mediation.cases.models.case import Case, Closure
-from mediation.cases.models.safety import Screening, ScreeningDecisionRecord, ScreeningItem, ScreeningResult
-from mediation.core.codes import (
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import (
     AgeBand,
     Issue,
     NoteVisibility,
@@ -24,11 +22,13 @@ from mediation.core.codes import (
     ParticipantRole,
     ReferralSource,
     ScreeningDecision,
-    SessionMode,
     SessionType,
     Sex,
     ViolenceLevel,
 )
+from mediation.cases.models import Participant, Person
+from mediation.cases.models.case import Case, Closure
+from mediation.cases.models.safety import Screening, ScreeningDecisionRecord, ScreeningItem, ScreeningResult
 from mediation.counselling.models import CounsellingSession, SessionAttendee, SessionStaff
 from mediation.extensions import db
 from mediation.statistics.own_report import association_report

@@ -9,18 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import AgeBand, NoteVisibility, ParticipantRole, PreferredLanguage, SessionType, Sex
 from mediation.cases.models import Case, Note, NoteVersion, Participant, Person
 from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
-from mediation.core.codes import (
-    AgeBand,
-    NoteVisibility,
-    ParticipantRole,
-    PreferredLanguage,
-    SessionMode,
-    SessionType,
-    Sex,
-)
 from mediation.counselling.models import CounsellingSession, SessionAttendee
 from mediation.extensions import db
 from mediation.subject_requests.models import DataSubjectRequest

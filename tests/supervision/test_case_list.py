@@ -22,12 +22,7 @@ from sqlalchemy import event, insert, select
 from mediation.accounts.models import StaffUser
 from mediation.accounts.services import NewStaffUser, create_staff_user
 from mediation.appointments.services.booking import AppointmentData, book
-from mediation.cases.models import AssignmentRole, Case, CaseAssignment, CaseIssue, Participant, Person
-from mediation.cases.services.safety import DecisionData, ScreeningData, decide_screening, record_screening
-from mediation.core import clock
-from mediation.core.audit import AuditEvent
-from mediation.core.authz import Profession, Role
-from mediation.core.codes import (
+from mediation.cases.codes import (
     AgeBand,
     CaseStatus,
     CourtStage,
@@ -39,6 +34,11 @@ from mediation.core.codes import (
     Sex,
     ViolenceLevel,
 )
+from mediation.cases.models import AssignmentRole, Case, CaseAssignment, CaseIssue, Participant, Person
+from mediation.cases.services.safety import DecisionData, ScreeningData, decide_screening, record_screening
+from mediation.core import clock
+from mediation.core.audit import AuditEvent
+from mediation.core.authz import Profession, Role
 from mediation.counselling.models import FollowUpAction
 from mediation.extensions import db
 from mediation.supervision import filters

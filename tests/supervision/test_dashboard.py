@@ -22,7 +22,9 @@ from sqlalchemy import event, insert, select
 
 from mediation.accounts.models import StaffUser
 from mediation.accounts.services import NewStaffUser, create_staff_user
+from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentStaff
+from mediation.cases.codes import CaseStatus, NoteVisibility, ScreeningDecision, SessionType, ViolenceLevel
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -34,15 +36,6 @@ from mediation.cases.models import (
 )
 from mediation.core.audit import AuditEvent
 from mediation.core.authz import Profession, Role, role_has
-from mediation.core.codes import (
-    AppointmentStatus,
-    CaseStatus,
-    NoteVisibility,
-    ScreeningDecision,
-    SessionMode,
-    SessionType,
-    ViolenceLevel,
-)
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
 from mediation.extensions import db
 from mediation.supervision.periods import Period, month_of, parse_period, quarter_of

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from mediation.appointments.codes import AppointmentStatus
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.cases.models import Case
-from mediation.core.codes import AppointmentStatus
 
 
 @dataclass(frozen=True)

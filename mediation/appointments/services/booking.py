@@ -20,15 +20,17 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.policies import can_manage
+from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
 from mediation.cases.services import safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.clock import local_parts, to_utc, zone_name
-from mediation.core.codes import Adaptation, AppointmentStatus, SessionMode, SessionType, parse_code
+from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned

@@ -36,13 +36,13 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
+from mediation.appointments.codes import SessionMode
 from mediation.appointments.models import Appointment, AppointmentStaff, CalendarFeed
 from mediation.appointments.policies import visible_appointments
 from mediation.appointments.services.booking import BUSY, CANCELLED
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission
-from mediation.core.codes import SessionMode
 from mediation.core.events import credentials_revoked
 from mediation.core.i18n import DEFAULT, FORMAT_LOCALES, normalise
 

@@ -31,14 +31,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, StaffUser
+from mediation.appointments.codes import SessionMode
 from mediation.appointments.models import Appointment, OutboxMessage
 from mediation.appointments.services import outbox
 from mediation.appointments.services.booking import OPEN
+from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
 from mediation.cases.models import Participant
 from mediation.cases.services.safety import current_consents
 from mediation.core import clock
 from mediation.core.clock import local_parts
-from mediation.core.codes import ConsentScope, ConsentStatus, PreferredLanguage, SessionMode
 from mediation.core.i18n import FORMAT_LOCALES, normalise
 
 KIND_AGENDA = "staff_agenda"

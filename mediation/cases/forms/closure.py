@@ -7,8 +7,9 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from mediation.cases.codes import ReferralDestination
 from mediation.cases.services.closure import AGREEMENT_LEVELS, NOTE_MAX, POINTS_MAX, REASON_MAX
-from mediation.core.codes import ReferralDestination, choices
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
 NONE = ""

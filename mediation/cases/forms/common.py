@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Length, Optional, Regexp
 
-from mediation.core.codes import ParticipantRole, choices
+from mediation.cases.codes import ParticipantRole
+from mediation.core.codes import choices
 
 TEXT_MAX = 4000
 NAME_MAX = 200

@@ -7,8 +7,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from mediation.cases.codes import CourtStage, Issue, ReferralSource
 from mediation.cases.forms.common import MultiCheckboxField, long_text
-from mediation.core.codes import CourtStage, Issue, ReferralSource, choices
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
 

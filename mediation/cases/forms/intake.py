@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from mediation.cases.codes import CourtStage, IntakeChannel, Issue, PreferredLanguage, ReferralSource, Sex
 from mediation.cases.forms.common import (
     NAME_MAX,
     MultiCheckboxField,
@@ -13,15 +14,7 @@ from mediation.cases.forms.common import (
     birth_field,
     long_text,
 )
-from mediation.core.codes import (
-    CourtStage,
-    IntakeChannel,
-    Issue,
-    PreferredLanguage,
-    ReferralSource,
-    Sex,
-    choices,
-)
+from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, person_name
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]

@@ -7,8 +7,9 @@ from wtforms import IntegerField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
+from mediation.cases.codes import NoteVisibility
 from mediation.cases.services.notes import NOTE_MAX
-from mediation.core.codes import NoteVisibility, choices
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
 NO_PARTY = ""

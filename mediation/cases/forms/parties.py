@@ -12,9 +12,10 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, Select
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
+from mediation.cases.codes import ChildLivesWith, PreferredLanguage, Sex
 from mediation.cases.forms.common import NAME_MAX, adult_role_choices, birth_field, long_text
 from mediation.cases.forms.intake import PHONE_PATTERN, YES_NO
-from mediation.core.codes import ChildLivesWith, PreferredLanguage, Sex, choices
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm, person_name
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

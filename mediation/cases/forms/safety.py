@@ -13,9 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from mediation.cases.forms.common import TEXT_MAX, MultiCheckboxField, long_text
-from mediation.cases.models import ConsentGiver
-from mediation.core.codes import (
+from mediation.cases.codes import (
     Adaptation,
     Concern,
     ConsentScope,
@@ -24,8 +22,10 @@ from mediation.core.codes import (
     ScreeningDecision,
     ViolenceLevel,
     ViolenceType,
-    choices,
 )
+from mediation.cases.forms.common import TEXT_MAX, MultiCheckboxField, long_text
+from mediation.cases.models import ConsentGiver
+from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from mediation.core.codes import CaseStatus, Issue, choices
+from mediation.cases.codes import CaseStatus, Issue
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
 

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, Length
 
+from mediation.cases.codes import CaseStatus
 from mediation.cases.forms.common import long_text
-from mediation.core.codes import CaseStatus, choices
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
 

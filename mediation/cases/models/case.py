@@ -9,8 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mediation.core import clock
-from mediation.core.codes import (
+from mediation.cases.codes import (
     AgreementLevel,
     CaseStatus,
     CourtStage,
@@ -20,6 +19,7 @@ from mediation.core.codes import (
     ReferralDestination,
     ReferralSource,
 )
+from mediation.core import clock
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.cases.codes import NoteVisibility
 from mediation.core import clock
-from mediation.core.codes import NoteVisibility
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mediation.core.codes import AgeBand, ChildLivesWith, ParticipantRole, PreferredLanguage, Sex
+from mediation.cases.codes import AgeBand, ChildLivesWith, ParticipantRole, PreferredLanguage, Sex
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
 

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.cases.codes import ConsentScope, ConsentStatus, ScreeningDecision, ViolenceLevel
 from mediation.core import clock
-from mediation.core.codes import ConsentScope, ConsentStatus, ScreeningDecision, ViolenceLevel
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
 

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.cases import queries
+from mediation.cases.codes import Issue
 from mediation.cases.forms.details import CaseDetailsForm, CoWorkerForm
 from mediation.cases.models import Case
 from mediation.cases.policies import can_edit_case
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import details, intake
 from mediation.core.authz import Permission, require
-from mediation.core.codes import Issue
 from mediation.core.views import submit
 from mediation.extensions import db
 

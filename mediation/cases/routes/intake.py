@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from mediation.accounts.models import ServicePoint
 from mediation.cases import queries
+from mediation.cases.codes import Issue
 from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
 from mediation.cases.policies import can_open_case
@@ -16,7 +17,6 @@ from mediation.cases.services import intake
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
-from mediation.core.codes import Issue
 from mediation.core.pagination import page_number
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db

@@ -12,14 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from mediation.cases import queries
-from mediation.cases.forms.safety import ClearDangerForm, ConsentForm, DecisionForm, ScreeningForm
-from mediation.cases.models import Participant, ScreeningResult
-from mediation.cases.policies import can_decide_screening, can_edit_case
-from mediation.cases.routes import bp, case_section
-from mediation.cases.services import safety
-from mediation.core import clock
-from mediation.core.authz import Permission, require
-from mediation.core.codes import (
+from mediation.cases.codes import (
     Adaptation,
     CaseStatus,
     Concern,
@@ -28,6 +21,13 @@ from mediation.core.codes import (
     ScreeningDecision,
     ViolenceType,
 )
+from mediation.cases.forms.safety import ClearDangerForm, ConsentForm, DecisionForm, ScreeningForm
+from mediation.cases.models import Participant, ScreeningResult
+from mediation.cases.policies import can_decide_screening, can_edit_case
+from mediation.cases.routes import bp, case_section
+from mediation.cases.services import safety
+from mediation.core import clock
+from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 

@@ -16,6 +16,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import (
+    OUTCOME_GROUP,
+    AgreementLevel,
+    CaseStatus,
+    Outcome,
+    OutcomeGroup,
+    ReferralDestination,
+    ScreeningDecision,
+)
 from mediation.cases.models import (
     Case,
     Closure,
@@ -29,15 +38,6 @@ from mediation.cases.policies import can_close, can_reopen, is_lead
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.codes import (
-    OUTCOME_GROUP,
-    AgreementLevel,
-    CaseStatus,
-    Outcome,
-    OutcomeGroup,
-    ReferralDestination,
-    ScreeningDecision,
-)
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import CourtStage, Issue, ReferralSource
 from mediation.cases.models import AssignmentRole, Case, CaseIssue
 from mediation.cases.services.intake import add_co_worker
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.codes import CourtStage, Issue, ReferralSource
 from mediation.core.crypto import blind_index
 from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned

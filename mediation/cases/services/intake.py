@@ -16,6 +16,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
+from mediation.cases.codes import (
+    CaseStatus,
+    ConsentScope,
+    ConsentStatus,
+    CourtStage,
+    IntakeChannel,
+    Issue,
+    ParticipantRole,
+    PreferredLanguage,
+    ReferralSource,
+    Sex,
+    age_band,
+    is_child,
+)
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -33,20 +47,6 @@ from mediation.cases.services.access import supervisor_for_new_case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.codes import (
-    CaseStatus,
-    ConsentScope,
-    ConsentStatus,
-    CourtStage,
-    IntakeChannel,
-    Issue,
-    ParticipantRole,
-    PreferredLanguage,
-    ReferralSource,
-    Sex,
-    age_band,
-    is_child,
-)
 from mediation.core.crypto import blind_index
 from mediation.core.errors import DomainError, ValidationFailed
 

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Case, Note, NoteVersion, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.core.audit import AuditAction, record
-from mediation.core.codes import NoteVisibility
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 

@@ -25,6 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import (
+    ADULT_BANDS,
+    CHILD_BANDS,
+    AgeBand,
+    ChildLivesWith,
+    ParticipantRole,
+    PreferredLanguage,
+    Sex,
+    age_band,
+    age_in_years,
+)
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
@@ -36,17 +47,6 @@ from mediation.cases.services.intake import (
 )
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.codes import (
-    ADULT_BANDS,
-    CHILD_BANDS,
-    AgeBand,
-    ChildLivesWith,
-    ParticipantRole,
-    PreferredLanguage,
-    Sex,
-    age_band,
-    age_in_years,
-)
 from mediation.core.errors import Conflict, DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 

@@ -19,6 +19,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import (
+    Adaptation,
+    CaseStatus,
+    Concern,
+    ConsentScope,
+    ConsentStatus,
+    GatingIndicator,
+    NoteVisibility,
+    ScreeningDecision,
+    SessionType,
+    ViolenceLevel,
+    ViolenceType,
+)
 from mediation.cases.models import (
     Case,
     Consent,
@@ -35,19 +48,6 @@ from mediation.cases.policies import can_decide_screening, is_assigned
 from mediation.cases.services.intake import NOTICE_VERSION
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.codes import (
-    Adaptation,
-    CaseStatus,
-    Concern,
-    ConsentScope,
-    ConsentStatus,
-    GatingIndicator,
-    NoteVisibility,
-    ScreeningDecision,
-    SessionType,
-    ViolenceLevel,
-    ViolenceType,
-)
 from mediation.core.errors import DomainError, ValidationFailed
 
 PROCEED = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})

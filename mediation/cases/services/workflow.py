@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import CaseStatus, ConsentScope
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.policies import is_assigned, is_lead
 from mediation.cases.services.safety import GateProblem, has_consent, mediation_gate
+from mediation.cases.workflow_table import Transition, allowed_transition
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.codes import CaseStatus, ConsentScope, Transition, allowed_transition
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 

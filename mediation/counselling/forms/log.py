@@ -17,7 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from mediation.core.codes import NoteVisibility, SessionMode, SessionType, choices
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import NoteVisibility, SessionType
+from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field
 from mediation.counselling.services.log import DURATION_MAX, DURATION_MIN, FOLLOW_UPS_MAX, REASON_MAX, TEXT_MAX
 

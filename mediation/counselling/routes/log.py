@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from mediation.appointments.codes import AppointmentStatus
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_manage, visible_appointments
 from mediation.appointments.routes import appointment_section
@@ -20,7 +21,6 @@ from mediation.cases import queries
 from mediation.cases.models import Case
 from mediation.core.authz import Permission, require
 from mediation.core.clock import local_parts
-from mediation.core.codes import AppointmentStatus
 from mediation.core.views import render_viewed, submit
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
 from mediation.counselling.models import CounsellingSession

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from mediation.accounts.models import Association, StaffUser
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionType, age_in_years
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case, is_assigned
 from mediation.cases.services import safety
@@ -26,15 +28,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
 from mediation.core.clock import to_utc
-from mediation.core.codes import (
-    ConsentScope,
-    ConsentStatus,
-    NoteVisibility,
-    SessionMode,
-    SessionType,
-    age_in_years,
-    parse_code,
-)
+from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.counselling.models import (

@@ -11,10 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mediation.cases.models import AssignmentRole, ScreeningResult
-from mediation.cases.services.intake import PersonData, person_indexes
-from mediation.core.authz import Profession
-from mediation.core.codes import (
+from mediation.cases.codes import (
     AgreementLevel,
     CaseStatus,
     ChildLivesWith,
@@ -30,17 +27,19 @@ from mediation.core.codes import (
     ReferralSource,
     ScreeningDecision,
     Sex,
-    SupervisionDecision,
-    SupervisionTrigger,
     ViolenceLevel,
     age_band,
 )
+from mediation.cases.models import AssignmentRole, ScreeningResult
+from mediation.cases.services.intake import PersonData, person_indexes
+from mediation.core.authz import Profession
 from mediation.core.crypto import blind_index
 from mediation.demo.synthetic import vocabulary as text
 from mediation.demo.synthetic.context import Context, Diary, utc
 from mediation.demo.synthetic.draws import Weighted, stat_key
 from mediation.demo.synthetic.population import AssociationPlan, Mediator
 from mediation.demo.synthetic.timeline import CaseFacts, consent_row, session_count, write_timeline
+from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 
 W = Weighted
 CHANNELS = W(((IntakeChannel.WALK_IN, 50), (IntakeChannel.PHONE, 25), (IntakeChannel.REFERRAL_LETTER, 15),

@@ -7,17 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mediation.appointments.codes import AppointmentStatus, SessionMode
+from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionType
 from mediation.cases.models import ConsentGiver
 from mediation.cases.services.intake import NOTICE_VERSION
 from mediation.core.authz import Profession
-from mediation.core.codes import (
-    AppointmentStatus,
-    ConsentScope,
-    ConsentStatus,
-    NoteVisibility,
-    SessionMode,
-    SessionType,
-)
 from mediation.counselling.services.log import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 from mediation.demo.synthetic import vocabulary as text
 from mediation.demo.synthetic.context import SLOTS, Context, Diary

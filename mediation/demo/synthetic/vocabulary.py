@@ -7,7 +7,7 @@ phrases marked "(synthétique)" / "(معطيات اصطناعية)".
 
 from __future__ import annotations
 
-from mediation.core.codes import Sex
+from mediation.cases.codes import Sex
 
 # (Arabic, Latin) first names by sex.
 FIRST_NAMES = {

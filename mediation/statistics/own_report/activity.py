@@ -15,24 +15,16 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
+from mediation.appointments.codes import AppointmentStatus
 from mediation.appointments.models import Appointment
+from mediation.cases.codes import OUTCOME_GROUP, AgeBand, Outcome, OutcomeGroup, ParticipantRole, ReferralSource, Sex
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, Closure
 from mediation.core.authz import Profession, Role
 from mediation.core.clock import local_parts
-from mediation.core.codes import (
-    OUTCOME_GROUP,
-    AgeBand,
-    AppointmentStatus,
-    IssueGroup,
-    Outcome,
-    OutcomeGroup,
-    ParticipantRole,
-    ReferralSource,
-    Sex,
-)
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import issue_code, issue_rank, real_case
+from mediation.statistics.codes import IssueGroup
 from mediation.statistics.own_report.shapes import JoinedLabel, PlaceName, Row, Section, percent
 
 

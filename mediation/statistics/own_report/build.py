@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from mediation.core.codes import SessionMode, SessionType
+from mediation.appointments.codes import SessionMode
+from mediation.cases.codes import SessionType
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import period_bounds
 from mediation.statistics.own_report import activity, outcomes, safety

@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from mediation.cases.codes import Outcome, ParticipantRole, SessionType, Sex
 from mediation.cases.models import Participant, Person
 from mediation.cases.models.case import Case, Closure
-from mediation.core.codes import IssueGroup, Outcome, ParticipantRole, SessionType, Sex
 from mediation.counselling.models import CounsellingSession, SessionAttendee
 from mediation.statistics.aggregate import issue_code, issue_rank, real_case
+from mediation.statistics.codes import IssueGroup
 from mediation.statistics.own_report.shapes import (
     Figure,
     RateRow,

@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
+from mediation.cases.codes import Adaptation, CaseStatus, GatingIndicator, ScreeningDecision
 from mediation.cases.models import Participant
 from mediation.cases.models.case import Case
 from mediation.cases.models.safety import Screening, ScreeningDecisionRecord, ScreeningItem, ScreeningResult
 from mediation.core.clock import local_parts
-from mediation.core.codes import Adaptation, CaseStatus, GatingIndicator, ScreeningDecision
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import real_case
 from mediation.statistics.own_report.activity import aware

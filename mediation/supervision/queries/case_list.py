@@ -16,10 +16,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import CaseStatus, Issue
 from mediation.cases.models import Case, CaseIssue, Participant, Person
 from mediation.cases.policies import visible_cases
 from mediation.core.authz import Role
-from mediation.core.codes import CaseStatus, Issue
 from mediation.supervision import filters, predicates
 from mediation.supervision.filters import CaseFilter
 

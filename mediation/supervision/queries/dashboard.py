@@ -18,11 +18,12 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.appointments.codes import AppointmentStatus
 from mediation.appointments.models import Appointment, AppointmentStaff
+from mediation.cases.codes import OPEN_STATUSES, CaseStatus
 from mediation.cases.models import Case
 from mediation.core.authz import Role
 from mediation.core.clock import day_bounds
-from mediation.core.codes import OPEN_STATUSES, AppointmentStatus, CaseStatus
 from mediation.counselling.models import CounsellingSession, SessionStaff
 from mediation.supervision import predicates as p
 from mediation.supervision.periods import Period

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
+from mediation.cases.codes import CaseStatus, Issue
 from mediation.cases.forms.search import CaseSearchForm
 from mediation.core import clock
 from mediation.core.authz import Permission, require
-from mediation.core.codes import CaseStatus, Issue
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.supervision import filters, predicates

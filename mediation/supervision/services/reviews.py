@@ -21,9 +21,10 @@ from mediation.cases.services.closure import STALE_CASE  # one message for every
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.codes import SupervisionDecision, SupervisionTrigger, parse_code
+from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
+from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 from mediation.supervision.models import SupervisionReview
 
 NOTE_MAX = 10_000
