@@ -120,6 +120,8 @@ def _init_babel(app: Flask, babel) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them (trimmed = true).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
 
 

@@ -21,6 +21,7 @@ FLOORS = {
     "core": 0,
     "health": 1,
     "accounts": 1,  # staff, associations, service points: the foundation of every feature
+    "outbox": 1,  # messages queued by the features, delivered by a worker
     "auth": 2,
     "backup": 2,
     "audit": 2,

@@ -12,10 +12,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from mediation.appointments.services import outbox, reminders
+from mediation.appointments.services import reminders
 from mediation.appointments.services.booking import retime_future
 from mediation.core import clock
 from mediation.extensions import db
+from mediation.outbox import services as outbox
 
 # Exit codes: settings that cannot work are an operator's problem to fix now; a message
 # given up for good in this run is one too (cron mails the output of a failing job).

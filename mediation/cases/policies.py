@@ -47,16 +47,21 @@ def can_open_case(user) -> bool:
     return _role(user) in (Role.MEDIATOR, Role.SUPERVISOR)
 
 
+def is_supervisor_of(user, case: Case) -> bool:
+    """A supervisor of the case's association (who may act on any of its cases)."""
+    return _role(user) == Role.SUPERVISOR and user.association_id == case.association_id
+
+
 def can_edit_case(user, case: Case) -> bool:
     """Assigned staff work the case; a supervisor may too. A closed case is read-only."""
     if not case.is_open:
         return False
-    return is_assigned(user, case) or (_role(user) == Role.SUPERVISOR and user.association_id == case.association_id)
+    return is_assigned(user, case) or is_supervisor_of(user, case)
 
 
 def can_decide_screening(user, case: Case) -> bool:
     """Only a supervisor decides after a positive screen (DOMAIN.md §2.2)."""
-    return _role(user) == Role.SUPERVISOR and user.association_id == case.association_id
+    return is_supervisor_of(user, case)
 
 
 def can_close(user, case: Case) -> bool:
@@ -65,4 +70,19 @@ def can_close(user, case: Case) -> bool:
 
 
 def can_reopen(user, case: Case) -> bool:
-    return not case.is_open and _role(user) == Role.SUPERVISOR and user.association_id == case.association_id
+    return not case.is_open and is_supervisor_of(user, case)
+
+
+def can_add_note(user, case: Case) -> bool:
+    """Whoever works an open case (its staff, its association's supervisor) may write notes."""
+    return can_edit_case(user, case)
+
+
+def can_edit_note(user, case: Case, note) -> bool:
+    """Only the author edits a note, while the case is open (DOMAIN.md §2.2: nobody edits others' notes)."""
+    return note.case_id == case.id and note.author_id == user.id and can_edit_case(user, case)
+
+
+def can_manage_co_workers(user, case: Case) -> bool:
+    """The lead, or a supervisor of the association, on an open case."""
+    return case.is_open and (is_lead(user, case) or is_supervisor_of(user, case))

@@ -34,9 +34,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mediation.appointments.models import OutboxMessage
 from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
+from mediation.outbox.models import OutboxMessage
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 STATUSES = (PENDING, SENDING, SENT, FAILED)

@@ -22,8 +22,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association
-from mediation.appointments.models import Appointment, OutboxMessage
-from mediation.appointments.services.outbox import FAILED, SENT
+from mediation.appointments.models import Appointment
 from mediation.auth.models import LoginFailure, PasswordResetToken
 from mediation.cases.codes import CaseStatus
 from mediation.cases.models import (
@@ -40,6 +39,8 @@ from mediation.cases.models import (
 )
 from mediation.core.audit import AuditAction, record
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
+from mediation.outbox.models import OutboxMessage
+from mediation.outbox.services import FAILED, SENT
 from mediation.retention.policy import RetentionPolicy
 from mediation.subject_requests.models import DataSubjectRequest
 from mediation.supervision.models import LeadChange, SupervisionReview

@@ -99,16 +99,17 @@ def bar_chart(rows: list[tuple[str, object]], *, rtl: bool) -> BarChart:
 
 LINE_HEIGHT = 260
 MARGIN = 44
-PALETTE = ("#1f5f8b", "#b5462f", "#2e7d32", "#6a3d9a", "#8a6d00", "#00796b", "#ad1457", "#455a64",
-           "#5d4037", "#283593", "#827717")
+# Line colours are CSS classes tone-0 ... tone-10 (static/css/app.css); past the eleventh series the
+# tones repeat, dashed, so that no two lines look alike.
+TONES = 11
 
 
 @dataclass
 class Series:
     code: str
     label: str
-    colour: str
-    dash: str
+    tone: int  # the CSS class tone-N
+    dashed: bool
     segments: list[list[tuple[float, float]]] = field(default_factory=list)  # polylines (gaps between)
     points: list[tuple[float, float]] = field(default_factory=list)
 
@@ -154,8 +155,7 @@ def line_chart(periods: list[str], series: list[tuple[str, str, list[object]]], 
 
     out = []
     for number, (code, label, values) in enumerate(series):
-        line = Series(code=code, label=short(label), colour=PALETTE[number % len(PALETTE)],
-                      dash="" if number < len(PALETTE) else "6 3")
+        line = Series(code=code, label=short(label), tone=number % TONES, dashed=number >= TONES)
         current: list[tuple[float, float]] = []
         for index, value in enumerate(values):
             n = numeric(value)

@@ -4,7 +4,7 @@ Object routes list one row per variant: association A's object, association
 B's, and an unknown id (and, for staff, a supervisor's and an admin's account).
 Supervisor A reaches A's staff members and service points (200), gets 404 for
 B's objects and for unknown ids, and 403 for what only an admin may do. POST
-rows send an empty form: it re-renders with field errors (200), or, for the
+rows send an empty form: it re-renders with field errors (422), or, for the
 action buttons, the action runs and redirects to the account page (302) - in
 a transaction rolled back after each case.
 """
@@ -13,6 +13,9 @@ from tests.matrix import UNKNOWN_ID, Row, expect
 
 ADMIN_ONLY = expect(403, admin=200)
 MANAGERS = expect(403, admin=200, supervisor_a=200, supervisor_b=200)
+# An empty form is refused input: the form again, with its errors (422).
+ADMIN_ONLY_REFUSED = expect(403, admin=422)
+MANAGERS_REFUSED = expect(403, admin=422, supervisor_a=422, supervisor_b=422)
 
 
 def association(key: str | None, suffix: str = ""):
@@ -47,7 +50,7 @@ def object_rows(endpoint: str, method: str, url, variants: dict[str, dict[str, i
 ASSOCIATION_ROWS = [
     Row("admin.associations", "GET", "/admin/associations", ADMIN_ONLY),
     Row("admin.association_new", "GET", "/admin/associations/new", ADMIN_ONLY),
-    Row("admin.association_new", "POST", "/admin/associations/new", ADMIN_ONLY),
+    Row("admin.association_new", "POST", "/admin/associations/new", ADMIN_ONLY_REFUSED),
 ]
 for endpoint, method, suffix in (
     ("admin.association_detail", "GET", ""),
@@ -55,8 +58,10 @@ for endpoint, method, suffix in (
     ("admin.association_edit", "POST", "/edit"),
 ):
     ASSOCIATION_ROWS += [
-        Row(endpoint, method, association("A", suffix), ADMIN_ONLY, variant="association_a"),
-        Row(endpoint, method, association("B", suffix), ADMIN_ONLY, variant="association_b"),
+        Row(endpoint, method, association("A", suffix), ADMIN_ONLY if method == "GET" else ADMIN_ONLY_REFUSED,
+            variant="association_a"),
+        Row(endpoint, method, association("B", suffix), ADMIN_ONLY if method == "GET" else ADMIN_ONLY_REFUSED,
+            variant="association_b"),
         Row(endpoint, method, association(None, suffix), expect(403, admin=404), variant="unknown"),
     ]
 
@@ -67,13 +72,13 @@ SERVICE_POINT_ROWS = [
         lambda world: f"/admin/service-points?association={world.association_public_ids['B']}",
         MANAGERS, variant="filtered"),
     Row("admin.service_point_new", "GET", "/admin/service-points/new", MANAGERS),
-    Row("admin.service_point_new", "POST", "/admin/service-points/new", MANAGERS),
+    Row("admin.service_point_new", "POST", "/admin/service-points/new", MANAGERS_REFUSED),
 ]
-for method in ("GET", "POST"):
+for method, ok in (("GET", 200), ("POST", 422)):
     SERVICE_POINT_ROWS += [
-        Row("admin.service_point_edit", method, service_point("A", "/edit"), scoped(200, a=200, b=404),
+        Row("admin.service_point_edit", method, service_point("A", "/edit"), scoped(ok, a=ok, b=404),
             variant="association_a"),
-        Row("admin.service_point_edit", method, service_point("B", "/edit"), scoped(200, a=404, b=200),
+        Row("admin.service_point_edit", method, service_point("B", "/edit"), scoped(ok, a=404, b=ok),
             variant="association_b"),
         Row("admin.service_point_edit", method, service_point(None, "/edit"), scoped(404, a=404, b=404),
             variant="unknown"),
@@ -86,7 +91,7 @@ STAFF_ROWS = [
         lambda world: f"/admin/staff?association={world.association_public_ids['A']}&role=mediator&active=1",
         MANAGERS, variant="filtered"),
     Row("admin.staff_new", "GET", "/admin/staff/new", MANAGERS),
-    Row("admin.staff_new", "POST", "/admin/staff/new", MANAGERS),
+    Row("admin.staff_new", "POST", "/admin/staff/new", MANAGERS_REFUSED),
 ]
 
 
@@ -106,7 +111,7 @@ STAFF_ROWS += object_rows("admin.staff_detail", "GET", account, {
     "supervisor_a": ("supervisor_a", scoped(200, a=200, b=404)),  # seeing is allowed, managing is not
 })
 STAFF_ROWS += object_rows("admin.staff_edit", "GET", lambda key: account(key, "/edit"), staff_variants(200))
-STAFF_ROWS += object_rows("admin.staff_edit", "POST", lambda key: account(key, "/edit"), staff_variants(200))
+STAFF_ROWS += object_rows("admin.staff_edit", "POST", lambda key: account(key, "/edit"), staff_variants(422))
 # Actions run and redirect to the account page (an admin deactivating themselves is refused
 # with a message, and redirected too).
 for endpoint, suffix in (

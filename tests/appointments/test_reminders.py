@@ -33,8 +33,9 @@ from sqlalchemy import func, select, text
 
 from mediation import create_app
 from mediation.accounts.models import Association
-from mediation.appointments.models import OutboxMessage
-from mediation.appointments.services import outbox, reminders
+from mediation.appointments.services import reminders
+from mediation.outbox import services as outbox
+from mediation.outbox.models import OutboxMessage
 from mediation.appointments.services.booking import book, cancel
 from mediation.cases.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
 from mediation.cases.models import Consent, ConsentGiver, Participant

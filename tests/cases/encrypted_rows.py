@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.appointments.codes import AppointmentStatus, SessionMode
-from mediation.appointments.models import Appointment, OutboxMessage
+from mediation.appointments.models import Appointment
 from mediation.cases.codes import (
     CaseStatus,
     CourtStage,
@@ -49,6 +49,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.extensions import db
+from mediation.outbox.models import OutboxMessage
 from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 from mediation.supervision.models import LeadChange, SupervisionReview

@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
-from mediation.appointments.models import Appointment, AppointmentParty, OutboxMessage
+from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.cases.codes import CaseStatus, Outcome, Sex
 from mediation.cases.models import Case, Participant
 from mediation.core.crypto import Encrypted
 from mediation.extensions import db
+from mediation.outbox.models import OutboxMessage
 from mediation.retention.policy import add_months
 from tests.cases.encrypted_rows import fill_every_encrypted_column
 from tests.cases.fixtures import declare_cndp, person, service_point_of

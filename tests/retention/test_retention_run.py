@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from mediation.appointments.models import OutboxMessage
+from mediation.outbox.models import OutboxMessage
 from mediation.auth.models import LoginFailure
 from mediation.cases.models import Case, Note, Participant, Person, Screening
 from mediation.core.audit import AuditEvent, verify_chain

@@ -32,8 +32,7 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.codes import SessionMode
-from mediation.appointments.models import Appointment, OutboxMessage
-from mediation.appointments.services import outbox
+from mediation.appointments.models import Appointment
 from mediation.appointments.services.booking import OPEN
 from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
 from mediation.cases.models import Participant
@@ -41,6 +40,8 @@ from mediation.cases.services.safety import current_consents
 from mediation.core import clock
 from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES, normalise
+from mediation.outbox import services as outbox
+from mediation.outbox.models import OutboxMessage
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"

@@ -10,7 +10,7 @@ from mediation.cases import queries
 from mediation.cases.codes import Issue
 from mediation.cases.forms.details import CaseDetailsForm, CoWorkerForm
 from mediation.cases.models import Case
-from mediation.cases.policies import can_edit_case
+from mediation.cases.policies import can_edit_case, can_manage_co_workers
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import details, intake
 from mediation.core.authz import Permission, require
@@ -22,7 +22,7 @@ from mediation.extensions import db
 def details_section(case: Case, user) -> dict:
     """Whether the summary may be edited, and who may be added as co-worker."""
     context = {"case_editable": can_edit_case(user, case), "co_worker_form": None,
-               "co_workers_manageable": details.can_manage_co_workers(user, case)}
+               "co_workers_manageable": can_manage_co_workers(user, case)}
     if context["co_workers_manageable"]:
         form = CoWorkerForm()
         assigned = {a.user_id for a in case.assignments}
@@ -77,7 +77,7 @@ def edit(case_id):
 
 def _co_worker_case(case_id) -> Case:
     case = queries.load_case(db.session, current_user, case_id)
-    if not details.can_manage_co_workers(current_user, case):
+    if not can_manage_co_workers(current_user, case):
         abort(403)
     return case
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from mediation.cases import queries
 from mediation.cases.forms.notes import NO_PARTY, NoteEditForm, NoteForm
 from mediation.cases.models import Case, Note
+from mediation.cases.policies import can_add_note, can_edit_note
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import notes
 from mediation.core.authz import Permission, require
@@ -33,9 +34,9 @@ def notes_section(case: Case, user) -> dict:
     rows = notes.notes_of(db.session, case)
     names = notes.participant_names(db.session, rows)
     return {
-        "note_rows": [NoteRow(note, names.get(note.participant_id), notes.can_edit_note(user, case, note))
+        "note_rows": [NoteRow(note, names.get(note.participant_id), can_edit_note(user, case, note))
                       for note in rows],
-        "note_can_add": notes.can_add_note(user, case),
+        "note_can_add": can_add_note(user, case),
     }
 
 
@@ -53,7 +54,7 @@ def _case_page(case: Case):
 @require(Permission.CASE_EDIT)
 def note_new(case_id):
     case = queries.load_case(db.session, current_user, case_id)
-    if not notes.can_add_note(current_user, case):
+    if not can_add_note(current_user, case):
         abort(403)
     form = NoteForm()
     form.participant_id.choices = [(NO_PARTY, "—")] + [
@@ -82,7 +83,7 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 def note_edit(case_id, note_id):
     case = queries.load_case(db.session, current_user, case_id)
     note = _load_note(case, note_id)
-    if not notes.can_edit_note(current_user, case, note):
+    if not can_edit_note(current_user, case, note):
         abort(403)
     if request.method == "GET":
         form = NoteEditForm(data={"body": note.current.body})

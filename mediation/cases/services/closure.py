@@ -34,10 +34,9 @@ from mediation.cases.models import (
     ScreeningResult,
     StatusChange,
 )
-from mediation.cases.policies import can_close, can_reopen, is_lead
+from mediation.cases.policies import can_close, can_reopen, is_lead, is_supervisor_of
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import Role
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
@@ -93,17 +92,13 @@ class ClosureData:
 # Who may record which outcome
 
 
-def _is_supervisor_of(user, case: Case) -> bool:
-    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
-
-
 def outcomes_for(user, case: Case) -> list[Outcome]:
     """The outcomes this user may record: the lead any but opened_in_error; a supervisor only that one."""
     if not can_close(user, case):
         return []
     if is_lead(user, case):
         return [outcome for outcome in Outcome if outcome not in SUPERVISOR_OUTCOMES]
-    if _is_supervisor_of(user, case):
+    if is_supervisor_of(user, case):
         return list(SUPERVISOR_OUTCOMES)
     return []
 
@@ -185,7 +180,7 @@ def _check_actor(actor: StaffUser, case: Case, outcome: Outcome) -> None:
         return
     if outcome in SUPERVISOR_OUTCOMES:
         raise ClosureNotAllowed(_l("Only a supervisor records that a case was opened in error."), field="outcome")
-    if _is_supervisor_of(actor, case):
+    if is_supervisor_of(actor, case):
         raise ClosureNotAllowed(_l("A supervisor closes a case only as opened in error; "
                                    "its lead records any other outcome."), field="outcome")
     raise ClosureNotAllowed(_l("Only the lead of the case closes it."))

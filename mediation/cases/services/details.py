@@ -64,14 +64,6 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
     record(session, AuditAction.UPDATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
 
 
-def can_manage_co_workers(user, case: Case) -> bool:
-    """The lead, or a supervisor of the association, on an open case."""
-    if not case.is_open:
-        return False
-    is_lead = any(a.user_id == user.id and a.role is AssignmentRole.LEAD for a in case.assignments)
-    return is_lead or (user.role == "supervisor" and user.association_id == case.association_id)
-
-
 def add_case_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser) -> None:
     """Add a staff member of the association (any profession) as co-worker; audited."""
     add_co_worker(session, case, user_id, actor=actor)

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Case, Note, NoteVersion, Participant
-from mediation.cases.policies import can_edit_case
+from mediation.cases.policies import can_add_note, can_edit_note
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
@@ -43,19 +43,6 @@ class NewNote:
     visibility: NoteVisibility
     body: str
     participant_id: uuid.UUID | None = None  # public id; set if and only if the note is private_party
-
-
-# Object rules (pure). Case scope is checked before: a case outside it is a 404.
-
-
-def can_add_note(user, case: Case) -> bool:
-    """Whoever works an open case (its staff, its association's supervisor) may write notes."""
-    return can_edit_case(user, case)
-
-
-def can_edit_note(user, case: Case, note: Note) -> bool:
-    """Only the author edits a note, while the case is open (DOMAIN.md §2.2: nobody edits others' notes)."""
-    return note.case_id == case.id and note.author_id == user.id and can_edit_case(user, case)
 
 
 # Reads

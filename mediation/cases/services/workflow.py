@@ -30,7 +30,7 @@ class ClosureElsewhere(DomainError):
 
 
 class StatusChangeForbidden(DomainError):
-    """The transition exists, but not for this user (the route answers 403)."""
+    """The transition exists, but not for this user: the forbidden page (403)."""
 
     message = _l("Your account may not make this status change on this case.")
     status = 403

@@ -24,6 +24,7 @@ from mediation.core.clock import local_parts
 from mediation.core.views import render_viewed, submit
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
 from mediation.counselling.models import CounsellingSession
+from mediation.counselling.policies import can_correct_session, can_log_session, can_read_content, can_void_session
 from mediation.counselling.routes import bp
 from mediation.counselling.services import log as service
 from mediation.extensions import db
@@ -117,7 +118,7 @@ def _prefill_from(form: SessionForm, appointment) -> None:
 @require(Permission.CASE_EDIT)
 def session_new(case_id):
     case = queries.load_case(db.session, current_user, case_id)
-    if not service.can_log_session(current_user, case):
+    if not can_log_session(current_user, case):
         abort(403)
     form = SessionForm()
     _set_choices(form, case)
@@ -141,14 +142,14 @@ def session_new(case_id):
 
 def _detail_page(case: Case, counselling_session: CounsellingSession, void_form: VoidForm, status: int = 200):
     revisions = service.revisions_of(db.session, counselling_session)
-    readable = service.can_read_content(current_user, case, counselling_session)
+    readable = can_read_content(current_user, case, counselling_session)
     names = {participant.id: participant.person.full_name
              for participant in service.participants_of(db.session, case)}
     return render_viewed(
         "counselling/session_detail.html", entity="session", entity_id=counselling_session.public_id,
         association_id=case.association_id, status=status, case=case, counselling_session=counselling_session,
         readable=readable, revisions=[(revision, service.revision_values(revision)) for revision in revisions],
-        attendee_names=names, can_correct=service.can_correct_session(current_user, case, counselling_session),
+        attendee_names=names, can_correct=can_correct_session(current_user, case, counselling_session),
         void_form=void_form,
     )
 
@@ -184,9 +185,9 @@ def _attendee_public_ids(case: Case, counselling_session: CounsellingSession) ->
 def session_edit(case_id, session_id):
     case = queries.load_case(db.session, current_user, case_id)
     counselling_session = _load_session(case, session_id)
-    if not service.can_correct_session(current_user, case, counselling_session):
+    if not can_correct_session(current_user, case, counselling_session):
         abort(403)
-    if not service.can_read_content(current_user, case, counselling_session):
+    if not can_read_content(current_user, case, counselling_session):
         abort(403)  # correcting would show (and could erase) notes the user may not read
     if request.method == "GET":
         form = _edit_form_from(counselling_session)
@@ -228,7 +229,7 @@ def _stale(case_id, session_id, form: SessionEditForm):
 def session_void(case_id, session_id):
     case = queries.load_case(db.session, current_user, case_id)
     counselling_session = _load_session(case, session_id)
-    if not service.can_void_session(current_user, case, counselling_session):
+    if not can_void_session(current_user, case, counselling_session):
         abort(403)
     form = VoidForm()
     return submit(form, lambda: service.void_session(db.session, case, counselling_session, form.reason.data,

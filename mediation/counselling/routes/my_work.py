@@ -25,6 +25,7 @@ from mediation.core.forms import BaseForm
 from mediation.core.views import render_viewed, submit
 from mediation.counselling import queries
 from mediation.counselling.models import FollowUpAction
+from mediation.counselling.policies import can_mark_done
 from mediation.counselling.routes import bp
 from mediation.counselling.services import follow_up
 from mediation.extensions import db
@@ -114,7 +115,7 @@ def follow_up_done(action_id):
     action = db.one_or_404(select(FollowUpAction).where(FollowUpAction.public_id == action_id,
                                                         FollowUpAction.case_id.in_(visible)))
     case = db.session.get(Case, action.case_id)
-    if not follow_up.can_mark_done(current_user, case, action):
+    if not can_mark_done(current_user, case, action):
         abort(403)
     return submit(None, lambda: follow_up.mark_done(db.session, case, action, on=clock.today(), actor=current_user),
                   success=_("The follow-up action is marked done."),

@@ -15,7 +15,7 @@ from mediation.cases.models import Case
 from mediation.cases.routes import case_section
 from mediation.core.pagination import page_number
 from mediation.counselling import queries
-from mediation.counselling.services import log as log_service
+from mediation.counselling.policies import can_log_session
 from mediation.extensions import db
 
 SESSION_DETAIL = "counselling.session_detail"
@@ -42,5 +42,5 @@ def timeline_section(case: Case, user) -> dict:
         "timeline": queries.case_timeline(db.session, case, page_number("timeline_page")),
         "timeline_totals": queries.case_totals(db.session, case),
         "timeline_session_link": _session_link(case),
-        "timeline_can_log": log_service.can_log_session(user, case),
+        "timeline_can_log": can_log_session(user, case),
     }

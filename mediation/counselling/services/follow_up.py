@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from mediation.cases.models import Case
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import Role
 from mediation.core.errors import DomainError
 from mediation.counselling.models import FollowUpAction
+from mediation.counselling.policies import can_mark_done
 
 
 class ActionAlreadyDone(DomainError):
@@ -20,15 +20,6 @@ class ActionAlreadyDone(DomainError):
 
 class ActionNotYours(DomainError):
     message = _l("Only the person it is assigned to, or a supervisor, may mark this action done.")
-
-
-def can_mark_done(user, case: Case, action: FollowUpAction) -> bool:
-    """The assignee, or a supervisor of the case's association."""
-    if action.case_id != case.id:
-        return False
-    if action.assigned_to_id == user.id:
-        return True
-    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
 
 
 def mark_done(session: Session, case: Case, action: FollowUpAction, *, on: date, actor) -> FollowUpAction:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -22,11 +22,11 @@ from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionType, age_in_years
 from mediation.cases.models import Case, Participant
-from mediation.cases.policies import can_edit_case, is_assigned
+from mediation.cases.policies import is_supervisor_of
 from mediation.cases.services import safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import Profession, Role
+from mediation.core.authz import Profession
 from mediation.core.clock import to_utc
 from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
@@ -38,12 +38,12 @@ from mediation.counselling.models import (
     SessionRevision,
     SessionStaff,
 )
+from mediation.counselling.policies import can_correct_session, can_log_session, can_void_session
 
 TEXT_MAX = 10_000
 REASON_MAX = 2_000
 DURATION_MIN, DURATION_MAX = 1, 480
 FOLLOW_UPS_MAX = 3
-EDIT_DAYS_SETTING = "SESSION_EDIT_DAYS"
 
 # The session types each profession may hold (DOMAIN.md §2.2, issue 5).
 TYPES_BY_PROFESSION: dict[Profession, frozenset[SessionType]] = {
@@ -106,43 +106,6 @@ class SessionData:
     follow_ups: tuple[FollowUpData, ...] = field(default_factory=tuple)
 
 
-# Policies (pure)
-
-
-def _is_supervisor_of(user, case: Case) -> bool:
-    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
-
-
-def edit_window() -> timedelta:
-    return timedelta(days=int(current_app.config.get(EDIT_DAYS_SETTING, 7)))
-
-
-def can_log_session(user, case: Case) -> bool:
-    return can_edit_case(user, case)
-
-
-def can_correct_session(user, case: Case, counselling_session: CounsellingSession) -> bool:
-    """The author within the window (SESSION_EDIT_DAYS), a supervisor of the association at any time."""
-    if counselling_session.case_id != case.id or counselling_session.is_void or not can_edit_case(user, case):
-        return False
-    if _is_supervisor_of(user, case):
-        return True
-    return (counselling_session.author_id == user.id
-            and clock.now() - counselling_session.created_at <= edit_window())
-
-
-can_void_session = can_correct_session
-
-
-def can_read_content(user, case: Case, counselling_session: CounsellingSession) -> bool:
-    """Psychological session notes: their author and the case's psychologists only (DOMAIN.md §2.2)."""
-    if counselling_session.type is not SessionType.COUNSELLING_PSYCHOLOGICAL:
-        return True
-    if counselling_session.author_id == user.id:
-        return True
-    return getattr(user, "profession", None) == Profession.PSYCHOLOGIST and is_assigned(user, case)
-
-
 # Reads
 
 
@@ -198,7 +161,7 @@ def _holders(case: Case, data: SessionData, actor: StaffUser) -> list[StaffUser]
     if any(public_id not in by_public for public_id in wanted):
         raise ValidationFailed(_l("Choose staff assigned to this case."), field="staff_ids")
     holders = [by_public[public_id] for public_id in wanted]
-    if not _is_supervisor_of(actor, case) and actor.id not in {user.id for user in holders}:
+    if not is_supervisor_of(actor, case) and actor.id not in {user.id for user in holders}:
         raise ValidationFailed(_l("You can log only the sessions you held."), field="staff_ids")
     return holders
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from mediation.accounts.models import StaffUser
 from mediation.cases import queries as case_queries
+from mediation.cases.policies import is_supervisor_of
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
@@ -22,7 +23,6 @@ from mediation.supervision.forms import NONE, ReassignForm
 from mediation.supervision.routes import bp
 from mediation.supervision.routes.reviews import case_page
 from mediation.supervision.services import reassignment as service
-from mediation.supervision.services.reviews import is_supervisor_of
 
 
 def _form(association_id: int, exclude_id: int | None) -> ReassignForm:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from mediation.cases import queries as case_queries
 from mediation.cases.models import Case
-from mediation.cases.policies import is_assigned
+from mediation.cases.policies import is_assigned, is_supervisor_of
 from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
@@ -38,7 +38,7 @@ def _case_form_page(case_id, template: str, form):
 @require(Permission.CASE_REVIEW)
 def review_new(case_id):
     case = case_queries.load_case(db.session, current_user, case_id)
-    if not service.is_supervisor_of(current_user, case):
+    if not is_supervisor_of(current_user, case):
         abort(403)
     form = ReviewForm()
     if request.method == "GET":
@@ -60,7 +60,7 @@ def review_new(case_id):
 @require(Permission.CASE_REVIEW)
 def review_due(case_id):
     case = case_queries.load_case(db.session, current_user, case_id)
-    if not service.is_supervisor_of(current_user, case):
+    if not is_supervisor_of(current_user, case):
         abort(403)
     form = ReviewDueForm()
     return submit(
@@ -74,7 +74,7 @@ def review_due(case_id):
 @case_section
 def supervision_section(case: Case, user) -> dict:
     """Reviews and lead changes, for the case's staff and the association's supervisors (never the parties)."""
-    supervisor = service.is_supervisor_of(user, case)
+    supervisor = is_supervisor_of(user, case)
     if not (supervisor or is_assigned(user, case)):
         return {"supervision_visible": False}
     due_form = ReviewDueForm(formdata=None, due_on=case.review_due_on, version=case.version_id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
+from mediation.cases.policies import is_supervisor_of
 from mediation.cases.services.closure import STALE_CASE
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -25,7 +26,7 @@ from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.supervision.models import LeadChange
 from mediation.supervision.predicates import is_open, led_by
-from mediation.supervision.services.reviews import ReviewNotAllowed, is_supervisor_of
+from mediation.supervision.services.reviews import ReviewNotAllowed
 
 REASON_MAX = 2_000
 

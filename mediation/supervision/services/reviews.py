@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case
+from mediation.cases.policies import is_supervisor_of
 from mediation.cases.services.closure import STALE_CASE  # one message for every stale save of a case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import Role
 from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
@@ -34,10 +34,6 @@ LONGEST_PLAN_DAYS = 366
 
 class ReviewNotAllowed(DomainError):
     message = _l("Only a supervisor of the association reviews its cases.")
-
-
-def is_supervisor_of(user, case: Case) -> bool:
-    return getattr(user, "role", None) == Role.SUPERVISOR and user.association_id == case.association_id
 
 
 def reviews_of(session: Session, case: Case) -> list[SupervisionReview]:
