@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mediation.accounts.codes import ServicePointKind
 from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role, role_has
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
@@ -97,25 +96,6 @@ class Association(PublicIdMixin, TimestampMixin, Base):
 
     def name(self, language: str) -> str:
         return self.name_ar if language == "ar" else self.name_fr
-
-
-class ServicePointKind(enum.StrEnum):
-    JISR_AL_USRA = "jisr_al_usra"
-    MEDIATION_CENTRE = "mediation_centre"
-    LISTENING_CENTRE = "listening_centre"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return SERVICE_POINT_KIND_LABELS[self]
-
-
-SERVICE_POINT_KIND_LABELS = {
-    ServicePointKind.JISR_AL_USRA: _l("Jisr al-Usra space"),
-    ServicePointKind.MEDIATION_CENTRE: _l("Family-mediation centre"),
-    ServicePointKind.LISTENING_CENTRE: _l("Listening centre"),
-    ServicePointKind.OTHER: _l("Other"),
-}
 
 
 class ServicePoint(PublicIdMixin, TimestampMixin, Base):

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mediation.accounts.codes import ServicePointKind
 from mediation.accounts.models import (
     ASSOCIATION_RETENTION_MINIMUM,
     RETENTION_MAXIMUM,
@@ -23,7 +24,6 @@ from mediation.accounts.models import (
     Province,
     Region,
     ServicePoint,
-    ServicePointKind,
     StaffUser,
 )
 from mediation.accounts.passwords import hash_password, policy_error
@@ -42,6 +42,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import ASSOCIATION_ROLES, Profession, Role
 from mediation.core.errors import Conflict, DomainError, ValidationFailed
 from mediation.core.names import display_name_error
+from mediation.core.text import bounded_text
 
 USERNAME_PATTERN = re.compile(r"^[\w.@-]{3,64}$")
 SERVICE_POINT_CODE_PATTERN = re.compile(r"^[A-Z0-9-]{2,12}$")
@@ -76,20 +77,8 @@ def _check_place(session: Session, region_code: str | None, province_code: str |
             raise ValidationFailed(_l("This province is not in the chosen region."), field="province_code")
 
 
-def _text(value: str | None, field: str, max_length: int, *, required: bool = False) -> str | None:
-    """Trimmed text within its column's length; blank is absent (refused when required)."""
-    text = value.strip() if value else ""
-    if not text:
-        if required:
-            raise ValidationFailed(_l("This field is required."), field=field)
-        return None
-    if len(text) > max_length:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=int(max_length)), field=field)
-    return text
-
-
 def _check_email(email: str | None, field: str = "email") -> str | None:
-    email = _text(email, field, 200)
+    email = bounded_text(email, field, 200)
     if email is not None and not EMAIL_PATTERN.fullmatch(email):
         raise ValidationFailed(_l("Enter an e-mail address such as name@example.ma."), field=field)
     return email
@@ -132,7 +121,7 @@ NewAssociation = AssociationData
 
 def _association_values(session: Session, data: AssociationData) -> dict:
     _check_place(session, data.region_code, data.province_code)
-    number, on = _text(data.cndp_declaration_no, "cndp_declaration_no", 40), data.cndp_declaration_on
+    number, on = bounded_text(data.cndp_declaration_no, "cndp_declaration_no", 40), data.cndp_declaration_on
     if on is not None and number is None:
         raise ValidationFailed(_l("Enter the declaration number with its date."), field="cndp_declaration_no")
     if number is not None and on is None:
@@ -140,7 +129,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
     if on is not None and on > clock.today():
         raise ValidationFailed(_l("The declaration date cannot be in the future."), field="cndp_declaration_on")
     # Prior authorisation for health data (DOMAIN.md §5): the same both-or-neither rule.
-    auth_number = _text(data.cndp_authorisation_no, "cndp_authorisation_no", 40)
+    auth_number = bounded_text(data.cndp_authorisation_no, "cndp_authorisation_no", 40)
     auth_on = data.cndp_authorisation_on
     if auth_on is not None and auth_number is None:
         raise ValidationFailed(_l("Enter the authorisation number with its date."), field="cndp_authorisation_no")
@@ -149,12 +138,12 @@ def _association_values(session: Session, data: AssociationData) -> dict:
     if auth_on is not None and auth_on > clock.today():
         raise ValidationFailed(_l("The authorisation date cannot be in the future."), field="cndp_authorisation_on")
     return {
-        "name_ar": _text(data.name_ar, "name_ar", 200, required=True),
-        "name_fr": _text(data.name_fr, "name_fr", 200, required=True),
+        "name_ar": bounded_text(data.name_ar, "name_ar", 200, required=True),
+        "name_fr": bounded_text(data.name_fr, "name_fr", 200, required=True),
         "region_code": data.region_code,
         "province_code": data.province_code or None,
-        "address": _text(data.address, "address", 300),
-        "phone": _text(data.phone, "phone", 40),
+        "address": bounded_text(data.address, "address", 300),
+        "phone": bounded_text(data.phone, "phone", 40),
         "email": _check_email(data.email),
         "cndp_declaration_no": number,
         "cndp_declaration_on": on,
@@ -234,8 +223,8 @@ def _service_point_values(session: Session, association: Association, data: Serv
     _check_place(session, region_code, data.province_code)
     return {
         "kind": kind,
-        "name_ar": _text(data.name_ar, "name_ar", 200, required=True),
-        "name_fr": _text(data.name_fr, "name_fr", 200, required=True),
+        "name_ar": bounded_text(data.name_ar, "name_ar", 200, required=True),
+        "name_fr": bounded_text(data.name_fr, "name_fr", 200, required=True),
         "region_code": region_code,
         "province_code": data.province_code or None,
         "active": bool(data.active),
@@ -282,7 +271,7 @@ def update_service_point(session: Session, service_point: ServicePoint, data: Se
 
 def _check_display_name(name: str | None) -> str:
     """The rules of core/names.py, which a user's own profile follows too."""
-    name = unicodedata.normalize("NFC", _text(name, "display_name", 120, required=True))
+    name = unicodedata.normalize("NFC", bounded_text(name, "display_name", 120, required=True))
     error = display_name_error(name)
     if error is not None:
         raise ValidationFailed(error, field="display_name")

@@ -11,7 +11,7 @@ from wtforms import BooleanField, DateField, PasswordField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
-from mediation.accounts.models import ServicePointKind
+from mediation.accounts.codes import ServicePointKind
 from mediation.core.authz import Profession, Role
 from mediation.core.forms import TODAY, BaseForm, display_name
 

@@ -380,3 +380,19 @@ def age_band(birth: date | int | None, on: date) -> AgeBand:
 def is_child(band: AgeBand | str) -> bool:
     """Under 18 by its band; `unknown` is not known to be a child, so False."""
     return AgeBand(band) in CHILD_BANDS
+
+
+# --- Opening a case outside one's assignment (DOM13; docs/security.md, P4) --------------------
+
+class AccessReason(Code):
+    """Why a supervisor opens a case that is not theirs."""
+
+    # The supervisor takes the case on: they are not asked again.
+    SUPERVISE = "supervise", _l("I am taking on the supervision of this case")
+    # A screening decision or a request waits for them.
+    DECISION = "decision", _l("A decision is waiting for me (screening, request)")
+    REVIEW = "review", _l("Case review")
+    REASSIGNMENT = "reassignment", _l("Reassignment to another staff member")
+    FAMILY_REQUEST = "family_request", _l("A request or a complaint from the family")
+    # Needs a note.
+    OTHER = "other", _l("Another reason (say which)")

@@ -10,7 +10,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from mediation.cases.codes import CaseStatus, Issue
+from mediation.cases.codes import CaseStatus, Issue, ParticipantRole
 from mediation.cases.models import Case, CaseIssue, Participant, Person
 from mediation.cases.policies import visible_cases
 from mediation.cases.services.intake import normalise_phone
@@ -81,3 +81,13 @@ def search_cases(session: Session, user, text: str) -> list[CaseRow]:
         query = query.where(Case.id.in_(matching))
     cases = list(session.scalars(query.order_by(Case.updated_at.desc()).limit(50)))
     return _with_names(session, cases)
+
+
+def active_participants(session: Session, case: Case) -> list[Participant]:
+    """The case's active participants with their identity: the requesting party, the other adults, then the
+    children; one query. Every list of a case's people (parties, notes, sessions, appointments) reads this."""
+    return list(session.scalars(
+        select(Participant)
+        .where(Participant.case_id == case.id, Participant.active.is_(True))
+        .order_by(Participant.is_requesting_party.desc(), Participant.role == ParticipantRole.CHILD, Participant.id)
+    ).unique())

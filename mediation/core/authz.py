@@ -15,48 +15,27 @@ from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    MINISTRY = "ministry"
-    SUPERVISOR = "supervisor"
-    MEDIATOR = "mediator"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+from mediation.core.codes import Code
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Platform administrator"),
-    Role.MINISTRY: _l("Ministry analyst"),
-    Role.SUPERVISOR: _l("Supervisor"),
-    Role.MEDIATOR: _l("Staff member"),
-}
+class Role(Code):
+    ADMIN = "admin", _l("Platform administrator")
+    MINISTRY = "ministry", _l("Ministry analyst")
+    SUPERVISOR = "supervisor", _l("Supervisor")
+    MEDIATOR = "mediator", _l("Staff member")
+
 
 # Roles that belong to one association.
 ASSOCIATION_ROLES = frozenset({Role.SUPERVISOR, Role.MEDIATOR})
 
 
-class Profession(enum.StrEnum):
+class Profession(Code):
     """Decides which session types a staff member may log (DOMAIN.md §2.2)."""
 
-    MEDIATOR = "mediator"
-    PSYCHOLOGIST = "psychologist"
-    SOCIAL_WORKER = "social_worker"
-    LEGAL_COUNSELLOR = "legal_counsellor"
-
-    @property
-    def label(self):
-        return PROFESSION_LABELS[self]
-
-
-PROFESSION_LABELS = {
-    Profession.MEDIATOR: _l("Family mediator"),
-    Profession.PSYCHOLOGIST: _l("Psychologist"),
-    Profession.SOCIAL_WORKER: _l("Social worker"),
-    Profession.LEGAL_COUNSELLOR: _l("Legal counsellor"),
-}
+    MEDIATOR = "mediator", _l("Family mediator")
+    PSYCHOLOGIST = "psychologist", _l("Psychologist")
+    SOCIAL_WORKER = "social_worker", _l("Social worker")
+    LEGAL_COUNSELLOR = "legal_counsellor", _l("Legal counsellor")
 
 
 class Permission(enum.StrEnum):

@@ -11,7 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.accounts.models import Association, ServicePoint, ServicePointKind, StaffUser
+from mediation.accounts.codes import ServicePointKind
+from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.accounts.passwords import verify_password
 from mediation.accounts.services import (
     AssociationData,

@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, version_field
-from mediation.subject_requests.models import RequestOutcome, RequestType
+from mediation.subject_requests.codes import RequestOutcome, RequestType
 from mediation.subject_requests.services import NOTE_MAX
 
 NONE = ""

@@ -4,32 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core import clock
-from mediation.core.codes import Code
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
-
-
-class RequestType(Code):
-    """The right the person exercises (Law 09-08: access, rectification, opposition)."""
-
-    ACCESS = "access", _l("Access to their data")
-    RECTIFICATION = "rectification", _l("Rectification")
-    # Translators: the person objects to the processing of their data (Law 09-08, right of opposition).
-    OPPOSITION = "opposition", _l("Opposition to processing")
-
-
-class RequestOutcome(Code):
-    """How the association answered."""
-
-    GRANTED = "granted", _l("Granted")
-    PARTLY_GRANTED = "partly_granted", _l("Partly granted")
-    REFUSED = "refused", _l("Refused")
-    WITHDRAWN = "withdrawn", _l("Withdrawn by the person")
+from mediation.subject_requests.codes import RequestOutcome, RequestType
 
 
 class DataSubjectRequest(PublicIdMixin, Base):

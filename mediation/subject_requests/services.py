@@ -19,7 +19,9 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
-from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
+from mediation.core.text import bounded_text
+from mediation.subject_requests.codes import RequestOutcome, RequestType
+from mediation.subject_requests.models import DataSubjectRequest
 
 NOTE_MAX = 4000
 EARLIEST = date(2000, 1, 1)
@@ -49,13 +51,6 @@ class Answer:
     note: str | None = None
 
 
-def _note(value: str | None, field: str) -> str | None:
-    text = (value or "").strip()
-    if len(text) > NOTE_MAX:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=NOTE_MAX), field=field)
-    return text or None
-
-
 def _past_date(value: date | None, field: str, today: date, missing) -> date:
     if value is None:
         raise ValidationFailed(missing, field=field)
@@ -72,7 +67,7 @@ def record_request(session: Session, person: Person, data: NewRequest, *, actor:
     kind = parse_code(RequestType, data.type, _l("Choose the kind of request."), "type")
     received_on = _past_date(data.received_on, "received_on", today, _l("Enter the date the request was received."))
     request = DataSubjectRequest(association_id=person.association_id, person_id=person.id, type=kind,
-                                 received_on=received_on, request_note=_note(data.note, "note"),
+                                 received_on=received_on, request_note=bounded_text(data.note, "note", NOTE_MAX),
                                  recorded_by_id=actor.id)
     session.add(request)
     session.flush()
@@ -94,7 +89,7 @@ def answer_request(session: Session, request: DataSubjectRequest, data: Answer, 
         raise ValidationFailed(_l("The answer cannot come before the request was received."), field="answered_on")
     request.answered_on = answered_on
     request.outcome = outcome
-    request.answer_note = _note(data.note, "note")
+    request.answer_note = bounded_text(data.note, "note", NOTE_MAX)
     request.handled_by_id = actor.id
     flush_versioned(session, STALE_REQUEST)
     record(session, AuditAction.UPDATE, entity=ENTITY, entity_id=request.public_id,

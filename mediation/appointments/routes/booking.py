@@ -23,6 +23,7 @@ from mediation.appointments.services import booking as service
 from mediation.appointments.services.slots import next_free_slots
 from mediation.cases import queries as case_queries
 from mediation.cases.models import Case
+from mediation.cases.queries import active_participants
 from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
@@ -56,7 +57,7 @@ def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) 
                               for user in service.association_staff(db.session, association_id)]
     form.participant_ids.choices = [] if case is None else [
         (str(p.public_id), f"{p.person.full_name} · {p.role.label}")
-        for p in service.case_participants(db.session, case)
+        for p in active_participants(db.session, case)
     ]
 
 

@@ -25,6 +25,7 @@ from mediation.appointments.models import Appointment, AppointmentParty, Appoint
 from mediation.appointments.policies import can_manage
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
+from mediation.cases.queries import active_participants
 from mediation.cases.services import safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -34,6 +35,7 @@ from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
+from mediation.core.text import bounded_text
 
 MAX_DURATION_MIN = 480
 MIN_DURATION_MIN = 5
@@ -121,13 +123,6 @@ def bookable_rooms(session: Session, association_id: int) -> list[Room]:
     ))
 
 
-def case_participants(session: Session, case: Case) -> list[Participant]:
-    return list(session.scalars(
-        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True))
-        .order_by(Participant.is_requesting_party.desc(), Participant.id)
-    ))
-
-
 def overlapping(session: Session, *, start: datetime, end: datetime, staff_ids=(), room_id: int | None = None,
                 exclude_id: int | None = None) -> list[Appointment]:
     """Busy appointments that share a staff member or the room with [start, end)."""
@@ -152,13 +147,6 @@ def local_start_parts(appointment: Appointment) -> tuple[date, time, time]:
 
 
 # Checks
-
-
-def _text(value: str | None, field_name: str, limit: int) -> str | None:
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=int(limit)), field=field_name)
-    return text or None
 
 
 def _times(data: AppointmentData, now: datetime, *, new_time: bool) -> tuple[datetime, datetime, int]:
@@ -205,7 +193,7 @@ def _participants(session: Session, case: Case | None, data: AppointmentData) ->
         return []
     if case is None:
         raise ValidationFailed(_l("Only the people of this case can be invited."), field="participant_ids")
-    by_id = {participant.public_id: participant for participant in case_participants(session, case)}
+    by_id = {participant.public_id: participant for participant in active_participants(session, case)}
     chosen = [by_id.get(public_id) for public_id in dict.fromkeys(data.participant_ids)]
     if None in chosen:
         raise ValidationFailed(_l("Only the people of this case can be invited."), field="participant_ids")
@@ -226,7 +214,7 @@ def _room(session: Session, association_id: int, mode: SessionMode, data: Appoin
 
 
 def _video_link(mode: SessionMode, value: str | None) -> str | None:
-    link = _text(value, "video_link", LINK_MAX)
+    link = bounded_text(value, "video_link", LINK_MAX)
     if mode is not SessionMode.VIDEO:
         return None
     if link is not None and not link.lower().startswith("https://"):
@@ -285,7 +273,7 @@ def _check(session: Session, association_id: int, case: Case | None, data: Appoi
     staff = _staff(session, association_id, data, actor, case)
     participants = _participants(session, case, data)
     room = _room(session, association_id, mode, data)
-    label = _text(data.intake_label, "intake_label", LABEL_MAX) if case is None else None
+    label = bounded_text(data.intake_label, "intake_label", LABEL_MAX) if case is None else None
     if case is None and label is None:
         raise ValidationFailed(_l("Say who the meeting is with, so colleagues recognise it."), field="intake_label")
     if case is not None and kind in safety.GATED_SESSION_TYPES:
@@ -412,7 +400,7 @@ def cancel(session: Session, appointment: Appointment, *, by_party: bool, reason
            now: datetime | None = None) -> None:
     """Cancel with a reason; a party's cancellation names the party when known (counted per party)."""
     _require_open(appointment, actor, version)
-    text = _text(reason, "reason", TEXT_MAX)
+    text = bounded_text(reason, "reason", TEXT_MAX)
     if text is None:
         raise ValidationFailed(_l("Give the reason for the cancellation."), field="reason")
     appointment.cancel_reason = text

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from mediation.cases.models import AccessReason
+from mediation.cases.codes import AccessReason
 from mediation.cases.services.access import NOTE_MAX
 from mediation.core.forms import BaseForm
 

@@ -1,6 +1,6 @@
 """Case-file tables, split by subject; import from here."""
 
-from mediation.cases.models.access import AccessReason, CaseAccess  # noqa: F401
+from mediation.cases.models.access import CaseAccess  # noqa: F401
 from mediation.cases.models.case import (  # noqa: F401
     AssignmentRole,
     Case,

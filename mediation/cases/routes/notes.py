@@ -14,6 +14,7 @@ from mediation.cases import queries
 from mediation.cases.forms.notes import NO_PARTY, NoteEditForm, NoteForm
 from mediation.cases.models import Case, Note
 from mediation.cases.policies import can_add_note, can_edit_note
+from mediation.cases.queries import active_participants
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import notes
 from mediation.core.authz import Permission, require
@@ -59,7 +60,7 @@ def note_new(case_id):
     form = NoteForm()
     form.participant_id.choices = [(NO_PARTY, "—")] + [
         (str(participant.public_id), f"{participant.person.full_name} · {participant.role.label}")
-        for participant in notes.participants_of(db.session, case)
+        for participant in active_participants(db.session, case)
     ]
     if request.method == "GET":
         return render_viewed("cases/note_new.html", entity="case", entity_id=case.public_id,

@@ -18,6 +18,7 @@ from mediation.cases import queries
 from mediation.cases.forms.parties import ChildEditForm, ChildForm, PartyEditForm, PartyForm
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case
+from mediation.cases.queries import active_participants
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import parties
 from mediation.cases.services.intake import PersonData
@@ -61,7 +62,7 @@ def parties_section(case: Case, user) -> dict:
             may_contact=p.person.may_contact, safe_contact_instructions=p.person.safe_contact_instructions,
             lives_with=p.lives_with, in_school=p.in_school, takes_part=p.takes_part,
         )
-        for p in parties.participants_of(db.session, case)
+        for p in active_participants(db.session, case)
     ]
     return {"participants": rows, "parties_editable": can_edit_case(user, case)}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from mediation.cases import queries
 from mediation.cases.codes import (
@@ -180,10 +179,7 @@ def _consents_by_participant(ids: list[int]) -> dict[int, list]:
 
 @case_section
 def safety_section(case, user) -> dict:
-    participants = list(db.session.scalars(
-        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True))
-        .order_by(Participant.is_requesting_party.desc(), Participant.id)
-    ))
+    participants = queries.active_participants(db.session, case)
     ids = [participant.id for participant in participants]
     show_gate = case.status in GATE_SHOWN
     return {

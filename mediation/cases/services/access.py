@@ -10,7 +10,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
-from mediation.cases.models import AccessReason, Case, CaseAccess
+from mediation.cases.codes import AccessReason
+from mediation.cases.models import Case, CaseAccess
 from mediation.cases.policies import is_assigned
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record

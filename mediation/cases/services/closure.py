@@ -40,6 +40,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
+from mediation.core.text import bounded_text
 
 POINTS_MAX = 10_000
 NOTE_MAX = 4000
@@ -159,13 +160,6 @@ def _has_decision(session: Session, case: Case, decision: ScreeningDecision) -> 
 # Checks
 
 
-def _text(value: str | None, limit: int, field: str) -> str | None:
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=int(limit)), field=field)
-    return text or None
-
-
 def _code(enum_cls, value, field: str, message):
     if value in (None, ""):
         return None
@@ -255,8 +249,8 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     level = _code(AgreementLevel, data.agreement_level, "agreement_level", _l("Choose the agreement level."))
     destination = _code(ReferralDestination, data.referral_destination, "referral_destination",
                         _l("Choose where the case was referred."))
-    points = _text(data.agreement_points, POINTS_MAX, "agreement_points")
-    note = _text(data.note, NOTE_MAX, "note")
+    points = bounded_text(data.agreement_points, "agreement_points", POINTS_MAX)
+    note = bounded_text(data.note, "note", NOTE_MAX)
     today = clock.today()
     if data.follow_up_on is not None and data.follow_up_on <= today:
         raise ValidationFailed(_l("The follow-up date must be after the closure date."), field="follow_up_on")
@@ -299,7 +293,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
         raise DomainError(_l("Only a supervisor of the association reopens a case."))
     if expected_version is not None and expected_version != case.version_id:
         raise StaleRecord(STALE_CASE)
-    text = _text(reason, REASON_MAX, "reason")
+    text = bounded_text(reason, "reason", REASON_MAX)
     if text is None:
         raise ValidationFailed(_l("Give the reason for reopening the case."), field="reason")
     current = session.scalar(

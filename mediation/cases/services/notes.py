@@ -48,15 +48,6 @@ class NewNote:
 # Reads
 
 
-def participants_of(session: Session, case: Case) -> list[Participant]:
-    """The case's active participants, for the private-note choice (one query)."""
-    return list(session.scalars(
-        select(Participant)
-        .where(Participant.case_id == case.id, Participant.active.is_(True))
-        .order_by(Participant.is_requesting_party.desc(), Participant.id)
-    ))
-
-
 def notes_of(session: Session, case: Case) -> list[Note]:
     """The case's notes, newest first (versions and authors load in a bounded number of queries)."""
     return list(session.scalars(

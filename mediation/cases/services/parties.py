@@ -37,6 +37,7 @@ from mediation.cases.codes import (
     age_in_years,
 )
 from mediation.cases.models import Case, Participant, Person
+from mediation.cases.queries import active_participants
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
@@ -89,15 +90,6 @@ class Added:
 
 
 # Reading
-
-
-def participants_of(session: Session, case: Case) -> list[Participant]:
-    """The case's active people with their identity, adults first: one query."""
-    return list(session.scalars(
-        select(Participant)
-        .where(Participant.case_id == case.id, Participant.active.is_(True))
-        .order_by(Participant.role == ParticipantRole.CHILD, Participant.id)
-    ).unique())
 
 
 def participant_in_case(session: Session, case: Case, participant_id: uuid.UUID) -> Participant | None:
@@ -172,7 +164,7 @@ def _check_plausible(session: Session, case: Case, birth_date: str | None, *, ch
     year = _birth_year(birth_date)
     if year is None or (not child and role not in PARENT_ROLES):
         return
-    others = [p for p in participants_of(session, case) if p is not exclude]
+    others = [p for p in active_participants(session, case) if p is not exclude]
     if child:
         parents = [_birth_year(p.person.birth_date) for p in others if p.role in PARENT_ROLES]
         _check_parent_gap(child_years=[year], parent_years=[y for y in parents if y is not None])
@@ -347,7 +339,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
     _check_age(born, case.opened_on, child=child)
     _check_plausible(session, case, data.birth_date, child=child, role=role, exclude=participant)
     if not child and participant.is_requesting_party and not part.is_requesting_party:
-        others = [p for p in participants_of(session, case) if p is not participant and p.is_requesting_party]
+        others = [p for p in active_participants(session, case) if p is not participant and p.is_requesting_party]
         if not others:
             raise ValidationFailed(_l("A case has at least one requesting party."), field="is_requesting_party")
     _update_person(session, person, data, child=child, actor=actor)

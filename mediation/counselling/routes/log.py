@@ -19,6 +19,7 @@ from mediation.appointments.policies import can_manage, visible_appointments
 from mediation.appointments.routes import appointment_section
 from mediation.cases import queries
 from mediation.cases.models import Case
+from mediation.cases.queries import active_participants
 from mediation.core.authz import Permission, require
 from mediation.core.clock import local_parts
 from mediation.core.views import render_viewed, submit
@@ -53,7 +54,7 @@ def _set_choices(form: SessionForm, case: Case) -> None:
     form.staff_ids.choices = staff
     form.attendee_ids.choices = [
         (str(participant.public_id), f"{participant.person.full_name} · {participant.role.label}")
-        for participant in service.participants_of(db.session, case)
+        for participant in active_participants(db.session, case)
     ]
     for entry in getattr(form, "follow_ups", None) or []:
         entry.form.assigned_to.choices = [(NONE, "—"), *staff]
@@ -144,7 +145,7 @@ def _detail_page(case: Case, counselling_session: CounsellingSession, void_form:
     revisions = service.revisions_of(db.session, counselling_session)
     readable = can_read_content(current_user, case, counselling_session)
     names = {participant.id: participant.person.full_name
-             for participant in service.participants_of(db.session, case)}
+             for participant in active_participants(db.session, case)}
     return render_viewed(
         "counselling/session_detail.html", entity="session", entity_id=counselling_session.public_id,
         association_id=case.association_id, status=status, case=case, counselling_session=counselling_session,
@@ -176,7 +177,7 @@ def _edit_form_from(counselling_session: CounsellingSession) -> SessionEditForm:
 
 
 def _attendee_public_ids(case: Case, counselling_session: CounsellingSession) -> list[str]:
-    by_id = {participant.id: str(participant.public_id) for participant in service.participants_of(db.session, case)}
+    by_id = {participant.id: str(participant.public_id) for participant in active_participants(db.session, case)}
     return [by_id[row.participant_id] for row in counselling_session.attendees if row.participant_id in by_id]
 
 

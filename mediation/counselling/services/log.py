@@ -23,6 +23,7 @@ from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionType, age_in_years
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import is_supervisor_of
+from mediation.cases.queries import active_participants
 from mediation.cases.services import safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -31,6 +32,7 @@ from mediation.core.clock import to_utc
 from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
+from mediation.core.text import bounded_text
 from mediation.counselling.models import (
     CounsellingSession,
     FollowUpAction,
@@ -109,14 +111,6 @@ class SessionData:
 # Reads
 
 
-def participants_of(session: Session, case: Case) -> list[Participant]:
-    """The case's active participants (parties and children), requesting party first."""
-    return list(session.scalars(
-        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True))
-        .order_by(Participant.is_requesting_party.desc(), Participant.id)
-    ))
-
-
 def staff_of(case: Case) -> list[StaffUser]:
     """The staff assigned to the case, who may have held its sessions."""
     return [assignment.user for assignment in sorted(case.assignments, key=lambda a: a.id)]
@@ -144,13 +138,6 @@ def local_start(day: date, start: time) -> datetime:
 # Checks
 
 
-def _text(value: str | None, field_name: str) -> str | None:
-    text = (value or "").strip()
-    if len(text) > TEXT_MAX:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=TEXT_MAX), field=field_name)
-    return text or None
-
-
 def _holders(case: Case, data: SessionData, actor: StaffUser) -> list[StaffUser]:
     by_public = {user.public_id: user for user in staff_of(case)}
     wanted = list(dict.fromkeys(data.staff_ids))
@@ -167,7 +154,7 @@ def _holders(case: Case, data: SessionData, actor: StaffUser) -> list[StaffUser]
 
 
 def _attendees(session: Session, case: Case, data: SessionData) -> list[Participant]:
-    by_public = {participant.public_id: participant for participant in participants_of(session, case)}
+    by_public = {participant.public_id: participant for participant in active_participants(session, case)}
     wanted = list(dict.fromkeys(data.attendee_ids))
     if any(public_id not in by_public for public_id in wanted):
         raise ValidationFailed(_l("Choose people of this case."), field="attendee_ids")
@@ -275,8 +262,8 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
     holders = _holders(case, data, actor)
     attendees = _attendees(session, case, data)
     kept_apart = bool(data.parties_kept_apart)
-    summary = _text(data.summary, "summary")
-    next_steps = _text(data.next_steps, "next_steps")
+    summary = bounded_text(data.summary, "summary", TEXT_MAX)
+    next_steps = bounded_text(data.next_steps, "next_steps", TEXT_MAX)
     if kind is SessionType.COUNSELLING_PSYCHOLOGICAL:
         visibility = NoteVisibility.STAFF_ONLY
     elif data.visibility in (None, ""):

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.accounts.models import Province, ServicePointKind
+from mediation.accounts.codes import ServicePointKind
+from mediation.accounts.models import Province
 from mediation.core.authz import Profession, Role
 from mediation.demo.synthetic.draws import Draws, Weighted
 from mediation.demo.synthetic.vocabulary import FIRST_NAMES, STAFF_FAMILY_NAMES
