@@ -3,7 +3,7 @@
 `MEDIATION_ENV` selects one of Development (default), Testing, Production. Every other
 setting goes through `Environment`, the one typed reader, which refuses a malformed value
 naming the variable; docs/deploy/settings.md lists them all with their defaults and bounds.
-Secrets (one key per purpose, SECURITY.md S23):
+Secrets (one key per purpose, docs/security.md, S23):
 
 - SECRET_KEY                  Flask session signing
 - MEDIATION_FIELD_KEYS        field-encryption key ring, "1:<base64>,2:<base64>";
@@ -298,7 +298,7 @@ class BaseConfig:
     DEBUG = False
     TESTING = False
 
-    # Sessions (SECURITY.md S6-S9). Remember-me is never offered.
+    # Sessions (docs/security.md, S6-S9). Remember-me is never offered.
     SESSION_COOKIE_NAME = "mediation_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -359,12 +359,12 @@ class BaseConfig:
                                                     unit="days")
         self.MEDIATION_REQUIRE_2FA = env.flag("MEDIATION_REQUIRE_2FA", type(self).MEDIATION_REQUIRE_2FA)
 
-        # DOMAIN.md §2.6: by default the supervisor deciding after a positive screen
+        # docs/domain.md, DOM27: by default the supervisor deciding after a positive screen
         # must not work the case themself; an association may allow it (flagged).
         self.CASE_ALLOW_ASSIGNED_DECIDER = env.flag("CASE_ALLOW_ASSIGNED_DECIDER", False)
         # A session's author corrects it within this many days; afterwards only a supervisor.
         self.SESSION_EDIT_DAYS = env.integer("SESSION_EDIT_DAYS", 7, 0, 365, unit="days")
-        # Children are offered a hearing from about this age, with consent (DOMAIN.md §5).
+        # Children are offered a hearing from about this age, with consent (docs/domain.md, DOM35).
         self.CHILD_CONSULTATION_MIN_AGE = env.integer("CHILD_CONSULTATION_MIN_AGE", 10, 0, 17, unit="years")
         # Office hours the booking form proposes free slots in (local time; Monday = 0).
         self.APPOINTMENT_DAY_START = env.clock_time("APPOINTMENT_DAY_START", "09:00")
@@ -375,7 +375,7 @@ class BaseConfig:
         self.APPOINTMENT_WORKING_DAYS = env.weekdays("APPOINTMENT_WORKING_DAYS", (0, 1, 2, 3, 4))
         # The supervision dashboard flags open cases with no session or appointment for this many days.
         self.SUPERVISION_STALE_DAYS = env.integer("SUPERVISION_STALE_DAYS", 30, 1, 3660, unit="days")
-        # ... and cases open for at least this many days (DOMAIN.md §2.14: SHOULD be 90).
+        # ... and cases open for at least this many days (docs/domain.md, DOM52: 90 by default).
         self.SUPERVISION_LONG_OPEN_DAYS = env.integer("SUPERVISION_LONG_OPEN_DAYS", 90, 1, 3660, unit="days")
 
         # Outgoing e-mail; mediation/appointments/services/outbox.py checks how they fit together.
@@ -394,7 +394,7 @@ class BaseConfig:
         # A message claimed longer ago than this by a sender that never finished is tried again.
         self.OUTBOX_CLAIM_MINUTES = env.integer("OUTBOX_CLAIM_MINUTES", 15, 1, 1440, unit="minutes")
 
-        # Retention (DOMAIN.md §2.15; `flask retention run`). mediation/retention/policy.py checks the
+        # Retention (docs/domain.md, DOM57; `flask retention run`). mediation/retention/policy.py checks the
         # periods again, with the same bounds, at start-up and each time the job runs.
         # Closed cases are anonymised this many months after their closure date.
         self.RETENTION_CLOSED_CASE_MONTHS = env.integer("RETENTION_CLOSED_CASE_MONTHS", 60, 1, RETENTION_MAXIMUM,

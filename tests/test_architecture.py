@@ -1,6 +1,6 @@
 """Static checks on the source tree: layering, house style and lint gates.
 
-ARCHITECTURE.md (layout, conventions) and SECURITY.md S11, S16-S18, S25.
+docs/architecture.md (layout, conventions) and docs/security.md, S11, S16-S18, S25.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mediation"
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"
 
-# SECURITY.md S11: login, the TOTP step, static and health; plus the language
+# docs/security.md, S11: login, the TOTP step, static and health; plus the language
 # switch on the login page and the token-based password reset (S5). The TOTP
 # steps and the reset check their own half-way state or token. The calendar
 # feed (S20) is read by calendar programs, which have no session: its token is
@@ -98,7 +98,7 @@ def test_the_source_tree_is_found():
 
 
 def test_services_never_touch_http():
-    """ARCHITECTURE.md: a service takes plain values, never the request; routes do HTTP."""
+    """docs/architecture.md: a service takes plain values, never the request; routes do HTTP."""
     # services.py, or the modules of a services/ package once it grew past one file
     services = sorted({*PACKAGE.rglob("services.py"), *PACKAGE.rglob("services/*.py")})
     assert services, "no services.py found"
@@ -146,7 +146,7 @@ def test_the_import_checker_sees_imports_inside_functions():
     assert "flask.redirect" in modules  # imported inside unauthorized()
 
 
-# -- output and HTTP (SECURITY.md S16, S18; ARCHITECTURE.md: no CDN) ------------
+# -- output and HTTP (docs/security.md, S16, S18: no CDN) ------------
 
 
 def _without_jinja_statements(text: str) -> str:
@@ -236,7 +236,7 @@ def test_no_template_or_static_file_loads_from_elsewhere():
     assert offences == []
 
 
-# -- randomness and SQL (SECURITY.md S17, S25) ----------------------------------
+# -- randomness and SQL (docs/security.md, S17, S25) ----------------------------------
 
 
 def test_the_random_module_is_never_imported():
@@ -322,7 +322,7 @@ def test_the_sql_check_catches_what_it_should(source, bad):
     assert (not _is_constant_string(calls[0])) is bad
 
 
-# -- views and blueprints (SECURITY.md S11) -------------------------------------
+# -- views and blueprints (docs/security.md, S11) -------------------------------------
 
 
 def test_the_public_list_is_the_reviewed_one():

@@ -1,4 +1,4 @@
-"""The authorisation matrix (SECURITY.md §3.1): every route, every persona.
+"""The authorisation matrix (docs/security.md, V1): every route, every persona.
 
 Each feature lists its rows in a `matrix` module beside its tests; this file
 merges them. Adding a route without rows fails `test_matrix_covers_every_route`.

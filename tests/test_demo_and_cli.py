@@ -316,7 +316,7 @@ def test_demo_cases_are_complete_and_consistent_with_the_workflow(app, cli):
                     children += 1
                     assert participant.age_band in CHILD_BANDS and not participant.is_party
             if case.status is CaseStatus.IN_MEDIATION:
-                # DOMAIN.md §2.3 guard: parties screened, mediation consent, positive screens decided on.
+                # docs/domain.md, DOM15 guard: parties screened, mediation consent, positive screens decided on.
                 parties = [p for p in participants if p.is_party]
                 assert len(parties) >= 2
                 for party in parties:

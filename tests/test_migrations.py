@@ -1,4 +1,4 @@
-"""Alembic revisions against the models and each other (SECURITY.md S33, §3.5).
+"""Alembic revisions against the models and each other (docs/security.md, S33, V5).
 
 Each test builds its own empty database (SQLite file, or a throw-away
 PostgreSQL database with TEST_DATABASE_URL) and its own application.
@@ -154,7 +154,7 @@ def test_reference_data_and_genesis_are_seeded(fresh_app):
             assert kinds == {"prefecture": 13, "province": 62}
             assert Counter(region for _, _, region in provinces) == PROVINCES_PER_REGION
             region_of = {code: region for code, _, region in provinces}
-            # The two the iso-codes package misplaces (DOMAIN.md §4.1).
+            # The two the iso-codes package misplaces (docs/domain.md, DOM67).
             assert region_of["MA-NOU"] == "MA-06"
             assert region_of["MA-CHT"] == "MA-09"
 
@@ -166,7 +166,7 @@ def test_reference_data_and_genesis_are_seeded(fresh_app):
 
 
 def test_fresh_database_has_no_accounts(fresh_app):
-    """SECURITY.md S5: no default accounts; the first admin comes from the CLI."""
+    """docs/security.md, S5: no default accounts; the first admin comes from the CLI."""
     with fresh_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -198,7 +198,7 @@ def test_every_revision_downgrades_and_upgrades_again(fresh_app):
         assert dump_schema(engine) == {"tables": {}, **{key: [] for key in previous if key != "tables"}}
 
 
-# -- with data (SECURITY.md §3.5 step 3) -------------------------------------------
+# -- with data (docs/security.md, V5) -------------------------------------------
 
 
 def _snapshot(engine) -> dict:

@@ -1,4 +1,4 @@
-"""Regions, provinces, associations and staff accounts (DOMAIN.md §2.1, §2.2)."""
+"""Regions, provinces, associations and staff accounts (docs/domain.md, DOM1-DOM9)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Region(Base):
 
     def name(self, language: str) -> str:
         # Short Arabic label drops the leading «جهة»; no official English list
-        # exists (DOMAIN.md §4.1), so English shows the French name.
+        # exists (docs/domain.md, DOM67), so English shows the French name.
         if language == "ar":
             return self.name_ar.removeprefix("جهة ").strip()
         return self.name_fr
@@ -73,16 +73,16 @@ class Association(PublicIdMixin, TimestampMixin, Base):
     cndp_declaration_no: Mapped[str | None] = mapped_column(String(40))
     cndp_declaration_on: Mapped[date | None] = mapped_column(Date)
     # Prior CNDP authorisation for sensitive (health) data: psychological sessions
-    # stay off until it is recorded (DOMAIN.md §5).
+    # stay off until it is recorded (docs/domain.md, DOM3).
     cndp_authorisation_no: Mapped[str | None] = mapped_column(String(40))
     cndp_authorisation_on: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # Whether anonymous statistics need the parties' `statistics` consent depends on the association's
-    # CNDP declaration (DOMAIN.md §2.7): when set, releases count only cases whose parties agreed
-    # (STATISTICS.md §2, population). Frozen releases are not recomputed when it changes.
+    # CNDP declaration (docs/domain.md, DOM4, DOM33): when set, releases count only cases whose parties agreed
+    # (docs/statistics.md, ST3). Frozen releases are not recomputed when it changes.
     statistics_need_consent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                                           server_default=false())
-    # Months a closed case keeps its identity and free text (DOMAIN.md §2.15, SECURITY.md S26), as the
+    # Months a closed case keeps its identity and free text (docs/domain.md, DOM57; docs/security.md, S26), as the
     # association's CNDP declaration states; None: the installation's RETENTION_CLOSED_CASE_MONTHS.
     retention_months: Mapped[int | None] = mapped_column(Integer)
     # Calendar feeds and .ics files leave the application for phone calendars, which synchronise to
@@ -137,11 +137,11 @@ class StaffUser(UserMixin, PublicIdMixin, TimestampMixin, Base):
     association_id: Mapped[int | None] = mapped_column(ForeignKey("association.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # Bumped to end every session of the user at once (SECURITY.md S6, S8).
+    # Bumped to end every session of the user at once (docs/security.md, S6, S8).
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     locale: Mapped[str | None] = mapped_column(String(8))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Second factor (SECURITY.md S1): secrets are encrypted; the last accepted
+    # Second factor (docs/security.md, S1): secrets are encrypted; the last accepted
     # time step makes every code single-use.
     totp_secret: Mapped[str | None] = mapped_column(Encrypted("staff_user.totp_secret"))
     totp_pending_secret: Mapped[str | None] = mapped_column(Encrypted("staff_user.totp_pending_secret"))

@@ -1,4 +1,4 @@
-"""Password policy and argon2id hashing (SECURITY.md S2, S3)."""
+"""Password policy and argon2id hashing (docs/security.md, S2, S3)."""
 
 from __future__ import annotations
 

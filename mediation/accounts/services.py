@@ -68,7 +68,7 @@ def _audit(session, action, entity, entity_id, actor, association_id) -> None:
 
 
 def _check_place(session: Session, region_code: str | None, province_code: str | None) -> None:
-    """The region exists; a province, when given, lies in it (DOMAIN.md §2.1)."""
+    """The region exists; a province, when given, lies in it (docs/domain.md, DOM1)."""
     if not region_code or session.get(Region, region_code) is None:
         raise ValidationFailed(_l("Unknown region."), field="region_code")
     if province_code:
@@ -128,7 +128,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         raise ValidationFailed(_l("Enter the date of the declaration."), field="cndp_declaration_on")
     if on is not None and on > clock.today():
         raise ValidationFailed(_l("The declaration date cannot be in the future."), field="cndp_declaration_on")
-    # Prior authorisation for health data (DOMAIN.md §5): the same both-or-neither rule.
+    # Prior authorisation for health data (docs/domain.md, DOM3): the same both-or-neither rule.
     auth_number = bounded_text(data.cndp_authorisation_no, "cndp_authorisation_no", 40)
     auth_on = data.cndp_authorisation_on
     if auth_on is not None and auth_number is None:
@@ -366,7 +366,7 @@ class StaffChanges:
 
 def update_staff_user(session: Session, target: StaffUser, changes: StaffChanges, *,
                       actor: StaffUser | None) -> StaffUser:
-    """Edit an account; a change of role, association or profession ends its sessions (SECURITY.md S8).
+    """Edit an account; a change of role, association or profession ends its sessions (docs/security.md, S8).
 
     Only an administrator changes role or association, and never their own.
     """

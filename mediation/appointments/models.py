@@ -1,4 +1,4 @@
-"""Rooms, appointments, calendar feeds and the e-mail outbox (DOMAIN.md §2.9, issue 6)."""
+"""Rooms, appointments, calendar feeds and the e-mail outbox (docs/domain.md, DOM40-DOM47)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class Room(PublicIdMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"), nullable=False, index=True)
-    # Copied from the service point: every scope check is one column (DOMAIN.md §2.1).
+    # Copied from the service point: every scope check is one column (docs/domain.md, DOM1).
     association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False, index=True)
     # A room's name is not personal data ("Salle 2", "قاعة الاستماع").
     name: Mapped[str] = mapped_column(String(80), nullable=False)
@@ -37,7 +37,7 @@ class Appointment(PublicIdMixin, TimestampMixin, Base):
 
     The local wall-clock time and its zone are the truth the family was told;
     start_utc/end_utc are derived from them and recomputed when the time-zone
-    rules change (`flask appointments retime`, DOMAIN.md §2.9).
+    rules change (`flask appointments retime`, docs/domain.md, DOM41).
     """
 
     __tablename__ = "appointment"

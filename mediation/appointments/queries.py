@@ -1,4 +1,4 @@
-"""Read models of the calendars (issue 6 item 3): one staff member's days, and the association's week.
+"""Read models of the calendars : one staff member's days, and the association's week.
 
 Every read goes through visible_appointments(user), so a calendar never shows
 more than the appointment pages would. Days are local days of the service's
@@ -193,7 +193,7 @@ def _rows_by_room(session: Session, association_id: int, appointments: list[Appo
     return rows
 
 
-# --- The case page's appointments section (issue 9, RESULTS.md slow spot 1) ---
+# --- The case page's appointments section (RESULTS.md slow spot 1) ---
 # It shows each appointment's time, type, place (the room's name or the mode) and status, and the names
 # of the parties with a no-show or a cancellation. Left unloaded: the staff (each joined to its account,
 # association, region and province), the invited parties (each joined to its person, every encrypted

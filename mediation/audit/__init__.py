@@ -1,1 +1,1 @@
-"""The audit-trail viewer: read-only, scoped, filtered (DOMAIN.md §2.15, SECURITY.md S27)."""
+"""The audit-trail viewer: read-only, scoped, filtered (docs/security.md, S27)."""

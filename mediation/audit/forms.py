@@ -40,10 +40,10 @@ ACTION_LABELS = {
     AuditAction.EXPORT: _l("Exported or downloaded"),
     AuditAction.MESSAGE_QUEUED: _l("E-mail queued"),
     AuditAction.MESSAGE_SENT: _l("E-mail sent"),
-    # Retention (issue 11 part 2)
+    # Retention
     AuditAction.ANONYMISED: _l("Anonymised at the end of retention"),
     AuditAction.PURGED: _l("Expired records deleted"),
-    # Backups (issue 11 part 1)
+    # Backups
     AuditAction.BACKUP_CREATED: _l("Backup created"),
     AuditAction.BACKUP_RESTORED: _l("Backup restored"),
     AuditAction.RESTORE_DRILL: _l("Restore drill"),

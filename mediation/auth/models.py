@@ -12,7 +12,7 @@ from mediation.core.models import Base, UTCDateTime
 
 
 class LoginFailure(Base):
-    """One failed attempt against a user name (SECURITY.md S4).
+    """One failed attempt against a user name (docs/security.md, S4).
 
     The name is stored as a keyed hash: what people type there is sometimes
     their password.

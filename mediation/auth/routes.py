@@ -28,7 +28,7 @@ PENDING_KEY = "pending_login"
 
 
 def _throttled(view):
-    """Per-address ceiling on failed attempts (SECURITY.md S4); successes are not counted."""
+    """Per-address ceiling on failed attempts (docs/security.md, S4); successes are not counted."""
     return limiter.limit(
         lambda: current_app.config["LOGIN_IP_LIMIT"],
         methods=["POST"],

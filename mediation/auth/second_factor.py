@@ -1,4 +1,4 @@
-"""Second factor: TOTP (RFC 6238) and single-use recovery codes (SECURITY.md S1, S5)."""
+"""Second factor: TOTP (RFC 6238) and single-use recovery codes (docs/security.md, S1, S5)."""
 
 from __future__ import annotations
 

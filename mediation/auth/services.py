@@ -36,7 +36,7 @@ class InvalidResetToken(DomainError):
     message = _l("This reset code is not valid: it is wrong, expired or already used.")
 
 
-# Login throttling (SECURITY.md S4)
+# Login throttling (docs/security.md, S4)
 
 
 def name_key(username: str) -> bytes:
@@ -122,7 +122,7 @@ def _audit_user(session: Session, action: AuditAction, user: StaffUser | None, *
     )
 
 
-# Sessions (SECURITY.md S6-S8)
+# Sessions (docs/security.md, S6-S8)
 
 
 def end_sessions_of(session: Session, target: StaffUser, *, actor: StaffUser) -> None:
@@ -168,7 +168,7 @@ def update_profile(session: Session, user: StaffUser, *, display_name: str, emai
     record(session, AuditAction.UPDATE, entity="staff_user", entity_id=user.public_id)
 
 
-# Passwords (SECURITY.md S2, S5)
+# Passwords (docs/security.md, S2, S5)
 
 
 def check_new_password(user: StaffUser, password: str, confirmation: str) -> None:

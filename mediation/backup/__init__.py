@@ -1,1 +1,1 @@
-"""Encrypted backups of the whole database and their restore (issue 11, SECURITY.md S26): `flask backup ...`."""
+"""Encrypted backups of the whole database and their restore (docs/security.md, S26): `flask backup ...`."""

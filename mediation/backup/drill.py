@@ -1,10 +1,10 @@
-"""The quarterly restore drill (SECURITY.md S26): a backup restored for real into a scratch database,
+"""The quarterly restore drill (docs/security.md, S26): a backup restored for real into a scratch database,
 what came back checked, the drill recorded in the live database, the scratch dropped.
 
 A drill proves more than `backup verify`: the payload loads into a database, its schema revision is the
 one its header states, the audit chain of the copy verifies under this installation's audit key, every
 stored ciphertext is under a key id of the ring and a value of each encrypted column decrypts with it
-(a restore needs all the keys, SECURITY.md S26: "keys backed up separately"). The live database is only
+(a restore needs all the keys, docs/security.md, S26: "keys backed up separately"). The live database is only
 read (the backup's dialect) and written once, for the record.
 """
 

@@ -1,4 +1,4 @@
-"""The register of restore drills (SECURITY.md S26: "a restore drill runs each quarter", proved by its
+"""The register of restore drills (docs/security.md, S26: "a restore drill runs each quarter", proved by its
 record). Operator facts only: ids, counts, times and the refusal message of a failed drill, which names
 files and checks, never a value from the database."""
 

@@ -1,4 +1,4 @@
-"""Create, verify and restore encrypted backups of the whole database (SECURITY.md S26).
+"""Create, verify and restore encrypted backups of the whole database (docs/security.md, S26).
 
 A backup is the database as stored: field-encrypted columns stay ciphertext,
 and no key is in it. The archive around it is sealed again with the backup key

@@ -1,4 +1,4 @@
-"""Which cases a user may see and what they may do with them (SECURITY.md S12, §2.6).
+"""Which cases a user may see and what they may do with them (docs/security.md, S12).
 
 visible_cases: mediator → cases they are assigned to (lead or co-worker);
 supervisor → every case of their association; anyone else → none. Outside
@@ -60,7 +60,7 @@ def can_edit_case(user, case: Case) -> bool:
 
 
 def can_decide_screening(user, case: Case) -> bool:
-    """Only a supervisor decides after a positive screen (DOMAIN.md §2.2)."""
+    """Only a supervisor decides after a positive screen (docs/domain.md, DOM27)."""
     return is_supervisor_of(user, case)
 
 
@@ -79,7 +79,7 @@ def can_add_note(user, case: Case) -> bool:
 
 
 def can_edit_note(user, case: Case, note) -> bool:
-    """Only the author edits a note, while the case is open (DOMAIN.md §2.2: nobody edits others' notes)."""
+    """Only the author edits a note, while the case is open (docs/domain.md, DOM39: nobody edits others' notes)."""
     return note.case_id == case.id and note.author_id == user.id and can_edit_case(user, case)
 
 

@@ -6,7 +6,7 @@ seq and hash; it is locked while appending, so concurrent writers queue
 instead of forking the chain (SELECT ... FOR UPDATE on PostgreSQL; SQLite
 transactions start with BEGIN IMMEDIATE, see core/database.py). Events are
 written in the caller's transaction: if the event cannot be written, the
-change it records does not happen either (SECURITY.md S28).
+change it records does not happen either (docs/security.md, S28).
 """
 
 from __future__ import annotations
@@ -68,12 +68,12 @@ class AuditAction(enum.StrEnum):
     EXPORT = "export"
     MESSAGE_QUEUED = "message_queued"
     MESSAGE_SENT = "message_sent"
-    # Backups (issue 11 part 1, `flask backup`): entity "backup", entity_id the archive's backup id.
+    # Backups (`flask backup`): entity "backup", entity_id the archive's backup id.
     BACKUP_CREATED = "backup_created"
     BACKUP_RESTORED = "backup_restored"
     # The quarterly restore drill (`flask backup drill`): outcome failure when the copy did not check out.
     RESTORE_DRILL = "restore_drill"
-    # Retention (issue 11 part 2): a case's identity and free text removed; expired records deleted.
+    # Retention : a case's identity and free text removed; expired records deleted.
     ANONYMISED = "anonymised"
     PURGED = "purged"
 

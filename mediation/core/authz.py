@@ -30,7 +30,7 @@ ASSOCIATION_ROLES = frozenset({Role.SUPERVISOR, Role.MEDIATOR})
 
 
 class Profession(Code):
-    """Decides which session types a staff member may log (DOMAIN.md §2.2)."""
+    """Decides which session types a staff member may log (docs/domain.md, DOM9)."""
 
     MEDIATOR = "mediator", _l("Family mediator")
     PSYCHOLOGIST = "psychologist", _l("Psychologist")
@@ -62,7 +62,7 @@ class Permission(enum.StrEnum):
     RELEASE_VIEW = "release.view"
     RELEASE_MANAGE = "release.manage"
     OWN_REPORT_VIEW = "own_report.view"
-    # Retention and data-subject requests (issue 11 parts 2-3): supervisors, own association only.
+    # Retention and data-subject requests: supervisors, own association only.
     RETENTION_VIEW = "retention.view"
     SUBJECT_REQUEST_MANAGE = "subject_request.manage"
 
@@ -103,11 +103,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CASE_REVIEW,
         Permission.CASE_REASSIGN,
         Permission.OWN_REPORT_VIEW,
-        # Issue 11 parts 2-3 (the admin sees no case content, so neither list is theirs).
+        # Retention and requests: not the admin's (the admin sees no case content, so neither list is theirs).
         Permission.RETENTION_VIEW,
         Permission.SUBJECT_REQUEST_MANAGE,
     },
-    # Admin and ministry see no case content (SECURITY.md S14).
+    # Admin and ministry see no case content (docs/security.md, S14).
     Role.MEDIATOR: _EVERYONE
     | {Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_EDIT, Permission.CASE_CLOSE,
        Permission.APPOINTMENT_VIEW, Permission.APPOINTMENT_MANAGE, Permission.DASHBOARD_VIEW},

@@ -1,4 +1,4 @@
-"""Field encryption (AES-256-GCM with a key ring) and blind indexes (SECURITY.md S22-S24).
+"""Field encryption (AES-256-GCM with a key ring) and blind indexes (docs/security.md, S22-S24).
 
 Stored layout of an encrypted field: 0x01 | key id (2 bytes) | nonce (12) | ciphertext+tag.
 The associated data binds the header and the "table.column" context, so a
@@ -95,7 +95,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_for_index(value: str) -> str:
-    """NFKC, case-folded, spaces collapsed, Arabic spelling variants unified (SECURITY.md §2.8).
+    """NFKC, case-folded, spaces collapsed, Arabic spelling variants unified (docs/security.md, S24).
 
     Format characters go first (direction overrides and isolates, zero-width characters, U+FEFF, the
     direction marks): they change how a name is shown, never who it names, and would otherwise let a
@@ -106,9 +106,9 @@ def normalise_for_index(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-# The allow-list (SECURITY.md S24): identity (full name + birth date) for duplicate
-# detection and distinct counts, the court file number, and, because issue 4
-# asks for exact-match search on them, the full name and the phone number.
+# The allow-list (docs/security.md, S24): identity (full name + birth date) for duplicate
+# detection and distinct counts, the court file number, and, because staff search a case by them
+# (exact match), the full name and the phone number.
 BLIND_INDEX_PURPOSES = frozenset({"person", "person_name", "phone", "court_file"})
 
 

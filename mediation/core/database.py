@@ -1,4 +1,4 @@
-"""Engine set-up per backend (SECURITY.md §2.14)."""
+"""Engine set-up per backend (docs/security.md, S34)."""
 
 from __future__ import annotations
 
@@ -63,5 +63,5 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         # Take the write lock at the start: two transactions that read the
-        # audit head and then append cannot interleave (SECURITY.md §2.9).
+        # audit head and then append cannot interleave (docs/security.md, S29, S34).
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,4 +1,4 @@
-"""Domain errors and the translated error pages (SECURITY.md S15)."""
+"""Domain errors and the translated error pages (docs/security.md, S15)."""
 
 from __future__ import annotations
 

@@ -102,7 +102,7 @@ class BaseForm(FlaskForm):
             declared = unbound_field.kwargs
             if issubclass(field_class, StringField):  # includes passwords and text areas
                 options["validators"] = [refuse_control_characters, *declared.get("validators", ())]
-                # A trailing space in a password is significant (SECURITY.md S2).
+                # A trailing space in a password is significant (docs/security.md, S2).
                 if not issubclass(field_class, PasswordField):
                     options["filters"] = (*declared.get("filters", ()), _strip)
             render_kw = declared.get("render_kw") or {}
@@ -160,7 +160,7 @@ def time_field(label, required_message) -> StringField:
 
 
 def version_field():
-    """The record's version when the form was shown (SECURITY.md S31); absent means "do not check"."""
+    """The record's version when the form was shown (docs/security.md, S31); absent means "do not check"."""
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 

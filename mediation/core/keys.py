@@ -1,4 +1,4 @@
-"""Field-key rotation: re-encrypt every encrypted value under the newest key (SECURITY.md S23).
+"""Field-key rotation: re-encrypt every encrypted value under the newest key (docs/security.md, S23).
 
 Procedure (README, "Rotating the field keys"):
 

@@ -77,7 +77,7 @@ def code_column(enum_cls, name: str) -> Enum:
 
 
 def flush_versioned(session: Session, stale_message=None) -> None:
-    """Flush, turning a lost optimistic-locking race into StaleRecord (SECURITY.md S31: the page answers 409)."""
+    """Flush, turning a lost optimistic-locking race into StaleRecord (docs/security.md, S31: the page answers 409)."""
     try:
         session.flush()
     except StaleDataError:

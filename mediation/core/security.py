@@ -14,7 +14,7 @@ from mediation.core import clock
 from mediation.extensions import login_manager
 
 # Endpoints reachable without an account. Everything else needs a login and a
-# declared permission (SECURITY.md S11).
+# declared permission (docs/security.md, S11).
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login",
     "auth.totp",  # these three check their own half-way state
@@ -24,7 +24,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "health.live",
     "static",
     # Calendar programs send no cookie: the 256-bit token in the path is the
-    # credential, checked by the view (SECURITY.md S20).
+    # credential, checked by the view (docs/security.md, S20).
     "appointments.feed",
 })
 
@@ -100,7 +100,7 @@ def init_security(app: Flask) -> None:
         permission = getattr(view, "required_permission", None)
         try:
             allowed = permission is not None and current_user.has(permission)
-        except Exception:  # fail closed (SECURITY.md S15)
+        except Exception:  # fail closed (docs/security.md, S15)
             allowed = False
         if not allowed:
             abort(403)

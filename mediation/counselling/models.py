@@ -1,4 +1,4 @@
-"""Counselling sessions, who held and attended them, their corrections and follow-up actions (DOMAIN.md §2.8)."""
+"""Sessions held, who held and attended them, their corrections and follow-up actions (docs/domain.md, DOM34-DOM38)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class CounsellingSession(PublicIdMixin, Base):
     # The instant it started (aware, UTC); entered and shown in Africa/Casablanca.
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     duration_min: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Shuttle mediation: the parties were kept apart (DOMAIN.md §2.8).
+    # Shuttle mediation: the parties were kept apart (docs/domain.md, DOM35).
     parties_kept_apart: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     interpreter_used: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     summary: Mapped[str | None] = mapped_column(Encrypted("counselling_session.summary"))
@@ -36,10 +36,10 @@ class CounsellingSession(PublicIdMixin, Base):
     # sessions are always staff-only and readable by psychologists only.
     visibility: Mapped[NoteVisibility] = mapped_column(code_column(NoteVisibility, "note_visibility"), nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False, index=True)
-    # The appointment this session was held for, if any (DOMAIN.md §2.8).
+    # The appointment this session was held for, if any (docs/domain.md, DOM34).
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id", ondelete="SET NULL"),
                                                        index=True)
-    # Set by the server: the statistics period of a session (STATISTICS.md §6).
+    # Set by the server: the statistics period of a session (docs/statistics.md, ST4).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -53,7 +53,7 @@ class CounsellingSession(PublicIdMixin, Base):
     attendees: Mapped[list[SessionAttendee]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     author = relationship("StaffUser", foreign_keys=[author_id], lazy="joined")
 
-    # "No session for N days" looks up a case's latest sessions (issue 7).
+    # "No session for N days" looks up a case's latest sessions .
     __table_args__ = (Index("ix_counselling_session_case_started", "case_id", "started_at"),)
 
     @property
@@ -87,7 +87,7 @@ class SessionAttendee(Base):
 
 
 class SessionRevision(Base):
-    """The values a correction replaced, kept encrypted as one JSON document (issue 5 item 5)."""
+    """The values a correction replaced, kept encrypted as one JSON document ."""
 
     __tablename__ = "session_revision"
 
@@ -121,5 +121,5 @@ class FollowUpAction(PublicIdMixin, Base):
 
     assigned_to = relationship("StaffUser", foreign_keys=[assigned_to_id], lazy="joined")
 
-    # Overdue follow-ups of a case (issue 7).
+    # Overdue follow-ups of a case .
     __table_args__ = (Index("ix_follow_up_action_case_due", "case_id", "due_on"),)

@@ -43,7 +43,7 @@ can_void_session = can_correct_session
 
 
 def can_read_content(user, case: Case, counselling_session: CounsellingSession) -> bool:
-    """Psychological session notes: their author and the case's psychologists only (DOMAIN.md §2.2)."""
+    """Psychological session notes: their author and the case's psychologists only (docs/domain.md, DOM36)."""
     if counselling_session.type is not SessionType.COUNSELLING_PSYCHOLOGICAL:
         return True
     if counselling_session.author_id == user.id:

@@ -1,7 +1,7 @@
 """Read models of the session log: the case timeline and a staff member's own work.
 
 Totals are computed in SQL (GROUP BY) and every page issues a bounded number
-of queries whatever the amount of data (ARCHITECTURE.md). Voided sessions are
+of queries whatever the amount of data (docs/architecture.md). Voided sessions are
 listed (with their badge) but never counted.
 """
 

@@ -1,4 +1,4 @@
-"""Demo rooms and appointments: each demo staff member's diary around the current week (issue 6 item 8).
+"""Demo rooms and appointments: each demo staff member's diary around the current week .
 
 Rooms are added through the rooms service. Appointments are written as model
 rows, since the booking service refuses times already past; the loader keeps

@@ -525,7 +525,7 @@ def _local_instant(day: date, start: time) -> datetime:
 
 
 def _may_hold(holders: list[StaffUser], kind: SessionType) -> bool:
-    """Someone who held it has a profession for this type (the session log's rule, DOMAIN.md §2.2)."""
+    """Someone who held it has a profession for this type (the session log's rule, docs/domain.md, DOM9)."""
     return any(user.profession is not None and kind in TYPES_BY_PROFESSION.get(user.profession, frozenset())
                for user in holders)
 
@@ -541,7 +541,7 @@ def _add_session(session: Session, case: Case, spec: DemoSession, people: dict[s
     if spec.type is SessionType.COUNSELLING_PSYCHOLOGICAL:
         association = session.get(Association, case.association_id)
         if not association.cndp_authorisation_no:
-            return None  # health data stay off until the CNDP authorisation is recorded (DOMAIN.md §5)
+            return None  # health data stay off until the CNDP authorisation is recorded (docs/domain.md, DOM3)
     day = today - timedelta(days=spec.days_ago)
     started_at = _local_instant(day, spec.start)
     logged_at = min(started_at + timedelta(minutes=spec.duration_min + 15), clock.now())

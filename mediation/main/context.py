@@ -6,7 +6,7 @@ from mediation.core.authz import Role
 
 
 def page_warnings(user) -> dict:
-    """While the CNDP declaration is missing, supervisors see it on every page (DOMAIN.md §2.2)."""
+    """While the CNDP declaration is missing, supervisors see it on every page (docs/domain.md, DOM2)."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.SUPERVISOR:
         return {"cndp_missing": False}
     association = user.association

@@ -26,7 +26,7 @@ NAVIGATION = (
     NavEntry("supervision.dashboard", _l("Caseload"), Permission.CASE_REVIEW),
     NavEntry("statistics.releases", _l("Statistics"), Permission.RELEASE_VIEW),
     NavEntry("statistics.own_report", _l("Activity report"), Permission.OWN_REPORT_VIEW),
-    # Issue 11 part 3: the request register, which links to the retention page.
+    # The data-subject request register, which links to the retention page.
     NavEntry("subject_requests.index", _l("Data protection"), Permission.SUBJECT_REQUEST_MANAGE),
     NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
     NavEntry("admin.service_points", _l("Service points"), Permission.SERVICE_POINT_MANAGE),

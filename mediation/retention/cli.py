@@ -1,6 +1,6 @@
 """`flask retention run [--dry-run] [--today YYYY-MM-DD]`: meant for a daily cron; a second run changes nothing.
 
-Output is for the operator: case references (free of personal data, DOMAIN.md §2.3) and counts only.
+Output is for the operator: case references (free of personal data, docs/domain.md, DOM10) and counts only.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
-"""How long each class of record holding personal data is kept (issue 11 part 2, DOMAIN.md §2.15).
+"""How long each class of record holding personal data is kept (docs/domain.md, DOM57).
 
-DOMAIN.md §2.15 and SECURITY.md S26 say: purge identity and free text after `retention_months`,
-keeping the statistical shell only where the CNDP authorised statistical retention, otherwise delete
-the case. Issue 11 asks for anonymisation that keeps the statistical fields, so that past statistics
-releases stay reproducible; the issue wins. The periods come from the configuration (config.py,
+A closed case past its period is anonymised, not deleted: identity and free text go, the statistical
+fields stay, so that past statistics releases stay reproducible (docs/domain.md, DOM57-DOM61;
+docs/security.md, S26). The periods come from the configuration (config.py,
 RETENTION_*), one per record class; anything but a whole number above zero is refused, naming the
 variable, before anything is read or written.
 """

@@ -1,4 +1,4 @@
-"""Anonymising expired closed cases and deleting expired records (issue 11 part 2, SECURITY.md S26, S32).
+"""Anonymising expired closed cases and deleting expired records (docs/security.md, S26, S32).
 
 What an anonymised case keeps: its rows, codes, dates, stat_keys and links, i.e. everything
 mediation/statistics reads (Case, CaseIssue, Participant, Person.sex, Screening.result, Closure,
@@ -7,7 +7,7 @@ figures. What goes: every encrypted field of the case and of the rows hanging fr
 to "" where the column may not be NULL), the rows that are nothing but free text (note versions, session
 revisions, follow-up actions, the party reminders of its appointments), and, once all of their cases are
 anonymised, the people's identity and blind indexes. The reference stays: it holds no personal data
-(DOMAIN.md §2.3) and the audit trail names it through the case's public id.
+(docs/domain.md, DOM10) and the audit trail names it through the case's public id.
 
 Services flush, never commit: the CLI commits once per case, so a crash leaves no case half-done.
 Bulk UPDATEs bump version_id themselves (an editor holding the old version then gets a 409, S31).

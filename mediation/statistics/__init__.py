@@ -1,4 +1,4 @@
-"""Anonymous statistics for the ministry: the fixed catalogue, disclosure control, frozen releases (issue 8).
+"""Anonymous statistics for the ministry: the fixed catalogue, disclosure control, frozen releases .
 
-Read ../shared/design/STATISTICS.md: it is the specification this package implements.
+Read docs/statistics.md: it describes the method this package implements.
 """

@@ -1,4 +1,4 @@
-"""Read-only tabulation for the releases (STATISTICS.md §2, §6 steps 1-2): one GROUP BY per table.
+"""Read-only tabulation for the releases (docs/statistics.md, ST3-ST5, ST15 steps 1-2): one GROUP BY per table.
 
 Each function returns {cell codes: CellStats} built from grouped rows of (codes, association,
 COUNT(*), SUM(stat_key)); no case is loaded as an object and no encrypted column is named.
@@ -37,7 +37,7 @@ from mediation.statistics.codes import ISSUE_GROUP, IssueGroup
 
 Cells = dict[tuple[str, ...], CellStats]
 
-ISSUE_ORDER = tuple(group.value for group in IssueGroup)  # §2: the first matching group wins
+ISSUE_ORDER = tuple(group.value for group in IssueGroup)  # docs/statistics.md, ST5: the first matching group wins
 # Youngest child's band: a rank per stored band, lowest = youngest published band.
 _CHILD_RANK = {AgeBand.B0_3: 1, AgeBand.B4_5: 1, AgeBand.B6_11: 2, AgeBand.B12_14: 2, AgeBand.B15_17: 3,
                AgeBand.UNKNOWN: 4}
@@ -71,7 +71,7 @@ def real_case():
 
 
 def _counted_case():
-    """Cases in a release's population (§2): real cases; in an association whose CNDP declaration makes
+    """The release population (docs/statistics.md, ST3): real cases; in an association whose CNDP declaration makes
     anonymous statistics depend on consent (`statistics_need_consent`), only those with at least one
     party's `statistics` consent given and none refused or withdrawn."""
     need_consent = select(Association.id).where(Association.statistics_need_consent.is_(True))
@@ -98,7 +98,7 @@ def _collect(session: Session, stmt, code_of) -> Cells:
 
 
 def issue_rank():
-    """Per case: the rank of its first issue group in §2's order."""
+    """Per case: the rank of its first issue group in the order of docs/statistics.md, ST5."""
     rank = case({issue: ISSUE_ORDER.index(group.value) for issue, group in ISSUE_GROUP.items()},
                 value=CaseIssue.issue)
     return (select(CaseIssue.case_id, func.min(rank).label("rank"))

@@ -1,4 +1,4 @@
-"""The linear attack of STATISTICS.md D5, shared by the release gate (§6) and its test.
+"""The linear attack of docs/statistics.md, ST16, shared by the release gate and its test (ST26).
 
 An attacker holds a release and the four before it. Every published cell bounds a sum of true
 counts: `<10` in [0, 9], a published 10 in [10, 14], a published v >= 15 in [v - 4, v + 4], a

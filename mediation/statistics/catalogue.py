@@ -1,4 +1,4 @@
-"""The fixed catalogue of tables (STATISTICS.md §3) and the classifications they use (§2).
+"""The fixed catalogue of tables (docs/statistics.md, ST6) and the classifications they use (ST5).
 
 A Dimension is one published classification: its codes in publication order
 and their French and Arabic labels. A TableSpec is one table of the catalogue.
@@ -28,11 +28,11 @@ class TableSpec:
     title_fr: str
     title_ar: str
     unit: str  # "case", "closure", "session"
-    dimensions: tuple[Dimension, ...]  # one or two (STATISTICS.md §3: never more than two)
+    dimensions: tuple[Dimension, ...]  # one or two (docs/statistics.md, ST7: never more than two)
     period: Literal["quarter", "year"]
-    # A national total is published (only on lines of >= 5 inner cells, STATISTICS.md §3).
+    # A national total is published (only on lines of >= 5 inner cells, docs/statistics.md, ST7).
     total: bool
-    # The table has a region dimension: the association rule of §5 applies to its cells.
+    # The table has a region dimension: the association rule (docs/statistics.md, ST13) applies to its cells.
     regional: bool
 
     @property
@@ -53,7 +53,7 @@ def _dimension(id: str, version: str, rows: tuple[tuple[str, str, str], ...]) ->
                      labels_fr={code: fr for code, fr, _ in rows}, labels_ar={code: ar for code, _, ar in rows})
 
 
-# DOMAIN.md §4.1 (Decree 2-15-40); the short Arabic form drops the leading «جهة».
+# docs/domain.md, DOM67 (Decree 2-15-40); the short Arabic form drops the leading «جهة».
 REGION_NAMES: dict[str, tuple[str, str]] = {
     "MA-01": ("Tanger-Tétouan-Al Hoceïma", "طنجة تطوان الحسيمة"),
     "MA-02": ("L'Oriental", "الشرق"),
@@ -69,13 +69,13 @@ REGION_NAMES: dict[str, tuple[str, str]] = {
     "MA-12": ("Dakhla-Oued Ed-Dahab", "الداخلة وادي الذهب"),
 }
 
-# The 10 default groups (STATISTICS.md §2): the three southern regions are one group.
+# The 10 default groups (docs/statistics.md, ST5): the three southern regions are one group.
 SOUTH = "south"
 DEFAULT_REGION_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (code, (code,)) for code in ("MA-01", "MA-02", "MA-03", "MA-04", "MA-05", "MA-06", "MA-07", "MA-08", "MA-09")
 ) + ((SOUTH, ("MA-10", "MA-11", "MA-12")),)
 
-# Merge partner of each default group (§5 steps 2-3): a neighbouring region, chosen so a small
+# Merge partner of each default group (docs/statistics.md, ST14 steps 2-3): a neighbouring region, chosen so a small
 # region joins a larger one that borders it. Tanger joins Rabat along the Atlantic corridor;
 # the Oriental and Fès-Meknès join westwards; Rabat and Béni Mellal join Casablanca-Settat, which
 # joins Marrakech-Safi (and back); Drâa-Tafilalet and Souss-Massa join Marrakech-Safi across the
@@ -165,7 +165,7 @@ TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
 QUARTERLY_TABLES = ("T1", "T2", "T3", "T6")
 ANNUAL_TABLES = ("T4", "T5")
 
-# Mean-cell-size gate (STATISTICS.md §3): an annual table stays in year Y only if its mean inner
+# Mean-cell-size gate (docs/statistics.md, ST8): an annual table stays in year Y only if its mean inner
 # cell count in Y-1 is >= MEAN_CELL_MIN; otherwise its national fallback is published under the
 # same table id (one dimension, no total). The fallbacks never cross two variables, so they keep
 # every rule of the catalogue (DV never below national level here, never crossed with ages).

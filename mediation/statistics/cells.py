@@ -1,7 +1,7 @@
 """The shape shared by aggregation and disclosure control: what a cell holds before it is published.
 
 True counts, key sums and per-association contributions exist only in memory
-during a build (STATISTICS.md §6); none of them is ever written anywhere.
+during a build (docs/statistics.md, ST15); none of them is ever written anywhere.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def release_command(release_id: str, out_dir: str | None, correction_of: str | N
         db.session.commit()
     except DomainError as error:
         _refused(error)
-    # Counts of tables and files only: a build never prints figures (STATISTICS.md §6).
+    # Counts of tables and files only: a build never prints figures (docs/statistics.md, ST15).
     tables = len({f.table_id for f in release.files} - {"all"})
     click.echo(f"release {release.release_id} ready: {tables} tables, {len(release.files)} files")
     if out_dir:

@@ -1,6 +1,6 @@
 """Disclosure control for the ministry's tables: threshold, keyed rounding, association rule.
 
-STATISTICS.md §4 (cell values) and §5 (association rule). Pure functions with
+docs/statistics.md, ST9-ST12 (cell values) and ST13 (association rule). Pure functions with
 no database and no Flask, so the properties D1, D2 and D7 can be tested
 exhaustively. A PublishedTable holds published strings only: true counts,
 cell keys and per-association contributions never leave this module.
@@ -21,7 +21,7 @@ ASSOCIATION_MIN = 3
 ASSOCIATION_TOP2_MAX = 0.90
 TOTAL_MIN_LINE = 5
 
-# Written into every file's metadata (§7). The share is a string: the JSON files
+# Written into every file's metadata (docs/statistics.md, ST17). The share is a string: the JSON files
 # hold no floats, and "0.90" is the exact published parameter.
 PARAMETERS = {
     "threshold": THRESHOLD,
@@ -53,11 +53,11 @@ NOTE_TOTAL_WITHHELD = ("Total retenu (contrôle de divulgation) : sa valeur est 
 
 
 class DisclosureError(ValueError):
-    """Publishing would break a rule of STATISTICS.md; the build must stop, not publish."""
+    """Publishing would break a rule of docs/statistics.md; the build must stop, not publish."""
 
 
 def publish(n: int, cell_key: int) -> str:
-    """The published value of a cell with true count n and key cell_key (STATISTICS.md §4)."""
+    """The published value of a cell with true count n and key cell_key (docs/statistics.md, ST11)."""
     if n < 0 or not 0 <= cell_key < KEY_MODULUS:
         raise ValueError("count must be >= 0 and cell key in 0..255")
     if n < THRESHOLD:
@@ -75,7 +75,7 @@ def _number(value: str) -> int | None:
 
 
 def percentage(value: str, total: str) -> str:
-    """round(100 * value / total), half up, from published values only (§4); ".." otherwise."""
+    """round(100 * value / total), half up, from published values only (docs/statistics.md, ST12); ".." otherwise."""
     a, b = _number(value), _number(total)
     if a is None or b is None or b == 0:
         return NOT_AVAILABLE
@@ -84,7 +84,7 @@ def percentage(value: str, total: str) -> str:
 
 
 def passes_association_rule(stats: CellStats) -> bool:
-    """NK(2, 90 %) on associations (§5): >= 3 contributors and the top two <= 90 % of the cell."""
+    """NK(2, 90 %) on associations (docs/statistics.md, ST13): >= 3 contributors and the top two <= 90 % of the cell."""
     if stats.count < THRESHOLD:
         return True  # published as "<10" anyway
     contributions = sorted((c for c in stats.by_association.values() if c > 0), reverse=True)
@@ -116,7 +116,7 @@ class PublishedTable:
 
 
 def total_allowed(spec: TableSpec) -> bool:
-    """A total only closes lines of >= 5 inner cells, and 2-D tables carry no margins (§3).
+    """A total only closes lines of >= 5 inner cells, and 2-D tables carry no margins (docs/statistics.md, ST7).
 
     A 2-D table's grand total is refused as well: the catalogue has none, and
     with no margins published it would only add a relation for a linear attack.
@@ -134,13 +134,13 @@ def publish_table(
     withheld: bool = False,
     withhold_total: bool = False,
 ) -> PublishedTable:
-    """Publish a table on its full grid (§4).
+    """Publish a table on its full grid (docs/statistics.md, ST10-ST12).
 
     Missing cells are true zeros and come out as "<10", so a missing row never
     signals zero. `withheld` is the gate's second remedy (every cell "x"),
     `withhold_total` its first (the total "x"). Raises DisclosureError if a
     cell of a regional table fails the association rule: the geography must
-    be merged (§5) before publishing, never after. (The rule on a national
+    be merged (docs/statistics.md, ST14) before publishing, never after. (The rule on a national
     table's whole population is the caller's check: it needs no table.)
     """
     grid = list(itertools.product(*(dimension.codes for dimension in spec.dimensions)))

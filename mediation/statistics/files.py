@@ -1,4 +1,4 @@
-"""The release files: CSV, JSON and XLSX with the same metadata (STATISTICS.md §7).
+"""The release files: CSV, JSON and XLSX with the same metadata (docs/statistics.md, ST17).
 
 Only published strings from a PublishedTable reach these writers, so no file
 can hold a true count or a key. Output is deterministic for a fixed input and
@@ -54,7 +54,7 @@ STANDARD_NOTES = (
 )
 CODE_SEPARATOR = "|"
 LABEL_SEPARATOR = " | "
-# SECURITY.md S21: a spreadsheet reads a cell starting with these as a formula.
+# docs/security.md, S21: a spreadsheet reads a cell starting with these as a formula.
 # Full-width forms are included because some spreadsheets normalise them.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
 
@@ -77,7 +77,7 @@ def canonical_json(value) -> bytes:
 
 
 def _refuse_floats(value) -> None:
-    # §7: no floats anywhere (their text form is not stable across tools).
+    # docs/statistics.md, ST17: no floats anywhere (their text form is not stable across tools).
     if isinstance(value, float):
         raise TypeError("floats are not allowed in release files")
     if isinstance(value, dict):
@@ -126,7 +126,7 @@ def metadata(
     classification_versions: dict,
     extra_notes=(),
 ) -> dict:
-    """The metadata shared by a table's three files (§7)."""
+    """The metadata shared by a table's three files (docs/statistics.md, ST17)."""
     versions = dict(classification_versions)
     for dimension in table.spec.dimensions:
         # The table's own classifications must be listed, at the version it was built with.
@@ -214,7 +214,7 @@ def release_xlsx(tables: list[tuple[PublishedTable, dict]], methodology: dict) -
     """One workbook: per table a data sheet and a metadata sheet (key, value), plus "methodology".
 
     A single table (the register's per-table file) gets the sheets "data" and
-    "metadata" (§7); several tables get "<id>" and "<id> metadata".
+    "metadata" (docs/statistics.md, ST17); several tables get "<id>" and "<id> metadata".
     """
     if not tables:
         raise ValueError("no tables")

@@ -1,4 +1,4 @@
-"""The region groups of a year (STATISTICS.md §5): merges for small and dominated regions. Pure.
+"""The region groups of a year (docs/statistics.md, ST14): merges for small and dominated regions. Pure.
 
 Cells carry the service point's region code (MA-01..MA-12); `regroup` re-keys them by the group
 holding each region, so merging groups never needs another query.
@@ -10,8 +10,8 @@ from mediation.statistics.catalogue import DEFAULT_REGION_GROUPS, MERGE_PARTNER
 from mediation.statistics.cells import CellStats
 from mediation.statistics.disclosure import THRESHOLD, passes_association_rule
 
-MIN_GROUPS = 3  # §5 step 4
-MIN_PRIOR_YEAR_TOTAL = 50  # §5 step 2
+MIN_GROUPS = 3  # docs/statistics.md, ST14 step 4
+MIN_PRIOR_YEAR_TOTAL = 50  # docs/statistics.md, ST14 step 2
 
 Groups = tuple[tuple[str, tuple[str, ...]], ...]  # (group code, region codes), in publication order
 
@@ -70,7 +70,7 @@ def merge_until_passing(groups: Groups, failing_of) -> Groups:
 
 
 def groups_from_prior_year(prior: dict) -> Groups:
-    """§5 step 2: the default groups, merged while a group's Y-1 total is < 50 or fails the rule.
+    """docs/statistics.md, ST14 step 2: the default groups, merged while a group's Y-1 total is < 50 or fails the rule.
 
     `prior` holds Y-1's registered cases by region code; with no history at all (the first year
     of use) step 2 has nothing to judge and the defaults stand.

@@ -1,4 +1,4 @@
-"""The release register (STATISTICS.md §6): frozen releases and the stored bytes of their files.
+"""The release register (docs/statistics.md, ST18): frozen releases and the stored bytes of their files.
 
 A release row and its files are written once. Publishing sets published_at/by and the status;
 nothing else ever changes, and a correction is a new release row pointing at the one it corrects.
@@ -32,7 +32,7 @@ class FileFormat(enum.StrEnum):
 
 
 class FrozenRelease(Exception):
-    """A stored release or file never changes (STATISTICS.md §6, freezing)."""
+    """A stored release or file never changes (docs/statistics.md, ST18)."""
 
 
 class StatisticsRelease(Base):

@@ -1,10 +1,10 @@
-"""One period's tables from its true tabulation (STATISTICS.md §3, §5, §6 steps 3-8). Pure.
+"""One period's tables from its true tabulation (docs/statistics.md, ST7, ST8, ST13, ST14, ST16; ST15 steps 3-6). Pure.
 
 `Tabulation` is what aggregate.py reads from the database (or what a test builds from
 microdata): true counts, key sums and per-association contributions, in memory only.
 `publish_period` applies the geography, the association rule, the mean-cell-size fallbacks,
 threshold and rounding, and then the release gate: the linear attack of D5 (attack.py) over the
-new release and the four before it, with the remedies of §6 applied in order until it passes.
+new release and the four before it, with the remedies of docs/statistics.md, ST16 applied in order until it passes.
 """
 
 from __future__ import annotations
@@ -88,10 +88,10 @@ class Publication:
 
 
 def annual_fallbacks(prior_year_cases: int, group_count: int) -> frozenset[str]:
-    """§3 mean-cell-size gate: T4 and T5 fall back to national tables if Y-1's mean cell is < 20.
+    """Mean-cell-size gate (docs/statistics.md, ST8): T4 and T5 fall back to national tables if Y-1's mean cell is < 20.
 
     With no history (0 cases in Y-1, the first year of use) there is nothing to judge and the
-    catalogue's tables stand, as for the geography (§5 step 2); the release gate still applies.
+    catalogue's tables stand, as for the geography (docs/statistics.md, ST14 step 2); the release gate still applies.
     """
     if prior_year_cases <= 0:
         return frozenset()
@@ -135,7 +135,7 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
     published = []
     if tab.quarter:
         t1, t2 = regroup(tab.cells["T1"], groups, 0), tab.cells["T2"]
-        # The national total closes both T1 and T2 (§3): it is published only if both lines are long enough.
+        # The national total closes T1 and T2 (docs/statistics.md, ST7): published only if both lines are long enough.
         line_ok = not regional or len(groups) >= 5
         if regional:
             published.append(table(replace(TABLES["T1"], dimensions=(region_dim,)), t1,
@@ -168,7 +168,7 @@ def release_cells(release_id: str, tables: list[PublishedTable]) -> list[Cell]:
 
 
 def _next_remedy(failing_table: str, tables: list[PublishedTable], done: list[Remedy]) -> list[Remedy]:
-    """§6 order: (1) withhold the totals of the tables involved, (2) withhold the failing table.
+    """docs/statistics.md, ST16 order: (1) withhold the totals of the tables involved, (2) withhold the failing table.
 
     The tables involved are those of the new release counting the failing cell's population
     (T1 and T2 share one national total, so both lose it). Only a total published as a number is
@@ -215,7 +215,7 @@ def publish_period(tab: Tabulation, groups: Groups, prior: list[Cell], *, releas
     groups = merge_until_passing(groups, lambda g: failing_group(regional_raw, g, axis))
     regional = len(groups) >= MIN_GROUPS and failing_group(regional_raw, groups, axis) is None
     fallbacks = annual_fallbacks(tab.prior_year_cases, len(groups)) if not tab.quarter else frozenset()
-    # Without 3 groups no regional table is published (§5 step 4); a national T5 needs none.
+    # Without 3 groups no regional table is published (docs/statistics.md, ST14 step 4); a national T5 needs none.
     notes = () if regional or "T5" in fallbacks else (NOTE_NO_REGIONAL,)
     report = GateReport(window=list(window))
     withheld: set[str] = set()

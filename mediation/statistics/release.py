@@ -1,4 +1,4 @@
-"""Build, store and publish the ministry's releases (STATISTICS.md §5 geography, §6 releases).
+"""Build, store and publish the ministry's releases (docs/statistics.md, ST14 geography, ST15-ST21 releases).
 
 A build reads grouped rows only (aggregate.py), applies the geography, publishes each table
 through disclosure.py, writes the files through files.py and stores the bytes with their
@@ -63,14 +63,14 @@ def starting_geography(session: Session, year: int) -> Groups:
 
 
 def tabulate(session: Session, year: int, quarter: int | None) -> Tabulation:
-    """§6 steps 1-2: the period's true cells, one GROUP BY per table (read-only, nothing decrypted)."""
+    """The period's true cells: one read-only GROUP BY per table, nothing decrypted (docs/statistics.md, ST15)."""
     bounds = aggregate.period_bounds(year, quarter)
     if quarter:
         return Tabulation(year, quarter, {"T1": aggregate.cases_by_region(session, bounds),
                                           "T2": aggregate.cases_by_issue_group(session, bounds),
                                           "T3": aggregate.closures_by_outcome_group(session, bounds),
                                           "T6": aggregate.sessions_by_type(session, bounds)})
-    # The mean-cell-size gate judges year Y on Y-1's registered cases (§3).
+    # The mean-cell-size gate judges year Y on Y-1's registered cases (docs/statistics.md, ST8).
     prior = aggregate.cases_by_region(session, aggregate.period_bounds(year - 1, None))
     return Tabulation(year, None, {"T4": aggregate.cases_by_child_band_and_issue(session, bounds),
                                    "T5": aggregate.cases_by_dv_and_region(session, bounds)},
@@ -141,7 +141,7 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
     gated = time.perf_counter()
     tables, groups, gate = publication.tables, publication.groups, publication.gate
     if gate.remedies:
-        # §6: a failing gate holds the release for the admin's attention; its remedies are recorded.
+        # docs/statistics.md, ST16: a failing gate's remedies are recorded, and logged for the admin's attention.
         log.warning("statistics release %s: release gate remedies %s", new_id,
                     ", ".join(f"{r.kind}:{r.table_id}" for r in gate.remedies))
     versions = _classification_versions(groups)
@@ -171,7 +171,7 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
     session.flush()
     record(session, AuditAction.CREATE, entity="statistics_release", entity_id=new_id, actor_id=actor_id,
            actor_role=str(Role.ADMIN) if actor_id else None)
-    # Table ids, cell counts and timings only (§6): never a figure of the data.
+    # Table ids, cell counts and timings only (docs/statistics.md, ST15): never a figure of the data.
     log.info("statistics release %s built: tables %s; queries %.3fs, gate %.3fs (%d cells checked, window %s)",
              new_id, ", ".join(f"{t.spec.id}({len(t.rows)} cells)" for t in tables), queried - started,
              gated - queried, gate.checked, ",".join(gate.window) or "-")
@@ -193,7 +193,7 @@ def period_end(year: int, quarter: int | None) -> date:
 
 
 def release_date(release: StatisticsRelease) -> date:
-    """§6 calendar: 45 days after the quarter ends, 60 days after the year ends."""
+    """docs/statistics.md, ST20, the calendar: 45 days after the quarter ends, 60 days after the year ends."""
     year, quarter = parse_release_id(release.release_id.split("-")[0])
     return period_end(year, quarter) + timedelta(days=60 if quarter is None else 45)
 

@@ -1,1 +1,1 @@
-"""Data-subject requests: the register and the per-person access export (issue 11 part 3)."""
+"""Data-subject requests: the register and the per-person access export ."""

@@ -1,4 +1,4 @@
-"""The register of data-subject requests (Law 09-08 rights; DOMAIN.md §2.15, issue 11 part 3)."""
+"""The register of data-subject requests (Law 09-08 rights; docs/domain.md, DOM60)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def visible_requests(user) -> Select:
 
 
 def visible_people(user) -> Select:
-    """The people of the supervisor's association's identity vault (DOMAIN.md §2.4: one vault per association)."""
+    """The people of the supervisor's association's identity vault (docs/domain.md, DOM19: one per association)."""
     if _is_supervisor(user):
         return select(Person).where(Person.association_id == user.association_id)
     return select(Person).where(false())

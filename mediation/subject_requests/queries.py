@@ -1,9 +1,9 @@
-"""Everything the association holds about one person, for a right-of-access answer (DOMAIN.md §2.15, §2.8).
+"""Everything the association holds about one person, for a right-of-access answer (docs/domain.md, DOM61, DOM39).
 
 Included: identity and contact data, the cases the person takes part in (reference, status, role,
 dates, issues), their consents, the sessions they attended, the appointments they were invited to,
 joint notes of their cases and the private notes they themselves confided, and their requests.
-Excluded, and said so in the export: notes confided by OTHER parties (DOMAIN.md §2.8: they must not
+Excluded, and said so in the export: notes confided by OTHER parties (docs/domain.md, DOM39, DOM61: they must not
 reach anything given to another party) and staff-only records (screening, professional assessments,
 supervision, psychological notes), on which the data protection officer decides case by case.
 A session's summary is given only when it is joint, or private and the person was its only attendee.

@@ -1,4 +1,4 @@
-"""The data-subject request register and the access export (issue 11 part 3). HTTP only.
+"""The data-subject request register and the access export . HTTP only.
 
 A supervisor records a request from a party's row on the case page, answers it once, and may
 produce the access export (a printable page and a JSON file, in the person's language). Requests
@@ -29,7 +29,7 @@ from mediation.subject_requests.models import DataSubjectRequest
 from mediation.subject_requests.policies import visible_people, visible_requests
 
 bp = Blueprint("subject_requests", __name__, url_prefix="/subject-requests")
-# SECURITY.md S21: at most 10 exports an hour per user (the page and the file count together).
+# docs/security.md, S21: at most 10 exports an hour per user (the page and the file count together).
 EXPORT_LIMIT = "10/hour"
 
 

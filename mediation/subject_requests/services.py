@@ -1,4 +1,4 @@
-"""Recording data-subject requests and their answers; auditing every export (issue 11 part 3).
+"""Recording data-subject requests and their answers; auditing every export .
 
 Rules: a request is received on a date that is not in the future; it is answered once, on a date
 between its reception and today, with an outcome. Every create, answer and export writes one audit
@@ -28,7 +28,7 @@ EARLIEST = date(2000, 1, 1)
 ENTITY = "data_subject_request"
 
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_REQUEST = _l(
     "Someone else changed this request meanwhile. Check the current values and save again.")
 

@@ -1,4 +1,4 @@
-"""Supervision reviews and the history of who led a case (DOMAIN.md §2.14, issue 7)."""
+"""Supervision reviews and the history of who led a case (docs/domain.md, DOM48, DOM50)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class SupervisionReview(PublicIdMixin, Base):
 
 
 class LeadChange(PublicIdMixin, Base):
-    """A case moved from one lead to another, with the supervisor's reason (issue 7 item 4)."""
+    """A case moved from one lead to another, with the supervisor's reason ."""
 
     __tablename__ = "case_lead_change"
 

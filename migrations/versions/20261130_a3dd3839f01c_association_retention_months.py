@@ -1,4 +1,4 @@
-"""An association's own retention period for closed cases (DOMAIN.md §2.15, SECURITY.md S26).
+"""An association's own retention period for closed cases (docs/domain.md, DOM57; docs/security.md, S26).
 
 Existing associations get NULL: they keep following RETENTION_CLOSED_CASE_MONTHS, as before.
 

@@ -1,4 +1,4 @@
-"""The register of restore drills (SECURITY.md S26: a restore drill runs each quarter, and its record
+"""The register of restore drills (docs/security.md, S26: a restore drill runs each quarter, and its record
 proves it): when, which backup, what the restored copy held, and a failed drill's refusal message.
 
 Revision ID: b77a57d065d7

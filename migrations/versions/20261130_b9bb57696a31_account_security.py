@@ -4,7 +4,7 @@ Revision ID: b9bb57696a31
 Revises: fdb0c759e231
 Create Date: 2026-11-30 00:46:27.519378
 
-TOTP secrets are stored encrypted (LargeBinary ciphertexts, SECURITY.md S1/S22);
+TOTP secrets are stored encrypted (LargeBinary ciphertexts, docs/security.md, S1, S22);
 totp_last_step defaults to 0 for existing accounts so their first code is accepted.
 
 """

@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-30 00:39:55.574251
 
 Seeds the 12 regions and 75 provinces and prefectures of Decree 2-15-40
-(DOMAIN.md §4.1; the parent region comes from the decree, not from the
+(docs/domain.md, DOM67; the parent region comes from the decree, not from the
 iso-codes package, which misplaces Nouaceur and Chtouka-Aït Baha), creates
 the audit chain's genesis head and makes the audit table append-only with
-triggers on both backends (SECURITY.md S29).
+triggers on both backends (docs/security.md, S29).
 """
 import sqlalchemy as sa
 from alembic import op

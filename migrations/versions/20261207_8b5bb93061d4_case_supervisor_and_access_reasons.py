@@ -1,5 +1,5 @@
 """The case's supervisor, and the reasons given for opening a case outside one's assignment
-(docs/security.md, P4; DOMAIN.md §2.3).
+(docs/security.md, P4; docs/domain.md, DOM13).
 
 Existing cases of an association with exactly one active supervisor get that supervisor: they go on
 opening their cases as before. Elsewhere the column stays empty and each supervisor gives a reason

@@ -1,4 +1,4 @@
-"""Booking an appointment: the form, its refusals, statuses, the session it becomes (issue 6 items 1, 2, 4)."""
+"""Booking an appointment: the form, its refusals, statuses, the session it becomes ."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Generated input against the booking and status forms: never a 500, nothing half-saved (issue 6, S16)."""
+"""Generated input against the booking and status forms: never a 500, nothing half-saved (S16)."""
 
 from __future__ import annotations
 

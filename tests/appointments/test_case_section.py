@@ -1,4 +1,4 @@
-"""The case page's appointments section loads what it shows, and no more (issue 9, bench/RESULTS.md
+"""The case page's appointments section loads what it shows, and no more (bench/RESULTS.md
 slow spot 1): a fixed number of statements whatever the number of appointments, and of the invited
 persons' encrypted columns only the names of those with a no-show or cancellation are decrypted."""
 

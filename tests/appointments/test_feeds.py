@@ -1,4 +1,4 @@
-"""iCalendar feeds and .ics downloads (issue 6 item 5; SECURITY.md S20, S23, S25).
+"""iCalendar feeds and .ics downloads (docs/security.md, S20, S23, S25).
 
 Time-zone facts used below (the pinned zone data, tzdata 2026.6):
 Africa/Casablanca is UTC+0 during Ramadan 2026 (15 Feb - 22 Mar) and UTC+1
@@ -180,7 +180,7 @@ def test_ending_a_users_feeds_for_a_security_event_stops_the_address(app, appoin
 
 
 def test_security_events_revoke_the_feed_and_logout_keeps_it(app, appointments, client, world):
-    """SECURITY.md §2.4: the feed token is renewed with every S8 event, here an administrator ending sessions."""
+    """docs/security.md, S8: the feed token is revoked with every S8 event, here an administrator ending sessions."""
     from mediation.auth.services import end_sessions_of, log_out
 
     token = feed_token(app, "mediator.a1")
@@ -316,7 +316,7 @@ def test_the_feed_window_and_cancelled_appointments(app, appointments, cases, cl
     assert str(parse(download.data)[uid(cancelled)]["STATUS"]) == "CANCELLED"
 
 
-# Time zones (DOMAIN.md §2.9)
+# Time zones (docs/domain.md, DOM41)
 
 
 def test_ten_oclock_local_in_and_outside_ramadan(app, appointments, cases, client, login_as, frozen_clock):
@@ -351,7 +351,7 @@ def test_ten_oclock_local_in_and_outside_ramadan(app, appointments, cases, clien
         assert parse(response.data)[uid(public_id)].decoded("DTSTART") == instant
 
 
-# Nothing identifying, however it might be encoded (SECURITY.md §3.2)
+# Nothing identifying, however it might be encoded (docs/security.md, V2)
 
 
 def _encodings(marker: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Day-before reminders through the e-mail outbox (issue 6 item 6; DOMAIN.md §2.4, §2.7, §2.9).
+"""Day-before reminders through the e-mail outbox (docs/domain.md, DOM19, DOM33, DOM47).
 
 A real SMTP server (aiosmtpd) runs on loopback and the tests read what
 arrives. The sender commits between its claim and its SMTP traffic; inside
@@ -34,8 +34,6 @@ from sqlalchemy import func, select, text
 from mediation import create_app
 from mediation.accounts.models import Association
 from mediation.appointments.services import reminders
-from mediation.outbox import services as outbox
-from mediation.outbox.models import OutboxMessage
 from mediation.appointments.services.booking import book, cancel
 from mediation.cases.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
 from mediation.cases.models import Consent, ConsentGiver, Participant
@@ -44,6 +42,8 @@ from mediation.cases.services.parties import PartyRole, add_party
 from mediation.core.audit import AuditAction, AuditEvent
 from mediation.core.clock import to_utc
 from mediation.extensions import db
+from mediation.outbox import services as outbox
+from mediation.outbox.models import OutboxMessage
 from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.conftest import make_config
 

@@ -1,4 +1,4 @@
-"""Rooms: reference data of each association, managed per service point (issue 6 item 1).
+"""Rooms: reference data of each association, managed per service point .
 
 The `appointments` fixture gives association A's service point RBT-01 the rooms
 "Salle 1" (A1) and "قاعة 2" (A2), B's AGD-01 the room "Salle B" (B1), and books
@@ -297,7 +297,7 @@ def test_the_service_enforces_the_scope_and_audits_the_command_line(app, world, 
         assert (event.entity, event.entity_id, event.actor_role) == ("room", str(added.public_id), "cli")
 
 
-# -- generated input: never a 500, nothing half-saved (SECURITY.md S16) ------------
+# -- generated input: never a 500, nothing half-saved (docs/security.md, S16) ------------
 
 names = st.one_of(
     st.text(max_size=100),

@@ -1,4 +1,4 @@
-"""The audit-trail viewer: scope in SQL, filters, bounded queries, hostile input (S27, DOMAIN.md §2.15)."""
+"""The audit-trail viewer: scope in SQL, filters, bounded queries, hostile input (docs/security.md, S27)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Login, logout and the session rules of SECURITY.md S2, S3, S6, S7."""
+"""Login, logout and the session rules of docs/security.md, S2, S3, S6, S7."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password change and reset with a single-use code (issue 3 item 4; S2, S5, S8)."""
+"""Password change and reset with a single-use code (S2, S5, S8)."""
 
 from __future__ import annotations
 

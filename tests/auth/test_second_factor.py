@@ -1,4 +1,4 @@
-"""TOTP second factor and recovery codes (SECURITY.md S1, S5; issue 3)."""
+"""TOTP second factor and recovery codes (docs/security.md, S1, S5)."""
 
 from __future__ import annotations
 

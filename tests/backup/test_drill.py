@@ -1,4 +1,4 @@
-"""`flask backup drill`: the quarterly restore drill (SECURITY.md S26: "a restore-drill record exists for
+"""`flask backup drill`: the quarterly restore drill (docs/security.md, S26: "a restore-drill record exists for
 the last quarter"), on the backend under test.
 
 The drill restores a real backup into a scratch database (a temporary SQLite file; on PostgreSQL a

@@ -1,4 +1,4 @@
-"""The administrator's home page shows the restore drills (SECURITY.md S26): when the last one passed,
+"""The administrator's home page shows the restore drills (docs/security.md, S26): when the last one passed,
 a failed one with its reason, and a warning while none passed in the last quarter (DRILL_INTERVAL)."""
 
 from __future__ import annotations

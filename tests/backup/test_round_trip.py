@@ -1,4 +1,4 @@
-"""`flask backup create | verify | restore` end to end, on the backend under test (SECURITY.md S26).
+"""`flask backup create | verify | restore` end to end, on the backend under test (docs/security.md, S26).
 
 A restore gives back every stored row byte for byte and every decrypted field;
 the restored audit chain verifies, with the restore appended to it. The backup

@@ -1,4 +1,4 @@
-"""Browser tests (issue 10): Debian's Chromium driven by Playwright against the application served on
+"""Browser tests : Debian's Chromium driven by Playwright against the application served on
 loopback, with a fresh database of the backend under test holding the demo data and one published
 statistics release.
 
@@ -27,7 +27,7 @@ CHROMIUM = os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")
 HERE = Path(__file__).parent
 # Screenshots and axe reports, kept after the run for a person to look at (git-ignored).
 ARTIFACTS = Path(os.environ.get("BROWSER_TESTS_ARTIFACTS", HERE / "artifacts"))
-# The release is published at its §6 date or later.
+# The release is published at its release date (docs/statistics.md, ST20) or later.
 PUBLISHED_AT = datetime(2025, 11, 20, 6, 0, tzinfo=UTC)
 
 

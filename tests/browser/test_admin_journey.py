@@ -1,6 +1,6 @@
 """An administrator creates an association and its supervisor; the supervisor logs in for the first time
-and creates a mediator, who logs in for the first time and sets up the second factor (issue 10,
-journey 3), in a real browser, in Arabic and in French.
+and creates a mediator, who logs in for the first time and sets up the second factor (journey 3),
+in a real browser, in Arabic and in French.
 
 The second factor is required for this journey, as in production (the other journeys' demo accounts
 log in without it); the code is computed from the key the enrolment page shows, as an app would.

@@ -1,4 +1,4 @@
-"""The case intake completed with the keyboard alone (issue 10, item 4), in Arabic: Tab from the top of
+"""The case intake completed with the keyboard alone (item 4), in Arabic: Tab from the top of
 the page to each field, typing, the arrow keys and Space for lists, radio buttons and checkboxes, and
 Enter on the form's button. No click, no fill: only key presses reach the page after it has loaded."""
 

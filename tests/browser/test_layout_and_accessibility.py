@@ -1,5 +1,5 @@
 """Right-to-left for real, no horizontal overflow on a laptop or a tablet, and no serious or critical
-axe-core violation on the main pages, in Arabic and in French (issue 10, items 3 and 4).
+axe-core violation on the main pages, in Arabic and in French (items 3 and 4).
 
 Screenshots of every page at both widths are saved under tests/browser/artifacts/ for a person to look at.
 """

@@ -1,5 +1,5 @@
 """A mediator takes a new family from the first contact to a closed case with an agreement
-(issue 10, journey 1), in a real browser, in Arabic and in French."""
+(journey 1), in a real browser, in Arabic and in French."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The ministry user opens a published release, reads a chart, switches language and downloads the
-table in its three formats (issue 10, journey 4)."""
+table in its three formats (journey 4)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A supervisor reviews the caseload dashboard, records a screening decision and reassigns a case
-(issue 10, journey 2), in a real browser, in Arabic and in French."""
+(journey 2), in a real browser, in Arabic and in French."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 `fill_every_encrypted_column` opens a case through the intake service and adds,
 through the models, one row of every other table with an encrypted column. A new
 `Encrypted` column must be given a value here: the canary test fails, naming the
-column, until it is (SECURITY.md §3.2: every class-S field is seeded).
+column, until it is (docs/security.md, V2: every encrypted column is seeded).
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     put(opened, "case_access", "note")
     session.add(opened)
 
-    # Issue 11 part 3: a data-subject request of the requesting party, asked and answered.
+    # A data-subject request of the requesting party, asked and answered.
     request = DataSubjectRequest(association_id=case.association_id, person_id=requesting.person_id,
                                  type=RequestType.ACCESS, received_on=date(2026, 11, 22),
                                  answered_on=date(2026, 11, 25), outcome=RequestOutcome.GRANTED,

@@ -1,6 +1,6 @@
-"""Closing and reopening a case (issue 4 item 7, and reopen).
+"""Closing and reopening a case (and reopen).
 
-DOMAIN.md §2.3 (workflow), §2.11 (closure consistency), §3.5; SECURITY.md S13,
+docs/domain.md, DOM14 (workflow), DOM53-DOM56 (closure consistency), DOM65; docs/security.md, S13,
 S27, S31, S32. Direct database work happens inside `with app.app_context():`;
 requests are made outside it.
 """

@@ -1,4 +1,4 @@
-"""Editing a case's details (409 on a stale save) and its co-workers (issue 4 items 1 and 8)."""
+"""Editing a case's details (409 on a stale save) and its co-workers ."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Class-S fields are never stored in clear; a damaged ciphertext never decrypts (SECURITY.md S22, §3.2).
+"""Class-S fields are never stored in clear; a damaged ciphertext never decrypts (docs/security.md, S22, V2).
 
 The canary test builds its own application on a fresh database, gives every
 encrypted column a unique marker `CANARY-<table.column>-<12 hex>` (and one Arabic
@@ -229,7 +229,7 @@ def test_a_ciphertext_moved_to_another_column_raises(app, cases):
 
 
 def test_a_ciphertext_moved_to_the_same_column_of_another_row_still_reads(app, cases):
-    # Accepted limit (SECURITY.md §2.7): ciphertexts are bound to the column, not the row;
+    # Accepted limit (docs/security.md, S22): ciphertexts are bound to the column, not the row;
     # database grants and the audit chain cover a swap. This test documents it.
     table = Person.__table__
     with app.app_context():

@@ -1,4 +1,4 @@
-"""Opening a case, the case list, search and the case page (issue 4 items 1, 6, 9)."""
+"""Opening a case, the case list, search and the case page ."""
 
 from __future__ import annotations
 
@@ -261,7 +261,7 @@ def test_the_administrator_sees_case_counts_and_no_case_content(app, login_as, c
 
 
 def test_the_case_page_costs_the_same_whatever_the_family_size(app, login_as, cases):
-    """A bounded number of statements: no query per participant (ARCHITECTURE.md, no N+1)."""
+    """A bounded number of statements: no query per participant (docs/architecture.md, no N+1)."""
     from sqlalchemy import event
 
     from mediation.cases.codes import AgeBand, ParticipantRole, Sex

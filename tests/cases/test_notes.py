@@ -1,6 +1,6 @@
-"""Case notes: visibility, versions and history, optimistic locking, read-only closed cases (issue 4 item 5).
+"""Case notes: visibility, versions and history, optimistic locking, read-only closed cases .
 
-DOMAIN.md §2.8, SECURITY.md S13, S27, S31. Direct database work happens inside
+docs/domain.md, DOM39; docs/security.md, S13, S27, S31. Direct database work happens inside
 `with app.app_context():`; requests are made outside it.
 """
 

@@ -1,4 +1,4 @@
-"""The people of a case: adult parties and children (issue 4 item 2; DOMAIN.md §2.4; SECURITY.md S12, S13,
+"""The people of a case: adults and children (docs/domain.md, DOM19-DOM24; docs/security.md, S12, S13,
 S22, S31).
 
 Direct database work happens inside `with app.app_context():`; requests are made outside it.

@@ -1,4 +1,4 @@
-"""Case references: `{code}-{YYYY}-{NNNNN}`, consecutive per service point and year, never reused (DOMAIN.md §2.3).
+"""References: `{code}-{YYYY}-{NNNNN}`, consecutive per service point and year, never reused (docs/domain.md, DOM10).
 
 Each test builds its own application on a fresh database: the suite's shared,
 rolled-back transaction would put every thread on one connection and

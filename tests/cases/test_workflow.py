@@ -1,4 +1,4 @@
-"""The case status workflow and the mediation gate (issue 4 item 1; DOMAIN.md §2.3, §2.6).
+"""The case status workflow and the mediation gate (docs/domain.md, DOM14, DOM15, DOM28, DOM29).
 
 Rules are exercised by direct POST to /cases/<id>/status; the exhaustive table
 test calls the service itself for every pair of statuses.

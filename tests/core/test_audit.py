@@ -1,4 +1,4 @@
-"""The audit chain (SECURITY.md S27-S29, §2.9, §3.3).
+"""The audit chain (docs/security.md, S27-S29, V3).
 
 Pure property tests of the verifier, then the real table on the backend under
 test: append-only triggers, `flask audit verify`, and fault injection on the

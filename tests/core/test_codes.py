@@ -1,4 +1,4 @@
-"""Code lists: exactly the codes of DOMAIN.md §3 and §4.2, labelled, grouped, and the §2.3 workflow."""
+"""Code lists: exactly the codes of docs/domain.md, DOM63-DOM66, labelled, grouped, and the DOM14 workflow."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from mediation.statistics import codes as statistics_codes
 from mediation.statistics.codes import IssueGroup, issue_group
 from mediation.supervision import codes as supervision_codes
 
-# Copied from DOMAIN.md (§3.1-§3.6, §2.4, §2.7, §4.2) and STATISTICS.md §2, in the documents' order.
+# Copied from docs/domain.md (DOM63-DOM66) and docs/statistics.md (ST5), in the documents' order.
 EXPECTED = {
     case_codes.CaseStatus: ("intake", "assessment", "in_mediation", "in_counselling", "suspended", "closed"),
     case_codes.ParticipantRole: ("spouse", "former_spouse", "father", "mother", "child", "grandparent", "sibling",
@@ -181,7 +181,7 @@ def test_a_label_is_declared_beside_its_code(app):
         assert [str(member.label) for member in Pair] == ["One", "Two"]
 
 
-# --- Workflow (DOMAIN.md §2.3) ---
+# --- Workflow (docs/domain.md, DOM14) ---
 
 OPEN = ("intake", "assessment", "in_mediation", "in_counselling", "suspended")
 EXPECTED_TRANSITIONS = {
@@ -234,7 +234,7 @@ def test_transition_rows_are_immutable():
         allowed_transition("intake", "assessment").by = frozenset({"admin"})  # type: ignore[misc]
 
 
-# --- Statistical groups (STATISTICS.md §2, DOMAIN.md §3.5) ---
+# --- Statistical groups (docs/domain.md, DOM64, DOM65; docs/statistics.md, ST5) ---
 
 def test_every_issue_belongs_to_one_group():
     assert set(statistics_codes.ISSUE_GROUP) == set(Issue)
@@ -281,7 +281,7 @@ def test_outcome_groups_follow_the_domain_table():
     assert set(OUTCOME_GROUP.values()) == set(OutcomeGroup)
 
 
-# --- Age bands (DOMAIN.md §4.2) ---
+# --- Age bands (docs/domain.md, DOM66) ---
 
 @pytest.mark.parametrize("birth,on,band", [
     (date(2010, 6, 1), date(2025, 5, 31), "12_14"),   # 14, the day before the 15th birthday

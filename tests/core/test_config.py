@@ -1,4 +1,4 @@
-"""Configuration from the environment (SECURITY.md S9, S23)."""
+"""Configuration from the environment (docs/security.md, S9, S23)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The database connection drops: a translated error page, nothing half-written, recovery without restart.
 
-Issue 11, failure behaviour. PostgreSQL only: the connections are terminated from
+Failure behaviour when the database connection is lost. PostgreSQL only: the connections are terminated from
 another connection with pg_terminate_backend, as a failover or a restarted server would.
 """
 

@@ -1,4 +1,4 @@
-"""Field encryption and blind indexes (SECURITY.md S22-S24)."""
+"""Field encryption and blind indexes (docs/security.md, S22-S24)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CSRF protection on every state-changing route (SECURITY.md S10)."""
+"""CSRF protection on every state-changing route (docs/security.md, S10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Database settings that protect data (SECURITY.md S26, S30, §2.14)."""
+"""Database settings that protect data (docs/security.md, S26, S30, S34)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Security headers and caching on every response (SECURITY.md S18, S19)."""
+"""Security headers and caching on every response (docs/security.md, S18, S19)."""
 
 from __future__ import annotations
 

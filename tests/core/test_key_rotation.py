@@ -1,4 +1,4 @@
-"""`flask keys rotate` and `flask keys status` (SECURITY.md S23).
+"""`flask keys rotate` and `flask keys status` (docs/security.md, S23).
 
 Add key 2: new writes use it and old rows still read. Rotate: no value is left
 on key 1. Remove key 1: every row still reads through the ORM. A second

@@ -1,4 +1,4 @@
-"""Structured JSON logs with ids and codes only (SECURITY.md S30, §2.13)."""
+"""Structured JSON logs with ids and codes only (docs/security.md, S30)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""X-Forwarded-* headers are trusted only when MEDIATION_PROXY_COUNT says so (issue 11, deployment)."""
+"""X-Forwarded-* headers are trusted only when MEDIATION_PROXY_COUNT says so (deployment)."""
 
 from __future__ import annotations
 

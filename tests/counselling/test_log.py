@@ -1,4 +1,4 @@
-"""The session log (issue 5 items 1, 2, 5, 6): logging with the type rules and the safety gate, local times,
+"""The session log : logging with the type rules and the safety gate, local times,
 corrections with revisions and optimistic locking, voiding, access."""
 
 from __future__ import annotations

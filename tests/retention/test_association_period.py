@@ -1,4 +1,4 @@
-"""An association's own retention period for closed cases (DOMAIN.md §2.15 `retention_months`, SECURITY.md
+"""An association's own retention period for closed cases (docs/domain.md, DOM57 `retention_months`; docs/security.md,
 S26): the job, the supervisors' "due" page and the administrator's form follow it; associations without
 one follow RETENTION_CLOSED_CASE_MONTHS (60 months in the tests)."""
 

@@ -1,16 +1,16 @@
-"""`flask retention run`: time travel, idempotence, dry run, canaries, audit (issue 11 part 2, SECURITY.md S26)."""
+"""`flask retention run`: time travel, idempotence, dry run, canaries, audit (docs/security.md, S26)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
-from mediation.outbox.models import OutboxMessage
 from mediation.auth.models import LoginFailure
 from mediation.cases.models import Case, Note, Participant, Person, Screening
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
 from mediation.extensions import db
+from mediation.outbox.models import OutboxMessage
 from mediation.subject_requests.models import DataSubjectRequest
 from tests.retention.fixtures import TODAY, anonymised_at, case_markers, closed_case, decrypted_texts
 

@@ -49,7 +49,7 @@ def add_association(region: str, code: str) -> str:
 
 
 def standard_world() -> list[CaseSpec]:
-    """§5 fixtures in 2025-Q3: MA-04 served by 2 associations; MA-05 with one 95 % association;
+    """docs/statistics.md, ST27 fixtures in 2025-Q3: MA-04 served by 2 associations; MA-05 with one 95 % association;
     MA-03, MA-06, MA-07 with 3 even associations; a few cases in MA-09 and MA-10 (south)."""
     rng = random.Random(8)
     plan: list[tuple[str, int]] = []

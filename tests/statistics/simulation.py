@@ -1,4 +1,4 @@
-"""In-memory microdata for the release gate tests (STATISTICS.md §8 strategy), no database.
+"""In-memory microdata for the release gate tests (docs/statistics.md, section 8), no database.
 
 Units are tuples over the code lists; `tabulate` groups them as aggregate.py's GROUP BY would, so
 `publish_period` sees exactly what a build would hand it. A run builds consecutive releases as the

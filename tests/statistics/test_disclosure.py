@@ -1,4 +1,4 @@
-"""Disclosure control: STATISTICS.md §4-§5, tests D1, D2, D7 and the association rule.
+"""Disclosure control: docs/statistics.md, ST9-ST13, tests ST22, ST23, ST28 and the association rule.
 
 Pure functions: nothing here uses the database (the autouse `db` fixture
 still opens its transaction, harmlessly).
@@ -203,7 +203,7 @@ def test_a_code_outside_the_code_lists_is_refused():
         publish_table(spec(dimension("issue", 5)), "2025-Q1", {("nope",): stats(12)}, None)
 
 
-# -- association rule (§5) --------------------------------------------------------
+# -- association rule (docs/statistics.md, ST13) --------------------------------------------------------
 
 
 @pytest.mark.parametrize(("contributions", "passes"), [

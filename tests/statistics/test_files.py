@@ -1,4 +1,4 @@
-"""Release files: STATISTICS.md §7, test D8, and SECURITY.md S21 (formula injection).
+"""Release files: docs/statistics.md, ST17, test ST29, and docs/security.md, S21 (formula injection).
 
 No database is needed (the autouse `db` fixture still runs, harmlessly).
 """

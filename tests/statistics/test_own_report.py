@@ -1,4 +1,4 @@
-"""The own-association quarterly report (issue 8, part 5): a hand-built 2026Q3 where every figure is a hand count."""
+"""The own-association quarterly report (part 5): a hand-built 2026Q3 where every figure is a hand count."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The own report's outcome, positive-parenting and safety indicators (issue 8, part 5; DOMAIN.md §6).
+"""The own report's outcome, positive-parenting and safety indicators (part 5; docs/statistics.md, ST2).
 
 A hand-built 2026Q3 of association A, with decoys in Q2, Q4, voided sessions and association B; every
 expected value below is counted by hand from the population in `population`.

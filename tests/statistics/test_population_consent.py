@@ -1,5 +1,5 @@
-"""The release population follows each association's statistics-consent setting (STATISTICS.md §2,
-DOMAIN.md §2.7): where the association's CNDP declaration makes anonymous statistics depend on consent,
+"""The release population follows each association's statistics-consent setting (docs/statistics.md, ST3,
+docs/domain.md, DOM33): where the association's CNDP declaration makes anonymous statistics depend on consent,
 a case counts only with at least one party's `statistics` consent given and none refused or withdrawn
 (each party's latest row: consent is append-only). The own-association report is not a release: it
 counts every real case of the association."""

@@ -1,4 +1,4 @@
-"""Releases end to end (STATISTICS.md §5, §6; D3, D4, D6): aggregation, geography, register, CLI."""
+"""Releases end to end (docs/statistics.md, ST14-ST21; ST24, ST25, ST27): aggregation, geography, register, CLI."""
 
 from __future__ import annotations
 

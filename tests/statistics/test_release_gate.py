@@ -1,4 +1,4 @@
-"""The release gate (STATISTICS.md §6, D5): the linear attack on five releases, and its remedies.
+"""The release gate (docs/statistics.md, ST16, ST26): the linear attack on five releases, and its remedies.
 
 Populations are in-memory microdata (tests/statistics/simulation.py) run through the same
 `publish_period` as a build, so 50 runs of five releases fit in CI. The attacker's ranges are
@@ -203,7 +203,7 @@ def test_the_attacker_reads_withheld_values_as_section_6_says(rows, expected):
     assert [(c.code, c.low, c.high) for c in cells] == expected
 
 
-# --- Mean-cell-size gate (§3) --------------------------------------------------------------------
+# --- Mean-cell-size gate (docs/statistics.md, ST8) --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("prior_cases", "groups", "expected"), [

@@ -1,4 +1,4 @@
-"""The ministry's release pages (STATISTICS.md §6 "Access"; issue 8 items 3, 4, 6).
+"""The ministry's release pages (docs/statistics.md, ST1, ST20, ST21; 6).
 
 Releases are built from tests/statistics/microdata.py and published by the platform admin; the
 pages must show exactly the stored, published values, serve the stored bytes and audit it all.

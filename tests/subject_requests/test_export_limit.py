@@ -1,4 +1,4 @@
-"""SECURITY.md S21: at most 10 access exports an hour per user, the page and the file together."""
+"""docs/security.md, S21: at most 10 access exports an hour per user, the page and the file together."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Generated input against the request and answer forms: never a 500, nothing half-saved (issue 11 part 3, S16)."""
+"""Generated input against the request and answer forms: never a 500, nothing half-saved (S16)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The data-subject request register and the access export (issue 11 part 3; DOMAIN.md §2.8, §2.15)."""
+"""The data-subject request register and the access export (docs/domain.md, DOM39, DOM60, DOM61)."""
 
 from __future__ import annotations
 

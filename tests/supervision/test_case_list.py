@@ -1,4 +1,4 @@
-"""The supervisor's list of the association's cases (issue 7 items 2, 6, 7 and bad input).
+"""The supervisor's list of the association's cases (7 and bad input).
 
 Nine cases of association A and one of B are built through the services, then
 aged by writing dates directly; each filter must return exactly the set
@@ -479,7 +479,7 @@ def test_the_parser_handles_a_huge_page_without_a_database(app):
         assert moved.page == 3 and [problem.name for problem in moved.problems] == ["page"]
 
 
-# -- Statements per page (issue 7 item 6) -------------------------------------------------------
+# -- Statements per page  -------------------------------------------------------
 
 
 def insert_cases(association_id: int, service_point_id: int, lead: StaffUser, count: int, today: date,

@@ -1,4 +1,4 @@
-"""Supervision reviews, the review-due flag and reassignment (issue 7 items 3, 4)."""
+"""Supervision reviews, the review-due flag and reassignment ."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Booking, rescheduling and the life of an appointment (DOMAIN.md §2.9, issue 6 items 1, 2, 4).
+"""Booking, rescheduling and the life of an appointment (docs/domain.md, DOM41-DOM45, 4).
 
 No double-booking: before checking for overlaps, the booking locks the rows of
 the staff members and the room it wants (SELECT ... FOR UPDATE on PostgreSQL;
@@ -42,7 +42,7 @@ MIN_DURATION_MIN = 5
 TEXT_MAX = 2_000
 LABEL_MAX = 200
 LINK_MAX = 500
-# Parties kept apart must not cross at the door (DOMAIN.md §2.9: SHOULD be 30 minutes).
+# Parties kept apart must not cross at the door (docs/domain.md, DOM44: 30 minutes).
 SEPARATION_BUFFER = timedelta(minutes=30)
 KEPT_APART = frozenset({Adaptation.STAGGERED_ARRIVAL, Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
 
@@ -56,7 +56,7 @@ class AppointmentPermissionDenied(DomainError):
     message = _l("You may not change this appointment.")
 
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_APPOINTMENT = _l(
     "Someone else changed this appointment while you were editing it. Nothing was overwritten: "
     "check the current version and try again.")
@@ -235,7 +235,7 @@ def _service_point_id(session: Session, association_id: int, case: Case | None, 
 
 
 def _check_gate(session: Session, case: Case, kind: SessionType, participants: list[Participant]) -> None:
-    """Mediation appointments pass the gate of DOMAIN.md §2.6 when booked."""
+    """Mediation appointments pass the gate of docs/domain.md, DOM28 when booked (DOM29)."""
     problems = safety.mediation_gate(session, case, [p.id for p in participants], kind)
     if problems:
         raise ValidationFailed(problems[0].message, field="participant_ids")
@@ -438,7 +438,7 @@ def mark_missed(session: Session, appointment: Appointment, *, actor: StaffUser,
 
 
 def cancel_future_for_case(session: Session, case: Case, *, actor: StaffUser, now: datetime | None = None) -> int:
-    """Closing a case cancels its future appointments (DOMAIN.md §2.9); returns how many."""
+    """Closing a case cancels its future appointments (docs/domain.md, DOM56); returns how many."""
     now = now or clock.now()
     future = list(session.scalars(select(Appointment).where(
         Appointment.case_id == case.id, Appointment.status.in_(OPEN), Appointment.start_utc > now)))

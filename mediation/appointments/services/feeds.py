@@ -1,4 +1,4 @@
-"""Private iCalendar feeds and single-appointment .ics files (issue 6 item 5, SECURITY.md S20).
+"""Private iCalendar feeds and single-appointment .ics files (docs/security.md, S20).
 
 A feed URL is a bearer credential: whoever holds it reads the agenda, and
 calendar programs copy events to phones and to cloud accounts abroad, which
@@ -9,14 +9,14 @@ reference and the place (docs/security.md, P2). Never a name (of a party or of
 staff), a note, a reason, an intake label (it may hold a name) or a video link
 (it lets anyone join).
 
-Only HMAC-SHA256(feed pepper, token) is stored (SECURITY.md S23): a copy of
+Only HMAC-SHA256(feed pepper, token) is stored (docs/security.md, S23): a copy of
 the database opens no feed, and the lookup compares digests, so response
 timing says nothing about the token itself.
 
 Times are written in UTC ("...Z"). Calendar programs convert them to the
 device's zone, so no VTIMEZONE table is shipped that could go stale when
 Morocco's Ramadan rule changes; the stored start_utc is what gets recomputed
-after a tzdata update (DOMAIN.md §2.9).
+after a tzdata update (docs/domain.md, DOM41).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from mediation.core.authz import Permission
 from mediation.core.events import credentials_revoked
 from mediation.core.i18n import DEFAULT, FORMAT_LOCALES, normalise
 
-TOKEN_BYTES = 32  # 256 bits (SECURITY.md S20)
+TOKEN_BYTES = 32  # 256 bits (docs/security.md, S20)
 # secrets.token_urlsafe(32) is 43 URL-safe characters; anything else is not ours
 # and is refused before hashing or querying.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")

@@ -1,6 +1,6 @@
-"""The day-before e-mails: each staff member's agenda, and neutral reminders to parties (issue 6 item 6).
+"""The day-before e-mails: each staff member's agenda, and neutral reminders to parties .
 
-A party gets a reminder only where everything allows it (DOMAIN.md §2.9): an
+A party gets a reminder only where everything allows it (docs/domain.md, DOM47): an
 active adult participant, an e-mail address, a safe-contact profile saying the
 service may contact them, and `contact` consent currently given. The text is
 in the party's language and holds the date, the time and, when the

@@ -17,7 +17,7 @@ LENGTH_MESSAGE = _l("Use at most %(max)d characters.")
 
 
 def _case_version() -> IntegerField:
-    # The case's version when the form was shown: compared, never assigned (SECURITY.md S31).
+    # The case's version when the form was shown: compared, never assigned (docs/security.md, S31).
     return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 

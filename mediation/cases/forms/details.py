@@ -25,7 +25,7 @@ class CaseDetailsForm(BaseForm):
                                 render_kw={"dir": "ltr"})
     request_summary = long_text(_l("The request, in the family's words"))
     follow_up_on = DateField(_l("Next follow-up (optional)"), validators=[Optional()], render_kw={"dir": "ltr"})
-    # The case's version when the form was shown: compared, never assigned (SECURITY.md S31).
+    # The case's version when the form was shown: compared, never assigned (docs/security.md, S31).
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 

@@ -2,7 +2,7 @@
 
 `LAYOUT` groups the fields into the fieldsets of the page, in order. The edit
 forms carry the versions the user saw; they are compared, never assigned
-(SECURITY.md S13, S31).
+(docs/security.md, S13, S31).
 """
 
 from __future__ import annotations

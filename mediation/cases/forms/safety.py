@@ -1,4 +1,4 @@
-"""Screening, consent, supervisor-decision and danger-flag forms (DOMAIN.md §2.5-§2.7).
+"""Screening, consent, supervisor-decision and danger-flag forms (docs/domain.md, DOM25-DOM33).
 
 Choice fields carry no Optional() validator: it would clear the "not a valid
 choice" error of a blank or whitespace value, letting it reach the code lists.

@@ -29,6 +29,6 @@ class CaseFilterForm(BaseForm):
 
 
 class CaseSearchForm(BaseForm):
-    # Names and phone numbers never go in a URL (SECURITY.md S20): this form is POSTed.
+    # Names and phone numbers never go in a URL (docs/security.md, S20): this form is POSTed.
     query = StringField(_l("Reference, full name or phone"),
                         validators=[DataRequired(_l("Enter what to search for.")), Length(max=200)])

@@ -1,4 +1,4 @@
-"""The case, its assignment, its reference sequence, status history and closures (DOMAIN.md §2.3, §2.11)."""
+"""The case, its assignment, reference sequence, status history and closures (docs/domain.md, DOM10-DOM16, DOM55)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTi
 
 
 def new_stat_key() -> int:
-    """Permanent random record key driving statistical rounding (STATISTICS.md §4)."""
+    """Permanent random record key driving statistical rounding (docs/statistics.md, ST9)."""
     return secrets.randbelow(256)
 
 
@@ -57,22 +57,22 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     request_summary: Mapped[str | None] = mapped_column(Encrypted("case_file.request_summary"))
     immediate_danger: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # A supervisor flagged the case for review by this date; cleared by the review (issue 7 item 3).
+    # A supervisor flagged the case for review by this date; cleared by the review .
     review_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[Outcome | None] = mapped_column(code_column(Outcome, "outcome"))
     previous_case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
-    # The supervisor who follows the case (DOMAIN.md §2.3): they open it without giving a reason;
+    # The supervisor who follows the case (docs/domain.md, DOM13): they open it without giving a reason;
     # any other supervisor of the association gives one (docs/security.md, P4).
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
-    # Set by the retention job (issue 11 part 2): identity and free text are gone, codes and dates stay.
+    # Set by the retention job : identity and free text are gone, codes and dates stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
-    # The supervision dashboard and list read an association's cases by status and by dates (issue 7 item 6).
+    # The supervision dashboard and list read an association's cases by status and by dates .
     __table_args__ = (
         Index("ix_case_file_association_status", "association_id", "status"),
         Index("ix_case_file_association_opened", "association_id", "opened_on"),
@@ -99,7 +99,7 @@ class Case(PublicIdMixin, TimestampMixin, Base):
 
 
 def protect_stat_key(attribute) -> None:
-    """Refuse any change of a stat_key once it has a value (STATISTICS.md §4)."""
+    """Refuse any change of a stat_key once it has a value (docs/statistics.md, ST9)."""
 
     @event.listens_for(attribute, "set", propagate=True)
     def refuse_change(target, value, oldvalue, initiator):
@@ -128,7 +128,7 @@ class AssignmentRole(enum.StrEnum):
 
 
 class CaseAssignment(Base):
-    """Who works the case: exactly one lead while open, any co-workers (DOMAIN.md §2.2)."""
+    """Who works the case: exactly one lead while open, any co-workers (docs/domain.md, DOM12)."""
 
     __tablename__ = "case_assignment"
 
@@ -176,7 +176,7 @@ class StatusChange(Base):
 
 
 class Closure(PublicIdMixin, Base):
-    """A closure event; a reopened case keeps its earlier closures (DOMAIN.md §2.11)."""
+    """A closure event; a reopened case keeps its earlier closures (docs/domain.md, DOM55)."""
 
     __tablename__ = "case_closure"
 
@@ -194,7 +194,7 @@ class Closure(PublicIdMixin, Base):
     note: Mapped[str | None] = mapped_column(Encrypted("case_closure.note"))
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_reason: Mapped[str | None] = mapped_column(Encrypted("case_closure.reopen_reason"))
-    # Set by the server: the statistics period of a closure (STATISTICS.md §2).
+    # Set by the server: the statistics period of a closure (docs/statistics.md, ST4).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
     stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
 

@@ -1,4 +1,4 @@
-"""Case notes with visibility and full edit history (DOMAIN.md §2.8)."""
+"""Case notes with visibility and full edit history (docs/domain.md, DOM39)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Persons (the identity vault of an association) and their part in a case (DOMAIN.md §2.4)."""
+"""Persons (the identity vault of an association) and their part in a case (docs/domain.md, DOM19-DOM21)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Person(PublicIdMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(Encrypted("person.phone"))
     email: Mapped[str | None] = mapped_column(Encrypted("person.email"))
     address: Mapped[str | None] = mapped_column(Encrypted("person.address"))
-    # Whether, how and when the service may contact this person (DOMAIN.md §1 safe_contact).
+    # Whether, how and when the service may contact this person (docs/domain.md, DOM19: the contact profile).
     contact_allowed: Mapped[str | None] = mapped_column(Encrypted("person.contact_allowed"))
     safe_contact_instructions: Mapped[str | None] = mapped_column(Encrypted("person.safe_contact_instructions"))
     sex: Mapped[Sex] = mapped_column(code_column(Sex, "sex"), nullable=False)
@@ -40,11 +40,11 @@ class Person(PublicIdMixin, TimestampMixin, Base):
     )
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     id_checked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # Keyed HMACs for exact-match search inside the association (SECURITY.md S24).
+    # Keyed HMACs for exact-match search inside the association (docs/security.md, S24).
     identity_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     name_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     phone_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
-    # Set by the retention job once every case of the person is anonymised (issue 11 part 2):
+    # Set by the retention job once every case of the person is anonymised :
     # the name is then empty, every other identifying field and blind index null.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -1,4 +1,4 @@
-"""Safety screening, supervisor decisions and consent (DOMAIN.md §2.6, §2.7)."""
+"""Safety screening, supervisor decisions and consent (docs/domain.md, DOM25-DOM27, DOM32)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Screening(PublicIdMixin, Base):
     mediator_view: Mapped[ScreeningDecision | None] = mapped_column(
         code_column(ScreeningDecision, "screening_decision"))
     notes: Mapped[str | None] = mapped_column(Encrypted("screening.notes"))
-    # Positive when violence is disclosed or any gating indicator is yes (DOMAIN.md §2.6).
+    # Positive when violence is disclosed or any gating indicator is yes (docs/domain.md, DOM25).
     result: Mapped[ScreeningResult] = mapped_column(code_column(ScreeningResult, "screening_result"), nullable=False)
 
     items: Mapped[list[ScreeningItem]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -89,7 +89,7 @@ class ConsentGiver(enum.StrEnum):
 
 
 class Consent(Base):
-    """Append-only: one row per participant, scope and change (DOMAIN.md §2.7)."""
+    """Append-only: one row per participant, scope and change (docs/domain.md, DOM32)."""
 
     __tablename__ = "consent"
 

@@ -106,7 +106,7 @@ def note_edit(case_id, note_id):
 
 
 def _stale(case_id, note_id, form: NoteEditForm):
-    """409: the user's text next to the stored one, with the current version (SECURITY.md S31)."""
+    """409: the user's text next to the stored one, with the current version (docs/security.md, S31)."""
     case = queries.load_case(db.session, current_user, case_id)
     note = _load_note(case, note_id)
     db.session.refresh(note)

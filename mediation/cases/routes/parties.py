@@ -1,4 +1,4 @@
-"""Case routes: the people of a case, adult parties and children (DOMAIN.md §2.4).
+"""Case routes: the people of a case, adult parties and children (docs/domain.md, DOM19-DOM24).
 
 HTTP only: load the case through the user's scope (404 outside it), check the
 object rule (403 on a closed case), validate, call the service, commit once.

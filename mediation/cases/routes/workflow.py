@@ -1,4 +1,4 @@
-"""Case routes: the status workflow (DOMAIN.md §2.3)."""
+"""Case routes: the status workflow (docs/domain.md, DOM14)."""
 
 from __future__ import annotations
 

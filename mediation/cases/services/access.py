@@ -1,4 +1,4 @@
-"""Opening a case outside one's assignment asks for a reason (docs/security.md, P4; DOMAIN.md §2.3)."""
+"""Opening a case outside one's assignment asks for a reason (docs/security.md, P4; docs/domain.md, DOM13)."""
 
 from __future__ import annotations
 

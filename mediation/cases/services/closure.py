@@ -1,4 +1,4 @@
-"""Closing and reopening a case (DOMAIN.md §2.3 workflow, §2.11 consistency, SECURITY.md S31-S32).
+"""Closing and reopening a case (docs/domain.md, DOM14 workflow, DOM53-DOM56 consistency; docs/security.md, S31, S32).
 
 A closure is an event: reopening keeps the earlier Closure row (marked
 reopened, with the reason) and closing again adds a new one, so a reopened
@@ -46,7 +46,7 @@ POINTS_MAX = 10_000
 NOTE_MAX = 4000
 REASON_MAX = 4000
 
-# The level an agreement outcome requires (until agreements are recorded as such, §2.10).
+# The level an agreement outcome requires (until agreements are recorded as such, docs/domain.md, section 13).
 AGREEMENT_LEVEL_OF = {
     Outcome.AGREEMENT_FULL: AgreementLevel.FULL,
     Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL,
@@ -57,7 +57,7 @@ REFERRAL_OUTCOMES = frozenset({Outcome.REFERRED_TO_JUSTICE, Outcome.REFERRED_OTH
 # prosecutor but also protect: a referral to them fits either outcome.
 COURT_DESTINATIONS = frozenset({ReferralDestination.FAMILY_COURT, ReferralDestination.PUBLIC_PROSECUTOR})
 JUSTICE_DESTINATIONS = COURT_DESTINATIONS | {ReferralDestination.POLICE}
-# Only a supervisor records it, and a supervisor records nothing else (DOMAIN.md §2.11).
+# Only a supervisor records it, and a supervisor records nothing else (docs/domain.md, DOM53).
 SUPERVISOR_OUTCOMES = (Outcome.OPENED_IN_ERROR,)
 PROCEED_DECISIONS = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
 
@@ -74,7 +74,7 @@ class ClosureNotAllowed(DomainError):
     message = _l("You may not close this case.")
 
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_CASE = _l(
     "Someone else changed this case while you were filling in the form. Nothing was saved: "
     "check the case, then try again.")
@@ -121,7 +121,7 @@ def closures_of(session: Session, case: Case) -> list[Closure]:
 def unresolved_positive_screenings(session: Session, case: Case) -> list[Screening]:
     """Positive latest screenings of the case's participants with no later proceed decision.
 
-    For each participant the latest screening counts (DOMAIN.md §2.6). It is
+    For each participant the latest screening counts (docs/domain.md, DOM25). It is
     resolved only when the latest supervisor decision taken after it is
     `proceed` or `proceed_with_adaptations`: a later `counselling_only` or
     `not_suitable` undoes an earlier go-ahead.
@@ -203,7 +203,7 @@ def _check_agreement(outcome: Outcome, level: AgreementLevel | None, points: str
 
 
 def _check_referral(outcome: Outcome, destination: ReferralDestination | None) -> None:
-    # DOMAIN.md §2.11 asks for a referral record; until referrals exist (§2.13) the
+    # docs/domain.md, DOM54: a referral outcome names its destination; until referrals exist (section 13) the
     # closure records the destination itself.
     if outcome not in REFERRAL_OUTCOMES:
         if destination is not None:
@@ -220,7 +220,7 @@ def _check_referral(outcome: Outcome, destination: ReferralDestination | None) -
 
 
 def _check_consistency(session: Session, case: Case, outcome: Outcome) -> None:
-    """DOMAIN.md §2.11, as far as the records it needs exist."""
+    """docs/domain.md, DOM30, DOM54, as far as the records it needs exist."""
     if OUTCOME_GROUP[outcome] is OutcomeGroup.AGREEMENT and unresolved_positive_screenings(session, case):
         raise ValidationFailed(_l("No closure with an agreement while a positive screening awaits a "
                                   "supervisor's decision to proceed."), field="outcome")
@@ -228,7 +228,7 @@ def _check_consistency(session: Session, case: Case, outcome: Outcome) -> None:
         raise ValidationFailed(_l("Closing as not suitable needs a supervisor's screening decision "
                                   "that mediation is not suitable."), field="outcome")
     # no_agreement needs a held mediation session, counselling_completed a counselling
-    # session and no mediation session (§2.11). Sessions are not recorded yet (the
+    # session and no mediation session (docs/domain.md, DOM54). Sessions are not recorded yet (the
     # session log comes with a later issue): both are accepted until then.
 
 
@@ -237,7 +237,7 @@ def _check_consistency(session: Session, case: Case, outcome: Outcome) -> None:
 
 def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffUser,
                expected_version: int | None = None) -> Closure:
-    """Close an open case with one consistent outcome, dated today (DOMAIN.md §2.11)."""
+    """Close an open case with one consistent outcome, dated today (docs/domain.md, DOM53, DOM54)."""
     if not case.is_open:
         raise CaseNotOpen()
     if expected_version is not None and expected_version != case.version_id:
@@ -279,7 +279,7 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     flush_versioned(session, STALE_CASE)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
-    # Closing a case cancels its future appointments (DOMAIN.md §2.9): the appointments listen.
+    # Closing a case cancels its future appointments (docs/domain.md, DOM56): the appointments listen.
     case_closed.send(case, session=session, actor=actor)
     return closure
 

@@ -18,7 +18,7 @@ from mediation.core.crypto import blind_index
 from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_CASE_DETAILS = _l(
     "Someone else changed this case while you were editing it. Nothing of yours was saved: "
     "compare your input with the saved values, then save again.")

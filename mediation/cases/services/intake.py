@@ -150,7 +150,7 @@ def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
     Only a person of a case the viewer may see is ever matched (docs/security.md, P1): a person known
     only from other cases gets a record of their own, and linking the two is the supervisor's decision.
     Without a birth date the index would rest on the name alone, which must not merge two people
-    (SECURITY.md S24): then there is no match.
+    (docs/security.md, S24): then there is no match.
     """
     if not data.birth_date:
         return None

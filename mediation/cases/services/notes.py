@@ -1,4 +1,4 @@
-"""Case notes: visibility, versions and optimistic locking (DOMAIN.md §2.8, SECURITY.md S31).
+"""Case notes: visibility, versions and optimistic locking (docs/domain.md, DOM39; docs/security.md, S31).
 
 A note's text lives only in its versions: an edit appends a version, so what
 was written is never lost (only retention deletes). Psychological notes are
@@ -32,7 +32,7 @@ class NotePermissionDenied(DomainError):
     message = _l("Only the author of a note may change it, and only while the case is open.")
 
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_NOTE = _l(
     "Someone else saved this note while you were editing it. Nothing was overwritten: "
     "compare your text with the current one, then save again.")

@@ -1,4 +1,4 @@
-"""The people of a case: adult parties and children (DOMAIN.md §2.4).
+"""The people of a case: adult parties and children (docs/domain.md, DOM19-DOM24).
 
 Rules enforced here, whatever the caller:
 - a case's people change only while it is open;
@@ -9,7 +9,7 @@ Rules enforced here, whatever the caller:
 - a person is registered once per association: a new participant with the same
   identity index (name and birth date) reuses the existing Person row;
 - a case keeps at least one requesting party;
-- an edit saves only over the versions the user saw (SECURITY.md S31).
+- an edit saves only over the versions the user saw (docs/security.md, S31).
 
 Every function flushes and never commits; the route commits once.
 """

@@ -1,4 +1,4 @@
-"""Safety screening, consent, supervisor decisions and the mediation gate (DOMAIN.md §2.5-§2.7).
+"""Safety screening, consent, supervisor decisions and the mediation gate (docs/domain.md, DOM25-DOM33).
 
 Every function flushes and never commits; the route commits once. Reads used
 by the gate live here too, so the gate and the pages agree on what "latest"
@@ -51,11 +51,11 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, ValidationFailed
 
 PROCEED = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
-# Adaptations that rule out a joint session (DOMAIN.md §2.6 (4)).
+# Adaptations that rule out a joint session (docs/domain.md, DOM28 (5)).
 NO_JOINT = frozenset({Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
-# Session types the gate applies to; every other type is never gated (DOMAIN.md §2.6).
+# Session types the gate applies to; every other type is never gated (docs/domain.md, DOM29).
 GATED_SESSION_TYPES = frozenset({SessionType.JOINT_MEDIATION, SessionType.SHUTTLE_MEDIATION})
-# Setting: may a supervisor who works the case decide on its screening? (DOMAIN.md §2.6)
+# Setting: may a supervisor who works the case decide on its screening? (docs/domain.md, DOM27)
 ALLOW_ASSIGNED_DECIDER = "CASE_ALLOW_ASSIGNED_DECIDER"
 
 
@@ -189,7 +189,7 @@ class ScreeningData:
 
 def screening_result(violence: ViolenceLevel | str,
                      gating_indicators: Iterable[GatingIndicator | str]) -> ScreeningResult:
-    """Positive when violence is disclosed or any gating indicator is yes (DOMAIN.md §2.6)."""
+    """Positive when violence is disclosed or any gating indicator is yes (docs/domain.md, DOM25)."""
     if ViolenceLevel(violence) is not ViolenceLevel.NONE or any(True for _ in gating_indicators):
         return ScreeningResult.POSITIVE
     return ScreeningResult.NEGATIVE
@@ -323,7 +323,7 @@ def decide_screening(session: Session, case: Case, data: DecisionData, *, actor:
 
 
 def clear_immediate_danger(session: Session, case: Case, note: str, *, actor: StaffUser) -> Note:
-    """A supervisor clears the immediate-danger flag with a note (DOMAIN.md §2.5).
+    """A supervisor clears the immediate-danger flag with a note (docs/domain.md, DOM26).
 
     The note is kept as a staff-only case note (encrypted), the record the
     domain calls for; the audit event names the case only.
@@ -387,7 +387,7 @@ class GateProblem:
 
 def mediation_gate(session: Session, case: Case, attending_participant_ids: Iterable[int] | None = None,
                    session_type: SessionType | str | None = None) -> list[GateProblem]:
-    """The mediation gate of DOMAIN.md §2.6; an empty list means it is open.
+    """The mediation gate of docs/domain.md, DOM28; an empty list means it is open.
 
     attending_participant_ids: participant database ids; None means every
     party due to take part (parties_of). session_type None checks the move

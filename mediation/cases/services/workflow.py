@@ -1,4 +1,4 @@
-"""The case status workflow (DOMAIN.md §2.3): exactly the listed transitions, each guarded and audited.
+"""The case status workflow (docs/domain.md, DOM14, DOM15): exactly the listed transitions, each guarded and audited.
 
 Closing and reopening have their own services (closure): they are refused here.
 """
@@ -36,7 +36,7 @@ class StatusChangeForbidden(DomainError):
     status = 403
 
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_STATUS = _l(
     "The status of this case has changed since the page was loaded. Check it and try again.")
 
@@ -55,10 +55,10 @@ class GateClosed(DomainError):
         self.problems = problems
 
 
-# Moves into mediation: the gate must be open (DOMAIN.md §2.6).
+# Moves into mediation: the gate must be open (docs/domain.md, DOM15, DOM28).
 INTO_MEDIATION = frozenset({(CaseStatus.ASSESSMENT, CaseStatus.IN_MEDIATION),
                             (CaseStatus.SUSPENDED, CaseStatus.IN_MEDIATION)})
-# Moves out of intake: the requesting party's data_processing consent is given (issue 4).
+# Moves out of intake: the requesting party's data_processing consent is given .
 OUT_OF_INTAKE = frozenset({(CaseStatus.INTAKE, CaseStatus.ASSESSMENT),
                            (CaseStatus.INTAKE, CaseStatus.IN_COUNSELLING)})
 

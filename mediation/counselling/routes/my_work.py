@@ -1,4 +1,4 @@
-"""Counselling routes: the staff member's own work (issue 5 item 4) and marking a follow-up action done.
+"""Counselling routes: the staff member's own work  and marking a follow-up action done.
 
 The range form lives here rather than in forms/: it is a GET filter of two
 dates, used by this page only.

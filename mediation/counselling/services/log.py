@@ -1,4 +1,4 @@
-"""The session log: logging, correcting and voiding a session held on a case (DOMAIN.md §2.8, issue 5).
+"""The session log: logging, correcting and voiding a session held on a case (docs/domain.md, DOM34-DOM37).
 
 Rules live here; routes only translate HTTP. Every function flushes and never
 commits; the route commits once. Times are entered in the service's time zone
@@ -47,7 +47,7 @@ REASON_MAX = 2_000
 DURATION_MIN, DURATION_MAX = 1, 480
 FOLLOW_UPS_MAX = 3
 
-# The session types each profession may hold (DOMAIN.md §2.2, issue 5).
+# The session types each profession may hold (docs/domain.md, DOM9).
 TYPES_BY_PROFESSION: dict[Profession, frozenset[SessionType]] = {
     Profession.MEDIATOR: frozenset({
         SessionType.INDIVIDUAL, SessionType.JOINT_MEDIATION, SessionType.SHUTTLE_MEDIATION,
@@ -62,7 +62,7 @@ TYPES_BY_PROFESSION: dict[Profession, frozenset[SessionType]] = {
         SessionType.INDIVIDUAL, SessionType.COUNSELLING_LEGAL, SessionType.FOLLOW_UP}),
 }
 MEDIATION_TYPES = frozenset({SessionType.JOINT_MEDIATION, SessionType.SHUTTLE_MEDIATION})
-# Default visibility of the summary when none is chosen (DOMAIN.md §2.8).
+# Default visibility of the summary when none is chosen (docs/domain.md, DOM36).
 DEFAULT_VISIBILITY = {
     SessionType.JOINT_MEDIATION: NoteVisibility.JOINT,
     SessionType.INDIVIDUAL: NoteVisibility.PRIVATE_PARTY,
@@ -74,7 +74,7 @@ class SessionPermissionDenied(DomainError):
     message = _l("You may not change this session.")
 
 
-# The refusal when someone saved first (SECURITY.md S31): StaleRecord, 409.
+# The refusal when someone saved first (docs/security.md, S31): StaleRecord, 409.
 STALE_SESSION = _l(
     "Someone else saved this session while you were editing it. Nothing was overwritten: "
     "compare your entry with the current one, then save again.")
@@ -176,7 +176,7 @@ def _child_age(child: Participant, on: date) -> int | None:
 
 
 def _check_child_consultation(session: Session, children: list[Participant], day: date) -> None:
-    """One child, old enough (a setting, 10 by default: DOMAIN.md §5), whose hearing was consented to."""
+    """One child, old enough (a setting, 10 by default: docs/domain.md, DOM35), whose hearing was consented to."""
     if len(children) != 1:
         raise ValidationFailed(_l("A child consultation is held with one child."), field="attendee_ids")
     minimum = current_app.config.get("CHILD_CONSULTATION_MIN_AGE", 10)

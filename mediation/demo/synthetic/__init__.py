@@ -1,1 +1,1 @@
-"""A synthetic national-scale population for benchmarks (issue 9): see loader.py."""
+"""A synthetic national-scale population for benchmarks : see loader.py."""

@@ -1,6 +1,6 @@
 """A seeded stream of pseudo-random draws for the synthetic population; never for secrets.
 
-SECURITY.md S25 keeps the `random` module out of the application (tokens and keys come
+docs/security.md, S25 keeps the `random` module out of the application (tokens and keys come
 from `secrets`). Synthetic data need the opposite: the same seed must give the same
 population. SHAKE-256 over (seed, stream name, block counter) gives that without
 `random`, and is fast enough read 4,096 words at a time.
@@ -86,7 +86,7 @@ class Weighted:
 def stat_key(seed: int, kind: str, index: int) -> int:
     """The permanent statistical record key (0-255) of synthetic row `index` of a kind.
 
-    Real rows take `secrets.randbelow(256)` (STATISTICS.md §4); synthetic ones must be the same
+    Real rows take `secrets.randbelow(256)` (docs/statistics.md, ST9); synthetic ones must be the same
     for the same seed yet spread uniformly, so they are the first byte of HMAC(seed, kind:index).
     """
     message = f"{kind}:{index}".encode()

@@ -77,7 +77,7 @@ def _type_of(ctx: Context, facts: CaseFacts, number: int) -> SessionType:
         return S.SHUTTLE_MEDIATION
     if kind is S.CHILD_CONSULTATION and facts.child_id is None:
         return S.FOLLOW_UP
-    # The session log's rule (DOMAIN.md §2.2): the lead's profession may hold this type; follow-up is open to all.
+    # The session log's rule (docs/domain.md, DOM9): the lead's profession may hold this type; follow-up is open to all.
     return kind if kind in TYPES_BY_PROFESSION[facts.lead_profession] else S.FOLLOW_UP
 
 

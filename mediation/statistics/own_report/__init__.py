@@ -1,9 +1,9 @@
-"""An association's own quarterly activity report (issue 8, part 5; DOMAIN.md §6).
+"""An association's own quarterly activity report (docs/statistics.md, ST2).
 
 The supervisor reads the indicators a funded project reports to the ministry for their own
-association and one quarter. Every figure is an EXACT count: STATISTICS.md's introduction says an
-association's own report uses the releases' threshold and keyed rounding, but the issue asks for
-exact counts because this is the association's own data, and the issue wins. The report still holds
+association and one quarter. Every figure is an EXACT count, unlike the ministry's releases: this is
+the association's own data, read by its own supervisor, and a rounded figure would not match the
+files it keeps. The report still holds
 no identifier (no name, phone, case reference or public id): only codes, labels and counts. It never
 enters a ministry release.
 

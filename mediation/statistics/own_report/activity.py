@@ -1,4 +1,4 @@
-"""Activity, beneficiaries, access and capacity sections of the own-association report (DOMAIN.md §6).
+"""Activity, beneficiaries, access and capacity sections of the own-association report (docs/statistics.md, ST2).
 
 Each section is one grouped query filtered on the association (never a case loaded one by one, never
 an encrypted column). Periods follow aggregate.py: the quarter's local midnights as UTC instants.

@@ -1,4 +1,4 @@
-"""Outcome and positive-parenting indicators of the own-association report (DOMAIN.md §6).
+"""Outcome and positive-parenting indicators of the own-association report (docs/statistics.md, ST2).
 
 What the system records is counted exactly, one grouped query per indicator. What it does not record
 (follow-up results at 3 and 6 months, new court proceedings, parenting groups and enrolments: there
@@ -44,7 +44,7 @@ def _mediation_held_before_closure():
 
 def agreements_by_issue(session: Session, association_id: int, bounds) -> RateTable:
     """Full and partial agreement (and reconciliation) rates among the quarter's closures of cases
-    that had at least one mediation session, by the case's issue group (its first, as in §2)."""
+    that had at least one mediation session, by the case's issue group (its first, as in docs/statistics.md, ST5)."""
     issue = issue_rank()
     counts: dict[str, dict[str, int]] = {}
     for rank, outcome, n in session.execute(

@@ -1,4 +1,4 @@
-"""Safety indicators of the own-association report (DOMAIN.md §2.6, §6).
+"""Safety indicators of the own-association report (docs/domain.md, DOM25-DOM31; docs/statistics.md, ST2).
 
 Ministry releases show safety items only at region level or above; this report is the association's
 own data, so it shows them for the association, as counts of codes: never a screening's content,

@@ -1,7 +1,7 @@
 """The own-association report as an XLSX workbook: an "about" sheet with the key figures, then one
 sheet per section and per rate table.
 
-Every text cell is neutralised and typed as a string (SECURITY.md S21: never read as a formula);
+Every text cell is neutralised and typed as a string (docs/security.md, S21: never read as a formula);
 counts are numbers. Labels are translated in the reader's language when written.
 """
 

@@ -1,7 +1,7 @@
-"""A supervisor's own-association quarterly report (issue 8, part 5): a printable page and an XLSX file.
+"""A supervisor's own-association quarterly report: a printable page and an XLSX file.
 
-Exact counts of the supervisor's own association (the issue overrides STATISTICS.md's rounding for
-this report, see mediation/statistics/own_report/), never an identifier. Both are audited: the page
+Exact counts of the supervisor's own association (docs/statistics.md, ST2; see
+mediation/statistics/own_report/), never an identifier. Both are audited: the page
 as VIEW, the file as EXPORT, entity "own_report" with the quarter as its id.
 """
 

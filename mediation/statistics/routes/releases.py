@@ -1,4 +1,4 @@
-"""The ministry's releases (STATISTICS.md §6 "Access"): list, tables with charts, downloads, trends.
+"""The ministry's releases (docs/statistics.md, ST1, ST21): list, tables with charts, downloads, trends.
 
 The ministry sees published releases only; the platform admin also sees ready ones, builds a
 release from the form and publishes it. Pages read the stored JSON files, so what is shown is

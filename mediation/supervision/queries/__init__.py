@@ -1,1 +1,1 @@
-"""Read models of the supervision pages: every figure counted in SQL (issue 7 item 6)."""
+"""Read models of the supervision pages: every figure counted in SQL ."""

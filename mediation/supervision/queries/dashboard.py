@@ -2,7 +2,7 @@
 
 Case figures count cases with the conditions of supervision.predicates, grouped
 by the case's lead, so a figure always equals the case list it links to. A page
-issues the same statements whatever the number of cases (issue 7 item 6): one
+issues the same statements whatever the number of cases : one
 for the case figures, two for sessions, two for appointments, one for the staff
 names. Only the per-group rows (a few per staff member) reach Python.
 """
@@ -29,7 +29,7 @@ from mediation.supervision import predicates as p
 from mediation.supervision.periods import Period
 
 LONG_OPEN_SETTING = "SUPERVISION_LONG_OPEN_DAYS"
-DEFAULT_LONG_OPEN_DAYS = 90  # DOMAIN.md §2.14: "cases open longer than N days (SHOULD be 90)"
+DEFAULT_LONG_OPEN_DAYS = 90  # docs/domain.md, DOM52: cases open longer than N days (90 by default)
 
 OPEN_ORDER = tuple(status for status in CaseStatus if status in OPEN_STATUSES)
 STATUS_KEYS = tuple(f"status_{status.value}" for status in OPEN_ORDER)

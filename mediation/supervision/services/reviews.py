@@ -1,4 +1,4 @@
-"""Supervision reviews and the "review due" flag of a case (DOMAIN.md §2.14, issue 7 item 3).
+"""Supervision reviews and the "review due" flag of a case (docs/domain.md, DOM48, DOM49).
 
 A review is staff-only: its note is encrypted and never reaches a party. A
 case flagged "review due" shows on the supervisor's dashboard until a review
