@@ -1,4 +1,4 @@
-"""Retention and data-subject requests : when a case and a person were anonymised,
+"""Retention and data-subject requests: when a case and a person were anonymised,
 and the register of requests under Law 09-08 (access, rectification, opposition).
 
 Existing rows get NULL anonymised_at: nothing was anonymised before this revision.

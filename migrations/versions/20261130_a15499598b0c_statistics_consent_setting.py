@@ -1,4 +1,4 @@
-"""Association setting: anonymous statistics count a case only with the parties' consent .
+"""Association setting: anonymous statistics count a case only with the parties' consent.
 
 Existing associations get false: every case is counted, as before this revision.
 
