@@ -18,6 +18,7 @@ from mediation.accounts.models import StaffUser
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment
 from mediation.cases.codes import (
+    AccessReason,
     CaseStatus,
     CourtStage,
     NoteVisibility,
@@ -27,7 +28,6 @@ from mediation.cases.codes import (
     ViolenceLevel,
 )
 from mediation.cases.models import (
-    AccessReason,
     Case,
     CaseAccess,
     Closure,
@@ -50,7 +50,8 @@ from mediation.counselling.models import (
 )
 from mediation.extensions import db
 from mediation.outbox.models import OutboxMessage
-from mediation.subject_requests.models import DataSubjectRequest, RequestOutcome, RequestType
+from mediation.subject_requests.codes import RequestOutcome, RequestType
+from mediation.subject_requests.models import DataSubjectRequest
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 from mediation.supervision.models import LeadChange, SupervisionReview
 from tests.cases.fixtures import new_case, person

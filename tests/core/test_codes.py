@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
+from mediation.accounts import codes as account_codes
 from mediation.appointments import codes as appointment_codes
 from mediation.cases import codes as case_codes
 from mediation.cases.codes import (
@@ -27,67 +28,77 @@ from mediation.cases.codes import (
     is_child,
 )
 from mediation.cases.workflow_table import TRANSITIONS, allowed_transition
+from mediation.core import authz
 from mediation.core import codes as core_codes
 from mediation.core.codes import Code, choices
 from mediation.statistics import codes as statistics_codes
 from mediation.statistics.codes import IssueGroup, issue_group
+from mediation.subject_requests import codes as subject_request_codes
 from mediation.supervision import codes as supervision_codes
 
 # Copied from docs/domain.md (DOM63-DOM66) and docs/statistics.md (ST5), in the documents' order.
 EXPECTED = {
     case_codes.CaseStatus: ("intake", "assessment", "in_mediation", "in_counselling", "suspended", "closed"),
     case_codes.ParticipantRole: ("spouse", "former_spouse", "father", "mother", "child", "grandparent", "sibling",
-                            "in_law", "legal_representative", "other_relative"),
+                                 "in_law", "legal_representative", "other_relative"),
     case_codes.Sex: ("male", "female", "not_recorded"),
     case_codes.ChildLivesWith: ("mother", "father", "both", "other_relative", "other"),
     case_codes.PreferredLanguage: ("ar", "ary", "zgh", "fr"),
     case_codes.IntakeChannel: ("walk_in", "phone", "referral_letter", "online", "outreach"),
     case_codes.ReferralSource: ("self", "family_member", "family_court", "public_prosecutor", "lawyer", "association",
-                           "entraide_nationale", "health", "school", "religious_guide", "local_authority",
-                           "hotline_online", "other"),
+                                "entraide_nationale", "health", "school", "religious_guide", "local_authority",
+                                "hotline_online", "other"),
     case_codes.CourtStage: ("none", "pre_action", "pending", "post_judgment"),
     case_codes.Issue: ("marital_discord", "separation_arrangements", "custody", "visitation", "child_maintenance",
-                  "spousal_entitlements", "expulsion_marital_home", "in_law_conflict", "parent_child_conflict",
-                  "elderly_care", "inheritance", "child_upbringing", "other"),
+                       "spousal_entitlements", "expulsion_marital_home", "in_law_conflict", "parent_child_conflict",
+                       "elderly_care", "inheritance", "child_upbringing", "other"),
     statistics_codes.IssueGroup: ("children", "separation", "marital_discord", "wider_family", "other"),
     case_codes.ViolenceLevel: ("none", "past", "current"),
     case_codes.ViolenceType: ("physical", "sexual", "psychological", "economic"),
     case_codes.GatingIndicator: ("immediate_danger", "fear_of_other_party", "coercive_control",
-                            "child_protection_concern", "abduction_threat"),
+                                 "child_protection_concern", "abduction_threat"),
     case_codes.Concern: ("substance_misuse", "mental_health_capacity", "language_literacy", "financial_imbalance"),
     case_codes.ScreeningDecision: ("proceed", "proceed_with_adaptations", "counselling_only", "not_suitable"),
     case_codes.Adaptation: ("separate_sessions", "shuttle", "staggered_arrival", "co_mediation", "remote",
-                       "support_person", "refer_first"),
+                            "support_person", "refer_first"),
     case_codes.ConsentScope: ("mediation", "data_processing", "sensitive_data", "child_consultation", "contact",
-                         "share_for_referral", "statistics"),
+                              "share_for_referral", "statistics"),
     case_codes.ConsentStatus: ("given", "refused", "withdrawn"),
     case_codes.SessionType: ("individual", "joint_mediation", "shuttle_mediation", "counselling_psychological",
-                        "counselling_social", "counselling_legal", "positive_parenting", "child_consultation",
-                        "follow_up"),
+                             "counselling_social", "counselling_legal", "positive_parenting", "child_consultation",
+                             "follow_up"),
     appointment_codes.SessionMode: ("in_person", "phone", "video"),
     case_codes.NoteVisibility: ("joint", "private_party", "staff_only"),
     appointment_codes.AppointmentStatus: ("scheduled", "confirmed", "cancelled_by_party", "cancelled_by_service",
                                           "held", "missed"),
     case_codes.Outcome: ("agreement_full", "agreement_partial", "reconciliation", "no_agreement",
-                    "counselling_completed", "other_party_declined", "not_suitable", "party_withdrew",
-                    "terminated_safety", "terminated_no_genuine_effort", "referred_to_justice",
-                    "referred_other_service", "lost_contact", "transferred", "opened_in_error"),
+                         "counselling_completed", "other_party_declined", "not_suitable", "party_withdrew",
+                         "terminated_safety", "terminated_no_genuine_effort", "referred_to_justice",
+                         "referred_other_service", "lost_contact", "transferred", "opened_in_error"),
     case_codes.OutcomeGroup: ("agreement", "no_agreement", "counselling", "not_started", "ended_early", "referred",
-                         "administrative", "excluded"),
+                              "administrative", "excluded"),
     case_codes.AgreementLevel: ("full", "partial", "none"),
     case_codes.AgreementNature: ("reconciliation", "separation_arrangements", "other"),
     case_codes.AgreementForm: ("written_signed", "written_unsigned", "verbal"),
     case_codes.PointStatus: ("agreed", "partially_agreed", "not_agreed"),
     case_codes.FollowUpResult: ("holding", "partly_holding", "not_holding", "unreachable"),
     case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
-                                "listening_centre", "child_protection_unit", "family_solidarity_fund",
-                                "entraide_nationale", "other_association", "other"),
+                                     "listening_centre", "child_protection_unit", "family_solidarity_fund",
+                                     "entraide_nationale", "other_association", "other"),
     supervision_codes.SupervisionDecision: ("continue", "change_approach", "reassign", "close", "safeguarding",
                                             "refer"),
     supervision_codes.SupervisionTrigger: ("periodic", "positive_screen", "follow_up_alert", "mediator_request",
                                            "reopen"),
     case_codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
-                    "unknown"),
+                         "unknown"),
+    # The other stored codes of DOM63: a supervisor's reason for opening a case outside their assignment,
+    # the kinds of service point, the register of data-subject requests, and the roles and professions.
+    case_codes.AccessReason: ("supervise", "decision", "review", "reassignment", "family_request", "other"),
+    account_codes.ServicePointKind: ("jisr_al_usra", "mediation_centre", "listening_centre", "other"),
+    subject_request_codes.RequestType: ("access", "rectification", "opposition"),
+    subject_request_codes.RequestOutcome: ("granted", "partly_granted", "refused", "withdrawn"),
+    authz.Role: ("admin", "ministry", "supervisor", "mediator"),
+    authz.Profession: ("mediator", "psychologist", "social_worker", "legal_counsellor"),
 }
 
 
@@ -95,9 +106,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "mediation"
 
 
 def code_modules() -> list[ModuleType]:
-    """Every feature's codes.py (docs/architecture.md, A3), core's machinery included."""
-    return [importlib.import_module(f"mediation.{path.parent.name}.codes")
-            for path in sorted(PACKAGE.glob("*/codes.py"))]
+    """Every feature's codes.py (docs/architecture.md, A3), core's machinery included, and the roles."""
+    return [*(importlib.import_module(f"mediation.{path.parent.name}.codes")
+              for path in sorted(PACKAGE.glob("*/codes.py"))), authz]
 
 
 def code_lists() -> list[type[Code]]:
@@ -108,8 +119,8 @@ def code_lists() -> list[type[Code]]:
 
 def test_every_code_list_is_checked_here():
     assert {module.__name__ for module in code_modules()} >= {
-        "mediation.core.codes", "mediation.cases.codes", "mediation.appointments.codes",
-        "mediation.supervision.codes", "mediation.statistics.codes"}
+        "mediation.core.codes", "mediation.accounts.codes", "mediation.cases.codes", "mediation.appointments.codes",
+        "mediation.supervision.codes", "mediation.statistics.codes", "mediation.subject_requests.codes"}
     assert set(code_lists()) == set(EXPECTED)
 
 
