@@ -7,7 +7,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, Optional
 
 from mediation.appointments.codes import SessionMode
-from mediation.appointments.services.booking import LABEL_MAX, LINK_MAX, TEXT_MAX
+from mediation.appointments.rules import CANCEL_REASON_MAX, LABEL_MAX, LINK_MAX
 from mediation.cases.codes import SessionType
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field, version_field
@@ -52,6 +52,6 @@ class StatusForm(BaseForm):
     # Choices set by the route: the invited people (public ids).
     participant_id = SelectField(_l("Who cancelled?"), choices=[], default=NONE, validate_choice=True)
     reason = TextAreaField(_l("Reason for the cancellation"),
-                           validators=[Length(max=TEXT_MAX, message=_l("Use at most %(max)d characters."))],
-                           render_kw={"rows": 3, "maxlength": TEXT_MAX})
+                           validators=[Length(max=CANCEL_REASON_MAX, message=_l("Use at most %(max)d characters."))],
+                           render_kw={"rows": 3, "maxlength": CANCEL_REASON_MAX})
     version = version_field()

@@ -9,7 +9,7 @@ from wtforms.validators import Length, Optional
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, version_field
 from mediation.subject_requests.codes import RequestOutcome, RequestType
-from mediation.subject_requests.services import NOTE_MAX
+from mediation.subject_requests.rules import NOTE_MAX
 
 NONE = ""
 _LENGTH = Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters."))

@@ -22,8 +22,8 @@ from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 from mediation.subject_requests.codes import RequestOutcome, RequestType
 from mediation.subject_requests.models import DataSubjectRequest
+from mediation.subject_requests.rules import NOTE_MAX
 
-NOTE_MAX = 4000
 EARLIEST = date(2000, 1, 1)
 ENTITY = "data_subject_request"
 

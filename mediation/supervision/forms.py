@@ -9,8 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, version_field
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
-from mediation.supervision.services.reassignment import REASON_MAX
-from mediation.supervision.services.reviews import NOTE_MAX
+from mediation.supervision.rules import REASSIGN_REASON_MAX, REVIEW_NOTE_MAX
 
 NONE = ""
 
@@ -24,8 +23,9 @@ class ReviewForm(BaseForm):
     decision = SelectField(_l("Decision"), choices=[SelectChoice(NONE, _l("Choose…")), *choices(SupervisionDecision)],
                            default=NONE, validators=[InputRequired(_l("Choose the decision."))])
     note = TextAreaField(_l("Comments (staff only)"),
-                         validators=[Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters."))],
-                         description=_l("Never shown to the parties."), render_kw={"rows": 6, "maxlength": NOTE_MAX})
+                         validators=[Length(max=REVIEW_NOTE_MAX, message=_l("Use at most %(max)d characters."))],
+                         description=_l("Never shown to the parties."),
+                         render_kw={"rows": 6, "maxlength": REVIEW_NOTE_MAX})
     next_review_on = DateField(_l("Next review (optional)"), validators=[Optional()],
                                description=_l("The case is flagged for review on that date."))
     version = version_field()
@@ -43,7 +43,7 @@ class ReassignForm(BaseForm):
     to_user = SelectField(_l("New lead"), choices=[], default=NONE, validate_choice=False,
                           validators=[InputRequired(_l("Choose the new lead."))])
     reason = TextAreaField(_l("Reason"),
-                           validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
-                           render_kw={"rows": 3, "maxlength": REASON_MAX})
+                           validators=[Length(max=REASSIGN_REASON_MAX, message=_l("Use at most %(max)d characters."))],
+                           render_kw={"rows": 3, "maxlength": REASSIGN_REASON_MAX})
     keep_previous = BooleanField(_l("Keep the previous lead on the case as a co-worker"))
     version = version_field()

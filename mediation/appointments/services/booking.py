@@ -16,13 +16,14 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.policies import can_manage
+from mediation.appointments.rules import CANCEL_REASON_MAX, LABEL_MAX, LINK_MAX
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
 from mediation.cases.queries import active_participants
@@ -39,9 +40,6 @@ from mediation.core.text import bounded_text
 
 MAX_DURATION_MIN = 480
 MIN_DURATION_MIN = 5
-TEXT_MAX = 2_000
-LABEL_MAX = 200
-LINK_MAX = 500
 # Parties kept apart must not cross at the door (docs/domain.md, DOM44: 30 minutes).
 SEPARATION_BUFFER = timedelta(minutes=30)
 KEPT_APART = frozenset({Adaptation.STAGGERED_ARRIVAL, Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
@@ -128,7 +126,7 @@ def overlapping(session: Session, *, start: datetime, end: datetime, staff_ids=(
     """Busy appointments that share a staff member or the room with [start, end)."""
     holders = exists().where(AppointmentStaff.appointment_id == Appointment.id,
                              AppointmentStaff.user_id.in_(list(staff_ids)))
-    shares = [holders] if staff_ids else []
+    shares: list[ColumnElement[bool]] = [holders] if staff_ids else []
     if room_id is not None:
         shares.append(Appointment.room_id == room_id)
     if not shares:
@@ -180,8 +178,9 @@ def _staff(session: Session, association_id: int, data: AppointmentData, actor: 
     if not data.staff_ids:
         raise ValidationFailed(_l("Choose at least one staff member."), field="staff_ids")
     by_id = {user.public_id: user for user in association_staff(session, association_id)}
-    chosen = [by_id.get(public_id) for public_id in dict.fromkeys(data.staff_ids)]
-    if None in chosen:
+    found = [by_id.get(public_id) for public_id in dict.fromkeys(data.staff_ids)]
+    chosen = [user for user in found if user is not None]
+    if len(chosen) != len(found):
         raise ValidationFailed(_l("Choose active staff members of your association."), field="staff_ids")
     if (case is None and actor.role == Role.MEDIATOR and actor not in chosen):
         raise ValidationFailed(_l("An intake meeting you book must include you."), field="staff_ids")
@@ -194,8 +193,9 @@ def _participants(session: Session, case: Case | None, data: AppointmentData) ->
     if case is None:
         raise ValidationFailed(_l("Only the people of this case can be invited."), field="participant_ids")
     by_id = {participant.public_id: participant for participant in active_participants(session, case)}
-    chosen = [by_id.get(public_id) for public_id in dict.fromkeys(data.participant_ids)]
-    if None in chosen:
+    found = [by_id.get(public_id) for public_id in dict.fromkeys(data.participant_ids)]
+    chosen = [participant for participant in found if participant is not None]
+    if len(chosen) != len(found):
         raise ValidationFailed(_l("Only the people of this case can be invited."), field="participant_ids")
     return chosen
 
@@ -337,6 +337,8 @@ def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Cas
          now: datetime | None = None) -> Appointment:
     """A new appointment for a case, or an intake meeting (case None) of the actor's association."""
     association_id = case.association_id if case is not None else actor.association_id
+    if association_id is None:  # only an association's staff book (they alone hold APPOINTMENT_MANAGE)
+        raise AppointmentPermissionDenied()
     if case is not None and not case.is_open:
         raise AppointmentPermissionDenied(_l("The case is closed: no new appointment can be booked."))
     checked = _check(session, association_id, case, data, actor, now or clock.now(), new_time=True)
@@ -400,7 +402,7 @@ def cancel(session: Session, appointment: Appointment, *, by_party: bool, reason
            now: datetime | None = None) -> None:
     """Cancel with a reason; a party's cancellation names the party when known (counted per party)."""
     _require_open(appointment, actor, version)
-    text = bounded_text(reason, "reason", TEXT_MAX)
+    text = bounded_text(reason, "reason", CANCEL_REASON_MAX)
     if text is None:
         raise ValidationFailed(_l("Give the reason for the cancellation."), field="reason")
     appointment.cancel_reason = text

@@ -7,7 +7,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from mediation.cases.codes import AccessReason
-from mediation.cases.services.access import NOTE_MAX
+from mediation.cases.rules import ACCESS_NOTE_MAX
 from mediation.core.forms import BaseForm
 
 
@@ -18,5 +18,5 @@ class AccessReasonForm(BaseForm):
         validators=[DataRequired(_l("Choose why you are opening this case."))],
     )
     note = TextAreaField(_l("In a few words (required for another reason)"),
-                         validators=[Optional(), Length(max=NOTE_MAX)])
+                         validators=[Optional(), Length(max=ACCESS_NOTE_MAX)])
     next = HiddenField()

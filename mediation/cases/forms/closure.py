@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from mediation.cases.codes import ReferralDestination
-from mediation.cases.services.closure import AGREEMENT_LEVELS, NOTE_MAX, POINTS_MAX, REASON_MAX
+from mediation.cases.rules import AGREEMENT_LEVELS, AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
 from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
@@ -33,9 +33,9 @@ class ClosureForm(BaseForm):
     )
     agreement_points = TextAreaField(
         _l("Points agreed"),
-        validators=[Optional(), Length(max=POINTS_MAX, message=LENGTH_MESSAGE)],
+        validators=[Optional(), Length(max=AGREEMENT_POINTS_MAX, message=LENGTH_MESSAGE)],
         description=_l("Required for a full or partial agreement: the points the parties settled."),
-        render_kw={"rows": 6, "maxlength": POINTS_MAX},
+        render_kw={"rows": 6, "maxlength": AGREEMENT_POINTS_MAX},
     )
     referral_destination = SelectField(
         _l("Referred to"),
@@ -50,14 +50,14 @@ class ClosureForm(BaseForm):
         render_kw={"dir": "ltr"},
     )
     note = TextAreaField(_l("Closure note (optional)"),
-                         validators=[Optional(), Length(max=NOTE_MAX, message=LENGTH_MESSAGE)],
-                         render_kw={"rows": 4, "maxlength": NOTE_MAX})
+                         validators=[Optional(), Length(max=CLOSURE_NOTE_MAX, message=LENGTH_MESSAGE)],
+                         render_kw={"rows": 4, "maxlength": CLOSURE_NOTE_MAX})
     version = _case_version()
 
 
 class ReopenForm(BaseForm):
     reason = TextAreaField(_l("Why is the case reopened?"),
                            validators=[DataRequired(_l("Give the reason for reopening the case.")),
-                                       Length(max=REASON_MAX, message=LENGTH_MESSAGE)],
-                           render_kw={"rows": 4, "maxlength": REASON_MAX})
+                                       Length(max=REOPEN_REASON_MAX, message=LENGTH_MESSAGE)],
+                           render_kw={"rows": 4, "maxlength": REOPEN_REASON_MAX})
     version = _case_version()

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
 from mediation.cases.codes import NoteVisibility
-from mediation.cases.services.notes import NOTE_MAX
+from mediation.cases.rules import CASE_NOTE_MAX
 from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
@@ -20,8 +20,8 @@ def note_body() -> TextAreaField:
         # Translators: the text of a case note (French "Note", Arabic ملاحظة).
         _l("Note"),
         validators=[DataRequired(_l("Write the note.")),
-                    Length(max=NOTE_MAX, message=_l("Use at most %(max)d characters."))],
-        render_kw={"rows": 8, "maxlength": NOTE_MAX},
+                    Length(max=CASE_NOTE_MAX, message=_l("Use at most %(max)d characters."))],
+        render_kw={"rows": 8, "maxlength": CASE_NOTE_MAX},
     )
 
 

@@ -13,12 +13,11 @@ from mediation.accounts.models import StaffUser
 from mediation.cases.codes import AccessReason
 from mediation.cases.models import Case, CaseAccess
 from mediation.cases.policies import is_assigned
+from mediation.cases.rules import ACCESS_NOTE_MAX
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.errors import ValidationFailed
-
-NOTE_MAX = 500
 
 
 def supervisor_for_new_case(session: Session, association_id: int, actor: StaffUser) -> int | None:
@@ -55,8 +54,8 @@ def record_access(session: Session, case: Case, reason: str, note: str | None, *
     note = (note or "").strip() or None
     if chosen is AccessReason.OTHER and note is None:
         raise ValidationFailed(_l("Say why you are opening this case."), field="note")
-    if note is not None and len(note) > NOTE_MAX:
-        raise ValidationFailed(_l("Keep the reason under %(most)s characters.", most=NOTE_MAX), field="note")
+    if note is not None and len(note) > ACCESS_NOTE_MAX:
+        raise ValidationFailed(_l("Keep the reason under %(most)s characters.", most=ACCESS_NOTE_MAX), field="note")
     access = CaseAccess(case_id=case.id, user_id=actor.id, reason=chosen, note=note)
     session.add(access)
     if chosen is AccessReason.SUPERVISE:

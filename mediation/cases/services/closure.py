@@ -35,6 +35,7 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.policies import can_close, can_reopen, is_lead, is_supervisor_of
+from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
@@ -42,16 +43,11 @@ from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 
-POINTS_MAX = 10_000
-NOTE_MAX = 4000
-REASON_MAX = 4000
-
 # The level an agreement outcome requires (until agreements are recorded as such, docs/domain.md, section 13).
 AGREEMENT_LEVEL_OF = {
     Outcome.AGREEMENT_FULL: AgreementLevel.FULL,
     Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL,
 }
-AGREEMENT_LEVELS = (AgreementLevel.FULL, AgreementLevel.PARTIAL)
 REFERRAL_OUTCOMES = frozenset({Outcome.REFERRED_TO_JUSTICE, Outcome.REFERRED_OTHER_SERVICE})
 # "Referred to court or prosecutor": the judicial destinations. The police act for the
 # prosecutor but also protect: a referral to them fits either outcome.
@@ -249,8 +245,8 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     level = _code(AgreementLevel, data.agreement_level, "agreement_level", _l("Choose the agreement level."))
     destination = _code(ReferralDestination, data.referral_destination, "referral_destination",
                         _l("Choose where the case was referred."))
-    points = bounded_text(data.agreement_points, "agreement_points", POINTS_MAX)
-    note = bounded_text(data.note, "note", NOTE_MAX)
+    points = bounded_text(data.agreement_points, "agreement_points", AGREEMENT_POINTS_MAX)
+    note = bounded_text(data.note, "note", CLOSURE_NOTE_MAX)
     today = clock.today()
     if data.follow_up_on is not None and data.follow_up_on <= today:
         raise ValidationFailed(_l("The follow-up date must be after the closure date."), field="follow_up_on")
@@ -293,7 +289,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
         raise DomainError(_l("Only a supervisor of the association reopens a case."))
     if expected_version is not None and expected_version != case.version_id:
         raise StaleRecord(STALE_CASE)
-    text = bounded_text(reason, "reason", REASON_MAX)
+    text = bounded_text(reason, "reason", REOPEN_REASON_MAX)
     if text is None:
         raise ValidationFailed(_l("Give the reason for reopening the case."), field="reason")
     current = session.scalar(

@@ -21,11 +21,10 @@ from mediation.accounts.models import StaffUser
 from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Case, Note, NoteVersion, Participant
 from mediation.cases.policies import can_add_note, can_edit_note
+from mediation.cases.rules import CASE_NOTE_MAX
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
-
-NOTE_MAX = 10_000
 
 
 class NotePermissionDenied(DomainError):
@@ -71,8 +70,8 @@ def _checked_body(body: str | None) -> str:
     text = (body or "").strip()
     if not text:
         raise ValidationFailed(_l("Write the note."), field="body")
-    if len(text) > NOTE_MAX:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=NOTE_MAX), field="body")
+    if len(text) > CASE_NOTE_MAX:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=CASE_NOTE_MAX), field="body")
     return text
 
 

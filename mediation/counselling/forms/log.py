@@ -21,7 +21,7 @@ from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import NoteVisibility, SessionType
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field
-from mediation.counselling.services.log import DURATION_MAX, DURATION_MIN, FOLLOW_UPS_MAX, REASON_MAX, TEXT_MAX
+from mediation.counselling.rules import DURATION_MAX, DURATION_MIN, FOLLOW_UPS_MAX, TEXT_MAX, VOID_REASON_MAX
 
 NONE = ""
 
@@ -31,7 +31,7 @@ class FollowUpForm(BaseForm):
         csrf = False
 
     description = StringField(_l("Follow-up action"),
-                              validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))])
+                              validators=[Length(max=VOID_REASON_MAX, message=_l("Use at most %(max)d characters."))])
     due_on = DateField(_l("Due date"), validators=[Optional()])
     # Choices: the case's staff (public ids), set by the route.
     assigned_to = SelectField(_l("Assigned to"), choices=[], default=NONE, validate_choice=True)
@@ -78,5 +78,5 @@ class SessionEditForm(SessionForm):
 class VoidForm(BaseForm):
     reason = TextAreaField(_l("Why is this session voided?"),
                            validators=[DataRequired(_l("Say why the session is voided.")),
-                                       Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
-                           render_kw={"rows": 3, "maxlength": REASON_MAX})
+                                       Length(max=VOID_REASON_MAX, message=_l("Use at most %(max)d characters."))],
+                           render_kw={"rows": 3, "maxlength": VOID_REASON_MAX})

@@ -41,11 +41,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.counselling.policies import can_correct_session, can_log_session, can_void_session
-
-TEXT_MAX = 10_000
-REASON_MAX = 2_000
-DURATION_MIN, DURATION_MAX = 1, 480
-FOLLOW_UPS_MAX = 3
+from mediation.counselling.rules import DURATION_MAX, DURATION_MIN, FOLLOW_UPS_MAX, TEXT_MAX, VOID_REASON_MAX
 
 # The session types each profession may hold (docs/domain.md, DOM9).
 TYPES_BY_PROFESSION: dict[Profession, frozenset[SessionType]] = {
@@ -215,7 +211,7 @@ def _check_type_rules(session: Session, case: Case, kind: SessionType, holders: 
         if Profession.PSYCHOLOGIST not in professions:
             raise ValidationFailed(_l("A psychologist must hold a psychological session."), field="staff_ids")
         association = session.get(Association, case.association_id)
-        if not (association.cndp_authorisation_no or "").strip():
+        if association is None or not (association.cndp_authorisation_no or "").strip():
             raise DomainError(_l("The association's CNDP authorisation for health data is not recorded: "
                                  "psychological sessions cannot be logged yet."))
         consents = safety.current_consents(session, [p.id for p in attendees])
@@ -276,7 +272,7 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
 
 
 def _follow_ups(case: Case, data: SessionData, day: date) -> list[tuple[str, date, StaffUser]]:
-    by_public = {user.public_id: user for user in staff_of(case)}
+    by_public: dict[uuid.UUID | None, StaffUser] = {user.public_id: user for user in staff_of(case)}
     wanted = [item for item in data.follow_ups
               if (item.description or "").strip() or item.due_on is not None or item.assigned_to_id is not None]
     if len(wanted) > FOLLOW_UPS_MAX:
@@ -285,9 +281,9 @@ def _follow_ups(case: Case, data: SessionData, day: date) -> list[tuple[str, dat
     actions = []
     for item in wanted:
         description = (item.description or "").strip()
-        if not description or len(description) > REASON_MAX:
+        if not description or len(description) > VOID_REASON_MAX:
             raise ValidationFailed(_l("Describe each follow-up action (at most %(max)d characters).",
-                                      max=REASON_MAX), field="follow_ups")
+                                      max=VOID_REASON_MAX), field="follow_ups")
         if item.due_on is None or item.due_on < day:
             raise ValidationFailed(_l("Give each follow-up action a due date on or after the session."),
                                    field="follow_ups")
@@ -332,6 +328,7 @@ def log_session(session: Session, case: Case, data: SessionData, *, actor: Staff
     if appointment is not None and appointment.case_id != case.id:
         raise ValidationFailed(_l("This appointment belongs to another case."))
     checked = _check(session, case, data, actor)
+    assert data.day is not None  # _check() refuses a session without its day
     actions = _follow_ups(case, data, data.day)
     counselling_session = CounsellingSession(case_id=case.id, author_id=actor.id,
                                              appointment_id=appointment.id if appointment is not None else None)
@@ -402,8 +399,8 @@ def void_session(session: Session, case: Case, counselling_session: CounsellingS
     text = (reason or "").strip()
     if not text:
         raise ValidationFailed(_l("Say why the session is voided."), field="reason")
-    if len(text) > REASON_MAX:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=REASON_MAX), field="reason")
+    if len(text) > VOID_REASON_MAX:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=VOID_REASON_MAX), field="reason")
     counselling_session.voided_at = clock.now()
     counselling_session.voided_by_id = actor.id
     counselling_session.void_reason = text

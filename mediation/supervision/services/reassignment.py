@@ -26,9 +26,8 @@ from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.supervision.models import LeadChange
 from mediation.supervision.predicates import is_open, led_by
+from mediation.supervision.rules import REASSIGN_REASON_MAX
 from mediation.supervision.services.reviews import ReviewNotAllowed
-
-REASON_MAX = 2_000
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,8 @@ def _reason(data: Reassignment) -> str:
     reason = (data.reason or "").strip()
     if not reason:
         raise ValidationFailed(_l("Give the reason for the change."), field="reason")
-    if len(reason) > REASON_MAX:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=REASON_MAX), field="reason")
+    if len(reason) > REASSIGN_REASON_MAX:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=REASSIGN_REASON_MAX), field="reason")
     return reason
 
 
@@ -112,7 +111,8 @@ def reassign_case(session: Session, case: Case, data: Reassignment, *, actor: St
 
 def reassign_all(session: Session, leaving: StaffUser, data: Reassignment, *, actor: StaffUser) -> int:
     """Every open case `leaving` leads moves to one new lead; returns how many moved."""
-    if getattr(actor, "role", None) != Role.SUPERVISOR or actor.association_id != leaving.association_id:
+    if (getattr(actor, "role", None) != Role.SUPERVISOR or leaving.association_id is None
+            or actor.association_id != leaving.association_id):
         raise ReviewNotAllowed()
     target = _target(session, leaving.association_id, data)
     if target.id == leaving.id:

@@ -26,8 +26,8 @@ from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 from mediation.supervision.models import SupervisionReview
+from mediation.supervision.rules import REVIEW_NOTE_MAX
 
-NOTE_MAX = 10_000
 # A review planned further than this is a typing error rather than a plan.
 LONGEST_PLAN_DAYS = 366
 
@@ -75,8 +75,8 @@ def record_review(session: Session, case: Case, data: ReviewData, *, actor: Staf
     trigger = parse_code(SupervisionTrigger, data.trigger, _l("Choose why the case is reviewed."), "trigger")
     decision = parse_code(SupervisionDecision, data.decision, _l("Choose the decision."), "decision")
     note = (data.note or "").strip() or None
-    if note is not None and len(note) > NOTE_MAX:
-        raise ValidationFailed(_l("Use at most %(max)d characters.", max=NOTE_MAX), field="note")
+    if note is not None and len(note) > REVIEW_NOTE_MAX:
+        raise ValidationFailed(_l("Use at most %(max)d characters.", max=REVIEW_NOTE_MAX), field="note")
     _check_next(data.next_review_on, max(data.reviewed_on, today), "next_review_on")
     review = SupervisionReview(case_id=case.id, supervisor_id=actor.id, reviewed_on=data.reviewed_on,
                                trigger=trigger, decision=decision, note=note, next_review_on=data.next_review_on)
