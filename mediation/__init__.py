@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_decimal
+from jinja2 import pass_eval_context
+from jinja2.filters import do_join
 
 from config import BASE_DIR, BaseConfig, ConfigurationError, config_from_environment
 
@@ -87,7 +89,15 @@ def _init_login(app: Flask, login_manager) -> None:
 
 def _init_babel(app: Flask, babel) -> None:
     from mediation.core import clock
-    from mediation.core.i18n import LANGUAGE_NAMES, current_language, select_locale, text_direction
+    from mediation.core.i18n import (
+        LANGUAGE_NAMES,
+        current_language,
+        format_clock_time,
+        format_moment,
+        list_separator,
+        select_locale,
+        text_direction,
+    )
 
     # Every zone the product reads comes from the pinned zone data (core/clock.py), Flask-Babel's too.
     babel.init_app(app, locale_selector=select_locale, timezone_selector=clock.zone)
@@ -116,9 +126,13 @@ def _init_babel(app: Flask, babel) -> None:
             "current_path": request.full_path.rstrip("?"),
         }
 
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    # Instants show their date in the width asked for and their time as HH:mm, never with seconds.
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_moment(value, fmt) if value else ""
+    app.jinja_env.filters["time"] = lambda value: format_clock_time(value) if value else ""
+    # Lists in running text: "، " in Arabic, ", " in French and English.
+    app.jinja_env.filters["join_list"] = pass_eval_context(
+        lambda context, items: do_join(context, items, list_separator()))
+    app.jinja_env.globals["list_separator"] = list_separator
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them (trimmed = true).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
