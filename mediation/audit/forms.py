@@ -31,6 +31,8 @@ ACTION_LABELS = {
     AuditAction.ACCESS_DENIED: _l("Access denied"),
     AuditAction.CSRF_FAILED: _l("Form check failed"),
     AuditAction.CREATE: _l("Created"),
+    # Translators: the kind of an audit event: a record was changed (the fact, listed beside "Created" and
+    # "Viewed"), not the button that opens a form ("Edit").
     AuditAction.UPDATE: _l("Updated"),
     AuditAction.VIEW: _l("Viewed"),
     AuditAction.SEARCH: _l("Searched"),

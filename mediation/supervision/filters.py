@@ -75,7 +75,8 @@ SORT_LABELS = {
     "opened": _l("Date opened"),
     "status": _l("Status"),
     "lead": _l("Lead"),
-    "updated": _l("Updated"),
+    # Translators: the date a case was last changed, a column and a sort order of the case list.
+    "updated": _l("Last updated"),
 }
 
 
