@@ -95,6 +95,12 @@ def _cells(days: list[date], appointments: list[Appointment]) -> list[Cell]:
 # One staff member
 
 
+def days_of(session: Session, user, holder: StaffUser, first: date, days: int) -> list[Appointment]:
+    """The appointments `holder` takes part in on the local days [first, first + days), cancelled ones
+    included (a worklist shows that they were), as `user` may see them."""
+    return _appointments(session, user, first, days, holder_id=holder.id)
+
+
 def calendar_staff(session: Session, user, public_id) -> StaffUser | None:
     """Whose calendar the user may open: a supervisor any active staff member of their
     association, anyone else only their own. None means "not found" (404)."""
@@ -183,9 +189,10 @@ def _rows_by_room(session: Session, association_id: int, appointments: list[Appo
     order = list(rooms)
     booked: dict[int | None, list[Appointment]] = {}
     for appointment in appointments:
-        if appointment.room is not None and appointment.room_id not in rooms:
-            rooms[appointment.room_id] = appointment.room  # closed since, still booked this week
-            order.append(appointment.room_id)
+        room = appointment.room
+        if room is not None and room.id not in rooms:
+            rooms[room.id] = room  # closed since, still booked this week
+            order.append(room.id)
         booked.setdefault(appointment.room_id, []).append(appointment)
     rows = [(GridRow(room=rooms[room_id]), booked.get(room_id, [])) for room_id in order]
     # Phone and video meetings take no room but still take the staff's time: one last row.

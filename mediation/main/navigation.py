@@ -18,12 +18,12 @@ class NavEntry:
 
 
 NAVIGATION = (
+    # Staff land on their day (the worklist); the other roles on their summary.
     NavEntry("main.home", _l("Home"), Permission.HOME),
     NavEntry("cases.index", _l("Cases"), Permission.CASE_VIEW),
     NavEntry("counselling.my_work", _l("My work"), Permission.CASE_VIEW),
     NavEntry("appointments.calendar", _l("Calendar"), Permission.APPOINTMENT_VIEW),
-    # Supervisors only: a staff member's home page already is their dashboard.
-    NavEntry("supervision.dashboard", _l("Caseload"), Permission.CASE_REVIEW),
+    NavEntry("supervision.dashboard", _l("Caseload"), Permission.DASHBOARD_VIEW),
     NavEntry("statistics.releases", _l("Statistics"), Permission.RELEASE_VIEW),
     NavEntry("statistics.own_report", _l("Activity report"), Permission.OWN_REPORT_VIEW),
     # The data-subject request register, which links to the retention page.

@@ -1,15 +1,19 @@
+from datetime import timedelta
+
 from flask import Blueprint, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from mediation.appointments.forms import StatusForm
 from mediation.backup.drill import drill_status
 from mediation.core import clock
 from mediation.core.authz import Permission, Role, require
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
 from mediation.core.security import safe_next
+from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.main import queries, services
 from mediation.main.forms import LanguageForm
-from mediation.supervision.routes.dashboard import render_dashboard
+from mediation.main.worklist import worklist
 
 bp = Blueprint("main", __name__)
 
@@ -17,10 +21,14 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @require(Permission.HOME)
 def home():
-    if current_user.role == Role.MEDIATOR:
-        # A mediator's home is their own caseload dashboard, served here rather than redirected:
-        # "/" stays the page every staff member lands on and bookmarks.
-        return render_dashboard()
+    if current_user.role in (Role.MEDIATOR, Role.SUPERVISOR):
+        # Staff land on their day: appointments, what is due, and for a supervisor what waits for them.
+        supervisor = current_user.role == Role.SUPERVISOR
+        work = worklist(db.session, current_user, clock.today(), clock.now(), supervisor=supervisor)
+        return render_viewed("main/worklist.html", entity="worklist", entity_id=current_user.public_id,
+                             association_id=current_user.association_id, work=work, supervisor=supervisor,
+                             status_form=StatusForm(formdata=None), tomorrow=work.today + timedelta(days=1),
+                             now=clock.now())
     return render_template(
         "main/home.html", counts=queries.home_counts(db.session, current_user, clock.today()),
         published_releases=queries.published_releases(db.session) if current_user.role == Role.MINISTRY else None,

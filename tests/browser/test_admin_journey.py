@@ -118,10 +118,10 @@ def test_admin_sets_up_an_association_whose_staff_log_in(served_app, new_page, m
     assert _fact(page, app, language, "Association") == name
     assert _fact(page, app, language, "Second factor") == t(app, language, "Not set up")
 
-    # The mediator: first login with the second factor, then their own dashboard, empty.
+    # The mediator: first login with the second factor, then their day, empty.
     mediator_page = new_page()
     _first_login_with_enrolment(mediator_page, app, language, mediator, PASSWORDS["mediator"])
-    assert mediator_page.get_by_role("heading", level=1).inner_text() == t(app, language, "My dashboard")
+    assert mediator_page.get_by_role("heading", level=1).inner_text() == t(app, language, "My day")
     assert mediator_page.locator('#summary li[data-figure="open"] strong').inner_text().strip() == "0"
     assert mediator_name in mediator_page.locator("header").inner_text()
 

@@ -332,14 +332,13 @@ def test_a_quarter_and_a_custom_range(login_as, hand):
     assert figures_of(october, "total")["sessions"] == "1"
 
 
-def test_the_mediator_sees_their_own_figures_only_as_their_home_page(login_as, hand):
+def test_the_mediator_sees_their_own_figures_only_from_their_home_page(login_as, hand):
     client = login_as("mediator_a1")
     home = client.get("/?lang=en")
-    assert home.status_code == 200
+    assert home.status_code == 200 and 'href="/supervision/"' in home.get_data(as_text=True)
     page = dashboard(client)
-    assert home.get_data(as_text=True).count('data-figure="') == page.count('data-figure="') == 21
+    assert page.count('data-figure="') == 21
     parser = read(page)
-    assert read(home.get_data(as_text=True)).found == parser.found
     own = expected("a1")
     assert figures_of(parser, hand.staff["a1"]) == _only(own, [k for k in own if k.startswith("status_")] + ["open"])
     assert figures_of(parser, "tile") == _only(own, figures_of(parser, "tile"))

@@ -28,6 +28,7 @@ from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.errors import StaleRecord
+from mediation.core.security import safe_next
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 
@@ -229,7 +230,9 @@ def change_status(appointment_id):
             return redirect(url_for("counselling.session_new", case_id=appointment.case.public_id,
                                     appointment=appointment.public_id))
         flash(_("Appointment updated."), "success")
-        return _detail_page(appointment)
+        # From a list (the worklist) the user goes back to it; "next" is a local path only.
+        back = safe_next(request.form.get("next"))
+        return redirect(back) if back else _detail_page(appointment)
 
     def page(status: int):
         current = load_appointment(appointment_id)

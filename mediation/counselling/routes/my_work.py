@@ -22,6 +22,7 @@ from mediation.cases.policies import visible_cases
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.forms import BaseForm
+from mediation.core.security import safe_next
 from mediation.core.views import render_viewed, submit
 from mediation.counselling import queries
 from mediation.counselling.models import FollowUpAction
@@ -119,4 +120,4 @@ def follow_up_done(action_id):
         abort(403)
     return submit(None, lambda: follow_up.mark_done(db.session, case, action, on=clock.today(), actor=current_user),
                   success=_("The follow-up action is marked done."),
-                  done=lambda _result: redirect(url_for("counselling.my_work")))
+                  done=lambda _result: redirect(safe_next(request.form.get("next")) or url_for("counselling.my_work")))

@@ -133,11 +133,6 @@ def _figure_link(view, key: str, who):
 def dashboard():
     if current_user.role not in (Role.SUPERVISOR, Role.MEDIATOR):
         abort(403)
-    return render_dashboard()
-
-
-def render_dashboard():
-    """The caseload dashboard of the logged-in staff member (also a mediator's home page)."""
     today = clock.today()
     choice = parse_period(request.args, today)
     subject = _subject()
