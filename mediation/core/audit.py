@@ -18,10 +18,11 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import Integer, LargeBinary, String, select, update
+from sqlalchemy import Integer, LargeBinary, RowMapping, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mediation.core import clock
@@ -145,7 +146,7 @@ def record(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
     ).one()
     seq = head_seq + 1
-    fields = {
+    fields: dict[str, Any] = {
         "seq": seq,
         "at": clock.now().isoformat(timespec="microseconds"),
         "action": str(action),
@@ -188,7 +189,7 @@ class StoredEvent:
     columns: dict
 
 
-def _columns_of(row) -> dict:
+def _columns_of(row: RowMapping) -> dict:
     values = {name: row[name] for name in BODY_FIELDS}
     values["at"] = row["at"].isoformat(timespec="microseconds")
     return values

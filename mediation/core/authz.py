@@ -116,7 +116,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 def role_has(role: Role | str | None, permission: Permission) -> bool:
     try:
-        return permission in ROLE_PERMISSIONS[Role(role)]
+        return role is not None and permission in ROLE_PERMISSIONS[Role(role)]
     except ValueError:
         return False
 

@@ -1,6 +1,7 @@
 """`flask audit ...`: verify the audit chain. `flask keys ...`: rotate the field keys."""
 
 import sys
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -13,14 +14,14 @@ from mediation.extensions import db
 
 
 @click.group("audit")
-def audit_cli():
+def audit_cli() -> None:
     """Audit trail commands."""
 
 
 @audit_cli.command("verify")
 @click.option("--anchor", help="SEQ:HEX of an anchored head to compare with.")
 @with_appcontext
-def verify(anchor: str | None):
+def verify(anchor: str | None) -> None:
     """Recompute the hash chain; exit 1 naming the first broken event."""
     parsed = None
     if anchor:
@@ -32,7 +33,7 @@ def verify(anchor: str | None):
         # An anchor is the head as printed: a seq >= 1 and a 32-byte (64 hex) hash.
         if not sep or parsed is None or parsed[0] < 1 or len(parsed[1]) != 32:
             raise click.BadParameter("expected SEQ:HEX", param_hint="--anchor")
-    report = verify_chain(db.session, parsed)
+    report = verify_chain(db.session(), parsed)
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events, head {report.head_seq}:{report.head_hash}")
         return
@@ -41,7 +42,7 @@ def verify(anchor: str | None):
 
 
 @click.group("keys")
-def keys_cli():
+def keys_cli() -> None:
     """Field-encryption key ring (MEDIATION_FIELD_KEYS)."""
 
 
@@ -49,9 +50,9 @@ def keys_cli():
 @click.option("--batch-size", default=keys.DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100_000),
               help="Rows per transaction.")
 @with_appcontext
-def rotate(batch_size: int):
+def rotate(batch_size: int) -> None:
     """Re-encrypt every encrypted value under the newest key (the highest id)."""
-    report = keys.rotate(db.session, db.metadata, batch_size=batch_size)
+    report = keys.rotate(db.session(), db.metadata, batch_size=batch_size)
     click.echo(f"active key: {report.active_key_id}")
     for name, column in report.columns.items():
         line = f"{name}: {column.reencrypted} re-encrypted, {column.current} already on key {report.active_key_id}"
@@ -71,14 +72,14 @@ def rotate(batch_size: int):
 @keys_cli.command("status")
 @click.option("--by-column", is_flag=True, help="Also count per table.column.")
 @with_appcontext
-def status(by_column: bool):
+def status(by_column: bool) -> None:
     """How many stored values each key id protects; a key at 0 can be retired.
 
     Exits 1 when some values are under a key missing from the ring, or in an unknown format.
     """
     ring = current_app.config["FIELD_KEYS"]
     active = active_key_id()
-    usage = keys.key_usage(db.session, db.metadata)
+    usage = keys.key_usage(db.session(), db.metadata)
     click.echo(f"active key: {active} (key ring: {', '.join(str(key_id) for key_id in sorted(ring))})")
     unreadable = usage.unknown_format
     for key_id in sorted(set(ring) | set(usage.by_key)):
@@ -107,7 +108,7 @@ def status(by_column: bool):
 @click.option("--system-zoneinfo", default="/usr/share/zoneinfo", show_default=True,
               help="Where the operating system keeps its zone data (compared with the pinned data).")
 @with_appcontext
-def doctor(system_zoneinfo: str):
+def doctor(system_zoneinfo: str) -> None:
     """Print the zone data in use; warn when the system's data disagrees with it in the next 12 months."""
     name = clock.zone_name()
     now = clock.now()
@@ -133,7 +134,7 @@ def doctor(system_zoneinfo: str):
         click.echo(f"  ... and {len(found) - 10} more")
 
 
-def _offset(delta) -> str:
+def _offset(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"{sign}{abs(minutes) // 60}" + (f":{abs(minutes) % 60:02d}" if minutes % 60 else "")

@@ -269,6 +269,7 @@ def disagreements_with_system(name: str, start: datetime, *, days: int = 366,
     for hour in range(days * 24 + 1):
         instant = first_hour + timedelta(hours=hour)
         ours, theirs = instant.astimezone(pinned).utcoffset(), instant.astimezone(system).utcoffset()
+        assert ours is not None and theirs is not None  # an aware instant in a zone always has an offset
         # A stretch ends where the two agree again or where either offset changes.
         if open_since is not None and (ours, theirs) != open_since[1:]:
             found.append(Disagreement(open_since[0], instant, open_since[1], open_since[2]))

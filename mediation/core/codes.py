@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from typing import Self, TypeVar
 
 from flask_babel.speaklater import LazyString
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; the stubs are 3.2's
 
 from mediation.core.errors import ValidationFailed
 
@@ -31,7 +32,9 @@ class Code(enum.StrEnum):
 
     _label: LazyString
 
-    def __new__(cls, code: str, label: LazyString):
+    # `label` defaults to None only so that a type checker reads `CaseStatus("intake")` (a lookup by
+    # code, which enum routes elsewhere) as a valid call; a member declared without one still fails here.
+    def __new__(cls, code: str, label: LazyString | None = None) -> Self:
         if not isinstance(label, LazyString):
             raise TypeError(f"{cls.__name__}.{code}: the label must be a lazy string, _l(...)")
         member = str.__new__(cls, code)
@@ -44,14 +47,19 @@ class Code(enum.StrEnum):
         return self._label
 
 
-def parse_code(enum_cls: type[Code], value, message, field: str) -> Code:
+C = TypeVar("C", bound=Code)
+
+
+def parse_code(enum_cls: type[C], value: str | None, message: str | LazyString, field: str) -> C:
     """The member whose code is `value`, or a ValidationFailed naming `field`.
 
     Services check again what forms offer."""
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
+    if value is not None:
+        try:
+            return enum_cls(value)
+        except ValueError:
+            pass
+    raise ValidationFailed(message, field=field)
 
 
 def choices(members: Iterable[Code]) -> list[SelectChoice]:

@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from sqlalchemy import LargeBinary
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from mediation.core.names import without_format_characters
@@ -77,12 +78,12 @@ class Encrypted(TypeDecorator):
         super().__init__()
         self.context = context
 
-    def process_bind_param(self, value: str | None, dialect):
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | None:
         if value is None:
             return None
         return encrypt(value, self.context)
 
-    def process_result_value(self, value: bytes | None, dialect):
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         return decrypt(bytes(value), self.context)

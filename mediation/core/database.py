@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 
 def prepare_sqlite_file(url: str) -> None:
@@ -29,7 +30,7 @@ def configure_engine(engine: Engine, *, sqlite_busy_timeout_ms: int = 30_000) ->
 
 def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    def on_connect(dbapi_connection: Any, _record: object) -> None:
         # No JIT compilation: the planner's cost estimates of the statistics queries (correlated EXISTS
         # over 100,000 cases) pass jit_above_cost, and compiling took 330 to 700 ms for queries that
         # execute in 3 to 470 ms (bench/RESULTS.md). The pages' queries never gain from it either.
@@ -48,7 +49,7 @@ def is_database_busy(error: BaseException) -> bool:
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    def on_connect(dbapi_connection: Any, _record: object) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -61,7 +62,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection):
+    def on_begin(connection: Connection) -> None:
         # Take the write lock at the start: two transactions that read the
         # audit head and then append cannot interleave (docs/security.md, S29, S34).
         connection.exec_driver_sql("BEGIN IMMEDIATE")

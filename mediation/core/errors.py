@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -25,7 +28,7 @@ class DomainError(Exception):
     field: str | None = None
     status = 422
 
-    def __init__(self, message=None, *, field: str | None = None):
+    def __init__(self, message: str | LazyString | None = None, *, field: str | None = None) -> None:
         super().__init__(str(message or self.message))
         if message is not None:
             self.message = message
@@ -69,25 +72,26 @@ CSRF_TEXT = (_l("Form expired"),
              _l("The form has expired or was sent from elsewhere. Please reload the page and try again."))
 
 
-def render_error(status: int, texts=None):
+def render_error(status: int, texts: tuple[LazyString, LazyString] | None = None) -> tuple[Response | str, int]:
     title, message = texts or ERROR_TEXTS[status]
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=status, message=str(message)), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def register_error_handlers(app: Flask, *, rollback, on_denied, on_csrf_failure, forget_user) -> None:
+def register_error_handlers(app: Flask, *, rollback: Callable[[], object], on_denied: Callable[[], object],
+                            on_csrf_failure: Callable[[], object], forget_user: Callable[[], object]) -> None:
     """The translated error pages. The caller passes what touches the database and the login (`rollback`,
     `forget_user`), so that this module stays below them."""
 
     @app.errorhandler(CSRFError)
-    def csrf_failed(error):
+    def csrf_failed(error: CSRFError) -> ResponseReturnValue:
         rollback()
         on_csrf_failure()
         return render_error(400, CSRF_TEXT)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if status == 403:
             rollback()
@@ -97,7 +101,7 @@ def register_error_handlers(app: Flask, *, rollback, on_denied, on_csrf_failure,
         return error
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):
+    def unexpected(error: Exception) -> ResponseReturnValue:
         # Roll back first: nothing half-done may be committed by a later step.
         rollback()
         if is_database_busy(error):

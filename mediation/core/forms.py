@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import FileField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import Field, FileField, Form, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectField, SelectFieldBase, SelectMultipleField
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, HiddenInput, ListWidget
 
 from mediation.core import clock
 from mediation.core.names import display_name_error, invisible_characters_error
+
+if TYPE_CHECKING:
+    from wtforms.fields.core import UnboundField
+
+    from mediation.core.errors import DomainError
 
 MULTILINE_ALLOWED = frozenset("\t\n\r")
 # A date input's `min` or `max` declared as TODAY shows the current day (for dates that cannot be in the
@@ -23,11 +31,11 @@ NOT_TEXT = _l("This field accepts typed text only, not a file.")
 UNKNOWN_CHOICE = _l("This is not a valid choice: choose one of the options offered.")
 
 
-def _strip(value):
+def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def refuse_control_characters(form, field) -> None:
+def refuse_control_characters(form: Form, field: Field) -> None:
     """NUL and other control characters have no place in typed text (and PostgreSQL refuses NUL)."""
     value = field.data
     if not isinstance(value, str):
@@ -37,14 +45,14 @@ def refuse_control_characters(form, field) -> None:
         raise StopValidation(_l("Remove the invisible control characters from this field."))
 
 
-def person_name(form, field) -> None:
+def person_name(form: Form, field: Field) -> None:
     """The name of a person of a case holds no invisible character (core/names.py): they spoof how it reads."""
     error = invisible_characters_error(field.data) if isinstance(field.data, str) else None
     if error is not None:
         raise ValidationError(error)
 
 
-def display_name(form, field) -> None:
+def display_name(form: Form, field: Field) -> None:
     """A staff member's display name follows core/names.py, on the administrator's form and on the user's own
     profile alike; the services apply the same rules again."""
     if isinstance(field.data, str) and field.data:
@@ -53,7 +61,7 @@ def display_name(form, field) -> None:
             raise ValidationError(error)
 
 
-def keep_choice_error(form, field) -> None:
+def keep_choice_error(form: Form, field: Field) -> None:
     """A choice the list does not offer stays refused, even when it is only spaces.
 
     Optional() clears a field's errors when its value is blank, and to it spaces are blank: a value of
@@ -78,14 +86,15 @@ def date_bounds(render_kw: dict | None) -> dict:
     return {name: today if name in ("min", "max") and value == TODAY else value for name, value in attributes.items()}
 
 
-def _typed_text_only(form, formdata):
+def _typed_text_only(form: Form, formdata: MultiDict) -> tuple[MultiDict, set[str]]:
     """The submitted pairs whose value is text; the names of the fields that were sent anything else.
 
     A multipart request can send a file under any field's name, and a JSON body numbers, lists or null:
     string filters and validators fail on them with a 500 (S16). Only a FileField takes a file.
     """
     file_fields = {field.name for field in form if isinstance(field, FileField)}
-    kept, refused = MultiDict(), set()
+    kept: MultiDict = MultiDict()
+    refused: set[str] = set()
     for key, value in formdata.items(multi=True):
         if isinstance(value, str) or key in file_fields:
             kept.add(key, value)
@@ -96,7 +105,7 @@ def _typed_text_only(form, formdata):
 
 class BaseForm(FlaskForm):
     class Meta:
-        def bind_field(self, form, unbound_field, options):
+        def bind_field(self, form: Form, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
             # Fields here declare validators and filters as keyword arguments.
             field_class = unbound_field.field_class
             declared = unbound_field.kwargs
@@ -114,9 +123,11 @@ class BaseForm(FlaskForm):
                     options["invalid_value_message"] = declared.get("invalid_value_message") or UNKNOWN_CHOICE
             return unbound_field.bind(form=form, **options)
 
-        def wrap_formdata(self, form, formdata):
+        def wrap_formdata(self, form: BaseForm, formdata: Any) -> MultiDict | None:
             try:
-                formdata = super().wrap_formdata(form, formdata)
+                # WTForms makes the form's Meta at run time from the Meta classes of its bases: super() is
+                # Flask-WTF's, which the stubs cannot see from this plain class.
+                formdata = super().wrap_formdata(form, formdata)  # type: ignore[misc]
             except (TypeError, ValueError):  # a JSON body that is not an object of fields
                 formdata = MultiDict()
             if formdata is None:
@@ -127,7 +138,7 @@ class BaseForm(FlaskForm):
     # The names of the fields that were sent a file or a non-text JSON value (set by wrap_formdata).
     not_text: set[str] | frozenset[str] = frozenset()
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
             if field.name in self.not_text:
@@ -152,19 +163,19 @@ TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 TIME_MESSAGE = _l("Enter the time as HH:MM, for example 09:30.")
 
 
-def time_field(label, required_message) -> StringField:
+def time_field(label: str | LazyString, required_message: str | LazyString) -> StringField:
     """A time of day typed as HH:MM (24 hours), with the numeric keyboard on a phone."""
     return StringField(label, validators=[DataRequired(required_message), Regexp(TIME_PATTERN, message=TIME_MESSAGE)],
                        render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr",
                                   "autocomplete": "off"})
 
 
-def version_field():
+def version_field() -> IntegerField:
     """The record's version when the form was shown (docs/security.md, S31); absent means "do not check"."""
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-def attach_error(form, error, aliases: dict[str, str] | None = None) -> None:
+def attach_error(form: Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     """Show a service's refusal (a DomainError) beside the field it names, else above the form."""
     name = (aliases or {}).get(error.field, error.field) if error.field else None
     field = form._fields.get(name) if name else None

@@ -22,7 +22,9 @@ under the newest key are left alone: running the rotation again changes nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import (
     Column,
@@ -38,7 +40,9 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from mediation.core.crypto import (
     FORMAT_VERSION,
@@ -72,7 +76,7 @@ def encrypted_tables(metadata: MetaData) -> list[EncryptedTable]:
     return found
 
 
-def _raw(column: Column):
+def _raw(column: Column) -> ColumnElement[bytes]:
     """The stored bytes of an encrypted column, without decrypting them."""
     return type_coerce(column, LargeBinary)
 
@@ -113,7 +117,7 @@ def rotate(session: Session, metadata: MetaData, *, batch_size: int = DEFAULT_BA
     return report
 
 
-def _after(primary_key: tuple[Column, ...], last: tuple | None):
+def _after(primary_key: tuple[Column, ...], last: tuple | None) -> ColumnElement[bool] | None:
     if last is None:
         return None
     if len(primary_key) == 1:
@@ -144,30 +148,36 @@ def _rotate_table(session: Session, entry: EncryptedTable, stats: dict[str, Colu
         last = tuple(rows[-1][: len(primary_key)])
 
 
-def _rotate_row(session, table, primary_key, key, columns, blobs, stats, active, untouched) -> None:
+def _rotate_row(session: Session, table: Table, primary_key: tuple[Column, ...], key: tuple,
+                columns: tuple[Column, ...], blobs: Sequence[bytes | None], stats: dict[str, ColumnRotation],
+                active: int, untouched: dict[str, Column]) -> None:
     changes: dict[str, tuple[bytes, bytes]] = {}
     for column, blob in zip(columns, blobs, strict=True):
         if blob is None:
             continue
         blob = bytes(blob)
         stat = stats[column.name]
+        context = cast(Encrypted, column.type).context  # encrypted_tables() found only Encrypted columns
         try:
             if key_id_of(blob) == active:
                 stat.current += 1
                 continue
-            plaintext = decrypt(blob, column.type.context)
+            plaintext = decrypt(blob, context)
         except DecryptionError:
             stat.failed.append(key)
             continue
-        changes[column.name] = (blob, encrypt(plaintext, column.type.context, key_id=active))
+        changes[column.name] = (blob, encrypt(plaintext, context, key_id=active))
     if not changes:
         return
     where = [column == value for column, value in zip(primary_key, key, strict=True)]
     where += [_raw(table.c[name]) == bindparam(f"old_{name}", old, type_=LargeBinary)
               for name, (old, _new) in changes.items()]
-    values = {name: bindparam(f"new_{name}", new, type_=LargeBinary) for name, (_old, new) in changes.items()}
+    values: dict[str, BindParameter[bytes] | Column] = {
+        name: bindparam(f"new_{name}", new, type_=LargeBinary) for name, (_old, new) in changes.items()
+    }
     values.update({name: column for name, column in untouched.items() if name not in values})
-    result = session.execute(update(table).where(and_(*where)).values(values))
+    # An UPDATE returns a CursorResult (its rowcount), which Session.execute() is typed to hide.
+    result = cast(CursorResult[Any], session.execute(update(table).where(and_(*where)).values(values)))
     for name in changes:
         if result.rowcount == 1:
             stats[name].reencrypted += 1

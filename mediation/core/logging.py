@@ -7,7 +7,7 @@ import logging
 import time
 import traceback
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import inspect as sa_inspect
 
 # Only these attributes of a record are written; anything else a caller
@@ -21,7 +21,7 @@ def _escape(text: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
             "level": record.levelname,
             "logger": record.name,
@@ -59,7 +59,7 @@ def init_logging(app: Flask) -> None:
     request_log = logging.getLogger("mediation.request")
 
     @app.after_request
-    def log_request(response):
+    def log_request(response: Response) -> Response:
         started = g.get("request_started")
         # Only a user already loaded, and read from its identity key: after the view's commit its
         # attributes are expired, and reading `user.id` would reload the row (on SQLite, in a new

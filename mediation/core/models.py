@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import DateTime, Enum, MetaData, Uuid
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -31,7 +34,7 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -39,7 +42,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -64,7 +67,7 @@ class TimestampMixin:
     )
 
 
-def code_column(enum_cls, name: str) -> Enum:
+def code_column(enum_cls: type[enum.Enum], name: str) -> Enum:
     """Store a code list as its codes in a plain VARCHAR with a CHECK constraint."""
     return Enum(
         enum_cls,
@@ -76,7 +79,7 @@ def code_column(enum_cls, name: str) -> Enum:
     )
 
 
-def flush_versioned(session: Session, stale_message=None) -> None:
+def flush_versioned(session: Session, stale_message: str | LazyString | None = None) -> None:
     """Flush, turning a lost optimistic-locking race into StaleRecord (docs/security.md, S31: the page answers 409)."""
     try:
         session.flush()

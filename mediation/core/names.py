@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 # Characters that change how a name reads without being seen: bidirectional embeddings and overrides
 # (U+202A-U+202E) and isolates (U+2066-U+2069) reorder the letters on screen, so "ناديةU+202Eabc" shows
@@ -27,7 +28,7 @@ NAME_PUNCTUATION = frozenset(" -'.\u2019")
 DATE_LIKE = re.compile(r"\d{1,4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,4}")
 
 
-def invisible_characters_error(name: str):
+def invisible_characters_error(name: str) -> LazyString | None:
     """Refuses the invisible characters of INVISIBLE; None when there are none."""
     return INVISIBLE_REFUSED if any(char in INVISIBLE for char in name) else None
 
@@ -38,7 +39,7 @@ def without_format_characters(text: str) -> str:
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
-def display_name_error(name: str):
+def display_name_error(name: str) -> LazyString | None:
     """A display name of 2-120 characters in Arabic or Latin letters; None when acceptable.
 
     It starts with a letter, so it can be neither a spreadsheet formula (=, +, -, @: S21) nor a number;

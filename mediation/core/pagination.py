@@ -15,7 +15,7 @@ from flask import request
 MAX_PAGE = 1_000_000
 
 
-def parse_page(text) -> int | None:
+def parse_page(text: object) -> int | None:
     """The page number `text` names (ASCII digits, 1 to MAX_PAGE), or None when it names none."""
     if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_PAGE)):
         return None

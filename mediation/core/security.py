@@ -7,7 +7,8 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, request, session
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
 from mediation.core import clock
@@ -77,12 +78,12 @@ def session_expired(now: float) -> bool:
 
 def init_security(app: Flask) -> None:
     @app.before_request
-    def open_request():
+    def open_request() -> None:
         g.request_id = secrets.token_hex(8)
         g.request_started = time.perf_counter()
 
     @app.before_request
-    def login_gate():
+    def login_gate() -> ResponseReturnValue | None:
         endpoint = request.endpoint
         if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
             return None  # unknown URL: the normal 404
@@ -107,7 +108,7 @@ def init_security(app: Flask) -> None:
         return None
 
     @app.after_request
-    def security_headers(response):
+    def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.endpoint != "static":
@@ -116,7 +117,7 @@ def init_security(app: Flask) -> None:
         return response
 
 
-def unauthorized():
+def unauthorized() -> ResponseReturnValue:
     """No valid session: 401 for JSON clients, else the login page."""
     from flask import flash, jsonify, redirect, url_for
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from flask_babel import lazy_gettext as _l
 
 from mediation.core.errors import ValidationFailed
 
 
+@overload
+def bounded_text(value: str | None, field: str, limit: int, *, required: Literal[True]) -> str: ...
+@overload
+def bounded_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None: ...
 def bounded_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
     """The trimmed text, or None when blank; refused, naming `field`, when longer than `limit` or
     blank but `required`. Forms check the same limits first; a service checks again."""

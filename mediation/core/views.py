@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, render_template
-from sqlalchemy import Select
+from flask_babel.speaklater import LazyString
+from flask_wtf import FlaskForm
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.core.audit import AuditAction, record
@@ -16,21 +18,21 @@ from mediation.core.forms import attach_error
 from mediation.extensions import db
 
 
-def render_viewed(template: str, *, entity: str, entity_id, association_id: int | None = None,
-                  status: int = 200, **context):
+def render_viewed(template: str, *, entity: str, entity_id: object, association_id: int | None = None,
+                  status: int = 200, **context: Any) -> tuple[str, int]:
     """Render a page, then commit the VIEW event that records who read it (ids only).
 
     Rendering comes first: a commit expires every loaded row, and the template
     would reload them one query at a time. The commit still comes before the
     response, so a page whose event cannot be written is never served (S28).
     """
-    record(db.session, AuditAction.VIEW, entity=entity, entity_id=entity_id, association_id=association_id)
+    record(db.session(), AuditAction.VIEW, entity=entity, entity_id=entity_id, association_id=association_id)
     page = render_template(template, **context)
     db.session.commit()
     return page, status
 
 
-def load_in_scope(scope: Select, *conditions, allowed: Callable[[Any], bool] | None = None):
+def load_in_scope(scope: Select, *conditions: ColumnElement[bool], allowed: Callable[[Any], bool] | None = None) -> Any:
     """The one row that `scope` (a query already limited to what the user may see) finds under `conditions`.
 
     Outside the scope the answer is 404, exactly as for an unknown id, so that nobody learns what
@@ -42,8 +44,9 @@ def load_in_scope(scope: Select, *conditions, allowed: Callable[[Any], bool] | N
     return row
 
 
-def submit(form, change: Callable[[], Any], *, done: Callable[[Any], Any], page: Callable[[int], Any] | None = None,
-           success: str | None = None, aliases: dict[str, str] | None = None):
+def submit(form: FlaskForm | None, change: Callable[[], Any], *, done: Callable[[Any], Any],
+           page: Callable[[int], Any] | None = None, success: str | LazyString | None = None,
+           aliases: dict[str, str] | None = None) -> Any:
     """Run `change` (a service call) for a submitted form, as one transaction.
 
     Valid and accepted: commit, flash `success`, return `done(result)` (usually a redirect).
