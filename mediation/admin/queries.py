@@ -22,13 +22,13 @@ def active_staff_counts(session: Session, association_ids: list[int]) -> dict[in
     """Active accounts per association, for one page of associations."""
     if not association_ids:
         return {}
-    return dict(
-        session.execute(
-            select(StaffUser.association_id, func.count())
-            .where(StaffUser.association_id.in_(association_ids), StaffUser.active.is_(True))
-            .group_by(StaffUser.association_id)
-        ).all()
-    )
+    rows = session.execute(
+        select(StaffUser.association_id, func.count())
+        .where(StaffUser.association_id.in_(association_ids), StaffUser.active.is_(True))
+        .group_by(StaffUser.association_id)
+    ).all()
+    # IN leaves out the accounts without an association.
+    return {association_id: count for association_id, count in rows if association_id is not None}
 
 
 def open_case_counts(session: Session, association_ids: list[int]) -> dict[int, int]:

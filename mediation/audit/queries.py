@@ -98,7 +98,7 @@ def event_page(viewer, filters: EventFilters, page: int) -> EventPage:
     )
     result = db.paginate(stmt, page=page, per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
     actor_ids = {event.actor_id for event in result.items if event.actor_id is not None}
-    return EventPage(result, actors_of(db.session, viewer, actor_ids))
+    return EventPage(result, actors_of(db.session(), viewer, actor_ids))
 
 
 def chain_head_seq(session: Session, viewer) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_, select
@@ -46,8 +47,20 @@ def _with_names(session: Session, cases: list[Case]) -> list[CaseRow]:
     return [CaseRow(case, names.get(case.id)) for case in cases]
 
 
+@dataclass(frozen=True)
+class CaseListPage:
+    """A page of the case list: its cases with their requesting party's name (`rows`); the page
+    numbers are the pagination's (`page.pages`, `page.has_next`...)."""
+
+    pagination: Pagination
+    rows: list[CaseRow]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pagination, name)
+
+
 def case_list(session: Session, user, *, status: str | None, issue: str | None, follow_up_due: bool,
-              page: int, per_page: int) -> Pagination:
+              page: int, per_page: int) -> CaseListPage:
     query = visible_cases(user)
     if status in set(CaseStatus):
         query = query.where(Case.status == CaseStatus(status))
@@ -57,8 +70,7 @@ def case_list(session: Session, user, *, status: str | None, issue: str | None, 
         query = query.where(Case.follow_up_on <= clock.today(), Case.status != CaseStatus.CLOSED)
     query = query.order_by(Case.status == CaseStatus.CLOSED, Case.updated_at.desc())
     pagination = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
-    pagination.rows = _with_names(session, list(pagination.items))
-    return pagination
+    return CaseListPage(pagination, _with_names(session, list(pagination.items)))
 
 
 def search_cases(session: Session, user, text: str) -> list[CaseRow]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, literal, select, union_all
@@ -100,10 +101,11 @@ class TimelinePage:
 # Each kind of timeline entry: its model (with `id` and `case_id`) and the attribute holding its instant.
 # Features above this one add their kinds with `timeline_kind` (the supervision's reviews and lead
 # changes), so the timeline shows them without this package importing theirs (docs/architecture.md, A1).
-TIMELINE_MODELS: dict[str, tuple[type, str]] = {}
+# type[Any]: no Protocol states mapped attributes read on the class (`model.id.label(...)`).
+TIMELINE_MODELS: dict[str, tuple[type[Any], str]] = {}
 
 
-def timeline_kind(kind: str, model: type, at_attribute: str) -> None:
+def timeline_kind(kind: str, model: type[Any], at_attribute: str) -> None:
     TIMELINE_MODELS[kind] = (model, at_attribute)
 
 

@@ -29,8 +29,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as email_date
 from email.utils import formataddr, parseaddr
+from typing import Any, cast
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -233,7 +235,8 @@ def due(session: Session, *, now: datetime, claim_minutes: int, limit: int) -> l
 def _claim(session: Session, message_id_: int, *, now: datetime, settings: MailSettings) -> OutboxMessage | None:
     """Compare-and-set the message to `sending`; the attempt count identifies this claim."""
     stale = now - timedelta(minutes=settings.claim_minutes)
-    result = session.execute(
+    # An UPDATE returns a CursorResult (its rowcount), which Session.execute() is typed to hide.
+    result = cast(CursorResult[Any], session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id_, or_(
             and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
@@ -241,7 +244,7 @@ def _claim(session: Session, message_id_: int, *, now: datetime, settings: MailS
         ))
         .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         session.rollback()
         return None
@@ -250,12 +253,12 @@ def _claim(session: Session, message_id_: int, *, now: datetime, settings: MailS
 
 def _finish(session: Session, job: _Job, **values) -> bool:
     """Leave `sending`, unless another sender has taken the message over since (stale claim)."""
-    result = session.execute(
+    result = cast(CursorResult[Any], session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == job.id, OutboxMessage.status == SENDING, OutboxMessage.attempts == job.attempts)
         .values(**values)
         .execution_options(synchronize_session=False)
-    )
+    ))
     return result.rowcount == 1
 
 
@@ -295,6 +298,7 @@ class Mailer:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         context = ssl.create_default_context()
+        smtp: smtplib.SMTP
         if s.use_ssl:
             smtp = smtplib.SMTP_SSL(s.server, s.port, timeout=s.timeout, context=context)
         else:
@@ -304,7 +308,7 @@ class Mailer:
             if s.use_tls:
                 smtp.starttls(context=context)
                 smtp.ehlo()
-            if s.username:
+            if s.username and s.password:  # check() lets neither come without the other
                 smtp.login(s.username, s.password)
         except BaseException:
             smtp.close()
@@ -400,7 +404,7 @@ def status_counts(session: Session) -> dict[str, int]:
     return {status: rows.get(status, 0) for status in STATUSES}
 
 
-def failure_counts(session: Session) -> dict[str, int]:
+def failure_counts(session: Session) -> dict[str | None, int]:
     """Failed messages per recorded error (class and code only)."""
     return dict(session.execute(
         select(OutboxMessage.last_error, func.count()).where(OutboxMessage.status == FAILED)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import Delete, Update, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association
@@ -154,12 +154,13 @@ def purge_expired_records(session: Session, policy: RetentionPolicy, *, now: dat
                          & or_(PasswordResetToken.used_at.is_not(None), PasswordResetToken.expires_at < now)),
         "login_failures": (LoginFailure, "login_failure", LoginFailure.at < policy.login_failure_before(now)),
     }
-    counts = {}
+    counts: dict[str, int] = {}
     for name, (model, entity, condition) in targets.items():
-        count = session.scalar(select(func.count()).select_from(model).where(condition))
+        count = session.scalar(select(func.count()).select_from(model).where(condition)) or 0
         counts[name] = count
         if dry_run or not count:
             continue
+        statement: Update | Delete
         if model is Appointment:  # the meeting stays (statistics count it); only its label goes
             statement = update(Appointment).where(condition).values(
                 intake_label=None, version_id=Appointment.version_id + 1)

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.appointments.models import Appointment, AppointmentParty
-from mediation.cases.codes import NoteVisibility
-from mediation.cases.models import Case, Consent, Note, Participant, Person
+from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility
+from mediation.cases.models import Case, Consent, ConsentGiver, Note, Participant, Person
 from mediation.core.i18n import SUPPORTED
 from mediation.counselling.models import CounsellingSession, SessionAttendee
 from mediation.subject_requests.models import DataSubjectRequest
@@ -52,10 +52,10 @@ class CaseEntry:
 @dataclass(frozen=True)
 class ConsentEntry:
     reference: str
-    scope: object
-    status: object
+    scope: ConsentScope
+    status: ConsentStatus
     on_date: date
-    given_by: object
+    given_by: ConsentGiver
     notice_version: str
 
 
@@ -126,8 +126,8 @@ def person_export(session: Session, person: Person) -> PersonExport:
     appointments = session.scalars(
         select(Appointment).join(AppointmentParty, AppointmentParty.appointment_id == Appointment.id)
         .where(AppointmentParty.participant_id.in_(own_participants)).order_by(Appointment.start_utc)).unique()
-    export.appointments = [AppointmentEntry(references.get(a.case_id, ""), a.start_utc, a.session_type, a.mode,
-                                            a.status) for a in appointments]
+    export.appointments = [AppointmentEntry("" if a.case_id is None else references.get(a.case_id, ""),
+                                            a.start_utc, a.session_type, a.mode, a.status) for a in appointments]
     export.requests = _requests(session, person)
     return export
 

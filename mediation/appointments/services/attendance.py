@@ -36,11 +36,11 @@ def party_counts(session: Session, case: Case) -> dict[int, AttendanceCounts]:
         .where(Appointment.case_id == case.id, Appointment.status == AppointmentStatus.MISSED)
         .group_by(AppointmentParty.participant_id)
     ).all())
-    cancelled = dict(session.execute(
+    cancelled = {pid: count for pid, count in session.execute(
         select(Appointment.cancelled_by_participant_id, func.count())
         .where(and_(Appointment.case_id == case.id, Appointment.status == AppointmentStatus.CANCELLED_BY_PARTY,
                     Appointment.cancelled_by_participant_id.is_not(None)))
         .group_by(Appointment.cancelled_by_participant_id)
-    ).all())
+    ) if pid is not None}  # the WHERE leaves out None
     return {pid: AttendanceCounts(missed=missed.get(pid, 0), cancelled_by_party=cancelled.get(pid, 0))
             for pid in set(missed) | set(cancelled)}

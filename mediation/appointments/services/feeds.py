@@ -27,12 +27,14 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration
 from sqlalchemy import exists, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, lazyload
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
@@ -66,12 +68,13 @@ def hash_token(token: str) -> bytes:
 
 
 def _revoke_active(session: Session, user_id: int, now: datetime) -> int:
-    result = session.execute(
+    # An UPDATE returns a CursorResult (its rowcount), which Session.execute() is typed to hide.
+    result = cast(CursorResult[Any], session.execute(
         update(CalendarFeed)
         .where(CalendarFeed.user_id == user_id, CalendarFeed.revoked_at.is_(None))
         .values(revoked_at=now)
         .execution_options(synchronize_session="fetch")
-    )
+    ))
     return result.rowcount
 
 

@@ -213,8 +213,8 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
     association_ids = {appointment.association_id for appointment in items}
     associations = {a.id: a for a in session.scalars(select(Association).where(Association.id.in_(association_ids)))}
     for appointment in items:
-        for row in sorted(appointment.parties, key=lambda r: r.participant_id):
-            participant = row.participant
+        for party in sorted(appointment.parties, key=lambda r: r.participant_id):
+            participant = party.participant
             address = party_address(participant, consents)
             if address is None:
                 counts.not_contacted += 1

@@ -124,4 +124,4 @@ def update_room(session: Session, room: Room, changes: RoomChanges, *, actor: St
 def future_bookings(session: Session, room: Room) -> int:
     """Planned appointments still to come in the room (to warn whoever deactivates it)."""
     return session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.room_id == room.id, Appointment.status.in_(OPEN), Appointment.end_utc > clock.now()))
+        Appointment.room_id == room.id, Appointment.status.in_(OPEN), Appointment.end_utc > clock.now())) or 0

@@ -9,9 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -69,7 +70,7 @@ def allocate_reference(session: Session, service_point: ServicePoint, year: int)
     IMMEDIATE) until commit, so two cases can never take the same number, and
     a number is never handed out twice, even if its case is later deleted.
     """
-    table = CaseSequence.__table__
+    table = cast(Table, CaseSequence.__table__)  # typed as any FromClause; a mapped class's is a Table
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(table)
@@ -152,7 +153,7 @@ def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
     Without a birth date the index would rest on the name alone, which must not merge two people
     (docs/security.md, S24): then there is no match.
     """
-    if not data.birth_date:
+    if not data.birth_date or viewer.association_id is None:  # nobody outside an association sees a person
         return None
     index = person_indexes(viewer.association_id, data)["identity_bidx"]
     query = visible_people(viewer).where(Person.association_id == viewer.association_id,
@@ -245,9 +246,10 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
     if is_child(band):
         raise ValidationFailed(_l("The requesting party is an adult."), field="birth_date")
     court_linked = CourtStage(data.court_stage) is not CourtStage.NONE
+    association_id = service_point.association_id  # the actor's: _check_new_case() refuses any other
     case = Case(
         reference=allocate_reference(session, service_point, today.year),
-        association_id=actor.association_id,
+        association_id=association_id,
         service_point_id=service_point.id,
         status=CaseStatus.INTAKE,
         opened_on=today,
@@ -257,12 +259,12 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
         court_linked=court_linked,
         court_stage=CourtStage(data.court_stage),
         court_file_no=data.court_file_no or None,
-        court_file_bidx=(blind_index("court_file", actor.association_id, data.court_file_no)
+        court_file_bidx=(blind_index("court_file", association_id, data.court_file_no)
                          if data.court_file_no else None),
         request_summary=data.request_summary or None,
         immediate_danger=data.immediate_danger,
         created_by_id=actor.id,
-        supervisor_id=supervisor_for_new_case(session, actor.association_id, actor),
+        supervisor_id=supervisor_for_new_case(session, association_id, actor),
         issue_rows=[CaseIssue(issue=Issue(issue)) for issue in dict.fromkeys(data.issues)],
     )
     session.add(case)
@@ -271,7 +273,7 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
         if co_worker_id != lead.id:
             add_co_worker(session, case, co_worker_id, actor=actor, audit=False)
     person = find_visible_person(session, actor, data.requesting_party) or create_person(
-        session, actor.association_id, data.requesting_party
+        session, association_id, data.requesting_party
     )
     session.flush()
     participant = Participant(

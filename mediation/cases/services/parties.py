@@ -332,19 +332,20 @@ def update_participant(session: Session, case: Case, participant: Participant, d
     child = participant.is_child
     if child != isinstance(part, ChildSituation):
         raise DomainError()
-    role = ParticipantRole.CHILD if child else ParticipantRole(part.role)
+    # From here `child` and isinstance(part, ChildSituation) agree; the type checker reads the latter.
+    role = ParticipantRole.CHILD if isinstance(part, ChildSituation) else ParticipantRole(part.role)
     if not child and role is ParticipantRole.CHILD:
         raise ValidationFailed(_l("Choose a role."), field="role")
     born = _born(data)
     _check_age(born, case.opened_on, child=child)
     _check_plausible(session, case, data.birth_date, child=child, role=role, exclude=participant)
-    if not child and participant.is_requesting_party and not part.is_requesting_party:
+    if not isinstance(part, ChildSituation) and participant.is_requesting_party and not part.is_requesting_party:
         others = [p for p in active_participants(session, case) if p is not participant and p.is_requesting_party]
         if not others:
             raise ValidationFailed(_l("A case has at least one requesting party."), field="is_requesting_party")
     _update_person(session, person, data, child=child, actor=actor)
     values: dict = {"age_band": _band(born, case.opened_on, child=child)}
-    if child:
+    if isinstance(part, ChildSituation):
         values.update(lives_with=ChildLivesWith(part.lives_with), in_school=part.in_school,
                       takes_part=part.takes_part)
     else:

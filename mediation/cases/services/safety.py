@@ -435,6 +435,6 @@ def mediation_gate(session: Session, case: Case, attending_participant_ids: Iter
     elif last_positive is not None and (decision is None or decision.decided_at <= last_positive):
         problems.append(GateProblem(GateCheck.NO_DECISION))
     if (session_type is not None and SessionType(session_type) is SessionType.JOINT_MEDIATION and proceeds
-            and NO_JOINT & set(decision.adaptation_codes)):
+            and decision is not None and NO_JOINT & set(decision.adaptation_codes)):
         problems.append(GateProblem(GateCheck.NO_JOINT_SESSION))
     return problems

@@ -11,8 +11,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import SQLColumnExpression, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from mediation.accounts.models import StaffUser
@@ -94,7 +95,7 @@ def _ordering(case_filter: CaseFilter) -> list:
     if case_filter.sort == "lead":
         # Cases without a lead come last either way (NULL ordering differs between backends).
         name = LeadUser.display_name
-        keys = [name.is_(None), name.desc() if descending else name]
+        keys: list[SQLColumnExpression[Any]] = [name.is_(None), name.desc() if descending else name]
     else:
         key = {"reference": Case.reference, "opened": Case.opened_on, "status": STATUS_ORDER,
                "updated": Case.updated_at}[case_filter.sort]
@@ -106,7 +107,7 @@ def _ordering(case_filter: CaseFilter) -> list:
 def case_page(session: Session, user, case_filter: CaseFilter, today: date, *, per_page: int) -> CasePage:
     """The page of the user's cases that `case_filter` asks for, moved to the last page if beyond it."""
     scoped = filters.apply(visible_cases(user), case_filter, today)
-    total = session.scalar(select(func.count()).select_from(scoped.with_only_columns(Case.id).subquery()))
+    total = session.scalar(select(func.count()).select_from(scoped.with_only_columns(Case.id).subquery())) or 0
     pages = -(-total // per_page)
     page = min(case_filter.page, max(pages, 1))
     # Even an empty page runs every statement: the count per page is then one constant, simple to test.

@@ -196,6 +196,8 @@ def caseload(session: Session, association_id: int, period: Period, *, today: da
                                                            day_bounds(week_first, week_last)[1])
 
     def figures_of(user_id: int | None) -> Figures:
+        if user_id is None:  # the cases without a lead: sessions and appointments always have their staff
+            return Figures({**cases.get(None, {})})
         return Figures({**cases.get(user_id, {}), **sessions.get(user_id, {}), **appointments.get(user_id, {})})
 
     if staff is not None:
@@ -215,8 +217,8 @@ def caseload(session: Session, association_id: int, period: Period, *, today: da
 
 def sorted_rows(rows: list[StaffRow], key: str, descending: bool) -> list[StaffRow]:
     """Rows by name, or by a figure with ties by name; cases without a lead always last."""
-    by_name = sorted((row for row in rows if row.staff is not None),
-                     key=lambda row: (row.staff.display_name.casefold(), row.staff.id))
+    led = [(row, row.staff) for row in rows if row.staff is not None]
+    by_name = [row for row, _staff in sorted(led, key=lambda pair: (pair[1].display_name.casefold(), pair[1].id))]
     if key == NAME:
         ordered = list(reversed(by_name)) if descending else by_name
     else:
