@@ -51,6 +51,14 @@ def can_read_content(user, case: Case, counselling_session: CounsellingSession) 
     return getattr(user, "profession", None) == Profession.PSYCHOLOGIST and is_assigned(user, case)
 
 
+def can_open_correction(user, case: Case, counselling_session: CounsellingSession) -> bool:
+    """The correction form shows (and could erase) the summary: only for who may correct the session and
+    read it (docs/domain.md, DOM36, DOM37). A supervisor may correct a psychological session's facts in
+    principle, but not through a form that would show them its notes."""
+    return (can_correct_session(user, case, counselling_session)
+            and can_read_content(user, case, counselling_session))
+
+
 def can_mark_done(user, case: Case, action: FollowUpAction) -> bool:
     """The assignee, or a supervisor of the case's association."""
     if action.case_id != case.id:

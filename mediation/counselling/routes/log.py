@@ -18,14 +18,21 @@ from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_manage, visible_appointments
 from mediation.appointments.routes import appointment_section
 from mediation.cases import queries
+from mediation.cases.codes import SessionType
 from mediation.cases.models import Case
 from mediation.cases.queries import active_participants
 from mediation.core.authz import Permission, require
 from mediation.core.clock import local_parts
+from mediation.core.codes import choices
 from mediation.core.views import render_viewed, submit
 from mediation.counselling.forms.log import NONE, SessionEditForm, SessionForm, VoidForm
 from mediation.counselling.models import CounsellingSession
-from mediation.counselling.policies import can_correct_session, can_log_session, can_read_content, can_void_session
+from mediation.counselling.policies import (
+    can_log_session,
+    can_open_correction,
+    can_read_content,
+    can_void_session,
+)
 from mediation.counselling.routes import bp
 from mediation.counselling.services import log as service
 from mediation.extensions import db
@@ -58,6 +65,19 @@ def _set_choices(form: SessionForm, case: Case) -> None:
     ]
     for entry in getattr(form, "follow_ups", None) or []:
         entry.form.assigned_to.choices = [(NONE, "—"), *staff]
+
+
+def _offer_visibilities(form: SessionForm, kind: object) -> None:
+    """On the page, offer only the visibilities the session's type allows (docs/domain.md, DOM36). The
+    posted form is validated against every visibility: the service forces the one a type imposes."""
+    try:
+        session_type = SessionType(kind)
+    except ValueError:
+        return  # no type chosen yet: every visibility may be right
+    allowed = service.allowed_visibilities(session_type)
+    if len(allowed) == 1:
+        form.visibility.choices = choices(allowed)
+        form.visibility.data = allowed[0].value
 
 
 def _uuids(values) -> tuple[uuid.UUID, ...]:
@@ -136,9 +156,14 @@ def session_new(case_id):
         form,
         lambda: service.log_session(db.session, case, _data(form), actor=current_user, appointment=appointment),
         success=_("Session logged."), done=lambda logged: _detail(case, logged), aliases=ALIASES,
-        page=lambda status: (render_template("counselling/session_form.html", case=case, form=form,
-                                             counselling_session=None, version=None, stale=False,
-                                             appointment=appointment), status))
+        page=lambda status: (_form_page(form, case=case, counselling_session=None, version=None, stale=False,
+                                        appointment=appointment), status))
+
+
+def _form_page(form: SessionForm, **context) -> str:
+    """The session form shown again after a refusal, with the visibilities its chosen type allows."""
+    _offer_visibilities(form, form.type.data)
+    return render_template("counselling/session_form.html", form=form, **context)
 
 
 def _detail_page(case: Case, counselling_session: CounsellingSession, void_form: VoidForm, status: int = 200):
@@ -150,8 +175,8 @@ def _detail_page(case: Case, counselling_session: CounsellingSession, void_form:
         "counselling/session_detail.html", entity="session", entity_id=counselling_session.public_id,
         association_id=case.association_id, status=status, case=case, counselling_session=counselling_session,
         readable=readable, revisions=[(revision, service.revision_values(revision)) for revision in revisions],
-        attendee_names=names, can_correct=can_correct_session(current_user, case, counselling_session),
-        void_form=void_form,
+        attendee_names=names, can_correct=can_open_correction(current_user, case, counselling_session),
+        can_void=can_void_session(current_user, case, counselling_session), void_form=void_form,
     )
 
 
@@ -186,13 +211,12 @@ def _attendee_public_ids(case: Case, counselling_session: CounsellingSession) ->
 def session_edit(case_id, session_id):
     case = queries.load_case(db.session, current_user, case_id)
     counselling_session = _load_session(case, session_id)
-    if not can_correct_session(current_user, case, counselling_session):
+    if not can_open_correction(current_user, case, counselling_session):
         abort(403)
-    if not can_read_content(current_user, case, counselling_session):
-        abort(403)  # correcting would show (and could erase) notes the user may not read
     if request.method == "GET":
         form = _edit_form_from(counselling_session)
         _set_choices(form, case)
+        _offer_visibilities(form, counselling_session.type.value)
         form.attendee_ids.data = _attendee_public_ids(case, counselling_session)
         return render_viewed("counselling/session_form.html", entity="session",
                              entity_id=counselling_session.public_id, association_id=case.association_id,
@@ -205,8 +229,8 @@ def session_edit(case_id, session_id):
         if status == 409:
             return _stale(case_id, session_id, form)
         version = form.version.data if isinstance(form.version.data, int) else counselling_session.version_id
-        return render_template("counselling/session_form.html", case=case, form=form,
-                               counselling_session=counselling_session, version=version, stale=False), status
+        return _form_page(form, case=case, counselling_session=counselling_session, version=version,
+                          stale=False), status
 
     return submit(form, lambda: service.correct_session(db.session, case, counselling_session, _data(form),
                                                         expected_version=form.version.data, actor=current_user),
@@ -219,6 +243,7 @@ def _stale(case_id, session_id, form: SessionEditForm):
     case = queries.load_case(db.session, current_user, case_id)
     counselling_session = _load_session(case, session_id)
     db.session.refresh(counselling_session)
+    _offer_visibilities(form, form.type.data)
     return render_viewed("counselling/session_form.html", entity="session", entity_id=counselling_session.public_id,
                          association_id=case.association_id, status=409, case=case, form=form,
                          counselling_session=counselling_session, version=counselling_session.version_id,

@@ -66,6 +66,15 @@ DEFAULT_VISIBILITY = {
 }
 
 
+
+def allowed_visibilities(kind: SessionType | None) -> tuple[NoteVisibility, ...]:
+    """The visibilities a session of this type may carry (docs/domain.md, DOM36): a psychological
+    session's summary is always staff only; any other type may carry any of them."""
+    if kind is SessionType.COUNSELLING_PSYCHOLOGICAL:
+        return (NoteVisibility.STAFF_ONLY,)
+    return tuple(NoteVisibility)
+
+
 class SessionPermissionDenied(DomainError):
     message = _l("You may not change this session.")
 
@@ -260,8 +269,9 @@ def _check(session: Session, case: Case, data: SessionData, actor: StaffUser) ->
     kept_apart = bool(data.parties_kept_apart)
     summary = bounded_text(data.summary, "summary", TEXT_MAX)
     next_steps = bounded_text(data.next_steps, "next_steps", TEXT_MAX)
-    if kind is SessionType.COUNSELLING_PSYCHOLOGICAL:
-        visibility = NoteVisibility.STAFF_ONLY
+    allowed = allowed_visibilities(kind)
+    if len(allowed) == 1:
+        visibility = allowed[0]  # whatever was sent: the type allows one visibility only
     elif data.visibility in (None, ""):
         visibility = DEFAULT_VISIBILITY.get(kind, NoteVisibility.STAFF_ONLY)
     else:
