@@ -36,6 +36,7 @@ run: translations-compile
 TEST_WORKERS ?= auto
 test: $(DEV_STAMP) translations-compile
 	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy --no-error-summary
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against
@@ -67,4 +68,4 @@ migration: $(STAMP)
 	$(FLASK) db migrate -m "$(MESSAGE)"
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache
