@@ -43,9 +43,9 @@ def qr_code_data_uri(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def grouped(secret: str) -> str:
-    """The secret in groups of four, for typing into an app by hand."""
-    return " ".join(secret[index:index + 4] for index in range(0, len(secret), 4))
+def grouped(secret: str) -> list[str]:
+    """The secret in groups of four, for typing into an app by hand (each shown as an unbreakable unit)."""
+    return [secret[index:index + 4] for index in range(0, len(secret), 4)]
 
 
 def _matching_step(secret: str, code: str, now: float) -> int | None:
