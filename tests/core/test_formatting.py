@@ -67,3 +67,14 @@ def test_every_width_of_a_moment_keeps_hours_and_minutes(app, language, width):
         text = format_moment(LOGIN_AT, width)
     assert "14:07" in text and "14:07:09" not in text and "26" in text, text
     assert "PM" not in text and "UTC" not in text, text
+
+
+def test_no_template_formats_a_time_with_flask_babels_own_filters():
+    """timeformat and datetimeformat follow CLDR: seconds in the medium width, a 12-hour clock in English."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "mediation" / "templates"
+    pattern = re.compile(r"\|\s*(timeformat|datetimeformat)\b")
+    found = [f"{path.relative_to(root)}: {match.group(0)}" for path in root.rglob("*.html")
+             for match in pattern.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, "use |time or |datetime:\n" + "\n".join(found)
