@@ -27,12 +27,11 @@ from mediation import create_app
 from mediation.accounts.models import Association
 from mediation.accounts.services import (
     NewAssociation,
-    NewStaffUser,
     ServicePointData,
     create_association,
     create_service_point,
-    create_staff_user,
 )
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core import clock
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db as _db

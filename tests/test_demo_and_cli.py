@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from mediation import create_app
 from mediation.accounts.models import Association, ServicePoint, StaffUser
-from mediation.accounts.services import NewStaffUser, create_association, create_staff_user
+from mediation.accounts.services import create_association
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.cases.codes import CHILD_BANDS, CaseStatus, ConsentScope, NoteVisibility, ScreeningDecision, SessionType
 from mediation.cases.models import (
     AssignmentRole,

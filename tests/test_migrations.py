@@ -22,7 +22,8 @@ from flask_migrate import check, downgrade, upgrade
 from config import BASE_DIR
 from mediation import create_app
 from mediation.accounts.models import Association, StaffUser
-from mediation.accounts.services import NewAssociation, NewStaffUser, create_association, create_staff_user
+from mediation.accounts.services import NewAssociation, create_association
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core.audit import verify_chain
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db

@@ -26,22 +26,14 @@ from mediation.accounts.models import (
     ServicePoint,
     StaffUser,
 )
-from mediation.accounts.passwords import hash_password, policy_error
 from mediation.accounts.policies import (
-    can_change_role_or_association,
-    can_create_staff,
     can_manage_association,
     can_manage_service_point,
     can_manage_service_points_of,
-    can_manage_staff,
-    can_set_active,
 )
-from mediation.accounts.sessions import end_all_sessions
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import ASSOCIATION_ROLES, Profession, Role
 from mediation.core.errors import Conflict, DomainError, ValidationFailed
-from mediation.core.names import display_name_error
 from mediation.core.text import bounded_text
 
 USERNAME_PATTERN = re.compile(r"^[\w.@-]{3,64}$")
@@ -58,7 +50,7 @@ def normalise_username(username: str) -> str:
     return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
-def _audit(session, action, entity, entity_id, actor, association_id) -> None:
+def audit_change(session, action, entity, entity_id, actor, association_id) -> None:
     if actor is None:  # command line: no logged-in actor
         record(session, action, entity=entity, entity_id=entity_id, actor_role="cli",
                association_id=association_id)
@@ -77,14 +69,14 @@ def _check_place(session: Session, region_code: str | None, province_code: str |
             raise ValidationFailed(_l("This province is not in the chosen region."), field="province_code")
 
 
-def _check_email(email: str | None, field: str = "email") -> str | None:
+def check_email(email: str | None, field: str = "email") -> str | None:
     email = bounded_text(email, field, 200)
     if email is not None and not EMAIL_PATTERN.fullmatch(email):
         raise ValidationFailed(_l("Enter an e-mail address such as name@example.ma."), field=field)
     return email
 
 
-def _flush_unique(session: Session, obj, error: Conflict) -> None:
+def flush_unique(session: Session, obj, error: Conflict) -> None:
     """Flush one new row; a unique violation (a concurrent twin) becomes a Conflict."""
     try:
         with session.begin_nested():
@@ -144,7 +136,7 @@ def _association_values(session: Session, data: AssociationData) -> dict:
         "province_code": data.province_code or None,
         "address": bounded_text(data.address, "address", 300),
         "phone": bounded_text(data.phone, "phone", 40),
-        "email": _check_email(data.email),
+        "email": check_email(data.email),
         "cndp_declaration_no": number,
         "cndp_declaration_on": on,
         "cndp_authorisation_no": auth_number,
@@ -179,7 +171,7 @@ def create_association(session: Session, data: AssociationData, *, actor: StaffU
     association = Association(**_association_values(session, data))
     session.add(association)
     session.flush()
-    _audit(session, AuditAction.CREATE, "association", association.public_id, actor, association.id)
+    audit_change(session, AuditAction.CREATE, "association", association.public_id, actor, association.id)
     return association
 
 
@@ -191,7 +183,7 @@ def update_association(session: Session, association: Association, data: Associa
     for name, value in _association_values(session, data).items():
         setattr(association, name, value)
     session.flush()
-    _audit(session, AuditAction.UPDATE, "association", association.public_id, actor, association.id)
+    audit_change(session, AuditAction.UPDATE, "association", association.public_id, actor, association.id)
     return association
 
 
@@ -246,8 +238,8 @@ def create_service_point(session: Session, association: Association, code: str, 
         raise taken
     service_point = ServicePoint(association_id=association.id, code=code,
                                  **_service_point_values(session, association, data))
-    _flush_unique(session, service_point, taken)
-    _audit(session, AuditAction.CREATE, "service_point", service_point.public_id, actor, association.id)
+    flush_unique(session, service_point, taken)
+    audit_change(session, AuditAction.CREATE, "service_point", service_point.public_id, actor, association.id)
     return service_point
 
 
@@ -261,150 +253,6 @@ def update_service_point(session: Session, service_point: ServicePoint, data: Se
     for name, value in _service_point_values(session, service_point.association, data).items():
         setattr(service_point, name, value)
     session.flush()
-    _audit(session, AuditAction.UPDATE, "service_point", service_point.public_id, actor,
+    audit_change(session, AuditAction.UPDATE, "service_point", service_point.public_id, actor,
            service_point.association_id)
     return service_point
-
-
-# Staff accounts
-
-
-def _check_display_name(name: str | None) -> str:
-    """The rules of core/names.py, which a user's own profile follows too."""
-    name = unicodedata.normalize("NFC", bounded_text(name, "display_name", 120, required=True))
-    error = display_name_error(name)
-    if error is not None:
-        raise ValidationFailed(error, field="display_name")
-    return name
-
-
-def _check_role_shape(session: Session, role: Role | str, association_id: int | None,
-                      profession: Profession | str | None) -> tuple[Role, int | None, Profession | None]:
-    """Supervisors and staff belong to an association, others to none; only staff have a profession."""
-    try:
-        role = Role(role)
-    except ValueError:
-        raise ValidationFailed(_l("Choose a role."), field="role") from None
-    if role in ASSOCIATION_ROLES:
-        if association_id is None or session.get(Association, association_id) is None:
-            raise ValidationFailed(_l("Choose the association of this account."), field="association_id")
-    elif association_id is not None:
-        raise ValidationFailed(_l("This role does not belong to an association."), field="association_id")
-    try:
-        profession = Profession(profession) if profession else None
-    except ValueError:
-        raise ValidationFailed(_l("Choose a profession."), field="profession") from None
-    if (role is Role.MEDIATOR) != (profession is not None):
-        raise ValidationFailed(_l("Staff members, and only they, have a profession."), field="profession")
-    return role, association_id, profession
-
-
-def _context_words(session: Session, username: str, display_name: str, association_id: int | None) -> list[str]:
-    words = [username, display_name]
-    association = session.get(Association, association_id) if association_id is not None else None
-    if association is not None:
-        words += [association.name_ar, association.name_fr]
-    return words
-
-
-@dataclass(frozen=True)
-class NewStaffUser:
-    username: str
-    display_name: str
-    role: Role
-    password: str
-    association_id: int | None = None
-    profession: Profession | None = None
-    email: str | None = None
-
-
-def create_staff_user(session: Session, data: NewStaffUser, *, actor: StaffUser | None) -> StaffUser:
-    """Create an account: unique user name, a policy-conform password, role coherent with association.
-
-    A supervisor creates staff members of their own association only.
-    """
-    if actor is not None and not can_create_staff(actor, data.role, data.association_id):
-        raise NotAllowed()
-    username = normalise_username(data.username)
-    if not USERNAME_PATTERN.fullmatch(username):
-        raise ValidationFailed(
-            _l("A user name has 3 to 64 letters, digits or the characters . _ - @."), field="username"
-        )
-    taken = Conflict(_l("This user name is already taken."), field="username")
-    if session.scalar(select(func.count()).where(StaffUser.username == username)):
-        raise taken
-    display_name = _check_display_name(data.display_name)
-    email = _check_email(data.email)
-    role, association_id, profession = _check_role_shape(session, data.role, data.association_id, data.profession)
-    reason = policy_error(data.password, context=_context_words(session, username, display_name, association_id))
-    if reason is not None:
-        raise ValidationFailed(reason, field="password")
-    user = StaffUser(
-        username=username,
-        display_name=display_name,
-        email=email,
-        role=role,
-        profession=profession,
-        association_id=association_id,
-        password_hash=hash_password(data.password),
-    )
-    _flush_unique(session, user, taken)
-    _audit(session, AuditAction.CREATE, "staff_user", user.public_id, actor, user.association_id)
-    return user
-
-
-@dataclass(frozen=True)
-class StaffChanges:
-    """The whole editable state; the route fills what the actor may not change from the account."""
-
-    display_name: str
-    email: str | None
-    profession: Profession | None
-    role: Role
-    association_id: int | None
-
-
-def update_staff_user(session: Session, target: StaffUser, changes: StaffChanges, *,
-                      actor: StaffUser | None) -> StaffUser:
-    """Edit an account; a change of role, association or profession ends its sessions (docs/security.md, S8).
-
-    Only an administrator changes role or association, and never their own.
-    """
-    if actor is not None and not can_manage_staff(actor, target):
-        raise NotAllowed()
-    role, association_id, profession = _check_role_shape(
-        session, changes.role, changes.association_id, changes.profession
-    )
-    if (role, association_id) != (target.role, target.association_id) and actor is not None \
-            and not can_change_role_or_association(actor, target):
-        raise NotAllowed(_l("Only an administrator changes the role or association of another account."),
-                         field="role" if role != target.role else "association_id")
-    display_name = _check_display_name(changes.display_name)
-    email = _check_email(changes.email)
-    scope_changed = (role, association_id, profession) != (target.role, target.association_id, target.profession)
-    target.display_name = display_name
-    target.email = email
-    target.role = role
-    target.association_id = association_id
-    target.profession = profession
-    session.flush()
-    if scope_changed:
-        end_all_sessions(session, target)
-    _audit(session, AuditAction.UPDATE, "staff_user", target.public_id, actor, target.association_id)
-    return target
-
-
-def set_staff_active(session: Session, target: StaffUser, active: bool, *, actor: StaffUser) -> StaffUser:
-    """Deactivate (never delete) or reactivate another account; deactivation ends its sessions."""
-    if actor.id == target.id:
-        raise NotAllowed(_l("You cannot deactivate or reactivate your own account."))
-    if not can_set_active(actor, target):
-        raise NotAllowed()
-    if target.active == active:
-        return target
-    target.active = active
-    session.flush()
-    if not active:
-        end_all_sessions(session, target)
-    _audit(session, AuditAction.UPDATE, "staff_user", target.public_id, actor, target.association_id)
-    return target

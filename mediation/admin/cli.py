@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from mediation.accounts.services import NewStaffUser, create_staff_user
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core.authz import Role
 from mediation.core.errors import DomainError
 from mediation.extensions import db

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from mediation.appointments.services import reminders
-from mediation.appointments.services.booking import retime_future
+from mediation.appointments.services.status import retime_future
 from mediation.core import clock
 from mediation.extensions import db
 from mediation.outbox import services as outbox

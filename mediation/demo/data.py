@@ -17,13 +17,12 @@ from mediation.accounts.passwords import verify_password
 from mediation.accounts.services import (
     AssociationData,
     NewAssociation,
-    NewStaffUser,
     ServicePointData,
     create_association,
     create_service_point,
-    create_staff_user,
     update_association,
 )
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core.authz import Profession, Role
 from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases

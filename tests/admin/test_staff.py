@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from mediation.accounts import services
+from mediation.accounts import staff as staff_accounts
 from mediation.accounts.models import StaffUser
 from mediation.auth.models import PasswordResetToken
 from mediation.auth.services import reset_password_with_token
@@ -122,7 +123,7 @@ def test_supervisor_cannot_create_a_supervisor_or_another_associations_account(a
         for role, association_id in ((Role.SUPERVISOR, world.association_a), (Role.ADMIN, None),
                                      (Role.MEDIATOR, world.association_b)):
             with pytest.raises(services.NotAllowed):
-                services.create_staff_user(db.session, services.NewStaffUser(
+                staff_accounts.create_staff_user(db.session, staff_accounts.NewStaffUser(
                     "someone.else", "Someone Else", role, STRONG_PASSWORD, association_id,
                     "mediator" if role == Role.MEDIATOR else None), actor=supervisor)
         db.session.rollback()
@@ -264,7 +265,7 @@ def test_an_admin_cannot_change_their_own_role(app, login_as, world):
     with app.app_context():
         admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin.test"))
         with pytest.raises(services.NotAllowed):
-            services.update_staff_user(db.session, admin, services.StaffChanges(
+            staff_accounts.update_staff_user(db.session, admin, staff_accounts.StaffChanges(
                 admin.display_name, None, None, Role.MINISTRY, None), actor=admin)
         db.session.rollback()
 
@@ -443,7 +444,7 @@ def test_supervisor_list_stays_in_their_association_whatever_the_filter(login_as
 def test_pagination_keeps_the_filters(app, login_as, world):
     with app.app_context():
         for number in range(51):
-            services.create_staff_user(db.session, services.NewStaffUser(
+            staff_accounts.create_staff_user(db.session, staff_accounts.NewStaffUser(
                 f"staff.{number:02}", "Staff Member", Role.MEDIATOR, STRONG_PASSWORD,
                 world.association_a, "mediator"), actor=None)
         db.session.commit()

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from mediation.appointments.services.booking import book, cancel
+from mediation.appointments.services.booking import book
+from mediation.appointments.services.status import cancel
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db

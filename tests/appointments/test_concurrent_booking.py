@@ -19,12 +19,11 @@ from sqlalchemy import func, select
 from mediation import create_app
 from mediation.accounts.services import (
     NewAssociation,
-    NewStaffUser,
     ServicePointData,
     create_association,
     create_service_point,
-    create_staff_user,
 )
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.services import booking
 from mediation.core import clock

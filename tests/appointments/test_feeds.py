@@ -23,7 +23,8 @@ from sqlalchemy import select
 
 from mediation.appointments.models import Appointment, CalendarFeed
 from mediation.appointments.services import feeds
-from mediation.appointments.services.booking import book, cancel
+from mediation.appointments.services.booking import book
+from mediation.appointments.services.status import cancel
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.logging import JsonFormatter

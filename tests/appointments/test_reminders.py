@@ -34,7 +34,8 @@ from sqlalchemy import func, select, text
 from mediation import create_app
 from mediation.accounts.models import Association
 from mediation.appointments.services import reminders
-from mediation.appointments.services.booking import book, cancel
+from mediation.appointments.services.booking import book
+from mediation.appointments.services.status import cancel
 from mediation.cases.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
 from mediation.cases.models import Consent, ConsentGiver, Participant
 from mediation.cases.services.intake import PersonData

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from mediation.accounts.services import NewStaffUser, create_staff_user
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.cases.models import Case, CaseAccess
 from mediation.core.audit import AuditEvent
 from mediation.core.authz import Role

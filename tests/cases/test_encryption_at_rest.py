@@ -26,12 +26,11 @@ from sqlalchemy import LargeBinary, bindparam, select, type_coerce, update
 from mediation import create_app
 from mediation.accounts.services import (
     NewAssociation,
-    NewStaffUser,
     ServicePointData,
     create_association,
     create_service_point,
-    create_staff_user,
 )
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.cases.codes import AgeBand, ChildLivesWith, ParticipantRole, Sex
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.services.intake import PersonData, create_person

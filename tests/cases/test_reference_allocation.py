@@ -20,12 +20,11 @@ from mediation import create_app
 from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.accounts.services import (
     NewAssociation,
-    NewStaffUser,
     ServicePointData,
     create_association,
     create_service_point,
-    create_staff_user,
 )
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.cases.models import Case, CaseSequence
 from mediation.cases.services.intake import allocate_reference, open_case
 from mediation.core.authz import Profession, Role

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, insert, select
 
 from mediation.accounts.models import StaffUser
-from mediation.accounts.services import NewStaffUser, create_staff_user
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.appointments.services.booking import AppointmentData, book
 from mediation.cases.codes import (
     AgeBand,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, insert, select
 
 from mediation.accounts.models import StaffUser
-from mediation.accounts.services import NewStaffUser, create_staff_user
+from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentStaff
 from mediation.cases.codes import CaseStatus, NoteVisibility, ScreeningDecision, SessionType, ViolenceLevel

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from mediation.accounts import services
+from mediation.accounts import staff as staff_accounts
 from mediation.accounts.models import Association, StaffUser
 from mediation.accounts.policies import (
     assignable_roles,
@@ -114,7 +114,7 @@ def staff_new():
             association = by_id.get(form.association.data or "")
         else:
             role, association = Role.MEDIATOR, _own_association()
-        return services.create_staff_user(db.session, services.NewStaffUser(
+        return staff_accounts.create_staff_user(db.session, staff_accounts.NewStaffUser(
             username=form.username.data,
             display_name=form.display_name.data,
             role=role,
@@ -173,7 +173,7 @@ def staff_edit(user_id: UUID):
             role, association_id = Role(form.role.data), association.id if association else None
         else:
             role, association_id = target.role, target.association_id
-        return services.update_staff_user(db.session, target, services.StaffChanges(
+        return staff_accounts.update_staff_user(db.session, target, staff_accounts.StaffChanges(
             display_name=form.display_name.data,
             email=form.email.data or None,
             profession=form.profession.data or None,
@@ -198,7 +198,7 @@ def _action(user_id: UUID, perform, done_message: str):
 def staff_deactivate(user_id: UUID):
     return _action(
         user_id,
-        lambda target: services.set_staff_active(db.session, target, False, actor=current_user),
+        lambda target: staff_accounts.set_staff_active(db.session, target, False, actor=current_user),
         _("The account has been deactivated and its sessions ended."),
     )
 
@@ -208,7 +208,7 @@ def staff_deactivate(user_id: UUID):
 def staff_reactivate(user_id: UUID):
     return _action(
         user_id,
-        lambda target: services.set_staff_active(db.session, target, True, actor=current_user),
+        lambda target: staff_accounts.set_staff_active(db.session, target, True, actor=current_user),
         _("The account has been reactivated."),
     )
 

@@ -20,6 +20,7 @@ from mediation.appointments.policies import can_book, can_manage, visible_appoin
 from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
 from mediation.appointments.services import attendance
 from mediation.appointments.services import booking as service
+from mediation.appointments.services import status as status_service
 from mediation.appointments.services.slots import next_free_slots
 from mediation.cases import queries as case_queries
 from mediation.cases.models import Case
@@ -206,13 +207,13 @@ def edit(appointment_id):
 def _apply_status(appointment: Appointment, form: StatusForm) -> None:
     action, version = form.action.data, form.version.data
     if action == "confirm":
-        service.confirm(db.session, appointment, actor=current_user, version=version)
+        status_service.confirm(db.session, appointment, actor=current_user, version=version)
     elif action == "held":
-        service.mark_held(db.session, appointment, actor=current_user, version=version)
+        status_service.mark_held(db.session, appointment, actor=current_user, version=version)
     elif action == "missed":
-        service.mark_missed(db.session, appointment, actor=current_user, version=version)
+        status_service.mark_missed(db.session, appointment, actor=current_user, version=version)
     else:
-        service.cancel(db.session, appointment, by_party=action == "cancel_party", reason=form.reason.data,
+        status_service.cancel(db.session, appointment, by_party=action == "cancel_party", reason=form.reason.data,
                        participant_id=_uuid_or_none(form.participant_id.data), actor=current_user, version=version)
 
 

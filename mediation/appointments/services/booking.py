@@ -23,7 +23,7 @@ from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.policies import can_manage
-from mediation.appointments.rules import CANCEL_REASON_MAX, LABEL_MAX, LINK_MAX
+from mediation.appointments.rules import LABEL_MAX, LINK_MAX
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
 from mediation.cases.queries import active_participants
@@ -34,7 +34,6 @@ from mediation.core.authz import Role
 from mediation.core.clock import local_parts, to_utc, zone_name
 from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
-from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 
@@ -325,7 +324,7 @@ def _apply(appointment: Appointment, checked: _Checked) -> None:
         AppointmentParty(participant_id=pid) for pid in sorted(wanted_parties - set(appointment.participant_ids))]
 
 
-def _audit(session: Session, action: AuditAction, appointment: Appointment) -> None:
+def audit_appointment(session: Session, action: AuditAction, appointment: Appointment) -> None:
     record(session, action, entity="appointment", entity_id=appointment.public_id,
            association_id=appointment.association_id)
 
@@ -350,14 +349,23 @@ def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Cas
     _apply(appointment, checked)
     session.add(appointment)
     session.flush()
-    _audit(session, AuditAction.CREATE, appointment)
+    audit_appointment(session, AuditAction.CREATE, appointment)
     return appointment
+
+
+def require_open(appointment: Appointment, actor: StaffUser, version: int | None) -> None:
+    if not can_manage(actor, appointment):
+        raise AppointmentPermissionDenied()
+    if appointment.status not in OPEN:
+        raise NotChangeable()
+    if version is not None and version != appointment.version_id:
+        raise StaleRecord(STALE_APPOINTMENT)
 
 
 def reschedule(session: Session, appointment: Appointment, data: AppointmentData, *, actor: StaffUser,
                version: int | None = None, now: datetime | None = None) -> Appointment:
     """Change the time, place, staff or parties of a planned appointment."""
-    _require_open(appointment, actor, version)
+    require_open(appointment, actor, version)
     now = now or clock.now()
     case = appointment.case
     moved = (data.day, data.start, data.end) != local_start_parts(appointment)
@@ -367,115 +375,5 @@ def reschedule(session: Session, appointment: Appointment, data: AppointmentData
     _lock_and_check_free(session, checked, appointment.id)
     _apply(appointment, checked)
     flush_versioned(session, STALE_APPOINTMENT)
-    _audit(session, AuditAction.UPDATE, appointment)
+    audit_appointment(session, AuditAction.UPDATE, appointment)
     return appointment
-
-
-def _set_status(session: Session, appointment: Appointment, status: AppointmentStatus, actor: StaffUser,
-                now: datetime) -> None:
-    appointment.status = status
-    appointment.status_changed_at = now
-    appointment.status_changed_by_id = actor.id
-    flush_versioned(session, STALE_APPOINTMENT)
-    _audit(session, AuditAction.STATUS_CHANGE, appointment)
-
-
-def _require_open(appointment: Appointment, actor: StaffUser, version: int | None) -> None:
-    if not can_manage(actor, appointment):
-        raise AppointmentPermissionDenied()
-    if appointment.status not in OPEN:
-        raise NotChangeable()
-    if version is not None and version != appointment.version_id:
-        raise StaleRecord(STALE_APPOINTMENT)
-
-
-def confirm(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
-            now: datetime | None = None) -> None:
-    _require_open(appointment, actor, version)
-    if appointment.status is AppointmentStatus.CONFIRMED:
-        return
-    _set_status(session, appointment, AppointmentStatus.CONFIRMED, actor, now or clock.now())
-
-
-def cancel(session: Session, appointment: Appointment, *, by_party: bool, reason: str | None,
-           participant_id: uuid.UUID | None = None, actor: StaffUser, version: int | None = None,
-           now: datetime | None = None) -> None:
-    """Cancel with a reason; a party's cancellation names the party when known (counted per party)."""
-    _require_open(appointment, actor, version)
-    text = bounded_text(reason, "reason", CANCEL_REASON_MAX)
-    if text is None:
-        raise ValidationFailed(_l("Give the reason for the cancellation."), field="reason")
-    appointment.cancel_reason = text
-    appointment.cancelled_by_participant_id = None
-    if by_party and participant_id is not None:
-        invited = {row.participant.public_id: row.participant_id for row in appointment.parties}
-        if participant_id not in invited:
-            raise ValidationFailed(_l("Choose one of the invited people."), field="participant_id")
-        appointment.cancelled_by_participant_id = invited[participant_id]
-    status = AppointmentStatus.CANCELLED_BY_PARTY if by_party else AppointmentStatus.CANCELLED_BY_SERVICE
-    _set_status(session, appointment, status, actor, now or clock.now())
-
-
-def _require_started(appointment: Appointment, now: datetime) -> None:
-    if appointment.start_utc > now:
-        raise ValidationFailed(_l("This appointment has not started yet."), field="status")
-
-
-def mark_held(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
-              now: datetime | None = None) -> None:
-    """It took place; the route then opens the session log prefilled from it."""
-    now = now or clock.now()
-    _require_open(appointment, actor, version)
-    _require_started(appointment, now)
-    _set_status(session, appointment, AppointmentStatus.HELD, actor, now)
-
-
-def mark_missed(session: Session, appointment: Appointment, *, actor: StaffUser, version: int | None = None,
-                now: datetime | None = None) -> None:
-    """Nobody came (a no-show): counted per case and per invited party."""
-    now = now or clock.now()
-    _require_open(appointment, actor, version)
-    _require_started(appointment, now)
-    _set_status(session, appointment, AppointmentStatus.MISSED, actor, now)
-
-
-def cancel_future_for_case(session: Session, case: Case, *, actor: StaffUser, now: datetime | None = None) -> int:
-    """Closing a case cancels its future appointments (docs/domain.md, DOM56); returns how many."""
-    now = now or clock.now()
-    future = list(session.scalars(select(Appointment).where(
-        Appointment.case_id == case.id, Appointment.status.in_(OPEN), Appointment.start_utc > now)))
-    for appointment in future:
-        appointment.cancel_reason = None
-        appointment.status = AppointmentStatus.CANCELLED_BY_SERVICE
-        appointment.status_changed_at = now
-        appointment.status_changed_by_id = actor.id
-    session.flush()
-    for appointment in future:
-        _audit(session, AuditAction.STATUS_CHANGE, appointment)
-    return len(future)
-
-
-def _on_case_closed(case: Case, *, session: Session, actor: StaffUser, **_) -> None:
-    cancel_future_for_case(session, case, actor=actor)
-
-
-case_closed.connect(_on_case_closed, weak=False)
-
-
-def retime_future(session: Session, *, now: datetime | None = None) -> int:
-    """Recompute start_utc/end_utc of future appointments from their local time (after a tzdata update)."""
-    now = now or clock.now()
-    changed = 0
-    for appointment in session.scalars(select(Appointment).where(Appointment.status.in_(OPEN),
-                                                                 Appointment.end_utc > now)):
-        day, wall = date.fromisoformat(appointment.start_local[:10]), time.fromisoformat(appointment.start_local[11:])
-        try:
-            start = to_utc(day, wall)
-        except ValidationFailed:
-            # The local time no longer exists under the new rules: keep the instant, a person must decide.
-            continue
-        if start != appointment.start_utc:
-            appointment.start_utc, appointment.end_utc = start, start + timedelta(minutes=appointment.duration_min)
-            changed += 1
-    session.flush()
-    return changed
