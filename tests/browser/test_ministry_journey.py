@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def test_ministry_reads_a_release_and_downloads_it(served_app, new_page, languag
             section.locator(f'a[href$="/T1.{fmt}"]').click()
         download = download_info.value
         assert download.suggested_filename == f"{RELEASE_ID}-T1.{fmt}"
-        content = open(download.path(), "rb").read()
+        content = Path(download.path()).read_bytes()
         assert hashlib.sha256(content).hexdigest() == hashlib.sha256(stored[("T1", fmt)]).hexdigest()
     assert re.search(r"\bT1\b", section.locator(".downloads").inner_text())
 
