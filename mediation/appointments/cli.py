@@ -17,6 +17,7 @@ from mediation.appointments.services.status import retime_future
 from mediation.core import clock
 from mediation.extensions import db
 from mediation.outbox import services as outbox
+from mediation.outbox.settings import MailSettings, MailSettingsError
 
 # Exit codes: settings that cannot work are an operator's problem to fix now; a message
 # given up for good in this run is one too (cron mails the output of a failing job).
@@ -51,8 +52,8 @@ def send(now_text: str | None, limit: int, queue: bool):
     """Queue tomorrow's agendas and reminders, then send every message that is due."""
     now = parse_now(now_text) or clock.now()
     try:
-        settings = outbox.MailSettings.from_config(current_app.config)
-    except outbox.MailSettingsError as error:
+        settings = MailSettings.from_config(current_app.config)
+    except MailSettingsError as error:
         click.echo(f"refused: {error}", err=True)
         sys.exit(EXIT_BAD_SETTINGS)
     queued = reminders.queue_reminders(db.session, now=now) if queue else reminders.QueueCounts()

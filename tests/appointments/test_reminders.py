@@ -45,6 +45,7 @@ from mediation.core.clock import to_utc
 from mediation.extensions import db
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
+from mediation.outbox.settings import MailSettings, MailSettingsError
 from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
 from tests.conftest import make_config
 
@@ -122,11 +123,11 @@ def smtp():
         controller.stop()
 
 
-def settings_for(smtp: Handler, **changes) -> outbox.MailSettings:
+def settings_for(smtp: Handler, **changes) -> MailSettings:
     values = dict(server="127.0.0.1", port=smtp.port, sender="rendez-vous@service.example.org",
                   sender_name="Rendez-vous", timeout=5, max_attempts=3, claim_minutes=15)
     values.update(changes)
-    return outbox.MailSettings(**values)
+    return MailSettings(**values)
 
 
 # The scene
@@ -491,8 +492,8 @@ def test_the_cron_command_refuses_unusable_settings(app, scene, smtp, monkeypatc
 ])
 def test_settings_are_checked(app, changes, setting):
     config = {**app.config, **changes}
-    with pytest.raises(outbox.MailSettingsError, match=setting):
-        outbox.MailSettings.from_config(config)
+    with pytest.raises(MailSettingsError, match=setting):
+        MailSettings.from_config(config)
 
 
 def test_retime_reports_how_many_appointments_moved(app, appointments):

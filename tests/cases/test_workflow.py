@@ -17,6 +17,7 @@ from sqlalchemy import LargeBinary, select, type_coerce
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import CaseStatus, SessionType
 from mediation.cases.models import Case, Participant, StatusChange
+from mediation.cases.services import gate as gate_service
 from mediation.cases.services import safety, workflow
 from mediation.cases.workflow_table import TRANSITIONS
 from mediation.core.errors import DomainError, StaleRecord
@@ -63,7 +64,7 @@ def ready_for_mediation(app, client, case: str, *parties: str) -> None:
 def gate(app, case: str, session_type=None) -> list[str]:
     with app.app_context():
         row = db.session.scalar(select(Case).where(Case.public_id == UUID(case)))
-        return [problem.check.value for problem in safety.mediation_gate(db.session, row, None, session_type)]
+        return [problem.check.value for problem in gate_service.mediation_gate(db.session, row, None, session_type)]
 
 
 @pytest.fixture
@@ -259,7 +260,7 @@ def test_withdrawing_mediation_consent_closes_the_gate(app, login_as, cases, two
     with app.app_context():
         father_id = db.session.scalar(select(Participant.id).where(Participant.public_id == UUID(father)))
         case = db.session.scalar(select(Case).where(Case.public_id == UUID(cases.own)))
-        problems = safety.mediation_gate(db.session, case)
+        problems = gate_service.mediation_gate(db.session, case)
     assert [(p.check, p.participant_id) for p in problems] == [("no_mediation_consent", father_id)]
     refused = move(client, cases.own, "in_mediation", app=app)
     assert refused.status_code == 422 and "Youssef Bennani" in refused.get_data(as_text=True)
@@ -295,9 +296,9 @@ def test_the_session_gate_follows_the_decisions_adaptations(app, login_as, cases
         case = db.session.scalar(select(Case).where(Case.public_id == UUID(cases.own)))
         ids = [p.id for p in safety.parties_of(db.session, case)]
         child_id = db.session.scalar(select(Participant.id).where(Participant.public_id == UUID(child)))
-        problems = safety.mediation_gate(db.session, case, [ids[1], child_id], SessionType.SHUTTLE_MEDIATION)
+        problems = gate_service.mediation_gate(db.session, case, [ids[1], child_id], SessionType.SHUTTLE_MEDIATION)
         assert [(p.check, p.participant_id) for p in problems] == [("not_a_party", child_id)]
-        assert safety.mediation_gate(db.session, case, [ids[1]], "shuttle_mediation") == []
+        assert gate_service.mediation_gate(db.session, case, [ids[1]], "shuttle_mediation") == []
 
 
 def test_the_session_gate_needs_the_case_in_mediation(app, cases, two_parties):

@@ -27,7 +27,7 @@ from mediation.appointments.rules import LABEL_MAX, LINK_MAX
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
 from mediation.cases.queries import active_participants
-from mediation.cases.services import safety
+from mediation.cases.services import gate, safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -235,7 +235,7 @@ def _service_point_id(session: Session, association_id: int, case: Case | None, 
 
 def _check_gate(session: Session, case: Case, kind: SessionType, participants: list[Participant]) -> None:
     """Mediation appointments pass the gate of docs/domain.md, DOM28 when booked (DOM29)."""
-    problems = safety.mediation_gate(session, case, [p.id for p in participants], kind)
+    problems = gate.mediation_gate(session, case, [p.id for p in participants], kind)
     if problems:
         raise ValidationFailed(problems[0].message, field="participant_ids")
 

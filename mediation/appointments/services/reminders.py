@@ -42,6 +42,7 @@ from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES, normalise
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
+from mediation.outbox.settings import clean_address
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
@@ -77,11 +78,11 @@ def party_address(participant: Participant, consents: dict) -> str | None:
     consent = consents.get((participant.id, ConsentScope.CONTACT))
     if consent is None or consent.status is not ConsentStatus.GIVEN:
         return None
-    return outbox.clean_address(person.email)
+    return clean_address(person.email)
 
 
 def staff_address(user: StaffUser) -> str | None:
-    return outbox.clean_address(user.email) if user.active else None
+    return clean_address(user.email) if user.active else None
 
 
 # Which appointments

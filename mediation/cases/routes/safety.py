@@ -24,7 +24,7 @@ from mediation.cases.forms.safety import ClearDangerForm, ConsentForm, DecisionF
 from mediation.cases.models import Participant, ScreeningResult
 from mediation.cases.policies import can_decide_screening, can_edit_case
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import safety
+from mediation.cases.services import gate, safety
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
@@ -189,7 +189,7 @@ def safety_section(case, user) -> dict:
         "safety_consents": _consents_by_participant(ids),
         "safety_decisions": safety.decisions_of(db.session, case),
         "safety_gate_shown": show_gate,
-        "safety_gate": safety.mediation_gate(db.session, case) if show_gate else [],
+        "safety_gate": gate.mediation_gate(db.session, case) if show_gate else [],
         "safety_can_record": can_edit_case(user, case),
         "safety_can_decide": can_decide_screening(user, case) and case.is_open,
         "safety_labels": LABELS,

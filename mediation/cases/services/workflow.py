@@ -13,7 +13,8 @@ from mediation.accounts.models import StaffUser
 from mediation.cases.codes import CaseStatus, ConsentScope
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.policies import is_assigned, is_lead
-from mediation.cases.services.safety import GateProblem, has_consent, mediation_gate
+from mediation.cases.services.gate import GateProblem, mediation_gate
+from mediation.cases.services.safety import has_consent
 from mediation.cases.workflow_table import Transition, allowed_transition
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role

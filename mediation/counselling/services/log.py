@@ -24,7 +24,7 @@ from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, S
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import is_supervisor_of
 from mediation.cases.queries import active_participants
-from mediation.cases.services import safety
+from mediation.cases.services import gate, safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession
@@ -210,7 +210,7 @@ def _check_type_rules(session: Session, case: Case, kind: SessionType, holders: 
         if kind is SessionType.SHUTTLE_MEDIATION and not kept_apart:
             raise ValidationFailed(_l("In shuttle mediation the parties are kept apart: confirm it."),
                                    field="parties_kept_apart")
-        problems = safety.mediation_gate(session, case, [p.id for p in attendees], kind)
+        problems = gate.mediation_gate(session, case, [p.id for p in attendees], kind)
         if problems:
             messages = list(dict.fromkeys(str(problem.message) for problem in problems))
             raise DomainError(" ".join(messages))
