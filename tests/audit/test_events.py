@@ -161,7 +161,7 @@ def test_rows_show_names_labels_and_codes_but_names_only_within_scope(app, world
     with app.app_context():
         display_name = _db.session.scalar(select(StaffUser.display_name).where(StaffUser.id == ids["mediator.a1"]))
     page = login_as("supervisor_a").get("/audit/?lang=en").get_data(as_text=True)
-    assert f"{display_name} <span dir=\"ltr\">(mediator.a1)</span>" in page
+    assert f"<span dir=\"auto\">{display_name}</span> <span dir=\"ltr\">(mediator.a1)</span>" in page
     assert "Failed login" in page and "Failed</td>" in page and "Viewed" in page
     assert "Staff member" in page and "Platform administrator" in page  # role labels
     assert "Not visible to you" in page

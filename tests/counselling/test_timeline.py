@@ -51,7 +51,7 @@ def test_timeline_lists_sessions_notes_and_status_changes_newest_first(app, case
     # The 2099 session, then the note and the intake status change (written now), then the 2000 session.
     assert kinds(section) == ["session", "note", "status", "session"]
     assert "Joint mediation" in section and "45 min" in section
-    assert "Held by Mediator.A1" in section
+    assert 'Held by <span dir="auto">Mediator.A1</span>' in section
     assert "أول سطر" not in section  # a marker only: the text stays in the notes section
     assert re.search(r'href="#note-[0-9a-f-]+">Note</a>', section)
 
