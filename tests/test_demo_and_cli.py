@@ -41,7 +41,7 @@ from mediation.counselling.models import (
     SessionRevision,
     SessionStaff,
 )
-from mediation.counselling.services.log import TYPES_BY_PROFESSION
+from mediation.counselling.rules import TYPES_BY_PROFESSION
 from mediation.demo.cases import DEMO_CASES
 from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, CNDP_AUTHORISATIONS, DEMO_PASSWORD
 from mediation.extensions import db

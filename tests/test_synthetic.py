@@ -164,7 +164,7 @@ def test_a_case_list_of_several_pages_renders(app, client):
 def test_the_population_keeps_the_rules_of_the_session_log_and_the_diary(app):
     """Each session's type may be held by its author's profession; nobody is booked twice at once."""
     from mediation.appointments.models import Appointment, AppointmentStaff
-    from mediation.counselling.services.log import TYPES_BY_PROFESSION
+    from mediation.counselling.rules import TYPES_BY_PROFESSION
 
     with app.app_context():
         load()

@@ -71,7 +71,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionAttendee, SessionStaff
-from mediation.counselling.services.log import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
+from mediation.counselling.rules import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 
 A, F = PreferredLanguage.AR, PreferredLanguage.FR
 

@@ -34,6 +34,7 @@ from mediation.counselling.policies import (
     can_void_session,
 )
 from mediation.counselling.routes import bp
+from mediation.counselling.rules import allowed_visibilities
 from mediation.counselling.services import log as service
 from mediation.extensions import db
 
@@ -74,7 +75,7 @@ def _offer_visibilities(form: SessionForm, kind: object) -> None:
         session_type = SessionType(kind)
     except ValueError:
         return  # no type chosen yet: every visibility may be right
-    allowed = service.allowed_visibilities(session_type)
+    allowed = allowed_visibilities(session_type)
     if len(allowed) == 1:
         form.visibility.choices = choices(allowed)
         form.visibility.data = allowed[0].value

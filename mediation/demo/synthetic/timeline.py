@@ -12,7 +12,7 @@ from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, S
 from mediation.cases.models import ConsentGiver
 from mediation.cases.services.intake import NOTICE_VERSION
 from mediation.core.authz import Profession
-from mediation.counselling.services.log import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
+from mediation.counselling.rules import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 from mediation.demo.synthetic import vocabulary as text
 from mediation.demo.synthetic.context import SLOTS, Context, Diary
 from mediation.demo.synthetic.draws import Weighted, stat_key
