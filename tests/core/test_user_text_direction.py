@@ -154,7 +154,8 @@ def test_arabic_text_typed_by_people_is_isolated_in_a_left_to_right_page(app, cl
     # What the walk-through found, one by one: the element that carries each text says dir="auto".
     for page, text in (("case", NAMES["mediator.a1"]), ("case", NOTE), ("session", SUMMARY),
                        ("session", NAMES["mediator.a1"]), ("intake", LABEL), ("intake", REASON),
-                       ("appointment", ROOM), ("profile", "جمعية الأمل"), ("case", "فضاء الرباط"), ("case", "فاطمة الزهراء بناني")):
+                       ("appointment", ROOM), ("profile", "جمعية الأمل"), ("case", "فضاء الرباط"),
+                       ("case", "فاطمة الزهراء بناني")):
         tag, attrs = carrier(shown[page], text)
         assert tag == "bdi" or attrs.get("dir") == "auto", (page, text, tag, attrs)
 
