@@ -1,9 +1,10 @@
 """The supervisor's case-list filters: query arguments in, a frozen CaseFilter and SQL conditions out.
 
 The dashboard links every figure here with this vocabulary, so the names are an
-interface: staff, status (a code or "open"), issue, risk (danger,
-awaiting_decision; repeatable), stale, overdue, review_due, opened_from/to,
-closed_from/to, min_age, sort, dir, page. All filters combine (AND).
+interface: staff (a staff member's id, or "none": the cases without a lead),
+status (a code or "open"), issue, risk (danger, awaiting_decision; repeatable),
+stale, overdue, review_due, opened_from/to, closed_from/to, min_age, sort, dir,
+page. All filters combine (AND).
 
 Bad input never fails the page: an unknown key is ignored, an invalid value
 drops its filter and adds a translated Problem that the page lists. Nothing
@@ -28,6 +29,7 @@ from mediation.cases.models import Case, CaseIssue
 from mediation.supervision import predicates
 
 OPEN = "open"  # status=open: every status but closed
+NO_LEAD = "none"  # staff=none: the cases without a lead (the dashboard's row of them)
 DANGER, AWAITING_DECISION = "danger", "awaiting_decision"
 RISKS = (DANGER, AWAITING_DECISION)
 SORTS = ("reference", "opened", "status", "lead", "updated")
@@ -105,6 +107,7 @@ class DateRange:
 class CaseFilter:
     staff_id: int | None = None
     staff_public_id: uuid.UUID | None = None
+    no_lead: bool = False
     status: str | None = None  # a CaseStatus value or OPEN
     issue: Issue | None = None
     risks: tuple[str, ...] = ()
@@ -121,8 +124,8 @@ class CaseFilter:
 
     @property
     def is_filtered(self) -> bool:
-        return any((self.staff_id is not None, self.status, self.issue, self.risks, self.stale, self.overdue,
-                    self.review_due, self.opened, self.closed, self.min_age is not None))
+        return any((self.staff_id is not None, self.no_lead, self.status, self.issue, self.risks, self.stale,
+                    self.overdue, self.review_due, self.opened, self.closed, self.min_age is not None))
 
     def problem(self, name: str) -> str | None:
         return next((problem.message for problem in self.problems if problem.name == name), None)
@@ -135,6 +138,8 @@ class CaseFilter:
         args: dict[str, object] = {}
         if self.staff_public_id is not None:
             args["staff"] = str(self.staff_public_id)
+        elif self.no_lead:
+            args["staff"] = NO_LEAD
         for key, value in (("status", self.status), ("issue", self.issue and self.issue.value)):
             if value:
                 args[key] = value
@@ -189,7 +194,7 @@ class _Parser:
 
     def staff_member(self) -> tuple[int | None, uuid.UUID | None]:
         text = self.text("staff")
-        if not text:
+        if not text or text == NO_LEAD:
             return None, None
         try:
             public_id = uuid.UUID(text)
@@ -296,7 +301,8 @@ def parse(args: Mapping, staff: Mapping[uuid.UUID, object]) -> CaseFilter:
     min_age = parser.min_age()
     sort, direction = parser.order()
     page = parser.page()
-    return CaseFilter(staff_id=staff_id, staff_public_id=staff_public_id, status=status, issue=issue, risks=risks,
+    return CaseFilter(staff_id=staff_id, staff_public_id=staff_public_id, no_lead=parser.text("staff") == NO_LEAD,
+                      status=status, issue=issue, risks=risks,
                       stale=stale, overdue=overdue, review_due=review_due, opened=opened, closed=closed,
                       min_age=min_age, sort=sort, direction=direction, page=page,
                       problems=tuple(parser.problems))
@@ -322,6 +328,8 @@ def conditions(case_filter: CaseFilter, today: date) -> list[ColumnElement[bool]
     found: list[ColumnElement[bool]] = []
     if f.staff_id is not None:
         found.append(predicates.led_by(f.staff_id))
+    elif f.no_lead:
+        found.append(predicates.without_lead())
     if f.status == OPEN:
         found.append(predicates.is_open())
     elif f.status:

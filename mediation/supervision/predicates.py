@@ -47,6 +47,11 @@ def led_by(user_id: int) -> ColumnElement[bool]:
                           CaseAssignment.role == AssignmentRole.LEAD)
 
 
+def without_lead() -> ColumnElement[bool]:
+    """No one leads the case (its lead left and nobody took it over yet)."""
+    return not_(exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.role == AssignmentRole.LEAD))
+
+
 # For grouping by lead, join this alias (PostgreSQL cannot group by a correlated subquery).
 Lead = aliased(CaseAssignment, name="lead_assignment")
 

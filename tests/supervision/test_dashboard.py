@@ -311,7 +311,7 @@ def test_cases_without_a_lead_still_count(app, login_as, hand):
     page = dashboard(login_as("supervisor_a"))
     parser = read(page)
     assert figures_of(parser, "unassigned")["open"] == "1" and figures_of(parser, "total")["open"] == "6"
-    assert parser.found[("unassigned", "open")][1] is None  # no list of them to link to
+    assert parser.found[("unassigned", "open")][1] == "/supervision/cases?status=open&staff=none"  # their list
     assert "Cases without a lead" in page and hand.staff["a3"] not in page
 
 
@@ -404,9 +404,10 @@ def test_figures_link_to_the_list_behind_them(login_as, hand):
     assert links["closed_quarter"] == {"path": cases, "closed_from": ["2026-10-01"], "closed_to": ["2026-12-31"],
                                        "staff": [a1]}
     assert links["upcoming"] == {"path": ["/appointments/"], "staff": [a1]}
-    assert "sessions" not in links  # a supervisor has no list of another's sessions
-    assert "upcoming" not in {key for (row, key), (_t, href) in parser.found.items()
-                              if row == hand.staff["a3"] and href}  # A3's calendar is closed
+    assert links["sessions"] == links["minutes"] == {"path": ["/supervision/sessions"], "period": ["month"],
+                                                     "date": ["2026-11-01"], "staff": [a1]}
+    # A3's own calendar is closed: the association's week keeps a row for them while they hold appointments.
+    assert _query(parser.found[(hand.staff["a3"], "upcoming")][1]) == {"path": ["/appointments/association"]}
     totals = {key: _query(href) for (row, key), (_text, href) in parser.found.items() if row == "total" and href}
     assert totals["stale"] == {"path": cases, "stale": ["1"]}
     assert totals["upcoming"] == {"path": ["/appointments/association"]}

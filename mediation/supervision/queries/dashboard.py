@@ -121,12 +121,19 @@ def _case_figures(session: Session, association_id: int, staff_id: int | None, t
     return {row.user_id: {key: int(row._mapping[key]) for key in figures} for row in session.execute(query)}
 
 
+def sessions_held(association_id: int, period: Period) -> ColumnElement[bool]:
+    """The sessions the figures count, on CounsellingSession joined to its Case: held on the association's
+    cases in the period, voided ones left out. The list behind the figures (queries/sessions.py) reads
+    the same condition, so a figure is always the length of its list."""
+    start, end = day_bounds(period.first, period.last)
+    return and_(Case.association_id == association_id, CounsellingSession.voided_at.is_(None),
+                CounsellingSession.started_at >= start, CounsellingSession.started_at < end)
+
+
 def _session_figures(session: Session, association_id: int, staff_id: int | None,
                      period: Period) -> tuple[dict[int, dict[str, int]], dict[str, int] | None]:
     """Sessions held and their minutes, per staff member who held them and (distinct sessions) in all."""
-    start, end = day_bounds(period.first, period.last)
-    held = and_(Case.association_id == association_id, CounsellingSession.voided_at.is_(None),
-                CounsellingSession.started_at >= start, CounsellingSession.started_at < end)
+    held = sessions_held(association_id, period)
     columns = (func.count(CounsellingSession.id).label("sessions"),
                func.coalesce(func.sum(CounsellingSession.duration_min), 0).label("minutes"))
     per_staff = (

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
-from mediation.supervision.routes import case_list, dashboard, reassignment, reviews  # noqa: E402,F401
+from mediation.supervision.routes import case_list, dashboard, reassignment, reviews, sessions  # noqa: E402,F401

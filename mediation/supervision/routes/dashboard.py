@@ -2,7 +2,9 @@
 
 A supervisor sees every staff member of their association and may open one
 member's figures (`?staff=`); a mediator sees only their own, as their home
-page. Each figure links to the list behind it, built with the same predicates.
+page. Each figure links to the list behind it, built with the same predicates: the
+case list (the cases without a lead too), the sessions held, the calendars and
+the attendance to record.
 Query strings are hand-typed and bookmarked: a bad period is reported and the
 current month shown; an unknown sort falls back to names.
 """
@@ -21,6 +23,7 @@ from mediation.core import clock
 from mediation.core.authz import Permission, Role, require
 from mediation.core.views import render_viewed
 from mediation.extensions import db
+from mediation.supervision.filters import NO_LEAD
 from mediation.supervision.periods import (
     CUSTOM,
     EARLIEST,
@@ -47,7 +50,7 @@ def _led_or_member(public_id: uuid.UUID):
         StaffUser.public_id == public_id, or_(StaffUser.association_id == association_id, leads_here)))
 
 
-def _subject() -> StaffUser | None:
+def subject_from_query() -> StaffUser | None:
     """Whose figures: a mediator always their own; a supervisor the association (None) or one member."""
     raw = request.args.get("staff")
     public_id = None
@@ -85,10 +88,11 @@ def _url(endpoint: str, **params) -> str | None:
 
 
 def _figure_link(view, key: str, who):
-    """The list behind a figure: `who` is a staff member, ALL for the association, or None (no link)."""
-    if who is None:
+    """The list behind a figure: `who` is a staff member, ALL for the association, or None for the cases
+    without a lead (whose sessions and appointments are always someone's: no figure of theirs to link)."""
+    if who is None and key not in queries.CASE_KEYS:
         return None
-    staff = {} if who == ALL else {"staff": str(who.public_id)}
+    staff = {} if who == ALL else {"staff": NO_LEAD if who is None else str(who.public_id)}
     period, quarter = view.period, view.period.quarter
     if key in queries.STATUS_KEYS:
         return _url("supervision.cases", status=key.removeprefix("status_"), **staff)
@@ -108,23 +112,29 @@ def _figure_link(view, key: str, who):
         filters["closed_quarter"] = {"closed_from": quarter.first.isoformat(), "closed_to": quarter.last.isoformat()}
     if key in filters:
         return _url("supervision.cases", **filters[key], **staff)
+    if who is None:
+        return None
     own = who != ALL and who.id == current_user.id
     if key in ("sessions", "minutes"):
-        # My work lists one's own sessions only; a supervisor has no list of another's.
-        return _url("counselling.my_work", **{"from": period.first.isoformat(),
-                                              "to": period.last.isoformat()}) if own else None
+        if own:  # My work lists one's own sessions
+            return _url("counselling.my_work", **{"from": period.first.isoformat(), "to": period.last.isoformat()})
+        return _url("supervision.sessions", **period.query(), **staff)
+    # A staff member whose own calendar is closed (deactivated, or gone to another association) is found
+    # in the association's: its week keeps a row for them while they hold appointments, and its
+    # attendance to record lists every staff member's.
+    reachable = who != ALL and who.active and who.association_id == current_user.association_id
     if key == "upcoming":
-        if who == ALL:
-            return _url("appointments.association_calendar")
         if own:
             return _url("appointments.calendar")
-        return _url("appointments.calendar", staff=str(who.public_id)) if (
-            who.active and who.association_id == current_user.association_id) else None
+        if reachable:
+            return _url("appointments.calendar", staff=str(who.public_id))
+        return _url("appointments.association_calendar")
     if key == "unrecorded":
-        if who == ALL or own:  # the association's list for a supervisor, one's own for a mediator
+        if own or who == ALL:  # one's own list for a mediator, the association's for a supervisor
             return _url("appointments.to_record")
-        return _url("appointments.to_record", staff=str(who.public_id)) if (
-            who.active and who.association_id == current_user.association_id) else None
+        if reachable:
+            return _url("appointments.to_record", staff=str(who.public_id))
+        return _url("appointments.to_record")
     return None
 
 
@@ -135,7 +145,7 @@ def dashboard():
         abort(403)
     today = clock.today()
     choice = parse_period(request.args, today)
-    subject = _subject()
+    subject = subject_from_query()
     view = queries.caseload(db.session, current_user.association_id, choice.period, today=today, now=clock.now(),
                             staff=subject)
     sort, descending = _sort()
@@ -173,4 +183,5 @@ def dashboard():
         association_url=page_url(staff=None),
         link=lambda key, who=links_for: _figure_link(view, key, who),
         day_bounds=(EARLIEST, LATEST),  # what parse_period accepts, for the calendars of the date inputs
+        case_keys=queries.CASE_KEYS,
     )
