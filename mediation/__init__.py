@@ -8,7 +8,6 @@ from flask import Flask, g, request
 from flask_babel import format_date, format_decimal
 from jinja2 import pass_eval_context
 from jinja2.filters import do_join
-from markupsafe import Markup
 
 from config import BASE_DIR, BaseConfig, ConfigurationError, config_from_environment
 
@@ -134,9 +133,9 @@ def _init_babel(app: Flask, babel) -> None:
     app.jinja_env.filters["join_list"] = pass_eval_context(
         lambda context, items: do_join(context, items, list_separator()))
     app.jinja_env.globals["list_separator"] = list_separator
-    # Text people typed (a name, a note, a reason), set inside a sentence or a page of another language:
-    # isolated, and laid out in the direction of its own first letters (an Arabic name in a French page).
-    app.jinja_env.filters["auto_dir"] = lambda value: Markup('<span dir="auto">{}</span>').format(value)
+    # Text people typed, isolated in its own direction: the markup is a macro's (templates build markup,
+    # Python never does); the filter only lets a template apply it inside a sentence or a map().
+    app.jinja_env.filters["auto_dir"] = lambda value: app.jinja_env.get_template("macros/text.html").module.auto_dir(value)
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them (trimmed = true).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
