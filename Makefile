@@ -39,7 +39,7 @@ test: $(DEV_STAMP) translations-compile
 	$(BIN)/mypy --no-error-summary
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# Benchmarks (issue 9), never part of `make test`: the main pages and the statistics release against
+# Benchmarks, never part of `make test`: the main pages and the statistics release against
 # their floors on synthetic data. SQLite by default, PostgreSQL with TEST_DATABASE_URL (database
 # mediation_bench, recreated). `make bench CASES=100000`, or `make bench SCALE=1000,10000,100000`;
 # BENCH_ARGS="--keep DIR" keeps the loaded databases and measures them again next time without reloading.
@@ -48,7 +48,7 @@ SCALE ?=
 bench: translations-compile
 	$(BIN)/python bench/run.py --cases $(CASES) $(if $(SCALE),--scale $(SCALE)) $(BENCH_ARGS)
 
-# Load test (issue 9 item 5), never part of `make test`: gunicorn (2 workers) on 127.0.0.1 under locust
+# Load test, never part of `make test`: gunicorn (2 workers) on 127.0.0.1 under locust
 # (headless, bounded in time and requests) on a fresh synthetic database; writes the "load" section of
 # bench/RESULTS.md. `make load LOAD_CASES=1000 LOAD_ARGS="--users 10 --run-time 30"`.
 LOAD_CASES ?= 1000

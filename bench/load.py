@@ -1,4 +1,4 @@
-"""`make load`: a short load test of gunicorn (2 workers) on loopback with locust (issue 9 item 5).
+"""`make load`: a short load test of gunicorn (2 workers) on loopback with locust.
 
     python bench/load.py [--cases 1000] [--seed 1] [--users 10] [--run-time 30] [--max-requests 3000]
 

@@ -1,4 +1,4 @@
-"""`make bench`: the main pages and the statistics release against their floors (issue 9).
+"""`make bench`: the main pages and the statistics release against their floors.
 
     python bench/run.py [--cases 10000] [--seed 1] [--scale 1000,10000,100000] [--repeat 15]
                         [--keep DIR [--load-only]]

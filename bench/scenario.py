@@ -10,7 +10,7 @@ from datetime import time as dtime
 from sqlalchemy import func, select
 
 from bench.pages import StatementCounter, Timing, measure_fixed, measure_page
-from mediation.admin.models import StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.codes import CaseStatus
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.core import clock
