@@ -135,11 +135,16 @@ def _init_babel(app: Flask, babel) -> None:
     app.jinja_env.globals["list_separator"] = list_separator
     # Text people typed, isolated in its own direction: the markup is a macro's (templates build markup,
     # Python never does); the filter only lets a template apply it inside a sentence or a map().
-    app.jinja_env.filters["auto_dir"] = lambda value: app.jinja_env.get_template("macros/text.html").module.auto_dir(value)
+    app.jinja_env.filters["auto_dir"] = lambda value: _template_macro(app, "macros/text.html", "auto_dir")(value)
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them (trimmed = true).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+
+
+def _template_macro(app: Flask, template: str, name: str):
+    """A macro of one of the application's templates, as a function (the template is loaded once)."""
+    return getattr(app.jinja_env.get_template(template).module, name)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,1 +1,1 @@
-"""Appointments: booking without double-booking, calendars, iCalendar feeds and e-mail reminders ."""
+"""Appointments: booking without double-booking, calendars, iCalendar feeds and e-mail reminders."""

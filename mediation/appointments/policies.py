@@ -1,4 +1,4 @@
-"""Which appointments a user may see and change .
+"""Which appointments a user may see and change.
 
 visible_appointments: a staff member → the appointments they hold and those of
 the cases they are assigned to; a supervisor → every appointment of their

@@ -1,4 +1,4 @@
-"""Read models of the calendars : one staff member's days, and the association's week.
+"""Read models of the calendars: one staff member's days, and the association's week.
 
 Every read goes through visible_appointments(user), so a calendar never shows
 more than the appointment pages would. Days are local days of the service's

@@ -74,7 +74,7 @@ class AuditAction(enum.StrEnum):
     BACKUP_RESTORED = "backup_restored"
     # The quarterly restore drill (`flask backup drill`): outcome failure when the copy did not check out.
     RESTORE_DRILL = "restore_drill"
-    # Retention : a case's identity and free text removed; expired records deleted.
+    # Retention: a case's identity and free text removed; expired records deleted.
     ANONYMISED = "anonymised"
     PURGED = "purged"
 

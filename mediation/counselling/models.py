@@ -53,7 +53,7 @@ class CounsellingSession(PublicIdMixin, Base):
     attendees: Mapped[list[SessionAttendee]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     author = relationship("StaffUser", foreign_keys=[author_id], lazy="joined")
 
-    # "No session for N days" looks up a case's latest sessions .
+    # "No session for N days" looks up a case's latest sessions.
     __table_args__ = (Index("ix_counselling_session_case_started", "case_id", "started_at"),)
 
     @property
@@ -87,7 +87,7 @@ class SessionAttendee(Base):
 
 
 class SessionRevision(Base):
-    """The values a correction replaced, kept encrypted as one JSON document ."""
+    """The values a correction replaced, kept encrypted as one JSON document."""
 
     __tablename__ = "session_revision"
 
@@ -121,5 +121,5 @@ class FollowUpAction(PublicIdMixin, Base):
 
     assigned_to = relationship("StaffUser", foreign_keys=[assigned_to_id], lazy="joined")
 
-    # Overdue follow-ups of a case .
+    # Overdue follow-ups of a case.
     __table_args__ = (Index("ix_follow_up_action_case_due", "case_id", "due_on"),)

@@ -1,4 +1,4 @@
-"""Demo rooms and appointments: each demo staff member's diary around the current week .
+"""Demo rooms and appointments: each demo staff member's diary around the current week.
 
 Rooms are added through the rooms service. Appointments are written as model
 rows, since the booking service refuses times already past; the loader keeps

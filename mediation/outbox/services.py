@@ -1,4 +1,4 @@
-"""The e-mail outbox: a message is queued once and sent at most once per claim .
+"""The e-mail outbox: a message is queued once and sent at most once per claim.
 
 Queueing is idempotent on `dedupe_key`. Sending claims one message at a time
 with a compare-and-set UPDATE (status and attempt count in the WHERE clause)

@@ -1,4 +1,4 @@
-"""The supervisor's "due for anonymisation" page : HTTP only, one association.
+"""The supervisor's "due for anonymisation" page: HTTP only, one association.
 
 Supervisors only (RETENTION_VIEW); the page lists their own association's closed cases whose
 retention ends before the end of next month, overdue ones first, so nobody is surprised when a

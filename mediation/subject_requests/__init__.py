@@ -1,1 +1,1 @@
-"""Data-subject requests: the register and the per-person access export ."""
+"""Data-subject requests: the register and the per-person access export."""

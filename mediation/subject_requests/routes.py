@@ -1,4 +1,4 @@
-"""The data-subject request register and the access export . HTTP only.
+"""The data-subject request register and the access export. HTTP only.
 
 A supervisor records a request from a party's row on the case page, answers it once, and may
 produce the access export (a printable page and a JSON file, in the person's language). Requests

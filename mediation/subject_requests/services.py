@@ -1,4 +1,4 @@
-"""Recording data-subject requests and their answers; auditing every export .
+"""Recording data-subject requests and their answers; auditing every export.
 
 Rules: a request is received on a date that is not in the future; it is answered once, on a date
 between its reception and today, with an outcome. Every create, answer and export writes one audit

@@ -1,1 +1,1 @@
-"""Supervision: caseload dashboards, the association's case list, reviews and reassignment ."""
+"""Supervision: caseload dashboards, the association's case list, reviews and reassignment."""

@@ -35,7 +35,7 @@ class SupervisionReview(PublicIdMixin, Base):
 
 
 class LeadChange(PublicIdMixin, Base):
-    """A case moved from one lead to another, with the supervisor's reason ."""
+    """A case moved from one lead to another, with the supervisor's reason."""
 
     __tablename__ = "case_lead_change"
 

@@ -1,4 +1,4 @@
-"""The period a dashboard reports on: a month, a quarter or a custom range of local days .
+"""The period a dashboard reports on: a month, a quarter or a custom range of local days.
 
 The query string is hand-typed and bookmarked, so a bad value never fails the
 page: it is reported in the user's language and the current month is shown.

@@ -1,4 +1,4 @@
-"""What the supervision figures count, as SQL conditions on a case row .
+"""What the supervision figures count, as SQL conditions on a case row.
 
 The dashboard counts cases with these conditions (grouped, in SQL) and the case
 list filters with the very same ones, so a figure always equals the length of

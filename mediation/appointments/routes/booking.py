@@ -1,4 +1,4 @@
-"""Booking routes: book, show, reschedule an appointment and change its status .
+"""Booking routes: book, show, reschedule an appointment and change its status.
 
 HTTP only: the rules are in mediation.appointments.services.booking. One commit per request.
 """

@@ -1,4 +1,4 @@
-"""Calendar routes : a staff member's day or week, and a supervisor's association week.
+"""Calendar routes: a staff member's day or week, and a supervisor's association week.
 
 Query strings are hand-typed and bookmarked, so bad values never fail the page:
 an unreadable date means today, an unknown view or grouping the default. Only

@@ -1,4 +1,4 @@
-"""iCalendar routes: the private feed, its settings page, and one appointment as .ics .
+"""iCalendar routes: the private feed, its settings page, and one appointment as .ics.
 
 HTTP only: the rules are in mediation.appointments.services.feeds. One commit per request.
 

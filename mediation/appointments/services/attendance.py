@@ -1,4 +1,4 @@
-"""No-shows and cancellations counted per case and per party , in grouped queries."""
+"""No-shows and cancellations counted per case and per party, in grouped queries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The day-before e-mails: each staff member's agenda, and neutral reminders to parties .
+"""The day-before e-mails: each staff member's agenda, and neutral reminders to parties.
 
 A party gets a reminder only where everything allows it (docs/domain.md, DOM47): an
 active adult participant, an e-mail address, a safe-contact profile saying the

@@ -1,4 +1,4 @@
-"""Rooms: reference data of each association, managed per service point .
+"""Rooms: reference data of each association, managed per service point.
 
 Who may: an administrator for any service point, a supervisor for their own
 association's (the service points' rule). Every function flushes and never

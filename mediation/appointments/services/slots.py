@@ -1,4 +1,4 @@
-"""The next free slots of a staff member, proposed by the booking form .
+"""The next free slots of a staff member, proposed by the booking form.
 
 Office hours and days come from configuration (APPOINTMENT_DAY_START,
 APPOINTMENT_DAY_END, APPOINTMENT_WORKING_DAYS with Monday = 0); the busy

@@ -57,7 +57,7 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     request_summary: Mapped[str | None] = mapped_column(Encrypted("case_file.request_summary"))
     immediate_danger: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # A supervisor flagged the case for review by this date; cleared by the review .
+    # A supervisor flagged the case for review by this date; cleared by the review.
     review_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[Outcome | None] = mapped_column(code_column(Outcome, "outcome"))
@@ -67,12 +67,12 @@ class Case(PublicIdMixin, TimestampMixin, Base):
     # any other supervisor of the association gives one (docs/security.md, P4).
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
-    # Set by the retention job : identity and free text are gone, codes and dates stay.
+    # Set by the retention job: identity and free text are gone, codes and dates stay.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
-    # The supervision dashboard and list read an association's cases by status and by dates .
+    # The supervision dashboard and list read an association's cases by status and by dates.
     __table_args__ = (
         Index("ix_case_file_association_status", "association_id", "status"),
         Index("ix_case_file_association_opened", "association_id", "opened_on"),

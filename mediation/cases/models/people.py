@@ -44,7 +44,7 @@ class Person(PublicIdMixin, TimestampMixin, Base):
     identity_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     name_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     phone_bidx: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
-    # Set by the retention job once every case of the person is anonymised :
+    # Set by the retention job once every case of the person is anonymised:
     # the name is then empty, every other identifying field and blind index null.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -59,7 +59,7 @@ class GateClosed(DomainError):
 # Moves into mediation: the gate must be open (docs/domain.md, DOM15, DOM28).
 INTO_MEDIATION = frozenset({(CaseStatus.ASSESSMENT, CaseStatus.IN_MEDIATION),
                             (CaseStatus.SUSPENDED, CaseStatus.IN_MEDIATION)})
-# Moves out of intake: the requesting party's data_processing consent is given .
+# Moves out of intake: the requesting party's data_processing consent is given.
 OUT_OF_INTAKE = frozenset({(CaseStatus.INTAKE, CaseStatus.ASSESSMENT),
                            (CaseStatus.INTAKE, CaseStatus.IN_COUNSELLING)})
 

@@ -1,4 +1,4 @@
-"""Counselling routes: log a session on a case, show it, correct it, void it .
+"""Counselling routes: log a session on a case, show it, correct it, void it.
 
 HTTP only: the rules are in mediation.counselling.services.log. One commit per request.
 """
@@ -126,7 +126,7 @@ def _appointment_of(case: Case):
 
 
 def _prefill_from(form: SessionForm, appointment) -> None:
-    """Marking an appointment held opens this form with what was planned ."""
+    """Marking an appointment held opens this form with what was planned."""
     day, start = local_parts(appointment.start_utc)
     form.type.data, form.mode.data = appointment.session_type.value, appointment.mode.value
     form.day.data, form.start.data, form.duration_min.data = day, start.strftime("%H:%M"), appointment.duration_min

@@ -1,4 +1,4 @@
-"""The case timeline: sessions, notes and status changes in one list on the case page .
+"""The case timeline: sessions, notes and status changes in one list on the case page.
 
 It is a section of the case page, so the case has been loaded through the
 user's scope before this runs: a case outside it is already a 404. A note

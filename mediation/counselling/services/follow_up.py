@@ -1,4 +1,4 @@
-"""Follow-up actions: marking one done . Flushes, never commits."""
+"""Follow-up actions: marking one done. Flushes, never commits."""
 
 from __future__ import annotations
 

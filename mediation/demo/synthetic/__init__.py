@@ -1,1 +1,1 @@
-"""A synthetic national-scale population for benchmarks : see loader.py."""
+"""A synthetic national-scale population for benchmarks: see loader.py."""

@@ -1,1 +1,1 @@
-"""Read models of the supervision pages: every figure counted in SQL ."""
+"""Read models of the supervision pages: every figure counted in SQL."""

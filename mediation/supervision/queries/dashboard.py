@@ -2,7 +2,7 @@
 
 Case figures count cases with the conditions of supervision.predicates, grouped
 by the case's lead, so a figure always equals the case list it links to. A page
-issues the same statements whatever the number of cases : one
+issues the same statements whatever the number of cases: one
 for the case figures, two for sessions, two for appointments, one for the staff
 names. Only the per-group rows (a few per staff member) reach Python.
 """

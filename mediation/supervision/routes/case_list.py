@@ -1,4 +1,4 @@
-"""The filtered case list: the association's cases for its supervisor, their own for a staff member ."""
+"""The filtered case list: the association's cases for its supervisor, their own for a staff member."""
 
 from __future__ import annotations
 

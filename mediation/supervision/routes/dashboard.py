@@ -1,4 +1,4 @@
-"""The caseload dashboard : a supervisor's association, or one staff member's own figures.
+"""The caseload dashboard: a supervisor's association, or one staff member's own figures.
 
 A supervisor sees every staff member of their association and may open one
 member's figures (`?staff=`); a mediator sees only their own, as their home

@@ -1,4 +1,4 @@
-"""Reassigning one case, or every open case of a staff member, to another lead .
+"""Reassigning one case, or every open case of a staff member, to another lead.
 
 HTTP only: the rules are in mediation.supervision.services.reassignment. One commit per request.
 """

@@ -1,4 +1,4 @@
-"""Supervision reviews of a case and its "review due" flag; the supervision part of the case page .
+"""Supervision reviews of a case and its "review due" flag; the supervision part of the case page.
 
 HTTP only: the rules are in mediation.supervision.services.reviews. One commit per request.
 """

@@ -1,4 +1,4 @@
-"""Moving a case, or all open cases of a staff member, to another lead .
+"""Moving a case, or all open cases of a staff member, to another lead.
 
 One transaction: every case moves or none does. The previous lead keeps no
 access unless the supervisor keeps them as a co-worker; the new lead, if they
