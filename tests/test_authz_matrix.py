@@ -8,9 +8,11 @@ list one row per object variant (own, colleague's, other association's, unknown)
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from tests.conftest import World
+from tests.conftest import World, dispose, rolled_back
 from tests.matrix import MATRIX, PERSONAS, Row, rows_by_rule
 
 
@@ -35,29 +37,58 @@ def resolve(row: Row, world: World) -> str:
     return row.url(world) if callable(row.url) else row.url
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
-def test_matrix(row, app, world, cases, db):
-    """Every persona against one row. Each persona's request runs in a savepoint that is
-    rolled back, so a POST by one persona never changes what the next one meets."""
-    from tests.conftest import login
+@pytest.fixture(scope="module")
+def matrix_site(fresh_app):
+    """The matrix's own application (one per worker that runs rows): the test world and its three cases
+    committed once, and each persona logged in once; returns (app, world, persona -> session cookie).
+    Every row is rolled back (test_matrix), so these sessions stay valid from row to row."""
+    from tests.cases.fixtures import build_cases
+    from tests.conftest import build_world, login
 
-    url = resolve(row, world)  # outside the savepoints: objects a URL needs persist
-    mismatches = []
+    application = fresh_app()
+    world = build_world(application)
+    world.cases = build_cases(application, world)
+    cookie = application.config["SESSION_COOKIE_NAME"]
+    sessions = {}
     for persona in PERSONAS:
-        savepoint = db.begin_nested()
-        try:
-            client = app.test_client()
-            if persona != "anonymous":
-                assert login(client, world.usernames[persona]).status_code == 302, f"login as {persona} failed"
-            response = client.open(url, method=row.method, data=row.data)
-            expected = row.expected[persona]
-            if response.status_code != expected:
-                mismatches.append(f"{persona} {row.method} {url}: {response.status_code}, expected {expected}")
-            elif expected == 302 and persona == "anonymous" and not row.public:
-                if not response.headers["Location"].startswith("/login"):
-                    mismatches.append(f"anonymous {row.method} {url}: not sent to the login page")
-        finally:
-            savepoint.rollback()
+        if persona != "anonymous":
+            client = application.test_client()
+            assert login(client, world.usernames[persona]).status_code == 302, f"login as {persona} failed"
+            sessions[persona] = client.get_cookie(cookie).value
+    yield application, world, sessions
+    dispose(application)
+
+
+@pytest.mark.no_db_transaction
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_matrix(row, matrix_site):
+    """Every persona against one row. The row runs in a transaction that is rolled back, and each persona's
+    request in a savepoint inside it that is rolled back too, so a POST by one persona never changes what
+    the next one meets, and no row changes what the next row meets."""
+    app, base_world, sessions = matrix_site
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    with rolled_back(app) as connection:
+        # The row's own copy: what its URL builds lazily (notes, rooms...) is cached on the copy and rolled
+        # back with the row, never seen by the next one.
+        world = copy.deepcopy(base_world, {id(app): app})
+        url = resolve(row, world)  # outside the savepoints: objects a URL needs persist for the row
+        mismatches = []
+        for persona in PERSONAS:
+            savepoint = connection.begin_nested()
+            try:
+                client = app.test_client()
+                if persona != "anonymous":
+                    client.set_cookie(cookie, sessions[persona])
+                response = client.open(url, method=row.method, data=row.data)
+                response.close()  # a static file's response holds the file open until closed
+                expected = row.expected[persona]
+                if response.status_code != expected:
+                    mismatches.append(f"{persona} {row.method} {url}: {response.status_code}, expected {expected}")
+                elif expected == 302 and persona == "anonymous" and not row.public:
+                    if not response.headers["Location"].startswith("/login"):
+                        mismatches.append(f"anonymous {row.method} {url}: not sent to the login page")
+            finally:
+                savepoint.rollback()
     assert not mismatches, "\n".join(mismatches)
 
 
@@ -77,22 +108,13 @@ def test_denials_are_audited(login_as, app):
 
 
 @pytest.mark.no_db_transaction
-def test_a_view_without_a_permission_is_refused_to_everyone(empty_database):
+def test_a_view_without_a_permission_is_refused_to_everyone(fresh_app):
     """A route registered without @require answers 403, whoever asks (S11)."""
-    from flask_migrate import upgrade
-
-    from mediation import create_app
-    from mediation.demo.data import DEMO_PASSWORD, load_demo
-    from mediation.extensions import db
-    from tests.conftest import make_config
+    from mediation.demo.data import DEMO_PASSWORD
 
     # The session app has served requests and cannot take new routes: build another.
-    fresh = create_app(make_config(empty_database()))
+    fresh = fresh_app(demo=True)
     fresh.add_url_rule("/undeclared", "undeclared", lambda: "exposed")
-    with fresh.app_context():
-        upgrade()
-        load_demo(db.session)
-        db.session.commit()
     client = fresh.test_client()
     assert client.get("/undeclared").status_code == 302  # anonymous: login first
     for username in ("admin", "ministry", "supervisor.a", "mediator.a1"):

@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from mediation import create_app
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.accounts.services import create_association
 from mediation.accounts.staff import NewStaffUser, create_staff_user
@@ -45,7 +43,7 @@ from mediation.counselling.rules import TYPES_BY_PROFESSION
 from mediation.demo.cases import DEMO_CASES
 from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, CNDP_AUTHORISATIONS, DEMO_PASSWORD
 from mediation.extensions import db
-from tests.conftest import login, make_config
+from tests.conftest import dispose, login
 
 ADMIN_PASSWORD = "a-long-enough-passphrase"  # 24 characters
 
@@ -208,11 +206,9 @@ def test_every_demo_account_logs_in_with_the_demo_password(app, cli, client):
 
 
 @pytest.mark.no_db_transaction
-def test_demo_load_is_refused_in_production(empty_database):
-    app = create_app(make_config(empty_database(), ENV_NAME="production", TESTING=False))
+def test_demo_load_is_refused_in_production(fresh_app):
+    app = fresh_app(ENV_NAME="production", TESTING=False)
     try:
-        with app.app_context():
-            upgrade()
         result = app.test_cli_runner().invoke(args=["demo", "load"])
         assert result.exit_code != 0
         assert DEMO_PASSWORD not in result.output
@@ -223,8 +219,7 @@ def test_demo_load_is_refused_in_production(empty_database):
             assert db.session.scalar(select(func.count()).select_from(Case)) == 0
             assert db.session.scalar(select(func.count()).select_from(ServicePoint)) == 0
     finally:
-        with app.app_context():
-            db.engine.dispose()
+        dispose(app)
 
 
 # -- demo case files ------------------------------------------------------------------

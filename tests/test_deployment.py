@@ -17,7 +17,7 @@ import pytest
 
 from config import BASE_DIR, generated_secrets
 
-pytestmark = pytest.mark.no_db_transaction
+pytestmark = [pytest.mark.no_db_transaction, pytest.mark.slow]
 
 CLIENT_ADDRESS = "203.0.113.9"
 

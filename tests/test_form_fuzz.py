@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from mediation.accounts.models import StaffUser
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
+from tests.strategies import extra_fields, fuzz, nasty_strings
 
-FUZZ = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = fuzz(100)
 
 # Full Unicode with right-to-left marks, controls, NUL, Arabic, Tifinagh and emoji.
-nasty_text = st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰⵎⴰⵣⵉⵖⵜ😀é"), max_size=50),
-    st.builds(lambda n: "x" * n, st.integers(min_value=0, max_value=10_000)),
-    st.just("<script>alert(1)</script>"),
-)
+nasty_text = nasty_strings(repeats=(0, 10_000))
 
 
 def count(app, model) -> int:
@@ -30,8 +25,7 @@ def count(app, model) -> int:
 
 
 @FUZZ
-@given(username=nasty_text, password=nasty_text,
-       extra=st.dictionaries(st.text(max_size=10), st.text(max_size=20), max_size=3))
+@given(username=nasty_text, password=nasty_text, extra=extra_fields)
 def test_login_form_never_fails(app, client, world, username, password, extra):
     users_before = count(app, StaffUser)
     response = client.post("/login", data={**extra, "username": username, "password": password})

@@ -20,14 +20,13 @@ from alembic.script import ScriptDirectory
 from flask_migrate import check, downgrade, upgrade
 
 from config import BASE_DIR
-from mediation import create_app
 from mediation.accounts.models import Association, StaffUser
 from mediation.accounts.services import NewAssociation, create_association
 from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core.audit import verify_chain
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db
-from tests.conftest import make_config
+from tests.conftest import dispose
 
 pytestmark = pytest.mark.no_db_transaction
 
@@ -42,12 +41,11 @@ PROVINCES_PER_REGION = {
 
 
 @pytest.fixture
-def fresh_app(empty_database):
+def blank_app(fresh_app):
     """An application on its own empty, unmigrated database."""
-    application = create_app(make_config(empty_database()))
+    application = fresh_app(migrated=False)
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    dispose(application)
 
 
 def revisions_in_order() -> list:
@@ -126,8 +124,8 @@ def table_names(engine) -> set[str]:
         return set(sa.inspect(connection).get_table_names())
 
 
-def test_head_matches_the_models(fresh_app):
-    with fresh_app.app_context():
+def test_head_matches_the_models(blank_app):
+    with blank_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -139,8 +137,8 @@ def test_head_matches_the_models(fresh_app):
         check()
 
 
-def test_reference_data_and_genesis_are_seeded(fresh_app):
-    with fresh_app.app_context():
+def test_reference_data_and_genesis_are_seeded(blank_app):
+    with blank_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
             regions = connection.execute(sa.text("SELECT code FROM region ORDER BY code")).scalars().all()
@@ -166,19 +164,19 @@ def test_reference_data_and_genesis_are_seeded(fresh_app):
             assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar_one() == 0
 
 
-def test_fresh_database_has_no_accounts(fresh_app):
+def test_fresh_database_has_no_accounts(blank_app):
     """docs/security.md, S5: no default accounts; the first admin comes from the CLI."""
-    with fresh_app.app_context():
+    with blank_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
             assert connection.execute(sa.text("SELECT count(*) FROM staff_user")).scalar_one() == 0
             assert connection.execute(sa.text("SELECT count(*) FROM association")).scalar_one() == 0
 
 
-def test_every_revision_downgrades_and_upgrades_again(fresh_app):
+def test_every_revision_downgrades_and_upgrades_again(blank_app):
     revisions = revisions_in_order()
     assert revisions, "no revisions found"
-    with fresh_app.app_context():
+    with blank_app.app_context():
         engine = db.engine
         previous = dump_schema(engine)
         assert previous["tables"] == {}, "the database is not empty"
@@ -217,12 +215,12 @@ def _snapshot(engine) -> dict:
         }
 
 
-def test_data_survives_downgrade_and_upgrade(fresh_app):
+def test_data_survives_downgrade_and_upgrade(blank_app):
     """Rows referenced by others survive every revision after the first, down and up again."""
     revisions = revisions_in_order()
     if len(revisions) < 2:
         pytest.skip("a single revision: its downgrade empties the database")
-    with fresh_app.app_context():
+    with blank_app.app_context():
         upgrade()
         session = db.session
         association = create_association(
@@ -248,8 +246,8 @@ def test_data_survives_downgrade_and_upgrade(fresh_app):
         assert verify_chain(db.session).ok
 
 
-def test_foreign_keys_are_enforced_again_after_migrating(fresh_app):
-    with fresh_app.app_context():
+def test_foreign_keys_are_enforced_again_after_migrating(blank_app):
+    with blank_app.app_context():
         upgrade()
         downgrade(revision="base")
         upgrade()
@@ -335,8 +333,8 @@ def _toy_state(engine) -> tuple:
     return sorted(tables - {"alembic_version"}), version, children, parent_columns
 
 
-def test_a_referenced_table_is_rebuilt_with_its_rows(fresh_app, toy_migrations):
-    with fresh_app.app_context():
+def test_a_referenced_table_is_rebuilt_with_its_rows(blank_app, toy_migrations):
+    with blank_app.app_context():
         upgrade(directory=toy_migrations, revision="toy1")
         upgrade(directory=toy_migrations, revision="toy2")
         assert _toy_state(db.engine) == (["toy_child", "toy_parent"], ["toy2"], [(1, 1)], ["id"])
@@ -344,8 +342,8 @@ def test_a_referenced_table_is_rebuilt_with_its_rows(fresh_app, toy_migrations):
         assert _toy_state(db.engine) == (["toy_child", "toy_parent"], ["toy1"], [(1, 1)], ["id", "obsolete"])
 
 
-def test_a_revision_leaving_a_dangling_reference_is_refused_whole(fresh_app, toy_migrations):
-    with fresh_app.app_context():
+def test_a_revision_leaving_a_dangling_reference_is_refused_whole(blank_app, toy_migrations):
+    with blank_app.app_context():
         upgrade(directory=toy_migrations, revision="toy2")
         before = _toy_state(db.engine)
         with pytest.raises(REFUSED):
@@ -355,9 +353,9 @@ def test_a_revision_leaving_a_dangling_reference_is_refused_whole(fresh_app, toy
         assert "toy_other" not in before[0]
 
 
-def test_an_upgrade_that_fails_midway_leaves_nothing(fresh_app, toy_migrations):
+def test_an_upgrade_that_fails_midway_leaves_nothing(blank_app, toy_migrations):
     # toy1 and toy2 succeed, toy3 fails: one transaction, so none of them is kept.
-    with fresh_app.app_context():
+    with blank_app.app_context():
         with pytest.raises(REFUSED):
             upgrade(directory=toy_migrations, revision="toy3")
         assert _toy_state(db.engine) == ([], [], None, None)

@@ -5,26 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from mediation import create_app
 from mediation.accounts.models import StaffUser
-from mediation.demo.data import DEMO_PASSWORD, load_demo
+from mediation.demo.data import DEMO_PASSWORD
 from mediation.extensions import db
-from tests.conftest import make_config
 
 pytestmark = pytest.mark.no_db_transaction
 
 
 @pytest.fixture(scope="module")
-def csrf_app(empty_database):
-    application = create_app(make_config(empty_database(), WTF_CSRF_ENABLED=True))
-    with application.app_context():
-        upgrade()
-        load_demo(db.session)
-        db.session.commit()
-    return application
+def csrf_app(fresh_app):
+    return fresh_app(demo=True, WTF_CSRF_ENABLED=True)
 
 
 def tokens_in(page: str) -> list[str]:

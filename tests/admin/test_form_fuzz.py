@@ -5,29 +5,14 @@ from __future__ import annotations
 import io
 from uuid import UUID
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.extensions import db
 from tests.admin.support import STRONG_PASSWORD, counts
-
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-# Full Unicode with right-to-left marks, controls, NUL, Arabic, Tifinagh and emoji.
-nasty_text = st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰⵎⴰⵣⵉⵖⵜ😀éA-1"), max_size=50),
-    st.builds(lambda n: "x" * n, st.integers(min_value=0, max_value=5_000)),
-    st.just("<script>alert(1)</script>"),
-)
-
-
-def sometimes(*valid):
-    """Mostly plausible values, sometimes anything."""
-    return st.one_of(st.sampled_from(valid), nasty_text)
-
+from tests.strategies import FUZZ, nasty_text, sometimes
 
 REGIONS = [f"MA-{number:02}" for number in range(1, 13)]
 PROVINCES = ["", "MA-RAB", "MA-AGD", "MA-CAS", "MA-TIZ"]

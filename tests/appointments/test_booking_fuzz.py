@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
-from tests.admin.test_form_fuzz import FUZZ, nasty_text, sometimes
+from tests.strategies import FUZZ, nasty_text, sometimes
 
 TIMES = ["09:00", "10:30", "11:00", "16:45", "23:59", "00:00", "24:00", "9:00", "10h30", ""]
 

@@ -26,10 +26,13 @@ from tests.appointments.fixtures import (
     requesting_party,
     staff,
 )
+from tests.conftest import ANY_HOUR_WITH_TIME_OF_DAY
 from tests.statements import statements_of_get
 
-# Date-sensitive (day and week bounds): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (day and week bounds): every test runs under the instants of ANY_HOUR_WITH_TIME_OF_DAY
+# (tests/conftest.py; T1), the morning included: bookings are checked against the current instant.
 pytestmark = pytest.mark.usefixtures("any_hour")
+ANY_HOUR_INSTANTS = ANY_HOUR_WITH_TIME_OF_DAY
 
 CELL = re.compile(r'<td data-day="([0-9-]+)"[^>]*>(.*?)</td>', re.S)
 HEADER_DAYS = re.compile(r'<th scope="col" data-day="([0-9-]+)"')

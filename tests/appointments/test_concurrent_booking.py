@@ -13,10 +13,8 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from mediation import create_app
 from mediation.accounts.services import (
     NewAssociation,
     ServicePointData,
@@ -29,7 +27,7 @@ from mediation.appointments.services import booking
 from mediation.core import clock
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db
-from tests.conftest import PASSWORD, login, make_config
+from tests.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.no_db_transaction
 
@@ -37,10 +35,9 @@ BOOKERS = 4
 
 
 @pytest.fixture
-def office(empty_database):
-    app = create_app(make_config(empty_database()))
+def office(fresh_app):
+    app = fresh_app()
     with app.app_context():
-        upgrade()
         session = db.session
         association = create_association(
             session, NewAssociation("جمعية", "Association", "MA-04", "MA-RAB", cndp_declaration_no="D-7-2025",

@@ -465,19 +465,8 @@ def isolated_limiter():
 
 
 @pytest.mark.no_db_transaction
-def test_one_address_is_read_at_most_60_times_an_hour(empty_database, isolated_limiter):
-    from flask_migrate import upgrade
-
-    from mediation import create_app
-    from mediation.demo.data import load_demo
-    from tests.conftest import make_config
-
-    application = create_app(make_config(empty_database(), RATELIMIT_ENABLED=True,
-                                         RATELIMIT_STORAGE_URI="memory://"))
-    with application.app_context():
-        upgrade()
-        load_demo(db.session)
-        db.session.commit()
+def test_one_address_is_read_at_most_60_times_an_hour(fresh_app, isolated_limiter):
+    application = fresh_app(demo=True, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     first, second = feed_token(application, "mediator.a1"), feed_token(application, "supervisor.a")
     client = application.test_client()
     assert {fetch(client, first).status_code for _ in range(60)} == {200}

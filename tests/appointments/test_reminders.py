@@ -28,10 +28,8 @@ from aiosmtpd.controller import Controller
 from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from mediation import create_app
 from mediation.accounts.models import Association
 from mediation.appointments.services import reminders
 from mediation.appointments.services.booking import book
@@ -47,10 +45,12 @@ from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.settings import MailSettings, MailSettingsError
 from tests.appointments.fixtures import appointment_by_public_id, case_of, data, requesting_party, staff
-from tests.conftest import make_config
+from tests.conftest import ANY_HOUR_WITH_TIME_OF_DAY
 
-# Date-sensitive (reminders for tomorrow): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (reminders for tomorrow): every test runs under the instants of ANY_HOUR_WITH_TIME_OF_DAY
+# (tests/conftest.py; T1), the morning included: bookings are checked against the current instant.
 pytestmark = pytest.mark.usefixtures("any_hour")
+ANY_HOUR_INSTANTS = ANY_HOUR_WITH_TIME_OF_DAY
 
 MOTHER = "mother@example.org"
 FATHER = "father@example.net"
@@ -521,12 +521,11 @@ def test_queueing_is_idempotent_and_refuses_header_injection(app, world):
 
 
 @pytest.mark.no_db_transaction
-def test_two_concurrent_senders_never_send_a_message_twice(empty_database, smtp):
+def test_two_concurrent_senders_never_send_a_message_twice(fresh_app, smtp):
     """Each thread has its own connection: the claim's compare-and-set is what keeps them apart."""
-    application = create_app(make_config(empty_database()))
+    application = fresh_app()
     now = datetime(2026, 12, 6, 16, 0, tzinfo=UTC)
     with application.app_context():
-        upgrade()
         for number in range(30):
             outbox.queue(db.session, kind="test", dedupe_key=f"race:{number}", recipient=f"p{number}@example.org",
                          subject=f"Subject {number}", body="Body", language="fr", association_id=None, now=now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -24,9 +24,10 @@ from mediation.core.audit import AuditEvent
 from mediation.core.errors import Conflict, ValidationFailed
 from mediation.extensions import db
 from tests.admin.support import audit_events, last_seq, translated
+from tests.strategies import fuzz
 
 STILL_BOOKED = "Appointments already booked in this room keep it: move them to another room if needed."
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = fuzz(60)
 
 
 def rooms_url(world, key: str = "A") -> str:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from mediation import create_app
 from mediation.auth.models import LoginFailure
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
-from mediation.demo.data import DEMO_PASSWORD, load_demo
+from mediation.demo.data import DEMO_PASSWORD
 from mediation.extensions import db
-from tests.conftest import login, make_config
+from tests.conftest import login
 
 
 def fail(client, username, times):
@@ -93,16 +91,6 @@ def isolated_limiter():
     limiter.__dict__.update(saved)
 
 
-def limited_app(empty_database, storage_uri: str):
-    application = create_app(make_config(empty_database(), RATELIMIT_ENABLED=True,
-                                         RATELIMIT_STORAGE_URI=storage_uri))
-    with application.app_context():
-        upgrade()
-        load_demo(db.session)
-        db.session.commit()
-    return application
-
-
 def distinct_failures(client, count: int, offset: int = 0) -> list[int]:
     # Distinct user names: the per-account lock must not be what answers.
     return [login(client, f"nobody.{offset + index}", "a-wrong-password-for-sure").status_code
@@ -110,8 +98,8 @@ def distinct_failures(client, count: int, offset: int = 0) -> list[int]:
 
 
 @pytest.mark.no_db_transaction
-def test_the_31st_failure_in_a_minute_from_one_address_gets_429(empty_database, isolated_limiter):
-    application = limited_app(empty_database, "memory://")
+def test_the_31st_failure_in_a_minute_from_one_address_gets_429(fresh_app, isolated_limiter):
+    application = fresh_app(demo=True, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     client = application.test_client()
     assert set(distinct_failures(client, 30)) == {401}
     response = login(client, "nobody.31", "a-wrong-password-for-sure")
@@ -126,8 +114,8 @@ def test_the_31st_failure_in_a_minute_from_one_address_gets_429(empty_database, 
 
 
 @pytest.mark.no_db_transaction
-def test_successful_logins_do_not_use_up_the_address_limit(empty_database, isolated_limiter):
-    application = limited_app(empty_database, "memory://")
+def test_successful_logins_do_not_use_up_the_address_limit(fresh_app, isolated_limiter):
+    application = fresh_app(demo=True, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     client = application.test_client()
     for _ in range(35):
         assert client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD}).status_code == 302
@@ -163,16 +151,12 @@ def run_worker(database_url: str, storage: str, offset: int, count: int) -> list
 
 @pytest.mark.no_db_transaction
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set (.ci/run sets it)")
-def test_workers_share_the_address_count_through_redis(empty_database):
+def test_workers_share_the_address_count_through_redis(migrated_database):
     import redis
-    from flask_migrate import upgrade as migrate_up
 
     url = os.environ["TEST_REDIS_URL"]
     redis.Redis.from_url(url).flushdb()
-    database = empty_database()
-    application = create_app(make_config(database))
-    with application.app_context():
-        migrate_up()
+    database = migrated_database()
     assert set(run_worker(database, url, 0, 20)) == {401}
     statuses = run_worker(database, url, 20, 11)
     assert statuses[:10] == [401] * 10 and statuses[10] == 429

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation import create_app
 from mediation.accounts.models import StaffUser
 from mediation.core.crypto import Encrypted
-from mediation.demo.data import load_demo
 from mediation.extensions import db
 from tests.cases.encrypted_rows import fill_every_encrypted_column
 from tests.cases.fixtures import service_point_of
@@ -40,10 +38,14 @@ class Source:
     written: dict[str, str]
 
 
-def app_on(url: str, keys_from=None, **overrides):
+def keys_of(app) -> dict:
+    """The keys of an application, as configuration overrides for another one."""
+    return {name: app.config[name] for name in SHARED_KEYS}
+
+
+def app_on(url: str, keys_from, **overrides):
     """An application on the database at url with the keys of keys_from (another application)."""
-    attributes = {name: keys_from.config[name] for name in SHARED_KEYS} if keys_from is not None else {}
-    return create_app(make_config(url, **{**attributes, **overrides}))
+    return create_app(make_config(url, **{**keys_of(keys_from), **overrides}))
 
 
 def dispose(app) -> None:
@@ -53,15 +55,13 @@ def dispose(app) -> None:
 
 
 @pytest.fixture(scope="session")
-def source(empty_database):
+def source(fresh_app):
     """Built once (tests only add to it): a migrated database with the demo data, one more case with a canary
     in every encrypted column."""
-    app = app_on(empty_database())
+    app = fresh_app(demo=True)
     token = secrets.token_hex(6)
     marker, arabic = f"CANARY-{token}", f"كناري-{token}"
     with app.app_context():
-        upgrade()
-        load_demo(db.session)
         lead = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
         supervisor = db.session.scalar(select(StaffUser).where(StaffUser.username == "supervisor.a"))
         _case, written = fill_every_encrypted_column(db.session, service_point_of(lead.association_id).id, lead,
@@ -72,15 +72,12 @@ def source(empty_database):
 
 
 @pytest.fixture
-def new_target(empty_database, source):
-    """A factory of applications on new, empty databases with the source's keys."""
+def new_target(fresh_app, source):
+    """A factory of applications on new databases, empty unless `migrated`, with the source's keys."""
     made = []
 
     def make(migrated: bool = False, **overrides):
-        app = app_on(empty_database(), source.app, **overrides)
-        if migrated:
-            with app.app_context():
-                upgrade()
+        app = fresh_app(migrated=migrated, **{**keys_of(source.app), **overrides})
         made.append(app)
         return app
 

@@ -14,7 +14,7 @@ import os
 import pytest
 
 from mediation.backup.archive import read_header, seal, unseal
-from tests.backup.conftest import app_on, cli, configured, create_backup, dispose, fingerprint
+from tests.backup.conftest import app_on, cli, configured, create_backup, dispose, fingerprint, keys_of
 
 pytestmark = pytest.mark.no_db_transaction
 
@@ -27,9 +27,9 @@ def good_backup(source, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def targets(source, empty_database, good_backup):
+def targets(source, fresh_app, good_backup):
     """An empty database, and a database in use (restored from the good backup, then written to)."""
-    empty, used = app_on(empty_database(), source.app), app_on(empty_database(), source.app)
+    empty, used = (fresh_app(migrated=False, **keys_of(source.app)) for _ in range(2))
     assert cli(used, "backup", "restore", str(good_backup)).exit_code == 0
     assert cli(used, "backup", "create", str(good_backup.parent / "used")).exit_code == 0
     yield empty, used

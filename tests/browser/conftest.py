@@ -16,12 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.browser.support import RELEASE_ID
-from tests.conftest import make_config
 
 CHROMIUM = os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium")
 HERE = Path(__file__).parent
@@ -52,6 +50,7 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.no_db_transaction)
         # One served application and one Chromium per run: under pytest-xdist, all on one worker.
         item.add_marker(pytest.mark.xdist_group("browser"))
+        item.add_marker(pytest.mark.slow)
         if SKIP_REASON:
             item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {SKIP_REASON}"))
     config._browser_tests_count = len(browser_items)
@@ -66,17 +65,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def _seed(app) -> None:
-    """Demo data, plus cases in 2025-Q3 and the published release the ministry reads."""
+    """Cases in 2025-Q3 (beside the demo data) and the published release the ministry reads."""
     from mediation.accounts.models import StaffUser
-    from mediation.demo.data import load_demo
     from mediation.extensions import db
     from mediation.statistics.release import build_release, publish_release
     from tests.statistics.microdata import insert_cases, standard_world
 
     with app.app_context():
-        upgrade()
-        load_demo(db.session)
-        db.session.commit()
         insert_cases(standard_world())
         build_release(db.session, RELEASE_ID, now=PUBLISHED_AT)
         admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
@@ -85,13 +80,12 @@ def _seed(app) -> None:
 
 
 @pytest.fixture(scope="session")
-def served_app(empty_database):
-    """The application on a free loopback port, in a thread, with CSRF protection on as in production."""
+def served_app(fresh_app):
+    """The application on a free loopback port, in a thread, with CSRF protection on as in production,
+    the demo data and one published statistics release."""
     if SKIP_REASON:
         pytest.skip(SKIP_REASON)
-    from mediation import create_app
-
-    app = create_app(make_config(empty_database(), WTF_CSRF_ENABLED=True))
+    app = fresh_app(demo=True, WTF_CSRF_ENABLED=True)
     _seed(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="browser-tests-server", daemon=True)

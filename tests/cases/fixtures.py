@@ -9,10 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from mediation import create_app
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.cases.codes import CourtStage, IntakeChannel, Issue, ParticipantRole, ReferralSource, Sex
 from mediation.cases.models import Participant
@@ -91,15 +89,14 @@ def build_cases(app, world) -> CaseWorld:
 
 
 @contextmanager
-def served_world(empty_database, **config):
-    """An application on a database of its own, with the test world and a declared association A, for
-    tests that cannot run inside the rolled-back transaction: (app, world, A's service point id, url)."""
-    from tests.conftest import build_world, make_config
+def served_world(fresh_app, **config):
+    """An application (from the `fresh_app` factory) on a database of its own, with the test world and a
+    declared association A, for tests that cannot run inside the rolled-back transaction:
+    (app, world, A's service point id, url)."""
+    from tests.conftest import build_world
 
-    url = empty_database()
-    app = create_app(make_config(url, **config))
-    with app.app_context():
-        upgrade()
+    app = fresh_app(**config)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     world = build_world(app)
     with app.app_context():
         declare_cndp(world.association_a)

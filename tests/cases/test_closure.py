@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select, text
@@ -32,8 +32,8 @@ from mediation.core.errors import DomainError
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, close_now
 from tests.conftest import login
+from tests.strategies import FUZZ, nasty_strings
 
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 POINTS = "CANARY-points-0a1b2c3d4e5f: الحضانة للأم وزيارة الأب كل أسبوع"
 NOTE = "CANARY-closure-note-aa11bb22cc33"
 REASON = "CANARY-reopen-reason-dd44ee55ff66"
@@ -443,12 +443,7 @@ def test_two_clients_closing_at_once_make_one_closure(app, cases):
 
 # -- generated input -----------------------------------------------------------------------
 
-nasty_text = st.one_of(
-    st.text(max_size=200),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰⵎ😀é"), max_size=40),
-    st.builds(lambda n: "ن" * n, st.integers(min_value=3_990, max_value=10_010)),
-    st.just("<script>alert(1)</script>"),
-)
+nasty_text = nasty_strings(200, short_size=40, repeated="ن", repeats=(3_990, 10_010))
 dates = st.one_of(
     st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)).map(date.isoformat),
     st.sampled_from(["", "2026-02-30", "31/12/2026", "9999-99-99", "0000-01-01", "\x00"]),

@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -15,8 +15,10 @@ from mediation.cases.models import Case
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.conftest import login
+from tests.strategies import fuzz
 
-# Date-sensitive (follow-up dates): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (follow-up dates): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 FORM = {"issues": ["custody", "inheritance"], "referral_source": "lawyer", "court_stage": "pending",
@@ -115,7 +117,7 @@ def test_a_co_worker_who_is_not_lead_cannot_manage_co_workers(app, login_as, cas
                           ).status_code == 403
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(50)
 @given(data=st.dictionaries(st.sampled_from(sorted(FORM) + ["version"]),
                             st.one_of(st.text(max_size=200), st.sampled_from(["", "0", "-1", "2026-02-30", "\x00"]))))
 def test_generated_edits_never_fail(app, login_as, cases, data):

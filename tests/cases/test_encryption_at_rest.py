@@ -20,10 +20,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import LargeBinary, bindparam, select, type_coerce, update
 
-from mediation import create_app
 from mediation.accounts.services import (
     NewAssociation,
     ServicePointData,
@@ -38,7 +36,7 @@ from mediation.core.authz import Profession, Role
 from mediation.core.crypto import DecryptionError, Encrypted
 from mediation.extensions import db
 from tests.cases.encrypted_rows import encrypted_columns, fill_every_encrypted_column
-from tests.conftest import PASSWORD, make_config
+from tests.conftest import PASSWORD
 
 
 def marker(field: str) -> str:
@@ -102,10 +100,8 @@ def raw_database(app) -> bytes:
 
 
 @pytest.fixture
-def canary_app(empty_database):
-    application = create_app(make_config(empty_database()))
-    with application.app_context():
-        upgrade()
+def canary_app(fresh_app):
+    application = fresh_app()
     yield application
     with application.app_context():
         db.session.remove()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -14,9 +14,10 @@ from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.cases.fixtures import declare_cndp
+from tests.strategies import fuzz
 
-# Date-sensitive (first-contact and birth-date checks, references by year): every test runs under each
-# instant of ANY_HOUR.
+# Date-sensitive (first-contact and birth-date checks, references by year): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 FORM = {
@@ -201,7 +202,7 @@ def test_outside_the_scope_looks_like_nothing_exists(app, login_as, cases):
     assert strip(not_mine) == strip(unknown)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(60)
 @given(data=st.dictionaries(
     st.sampled_from(sorted(FORM) + ["service_point_id", "lead_mediator_id", "court_file_no", "email", "address"]),
     st.one_of(st.text(max_size=300), st.sampled_from(["", "0", "-1", "9" * 30, "2026-02-30", "yes", "\x00"])),

@@ -10,7 +10,7 @@ import re
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text, update
 
@@ -23,8 +23,8 @@ from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, close_now, write_note
 from tests.conftest import login
+from tests.strategies import FUZZ, nasty_strings
 
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 JOINT = "اتفق الطرفان على موعد الجلسة المقبلة"
 PRIVATE = "CANARY-note-private-6f1e2d3c4b5a"
 
@@ -328,12 +328,7 @@ def test_each_note_route_writes_one_audit_event(app, login_as, cases):
 
 # -- generated input -----------------------------------------------------------------------
 
-nasty_text = st.one_of(
-    st.text(max_size=200),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰⵎ😀é"), max_size=40),
-    st.builds(lambda n: "ن" * n, st.integers(min_value=9_990, max_value=10_010)),
-    st.just("<script>alert(1)</script>"),
-)
+nasty_text = nasty_strings(200, short_size=40, repeated="ن", repeats=(9_990, 10_010))
 extra_fields = st.dictionaries(st.sampled_from(["version_id", "author_id", "case_id", "created_at", "number"]),
                                st.text(max_size=10), max_size=3)
 

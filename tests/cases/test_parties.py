@@ -11,7 +11,7 @@ from datetime import date
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select, text
@@ -22,6 +22,7 @@ from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.conftest import login
 from tests.matrix import UNKNOWN_ID
+from tests.strategies import FUZZ, nasty_text, sometimes
 
 # The own case is dated so that ages are exact whatever day the suite runs.
 OPENED = date(2026, 5, 15)
@@ -538,17 +539,8 @@ def test_the_parties_section_issues_a_bounded_number_of_queries(app, a1, own):
 
 # Generated input (S16): never a 500, nothing half-saved
 
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-nasty_text = st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰⵎⴰⵣⵉⵖⵜ😀éA-1"), max_size=50),
-    st.builds(lambda n: "x" * n, st.integers(min_value=0, max_value=5_000)),
-    st.just("<script>alert(1)</script>"),
-)
 
 
-def sometimes(*valid):
-    return st.one_of(st.sampled_from(valid), nasty_text)
 
 
 BIRTHS = ("", "1985", "1990-03-01", "2012-02-29", "2019-01-10", "2099", "2026-02-30", "0000", "9" * 30)

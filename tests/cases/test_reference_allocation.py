@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import delete, func, select
 
-from mediation import create_app
 from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.accounts.services import (
     NewAssociation,
@@ -30,7 +28,7 @@ from mediation.cases.services.intake import allocate_reference, open_case
 from mediation.core.authz import Profession, Role
 from mediation.extensions import db
 from tests.cases.fixtures import new_case
-from tests.conftest import PASSWORD, make_config
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.no_db_transaction
 
@@ -45,11 +43,10 @@ class Site:
 
 
 @pytest.fixture
-def site(empty_database):
+def site(fresh_app):
     """One association with two service points and eight mediators, on its own database."""
-    app = create_app(make_config(empty_database()))
+    app = fresh_app()
     with app.app_context():
-        upgrade()
         session = db.session
         association = create_association(
             session, NewAssociation("جمعية", "Association", "MA-04", "MA-RAB", cndp_declaration_no="D-7-2025",

@@ -11,7 +11,7 @@ from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
@@ -34,11 +34,12 @@ from mediation.cases.services.intake import PersonData, create_person
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
+from tests.strategies import FUZZ, extra_fields, nasty_strings, sometimes_from
 
-# Date-sensitive (screening and consent dates): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (screening and consent dates): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def yesterday() -> str:
@@ -470,16 +471,10 @@ def test_the_decision_page_shows_the_screenings_and_audits_the_read(app, login_a
 # Fuzzing: never a 500, nothing half-saved
 
 
-nasty_text = st.one_of(
-    st.text(max_size=200),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&ضصثقⵜⴰ😀é"), max_size=40),
-    st.builds(lambda n: "x" * n, st.integers(min_value=0, max_value=5_000)),
-    st.just("<script>alert(1)</script>"),
-)
+nasty_text = nasty_strings(200, short_size=40)
 
 
-def sometimes(*valid):
-    return st.one_of(st.sampled_from(valid), nasty_text)
+sometimes = sometimes_from(nasty_text)
 
 
 def subsets(values):
@@ -593,7 +588,7 @@ def test_fuzz_the_decision_form(app, login_as, cases, data):
 
 
 @FUZZ
-@given(note=nasty_text, extra=st.dictionaries(st.text(max_size=10), st.text(max_size=20), max_size=3))
+@given(note=nasty_text, extra=extra_fields)
 def test_fuzz_the_danger_form(app, login_as, cases, note, extra):
     if not case_row(app, cases.own).immediate_danger:
         screen(login_as("mediator_a1"), cases.own, requesting_party(app, cases.own), gating_immediate_danger="yes")

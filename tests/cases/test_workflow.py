@@ -24,7 +24,6 @@ from mediation.core.errors import DomainError, StaleRecord
 from mediation.extensions import db
 from tests.cases.fixtures import open_as
 from tests.cases.test_safety import (
-    FUZZ,
     add_participant,
     case_row,
     count,
@@ -36,6 +35,7 @@ from tests.cases.test_safety import (
     screen,
     sometimes,
 )
+from tests.strategies import FUZZ
 
 STATUS_URL = "/cases/{case}/status?lang=en"
 

@@ -27,9 +27,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def served(empty_database):
+def served(fresh_app):
     """An application on its own database, with the test world and a declared association A."""
-    with served_world(empty_database) as world:
+    with served_world(fresh_app) as world:
         yield world
 
 

@@ -28,8 +28,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def served(empty_database):
-    with served_world(empty_database, SQLITE_BUSY_TIMEOUT_MS=300) as (app, world, point, url):
+def served(fresh_app):
+    with served_world(fresh_app, SQLITE_BUSY_TIMEOUT_MS=300) as (app, world, point, url):
         yield app, world, point, make_url(url).database
 
 

@@ -126,8 +126,8 @@ def test_template_catalogue_is_current():
 
 @pytest.mark.parametrize("language", ["ar", "fr", "en"])
 def test_every_message_is_translated(language):
-    template = {m.id if isinstance(m.id, str) else m.id[0] for m in
-                read_po(open(TRANSLATIONS / "messages.pot", "rb")) if m.id}
+    with open(TRANSLATIONS / "messages.pot", "rb") as handle:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     po = catalogue(language)
     translated = {}
     for message in po:

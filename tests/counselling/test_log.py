@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -33,6 +33,7 @@ from mediation.core.audit import AuditEvent
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
 from mediation.counselling.services import log as service
 from mediation.extensions import db
+from tests.strategies import fuzz
 
 DAY = "2026-11-20"  # after the fixture cases' first contact (2026-11-02), in the past
 
@@ -472,7 +473,7 @@ TEXT = st.text(max_size=40)
 TYPES = st.sampled_from([member.value for member in SessionType] + ["", "x"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(40)
 @given(kind=TYPES, mode=st.sampled_from(["in_person", "phone", "video", "", "?"]),
        day=st.one_of(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 1, 1)).map(str), TEXT),
        start=st.one_of(st.times().map(lambda t: t.strftime("%H:%M")), TEXT),

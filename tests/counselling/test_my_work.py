@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -25,10 +25,12 @@ from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id
 from tests.counselling.matrix_rows_my_work import add_action, add_session
 from tests.statements import statements_of_get
+from tests.strategies import fuzz
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = fuzz(40)
 CASABLANCA = clock.load_zone("Africa/Casablanca")
-# Date-sensitive (the current month, overdue actions): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (the current month, overdue actions): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 

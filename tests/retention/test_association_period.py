@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mediation.accounts.models import Association
@@ -15,6 +15,7 @@ from mediation.extensions import db
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 from tests.retention.fixtures import TODAY, anonymised_at, closed_case
 from tests.retention.test_retention_run import run
+from tests.strategies import fuzz
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_a_bad_period_is_refused_with_the_input_kept(app, world, login_as, value
         assert db.session.get(Association, world.association_a).retention_months is None
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(40)
 @given(value=st.text(max_size=8))
 def test_any_typed_period_is_saved_or_refused_never_a_500(app, world, login_as, value):
     url = f"/admin/associations/{world.association_public_ids['A']}/edit"

@@ -13,7 +13,8 @@ from mediation.retention.policy import add_months
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
 from tests.retention.fixtures import closed_case
 
-# Date-sensitive (retention cut-offs): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (retention cut-offs): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 

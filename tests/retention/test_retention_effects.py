@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from flask_migrate import upgrade
 
 from config import ConfigurationError
 from mediation import create_app
@@ -72,11 +71,9 @@ def test_statistics_rebuilt_after_anonymisation_give_the_same_figures(app, ctx, 
 
 
 @pytest.mark.no_db_transaction
-def test_no_ciphertext_of_the_anonymised_case_is_left_in_the_database_file(empty_database):
+def test_no_ciphertext_of_the_anonymised_case_is_left_in_the_database_file(fresh_app):
     """S26: the removed values are not recoverable from the file (SQLite secure_delete, then a checkpoint)."""
-    application = create_app(make_config(empty_database()))
-    with application.app_context():
-        upgrade()
+    application = fresh_app()
     build_world(application)
     with application.app_context():
         expired = closed_case("disk-old", 61)

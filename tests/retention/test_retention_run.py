@@ -14,7 +14,8 @@ from mediation.outbox.models import OutboxMessage
 from mediation.subject_requests.models import DataSubjectRequest
 from tests.retention.fixtures import TODAY, anonymised_at, case_markers, closed_case, decrypted_texts
 
-# Date-sensitive (retention cut-offs): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (retention cut-offs): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 

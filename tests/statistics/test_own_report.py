@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import event, select
@@ -33,6 +33,7 @@ from mediation.counselling.models import CounsellingSession, SessionStaff
 from mediation.extensions import db
 from mediation.statistics.own_report import Quarter, association_report, parse_quarter
 from tests.cases.fixtures import declare_cndp, open_as, person
+from tests.strategies import fuzz
 
 CANARY = "CANARYzq"
 Q3 = (2026, 3)
@@ -222,7 +223,7 @@ def test_quarter_parsing(text, expected, refused):
     assert quarter == expected and (message is not None) is refused
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(40)
 @given(st.text(max_size=40))
 def test_no_quarter_string_gives_a_server_error(login_as, text):
     client = login_as("supervisor_a")

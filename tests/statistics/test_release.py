@@ -18,7 +18,8 @@ from mediation.statistics.models import FrozenRelease, ReleaseFile, StatisticsRe
 from mediation.statistics.release import ReleaseRefused, build_release, publish_release
 from tests.statistics.microdata import CaseSpec, add_association, insert_cases, standard_world
 
-# Date-sensitive (period ends): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (period ends): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 NOW = datetime(2025, 11, 20, 6, 0, tzinfo=UTC)

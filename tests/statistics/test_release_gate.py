@@ -64,6 +64,7 @@ def test_interval_follows_the_published_value():
     assert possible_values(4.9999999, 9.0000001) == 5  # solver noise does not cost a value
 
 
+@pytest.mark.slow
 def test_d5_linear_attack_on_five_releases(capsys):
     """50 runs of five consecutive releases (the annual one included) over skewed random populations.
 

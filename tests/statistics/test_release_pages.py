@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from mediation.statistics import charts
 from mediation.statistics.models import StatisticsRelease
 from mediation.statistics.release import build_release, publish_release
 from tests.statistics.microdata import insert_cases, standard_world
+from tests.strategies import fuzz
 
 NOW = datetime(2025, 11, 20, 6, 0, tzinfo=UTC)
 
@@ -339,7 +340,7 @@ def test_ministry_cannot_build_or_publish(login_as, releases):
     assert client.post("/statistics/releases/2025Q3-r2/publish").status_code == 403
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(40)
 @given(release_id=st.one_of(st.text(max_size=24), st.from_regex(r"\A[0-9]{4}(Q[0-9])?(-r[0-9])?\Z"),
                             st.sampled_from(["0000", "9999Q4", "٢٠٢٥Q3", "2025Q3\x00", " 2025Q3 ", "1999"])))
 def test_build_form_never_fails_with_a_500(app, login_as, world, release_id):

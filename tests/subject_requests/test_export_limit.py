@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from flask_migrate import upgrade
 
-from mediation import create_app
 from mediation.extensions import db
 from tests.cases.fixtures import build_cases
-from tests.conftest import build_world, login, make_config
+from tests.conftest import build_world, login
 from tests.subject_requests.fixtures import objects
 
 
@@ -24,10 +22,8 @@ def isolated_limiter():
 
 
 @pytest.mark.no_db_transaction
-def test_the_eleventh_export_in_an_hour_is_refused(empty_database, isolated_limiter):
-    application = create_app(make_config(empty_database(), RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://"))
-    with application.app_context():
-        upgrade()
+def test_the_eleventh_export_in_an_hour_is_refused(fresh_app, isolated_limiter):
+    application = fresh_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     world = build_world(application)
     world.cases = build_cases(application, world)
     _person, request_id = objects(world)["A"]

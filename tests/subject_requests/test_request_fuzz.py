@@ -13,7 +13,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from mediation.subject_requests.models import DataSubjectRequest
-from tests.admin.test_form_fuzz import FUZZ, nasty_text, sometimes
+from tests.strategies import FUZZ, nasty_text, sometimes
 from tests.subject_requests.fixtures import objects
 
 DAYS = ["2026-11-02", "1999-12-31", "2026-02-30", "9999-12-31", "31/12/2026", ""]

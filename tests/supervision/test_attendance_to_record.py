@@ -13,13 +13,14 @@ import re
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.statements import statements_of_get
+from tests.strategies import fuzz
 from tests.supervision.test_dashboard import NOW, _query, build_world, dashboard, read
 
 # The two past appointments still planned in association A, newest first.
@@ -100,7 +101,7 @@ def test_the_view_is_audited_and_costs_the_same_for_one_or_many(app, login_as, h
         assert (event.action, event.entity, event.entity_id) == ("view", "calendar", hand.staff["a1"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(40)
 @given(staff=st.text(max_size=40), page=st.text(max_size=12))
 def test_any_query_answers_a_page_or_not_found(login_as, world, staff, page):
     from urllib.parse import urlencode

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import event, insert, select
 
@@ -46,10 +46,12 @@ from tests.cases.fixtures import declare_cndp, open_as, person, service_point_of
 from tests.cases.matrix_rows_notes import actor
 from tests.conftest import PASSWORD
 from tests.counselling.matrix_rows_my_work import add_action, add_session
+from tests.strategies import fuzz, nasty_strings, sometimes_from
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = fuzz(60)
 URL = "/supervision/cases"
-# Date-sensitive (ages, overdue flags, periods): every test runs under each instant of ANY_HOUR.
+# Date-sensitive (ages, overdue flags, periods): every test runs under the
+# instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
 pytestmark = pytest.mark.usefixtures("any_hour")
 
 
@@ -422,16 +424,10 @@ def test_the_unknown_staff_message_is_translated(world, login_as, lang, expected
 
 # -- Generated query strings --------------------------------------------------------------------
 
-nasty_text = st.one_of(
-    st.text(max_size=60),
-    st.text(alphabet=st.sampled_from("\u200f\u202e\x00\r\n\t<>\"'&%ضصثⵜⴰ😀é-19"), max_size=30),
-    st.builds(lambda n: "9" * n, st.integers(min_value=0, max_value=5_000)),
-    st.just("<script>alert(1)</script>"),
-)
+nasty_text = nasty_strings(60, short_size=30, repeated="9")
 
 
-def sometimes(*valid):
-    return st.one_of(st.sampled_from(valid), nasty_text)
+sometimes = sometimes_from(nasty_text)
 
 
 dates = sometimes("", "2026-01-01", "2026-11-30", "1999-12-31", "2026-02-29", "2101-01-01")

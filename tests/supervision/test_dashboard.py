@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import event, insert, select
 
@@ -41,10 +41,10 @@ from mediation.extensions import db
 from mediation.supervision.periods import Period, month_of, parse_period, quarter_of
 from tests.cases.fixtures import open_as
 from tests.conftest import PASSWORD
+from tests.strategies import FUZZ
 
 TODAY = date(2026, 11, 18)
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 A_NAMES = ("Mediator.A1", "Mediator.A2", "Mediator.A3")
 
 

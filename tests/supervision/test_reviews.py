@@ -16,9 +16,9 @@ from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from mediation.supervision.models import LeadChange, SupervisionReview
-from tests.admin.test_form_fuzz import FUZZ, nasty_text, sometimes
 from tests.cases.fixtures import open_as
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
+from tests.strategies import FUZZ, nasty_text, sometimes
 
 
 def case_of(public_id) -> Case:
