@@ -1,5 +1,5 @@
 """The README's deployment, run for real: production configuration, migrations, gunicorn with
-two workers behind a (simulated) reverse proxy, the health probe and the JSON logs ."""
+two workers behind a (simulated) reverse proxy, the health probe and the JSON logs."""
 
 from __future__ import annotations
 

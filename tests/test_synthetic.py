@@ -1,4 +1,4 @@
-"""`flask demo synthetic` : a deterministic, encrypted, bulk-written population.
+"""`flask demo synthetic`: a deterministic, encrypted, bulk-written population.
 
 Small N (30 cases) so that the whole module stays within seconds; the loader runs inside the
 test's rolled-back transaction like every other write.

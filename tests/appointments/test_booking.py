@@ -1,4 +1,4 @@
-"""Booking an appointment: the form, its refusals, statuses, the session it becomes ."""
+"""Booking an appointment: the form, its refusals, statuses, the session it becomes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Calendars : a staff member's day and week, and the supervisor's association week.
+"""Calendars: a staff member's day and week, and the supervisor's association week.
 
 The fixture's week (`appointments.monday`): mediator A1 holds "own" (Monday 10:00, room A1) and
 "intake" (Tuesday 09:00, by phone); mediator A2 holds "colleague" (Monday 10:00, room A2);

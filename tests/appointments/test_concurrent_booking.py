@@ -1,4 +1,4 @@
-"""Two people book the same slot at the same moment: exactly one succeeds .
+"""Two people book the same slot at the same moment: exactly one succeeds.
 
 Each test builds its own application on a fresh database: the suite's shared,
 rolled-back transaction would put every request on one connection and

@@ -1,4 +1,4 @@
-"""Demo rooms and appointments : every demo staff member has a diary around the current week.
+"""Demo rooms and appointments: every demo staff member has a diary around the current week.
 
 The diary is counted from today, and which demo sessions fall on a working day
 depends on the day of the week: the main checks run once for each of the

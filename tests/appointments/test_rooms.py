@@ -1,4 +1,4 @@
-"""Rooms: reference data of each association, managed per service point .
+"""Rooms: reference data of each association, managed per service point.
 
 The `appointments` fixture gives association A's service point RBT-01 the rooms
 "Salle 1" (A1) and "قاعة 2" (A2), B's AGD-01 the room "Salle B" (B1), and books

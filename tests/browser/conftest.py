@@ -1,4 +1,4 @@
-"""Browser tests : Debian's Chromium driven by Playwright against the application served on
+"""Browser tests: Debian's Chromium driven by Playwright against the application served on
 loopback, with a fresh database of the backend under test holding the demo data and one published
 statistics release.
 

@@ -1,4 +1,4 @@
-"""Editing a case's details (409 on a stale save) and its co-workers ."""
+"""Editing a case's details (409 on a stale save) and its co-workers."""
 
 from __future__ import annotations
 

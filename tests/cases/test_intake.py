@@ -1,4 +1,4 @@
-"""Opening a case, the case list, search and the case page ."""
+"""Opening a case, the case list, search and the case page."""
 
 from __future__ import annotations
 

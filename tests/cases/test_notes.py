@@ -1,4 +1,4 @@
-"""Case notes: visibility, versions and history, optimistic locking, read-only closed cases .
+"""Case notes: visibility, versions and history, optimistic locking, read-only closed cases.
 
 docs/domain.md, DOM39; docs/security.md, S13, S27, S31. Direct database work happens inside
 `with app.app_context():`; requests are made outside it.

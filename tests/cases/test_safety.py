@@ -1,4 +1,4 @@
-"""Safety screening, consent, supervisor decisions and the danger flag .
+"""Safety screening, consent, supervisor decisions and the danger flag.
 
 Rules are exercised by direct POST, as a browser (or an attacker) would send
 them; the database is read inside `with app.app_context():` only, never while a

@@ -1,4 +1,4 @@
-"""The session log : logging with the type rules and the safety gate, local times,
+"""The session log: logging with the type rules and the safety gate, local times,
 corrections with revisions and optimistic locking, voiding, access."""
 
 from __future__ import annotations

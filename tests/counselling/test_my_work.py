@@ -1,5 +1,5 @@
 """My work: a staff member's own sessions over a local date range with totals, and their open
-follow-up actions, overdue first, with a Done button .
+follow-up actions, overdue first, with a Done button.
 
 Sessions and actions are stored directly through the models. Direct database
 work happens inside `with app.app_context():`; requests are made outside it.

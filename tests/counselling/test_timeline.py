@@ -1,4 +1,4 @@
-"""The case timeline: sessions, notes and status changes newest first, totals per type .
+"""The case timeline: sessions, notes and status changes newest first, totals per type.
 
 Sessions are stored directly through the models (the logging service is built
 elsewhere). Direct database work happens inside `with app.app_context():`;

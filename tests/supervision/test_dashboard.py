@@ -1,4 +1,4 @@
-"""The caseload dashboard : every figure against a hand count.
+"""The caseload dashboard: every figure against a hand count.
 
 The world below is built directly in the tables, with dates around a frozen
 today (Wednesday 18 November 2026, 11:00 in Casablanca), so each expected

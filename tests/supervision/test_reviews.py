@@ -1,4 +1,4 @@
-"""Supervision reviews, the review-due flag and reassignment ."""
+"""Supervision reviews, the review-due flag and reassignment."""
 
 from __future__ import annotations
 
