@@ -20,7 +20,7 @@ from mediation.counselling.models import CounsellingSession
 from mediation.demo.synthetic.draws import Draws, stat_key
 from mediation.demo.synthetic.loader import SYNTHETIC_PASSWORD, SyntheticRefused, load_synthetic
 from mediation.extensions import db
-from tests.conftest import login
+from tests.conftest import build_world, login
 
 CASES = 30
 TODAY = date(2026, 3, 4)  # a Wednesday: fixed, so that two loads compare day for day
@@ -112,7 +112,10 @@ def test_blind_indexes_find_synthetic_people_as_the_search_does(app):
         assert person.name_bidx == blind_index("person_name", person.association_id, person.full_name)
 
 
-def test_a_database_in_use_is_refused_and_left_as_it_was(app, world):
+def test_a_database_in_use_is_refused_and_left_as_it_was(app):
+    # Its own accounts, inside this test's transaction: the module-wide `world` would stay for the
+    # module's later tests, which load into an empty database.
+    build_world(app)
     with app.app_context():
         before = db.session.scalar(select(func.count()).select_from(StaffUser))
         with pytest.raises(SyntheticRefused):
