@@ -200,6 +200,17 @@ def test_rotating_the_keys_keeps_the_search_working(app, login_as, named, keys_p
     assert search(client, "Idrissi") == search(client, "خديجة") == {named["a"]}
 
 
+def test_reindex_names_reports_names_it_cannot_read_and_leaves_their_tokens(app, named, keys_put_back):
+    with app.app_context():
+        stored = sorted(db.session.execute(select(PersonNameToken.person_id, PersonNameToken.token)).all())
+    app.config["FIELD_KEYS"] = {max(app.config["FIELD_KEYS"]) + 1: os.urandom(32)}  # the old key dropped
+    result = reindex(app)
+    assert result.exit_code == 1
+    assert "could not be decrypted (person ids " in result.output and "Khadija" not in result.output
+    with app.app_context():
+        assert sorted(db.session.execute(select(PersonNameToken.person_id, PersonNameToken.token)).all()) == stored
+
+
 def test_the_statements_of_a_search_do_not_grow_with_the_cases_found(app, login_as, named):
     client = login_as("supervisor_a")
     few, page = statements_of(app, client, "POST", "/cases/search", data={"query": "Idrissi"})
