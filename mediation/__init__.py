@@ -194,11 +194,12 @@ def _register_cli(app: Flask) -> None:
     from mediation.admin.cli import users_cli
     from mediation.appointments.cli import appointments_cli, reminders_cli
     from mediation.backup.cli import backup_cli
+    from mediation.cases.cli import cases_cli
     from mediation.core.cli import audit_cli, doctor, keys_cli
     from mediation.demo.cli import demo_cli
     from mediation.retention.cli import retention_cli
     from mediation.statistics.cli import stats_cli
 
     for group in (users_cli, audit_cli, keys_cli, demo_cli, reminders_cli, appointments_cli, stats_cli,
-                  retention_cli, backup_cli, doctor):
+                  retention_cli, backup_cli, cases_cli, doctor):
         app.cli.add_command(group)

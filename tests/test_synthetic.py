@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from mediation.accounts.models import StaffUser
-from mediation.cases.models import Case, Closure, Person
+from mediation.cases.models import Case, Closure, Person, PersonNameToken
 from mediation.core.audit import verify_chain
-from mediation.core.crypto import blind_index, decrypt
+from mediation.core.crypto import blind_index, decrypt, name_tokens
 from mediation.core.models import Base
 from mediation.counselling.models import CounsellingSession
 from mediation.demo.synthetic.draws import Draws, stat_key
@@ -110,6 +110,10 @@ def test_blind_indexes_find_synthetic_people_as_the_search_does(app):
         load()
         person = db.session.scalars(select(Person).order_by(Person.id)).first()
         assert person.name_bidx == blind_index("person_name", person.association_id, person.full_name)
+        # Every word of both spellings is in the token index, as the intake service would write it.
+        tokens = set(db.session.scalars(select(PersonNameToken.token).where(PersonNameToken.person_id == person.id)))
+        assert tokens == name_tokens(person.association_id, person.full_name, person.full_name_latin)
+        assert len(tokens) >= 4  # a first and a family name in each script
 
 
 def test_a_database_in_use_is_refused_and_left_as_it_was(app):

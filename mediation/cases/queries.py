@@ -8,18 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from mediation.cases.codes import CaseStatus, Issue, ParticipantRole
-from mediation.cases.models import Case, CaseIssue, Participant, Person
+from mediation.cases.models import Case, CaseIssue, Participant, Person, PersonNameToken
 from mediation.cases.policies import visible_cases
 from mediation.cases.services.intake import normalise_phone
 from mediation.core import clock
-from mediation.core.crypto import blind_index
+from mediation.core.crypto import blind_index, name_words
 from mediation.extensions import db
 
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9-]{2,12}-\d{4}-\d{5,}$")
+# The end of a reference: its number ("00008", "8"), perhaps after its year ("2026-00008"); any digits.
+REFERENCE_NUMBER = re.compile(r"^(?:(\d{4})\s*-\s*)?(\d{1,9})$")
 
 
 def load_case(session: Session, user, case_id: uuid.UUID) -> Case:
@@ -73,24 +76,54 @@ def case_list(session: Session, user, *, status: str | None, issue: str | None, 
     return CaseListPage(pagination, _with_names(session, list(pagination.items)))
 
 
+def _people_named(association_id: int, words: list[str]) -> Select:
+    """The people of the association whose names hold every word (docs/security.md, S37): one row per
+    word found, so a person with as many rows as words has them all."""
+    tokens = [blind_index("name_token", association_id, word) for word in words]
+    return (
+        select(PersonNameToken.person_id)
+        .where(PersonNameToken.association_id == association_id, PersonNameToken.token.in_(tokens))
+        .group_by(PersonNameToken.person_id)
+        .having(func.count() == len(tokens))
+    )
+
+
+def _reference_ending(text: str) -> str | None:
+    """"-00008" (or "-2026-00008") when the text is a reference's number, perhaps with its year."""
+    found = REFERENCE_NUMBER.match(text)
+    if found is None:
+        return None
+    year, number = found.groups()
+    ending = f"-{int(number):05d}"
+    return f"-{int(year):04d}{ending}" if year else ending
+
+
 def search_cases(session: Session, user, text: str) -> list[CaseRow]:
-    """Exact match on the reference, or through the blind indexes on full name and phone."""
+    """The visible cases with this reference, or whose reference ends with this number, or with a person
+    whose name holds every word typed (Arabic or Latin spelling, in any order), or whose full name or
+    phone number this is. One statement whatever the number of cases (and one for the names shown)."""
     text = text.strip()
     query = visible_cases(user)
     if REFERENCE_PATTERN.match(text.upper()):
         query = query.where(Case.reference == text.upper())
     else:
         association_id = user.association_id
-        keys = [Person.name_bidx == blind_index("person_name", association_id, text)]
+        people: list[Select] = [select(Person.id).where(
+            Person.association_id == association_id,
+            Person.name_bidx == blind_index("person_name", association_id, text))]
+        words = name_words(text)
+        if words:
+            people.append(_people_named(association_id, words))
         digits = normalise_phone(text)
         if len(digits) >= 6:
-            keys.append(Person.phone_bidx == blind_index("phone", association_id, digits))
-        matching = (
-            select(Participant.case_id)
-            .join(Person, Person.id == Participant.person_id)
-            .where(Person.association_id == association_id, or_(*keys))
-        )
-        query = query.where(Case.id.in_(matching))
+            people.append(select(Person.id).where(Person.association_id == association_id,
+                                                  Person.phone_bidx == blind_index("phone", association_id, digits)))
+        matching = select(Participant.case_id).where(Participant.person_id.in_(union(*people)))
+        found: list[ColumnElement[bool]] = [Case.id.in_(matching)]
+        ending = _reference_ending(text)
+        if ending is not None:
+            found.append(Case.reference.endswith(ending))  # digits and dashes: nothing to escape
+        query = query.where(or_(*found))
     cases = list(session.scalars(query.order_by(Case.updated_at.desc()).limit(50)))
     return _with_names(session, cases)
 

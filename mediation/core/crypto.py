@@ -107,10 +107,30 @@ def normalise_for_index(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-# The allow-list (docs/security.md, S24): identity (full name + birth date) for duplicate
-# detection and distinct counts, the court file number, and, because staff search a case by them
-# (exact match), the full name and the phone number.
-BLIND_INDEX_PURPOSES = frozenset({"person", "person_name", "phone", "court_file"})
+# Apostrophes join the parts of a word (M'barek, Aït), whichever apostrophe was typed.
+_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
+# Anything else that is not a letter or a digit separates two words (spaces, hyphens, dots, commas).
+_WORD_BREAKS = re.compile(r"[\W_]+")
+
+
+def name_words(value: str) -> list[str]:
+    """The words of a name, each normalised for the token index (docs/security.md, S37), once each.
+
+    On top of normalise_for_index: every combining mark goes (é and e, ï and i, and the hamza
+    carried by waw or ya: ؤ and و, ئ and ي are the same word), apostrophes join, and any other
+    character that is not a letter or a digit separates words. A query goes through this same
+    function, so whatever is typed is compared with what was stored in the same form.
+    """
+    text = unicodedata.normalize("NFKD", normalise_for_index(value))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", text))
+    return list(dict.fromkeys(word for word in _WORD_BREAKS.split(text) if word))
+
+
+# The allow-list (docs/security.md, S24, S37): identity (full name + birth date) for duplicate
+# detection and distinct counts, the court file number, and, because staff search a case by them,
+# the full name and the phone number (exact match) and each word of a name (name_token).
+BLIND_INDEX_PURPOSES = frozenset({"person", "person_name", "phone", "court_file", "name_token"})
 
 
 def blind_index(purpose: str, association_id: int, *parts: str) -> bytes:
@@ -119,3 +139,9 @@ def blind_index(purpose: str, association_id: int, *parts: str) -> bytes:
         raise ValueError(f"no blind index is allowed for {purpose!r}")
     message = "|".join([purpose, str(association_id), *(normalise_for_index(part) for part in parts)])
     return hmac.new(current_app.config["BLIND_INDEX_KEY"], message.encode("utf-8"), hashlib.sha256).digest()
+
+
+def name_tokens(association_id: int, *names: str | None) -> set[bytes]:
+    """The keyed token of every word of the given spellings of one name (docs/security.md, S37)."""
+    words = {word for name in names if name for word in name_words(name)}
+    return {blind_index("name_token", association_id, word) for word in words}

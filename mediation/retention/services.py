@@ -6,8 +6,8 @@ CounsellingSession, Appointment status and times), so a past release rebuilt aft
 figures. What goes: every encrypted field of the case and of the rows hanging from it (set to NULL, or
 to "" where the column may not be NULL), the rows that are nothing but free text (note versions, session
 revisions, follow-up actions, the party reminders of its appointments), and, once all of their cases are
-anonymised, the people's identity and blind indexes. The reference stays: it holds no personal data
-(docs/domain.md, DOM10) and the audit trail names it through the case's public id.
+anonymised, the people's identity, blind indexes and name tokens. The reference stays: it holds no
+personal data (docs/domain.md, DOM10) and the audit trail names it through the case's public id.
 
 Services flush, never commit: the CLI commits once per case, so a crash leaves no case half-done.
 Bulk UPDATEs bump version_id themselves (an editor holding the old version then gets a 409, S31).
@@ -33,6 +33,7 @@ from mediation.cases.models import (
     NoteVersion,
     Participant,
     Person,
+    PersonNameToken,
     Screening,
     ScreeningDecisionRecord,
     StatusChange,
@@ -124,6 +125,9 @@ def anonymise_person_if_unused(session: Session, person_id: int, *, now: datetim
     for attribute in PERSON_IDENTITY:
         setattr(person, attribute, None)
     person.anonymised_at = now
+    # The keyed words of the name go with it: the case search no longer finds the person (docs/security.md, S37).
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person_id)
+                    .execution_options(synchronize_session=False))
     session.execute(update(DataSubjectRequest).where(DataSubjectRequest.person_id == person_id)
                     .values(request_note=None, answer_note=None,
                             version_id=DataSubjectRequest.version_id + 1)

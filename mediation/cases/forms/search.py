@@ -1,4 +1,4 @@
-"""Finding a case: filters by code (GET) and search by reference, name or phone (POST only)."""
+"""Finding a case: filters by code (GET) and search by reference, name or phone (POST only; docs/security.md, S37)."""
 
 from __future__ import annotations
 
@@ -30,5 +30,5 @@ class CaseFilterForm(BaseForm):
 
 class CaseSearchForm(BaseForm):
     # Names and phone numbers never go in a URL (docs/security.md, S20): this form is POSTed.
-    query = StringField(_l("Reference, full name or phone"),
+    query = StringField(_l("Reference, name or phone"),
                         validators=[DataRequired(_l("Enter what to search for.")), Length(max=200)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.cases.codes import AgeBand, ChildLivesWith, ParticipantRole, PreferredLanguage, Sex
@@ -51,9 +51,28 @@ class Person(PublicIdMixin, TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version_id}
 
+    # Loaded only when the names are written (cases.services.intake.set_name_tokens), never to show a person.
+    name_tokens: Mapped[list[PersonNameToken]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="select")
+
     @property
     def may_contact(self) -> bool:
         return self.contact_allowed == "yes"
+
+
+class PersonNameToken(Base):
+    """One word of a person's name, in Arabic or Latin letters, as a keyed HMAC scoped to the
+    association (docs/security.md, S37): what the case search looks a name up by. Never the word itself.
+    """
+
+    __tablename__ = "person_name_token"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    # The person's: a search reads the tokens of its own association only.
+    association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False)
+
+    __table_args__ = (Index("ix_person_name_token_association_id_token", "association_id", "token"),)
 
 
 class Participant(PublicIdMixin, Base):

@@ -41,6 +41,7 @@ from mediation.cases.models import (
     ConsentGiver,
     Participant,
     Person,
+    PersonNameToken,
     StatusChange,
 )
 from mediation.cases.policies import visible_people
@@ -48,7 +49,7 @@ from mediation.cases.services.access import supervisor_for_new_case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
-from mediation.core.crypto import blind_index
+from mediation.core.crypto import blind_index, name_tokens
 from mediation.core.errors import DomainError, ValidationFailed
 
 # The version of the privacy notice shown at intake (Law 09-08); consents cite it.
@@ -144,6 +145,22 @@ def person_indexes(association_id: int, data: PersonData) -> dict:
     }
 
 
+def set_name_tokens(person: Person) -> None:
+    """Make the person's token rows those of their names, Arabic and Latin (docs/security.md, S37).
+
+    Called wherever a name is written; rows of words still in the name are kept, so an edit
+    that changes one word rewrites one row. An anonymised person keeps none.
+    """
+    wanted = set() if person.anonymised_at is not None else name_tokens(
+        person.association_id, person.full_name, person.full_name_latin)
+    current = list(person.name_tokens)
+    kept = [row for row in current if row.token in wanted]
+    added = [PersonNameToken(token=token, association_id=person.association_id)
+             for token in sorted(wanted - {row.token for row in kept})]
+    if added or len(kept) != len(current):
+        person.name_tokens = kept + added
+
+
 def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
                         exclude: Person | None = None) -> Person | None:
     """The existing identity for this name and birth date among the people the viewer may see, if any.
@@ -183,6 +200,7 @@ def create_person(session: Session, association_id: int, data: PersonData) -> Pe
         id_checked=data.id_checked,
         **person_indexes(association_id, data),
     )
+    set_name_tokens(person)
     session.add(person)
     return person
 

@@ -45,6 +45,7 @@ from mediation.cases.services.intake import (
     find_visible_person,
     parse_birth,
     person_indexes,
+    set_name_tokens,
 )
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -187,6 +188,8 @@ def _complete(person: Person, data: PersonData) -> None:
         value = getattr(data, name) or None
         if value and getattr(person, name) is None:
             setattr(person, name, value)
+            if name == "full_name_latin":
+                set_name_tokens(person)  # the Latin spelling is searched too
     if data.preferred_language and person.preferred_language is None:
         person.preferred_language = PreferredLanguage(data.preferred_language)
     if data.phone and person.phone_bidx is None:
@@ -252,6 +255,7 @@ def _update_person(session: Session, person: Person, data: PersonData, *, child:
     for name, value in values.items():
         if getattr(person, name) != value:  # an equal value is not rewritten (nor re-versioned)
             setattr(person, name, value)
+    set_name_tokens(person)
 
 
 # Changes

@@ -1,6 +1,6 @@
 """One synthetic case file: the case, its issues and assignment, its people (parties and
-children, encrypted, with their blind indexes), screening, consents, status history, notes,
-supervision reviews and closure; its sessions and appointments come from timeline.py.
+children, encrypted, with their blind indexes and name tokens), screening, consents, status history,
+notes, supervision reviews and closure; its sessions and appointments come from timeline.py.
 
 The life of a case is drawn first (when it opened, how far it went, whether and when it
 closed), then everything else is dated inside it.
@@ -33,7 +33,7 @@ from mediation.cases.codes import (
 from mediation.cases.models import AssignmentRole, ScreeningResult
 from mediation.cases.services.intake import PersonData, person_indexes
 from mediation.core.authz import Profession
-from mediation.core.crypto import blind_index
+from mediation.core.crypto import blind_index, name_tokens
 from mediation.demo.synthetic import vocabulary as text
 from mediation.demo.synthetic.context import Context, Diary, utc
 from mediation.demo.synthetic.draws import Weighted, stat_key
@@ -139,6 +139,8 @@ def _person(ctx: Context, plan: AssociationPlan, opened_on: date, sex: Sex, age:
         "interpreter_needed": data.interpreter_needed, "id_checked": adult, "version_id": 1,
         "created_at": created, "updated_at": created, **person_indexes(plan.id, data),
     })
+    for token in sorted(name_tokens(plan.id, data.full_name, data.full_name_latin)):
+        ctx.writer.add("person_name_token", {"person_id": person_id, "association_id": plan.id, "token": token})
     return person_id, born, {"interpreter": data.interpreter_needed}
 
 
