@@ -281,7 +281,10 @@ def _session_app_and_template(empty_database):
     with application.app_context():
         upgrade()
         _db.engine.dispose()  # and SQLite folds its write-ahead log back into the file
-    return application, empty_database(copy_of=application.config["SQLALCHEMY_DATABASE_URI"])
+    yield application, empty_database(copy_of=application.config["SQLALCHEMY_DATABASE_URI"])
+    # Before the databases are dropped: a connection the drop cuts would still be open in Python, and
+    # its garbage collection warns (an error under filterwarnings = ["error"]).
+    dispose(application)
 
 
 @pytest.fixture(scope="session")

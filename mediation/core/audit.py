@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -237,13 +238,15 @@ def stored_events(session: Session, batch: int = 5000) -> Iterator[StoredEvent]:
     # copies held in the session's identity map, which is left untouched.
     columns = [getattr(AuditEvent, name) for name in (*BODY_FIELDS, "body", "hash")]
     stmt = select(*columns).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    for row in session.execute(stmt).mappings():
-        yield StoredEvent(row["seq"], row["body"], row["hash"], _columns_of(row))
+    # Closed when the reader stops early too (a broken link ends the walk): on PostgreSQL the rows come
+    # from a server-side cursor, which must not be left open for the garbage collector.
+    with session.execute(stmt) as result:
+        for row in result.mappings():
+            yield StoredEvent(row["seq"], row["body"], row["hash"], _columns_of(row))
 
 
 def verify_chain(session: Session, anchor: tuple[int, bytes] | None = None) -> ChainReport:
     """Verify the stored chain against the key, its head and an optional anchor."""
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
-    return verify_entries(
-        stored_events(session), current_app.config["AUDIT_KEY"], (head.seq, head.hash), anchor
-    )
+    with closing(stored_events(session)) as events:
+        return verify_entries(events, current_app.config["AUDIT_KEY"], (head.seq, head.hash), anchor)
