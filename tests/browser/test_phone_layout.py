@@ -21,13 +21,14 @@ AXE_OPTIONS = {"resultTypes": ["violations"], "runOnly": {"type": "tag", "values
 ROLES = {"mediator": "mediator.a1", "supervisor": "supervisor.a", "admin": "admin", "ministry": "ministry"}
 
 
-def _open_menu(page) -> list[str]:
+def _open_menu(page, screenshot) -> list[str]:
     """Open the header's disclosure as a person would; the addresses of its navigation."""
     menu = page.locator(".header-menu")
     assert menu.is_visible() and not page.locator(".header-wide").is_visible()
     assert not page.locator(".menu-nav").is_visible(), "the menu starts folded"
     menu.locator("summary").click()
     assert page.locator(".menu-nav").is_visible()
+    page.screenshot(path=screenshot)
     return [link.get_attribute("href") for link in page.locator(".menu-nav a").all()]
 
 
@@ -76,7 +77,7 @@ def test_every_role_on_a_phone(served_app, new_page, artifacts, role, language):
     assert_direction(page, language)
     header = page.locator(".site-header").bounding_box()["height"]
     assert header <= HEADER_SHARE * PHONE["height"], f"the header takes {header}px of {PHONE['height']}"
-    navigation = _open_menu(page)
+    navigation = _open_menu(page, artifacts / f"phone-{language}-{role}-menu.png")
     assert navigation and all(href.startswith("/") for href in navigation)
     # The open menu lies over the page: the header itself keeps its height.
     assert page.locator(".site-header").bounding_box()["height"] == header
