@@ -20,7 +20,11 @@ def t(app, language: str, msgid: str, **values) -> str:
 def choose_language(page, language: str) -> None:
     """Press the header's language button (as a person would) unless the page already speaks it."""
     if page.locator("html").get_attribute("lang") != language:
-        page.locator(f'.language-switcher button[value="{language}"]').click()
+        # On a phone the switcher is inside the header's folded menu (docs/architecture.md, U1): open it.
+        button = page.locator(f'.language-switcher button[value="{language}"]:visible')
+        if not button.count():
+            page.locator(".header-menu > summary").click()
+        button.click()
         page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == language
 

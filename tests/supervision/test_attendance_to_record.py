@@ -37,7 +37,7 @@ def rows(page: str) -> list[str]:
     """Each listed appointment as the text of its case (or intake label) cell."""
     body = page.split('<tbody>', 1)[1].split('</tbody>', 1)[0] if "<tbody>" in page else ""
     return [re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r'<td><a href="/appointments/[^"]+">(.*?)</a></td>', body, re.S)]
+            for cell in re.findall(r'<td[^>]*><a href="/appointments/[^"]+">(.*?)</a></td>', body, re.S)]
 
 
 def listing(client, query: str = "") -> str:

@@ -264,6 +264,7 @@ def appointments_section(case: Case, user) -> dict:
     return {
         "appointments_upcoming": upcoming,
         "appointments_past": past,
+        "appointments_total": len(rows),  # for the case page's section menu (docs/architecture.md, U2)
         "appointment_counts": attendance.case_counts(db.session, case),
         "appointment_party_counts": [PartyCounts(names.get(pid, "—"), counts.missed, counts.cancelled_by_party)
                                      for pid, counts in sorted(per_party.items())],

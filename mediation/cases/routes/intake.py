@@ -140,5 +140,11 @@ def detail(case_id):
     context = {}
     for section in SECTIONS:
         context.update(section(case, current_user))
+    # The internal print (docs/architecture.md, U3): the same page, whose screening content and
+    # private notes also print. Putting them on paper is recorded as an export of the case.
+    print_internal = request.args.get("print") == "internal"
+    if print_internal:
+        record(db.session, AuditAction.EXPORT, entity="case", entity_id=case.public_id,
+               association_id=case.association_id)
     return render_viewed("cases/detail.html", entity="case", entity_id=case.public_id,
-                         association_id=case.association_id, case=case, **context)
+                         association_id=case.association_id, case=case, print_internal=print_internal, **context)
