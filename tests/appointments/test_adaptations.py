@@ -176,9 +176,9 @@ def test_the_mediator_may_change_the_proposed_times(app, world, appointments, pa
     ({}, "14:00", "15:00", "make the appointment longer"),
     # Outside the appointment, or leaving before arriving.
     ({"mother": ("13:30", "16:00"), "father": ("14:30", "15:30")}, "14:00", "16:00",
-     "Each party arrives before leaving, within the times of the appointment."),
+     "Each party arrives before leaving, within the times of the appointment"),
     ({"mother": ("14:00", "16:00"), "father": ("15:30", "14:30")}, "14:00", "16:00",
-     "Each party arrives before leaving, within the times of the appointment."),
+     "Each party arrives before leaving, within the times of the appointment"),
 ])
 def test_times_too_close_are_refused_input_kept_nothing_saved(app, world, appointments, parties, login_as, times,
                                                              start, end, message):
@@ -322,6 +322,9 @@ def test_each_party_is_reminded_of_their_own_arrival_only(app, world, appointmen
         row.arrives_at = to_utc(appointments.monday, time(14, 30))
         db.session.commit()
         assert reminders.party_key(moved, row) != old_key
+    run(app, smtp, to_utc(appointments.monday - timedelta(days=1), time(18, 0)))
+    assert [item.body for item in smtp.to("father@example.net")][-1].count("14:30") == 1
+    assert len(smtp.to("father@example.net")) == 2
 
 
 def test_the_feed_gives_each_partys_times_without_names(app, world, appointments, parties, login_as):

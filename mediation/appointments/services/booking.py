@@ -363,7 +363,8 @@ def _door_times(data: AppointmentData, adaptations: frozenset[Adaptation], parti
         if not start <= arrives < leaves <= end:
             if entry is None or None in (entry.arrives, entry.leaves):
                 raise _separation_refused(gap, "party_times")  # a proposed time does not fit this appointment
-            raise ValidationFailed(_l("Each party arrives before leaving, within the times of the appointment."),
+            raise ValidationFailed(_l("Each party arrives before leaving, within the times of the appointment: "
+                                      "correct the times, or leave them blank to take the proposed ones."),
                                    field="party_times")
         times[party.id] = (arrives, leaves)
     rows = list(times.values())
