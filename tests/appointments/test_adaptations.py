@@ -88,7 +88,7 @@ def counts(app) -> tuple[int, int, int]:
                 db.session.scalar(select(func.max(AuditEvent.seq))) or 0)
 
 
-def latest(app) -> Appointment:
+def latest() -> Appointment:
     return db.session.scalar(select(Appointment).order_by(Appointment.id.desc()).limit(1))
 
 
@@ -148,7 +148,7 @@ def test_staggered_parties_get_their_own_times_shown_on_the_appointment(app, wor
     response = client.post(book_url(world), data=form(world, appointments, parties))  # times left blank
     assert response.status_code == 302
     with app.app_context():
-        booked = latest(app)
+        booked = latest()
         assert door_times(booked) == {parties.mother: ("14:00", "16:00"), parties.father: ("14:30", "15:30")}
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Party 1" in detail and "arrives at 14:00, leaves at 16:00" in detail
@@ -162,7 +162,7 @@ def test_the_mediator_may_change_the_proposed_times(app, world, appointments, pa
     response = login_as("mediator_a1").post(book_url(world), data=form(world, appointments, parties, times=times))
     assert response.status_code == 302
     with app.app_context():
-        assert door_times(latest(app)) == times
+        assert door_times(latest()) == times
 
 
 @pytest.mark.parametrize("times, start, end, message", [
@@ -202,7 +202,7 @@ def test_the_gap_follows_the_setting(app, world, appointments, parties, login_as
     monkeypatch.setitem(app.config, "APPOINTMENT_SEPARATION_MINUTES", 45)
     assert client.post(book_url(world), data=form(world, appointments, parties)).status_code == 302
     with app.app_context():
-        assert door_times(latest(app))[parties.father] == ("14:45", "15:15")
+        assert door_times(latest())[parties.father] == ("14:45", "15:15")
     monkeypatch.setitem(app.config, "APPOINTMENT_SEPARATION_MINUTES", 20)
     close = {parties.mother: ("16:30", "18:00"), parties.father: ("16:50", "17:40")}
     response = client.post(book_url(world), data=form(world, appointments, parties, start="16:30", end="18:00",
@@ -222,7 +222,7 @@ def test_without_staggering_no_times_are_kept(app, world, appointments, parties,
     response = login_as("mediator_a1").post(book_url(world), data=form(world, appointments, parties, times=times))
     assert response.status_code == 302
     with app.app_context():
-        assert door_times(latest(app)) == {}
+        assert door_times(latest()) == {}
 
 
 def test_rescheduling_keeps_the_times_and_retiming_moves_them(app, world, appointments, parties, login_as):
@@ -233,7 +233,7 @@ def test_rescheduling_keeps_the_times_and_retiming_moves_them(app, world, appoin
     assert value_of(page, "party_times-1-arrives") == "14:30"  # the stored times, not blank rows
     assert value_of(page, "party_times-1-leaves") == "15:30"
     with app.app_context():
-        booked = latest(app)
+        booked = latest()
         before = {row.participant_id: (row.arrives_at, row.leaves_at) for row in booked.parties}
         booked.start_utc, booked.end_utc = booked.start_utc + timedelta(hours=1), booked.end_utc + timedelta(hours=1)
         for row in booked.parties:  # as if computed under older zone rules
@@ -331,7 +331,7 @@ def test_the_feed_gives_each_partys_times_without_names(app, world, appointments
     decide(app, world.cases.own, "staggered_arrival")
     login_as("mediator_a1").post(book_url(world), data=form(world, appointments, parties))
     with app.test_request_context(), app.app_context():
-        booked = latest(app)
+        booked = latest()
         ics = feeds.build_calendar(db.session, [booked], language="en", link=lambda a: f"https://x/{a.public_id}")
     text = ics.decode()
     assert "CANARY" not in text and "Karim" not in text and MOTHER_NAME not in text

@@ -351,7 +351,8 @@ def _door_times(data: AppointmentData, adaptations: frozenset[Adaptation], parti
     if Adaptation.STAGGERED_ARRIVAL not in adaptations:
         return {}
     gap = separation()
-    parties = _adult_parties(participants)
+    # In the order of the case's parties, as the form lists them: the requesting party first.
+    parties = sorted(_adult_parties(participants), key=lambda party: (not party.is_requesting_party, party.id))
     given = {entry.participant_id: entry for entry in data.party_times}
     times: dict[int, tuple[datetime, datetime]] = {}
     for party, (arrives, leaves) in zip(parties, proposed_times(start, end, len(parties), gap), strict=True):
