@@ -373,6 +373,10 @@ class BaseConfig:
             raise ConfigurationError(f"APPOINTMENT_DAY_START must be before APPOINTMENT_DAY_END (got "
                                      f"{self.APPOINTMENT_DAY_START} and {self.APPOINTMENT_DAY_END})")
         self.APPOINTMENT_WORKING_DAYS = env.weekdays("APPOINTMENT_WORKING_DAYS", (0, 1, 2, 3, 4))
+        # Parties kept apart by a supervisor's decision: the least time between one party's arrival or
+        # departure and another's (docs/domain.md, DOM44 and DOM68; 30 minutes by default).
+        self.APPOINTMENT_SEPARATION_MINUTES = env.integer("APPOINTMENT_SEPARATION_MINUTES", 30, 10, 240,
+                                                          unit="minutes")
         # The supervision dashboard flags open cases with no session or appointment for this many days.
         self.SUPERVISION_STALE_DAYS = env.integer("SUPERVISION_STALE_DAYS", 30, 1, 3660, unit="days")
         # ... and cases open for at least this many days (docs/domain.md, DOM52: 90 by default).

@@ -3,16 +3,46 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField, FieldList, FormField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from mediation.appointments.codes import SessionMode
 from mediation.appointments.rules import CANCEL_REASON_MAX, LABEL_MAX, LINK_MAX
 from mediation.cases.codes import SessionType
 from mediation.core.codes import choices
-from mediation.core.forms import TODAY, BaseForm, CheckboxList, time_field, version_field
+from mediation.core.forms import TIME_MESSAGE, TIME_PATTERN, TODAY, BaseForm, CheckboxList, time_field, version_field
 
 NONE = ""
+# More rows than any case has adult parties; extra rows posted are dropped, never an error.
+PARTY_TIMES_MAX = 10
+
+
+def optional_time(label) -> StringField:
+    """A time of day typed as HH:MM, or nothing (then the proposed time is taken)."""
+    return StringField(label, validators=[Optional(), Regexp(TIME_PATTERN, message=TIME_MESSAGE)],
+                       render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr", "autocomplete": "off"})
+
+
+class HiddenChoice(SelectField):
+    """A choice the page carries in a hidden input (which party a row is for), checked against the choices."""
+
+    widget = HiddenInput()
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class PartyTimesForm(BaseForm):
+    """One adult party's own arrival and departure, under staggered arrival (docs/domain.md, DOM68)."""
+
+    class Meta:
+        csrf = False
+
+    # Choices set by the route: the case's adult parties (public ids); the row's label names the party.
+    participant = HiddenChoice(choices=[], validate_choice=True)
+    arrives = optional_time(_l("Arrives at (HH:MM)"))
+    leaves = optional_time(_l("Leaves at (HH:MM)"))
 
 
 class AppointmentForm(BaseForm):
@@ -41,6 +71,8 @@ class AppointmentForm(BaseForm):
         description=_l("For a family without a case yet: a short description colleagues will recognise. "
                        "It stays confidential."),
     )
+    # Shown only when the case's decision staggers the parties' arrivals; one row per adult party.
+    party_times = FieldList(FormField(PartyTimesForm), max_entries=PARTY_TIMES_MAX)
     version = version_field()
 
 

@@ -119,8 +119,18 @@ class AppointmentParty(Base):
     appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"),
                                                 primary_key=True, index=True)
+    # This party's own arrival and departure, when the case's decision staggers them (docs/domain.md,
+    # DOM68); both within the appointment, both None otherwise. Derived from the appointment's local
+    # time like start_utc, and moved with it by `flask appointments retime`.
+    arrives_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leaves_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     participant = relationship("Participant", lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint("(arrives_at IS NULL) = (leaves_at IS NULL)", name="arrival_with_departure"),
+        CheckConstraint("leaves_at > arrives_at", name="leaves_after_arriving"),
+    )
 
 
 class CalendarFeed(PublicIdMixin, Base):

@@ -176,6 +176,7 @@ class Adaptation(Code):
     SEPARATE_SESSIONS = "separate_sessions", _l("Separate sessions only")
     SHUTTLE = "shuttle", _l("Shuttle mediation")
     STAGGERED_ARRIVAL = "staggered_arrival", _l("Staggered arrival and departure")
+    SEPARATE_WAITING_ROOMS = "separate_waiting_rooms", _l("Separate waiting rooms")
     CO_MEDIATION = "co_mediation", _l("Co-mediation")
     REMOTE = "remote", _l("Remote (video or phone)")
     SUPPORT_PERSON = "support_person", _l("Support person present")

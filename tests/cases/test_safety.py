@@ -7,6 +7,7 @@ request runs. The helpers here are shared with test_workflow.py.
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from mediation.cases.models import (
     Screening,
     ScreeningDecisionRecord,
     ScreeningItem,
+    ScreeningResult,
     StatusChange,
 )
 from mediation.cases.services import safety
@@ -241,6 +243,21 @@ def test_the_screening_page_offers_no_pre_answered_question(app, login_as, cases
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Coercive control" in body
     assert "checked" not in body
+
+
+def test_the_screening_form_states_the_rule_that_makes_it_positive(app, login_as, cases):
+    """The form says what screening_result decides (docs/domain.md, DOM25): any violence disclosed, past or
+    current, or any gating indicator; concerns never. Not only the gating questions."""
+    party = requesting_party(app, cases.own)
+    body = html.unescape(login_as("mediator_a1").get(
+        f"/cases/{cases.own}/participants/{party}/screenings/new?lang=en").get_data(as_text=True))
+    assert ("The screening is positive when any violence is disclosed, past or current, or when any gating "
+            "question is answered yes") in body
+    assert "Other concerns never make it positive." in body
+    assert safety.screening_result(ViolenceLevel.PAST, ()) is ScreeningResult.POSITIVE
+    assert safety.screening_result(ViolenceLevel.CURRENT, ()) is ScreeningResult.POSITIVE
+    assert safety.screening_result(ViolenceLevel.NONE, (GatingIndicator.COERCIVE_CONTROL,)) is ScreeningResult.POSITIVE
+    assert safety.screening_result(ViolenceLevel.NONE, ()) is ScreeningResult.NEGATIVE
 
 
 # Consent

@@ -116,7 +116,8 @@ def test_the_reader_recorded_the_known_settings():
     """A floor, not the list: the parametrised tests below follow whatever the reader records."""
     assert {"MEDIATION_ENV", "DATABASE_URL", "REDIS_URL", "FLASK_DEBUG", "MEDIATION_PROXY_COUNT",
             "MEDIATION_MAX_DAYS_AHEAD", "MEDIATION_REQUIRE_2FA", "SESSION_EDIT_DAYS", "APPOINTMENT_WORKING_DAYS",
-            "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_CLAIM_MINUTES", "RETENTION_OUTBOX_DAYS"} <= set(READ)
+            "APPOINTMENT_SEPARATION_MINUTES", "MAIL_PORT", "MAIL_TIMEOUT", "OUTBOX_CLAIM_MINUTES",
+            "RETENTION_OUTBOX_DAYS"} <= set(READ)
     assert not set(READ) & {*SECRET_NAMES, "MEDIATION_BACKUP_KEY"}  # the keys have their own parsing
 
 

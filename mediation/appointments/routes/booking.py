@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.appointments import queries
-from mediation.appointments.forms import NONE, AppointmentForm, StatusForm
+from mediation.appointments.forms import NONE, PARTY_TIMES_MAX, AppointmentForm, StatusForm
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_book, can_manage, visible_appointments
 from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
@@ -23,11 +23,13 @@ from mediation.appointments.services import booking as service
 from mediation.appointments.services import status as status_service
 from mediation.appointments.services.slots import next_free_slots
 from mediation.cases import queries as case_queries
+from mediation.cases.codes import Adaptation
 from mediation.cases.models import Case
 from mediation.cases.queries import active_participants
 from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.authz import Permission, require
+from mediation.core.clock import local_parts
 from mediation.core.errors import StaleRecord
 from mediation.core.security import safe_next
 from mediation.core.views import render_viewed, submit
@@ -63,8 +65,53 @@ def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) 
     ]
 
 
+def _party_labels(case: Case | None) -> dict[str, str]:
+    """The adult parties given their own times, when the case's decision staggers them: label by public id."""
+    return {str(p.public_id): f"{p.person.full_name} · {p.role.label}"
+            for p in service.staggered_parties(db.session, case)}
+
+
+def _set_party_rows(form: AppointmentForm, case: Case | None) -> None:
+    """One row of arrival and departure per adult party when the case's decision staggers them (DOM68).
+
+    Rows posted when no times are asked for (the decision changed since the form was shown) are
+    dropped, not refused; a party without a posted row gets an empty one (the proposed times).
+    """
+    labels = _party_labels(case)
+    if not labels or request.method == "GET":
+        while form.party_times.entries:
+            form.party_times.pop_entry()
+    posted = {entry.form.participant.data for entry in form.party_times}
+    for value in labels:
+        if value not in posted and len(form.party_times) < PARTY_TIMES_MAX:
+            form.party_times.append_entry({"participant": value})
+    for entry in form.party_times:
+        entry.form.participant.choices = list(labels.items())
+
+
+def _propose_party_times(form: AppointmentForm, stored: dict[str, tuple[str, str]] | None = None) -> None:
+    """Fill the rows with the stored times, else the proposed ones once the date and times are known."""
+    proposed: list[tuple[time, time]] = []
+    try:
+        if form.day.data is not None:
+            proposed = service.proposed_local_times(form.day.data, time.fromisoformat(form.start.data or ""),
+                                                    time.fromisoformat(form.end.data or ""), len(form.party_times))
+    except ValueError:
+        proposed = []
+    for index, entry in enumerate(form.party_times):
+        if stored and entry.form.participant.data in stored:
+            entry.form.arrives.data, entry.form.leaves.data = stored[entry.form.participant.data]
+        elif proposed:
+            arrives, leaves = proposed[index]
+            entry.form.arrives.data, entry.form.leaves.data = arrives.strftime("%H:%M"), leaves.strftime("%H:%M")
+
+
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
+
+
+def _time_or_none(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
 
 
 def _data(form: AppointmentForm) -> service.AppointmentData:
@@ -76,6 +123,10 @@ def _data(form: AppointmentForm) -> service.AppointmentData:
         participant_ids=tuple(uuid.UUID(v) for v in form.participant_ids.data or ()),
         room_id=_uuid_or_none(form.room_id.data), video_link=form.video_link.data,
         intake_label=form.intake_label.data,
+        party_times=tuple(service.PartyTimes(uuid.UUID(entry.form.participant.data),
+                                             _time_or_none(entry.form.arrives.data),
+                                             _time_or_none(entry.form.leaves.data))
+                          for entry in form.party_times),
     )
 
 
@@ -115,8 +166,12 @@ def _slot_links(form: AppointmentForm, case: Case | None):
 
 def _render_form(form, case, appointment, status=200, stale=False):
     slot_user, slots = _slot_links(form, case) if appointment is None else (None, [])
+    adaptations = service.case_adaptations(db.session, case)
     return render_template("appointments/form.html", form=form, case=case, appointment=appointment,
-                           slot_user=slot_user, slots=slots, stale=stale), status
+                           slot_user=slot_user, slots=slots, stale=stale,
+                           adaptations=[code for code in Adaptation if code in adaptations],
+                           party_labels=_party_labels(case),
+                           separation_min=int(service.separation().total_seconds() // 60)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -129,8 +184,10 @@ def new():
         abort(403)
     form = AppointmentForm()
     _set_choices(form, current_user.association_id, case)
+    _set_party_rows(form, case)
     if request.method == "GET":
         _prefill_from_query(form)
+        _propose_party_times(form)
         chosen = request.args.get("staff")
         default = chosen if chosen in dict(form.staff_ids.choices) else str(current_user.public_id)
         if default in dict(form.staff_ids.choices):
@@ -155,7 +212,11 @@ def _status_form(appointment: Appointment) -> StatusForm:
 
 
 def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
+    adaptations = service.case_adaptations(db.session, appointment.case)
     context = {"appointment": appointment, "status_form": status_form,
+               "adaptations": [code for code in Adaptation if code in adaptations],
+               "door_rows": service.door_order(appointment),
+               "separation_min": int(service.separation().total_seconds() // 60),
                "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in service.OPEN,
                "logged_session_id": None, "can_log_session": False}
     for provider in APPOINTMENT_SECTIONS:
@@ -181,6 +242,9 @@ def _prefill(form: AppointmentForm, appointment: Appointment) -> None:
     form.staff_ids.data = [str(row.user.public_id) for row in appointment.staff]
     form.participant_ids.data = [str(row.participant.public_id) for row in appointment.parties]
     form.version.data = appointment.version_id
+    _propose_party_times(form, {str(row.participant.public_id): (local_parts(row.arrives_at)[1].strftime("%H:%M"),
+                                                                 local_parts(row.leaves_at)[1].strftime("%H:%M"))
+                                for row in service.door_order(appointment)})
 
 
 @bp.route("/<uuid:appointment_id>/edit", methods=["GET", "POST"])
@@ -191,6 +255,7 @@ def edit(appointment_id):
         abort(403)
     form = AppointmentForm()
     _set_choices(form, appointment.association_id, appointment.case)
+    _set_party_rows(form, appointment.case)
     if request.method == "GET":
         _prefill(form, appointment)
         return _render_form(form, appointment.case, appointment)

@@ -7,7 +7,9 @@ with a link to the appointment in the application (by its public id): the
 link opens nothing without a login. An association may choose to add the case
 reference and the place (docs/security.md, P2). Never a name (of a party or of
 staff), a note, a reason, an intake label (it may hold a name) or a video link
-(it lets anyone join).
+(it lets anyone join). When the parties' arrivals are staggered, the description
+gives each party's own times as "Party 1", "Party 2", in order of arrival
+(docs/domain.md, DOM68): times only, read without loading a participant.
 
 Only HMAC-SHA256(feed pepper, token) is stored (docs/security.md, S23): a copy of
 the database opens no feed, and the lookup compares digests, so response
@@ -39,9 +41,10 @@ from sqlalchemy.orm import Session, lazyload
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.appointments.codes import SessionMode
-from mediation.appointments.models import Appointment, AppointmentStaff, CalendarFeed
+from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, CalendarFeed
 from mediation.appointments.policies import visible_appointments
 from mediation.appointments.services.booking import BUSY, CANCELLED
+from mediation.appointments.services.reminders import party_times_line
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission
@@ -182,6 +185,26 @@ def association_shows_details(session: Session, association_id: int) -> bool:
     return bool(session.scalar(select(Association.calendar_shows_details).where(Association.id == association_id)))
 
 
+DoorTimes = dict[int, list[tuple[datetime, datetime]]]
+
+
+def _door_times(session: Session, appointments: Iterable[Appointment]) -> DoorTimes:
+    """Each appointment's staggered party times in order of arrival (DOM68): times, never who."""
+    ids = [appointment.id for appointment in appointments]
+    times: DoorTimes = {}
+    if not ids:
+        return times
+    rows = session.execute(
+        select(AppointmentParty.appointment_id, AppointmentParty.arrives_at, AppointmentParty.leaves_at)
+        .where(AppointmentParty.appointment_id.in_(ids), AppointmentParty.arrives_at.is_not(None),
+               AppointmentParty.leaves_at.is_not(None))
+        .order_by(AppointmentParty.appointment_id, AppointmentParty.arrives_at, AppointmentParty.participant_id))
+    for appointment_id, arrives, leaves in rows:
+        if arrives is not None and leaves is not None:  # as selected: for the type checker
+            times.setdefault(appointment_id, []).append((arrives, leaves))
+    return times
+
+
 def _summary(appointment: Appointment, details: bool) -> str:
     if appointment.case is None:
         # Never the intake label: it is how staff recognise a family, often by name.
@@ -207,7 +230,7 @@ def _location(appointment: Appointment, point: ServicePoint | None, language: st
 
 
 def _event(appointment: Appointment, point: ServicePoint | None, language: str, *, details: bool,
-           link: str) -> Event:
+           link: str, door_times: list[tuple[datetime, datetime]]) -> Event:
     event = Event()
     event.add("uid", f"{appointment.public_id}@{UID_DOMAIN}")
     # Without METHOD, DTSTAMP is when the event last changed (RFC 5545 §3.8.7.2):
@@ -222,7 +245,9 @@ def _event(appointment: Appointment, point: ServicePoint | None, language: str, 
         event.add("location", _location(appointment, point, language))
     event.add("url", link)
     # Translators: the only text of a calendar event besides its title; a link follows.
-    event.add("description", _("Open the appointment in the application: %(link)s", link=link))
+    lines = [_("Open the appointment in the application: %(link)s", link=link)]
+    lines += [party_times_line(number, arrives, leaves) for number, (arrives, leaves) in enumerate(door_times, 1)]
+    event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if appointment.status in CANCELLED else "CONFIRMED")
     # Programs that share a calendar show a private event as "busy" only.
     event.add("class", "PRIVATE")
@@ -237,6 +262,7 @@ def build_calendar(session: Session, appointments: list[Appointment], *, languag
     appointment's address in the application."""
     points = _service_points(session, appointments)
     detailed = _with_details(session, appointments)
+    door_times = _door_times(session, appointments)
     with force_locale(FORMAT_LOCALES.get(language, FORMAT_LOCALES[DEFAULT])):
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)
@@ -248,7 +274,8 @@ def build_calendar(session: Session, appointments: list[Appointment], *, languag
         calendar.add("x-published-ttl", vDuration(REFRESH))
         for appointment in appointments:
             calendar.add_component(_event(appointment, points.get(appointment.service_point_id), language,
-                                          details=appointment.association_id in detailed, link=link(appointment)))
+                                          details=appointment.association_id in detailed, link=link(appointment),
+                                          door_times=door_times.get(appointment.id, [])))
         return calendar.to_ical()
 
 

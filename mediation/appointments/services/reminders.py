@@ -9,7 +9,10 @@ person's name, no word saying what the service is about, since the mailbox
 may be read by the person the party is protected from.
 
 A staff agenda lists time, case reference (or "intake meeting"), meeting type
-and place: never a party's name, an intake label, a video link or a note.
+and place: never a party's name, an intake label, a video link or a note. When
+the parties' arrivals are staggered (docs/domain.md, DOM68), it adds each
+party's times as "Party 1", "Party 2" in order of arrival, and a party's
+reminder gives that party's own arrival time only.
 
 The same rules are checked again just before sending (`still_wanted`): a
 reminder queued before a party was marked "no contact", before their address
@@ -32,8 +35,8 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.codes import SessionMode
-from mediation.appointments.models import Appointment
-from mediation.appointments.services.booking import OPEN
+from mediation.appointments.models import Appointment, AppointmentParty
+from mediation.appointments.services.booking import OPEN, door_times
 from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
 from mediation.cases.models import Participant
 from mediation.cases.services.safety import current_consents
@@ -135,14 +138,32 @@ def agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated
                            start=format_datetime(appointment.start_utc, TIME_PATTERN),
                            end=format_datetime(appointment.end_utc, TIME_PATTERN), what=what,
                            type=str(appointment.session_type.label), place=_place(appointment, language)))
+            lines += ["  " + party_times_line(number, arrives, leaves)
+                      for number, (arrives, leaves) in enumerate(door_times(appointment), start=1)]
         lines += ["", _("Open the application for the details."),
                   _("This message was sent automatically. Please do not reply to it.")]
     return language, subject, "\n".join(lines) + "\n"
 
 
+def party_times_line(number: int, arrives: datetime, leaves: datetime) -> str:
+    """One party's own times, named only by their order of arrival (DOM68); in the current locale."""
+    # Translators: in a staff agenda or a calendar event, e.g. "Party 1: arrives at 14:00, leaves at 16:00".
+    # Parties are never named there: "Party 1" is the first to arrive.
+    return _("Party %(number)s: arrives at %(arrives)s, leaves at %(leaves)s", number=number,
+             arrives=format_datetime(arrives, TIME_PATTERN), leaves=format_datetime(leaves, TIME_PATTERN))
+
+
+def arrival(appointment: Appointment, row: AppointmentParty) -> datetime:
+    """When this party is expected: their own arrival when staggered (DOM68), else the start."""
+    return row.arrives_at if row.arrives_at is not None else appointment.start_utc
+
+
 def reminder_text(participant: Participant, appointment: Appointment,
-                  association: Association | None) -> tuple[str, str, str]:
-    """(language, subject, body) of a party's reminder: date, time and a number to call, nothing else."""
+                  association: Association | None, arrives: datetime | None = None) -> tuple[str, str, str]:
+    """(language, subject, body) of a party's reminder: date, time and a number to call, nothing else.
+
+    The time is the party's own arrival (`arrives`) when the parties are staggered: never another's."""
+    arrives = arrives or appointment.start_utc
     language = party_language(participant)
     with force_locale(FORMAT_LOCALES[language]):
         # Translators: an e-mail to a family member that someone else may read: keep it neutral,
@@ -150,8 +171,8 @@ def reminder_text(participant: Participant, appointment: Appointment,
         subject = _("Appointment reminder")
         lines = [_("Hello,"), "",
                  _("This is a reminder of your appointment on %(date)s at %(time)s.",
-                   date=format_date(local_parts(appointment.start_utc)[0], "full"),
-                   time=format_datetime(appointment.start_utc, TIME_PATTERN))]
+                   date=format_date(local_parts(arrives)[0], "full"),
+                   time=format_datetime(arrives, TIME_PATTERN))]
         phone = (association.phone or "").strip() if association is not None else ""
         if phone:
             lines.append(_("To change it, please call %(phone)s.", phone=phone))
@@ -170,13 +191,14 @@ def agenda_key(user: StaffUser, day: date, items: list[Appointment]) -> str:
     """Changes when the day's agenda changes (then an updated agenda is sent); holds no content."""
     fingerprint = "|".join(
         f"{a.public_id}@{a.start_utc.isoformat()}@{a.end_utc.isoformat()}@{a.mode}@{a.room_id}@{a.session_type}"
+        + "".join(f"@{arrives.isoformat()}-{leaves.isoformat()}" for arrives, leaves in door_times(a))
         for a in items)
     return _agenda_prefix(user, day) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
 
 
-def party_key(appointment: Appointment, participant: Participant) -> str:
-    """A moved appointment gets a new reminder; the same one never gets two."""
-    return f"party:{appointment.public_id}:{participant.public_id}:{appointment.start_utc.isoformat()}"
+def party_key(appointment: Appointment, row: AppointmentParty) -> str:
+    """A moved appointment, or a moved arrival of this party, gets a new reminder; the same one never gets two."""
+    return f"party:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
 
 
 # Queueing
@@ -221,8 +243,9 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
                 counts.not_contacted += 1
                 continue
             language, subject, body = reminder_text(participant, appointment,
-                                                    associations.get(appointment.association_id))
-            if outbox.queue(session, kind=KIND_PARTY, dedupe_key=party_key(appointment, participant),
+                                                    associations.get(appointment.association_id),
+                                                    arrival(appointment, party))
+            if outbox.queue(session, kind=KIND_PARTY, dedupe_key=party_key(appointment, party),
                             recipient=address, subject=subject, body=body, language=language,
                             association_id=appointment.association_id, now=now):
                 counts.reminders += 1
@@ -247,11 +270,10 @@ def still_wanted(session: Session, message: OutboxMessage, now: datetime) -> boo
 def _party_still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:
     _prefix, appointment_id, participant_id, start = message.dedupe_key.split(":", 3)
     appointment = session.scalar(select(Appointment).where(Appointment.public_id == uuid.UUID(appointment_id)))
-    if (appointment is None or appointment.status not in OPEN or appointment.start_utc <= now
-            or appointment.start_utc.isoformat() != start):
+    if appointment is None or appointment.status not in OPEN or appointment.start_utc <= now:
         return False
     row = next((row for row in appointment.parties if row.participant.public_id == uuid.UUID(participant_id)), None)
-    if row is None:
+    if row is None or arrival(appointment, row).isoformat() != start:
         return False
     consents = current_consents(session, [row.participant_id])
     return party_address(row.participant, consents) == message.recipient

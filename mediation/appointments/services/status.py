@@ -125,7 +125,12 @@ def retime_future(session: Session, *, now: datetime | None = None) -> int:
             # The local time no longer exists under the new rules: keep the instant, a person must decide.
             continue
         if start != appointment.start_utc:
+            shift = start - appointment.start_utc
             appointment.start_utc, appointment.end_utc = start, start + timedelta(minutes=appointment.duration_min)
+            # Each party's own times keep their place in the appointment (docs/domain.md, DOM68).
+            for row in appointment.parties:
+                if row.arrives_at is not None and row.leaves_at is not None:
+                    row.arrives_at, row.leaves_at = row.arrives_at + shift, row.leaves_at + shift
             changed += 1
     session.flush()
     return changed
