@@ -15,7 +15,7 @@ import enum
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -233,7 +233,7 @@ def verify_entries(
     return ChainReport(True, expected_seq - 1, head_seq, head_hash.hex())
 
 
-def stored_events(session: Session, batch: int = 5000) -> Iterator[StoredEvent]:
+def stored_events(session: Session, batch: int = 5000) -> Generator[StoredEvent, None, None]:
     # Plain columns, not entities: the rows as stored, never the (possibly stale)
     # copies held in the session's identity map, which is left untouched.
     columns = [getattr(AuditEvent, name) for name in (*BODY_FIELDS, "body", "hash")]
