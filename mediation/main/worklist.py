@@ -1,5 +1,6 @@
-"""The staff member's day, read for the home page: what is on today and tomorrow, what is due, and for a
-supervisor what waits for their decision (docs/domain.md; dates are the service's local dates, T1).
+"""The staff member's day, read for the home page: the cases waiting on them (docs/domain.md, DOM69), what
+is on today and tomorrow, what is due, and for a supervisor what waits for their decision, requests
+included (docs/domain.md, DOM68; dates are the service's local dates, T1).
 
 A fixed number of statements whatever the day holds: each list is one query with what its rows show
 loaded with it (docs/architecture.md, A2).
@@ -19,7 +20,6 @@ from mediation.cases import queries as case_queries
 from mediation.cases.codes import CaseStatus, NoticeKind
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
-from mediation.cases.queries import NoticeRow
 from mediation.counselling.models import FollowUpAction
 from mediation.supervision import predicates
 
@@ -27,8 +27,6 @@ from mediation.supervision import predicates
 UNRECORDED_SHOWN = 10
 # Cases waiting for a supervisor: the first ones, most urgent first, then a link to the full list.
 WAITING_SHOWN = 20
-
-
 # Cases waiting on a staff member: their unread notices of these kinds (docs/domain.md, DOM69).
 WAITING_ON_YOU = (NoticeKind.DECISION, NoticeKind.REASSIGNED, NoticeKind.REVIEW_ACTION)
 
@@ -53,7 +51,7 @@ class Worklist:
     follow_up_dates_reached: int  # of those, the ones whose follow-up date has come
     waiting: list[WaitingCase]  # a supervisor's: danger, requests, positive screenings without a decision
     waiting_more: bool
-    notices: list[NoticeRow]  # unread, on cases the user still sees: a decision, a reassignment, a review
+    notices: list[case_queries.NoticeRow]  # unread, on cases the user still sees: a decision, a reassignment, a review
 
     def appointments_on(self, day: date) -> list[Appointment]:
         return [a for a in self.appointments if appointment_queries.local_day(a.start_utc) == day]
