@@ -114,6 +114,10 @@ def test_a_gate_refusal_asks_the_supervisor_in_one_post(app, world, cases, login
     waiting = home[home.index('id="waiting"'):].split("</section>")[0]
     assert cases.references["own"] in waiting and "Decision requested by its staff" in waiting
     assert cases.references["own"] not in page_of(login_as("supervisor_b"))
+    # The supervisor's case list filters on it, with the same condition (DOM51).
+    listed = page_of(login_as("supervisor_a"), "/supervision/cases?risk=decision_requested")
+    assert cases.references["own"] in listed and 'data-flag="decision_requested"' in listed
+    assert cases.references["colleague"] not in listed
     # The decision form shows the request and its note to the supervisor who answers it.
     decision_page = page_of(login_as("supervisor_a"), f"/cases/{cases.own}/decisions/new")
     assert f'data-request="{request.public_id}"' in decision_page and NOTE in decision_page
