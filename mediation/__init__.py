@@ -110,7 +110,7 @@ def _init_babel(app: Flask, babel) -> None:
         from mediation.main.navigation import entries_for
 
         language = current_language()
-        from mediation.main.context import page_warnings
+        from mediation.main.context import notice_counter, page_warnings
 
         try:
             navigation = entries_for(current_user)
@@ -123,6 +123,7 @@ def _init_babel(app: Flask, babel) -> None:
             "language_names": LANGUAGE_NAMES,
             "navigation": navigation,
             **warnings,
+            "unread_notices": notice_counter(current_user),
             "current_path": request.full_path.rstrip("?"),
         }
 

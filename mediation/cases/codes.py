@@ -397,3 +397,14 @@ class AccessReason(Code):
     FAMILY_REQUEST = "family_request", _l("A request or a complaint from the family")
     # Needs a note.
     OTHER = "other", _l("Another reason (say which)")
+
+
+class NoticeKind(Code):
+    """What a notice in the application tells a staff member about a case (docs/domain.md, DOM72).
+
+    A notice names its case's reference and one of these kinds, nothing more."""
+
+    DECISION = "decision", _l("A supervisor decided on the case")
+    REASSIGNED = "reassigned", _l("The case was reassigned to you")
+    REVIEW_ACTION = "review_action", _l("A supervision review asks for an action")
+    CO_WORKER = "co_worker", _l("You were added to the case as a co-worker")

@@ -83,6 +83,12 @@ def can_edit_note(user, case: Case, note) -> bool:
     return note.case_id == case.id and note.author_id == user.id and can_edit_case(user, case)
 
 
+def can_request_decision(user, case: Case) -> bool:
+    """A staff member who works an open case asks the supervisors for a decision (docs/domain.md, DOM71);
+    a supervisor decides instead."""
+    return case.is_open and _role(user) == Role.MEDIATOR and is_assigned(user, case)
+
+
 def can_manage_co_workers(user, case: Case) -> bool:
     """The lead, or a supervisor of the association, on an open case."""
     return case.is_open and (is_lead(user, case) or is_supervisor_of(user, case))

@@ -16,7 +16,7 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from mediation.cases.codes import SessionType
-from mediation.cases.models import Case, Note, StatusChange
+from mediation.cases.models import Case, DecisionRequest, Note, StatusChange
 from mediation.cases.policies import visible_cases
 from mediation.core import clock
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
@@ -24,7 +24,7 @@ from mediation.counselling.models import CounsellingSession, FollowUpAction, Ses
 TIMELINE_PER_PAGE = 20
 MY_WORK_SESSION_LIMIT = 500
 
-SESSION, NOTE, STATUS, REVIEW, LEAD = "session", "note", "status", "review", "lead"
+SESSION, NOTE, STATUS, REVIEW, LEAD, REQUEST = "session", "note", "status", "review", "lead", "request"
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ def _totals(session: Session, query) -> Totals:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # SESSION, NOTE, STATUS, REVIEW or LEAD
+    kind: str  # SESSION, NOTE, STATUS, REQUEST, REVIEW or LEAD
     at: datetime
-    item: object  # CounsellingSession, Note, StatusChange, SupervisionReview or LeadChange
+    item: object  # CounsellingSession, Note, StatusChange, DecisionRequest, SupervisionReview or LeadChange
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,8 @@ def timeline_kind(kind: str, model: type[Any], at_attribute: str) -> None:
 timeline_kind(SESSION, CounsellingSession, "started_at")
 timeline_kind(NOTE, Note, "created_at")
 timeline_kind(STATUS, StatusChange, "changed_at")
+# A request for a supervisor's decision (docs/domain.md, DOM71), open or answered.
+timeline_kind(REQUEST, DecisionRequest, "created_at")
 
 
 def case_totals(session: Session, case: Case) -> Totals:

@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from mediation.appointments.forms import StatusForm
 from mediation.backup.drill import drill_status
+from mediation.cases import queries as case_queries
+from mediation.cases.services import notices as notice_services
 from mediation.core import clock
 from mediation.core.authz import Permission, Role, require
 from mediation.core.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -33,6 +35,19 @@ def home():
         "main/home.html", counts=queries.home_counts(db.session, current_user, clock.today()),
         published_releases=queries.published_releases(db.session) if current_user.role == Role.MINISTRY else None,
         restore_drill=drill_status(db.session) if current_user.role == Role.ADMIN else None)
+
+
+@bp.route("/notices")
+@require(Permission.CASE_VIEW)
+def notices():
+    """The staff member's notices, newest first; seeing them marks them read (docs/domain.md, DOM72).
+
+    Only notices of cases the user sees now are listed (DOM73); each links to its case."""
+    rows = case_queries.notices_of(db.session, current_user)
+    unread = {row.id for row in rows if row.read_at is None}
+    notice_services.mark_read(db.session, current_user, unread)
+    return render_viewed("main/notices.html", entity="notices", entity_id=current_user.public_id,
+                         association_id=current_user.association_id, notices=rows, unread=unread)
 
 
 @bp.route("/language", methods=["POST"])

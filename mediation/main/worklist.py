@@ -1,5 +1,6 @@
-"""The staff member's day, read for the home page: what is on today and tomorrow, what is due, and for a
-supervisor what waits for their decision (docs/domain.md; dates are the service's local dates, T1).
+"""The staff member's day, read for the home page: the cases waiting on them (docs/domain.md, DOM72), what
+is on today and tomorrow, what is due, and for a supervisor what waits for their decision, requests
+included (docs/domain.md, DOM71; dates are the service's local dates, T1).
 
 A fixed number of statements whatever the day holds: each list is one query with what its rows show
 loaded with it (docs/architecture.md, A2).
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from mediation.appointments import queries as appointment_queries
 from mediation.appointments.models import Appointment
-from mediation.cases.codes import CaseStatus
+from mediation.cases import queries as case_queries
+from mediation.cases.codes import CaseStatus, NoticeKind
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
 from mediation.counselling.models import FollowUpAction
@@ -25,6 +27,8 @@ from mediation.supervision import predicates
 UNRECORDED_SHOWN = 10
 # Cases waiting for a supervisor: the first ones, most urgent first, then a link to the full list.
 WAITING_SHOWN = 20
+# Cases waiting on a staff member: their unread notices of these kinds (docs/domain.md, DOM72).
+WAITING_ON_YOU = (NoticeKind.DECISION, NoticeKind.REASSIGNED, NoticeKind.REVIEW_ACTION)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class WaitingCase:
     case: Case
     in_danger: bool
     awaiting_decision: bool
+    requested: bool  # its staff asked for a decision (docs/domain.md, DOM71)
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,9 @@ class Worklist:
     cases: dict[int, Case]  # the cases of those actions, by id
     open_cases: int  # in the user's scope: a mediator's own cases, all of a supervisor's association
     follow_up_dates_reached: int  # of those, the ones whose follow-up date has come
-    waiting: list[WaitingCase]  # a supervisor's: positive screenings without a decision, danger
+    waiting: list[WaitingCase]  # a supervisor's: danger, requests, positive screenings without a decision
     waiting_more: bool
+    notices: list[case_queries.NoticeRow]  # unread, on cases the user still sees: a decision, a reassignment, a review
 
     def appointments_on(self, day: date) -> list[Appointment]:
         return [a for a in self.appointments if appointment_queries.local_day(a.start_utc) == day]
@@ -78,13 +84,16 @@ def _case_counts(session: Session, user, today: date) -> tuple[int, int]:
 
 def _waiting(session: Session, user) -> tuple[list[WaitingCase], bool]:
     danger, awaiting = predicates.in_danger(), predicates.awaiting_decision()
+    requested = predicates.decision_requested()
     rows = session.execute(
-        visible_cases(user).add_columns(danger.label("danger"), awaiting.label("awaiting"))
-        .where(or_(danger, awaiting))
-        .order_by(danger.desc(), Case.opened_on, Case.id)
+        visible_cases(user).add_columns(danger.label("danger"), awaiting.label("awaiting"),
+                                        requested.label("requested"))
+        .where(or_(danger, awaiting, requested))
+        .order_by(danger.desc(), requested.desc(), Case.opened_on, Case.id)
         .limit(WAITING_SHOWN + 1)
     ).all()
-    waiting = [WaitingCase(case, bool(in_danger), bool(awaiting)) for case, in_danger, awaiting in rows]
+    waiting = [WaitingCase(case, bool(in_danger), bool(waits), bool(asked))
+               for case, in_danger, waits, asked in rows]
     return waiting[:WAITING_SHOWN], len(waiting) > WAITING_SHOWN
 
 
@@ -101,4 +110,5 @@ def worklist(session: Session, user, today: date, now: datetime, *, supervisor: 
         actions=actions, cases=_cases(session, {action.case_id for action in actions}),
         open_cases=open_cases, follow_up_dates_reached=follow_up_dates_reached,
         waiting=waiting, waiting_more=waiting_more,
+        notices=case_queries.notices_of(session, user, unread_only=True, kinds=WAITING_ON_YOU, limit=WAITING_SHOWN),
     )

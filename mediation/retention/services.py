@@ -29,6 +29,7 @@ from mediation.cases.models import (
     Case,
     CaseAccess,
     Closure,
+    DecisionRequest,
     Note,
     NoteVersion,
     Participant,
@@ -93,6 +94,8 @@ def _clear_case_rows(session: Session, case_id: int) -> None:
         update(SupervisionReview).where(SupervisionReview.case_id == case_id).values(note=None),
         # Who opened the case outside their assignment, when and for which coded reason stays.
         update(CaseAccess).where(CaseAccess.case_id == case_id).values(note=None),
+        # Who asked for a decision, when, and the gate's coded checks stay.
+        update(DecisionRequest).where(DecisionRequest.case_id == case_id).values(note=None),
         # NOT NULL column: the reason becomes empty; who moved the case, and when, stays.
         update(LeadChange).where(LeadChange.case_id == case_id).values(reason=""),
         update(Appointment).where(Appointment.case_id == case_id).values(

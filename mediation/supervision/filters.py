@@ -2,7 +2,7 @@
 
 The dashboard links every figure here with this vocabulary, so the names are an
 interface: staff (a staff member's id, or "none": the cases without a lead),
-status (a code or "open"), issue, risk (danger, awaiting_decision; repeatable),
+status (a code or "open"), issue, risk (danger, awaiting_decision, decision_requested; repeatable),
 stale, overdue, review_due, opened_from/to, closed_from/to, min_age, sort, dir,
 page. All filters combine (AND).
 
@@ -30,8 +30,8 @@ from mediation.supervision import predicates
 
 OPEN = "open"  # status=open: every status but closed
 NO_LEAD = "none"  # staff=none: the cases without a lead (the dashboard's row of them)
-DANGER, AWAITING_DECISION = "danger", "awaiting_decision"
-RISKS = (DANGER, AWAITING_DECISION)
+DANGER, AWAITING_DECISION, DECISION_REQUESTED = "danger", "awaiting_decision", "decision_requested"
+RISKS = (DANGER, AWAITING_DECISION, DECISION_REQUESTED)
 SORTS = ("reference", "opened", "status", "lead", "updated")
 # Dates and "last updated" read best newest first; names and codes in their natural order.
 DEFAULT_DIRECTION = {"reference": "asc", "opened": "desc", "status": "asc", "lead": "asc", "updated": "desc"}
@@ -340,6 +340,8 @@ def conditions(case_filter: CaseFilter, today: date) -> list[ColumnElement[bool]
         found.append(predicates.in_danger())
     if AWAITING_DECISION in f.risks:
         found.append(predicates.awaiting_decision())
+    if DECISION_REQUESTED in f.risks:
+        found.append(predicates.decision_requested())
     if f.stale:
         found.append(predicates.stale(today))
     if f.overdue:

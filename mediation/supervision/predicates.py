@@ -21,6 +21,7 @@ from mediation.cases.models import (
     AssignmentRole,
     Case,
     CaseAssignment,
+    DecisionRequest,
     Participant,
     Screening,
     ScreeningDecisionRecord,
@@ -111,6 +112,11 @@ def awaiting_decision() -> ColumnElement[bool]:
         .correlate(Case)
     )
     return and_(is_open(), exists(positive_latest))
+
+
+def decision_requested() -> ColumnElement[bool]:
+    """An open case whose staff asked for a decision that no decision has answered yet (docs/domain.md, DOM71)."""
+    return and_(is_open(), exists().where(DecisionRequest.case_id == Case.id, DecisionRequest.answered_at.is_(None)))
 
 
 def opened_between(first: date, last: date) -> ColumnElement[bool]:

@@ -31,6 +31,7 @@ from mediation.cases.models import (
     Case,
     CaseAccess,
     Closure,
+    DecisionRequest,
     Note,
     NoteVersion,
     Participant,
@@ -181,6 +182,10 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     opened = CaseAccess(case_id=case.id, user_id=supervisor.id, reason=AccessReason.OTHER)
     put(opened, "case_access", "note")
     session.add(opened)
+    # A staff member's request for a supervisor's decision, with its note (docs/domain.md, DOM71).
+    asked = DecisionRequest(case_id=case.id, requested_by_id=lead.id, gate_checks="no_decision")
+    put(asked, "decision_request", "note")
+    session.add(asked)
 
     # A data-subject request of the requesting party, asked and answered.
     request = DataSubjectRequest(association_id=case.association_id, person_id=requesting.person_id,

@@ -5,7 +5,8 @@ A2's ("colleague"), association B's ("other") and an unknown id; participant
 routes add a participant of another case under A1's case and an unknown
 participant (404 for everyone). Decisions and clearing the danger flag need
 Permission.SCREENING_DECIDE: a mediator is refused (403) before any case is
-loaded, whichever case it is. POST rows send an empty form: field errors, 422.
+loaded, whichever case it is. POST rows send an empty form: field errors, 422. A request for a
+decision is the staff member's: their supervisor is refused (403).
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ def supervisor_rows(endpoint: str, method: str, suffix: str, ok: int) -> list[Ro
     return rows
 
 
+def requester_rows(endpoint: str, method: str, suffix: str, ok: int) -> list[Row]:
+    """Routes for the staff member who works the case only: its association's supervisor decides instead
+    of asking (403), everyone else finds no case (404)."""
+    rows = [
+        Row(endpoint, method, url(case_id(key), suffix),
+            expect(404, **{owners[0]: ok, owners[1]: 403}, **STAFF_ONLY), variant=key)
+        for key, owners in OWNERS.items()
+    ]
+    rows.append(Row(endpoint, method, url(UNKNOWN_ID, suffix), expect(404, **STAFF_ONLY), variant="unknown"))
+    return rows
+
+
 ROWS = [
     *staff_rows("cases.screening_new", "GET", "/screenings/new", 200, with_participant=True),
     *staff_rows("cases.screening_new", "POST", "/screenings/new", 422, with_participant=True),
@@ -58,4 +71,6 @@ ROWS = [
     *supervisor_rows("cases.danger_clear", "GET", "/danger/clear", 200),
     *supervisor_rows("cases.danger_clear", "POST", "/danger/clear", 422),
     *staff_rows("cases.status_change", "POST", "/status", 422),
+    # The note is optional: the request is sent (the fixture cases are not screened, the gate refuses).
+    *requester_rows("cases.decision_request", "POST", "/decision-requests", 302),
 ]

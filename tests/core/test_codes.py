@@ -89,6 +89,7 @@ EXPECTED = {
                                             "refer"),
     supervision_codes.SupervisionTrigger: ("periodic", "positive_screen", "follow_up_alert", "mediator_request",
                                            "reopen"),
+    case_codes.NoticeKind: ("decision", "reassigned", "review_action", "co_worker"),
     case_codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
                          "unknown"),
     # The other stored codes of DOM63: a supervisor's reason for opening a case outside their assignment,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from mediation.cases.codes import (
     Adaptation,
@@ -25,6 +25,7 @@ from mediation.cases.codes import (
 )
 from mediation.cases.forms.common import TEXT_MAX, MultiCheckboxField, long_text
 from mediation.cases.models import ConsentGiver
+from mediation.cases.rules import DECISION_REQUEST_NOTE_MAX
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm
 
@@ -90,3 +91,10 @@ class DecisionForm(BaseForm):
 class ClearDangerForm(BaseForm):
     note = TextAreaField(_l("Why the danger is over (confidential)"),
                          validators=[DataRequired(_l("Say why the danger is over.")), Length(max=TEXT_MAX)])
+
+
+class DecisionRequestForm(BaseForm):
+    """Ask the supervisors for a decision from a refusal of the mediation gate (docs/domain.md, DOM71)."""
+
+    note = TextAreaField(_l("A note for the supervisor (optional, confidential)"),
+                         validators=[Optional(), Length(max=DECISION_REQUEST_NOTE_MAX)])

@@ -11,6 +11,7 @@ from mediation.cases.models.case import (  # noqa: F401
     StatusChange,
 )
 from mediation.cases.models.notes import Note, NoteVersion  # noqa: F401
+from mediation.cases.models.notices import DecisionRequest, Notice  # noqa: F401
 from mediation.cases.models.people import Participant, Person, PersonNameToken  # noqa: F401
 from mediation.cases.models.safety import (  # noqa: F401
     Consent,

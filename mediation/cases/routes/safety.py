@@ -20,11 +20,17 @@ from mediation.cases.codes import (
     ScreeningDecision,
     ViolenceType,
 )
-from mediation.cases.forms.safety import ClearDangerForm, ConsentForm, DecisionForm, ScreeningForm
+from mediation.cases.forms.safety import (
+    ClearDangerForm,
+    ConsentForm,
+    DecisionForm,
+    DecisionRequestForm,
+    ScreeningForm,
+)
 from mediation.cases.models import Participant, ScreeningResult
-from mediation.cases.policies import can_decide_screening, can_edit_case
+from mediation.cases.policies import can_decide_screening, can_edit_case, can_request_decision
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import gate, safety
+from mediation.cases.services import gate, notices, requests, safety
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
@@ -128,6 +134,8 @@ def _decision_context(case) -> dict:
         "parties": parties,
         "screenings": safety.latest_screenings(db.session, [party.id for party in parties]),
         "decisions": safety.decisions_of(db.session, case),
+        "open_requests": notices.open_requests(db.session, case),
+        "gate_messages": gate.GATE_MESSAGES,
         "works_the_case": any(a.user_id == current_user.id for a in case.assignments),
         "safety_labels": LABELS,
     }
@@ -151,6 +159,28 @@ def decision_new(case_id):
         success=_("The decision has been recorded."), done=lambda _decision: _back(case),
         page=lambda status: (render_template("cases/safety_decision.html", case=case, form=form,
                                              **_decision_context(case)), status))
+
+
+@bp.route("/<uuid:case_id>/decision-requests", methods=["POST"])
+@require(Permission.CASE_EDIT)
+def decision_request(case_id):
+    """One step from a refusal of the mediation gate: ask the supervisors for a decision (DOM71)."""
+    case = queries.load_case(db.session, current_user, case_id)
+    if not can_request_decision(current_user, case):
+        abort(403)
+    form = DecisionRequestForm()
+
+    def page(status: int):
+        return render_template("cases/decision_request.html", case=case, form=form,
+                               problems=gate.mediation_gate(db.session, case), names=_party_names(case)), status
+
+    return submit(form, lambda: requests.request_decision(db.session, case, form.note.data, actor=current_user),
+                  success=_("Your request has been sent to the supervisors."), done=lambda _request: _back(case),
+                  page=page)
+
+
+def _party_names(case) -> dict[int, str]:
+    return {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
 
 
 @bp.route("/<uuid:case_id>/danger/clear", methods=["GET", "POST"])
@@ -193,4 +223,8 @@ def safety_section(case, user) -> dict:
         "safety_can_record": can_edit_case(user, case),
         "safety_can_decide": can_decide_screening(user, case) and case.is_open,
         "safety_labels": LABELS,
+        "safety_requests": notices.open_requests(db.session, case),
+        "gate_messages": gate.GATE_MESSAGES,
+        # Only when the gate refuses: one step to ask for a decision (docs/domain.md, DOM71).
+        "safety_request_form": DecisionRequestForm(formdata=None) if can_request_decision(user, case) else None,
     }

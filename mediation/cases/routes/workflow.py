@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.cases import queries
+from mediation.cases.forms.safety import DecisionRequestForm
 from mediation.cases.forms.workflow import StatusForm
-from mediation.cases.policies import can_edit_case
+from mediation.cases.policies import can_edit_case, can_request_decision
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import safety, workflow
+from mediation.cases.services import notices, safety, workflow
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
 from mediation.extensions import db
@@ -36,8 +37,13 @@ def status_change(case_id):
         # Re-rendered against the status as it is now, keeping what the user typed.
         form.current.data = case.status.value
         names = {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
+        problems = getattr(getattr(form, "refused", None), "problems", [])
+        # A refusal of the gate offers to ask the supervisors for a decision in one step (docs/domain.md, DOM71).
+        request_form = (DecisionRequestForm(formdata=None)
+                        if problems and can_request_decision(current_user, case)
+                        and not notices.open_requests(db.session, case) else None)
         return render_template("cases/status_change.html", case=case, form=offer(form, case, current_user),
-                               problems=getattr(getattr(form, "refused", None), "problems", []), names=names), status
+                               problems=problems, names=names, request_form=request_form), status
 
     return submit(form, lambda: workflow.change_status(db.session, case, form.to_status.data, actor=current_user,
                                                        reason=form.reason.data, expected_from=form.current.data),

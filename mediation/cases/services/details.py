@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
-from mediation.cases.codes import CourtStage, Issue, ReferralSource
+from mediation.cases.codes import CourtStage, Issue, NoticeKind, ReferralSource
 from mediation.cases.models import AssignmentRole, Case, CaseIssue
 from mediation.cases.services.intake import add_co_worker
+from mediation.cases.services.notices import notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.crypto import blind_index
@@ -65,8 +66,12 @@ def update_case_details(session: Session, case: Case, data: CaseDetails, *, acto
 
 
 def add_case_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser) -> None:
-    """Add a staff member of the association (any profession) as co-worker; audited."""
+    """Add a staff member of the association (any profession) as co-worker; audited, and they are told
+    (docs/domain.md, DOM72)."""
+    already = any(a.user_id == user_id for a in case.assignments)
     add_co_worker(session, case, user_id, actor=actor)
+    if not already:
+        notify(session, case, NoticeKind.CO_WORKER, [user_id], actor=actor)
 
 
 def remove_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser) -> None:

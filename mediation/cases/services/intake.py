@@ -24,6 +24,7 @@ from mediation.cases.codes import (
     CourtStage,
     IntakeChannel,
     Issue,
+    NoticeKind,
     ParticipantRole,
     PreferredLanguage,
     ReferralSource,
@@ -46,6 +47,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.policies import visible_people
 from mediation.cases.services.access import supervisor_for_new_case
+from mediation.cases.services.notices import notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -294,6 +296,9 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
         session, association_id, data.requesting_party
     )
     session.flush()
+    # Co-workers named at intake are told in the application, as those added later (docs/domain.md, DOM72).
+    notify(session, case, NoticeKind.CO_WORKER,
+           [a.user_id for a in case.assignments if a.role is AssignmentRole.CO_WORKER], actor=actor)
     participant = Participant(
         case_id=case.id,
         person_id=person.id,

@@ -26,6 +26,7 @@ from mediation.cases.codes import (
     ConsentStatus,
     GatingIndicator,
     NoteVisibility,
+    NoticeKind,
     ScreeningDecision,
     SessionType,
     ViolenceLevel,
@@ -45,6 +46,7 @@ from mediation.cases.models import (
 from mediation.cases.models.notes import Note, NoteVersion
 from mediation.cases.policies import can_decide_screening, is_assigned
 from mediation.cases.services.intake import NOTICE_VERSION
+from mediation.cases.services.notices import case_staff_ids, notify, open_requests
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, ValidationFailed
@@ -316,6 +318,11 @@ def decide_screening(session: Session, case: Case, data: DecisionData, *, actor:
     )
     session.add(record_)
     session.flush()
+    # The decision answers every open request of the case, and the case's staff are told (DOM71, DOM72).
+    for request in open_requests(session, case):
+        request.answered_at = record_.decided_at
+        request.decision_id = record_.id
+    notify(session, case, NoticeKind.DECISION, case_staff_ids(case), actor=actor)
     record(session, AuditAction.DECISION, entity="screening_decision", entity_id=record_.public_id,
            association_id=case.association_id)
     return record_

@@ -57,6 +57,7 @@ class CaseListRow:
     days_open: int
     danger: bool
     awaiting_decision: bool
+    decision_requested: bool  # its staff asked for a decision (docs/domain.md, DOM71)
     overdue: bool
     review_due: bool
     # Anonymised at the end of its retention period: its names are gone (the list says so).
@@ -65,7 +66,8 @@ class CaseListRow:
 
     @property
     def flagged(self) -> bool:
-        return self.danger or self.awaiting_decision or self.overdue or self.review_due or self.stale
+        return (self.danger or self.awaiting_decision or self.decision_requested or self.overdue or self.review_due
+                or self.stale)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def case_page(session: Session, user, case_filter: CaseFilter, today: date, *, p
             Case.updated_at, Case.anonymised_at, LeadUser.display_name,
             predicates.in_danger().label("danger"),
             predicates.awaiting_decision().label("awaiting_decision"),
+            predicates.decision_requested().label("decision_requested"),
             predicates.overdue_follow_up(today).label("overdue"),
             predicates.review_due().label("review_due"),
             predicates.stale(today).label("stale"),
@@ -147,7 +150,8 @@ def case_page(session: Session, user, case_filter: CaseFilter, today: date, *, p
             closed_on=row.closed_on, updated_at=row.updated_at,
             # A closed case counts the days it was open, not the days since.
             days_open=((row.closed_on or today) - row.opened_on).days,
-            danger=bool(row.danger), awaiting_decision=bool(row.awaiting_decision), overdue=bool(row.overdue),
+            danger=bool(row.danger), awaiting_decision=bool(row.awaiting_decision),
+            decision_requested=bool(row.decision_requested), overdue=bool(row.overdue),
             review_due=bool(row.review_due), stale=bool(row.stale), anonymised=row.anonymised_at is not None,
         ) for row in rows],
         total, page, pages, per_page,

@@ -16,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import NoticeKind
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment
 from mediation.cases.policies import is_supervisor_of
 from mediation.cases.services.closure import STALE_CASE
+from mediation.cases.services.notices import notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -90,6 +92,8 @@ def _move(session: Session, case: Case, target: StaffUser, reason: str, keep_pre
     session.add(change)
     case.updated_at = clock.now()  # bumps the case's version: a concurrent edit sees it
     flush_versioned(session, STALE_CASE)
+    # The new lead is told in the application (docs/domain.md, DOM72).
+    notify(session, case, NoticeKind.REASSIGNED, [target.id], actor=actor)
     record(session, AuditAction.UPDATE, entity="case_assignment", entity_id=case.public_id,
            association_id=case.association_id)
     return change

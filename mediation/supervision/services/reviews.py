@@ -16,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.cases.codes import NoticeKind
 from mediation.cases.models import Case
 from mediation.cases.policies import is_supervisor_of
 from mediation.cases.services.closure import STALE_CASE  # one message for every stale save of a case
+from mediation.cases.services.notices import case_staff_ids, notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.codes import parse_code
@@ -30,6 +32,8 @@ from mediation.supervision.rules import REVIEW_NOTE_MAX
 
 # A review planned further than this is a typing error rather than a plan.
 LONGEST_PLAN_DAYS = 366
+# The decisions that ask the case's staff to act; "continue as planned" asks nothing (docs/domain.md, DOM72).
+ASKS_FOR_ACTION = frozenset(SupervisionDecision) - {SupervisionDecision.CONTINUE}
 
 
 class ReviewNotAllowed(DomainError):
@@ -84,6 +88,8 @@ def record_review(session: Session, case: Case, data: ReviewData, *, actor: Staf
     # The review answers the flag; its own next date, if any, is the next one due.
     case.review_due_on = data.next_review_on
     flush_versioned(session, STALE_CASE)
+    if decision in ASKS_FOR_ACTION:
+        notify(session, case, NoticeKind.REVIEW_ACTION, case_staff_ids(case), actor=actor)
     record(session, AuditAction.CREATE, entity="supervision_review", entity_id=review.public_id,
            association_id=case.association_id)
     return review
