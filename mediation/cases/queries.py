@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.cases.codes import CaseStatus, Issue, ParticipantRole
-from mediation.cases.models import Case, CaseIssue, Participant, Person
-from mediation.cases.policies import visible_cases
+from mediation.cases.models import Case, CaseIssue, DuplicateFlag, Participant, Person
+from mediation.cases.policies import can_decide_duplicates, visible_cases
 from mediation.cases.services.intake import normalise_phone
 from mediation.core import clock
 from mediation.core.crypto import blind_index
@@ -103,3 +103,42 @@ def active_participants(session: Session, case: Case) -> list[Participant]:
         .where(Participant.case_id == case.id, Participant.active.is_(True))
         .order_by(Participant.is_requesting_party.desc(), Participant.role == ParticipantRole.CHILD, Participant.id)
     ).unique())
+
+
+# Related cases and possible duplicates (docs/domain.md, DOM68)
+
+
+@dataclass(frozen=True)
+class RelatedCase:
+    public_id: uuid.UUID
+    reference: str
+    status: CaseStatus
+
+
+def related_cases(session: Session, user, case: Case) -> list[RelatedCase]:
+    """The other cases of this case's people that the user may see: reference and status only."""
+    people = select(Participant.person_id).where(Participant.case_id == case.id)
+    others = select(Participant.case_id).where(Participant.person_id.in_(people), Participant.case_id != case.id)
+    rows = session.execute(
+        visible_cases(user).with_only_columns(Case.public_id, Case.reference, Case.status)
+        .where(Case.id.in_(others)).order_by(Case.opened_on.desc(), Case.id.desc())
+    )
+    return [RelatedCase(public_id, reference, status) for public_id, reference, status in rows]
+
+
+def open_duplicate_flags(session: Session, user) -> list[DuplicateFlag]:
+    """The possible duplicates waiting for a decision in the supervisor's association, oldest first."""
+    if not can_decide_duplicates(user):
+        return []
+    return list(session.scalars(
+        select(DuplicateFlag)
+        .where(DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))
+        .order_by(DuplicateFlag.flagged_at, DuplicateFlag.id)
+    ).unique())
+
+
+def count_open_duplicate_flags(session: Session, user) -> int:
+    if not can_decide_duplicates(user):
+        return 0
+    return session.scalar(select(func.count()).select_from(DuplicateFlag).where(
+        DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))) or 0

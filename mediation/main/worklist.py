@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mediation.appointments import queries as appointment_queries
 from mediation.appointments.models import Appointment
+from mediation.cases import queries as case_queries
 from mediation.cases.codes import CaseStatus
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
@@ -46,6 +47,7 @@ class Worklist:
     follow_up_dates_reached: int  # of those, the ones whose follow-up date has come
     waiting: list[WaitingCase]  # a supervisor's: positive screenings without a decision, danger
     waiting_more: bool
+    duplicates_waiting: int = 0  # a supervisor's: possible duplicates to decide (docs/domain.md, DOM68)
 
     def appointments_on(self, day: date) -> list[Appointment]:
         return [a for a in self.appointments if appointment_queries.local_day(a.start_utc) == day]
@@ -101,4 +103,5 @@ def worklist(session: Session, user, today: date, now: datetime, *, supervisor: 
         actions=actions, cases=_cases(session, {action.case_id for action in actions}),
         open_cases=open_cases, follow_up_dates_reached=follow_up_dates_reached,
         waiting=waiting, waiting_more=waiting_more,
+        duplicates_waiting=case_queries.count_open_duplicate_flags(session, user) if supervisor else 0,
     )

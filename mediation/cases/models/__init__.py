@@ -10,6 +10,7 @@ from mediation.cases.models.case import (  # noqa: F401
     Closure,
     StatusChange,
 )
+from mediation.cases.models.duplicates import DuplicateFlag  # noqa: F401
 from mediation.cases.models.notes import Note, NoteVersion  # noqa: F401
 from mediation.cases.models.people import Participant, Person  # noqa: F401
 from mediation.cases.models.safety import (  # noqa: F401
