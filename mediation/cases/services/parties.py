@@ -6,8 +6,9 @@ Rules enforced here, whatever the caller:
   (when only a birth year is known, only what the year proves is refused);
 - a child is at least 12 years younger than each parent of the case, when both
   birth years are known;
-- a person is registered once per association: a new participant with the same
-  identity index (name and birth date) reuses the existing Person row;
+- a person is registered once per association: a new participant reuses an
+  existing Person row only if the user may see it and chose it on the duplicate
+  warning (docs/domain.md, DOM20, DOM68);
 - a case keeps at least one requesting party;
 - an edit saves only over the versions the user saw (docs/security.md, S31).
 
