@@ -126,15 +126,22 @@ def related_cases(session: Session, user, case: Case) -> list[RelatedCase]:
     return [RelatedCase(public_id, reference, status) for public_id, reference, status in rows]
 
 
-def open_duplicate_flags(session: Session, user) -> list[DuplicateFlag]:
+def open_duplicate_flags(session: Session, user, limit: int = 50) -> list[DuplicateFlag]:
     """The possible duplicates waiting for a decision in the supervisor's association, oldest first."""
     if not can_decide_duplicates(user):
         return []
     return list(session.scalars(
         select(DuplicateFlag)
         .where(DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))
-        .order_by(DuplicateFlag.flagged_at, DuplicateFlag.id)
+        .order_by(DuplicateFlag.flagged_at, DuplicateFlag.id).limit(limit)
     ).unique())
+
+
+def cases_by_id(session: Session, ids: set[int]) -> dict[int, Case]:
+    """Cases by database id, in one statement (the list of possible duplicates names each flag's case)."""
+    if not ids:
+        return {}
+    return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(ids)))}
 
 
 def count_open_duplicate_flags(session: Session, user) -> int:

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('linked', sa.Boolean(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('public_id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], name=op.f('fk_duplicate_flag_association_id_association')),
     sa.ForeignKeyConstraint(['candidate_person_id'], ['person.id'], name=op.f('fk_duplicate_flag_candidate_person_id_person')),

@@ -324,3 +324,26 @@ def test_generated_decisions_never_fail(app, world, flagged, decision):
     data = {} if decision is None else {f"flag-{flagged['public_id']}-decision": decision}
     response = supervisor.post(f"/cases/duplicates/{flagged['public_id']}", data=data)
     assert response.status_code in (302, 404, 422), response.status_code
+
+
+@FUZZ
+@given(choice=st.one_of(st.none(), nasty_text, st.sampled_from(["new", UNKNOWN_ID])),
+       phone=sometimes(SECRET["phone"], ""))
+@example(choice=None, phone="")
+def test_generated_intake_answers_never_fail(app, world, cases, secret_party, choice, phone):
+    from mediation.cases.models import Case
+
+    a1 = client_as(app, world, "mediator_a1")
+    form = {**INTAKE, "full_name": SECRET["full_name"], "birth_date": SECRET["birth_date"], "sex": "female",
+            "contact_allowed": "yes", "phone": phone, "service_point_id": point_id(app, world.association_a)}
+    if choice is not None:
+        form["match_choice"] = choice
+    before = count(app, Case), counts(app)[:2]
+    response = a1.post("/cases/new?lang=en", data=form)
+    assert response.status_code in (302, 422), response.status_code
+    page = response.get_data(as_text=True)
+    assert cases.references["colleague"] not in page and "<script>alert(1)</script>" not in page
+    if response.status_code == 302:
+        assert choice == "new", "a new case only once the user has answered"
+    else:
+        assert (count(app, Case), counts(app)[:2]) == before, "nothing half-saved"

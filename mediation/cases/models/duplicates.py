@@ -32,6 +32,10 @@ class DuplicateFlag(PublicIdMixin, Base):
     linked: Mapped[bool | None] = mapped_column(Boolean)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two supervisors deciding at once: the second save finds a newer version (docs/security.md, S31).
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
 
     participant: Mapped[Participant] = relationship(lazy="joined")
     candidate: Mapped[Person] = relationship(lazy="joined")

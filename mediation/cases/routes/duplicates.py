@@ -35,7 +35,8 @@ def _flags_page(status: int = 200, forms: dict | None = None):
     cases = duplicates.known_cases(db.session, current_user,
                                    [flag.candidate_person_id for flag in flags] +
                                    [flag.participant.person_id for flag in flags])
-    new_cases = {flag.id: db.session.get(Case, flag.participant.case_id) for flag in flags}
+    by_id = queries.cases_by_id(db.session, {flag.participant.case_id for flag in flags})
+    new_cases = {flag.id: by_id[flag.participant.case_id] for flag in flags}
     forms = {flag.id: (forms or {}).get(flag.id) or DuplicateDecisionForm(formdata=None, prefix=_prefix(flag))
              for flag in flags}
     return render_viewed("cases/duplicates.html", entity="duplicate_flag", entity_id=None,

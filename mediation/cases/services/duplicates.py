@@ -21,7 +21,7 @@ from sqlalchemy import Table, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
-from mediation.cases.codes import CaseStatus
+from mediation.cases.codes import CaseStatus, PreferredLanguage
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, DuplicateFlag, Participant, Person
 from mediation.cases.policies import visible_cases, visible_people
 from mediation.cases.services.intake import PersonData, person_indexes
@@ -161,6 +161,18 @@ def resolve(session: Session, actor: StaffUser, association_id: int, data: Perso
     if chosen is None:
         raise PossibleDuplicate(_describe(session, actor, matches.visible))
     return chosen, matches.hidden
+
+
+def complete_record(person: Person, data: PersonData) -> None:
+    """Fill what the stored record lacks from what was typed; never overwrite what another case recorded."""
+    for name in ("full_name_latin", "phone", "email", "address", "safe_contact_instructions"):
+        value = getattr(data, name) or None
+        if value and getattr(person, name) is None:
+            setattr(person, name, value)
+    if data.preferred_language and person.preferred_language is None:
+        person.preferred_language = PreferredLanguage(data.preferred_language)
+    if data.phone and person.phone_bidx is None:
+        person.phone_bidx = person_indexes(person.association_id, data)["phone_bidx"]
 
 
 def flag(session: Session, participant: Participant, candidates: Sequence[int], *, actor: StaffUser,

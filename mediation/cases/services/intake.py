@@ -323,7 +323,10 @@ def _known_person(session: Session, actor: StaffUser, association_id: int, data:
         return find_visible_person(session, actor, data), ()
     from mediation.cases.services import duplicates  # it builds on this module's indexes
 
-    return duplicates.resolve(session, actor, association_id, data, answer)
+    known, hidden = duplicates.resolve(session, actor, association_id, data, answer)
+    if known is not None:
+        duplicates.complete_record(known, data)
+    return known, hidden
 
 
 def add_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser, audit: bool = True) -> None:

@@ -183,18 +183,6 @@ def _check_person(data: PersonData) -> None:
         raise ValidationFailed(_l("Enter a telephone number: digits, spaces and + ( ) - only."), field="phone")
 
 
-def _complete(person: Person, data: PersonData) -> None:
-    """Fill what the stored record lacks; never overwrite what another case recorded."""
-    for name in ("full_name_latin", "phone", "email", "address", "safe_contact_instructions"):
-        value = getattr(data, name) or None
-        if value and getattr(person, name) is None:
-            setattr(person, name, value)
-    if data.preferred_language and person.preferred_language is None:
-        person.preferred_language = PreferredLanguage(data.preferred_language)
-    if data.phone and person.phone_bidx is None:
-        person.phone_bidx = person_indexes(person.association_id, data)["phone_bidx"]
-
-
 def _person_for(session: Session, case: Case, data: PersonData, actor: StaffUser,
                 answer: duplicates.Answer | None) -> tuple[Person, bool, tuple[int, ...]]:
     """The person record the new participant points to, whether it was reused, and the matches to flag.
@@ -224,12 +212,13 @@ def _person_for(session: Session, case: Case, data: PersonData, actor: StaffUser
         person = create_person(session, case.association_id, data)
         session.flush()
         return person, False, hidden
-    _complete(existing, data)
+    duplicates.complete_record(existing, data)
     return existing, True, hidden
 
 
 def _recorded(session: Session, case: Case, participant: Participant, hidden: tuple[int, ...],
               actor: StaffUser) -> None:
+    """Save the new participant, audited, and leave the matches the actor could not see to a supervisor."""
     session.add(participant)
     session.flush()
     record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
