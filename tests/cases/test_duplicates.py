@@ -239,6 +239,28 @@ def test_linking_moves_the_new_participation_onto_the_existing_record(app, world
     assert SECRET["safe_contact_instructions"] in page
 
 
+def test_a_link_fills_only_what_the_existing_record_lacks(app, world, cases):
+    a2 = client_as(app, world, "mediator_a2")
+    assert a2.post(f"/cases/{cases.colleague}/parties/new", data={**SECRET, "address": ""}).status_code == 302
+    kept = newest(app, cases.colleague)["person_id"]
+    a1 = client_as(app, world, "mediator_a1")
+    typed = {**LOOKALIKE, "address": "A1-address درب جديد", "phone": "0611111111", "match_choice": "new"}
+    assert a1.post(f"/cases/{cases.own}/parties/new", data=typed).status_code == 302
+    [flag] = flags(app)
+    supervisor = client_as(app, world, "supervisor_a")
+    assert supervisor.post(f"/cases/duplicates/{flag['public_id']}",
+                           data={f"flag-{flag['public_id']}-decision": "link"}).status_code == 302
+    with app.app_context():
+        person = db.session.get(Person, kept)
+        assert person.address == typed["address"], "filled in: the record had none"
+        assert person.phone == SECRET["phone"], "kept: the record had one"
+    # The kept record is still found by its own details, and is one record for both cases.
+    assert {p["person_id"] for p in people(app, cases.own)} >= {kept}
+    page = supervisor.post(f"/cases/{cases.own}/parties/new?lang=en",
+                           data={**LOOKALIKE, "role": "in_law"}).get_data(as_text=True)
+    assert "This person already takes part in this case." in page
+
+
 def test_keeping_separate_changes_no_record(app, world, cases, secret_party, flagged):
     supervisor = client_as(app, world, "supervisor_a")
     before = people(app, cases.own), people(app, cases.colleague)

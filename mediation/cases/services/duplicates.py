@@ -191,8 +191,8 @@ def flag(session: Session, participant: Participant, candidates: Sequence[int], 
 
 
 # Identity fields a link copies onto the kept record when it has none (its own values are never overwritten).
-FILLED = ("full_name_latin", "birth_date", "phone", "email", "address", "contact_allowed",
-          "safe_contact_instructions", "preferred_language", "residence_province_code")
+FILLED = ("full_name_latin", "birth_date", "phone", "email", "address", "safe_contact_instructions",
+          "preferred_language", "residence_province_code")
 
 
 def _person_references() -> list[Table]:
@@ -206,10 +206,12 @@ def _merge(session: Session, moved: Person, kept: Person) -> None:
     for name in FILLED:
         if getattr(kept, name) is None and getattr(moved, name) is not None:
             setattr(kept, name, getattr(moved, name))
-    if kept.phone_bidx is None and moved.phone_bidx is not None:
-        kept.phone_bidx = moved.phone_bidx
-    if kept.identity_bidx is None and moved.identity_bidx is not None and moved.birth_date == kept.birth_date:
-        kept.identity_bidx = moved.identity_bidx
+    # The indexes follow the kept record's values, a birth date or phone filled in included (S24).
+    indexes = person_indexes(kept.association_id, PersonData(full_name=kept.full_name, sex=kept.sex,
+                                                             birth_date=kept.birth_date, phone=kept.phone))
+    for name, value in indexes.items():
+        if getattr(kept, name) != value:
+            setattr(kept, name, value)
     kept.interpreter_needed = kept.interpreter_needed or moved.interpreter_needed
     kept.id_checked = kept.id_checked or moved.id_checked
     for participant in session.scalars(select(Participant).where(Participant.person_id == moved.id)).unique():
@@ -254,7 +256,7 @@ def decide(session: Session, flag_row: DuplicateFlag, *, link: bool, actor: Staf
         participant, kept = flag_row.participant, flag_row.candidate
         moved = participant.person
         case = session.get(Case, participant.case_id)
-        if (case is None or not case.is_open or _share_a_case(session, moved, kept)
+        if (case is None or not case.is_open or (moved.id != kept.id and _share_a_case(session, moved, kept))
                 or kept.anonymised_at is not None or moved.anonymised_at is not None):
             raise DecisionRefused()
         if moved.id != kept.id:
