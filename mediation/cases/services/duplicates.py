@@ -70,8 +70,8 @@ class Matches:
 class PossibleDuplicate(DomainError):
     """Nothing was saved: the page shows the matches the user may see, or one sentence, and asks."""
 
+    # Above the form, where the page opens; the choices are beside its button (cases/_duplicate_warning.html).
     message = _l("A person with these details may already be known to your association.")
-    field = "match_choice"
 
     def __init__(self, visible: Sequence[VisibleMatch]) -> None:
         super().__init__(_l("This person may already be registered: check the cases below, then choose.")
