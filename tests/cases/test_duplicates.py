@@ -7,7 +7,6 @@ which mediator A1 may not see; the supervisor of association A sees both cases.
 
 from __future__ import annotations
 
-import re
 from uuid import UUID
 
 import pytest
@@ -21,7 +20,7 @@ from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.cases.test_intake import point_id
 from tests.cases.test_parties import client_as, count, counts, newest, people
-from tests.cases.test_person_scope import INTAKE, SECRET, assert_nothing_of_the_secret
+from tests.cases.test_person_scope import INTAKE, SECRET, assert_nothing_of_the_secret, offered
 from tests.matrix import UNKNOWN_ID
 from tests.strategies import FUZZ, nasty_text, sometimes
 
@@ -30,11 +29,6 @@ SEEN = "This person may already be registered: check the cases below, then choos
 # What mediator A1 types: the name and birth date of SECRET, nothing of its contact profile.
 LOOKALIKE = {**SECRET, "phone": "", "email": "", "address": "", "safe_contact_instructions": ""}
 BY_PHONE = {**LOOKALIKE, "full_name": "سميرة ف.", "full_name_latin": "", "birth_date": "", "phone": SECRET["phone"]}
-
-
-def offered(page: str) -> list[str]:
-    """The answers the warning offers: "new", and the public id of each person the user may link to."""
-    return re.findall(r'name="match_choice"[^>]*value="([^"]+)"', page)
 
 
 def person_public_id(app, person_id: int) -> str:

@@ -295,10 +295,10 @@ def test_a_colleague_who_may_not_see_the_case_gets_a_record_of_their_own(app, wo
 
 def test_without_a_birth_date_a_name_alone_does_not_merge_two_people(app, a1, own, cases, world):
     """Nor warns: the phone is left out, the name alone matches nobody."""
-    nameless = {**ADULT, "birth_date": "", "phone": ""}
-    assert a1.post(f"/cases/{own}/parties/new", data=nameless).status_code == 302
+    name_only = {**ADULT, "birth_date": "", "phone": ""}
+    assert a1.post(f"/cases/{own}/parties/new", data=name_only).status_code == 302
     colleague = client_as(app, world, "mediator_a2")
-    assert colleague.post(f"/cases/{cases.colleague}/parties/new", data=nameless).status_code == 302
+    assert colleague.post(f"/cases/{cases.colleague}/parties/new", data=name_only).status_code == 302
     assert newest(app, own)["person_id"] != newest(app, cases.colleague)["person_id"]
 
 
