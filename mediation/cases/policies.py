@@ -92,3 +92,9 @@ def can_request_decision(user, case: Case) -> bool:
 def can_manage_co_workers(user, case: Case) -> bool:
     """The lead, or a supervisor of the association, on an open case."""
     return case.is_open and (is_lead(user, case) or is_supervisor_of(user, case))
+
+
+def can_decide_duplicates(user) -> bool:
+    """Whether two records are one person is a supervisor's decision: they see every case of the
+    association (docs/security.md, P5)."""
+    return _role(user) == Role.SUPERVISOR and user.association_id is not None

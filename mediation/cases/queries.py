@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from mediation.cases.codes import CaseStatus, Issue, NoticeKind, ParticipantRole
-from mediation.cases.models import Case, CaseIssue, Notice, Participant, Person, PersonNameToken
-from mediation.cases.policies import visible_cases
+from mediation.cases.models import Case, CaseIssue, DuplicateFlag, Notice, Participant, Person, PersonNameToken
+from mediation.cases.policies import can_decide_duplicates, visible_cases
 from mediation.cases.services.intake import normalise_phone
 from mediation.core import clock
 from mediation.core.crypto import blind_index, name_words
@@ -178,3 +178,49 @@ def notices_of(session: Session, user, *, unread_only: bool = False, kinds=None,
         query = query.where(Notice.kind.in_(list(kinds)))
     rows = session.execute(query.order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)).all()
     return [NoticeRow(*row) for row in rows]
+
+
+# Related cases and possible duplicates (docs/domain.md, DOM74)
+
+
+@dataclass(frozen=True)
+class RelatedCase:
+    public_id: uuid.UUID
+    reference: str
+    status: CaseStatus
+
+
+def related_cases(session: Session, user, case: Case) -> list[RelatedCase]:
+    """The other cases of this case's people that the user may see: reference and status only."""
+    people = select(Participant.person_id).where(Participant.case_id == case.id)
+    others = select(Participant.case_id).where(Participant.person_id.in_(people), Participant.case_id != case.id)
+    rows = session.execute(
+        visible_cases(user).with_only_columns(Case.public_id, Case.reference, Case.status)
+        .where(Case.id.in_(others)).order_by(Case.opened_on.desc(), Case.id.desc())
+    )
+    return [RelatedCase(public_id, reference, status) for public_id, reference, status in rows]
+
+
+def open_duplicate_flags(session: Session, user, limit: int = 50) -> list[DuplicateFlag]:
+    """The possible duplicates waiting for a decision in the supervisor's association, oldest first."""
+    if not can_decide_duplicates(user):
+        return []
+    return list(session.scalars(
+        select(DuplicateFlag)
+        .where(DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))
+        .order_by(DuplicateFlag.flagged_at, DuplicateFlag.id).limit(limit)
+    ).unique())
+
+
+def cases_by_id(session: Session, ids: set[int]) -> dict[int, Case]:
+    """Cases by database id, in one statement (the list of possible duplicates names each flag's case)."""
+    if not ids:
+        return {}
+    return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(ids)))}
+
+
+def count_open_duplicate_flags(session: Session, user) -> int:
+    if not can_decide_duplicates(user):
+        return 0
+    return session.scalar(select(func.count()).select_from(DuplicateFlag).where(
+        DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))) or 0

@@ -52,6 +52,7 @@ class Worklist:
     waiting: list[WaitingCase]  # a supervisor's: danger, requests, positive screenings without a decision
     waiting_more: bool
     notices: list[case_queries.NoticeRow]  # unread, on cases the user still sees: a decision, a reassignment, a review
+    duplicates_waiting: int = 0  # a supervisor's: possible duplicates to decide (docs/domain.md, DOM74)
 
     def appointments_on(self, day: date) -> list[Appointment]:
         return [a for a in self.appointments if appointment_queries.local_day(a.start_utc) == day]
@@ -111,4 +112,5 @@ def worklist(session: Session, user, today: date, now: datetime, *, supervisor: 
         open_cases=open_cases, follow_up_dates_reached=follow_up_dates_reached,
         waiting=waiting, waiting_more=waiting_more,
         notices=case_queries.notices_of(session, user, unread_only=True, kinds=WAITING_ON_YOU, limit=WAITING_SHOWN),
+        duplicates_waiting=case_queries.count_open_duplicate_flags(session, user) if supervisor else 0,
     )

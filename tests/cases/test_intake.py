@@ -135,8 +135,8 @@ def test_a_service_point_of_another_association_is_refused(app, login_as, declar
 def test_references_follow_each_other(app, login_as, declared):
     client = login_as("mediator_a1")
     point = point_id(app, declared.association_a)
-    for _ in range(3):
-        client.post("/cases/new", data={**FORM, "service_point_id": point})
+    for _ in range(3):  # the same person three times: a record of her own each time (DOM74)
+        client.post("/cases/new", data={**FORM, "service_point_id": point, "match_choice": "new"})
     with app.app_context():
         references = sorted(db.session.scalars(select(Case.reference)))
     year = clock.today().year

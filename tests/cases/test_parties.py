@@ -248,14 +248,18 @@ def test_a_child_is_at_least_12_years_younger_than_each_parent(app, a1, own):
 
 def test_a_registered_person_is_reused_not_copied(app, world, cases, own):
     """One identity per person among the cases a user may see (docs/security.md, P1): the supervisor,
-    who sees every case of the association, reuses the record; the stored details are kept."""
+    who sees every case of the association, is shown the record and links to it; the stored details
+    are kept."""
     assert client_as(app, world, "mediator_a1").post(f"/cases/{own}/parties/new", data=ADULT).status_code == 302
     first = newest(app, own)
     persons = count(app, Person)
     supervisor = client_as(app, world, "supervisor_a")
     # Spelling variant: احمد without hamza; spaces differ too.
-    response = supervisor.post(f"/cases/{cases.colleague}/parties/new?lang=en",
-                               data={**ADULT, "full_name": "احمد  بنعلي", "phone": "", "role": "spouse"})
+    variant = {**ADULT, "full_name": "احمد  بنعلي", "phone": "", "role": "spouse"}
+    warning = supervisor.post(f"/cases/{cases.colleague}/parties/new?lang=en", data=variant)
+    assert warning.status_code == 422 and count(app, Person) == persons
+    [known, _new] = re.findall(r'name="match_choice"[^>]*value="([^"]+)"', warning.get_data(as_text=True))
+    response = supervisor.post(f"/cases/{cases.colleague}/parties/new?lang=en", data={**variant, "match_choice": known})
     assert response.status_code == 302
     second = newest(app, cases.colleague)
     assert second["person_id"] == first["person_id"]
@@ -275,12 +279,13 @@ def test_a_registered_person_is_reused_not_copied(app, world, cases, own):
 
 def test_a_colleague_who_may_not_see_the_case_gets_a_record_of_their_own(app, world, cases, own):
     """Mediator A2 may not see A1's case: the same name and birth date give A2 a new record, with only
-    what A2 typed, and no word that the person is known (tests/cases/test_person_scope.py)."""
+    what A2 typed, and no more than one sentence saying such a person may be known
+    (tests/cases/test_person_scope.py, tests/cases/test_duplicates.py)."""
     assert client_as(app, world, "mediator_a1").post(f"/cases/{own}/parties/new", data=ADULT).status_code == 302
     first = newest(app, own)
     colleague = client_as(app, world, "mediator_a2")
     response = colleague.post(f"/cases/{cases.colleague}/parties/new?lang=en",
-                              data={**ADULT, "phone": "", "role": "spouse"})
+                              data={**ADULT, "phone": "", "role": "spouse", "match_choice": "new"})
     assert response.status_code == 302
     second = newest(app, cases.colleague)
     assert second["person_id"] != first["person_id"] and second["phone"] is None
@@ -289,9 +294,11 @@ def test_a_colleague_who_may_not_see_the_case_gets_a_record_of_their_own(app, wo
 
 
 def test_without_a_birth_date_a_name_alone_does_not_merge_two_people(app, a1, own, cases, world):
-    assert a1.post(f"/cases/{own}/parties/new", data={**ADULT, "birth_date": ""}).status_code == 302
+    """Nor warns: the phone is left out, the name alone matches nobody."""
+    name_only = {**ADULT, "birth_date": "", "phone": ""}
+    assert a1.post(f"/cases/{own}/parties/new", data=name_only).status_code == 302
     colleague = client_as(app, world, "mediator_a2")
-    assert colleague.post(f"/cases/{cases.colleague}/parties/new", data={**ADULT, "birth_date": ""}).status_code == 302
+    assert colleague.post(f"/cases/{cases.colleague}/parties/new", data=name_only).status_code == 302
     assert newest(app, own)["person_id"] != newest(app, cases.colleague)["person_id"]
 
 

@@ -3,11 +3,14 @@
 The reproduction: mediator A1 may not see mediator A2's case (404), then registers someone with the
 name and birth date (or the phone) of that case's party, at intake or as a party of their own case.
 Before the fix, A1's case then showed the other case's phone, address and safe-contact instructions,
-and A1's edit changed them there too. Now the new participation gets a record of its own holding only
-what A1 typed, nothing tells A1 that the person is known elsewhere, and the other case is unchanged.
+and A1's edit changed them there too. Now A1 is told only that such a person may be known to the
+association (docs/security.md, P5), the new participation gets a record of its own holding only what
+A1 typed, and the other case is unchanged. The warning itself: tests/cases/test_duplicates.py.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -35,6 +38,11 @@ MARKERS = ("0677889900", "67 78 89 900", SECRET["email"], "CANARY-address-p1", "
 INTAKE = {"first_contact_on": "2026-11-02", "intake_channel": "walk_in", "referral_source": "self",
           "issues": ["custody"], "court_stage": "none", "immediate_danger": "no", "requesting_role": "mother",
           "data_processing_consent": "y"}
+
+
+def offered(page: str) -> list[str]:
+    """The answers the duplicate warning offers (tests/cases/test_duplicates.py)."""
+    return re.findall(r'name="match_choice"[^>]*value="([^"]+)"', page)
 
 
 def person_row(app, person_id: int) -> dict:
@@ -71,7 +79,10 @@ def test_adding_a_party_never_borrows_another_cases_person(app, world, cases, se
     a1 = client_as(app, world, "mediator_a1")
     assert a1.get(f"/cases/{cases.colleague}").status_code == 404
     before = person_row(app, secret_party["person_id"])
-    response = a1.post(f"/cases/{cases.own}/parties/new?lang=en", data={**SECRET, **lookalike})
+    warning = a1.post(f"/cases/{cases.own}/parties/new?lang=en", data={**SECRET, **lookalike})
+    assert warning.status_code == 422
+    assert_nothing_of_the_secret(warning.get_data(as_text=True), typed=lookalike)
+    response = a1.post(f"/cases/{cases.own}/parties/new?lang=en", data={**SECRET, **lookalike, "match_choice": "new"})
     assert response.status_code == 302
     mine = newest(app, cases.own)
     assert mine["person_id"] != secret_party["person_id"], "a record of its own"
@@ -92,7 +103,10 @@ def test_intake_never_borrows_another_cases_person(app, world, cases, secret_par
     before = person_row(app, secret_party["person_id"])
     form = {**INTAKE, "full_name": SECRET["full_name"], "birth_date": SECRET["birth_date"], "sex": "female",
             "contact_allowed": "yes", "service_point_id": point_id(app, world.association_a)}
-    response = a1.post("/cases/new?lang=en", data=form)
+    warning = a1.post("/cases/new?lang=en", data=form)
+    assert warning.status_code == 422
+    assert_nothing_of_the_secret(warning.get_data(as_text=True))
+    response = a1.post("/cases/new?lang=en", data={**form, "match_choice": "new"})
     assert response.status_code == 302, response.get_data(as_text=True)
     new_case = response.headers["Location"].rstrip("/").split("/")[-1].split("?")[0]
     [requesting] = people(app, new_case)
@@ -120,9 +134,13 @@ def test_an_edit_towards_a_hidden_identity_reveals_nothing_and_merges_nothing(ap
 
 
 def test_a_person_the_user_may_see_is_reused(app, world, cases, secret_party):
-    """The supervisor sees every case of the association: the same person is one record, and says so."""
+    """The supervisor sees every case of the association: shown the match, they link to the one record."""
     supervisor = client_as(app, world, "supervisor_a")
-    response = supervisor.post(f"/cases/{cases.own}/parties/new?lang=en", data={**SECRET, "phone": ""})
+    warning = supervisor.post(f"/cases/{cases.own}/parties/new?lang=en", data={**SECRET, "phone": ""})
+    assert warning.status_code == 422
+    [secret_id, _new] = offered(warning.get_data(as_text=True))
+    response = supervisor.post(f"/cases/{cases.own}/parties/new?lang=en",
+                               data={**SECRET, "phone": "", "match_choice": secret_id})
     assert response.status_code == 302
     assert newest(app, cases.own)["person_id"] == secret_party["person_id"]
     assert "already registered" in supervisor.get(response.headers["Location"].split("#")[0] + "?lang=en") \
@@ -143,7 +161,10 @@ def test_a_co_worker_on_both_cases_links_the_person(app, world, cases, secret_pa
                       actor=actor("mediator.a2"))
         db.session.commit()
     a1 = client_as(app, world, "mediator_a1")
-    assert a1.post(f"/cases/{cases.own}/parties/new", data={**SECRET, "phone": ""}).status_code == 302
+    [secret_id, _new] = offered(a1.post(f"/cases/{cases.own}/parties/new", data={**SECRET, "phone": ""})
+                                .get_data(as_text=True))
+    assert a1.post(f"/cases/{cases.own}/parties/new",
+                   data={**SECRET, "phone": "", "match_choice": secret_id}).status_code == 302
     assert newest(app, cases.own)["person_id"] == secret_party["person_id"]
 
 
@@ -156,7 +177,8 @@ def test_no_page_shows_a_mediator_the_people_of_a_case_they_may_not_see(app, wor
 
     a1 = client_as(app, world, "mediator_a1")
     assert a1.post(f"/cases/{cases.own}/parties/new", data={
-        **SECRET, "phone": "", "email": "", "address": "", "safe_contact_instructions": ""}).status_code == 302
+        **SECRET, "phone": "", "email": "", "address": "", "safe_contact_instructions": "",
+        "match_choice": "new"}).status_code == 302
     urls = sorted({resolve(row, world) for row in MATRIX if row.method == "GET" and not row.public})
     assert len(urls) > 50
 

@@ -14,6 +14,7 @@ from mediation.cases.forms.common import (
     birth_field,
     long_text,
 )
+from mediation.cases.forms.duplicates import MatchChoice
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm, person_name
 
@@ -21,7 +22,7 @@ YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
 
 
-class IntakeForm(BaseForm):
+class IntakeForm(MatchChoice, BaseForm):
     service_point_id = SelectField(_l("Service point"), coerce=int,
                                    validators=[InputRequired(_l("Choose a service point."))])
     lead_mediator_id = SelectField(_l("Lead staff member"), coerce=int, validate_choice=True,

@@ -14,6 +14,7 @@ from wtforms.widgets import HiddenInput
 
 from mediation.cases.codes import ChildLivesWith, PreferredLanguage, Sex
 from mediation.cases.forms.common import NAME_MAX, adult_role_choices, birth_field, long_text
+from mediation.cases.forms.duplicates import MatchChoice
 from mediation.cases.forms.intake import PHONE_PATTERN, YES_NO
 from mediation.core.codes import choices
 from mediation.core.forms import BaseForm, person_name
@@ -43,7 +44,7 @@ def version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=VERSION_MAX)])
 
 
-class PartyForm(BaseForm):
+class PartyForm(MatchChoice, BaseForm):
     LAYOUT = (
         (_l("Identity"), ("full_name", "full_name_latin", "sex", "birth_date")),
         (_l("Part in the case"), ("role", "is_requesting_party", "is_party")),
@@ -79,7 +80,7 @@ class PartyForm(BaseForm):
     interpreter_needed = BooleanField(_l("Needs an interpreter"))
 
 
-class ChildForm(BaseForm):
+class ChildForm(MatchChoice, BaseForm):
     LAYOUT = (
         (_l("Identity"), ("full_name", "full_name_latin", "sex", "birth_date")),
         (_l("The child's situation"), ("lives_with", "in_school", "takes_part")),

@@ -10,6 +10,7 @@ from mediation.cases.models.case import (  # noqa: F401
     Closure,
     StatusChange,
 )
+from mediation.cases.models.duplicates import DuplicateFlag  # noqa: F401
 from mediation.cases.models.notes import Note, NoteVersion  # noqa: F401
 from mediation.cases.models.notices import DecisionRequest, Notice  # noqa: F401
 from mediation.cases.models.people import Participant, Person, PersonNameToken  # noqa: F401

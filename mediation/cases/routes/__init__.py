@@ -23,4 +23,4 @@ def case_section(provider: CaseSection) -> CaseSection:
     return provider
 
 
-from mediation.cases.routes import access, closure, details, intake, notes, parties, safety, workflow  # noqa: E402,F401,I001
+from mediation.cases.routes import access, closure, details, duplicates, intake, notes, parties, safety, workflow  # noqa: E402,F401,I001

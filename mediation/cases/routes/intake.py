@@ -13,7 +13,7 @@ from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
-from mediation.cases.services import intake
+from mediation.cases.services import duplicates, intake
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
@@ -95,7 +95,8 @@ def new():
 
     if request.method == "GET":
         return page(200)
-    return submit(form, lambda: intake.open_case(db.session, intake_from_form(form), actor=current_user),
+    return submit(form, lambda: intake.open_case(db.session, intake_from_form(form), actor=current_user,
+                                                 answer=duplicates.Answer(form.match_choice.data or None)),
                   done=opened, page=page)
 
 

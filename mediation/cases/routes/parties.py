@@ -20,7 +20,7 @@ from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.cases.queries import active_participants
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import parties
+from mediation.cases.services import duplicates, parties
 from mediation.cases.services.intake import PersonData
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
@@ -122,7 +122,9 @@ def _add(case_id, form_class, add, title, done):
                     "not copied. Check their details."), "warning")
         return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="parties"))
 
-    return submit(form, lambda: add(db.session, case, _person_data(form), _part(form), actor=current_user),
+    answer = duplicates.Answer(form.match_choice.data or None)
+    return submit(form, lambda: add(db.session, case, _person_data(form), _part(form), actor=current_user,
+                                    answer=answer),
                   success=str(done), done=added, page=lambda status: _render(case, form, title, status))
 
 

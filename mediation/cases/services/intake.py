@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, select, update
@@ -53,6 +53,9 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.crypto import blind_index, name_tokens
 from mediation.core.errors import DomainError, ValidationFailed
+
+if TYPE_CHECKING:
+    from mediation.cases.services.duplicates import Answer
 
 # The version of the privacy notice shown at intake (Law 09-08); consents cite it.
 NOTICE_VERSION = "2026-1"
@@ -256,8 +259,11 @@ def _lead_for(session: Session, data: NewCase, actor: StaffUser) -> StaffUser:
     return lead
 
 
-def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
-    """Open a case at intake with its requesting party; the CNDP declaration must exist."""
+def open_case(session: Session, data: NewCase, *, actor: StaffUser, answer: Answer | None = None) -> Case:
+    """Open a case at intake with its requesting party; the CNDP declaration must exist.
+
+    `answer` is the user's reply to the duplicate warning (docs/domain.md, DOM74), None for a script.
+    """
     today = clock.today()
     service_point = _check_new_case(session, data, actor, today)
     lead = _lead_for(session, data, actor)
@@ -267,6 +273,7 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
         raise ValidationFailed(_l("The requesting party is an adult."), field="birth_date")
     court_linked = CourtStage(data.court_stage) is not CourtStage.NONE
     association_id = service_point.association_id  # the actor's: _check_new_case() refuses any other
+    known, hidden = _known_person(session, actor, association_id, data.requesting_party, answer)
     case = Case(
         reference=allocate_reference(session, service_point, today.year),
         association_id=association_id,
@@ -292,9 +299,7 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
     for co_worker_id in data.co_worker_ids:
         if co_worker_id != lead.id:
             add_co_worker(session, case, co_worker_id, actor=actor, audit=False)
-    person = find_visible_person(session, actor, data.requesting_party) or create_person(
-        session, association_id, data.requesting_party
-    )
+    person = known or create_person(session, association_id, data.requesting_party)
     session.flush()
     # Co-workers named at intake are told in the application, as those added later (docs/domain.md, DOM72).
     notify(session, case, NoticeKind.CO_WORKER,
@@ -323,7 +328,28 @@ def open_case(session: Session, data: NewCase, *, actor: StaffUser) -> Case:
         ))
     session.flush()
     record(session, AuditAction.CREATE, entity="case", entity_id=case.public_id, association_id=case.association_id)
+    if hidden:
+        from mediation.cases.services import duplicates  # it builds on this module's indexes
+
+        duplicates.flag(session, participant, hidden, actor=actor, association_id=association_id)
     return case
+
+
+def _known_person(session: Session, actor: StaffUser, association_id: int, data: PersonData,
+                  answer: Answer | None) -> tuple[Person | None, tuple[int, ...]]:
+    """The existing record the requesting party is, if any, and the matches to flag (docs/domain.md, DOM74).
+
+    With an answer (the intake page), any match is put to the user before anything is written; without
+    one (a script), only the identity the actor may see is reused, silently (DOM20).
+    """
+    if answer is None:
+        return find_visible_person(session, actor, data), ()
+    from mediation.cases.services import duplicates  # it builds on this module's indexes
+
+    known, hidden = duplicates.resolve(session, actor, association_id, data, answer)
+    if known is not None:
+        duplicates.complete_record(known, data)
+    return known, hidden
 
 
 def add_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUser, audit: bool = True) -> None:

@@ -6,8 +6,9 @@ Rules enforced here, whatever the caller:
   (when only a birth year is known, only what the year proves is refused);
 - a child is at least 12 years younger than each parent of the case, when both
   birth years are known;
-- a person is registered once per association: a new participant with the same
-  identity index (name and birth date) reuses the existing Person row;
+- a person is registered once per association: a new participant reuses an
+  existing Person row only if the user may see it and chose it on the duplicate
+  warning (docs/domain.md, DOM20, DOM74);
 - a case keeps at least one requesting party;
 - an edit saves only over the versions the user saw (docs/security.md, S31).
 
@@ -38,6 +39,7 @@ from mediation.cases.codes import (
 )
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.queries import active_participants
+from mediation.cases.services import duplicates
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
@@ -182,25 +184,13 @@ def _check_person(data: PersonData) -> None:
         raise ValidationFailed(_l("Enter a telephone number: digits, spaces and + ( ) - only."), field="phone")
 
 
-def _complete(person: Person, data: PersonData) -> None:
-    """Fill what the stored record lacks; never overwrite what another case recorded."""
-    for name in ("full_name_latin", "phone", "email", "address", "safe_contact_instructions"):
-        value = getattr(data, name) or None
-        if value and getattr(person, name) is None:
-            setattr(person, name, value)
-            if name == "full_name_latin":
-                set_name_tokens(person)  # the Latin spelling is searched too
-    if data.preferred_language and person.preferred_language is None:
-        person.preferred_language = PreferredLanguage(data.preferred_language)
-    if data.phone and person.phone_bidx is None:
-        person.phone_bidx = person_indexes(person.association_id, data)["phone_bidx"]
-
-
-def _person_for(session: Session, case: Case, data: PersonData, actor: StaffUser) -> tuple[Person, bool]:
-    """The person record the new participant points to: the actor's own match, or a new record.
+def _person_for(session: Session, case: Case, data: PersonData, actor: StaffUser,
+                answer: duplicates.Answer | None) -> tuple[Person, bool, tuple[int, ...]]:
+    """The person record the new participant points to, whether it was reused, and the matches to flag.
 
     A match among people the actor may not see is never used (docs/security.md, P1): the new record
-    holds only what the actor typed, and a supervisor decides whether the two are one person.
+    holds only what the actor typed, and a supervisor decides whether the two are one person. With an
+    answer (the add pages), every match is put to the user first (docs/domain.md, DOM74).
     """
     _check_person(data)
     if data.birth_date:
@@ -213,13 +203,28 @@ def _person_for(session: Session, case: Case, data: PersonData, actor: StaffUser
         )
         if in_case is not None:
             raise AlreadyInCase(field="full_name")
-    existing = find_visible_person(session, actor, data)
+    hidden: tuple[int, ...] = ()
+    if answer is None:
+        existing = find_visible_person(session, actor, data)
+    else:
+        existing, hidden = duplicates.resolve(session, actor, case.association_id, data, answer,
+                                              exclude_case_id=case.id)
     if existing is None:
         person = create_person(session, case.association_id, data)
         session.flush()
-        return person, False
-    _complete(existing, data)
-    return existing, True
+        return person, False, hidden
+    duplicates.complete_record(existing, data)
+    return existing, True, hidden
+
+
+def _recorded(session: Session, case: Case, participant: Participant, hidden: tuple[int, ...],
+              actor: StaffUser) -> None:
+    """Save the new participant, audited, and leave the matches the actor could not see to a supervisor."""
+    session.add(participant)
+    session.flush()
+    record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
+           association_id=case.association_id)
+    duplicates.flag(session, participant, hidden, actor=actor, association_id=case.association_id)
 
 
 def _update_person(session: Session, person: Person, data: PersonData, *, child: bool, actor: StaffUser) -> None:
@@ -270,8 +275,12 @@ def _born(data: PersonData) -> date | int | None:
     return parse_birth(data.birth_date, clock.today())
 
 
-def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser) -> Added:
-    """Add an adult to an open case; a person the actor already knows from a case they may see is reused."""
+def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser,
+              answer: duplicates.Answer | None = None) -> Added:
+    """Add an adult to an open case; a person the actor already knows from a case they may see is reused.
+
+    `answer` is the user's reply to the duplicate warning (docs/domain.md, DOM74), None for a script.
+    """
     _check_open(case)
     role = ParticipantRole(part.role)
     if role is ParticipantRole.CHILD:
@@ -280,7 +289,7 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
     _check_age(born, case.opened_on, child=False)
     _check_plausible(session, case, data.birth_date, child=False, role=role)
     # A reused person has this very birth date: it is part of the identity index.
-    person, reused = _person_for(session, case, data, actor)
+    person, reused, hidden = _person_for(session, case, data, actor, answer)
     participant = Participant(
         case_id=case.id,
         person_id=person.id,
@@ -289,22 +298,19 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
         is_party=part.is_party,
         age_band=_band(born, case.opened_on, child=False),
     )
-    session.add(participant)
-    session.flush()
-    record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
-           association_id=case.association_id)
+    _recorded(session, case, participant, hidden, actor)
     return Added(participant, reused)
 
 
 def add_child(session: Session, case: Case, data: PersonData, situation: ChildSituation, *,
-              actor: StaffUser) -> Added:
+              actor: StaffUser, answer: duplicates.Answer | None = None) -> Added:
     """Add a child (under 18 when the case opened) to an open case; persons the actor may see are reused."""
     _check_open(case)
     born = _born(data)
     _check_age(born, case.opened_on, child=True)
     _check_plausible(session, case, data.birth_date, child=True, role=ParticipantRole.CHILD)
     # A reused person has this very birth date: it is part of the identity index.
-    person, reused = _person_for(session, case, data, actor)
+    person, reused, hidden = _person_for(session, case, data, actor, answer)
     participant = Participant(
         case_id=case.id,
         person_id=person.id,
@@ -316,10 +322,7 @@ def add_child(session: Session, case: Case, data: PersonData, situation: ChildSi
         in_school=situation.in_school,
         takes_part=situation.takes_part,
     )
-    session.add(participant)
-    session.flush()
-    record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
-           association_id=case.association_id)
+    _recorded(session, case, participant, hidden, actor)
     return Added(participant, reused)
 
 
