@@ -17,6 +17,7 @@ Every function flushes and never commits; the route commits once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +31,8 @@ from mediation.cases.codes import (
     CHILD_BANDS,
     AgeBand,
     ChildLivesWith,
+    ConsentScope,
+    ConsentStatus,
     ParticipantRole,
     PreferredLanguage,
     Sex,
@@ -38,6 +41,7 @@ from mediation.cases.codes import (
 )
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.queries import active_participants
+from mediation.cases.services import safety
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
@@ -266,8 +270,13 @@ def _born(data: PersonData) -> date | int | None:
     return parse_birth(data.birth_date, clock.today())
 
 
-def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser) -> Added:
-    """Add an adult to an open case; a person the actor already knows from a case they may see is reused."""
+def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser,
+              consents: Mapping[ConsentScope, ConsentStatus] | None = None) -> Added:
+    """Add an adult to an open case; a person the actor already knows from a case they may see is reused.
+
+    `consents` are the answers given on the same page (docs/domain.md, DOM69): recorded with the party,
+    in the same transaction; a scope left out was not asked.
+    """
     _check_open(case)
     role = ParticipantRole(part.role)
     if role is ParticipantRole.CHILD:
@@ -289,6 +298,7 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
     session.flush()
     record(session, AuditAction.CREATE, entity="participant", entity_id=participant.public_id,
            association_id=case.association_id)
+    safety.record_answers(session, case, participant, consents or {}, actor=actor)
     return Added(participant, reused)
 
 
