@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -262,8 +263,8 @@ class DayField(StringField):
         if self.future_message is not None and day > clock.today():
             raise ValueError(self.future_message)
         if not clock.EARLIEST_DAY <= day <= clock.furthest_day():
-            raise ValueError(_l("Enter a date between %(first)s and %(last)s.", first=_day_text(clock.EARLIEST_DAY),
-                                last=_day_text(clock.furthest_day())))
+            raise ValueError(gettext("Enter a date between %(first)s and %(last)s.",
+                                     first=_day_text(clock.EARLIEST_DAY), last=_day_text(clock.furthest_day())))
         return day
 
     def _value(self) -> str:

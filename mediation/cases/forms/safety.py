@@ -83,10 +83,10 @@ class ConsentForm(BaseForm):
 # advance; "not asked" records nothing.
 NOT_ASKED = "not_asked"
 ANSWER_CHOICES = [
-    SelectChoice(ConsentStatus.GIVEN.value, _l("Given")),
-    SelectChoice(ConsentStatus.REFUSED.value, _l("Refused")),
-    # Translators: the person was not asked for this consent (yet).
-    SelectChoice(NOT_ASKED, _l("Not asked")),
+    SelectChoice(ConsentStatus.GIVEN.value, ConsentStatus.GIVEN.label),
+    SelectChoice(ConsentStatus.REFUSED.value, ConsentStatus.REFUSED.label),
+    # Translators: an answer about one consent: the person was not asked for it (yet).
+    SelectChoice(NOT_ASKED, _l("Not asked yet")),
 ]
 CONSENT_LEGEND = _l("Consent (Law 09-08)")
 
