@@ -1,5 +1,6 @@
-/* The only script of the application (the CSP allows scripts from 'self' only, docs/security.md, S18).
-   Every page works without it; it only moves the focus (docs/architecture.md, A5).
+/* The only script of the application (the CSP allows scripts from 'self' only, docs/security.md, S18),
+   loaded by the error summary of a form (mediation/templates/macros/forms.html). Every page works without it; it only
+   moves the focus (docs/architecture.md, A5).
 
    - The error summary of a form takes the focus when the page loads, so that a screen reader reads it
      and the keyboard starts from it.
@@ -8,10 +9,17 @@
 (function () {
   "use strict";
 
+  // Each error summary loads this file; a page with two forms in error runs it once.
+  if (window.mediationErrorSummary) {
+    return;
+  }
+  window.mediationErrorSummary = true;
+
+  // What names the field: the legend of a group of choices, else the field's own label.
   function labelOf(input) {
-    var legend = input.closest("fieldset");
-    if (legend && legend.querySelector("legend")) {
-      return legend.querySelector("legend");
+    var group = input.closest("fieldset.field-choices");
+    if (group && group.querySelector("legend")) {
+      return group.querySelector("legend");
     }
     return document.querySelector('label[for="' + CSS.escape(input.id) + '"]') || input;
   }
