@@ -260,11 +260,12 @@ class DayField(StringField):
         day = parse_typed_day(text)
         if not isinstance(day, date):
             raise ValueError(DAY_FORMAT_MESSAGE)
-        if self.future_message is not None and day > clock.today():
+        last = clock.today() if self.future_message is not None else clock.furthest_day()
+        if self.future_message is not None and day > last:
             raise ValueError(self.future_message)
-        if not clock.EARLIEST_DAY <= day <= clock.furthest_day():
+        if not clock.EARLIEST_DAY <= day <= last:
             raise ValueError(gettext("Enter a date between %(first)s and %(last)s.",
-                                     first=_day_text(clock.EARLIEST_DAY), last=_day_text(clock.furthest_day())))
+                                     first=_day_text(clock.EARLIEST_DAY), last=_day_text(last)))
         return day
 
     def _value(self) -> str:
