@@ -362,3 +362,17 @@ def test_the_consent_page_has_the_summary_too(app, a1, own):
         "scope": "", "status": "", "on_date": (clock_today(app) + timedelta(days=2)).isoformat()})
     assert response.status_code == 422
     assert assert_summary_links_exist(response.get_data(as_text=True)) == ["scope", "status-0", "given_by-0"]
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/admin/associations/new?lang=ar", {"name_fr": "", "name_ar": "", "region_code": "", "province_code": ""}),
+    ("/admin/service-points/new?lang=ar", {"code": "??", "name_fr": ""}),
+    ("/admin/staff/new?lang=ar", {"username": "", "display_name": "", "role": "nope"}),
+])
+def test_the_administration_forms_share_the_summary(login_as, world, url, data):
+    """Every form page shows the same summary (docs/architecture.md, A5), the administration's too."""
+    response = login_as("admin").post(url, data=data)
+    assert response.status_code in (200, 422)
+    page = response.get_data(as_text=True)
+    assert "توجد مشكلة" in page
+    assert assert_summary_links_exist(page)
