@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -138,6 +141,14 @@ class BaseForm(FlaskForm):
     # The names of the fields that were sent a file or a non-text JSON value (set by wrap_formdata).
     not_text: set[str] | frozenset[str] = frozenset()
 
+    def fields_in_error(self) -> list[Field]:
+        """The fields with an error, in the order of the page: the form's LAYOUT (fieldsets of field names)
+        when it has one, then the others in declaration order. The error summary lists them."""
+        names = [name for _legend, group in getattr(self, "LAYOUT", ()) for name in group if name in self]
+        # short_name: the key of the field in the form, without the prefix of a form repeated on a page.
+        names += [field.short_name for field in self if field.short_name not in names]
+        return [self[name] for name in names if self[name].errors]
+
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
@@ -168,6 +179,121 @@ def time_field(label: str | LazyString, required_message: str | LazyString) -> S
     return StringField(label, validators=[DataRequired(required_message), Regexp(TIME_PATTERN, message=TIME_MESSAGE)],
                        render_kw={"inputmode": "numeric", "placeholder": "09:30", "dir": "ltr",
                                   "autocomplete": "off"})
+
+
+# Typed dates (docs/domain.md, DOM75): day/month/year as written on a national identity card or in a
+# family record book (separated by / . or -), the ISO form YYYY-MM-DD, and for a birth date the year alone.
+# Any script's decimal digits count (an Arabic keyboard types ٢٥/٠٣/١٩٨٥).
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})$")
+ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+YEAR_ALONE = re.compile(r"^(\d{4})$")
+TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2}$")
+DAY_FORMAT_HINT = _l("Day/month/year, for example 25/03/2024.")
+BIRTH_FORMAT_HINT = _l("Day/month/year as on the identity card or in the family record book, for example "
+                       "25/03/1985; or the year alone (1985) when the exact date is not known.")
+DAY_FORMAT_MESSAGE = _l("Enter the date as day/month/year, for example 25/03/2024.")
+BIRTH_FORMAT_MESSAGE = _l("Enter the birth date as day/month/year (for example 25/03/1985), or the year alone "
+                          "(1985).")
+FOUR_DIGIT_YEAR = _l("Write the year with its four digits, for example 1985 rather than 85.")
+NO_SUCH_DAY = _l("This date does not exist: check the day and the month.")
+BIRTH_IN_FUTURE = _l("The birth date cannot be in the future.")
+BIRTH_IMPLAUSIBLE = _l("This birth date is not plausible.")
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.digit(char)) if char.isdecimal() else char for char in text)
+
+
+def parse_typed_day(text: str, *, year_alone: bool = False) -> date | int:
+    """The day (or, when `year_alone`, possibly a year) a person typed; ValueError with the message to show."""
+    value = _ascii_digits(text.strip())
+    if (match := DAY_MONTH_YEAR.match(value)) is not None:
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+    elif (match := ISO_DAY.match(value)) is not None:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif year_alone and YEAR_ALONE.match(value):
+        return int(value)
+    elif TWO_DIGIT_YEAR.match(value):
+        raise ValueError(FOUR_DIGIT_YEAR)
+    else:
+        raise ValueError(BIRTH_FORMAT_MESSAGE if year_alone else DAY_FORMAT_MESSAGE)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(NO_SUCH_DAY) from None
+
+
+def _day_text(value: object) -> str:
+    """A stored day shown as the form asks for it: day/month/year, or the year alone."""
+    if isinstance(value, date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    if isinstance(value, str) and ISO_DAY.match(value):
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return "" if value is None else str(value)
+
+
+class DayField(StringField):
+    """A day typed as text (docs/domain.md, DOM75): `data` is a date, shown back as day/month/year.
+
+    Every date of a form that asks for a birth date is one of these, so that one form follows one
+    convention. A day outside clock.EARLIEST_DAY..clock.furthest_day() is refused like date_bounds().
+    """
+
+    data: Any  # a date (a BirthField: the stored text), or None
+
+    def __init__(self, label: str | LazyString | None = None, validators: list[Any] | None = None, *,
+                 future_message: str | LazyString | None = None, **kwargs: Any) -> None:
+        """`future_message`, when given, refuses a day after today with it (a day that has happened)."""
+        kwargs.setdefault("description", DAY_FORMAT_HINT)
+        render_kw = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.future_message = future_message
+
+    def process_formdata(self, valuelist: list) -> None:
+        """A ValueError raised here is the field's error (WTForms keeps it in process_errors)."""
+        self.data = None
+        text = valuelist[0] if valuelist and isinstance(valuelist[0], str) else ""
+        if text.strip():
+            self.data = self._parse(text)
+
+    def _parse(self, text: str) -> object:
+        day = parse_typed_day(text)
+        if not isinstance(day, date):
+            raise ValueError(DAY_FORMAT_MESSAGE)
+        last = clock.today() if self.future_message is not None else clock.furthest_day()
+        if self.future_message is not None and day > last:
+            raise ValueError(self.future_message)
+        if not clock.EARLIEST_DAY <= day <= last:
+            raise ValueError(gettext("Enter a date between %(first)s and %(last)s.",
+                                     first=_day_text(clock.EARLIEST_DAY), last=_day_text(last)))
+        return day
+
+    def _value(self) -> str:
+        if self.raw_data:  # what the person typed stays as typed
+            return str(self.raw_data[0])
+        return _day_text(self.data)
+
+
+class BirthField(DayField):
+    """A birth date or year (docs/domain.md, DOM75): `data` is the text a person's record stores, "YYYY-MM-DD"
+    or "YYYY"; neither in the future nor more than `oldest_age` years back."""
+
+    def __init__(self, label: str | LazyString | None = None, validators: list[Any] | None = None, *,
+                 oldest_age: int, **kwargs: Any) -> None:
+        kwargs.setdefault("description", BIRTH_FORMAT_HINT)
+        super().__init__(label, validators, **kwargs)
+        self.oldest_age = oldest_age
+
+    def _parse(self, text: str) -> object:
+        born = parse_typed_day(text, year_alone=True)
+        today = clock.today()
+        year = born if isinstance(born, int) else born.year
+        if (isinstance(born, date) and born > today) or year > today.year:
+            raise ValueError(BIRTH_IN_FUTURE)
+        if today.year - year > self.oldest_age:
+            raise ValueError(BIRTH_IMPLAUSIBLE)
+        return f"{born:04d}" if isinstance(born, int) else born.isoformat()
 
 
 def version_field() -> IntegerField:

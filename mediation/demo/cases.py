@@ -58,8 +58,8 @@ from mediation.cases.models import (
     ScreeningResult,
     StatusChange,
 )
+from mediation.cases.rules import NOTICE_VERSION
 from mediation.cases.services.intake import (
-    NOTICE_VERSION,
     NewCase,
     PersonData,
     add_co_worker,
@@ -459,7 +459,7 @@ def _create_case(session: Session, spec: DemoCase, lead: StaffUser, supervisor: 
         immediate_danger=False,
         requesting_party=_person_data(spec.requesting, today),
         requesting_role=spec.requesting.role,
-        data_processing_consent=True,
+        consents={ConsentScope.DATA_PROCESSING: ConsentStatus.GIVEN},
         court_file_no=spec.court_file_no,
         request_summary=spec.summary,
     ), actor=lead)

@@ -74,6 +74,17 @@ def fill(form, values: dict) -> None:
             first.fill(value)
 
 
+def answer_consents(form, given: tuple[str, ...] = ("data_processing",)) -> None:
+    """Answer each consent question the form asks (docs/domain.md, DOM76): the scopes of `given` given,
+    the others not asked."""
+    names = form.locator('input[type="radio"][name^="consent_"]').evaluate_all(
+        "radios => [...new Set(radios.map(r => r.name))]")
+    assert names, "the form asks for consents"
+    for name in names:
+        answer = "given" if name.removeprefix("consent_") in given else "not_asked"
+        form.locator(f'[name="{name}"][value="{answer}"]').check()
+
+
 def unlabelled_fields(page) -> list[str]:
     """Visible form fields with no accessible label (a <label>, aria-label or aria-labelledby)."""
     return page.evaluate("""() => [...document.querySelectorAll('main input, main select, main textarea')]

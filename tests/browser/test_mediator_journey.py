@@ -12,7 +12,17 @@ from sqlalchemy import select
 from mediation.appointments.models import Appointment
 from mediation.core import clock
 from mediation.extensions import db
-from tests.browser.support import assert_direction, fill, flash_text, log_in, nav, submit, t, unlabelled_fields
+from tests.browser.support import (
+    answer_consents,
+    assert_direction,
+    fill,
+    flash_text,
+    log_in,
+    nav,
+    submit,
+    t,
+    unlabelled_fields,
+)
 
 FAMILIES = {
     # requesting party (Arabic name, Latin name), the other party, the child
@@ -68,7 +78,8 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
     fill(form, {"first_contact_on": today, "intake_channel": "walk_in", "referral_source": "self",
                 "issues": ["custody"], "court_stage": "none", "immediate_danger": "no",
                 "full_name": requesting, "full_name_latin": latin, "requesting_role": "mother", "sex": "female",
-                "contact_allowed": "yes", "data_processing_consent": True})
+                "contact_allowed": "yes"})
+    answer_consents(form)
     submit(page, app, language, "Open the case")
     assert_direction(page, language)
     reference = page.locator("main h1").inner_text().strip()
@@ -79,6 +90,7 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
     _case_link(page, app, language, "Add a party")
     fill(page.locator("main form").last, {"full_name": other, "full_name_latin": other_latin, "sex": "male",
                                            "role": "father", "contact_allowed": "yes"})
+    answer_consents(page.locator("main form").last, given=())
     submit(page, app, language, "Save")
     _case_link(page, app, language, "Add a child")
     fill(page.locator("main form").last, {"full_name": child, "sex": "female", "lives_with": "mother"})
@@ -139,7 +151,7 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
     submit(page, app, language, "Save the note")
     assert "Suivi téléphonique prévu dans un mois." in page.locator("main").inner_text()
     _case_link(page, app, language, "Close the case")
-    fill(page.locator("main form").last, {"outcome": "agreement_full", "agreement_level": "full",
+    fill(page.locator("main form").last, {"outcome": "agreement_full",
                                            "agreement_points": "Garde partagée ; visites le samedi."})
     submit(page, app, language, "Close the case")
     closure = page.locator("main").inner_text()

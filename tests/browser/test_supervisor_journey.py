@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.cases.codes import (
+    ConsentScope,
+    ConsentStatus,
     CourtStage,
     IntakeChannel,
     Issue,
@@ -39,7 +41,8 @@ def _case_awaiting_a_decision(app, language: str) -> str:
             service_point_id=point.id, first_contact_on=clock.today(), intake_channel=IntakeChannel.WALK_IN,
             referral_source=ReferralSource.SELF, issues=(Issue.CUSTODY,), court_stage=CourtStage.NONE,
             immediate_danger=False, requesting_party=PersonData(full_name=REQUESTING[language], sex=Sex.FEMALE),
-            requesting_role=ParticipantRole.MOTHER, data_processing_consent=True), actor=lead)
+            requesting_role=ParticipantRole.MOTHER,
+            consents={ConsentScope.DATA_PROCESSING: ConsentStatus.GIVEN}), actor=lead)
         party = session.scalar(select(Participant).where(Participant.case_id == case.id))
         safety.record_screening(session, case, party, safety.ScreeningData(clock.today(), ViolenceLevel.PAST),
                                 actor=lead)

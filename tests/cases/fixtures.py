@@ -12,10 +12,25 @@ from datetime import date
 from sqlalchemy import select
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
-from mediation.cases.codes import CourtStage, IntakeChannel, Issue, ParticipantRole, ReferralSource, Sex
+from mediation.cases.codes import (
+    ConsentScope,
+    ConsentStatus,
+    CourtStage,
+    IntakeChannel,
+    Issue,
+    ParticipantRole,
+    ReferralSource,
+    Sex,
+)
 from mediation.cases.models import Participant
+from mediation.cases.rules import PARTY_SCOPES
 from mediation.cases.services.intake import NewCase, PersonData, open_case
 from mediation.extensions import db
+
+# The consent questions of the intake and add-party forms (docs/domain.md, DOM76), each answered: data
+# processing given (the case may then leave intake), the others not asked.
+CONSENT_ANSWERS = {f"consent_{scope.value}": "not_asked" for scope in PARTY_SCOPES} | {
+    "consent_data_processing": "given"}
 
 
 def person(name: str = "فاطمة الزهراء بناني", **overrides) -> PersonData:
@@ -36,7 +51,7 @@ def new_case(service_point_id: int, **overrides) -> NewCase:
         immediate_danger=False,
         requesting_party=person(),
         requesting_role=ParticipantRole.MOTHER,
-        data_processing_consent=True,
+        consents={ConsentScope.DATA_PROCESSING: ConsentStatus.GIVEN},
     )
     values.update(overrides)
     return NewCase(**values)

@@ -140,18 +140,12 @@ OK = object()
 
 
 @pytest.mark.parametrize("fields, error", [
-    # agreement: the level must match, points are required
-    (dict(outcome="agreement_full"), "Choose the agreement level."),
-    (dict(outcome="agreement_full", agreement_level="partial", agreement_points="x"),
-     "The agreement level must match the outcome: full for a full agreement, partial for a partial one."),
-    (dict(outcome="agreement_partial", agreement_level="full", agreement_points="x"),
-     "The agreement level must match the outcome: full for a full agreement, partial for a partial one."),
-    (dict(outcome="agreement_partial", agreement_level="none", agreement_points="x"), "Not a valid choice"),
-    (dict(outcome="agreement_full", agreement_level="full"), "Write the points the parties agreed on."),
-    (dict(outcome="agreement_full", agreement_level="full", agreement_points="x"), OK),
-    (dict(outcome="agreement_partial", agreement_level="partial", agreement_points="x"), OK),
-    (dict(outcome="lost_contact", agreement_level="full"),
-     "An agreement level goes only with a full or partial agreement."),
+    # agreement: the outcome names the level (DOM54), points are required; a level sent anyway is not read
+    (dict(outcome="agreement_full"), "Write the points the parties agreed on."),
+    (dict(outcome="agreement_full", agreement_points="x"), OK),
+    (dict(outcome="agreement_partial", agreement_points="x"), OK),
+    (dict(outcome="agreement_full", agreement_level="partial", agreement_points="x"), OK),
+    (dict(outcome="lost_contact", agreement_level="full"), OK),
     (dict(outcome="party_withdrew", agreement_points="x"),
      "Agreed points go only with an agreement or a reconciliation."),
     (dict(outcome="reconciliation", agreement_points="x"), OK),
@@ -190,6 +184,37 @@ def test_each_outcome_rule(app, login_as, cases, fields, error):
         assert response.status_code == 422
         assert str(escape(error)) in response.get_data(as_text=True)  # errors are escaped like any text
         assert state(app, cases.own) == before
+
+
+@pytest.mark.parametrize("outcome, level", [("agreement_full", "full"), ("agreement_partial", "partial")])
+def test_an_agreement_outcome_names_its_level(app, login_as, cases, outcome, level):
+    """The form does not ask for the level again (docs/domain.md, DOM54): the outcome says it, and it is stored."""
+    client = login_as("mediator_a1")
+    form = client.get(f"/cases/{cases.own}/close?lang=en").get_data(as_text=True)
+    assert 'name="agreement_level"' not in form and "Agreement level" not in form
+    assert 'name="agreement_points"' in form
+    assert post_close(client, app, cases.own, outcome=outcome, agreement_points=POINTS).status_code == 302
+    with app.app_context():
+        case = case_by_public_id(cases.own)
+        closure = db.session.scalar(select(Closure).where(Closure.case_id == case.id))
+        assert (closure.outcome, closure.agreement_level) == (outcome, level)
+
+
+def test_the_service_still_refuses_a_level_that_contradicts_the_outcome(app, cases):
+    """A caller that names a level (an import, a script) must name the outcome's own."""
+    with app.app_context():
+        case = case_by_public_id(cases.own)
+        with pytest.raises(DomainError) as refused:
+            closure_service.close_case(db.session, case, closure_service.ClosureData(
+                outcome=Outcome.AGREEMENT_FULL, agreement_level="partial", agreement_points=POINTS),
+                actor=actor("mediator.a1"))
+        assert refused.value.field == "agreement_level"
+        db.session.rollback()
+        with pytest.raises(DomainError) as refused:
+            closure_service.close_case(db.session, case, closure_service.ClosureData(
+                outcome=Outcome.LOST_CONTACT, agreement_level="full"), actor=actor("mediator.a1"))
+        assert refused.value.field == "agreement_level"
+        db.session.rollback()
 
 
 @pytest.mark.parametrize("days, ok", [(-1, False), (0, False), (1, True)])

@@ -13,7 +13,7 @@ from mediation.cases.models import Case, Consent, Participant, Person, StatusCha
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
-from tests.cases.fixtures import declare_cndp
+from tests.cases.fixtures import CONSENT_ANSWERS, declare_cndp
 from tests.strategies import fuzz
 
 # Date-sensitive (first-contact and birth-date checks, references by year): every test runs under the
@@ -34,7 +34,7 @@ FORM = {
     "birth_date": "1990",
     "phone": "0611223344",
     "contact_allowed": "yes",
-    "data_processing_consent": "y",
+    **CONSENT_ANSWERS,
 }
 
 
@@ -95,7 +95,8 @@ def test_no_case_before_the_cndp_declaration(app, login_as, world):
     ({"court_file_no": "123/2026", "court_stage": "none"}, "A court file number needs a court stage."),
     ({"birth_date": "2015-01-01"}, "The requesting party is an adult."),
     ({"birth_date": "2090"}, "The birth date cannot be in the future."),
-    ({"birth_date": "31-12-1990"}, "Enter a birth date (YYYY-MM-DD) or a birth year (YYYY)."),
+    ({"birth_date": "1990/12/31"},
+     "Enter the birth date as day/month/year (for example 25/03/1985), or the year alone (1985)."),
     ({"first_contact_on": "2099-01-01"}, "The first contact cannot be in the future."),
     ({"issues": []}, "Choose at least one issue."),
     ({"immediate_danger": ""}, "Answer this question."),

@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select, text
 
+from mediation.accounts.models import Association
 from mediation.cases.codes import CaseStatus
-from mediation.cases.models import Case, Participant, Person
+from mediation.cases.models import Case, Consent, Participant, Person
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
+from tests.cases.fixtures import CONSENT_ANSWERS
 from tests.conftest import login
 from tests.matrix import UNKNOWN_ID
 from tests.strategies import FUZZ, nasty_text, sometimes
@@ -40,6 +42,7 @@ ADULT = {
     "safe_contact_instructions": "الهاتف فقط، صباحاً",
     "preferred_language": "ary",
     "is_party": "y",
+    **CONSENT_ANSWERS,
 }
 CHILD = {
     "full_name": "ياسمين بنعلي",
@@ -65,6 +68,13 @@ def client_as(app, world, persona: str):
 def count(app, model, *where) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def authorised(app, case_public_id: str) -> bool:
+    """Whether the case's association holds the CNDP authorisation for health data (docs/domain.md, DOM3)."""
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.public_id == UUID(case_public_id)))
+        return bool(db.session.get(Association, case.association_id).cndp_authorisation_no)
 
 
 def counts(app) -> tuple[int, int, int]:
@@ -171,7 +181,9 @@ def test_a_supervisor_adds_a_child_in_french(app, world, own):
     assert "De 6 à 11 ans" in page
     assert "Mère" in page, "lives with: translated"
     with app.app_context():
-        created = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "participant")).one()
+        # (the requesting party's consent at intake is a participant event too)
+        created = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "participant",
+                                                              AuditEvent.action != "consent_change")).one()
         assert (created.action, created.entity_id) == ("create", child["id"])
 
 
@@ -210,7 +222,10 @@ def test_the_age_band_is_computed_at_the_opening_and_stored(app, a1, own, form, 
     (CHILD, "2007", "A child is under 18 on the day the case was opened."),
     (ADULT, "2999-01-01", "The birth date cannot be in the future."),
     (CHILD, "2099", "The birth date cannot be in the future."),
-    (CHILD, "2026-02-30", "Enter a birth date (YYYY-MM-DD) or a birth year (YYYY)."),
+    (CHILD, "2026-02-30", "This date does not exist: check the day and the month."),
+    (CHILD, "30/02/2020", "This date does not exist: check the day and the month."),
+    (CHILD, "2020/02/03", "Enter the birth date as day/month/year (for example 25/03/1985), or the year alone (1985)."),
+    (ADULT, "01/03/90", "Write the year with its four digits, for example 1985 rather than 85."),
     (ADULT, "1850", "This birth date is not plausible."),
 ])
 def test_age_rules_are_enforced_with_the_input_kept(app, a1, own, form, birth, message):
@@ -550,7 +565,9 @@ def test_the_parties_section_issues_a_bounded_number_of_queries(app, a1, own):
 
 
 
-BIRTHS = ("", "1985", "1990-03-01", "2012-02-29", "2019-01-10", "2099", "2026-02-30", "0000", "9" * 30)
+BIRTHS = ("", "1985", "1990-03-01", "01/03/1990", "1.3.1990", "٠١/٠٣/١٩٩٠", "2012-02-29", "29/02/2013", "2019-01-10",
+          "2099", "2026-02-30", "0000", "01/03/90", "9" * 30)
+ANSWERS = ("given", "refused", "not_asked", "", "withdrawn")
 adult_form = st.fixed_dictionaries({
     "full_name": sometimes("أحمد بنعلي", "Nadia Alaoui", "ⵜⴰⵎⴰⵣⵉⵖⵜ"),
     "full_name_latin": sometimes("", "Ahmed"),
@@ -566,6 +583,7 @@ adult_form = st.fixed_dictionaries({
     "interpreter_needed": sometimes("", "y"),
     "is_party": sometimes("", "y"),
     "is_requesting_party": sometimes("", "y"),
+    **{name: sometimes(*ANSWERS) for name in CONSENT_ANSWERS},
 }, optional={"case_id": nasty_text, "association_id": nasty_text, "version_id": nasty_text,
              "age_band": nasty_text})
 child_form = st.fixed_dictionaries({
@@ -579,31 +597,38 @@ child_form = st.fixed_dictionaries({
 }, optional={"person_id": nasty_text, "role": nasty_text})
 
 
-def check(response, app, before, *, created: bool) -> None:
+def check(response, app, before, *, created: bool, consents: int = 0) -> None:
+    """`before` is counts(app) and the number of consent rows; a saved party adds `consents` rows, each
+    audited (docs/domain.md, DOM76)."""
     assert response.status_code in (302, 409, 422), response.status_code
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
     persons, participants, events = counts(app)
+    consent_rows = count(app, Consent)
     if response.status_code == 302:
         assert participants - before[1] == (1 if created else 0)
         assert persons - before[0] in ((0, 1) if created else (0,))
-        assert events - before[2] == 1
+        assert consent_rows - before[3] == consents
+        assert events - before[2] == 1 + consents
     else:
-        assert (persons, participants, events) == before
+        assert (persons, participants, events, consent_rows) == before
 
 
 @FUZZ
 @given(data=adult_form)
 @example(data={**ADULT})
 def test_generated_parties_never_fail(app, a1, own, data):
-    before = counts(app)
-    check(a1.post(f"/cases/{own}/parties/new", data=data), app, before, created=True)
+    before = (*counts(app), count(app, Consent))
+    # sensitive_data is asked only where the association holds the health-data authorisation (DOM76)
+    asked = [name for name in CONSENT_ANSWERS if name != "consent_sensitive_data" or authorised(app, own)]
+    answered = sum(data[name] in ("given", "refused") for name in asked)
+    check(a1.post(f"/cases/{own}/parties/new", data=data), app, before, created=True, consents=answered)
 
 
 @FUZZ
 @given(data=child_form)
 @example(data={**CHILD})
 def test_generated_children_never_fail(app, a1, own, data):
-    before = counts(app)
+    before = (*counts(app), count(app, Consent))
     check(a1.post(f"/cases/{own}/children/new", data=data), app, before, created=True)
 
 
@@ -615,7 +640,7 @@ def test_generated_edits_never_fail(app, a1, own, data, version):
     current = {"person_version": str(party["person_version"]), "participant_version": str(party["version"])}
     if version is not None:
         current["participant_version"] = version
-    before = counts(app)
+    before = (*counts(app), count(app, Consent))
     response = a1.post(edit_url(own, party["id"]), data={**data, **current})
     check(response, app, before, created=False)
     if response.status_code != 302:

@@ -16,6 +16,7 @@ import pytest
 
 from mediation.cases.models import Person
 from mediation.extensions import db
+from tests.cases.fixtures import CONSENT_ANSWERS
 from tests.cases.test_intake import point_id
 from tests.cases.test_parties import client_as, edit_url, newest, people, versions
 
@@ -33,11 +34,12 @@ SECRET = {
     "safe_contact_instructions": "CANARY-safe-contact-p1 لا تتصلوا مساءً",
     "preferred_language": "ary",
     "is_party": "y",
+    **CONSENT_ANSWERS,
 }
 MARKERS = ("0677889900", "67 78 89 900", SECRET["email"], "CANARY-address-p1", "CANARY-safe-contact-p1")
 INTAKE = {"first_contact_on": "2026-11-02", "intake_channel": "walk_in", "referral_source": "self",
           "issues": ["custody"], "court_stage": "none", "immediate_danger": "no", "requesting_role": "mother",
-          "data_processing_consent": "y"}
+          **CONSENT_ANSWERS}
 
 
 def offered(page: str) -> list[str]:

@@ -175,7 +175,7 @@ def test_unknown_and_unlisted_changes_are_refused_with_a_message(app, login_as, 
 
 def test_intake_to_assessment_needs_the_data_processing_consent(app, login_as, cases):
     with app.app_context():
-        case = open_as("mediator.a1", data_processing_consent=False)
+        case = open_as("mediator.a1", consents={})
         db.session.commit()
         case_id = str(case.public_id)
     client = login_as("mediator_a1")

@@ -154,7 +154,8 @@ def test_flask_babel_formats_with_the_pinned_zone(app):
 def test_the_served_application_reads_the_same_clock(frozen_clock, login_as, instant):
     frozen_clock.set(instant, ticking=True)
     page = login_as("mediator_a1").get("/cases/new").get_data(as_text=True)
-    assert f'value="{instant.date().isoformat()}"' in page  # the first contact defaults to the service's today
+    # the first contact defaults to the service's today, typed as day/month/year (docs/domain.md, DOM75)
+    assert f'value="{instant.date():%d/%m/%Y}"' in page
 
 
 # flask doctor

@@ -92,7 +92,6 @@ def test_every_date_field_of_every_form_has_a_min_and_a_max(app, frozen_clock):
 @pytest.mark.parametrize("form_path, field_name, low, high", [
     ("mediation.appointments.forms.AppointmentForm", "day", "today", "furthest"),
     ("mediation.counselling.forms.log.SessionForm", "day", "earliest", "today"),
-    ("mediation.cases.forms.intake.IntakeForm", "first_contact_on", "earliest", "today"),
     ("mediation.cases.forms.details.CaseDetailsForm", "follow_up_on", "earliest", "furthest"),
 ])
 def test_a_date_that_cannot_be_past_or_future_says_so_to_the_calendar(app, frozen_clock, form_path, field_name,
@@ -108,6 +107,26 @@ def test_a_date_that_cannot_be_past_or_future_says_so_to_the_calendar(app, froze
     with app.test_request_context("/"):
         [tag] = date_inputs(str(form_class(formdata=None)[field_name]()))
     assert (attribute(tag, "min"), attribute(tag, "max")) == (days[low].isoformat(), days[high].isoformat())
+
+
+@pytest.mark.parametrize("typed, error", [
+    ("31/12/1999", "Enter a date between 01/01/2000 and 08/12/2026."),  # up to today: the first contact happened
+    ("01/01/2000", None),
+    ("08/12/2026", None),
+    ("09/12/2026", "The first contact cannot be in the future."),
+    ("2026-12-09", "The first contact cannot be in the future."),
+])
+def test_a_typed_day_keeps_to_the_same_bounds(app, frozen_clock, typed, error):
+    """The intake's first contact is typed (docs/domain.md, DOM75): no calendar shows its bounds, the field
+    refuses what lies outside them, with its own message for a day to come."""
+    from mediation.cases.forms.intake import IntakeForm
+
+    frozen_clock.set(NOW)
+    with app.test_request_context("/?lang=en", method="POST", data={"first_contact_on": typed}):
+        form = IntakeForm()
+        form.first_contact_on.validate(form)
+        assert [str(message) for message in form.first_contact_on.errors] == ([error] if error else [])
+        assert form.first_contact_on.data == (None if error else date(*reversed([int(n) for n in typed.split("/")])))
 
 
 def test_every_date_input_written_in_a_template_has_a_min_and_a_max():

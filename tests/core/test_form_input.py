@@ -24,6 +24,7 @@ from mediation.core.audit import AuditEvent
 from mediation.core.forms import NOT_TEXT, UNKNOWN_CHOICE, BaseForm
 from mediation.extensions import db
 from tests.admin.support import translated
+from tests.cases.fixtures import CONSENT_ANSWERS
 from tests.counselling.test_log import family  # noqa: F401  (fixture: the own case with a father and a child)
 
 SPACES = "   "
@@ -230,11 +231,11 @@ INTAKE = {
     "first_contact_on": "2026-11-20", "intake_channel": "walk_in", "referral_source": "family_court",
     "issues": ["custody"], "court_stage": "pre_action", "immediate_danger": "no",
     "full_name": "خديجة العمراني", "requesting_role": "mother", "sex": "female", "birth_date": "1990",
-    "contact_allowed": "yes", "data_processing_consent": "y",
+    "contact_allowed": "yes", **CONSENT_ANSWERS,
 }
 ADULT = {
     "full_name": "أحمد بنعلي", "role": "father", "sex": "male", "birth_date": "1990-03-01",
-    "contact_allowed": "yes", "is_party": "y",
+    "contact_allowed": "yes", "is_party": "y", **CONSENT_ANSWERS,
 }
 PREFERRED_LANGUAGE_REFUSED = "Not a valid choice."
 

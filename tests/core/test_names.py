@@ -15,6 +15,7 @@ from mediation.core import crypto
 from mediation.core.names import INVISIBLE, display_name_error, invisible_characters_error
 from mediation.extensions import db
 from tests.admin.support import translated
+from tests.cases.fixtures import CONSENT_ANSWERS
 
 INVISIBLE_MESSAGE = "Remove the invisible characters (direction or zero-width marks) from this name."
 
@@ -144,7 +145,7 @@ def people_count(app) -> int:
 INTAKE = {
     "first_contact_on": "2026-11-20", "intake_channel": "walk_in", "referral_source": "family_court",
     "issues": ["custody"], "court_stage": "pre_action", "immediate_danger": "no", "requesting_role": "mother",
-    "sex": "female", "birth_date": "1990", "contact_allowed": "yes", "data_processing_consent": "y",
+    "sex": "female", "birth_date": "1990", "contact_allowed": "yes", **CONSENT_ANSWERS,
 }
 
 
@@ -164,7 +165,7 @@ def test_a_persons_name_with_an_invisible_character_is_refused(app, login_as, wo
     assert "العمراني" in page, "the input is kept"
     response = client.post(f"/cases/{cases.own}/parties/new?lang=en", data={
         "full_name": "Ahmed Benali", "full_name_latin": f"Ahmed{char} Benali", "role": "father", "sex": "male",
-        "birth_date": "1990-03-01", "contact_allowed": "yes", "is_party": "y"})
+        "birth_date": "1990-03-01", "contact_allowed": "yes", "is_party": "y", **CONSENT_ANSWERS})
     assert response.status_code in (200, 422)
     assert field_error(response.get_data(as_text=True), "full_name_latin") == INVISIBLE_MESSAGE
     assert people_count(app) == before

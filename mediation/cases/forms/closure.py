@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from mediation.cases.codes import ReferralDestination
-from mediation.cases.rules import AGREEMENT_LEVELS, AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
+from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
 from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
@@ -25,12 +25,7 @@ class ClosureForm(BaseForm):
     # Choices depend on who closes (the lead, or a supervisor for opened_in_error): set by the route.
     outcome = SelectField(_l("Closure outcome"), choices=[], default=NONE,
                           validators=[InputRequired(_l("Choose the outcome of the case."))])
-    agreement_level = SelectField(
-        _l("Agreement level"),
-        choices=[SelectChoice(NONE, "—"), *choices(AGREEMENT_LEVELS)],
-        default=NONE,
-        description=_l("Only for a full or partial agreement: full if every point is agreed."),
-    )
+    # No agreement level: the outcome (full or partial agreement) names it (docs/domain.md, DOM54).
     agreement_points = TextAreaField(
         _l("Points agreed"),
         validators=[Optional(), Length(max=AGREEMENT_POINTS_MAX, message=LENGTH_MESSAGE)],

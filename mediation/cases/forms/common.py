@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import SelectMultipleField, TextAreaField, widgets
+from wtforms.validators import Length, Optional
 
 from mediation.cases.codes import ParticipantRole
+from mediation.cases.rules import OLDEST_PLAUSIBLE_AGE
 from mediation.core.codes import choices
+from mediation.core.forms import BirthField
 
 TEXT_MAX = 4000
 NAME_MAX = 200
-BIRTH_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"
 ADULT_ROLES = [role for role in ParticipantRole if role is not ParticipantRole.CHILD]
 
 
@@ -24,14 +25,9 @@ def long_text(label, **kwargs) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=TEXT_MAX)], **kwargs)
 
 
-def birth_field() -> StringField:
-    return StringField(
-        _l("Birth date or year"),
-        validators=[Optional(), Length(max=10),
-                    Regexp(BIRTH_PATTERN, message=_l("Enter a birth date (YYYY-MM-DD) or a birth year (YYYY)."))],
-        description=_l("YYYY-MM-DD, or the year alone (YYYY) when the exact date is not known."),
-        render_kw={"dir": "ltr", "inputmode": "numeric"},
-    )
+def birth_field() -> BirthField:
+    """Day/month/year, ISO or a year alone (docs/domain.md, DOM75); optional."""
+    return BirthField(_l("Birth date or year"), validators=[Optional()], oldest_age=OLDEST_PLAUSIBLE_AGE)
 
 
 def adult_role_choices():

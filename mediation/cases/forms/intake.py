@@ -1,9 +1,11 @@
-"""The intake form: the request, the requesting party and the first consent."""
+"""The intake form: the request, the requesting party and their consents (docs/domain.md, DOM76).
+
+Its two dates, the first contact and the birth date, are typed the same way (DOM75)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from mediation.cases.codes import CourtStage, IntakeChannel, Issue, PreferredLanguage, ReferralSource, Sex
@@ -15,20 +17,33 @@ from mediation.cases.forms.common import (
     long_text,
 )
 from mediation.cases.forms.duplicates import MatchChoice
+from mediation.cases.forms.safety import CONSENT_LEGEND, ConsentAnswersForm
 from mediation.core.codes import choices
-from mediation.core.forms import TODAY, BaseForm, person_name
+from mediation.core.forms import DayField, person_name
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
 
 
-class IntakeForm(MatchChoice, BaseForm):
+class IntakeForm(MatchChoice, ConsentAnswersForm):
+    # The fieldsets of cases/new.html, in the order of the page (the error summary lists errors in it).
+    LAYOUT = (
+        (_l("The request"), ("service_point_id", "lead_mediator_id", "first_contact_on", "intake_channel",
+                             "referral_source", "issues", "court_stage", "court_file_no", "request_summary")),
+        (_l("Safety"), ("immediate_danger",)),
+        (_l("The person who asks for help"), ("full_name", "full_name_latin", "requesting_role", "sex", "birth_date",
+                                              "phone", "email", "address", "contact_allowed",
+                                              "safe_contact_instructions", "preferred_language",
+                                              "interpreter_needed")),
+        (CONSENT_LEGEND, ConsentAnswersForm.CONSENT_FIELDS),
+    )
+
     service_point_id = SelectField(_l("Service point"), coerce=int,
                                    validators=[InputRequired(_l("Choose a service point."))])
     lead_mediator_id = SelectField(_l("Lead staff member"), coerce=int, validate_choice=True,
                                    validators=[Optional()])
-    first_contact_on = DateField(_l("First contact"), validators=[InputRequired(_l("Enter a date."))],
-                                 render_kw={"dir": "ltr", "max": TODAY})
+    first_contact_on = DayField(_l("First contact"), validators=[InputRequired(_l("Enter a date."))],
+                                future_message=_l("The first contact cannot be in the future."))
     intake_channel = SelectField(_l("How the family came"), choices=choices(IntakeChannel),
                                  validators=[InputRequired()])
     referral_source = SelectField(_l("Referred by"), choices=choices(ReferralSource), validators=[InputRequired()])
@@ -67,6 +82,3 @@ class IntakeForm(MatchChoice, BaseForm):
     preferred_language = SelectField(_l("Preferred language"), choices=choices(PreferredLanguage),
                                      validators=[Optional()])
     interpreter_needed = BooleanField(_l("Needs an interpreter"))
-    data_processing_consent = BooleanField(
-        _l("The person has read the privacy notice and agrees to the processing of their data for the service")
-    )

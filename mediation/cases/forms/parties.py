@@ -16,6 +16,7 @@ from mediation.cases.codes import ChildLivesWith, PreferredLanguage, Sex
 from mediation.cases.forms.common import NAME_MAX, adult_role_choices, birth_field, long_text
 from mediation.cases.forms.duplicates import MatchChoice
 from mediation.cases.forms.intake import PHONE_PATTERN, YES_NO
+from mediation.cases.forms.safety import CONSENT_LEGEND, ConsentAnswersForm
 from mediation.core.codes import choices
 from mediation.core.forms import BaseForm, person_name
 
@@ -44,8 +45,10 @@ def version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=VERSION_MAX)])
 
 
-class PartyForm(MatchChoice, BaseForm):
-    LAYOUT = (
+class PartyFields(BaseForm):
+    """Who an adult party is and their part in the case: what adding and editing share."""
+
+    LAYOUT: tuple = (
         (_l("Identity"), ("full_name", "full_name_latin", "sex", "birth_date")),
         (_l("Part in the case"), ("role", "is_requesting_party", "is_party")),
         (_l("Contact"), ("phone", "email", "address", "contact_allowed", "safe_contact_instructions",
@@ -80,6 +83,12 @@ class PartyForm(MatchChoice, BaseForm):
     interpreter_needed = BooleanField(_l("Needs an interpreter"))
 
 
+class PartyForm(MatchChoice, PartyFields, ConsentAnswersForm):
+    """Adding a party records their consents on the same page (docs/domain.md, DOM76)."""
+
+    LAYOUT = (*PartyFields.LAYOUT, (CONSENT_LEGEND, ConsentAnswersForm.CONSENT_FIELDS))
+
+
 class ChildForm(MatchChoice, BaseForm):
     LAYOUT = (
         (_l("Identity"), ("full_name", "full_name_latin", "sex", "birth_date")),
@@ -97,7 +106,9 @@ class ChildForm(MatchChoice, BaseForm):
     takes_part = BooleanField(_l("Takes part"))
 
 
-class PartyEditForm(PartyForm):
+class PartyEditForm(PartyFields):
+    """A consent changes later one scope at a time, on the consent page (docs/domain.md, DOM32)."""
+
     person_version = version_field()
     participant_version = version_field()
 

@@ -25,7 +25,7 @@ from mediation.cases.codes import (
 )
 from mediation.cases.forms.common import TEXT_MAX, MultiCheckboxField, long_text
 from mediation.cases.models import ConsentGiver
-from mediation.cases.rules import DECISION_REQUEST_NOTE_MAX
+from mediation.cases.rules import DECISION_REQUEST_NOTE_MAX, PARTY_SCOPES
 from mediation.core.codes import choices
 from mediation.core.forms import TODAY, BaseForm
 
@@ -77,6 +77,55 @@ class ConsentForm(BaseForm):
     status = RadioField(_l("The person's answer"), choices=choices(ConsentStatus), validators=[InputRequired(ANSWER)])
     on_date = _date_field(_l("Date"))
     given_by = RadioField(_l("Given by"), choices=GIVER_CHOICES, validators=[InputRequired(ANSWER)])
+
+
+# The answers asked for each consent when a party is registered (docs/domain.md, DOM76): none is chosen in
+# advance; "not asked" records nothing.
+NOT_ASKED = "not_asked"
+ANSWER_CHOICES = [
+    SelectChoice(ConsentStatus.GIVEN.value, ConsentStatus.GIVEN.label),
+    SelectChoice(ConsentStatus.REFUSED.value, ConsentStatus.REFUSED.label),
+    # Translators: an answer about one consent: the person was not asked for it (yet).
+    SelectChoice(NOT_ASKED, _l("Not asked yet")),
+]
+CONSENT_LEGEND = _l("Consent (Law 09-08)")
+
+
+def consent_field_name(scope: ConsentScope) -> str:
+    return f"consent_{scope.value}"
+
+
+def _answer(scope: ConsentScope) -> RadioField:
+    return RadioField(scope.label, choices=ANSWER_CHOICES,
+                      validators=[InputRequired(_l("Answer for this consent: given, refused or not asked."))])
+
+
+class ConsentAnswersForm(BaseForm):
+    """One question per scope of PARTY_SCOPES; the route removes those that do not apply (keep_scopes)."""
+
+    CONSENT_FIELDS = tuple(consent_field_name(scope) for scope in PARTY_SCOPES)
+
+    consent_mediation = _answer(ConsentScope.MEDIATION)
+    consent_data_processing = _answer(ConsentScope.DATA_PROCESSING)
+    consent_contact = _answer(ConsentScope.CONTACT)
+    consent_statistics = _answer(ConsentScope.STATISTICS)
+    consent_sensitive_data = _answer(ConsentScope.SENSITIVE_DATA)
+    consent_share_for_referral = _answer(ConsentScope.SHARE_FOR_REFERRAL)
+
+    def keep_scopes(self, scopes) -> None:
+        """Remove the questions of the scopes that do not apply here (before validation)."""
+        for scope in PARTY_SCOPES:
+            if scope not in scopes:
+                del self[consent_field_name(scope)]
+
+    def consent_answers(self) -> dict[ConsentScope, ConsentStatus]:
+        """The given or refused answers; a scope not asked is left out."""
+        answers = {}
+        for scope in PARTY_SCOPES:
+            name = consent_field_name(scope)
+            if name in self and self[name].data in (ConsentStatus.GIVEN, ConsentStatus.REFUSED):
+                answers[scope] = ConsentStatus(self[name].data)
+        return answers
 
 
 class DecisionForm(BaseForm):

@@ -61,7 +61,6 @@ def close(case_id):
         form,
         lambda: closure.close_case(db.session, case, closure.ClosureData(
             outcome=form.outcome.data,
-            agreement_level=form.agreement_level.data or None,
             agreement_points=form.agreement_points.data,
             referral_destination=form.referral_destination.data or None,
             follow_up_on=form.follow_up_on.data,

@@ -13,7 +13,7 @@ from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
-from mediation.cases.services import duplicates, intake
+from mediation.cases.services import duplicates, intake, safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
@@ -68,6 +68,8 @@ def _intake_form() -> IntakeForm:
                                      for point in points]
     staff = intake.staff_of(db.session, current_user.association_id)
     form.lead_mediator_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in staff]
+    # The requesting party's consents, asked on the same page (docs/domain.md, DOM76).
+    form.keep_scopes(safety.scopes_for_new_party(db.session, current_user.association_id))
     return form
 
 
@@ -127,7 +129,7 @@ def intake_from_form(form: IntakeForm) -> intake.NewCase:
         request_summary=form.request_summary.data,
         requesting_party=party,
         requesting_role=form.requesting_role.data,
-        data_processing_consent=form.data_processing_consent.data,
+        consents=form.consent_answers(),
         lead_mediator_id=form.lead_mediator_id.data or None,
     )
 

@@ -20,7 +20,7 @@ from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.cases.queries import active_participants
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import duplicates, parties
+from mediation.cases.services import duplicates, parties, safety
 from mediation.cases.services.intake import PersonData
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
@@ -113,6 +113,8 @@ def _render(case: Case, form, title, status: int, comparison=None):
 def _add(case_id, form_class, add, title, done):
     case = _editable_case(case_id)
     form = form_class()
+    if isinstance(form, PartyForm):  # the consents asked on the same page (docs/domain.md, DOM76)
+        form.keep_scopes(safety.scopes_for_new_party(db.session, case.association_id))
     if request.method == "GET":
         return _render(case, form, title, 200)
 
@@ -123,8 +125,12 @@ def _add(case_id, form_class, add, title, done):
         return redirect(url_for("cases.detail", case_id=case.public_id, _anchor="parties"))
 
     answer = duplicates.Answer(form.match_choice.data or None)
-    return submit(form, lambda: add(db.session, case, _person_data(form), _part(form), actor=current_user,
-                                    answer=answer),
+
+    def change():
+        extra = {"consents": form.consent_answers()} if isinstance(form, PartyForm) else {}
+        return add(db.session, case, _person_data(form), _part(form), actor=current_user, answer=answer, **extra)
+
+    return submit(form, change,
                   success=str(done), done=added, page=lambda status: _render(case, form, title, status))
 
 

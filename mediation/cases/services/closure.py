@@ -43,7 +43,8 @@ from mediation.core.events import case_closed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 
-# The level an agreement outcome requires (until agreements are recorded as such, docs/domain.md, section 13).
+# The level an agreement outcome implies and records (until agreements are recorded as such, docs/domain.md,
+# section 13; DOM54).
 AGREEMENT_LEVEL_OF = {
     Outcome.AGREEMENT_FULL: AgreementLevel.FULL,
     Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL,
@@ -180,12 +181,8 @@ def _check_agreement(outcome: Outcome, level: AgreementLevel | None, points: str
     required = AGREEMENT_LEVEL_OF.get(outcome)
     if required is not None:
         if level is not required:
-            raise ValidationFailed(
-                _l("The agreement level must match the outcome: full for a full agreement, "
-                   "partial for a partial one.")
-                if level is not None else _l("Choose the agreement level."),
-                field="agreement_level",
-            )
+            raise ValidationFailed(_l("The agreement level must match the outcome: full for a full agreement, "
+                                      "partial for a partial one."), field="agreement_level")
         if not points:
             raise ValidationFailed(_l("Write the points the parties agreed on."), field="agreement_points")
         return
@@ -242,7 +239,12 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     if outcome is None:
         raise ValidationFailed(_l("Choose the outcome of the case."), field="outcome")
     _check_actor(actor, case, outcome)
-    level = _code(AgreementLevel, data.agreement_level, "agreement_level", _l("Choose the agreement level."))
+    # The outcome names the level (docs/domain.md, DOM54): the form does not ask for it again; a caller that
+    # gives one must give the same.
+    level = (_code(AgreementLevel, data.agreement_level, "agreement_level",
+                   _l("The agreement level must match the outcome: full for a full agreement, "
+                      "partial for a partial one."))
+             or AGREEMENT_LEVEL_OF.get(outcome))
     destination = _code(ReferralDestination, data.referral_destination, "referral_destination",
                         _l("Choose where the case was referred."))
     points = bounded_text(data.agreement_points, "agreement_points", AGREEMENT_POINTS_MAX)

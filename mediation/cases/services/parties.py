@@ -18,6 +18,7 @@ Every function flushes and never commits; the route commits once.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,8 @@ from mediation.cases.codes import (
     CHILD_BANDS,
     AgeBand,
     ChildLivesWith,
+    ConsentScope,
+    ConsentStatus,
     ParticipantRole,
     PreferredLanguage,
     Sex,
@@ -39,7 +42,7 @@ from mediation.cases.codes import (
 )
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.queries import active_participants
-from mediation.cases.services import duplicates
+from mediation.cases.services import duplicates, safety
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
     PersonData,
@@ -276,10 +279,13 @@ def _born(data: PersonData) -> date | int | None:
 
 
 def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *, actor: StaffUser,
-              answer: duplicates.Answer | None = None) -> Added:
+              answer: duplicates.Answer | None = None,
+              consents: Mapping[ConsentScope, ConsentStatus] | None = None) -> Added:
     """Add an adult to an open case; a person the actor already knows from a case they may see is reused.
 
     `answer` is the user's reply to the duplicate warning (docs/domain.md, DOM74), None for a script.
+    `consents` are the answers given on the same page (docs/domain.md, DOM76): recorded with the party,
+    in the same transaction; a scope left out was not asked.
     """
     _check_open(case)
     role = ParticipantRole(part.role)
@@ -299,6 +305,7 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
         age_band=_band(born, case.opened_on, child=False),
     )
     _recorded(session, case, participant, hidden, actor)
+    safety.record_answers(session, case, participant, consents or {}, actor=actor)
     return Added(participant, reused)
 
 

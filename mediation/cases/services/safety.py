@@ -8,7 +8,7 @@ per participant and scope, decisions per case).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.accounts.models import StaffUser
+from mediation.accounts.models import Association, StaffUser
 from mediation.cases.codes import (
     Adaptation,
     CaseStatus,
@@ -45,7 +45,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.models.notes import Note, NoteVersion
 from mediation.cases.policies import can_decide_screening, is_assigned
-from mediation.cases.services.intake import NOTICE_VERSION
+from mediation.cases.rules import NOTICE_VERSION, PARTY_SCOPES
 from mediation.cases.services.notices import case_staff_ids, notify, open_requests
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -268,6 +268,41 @@ def record_consent(session: Session, case: Case, participant: Participant, data:
     record(session, AuditAction.CONSENT_CHANGE, entity="participant", entity_id=participant.public_id,
            association_id=case.association_id)
     return consent
+
+
+# The answers a registration records; "not asked" records nothing.
+ANSWERED = frozenset({ConsentStatus.GIVEN, ConsentStatus.REFUSED})
+
+
+def scopes_for_new_party(session: Session, association_id: int | None) -> tuple[ConsentScope, ...]:
+    """PARTY_SCOPES; `sensitive_data` only where psychological sessions may be held (DOM3, DOM76)."""
+    association = session.get(Association, association_id) if association_id is not None else None
+    authorised = association is not None and bool(association.cndp_authorisation_no)
+    return tuple(scope for scope in PARTY_SCOPES if scope is not ConsentScope.SENSITIVE_DATA or authorised)
+
+
+def record_answers(session: Session, case: Case, participant: Participant,
+                   answers: Mapping[ConsentScope, ConsentStatus], *, actor: StaffUser) -> list[Consent]:
+    """The consents answered when an adult party is registered (docs/domain.md, DOM76).
+
+    Each given or refused answer is one row recorded as record_consent() records it, dated today and
+    given by the person themself; a scope left out was not asked and records nothing.
+    """
+    allowed = scopes_for_new_party(session, case.association_id)
+    for scope in answers:
+        if scope not in allowed:
+            raise ValidationFailed(_l("This consent is not asked when a party is registered."),
+                                   field=f"consent_{scope}")
+    recorded = []
+    for scope in allowed:  # in the order of the page, whatever the caller's order
+        if scope not in answers:
+            continue
+        if answers[scope] not in ANSWERED:
+            raise ValidationFailed(_l("A consent is given or refused when the person is registered."),
+                                   field=f"consent_{scope.value}")
+        recorded.append(record_consent(session, case, participant, ConsentData(
+            scope=scope, status=answers[scope], on_date=clock.today(), given_by=ConsentGiver.SELF), actor=actor))
+    return recorded
 
 
 # Supervisor decisions

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionType
 from mediation.cases.models import ConsentGiver
-from mediation.cases.services.intake import NOTICE_VERSION
+from mediation.cases.rules import NOTICE_VERSION
 from mediation.core.authz import Profession
 from mediation.counselling.rules import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
 from mediation.demo.synthetic import vocabulary as text
