@@ -1,6 +1,7 @@
 """Booking routes: book, show, reschedule an appointment and change its status.
 
-HTTP only: the rules are in mediation.appointments.services.booking. One commit per request.
+HTTP only: the rules are in mediation.appointments.services.booking, the reads in queries/. One commit per
+request.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation.appointments import queries
+from mediation.appointments.codes import OPEN
 from mediation.appointments.forms import NONE, PARTY_TIMES_MAX, AppointmentForm, StatusForm
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_book, can_manage, visible_appointments
+from mediation.appointments.queries import attendance
+from mediation.appointments.queries import calendars as queries
+from mediation.appointments.queries.booking import association_staff, bookable_rooms
 from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
-from mediation.appointments.services import attendance
 from mediation.appointments.services import booking as service
 from mediation.appointments.services import status as status_service
 from mediation.appointments.services.slots import next_free_slots
@@ -55,10 +58,10 @@ def _case_from_query() -> Case | None:
 def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) -> None:
     form.room_id.choices = [(NONE, "—")] + [
         (str(room.public_id), f"{room.name} · {room.service_point.code}")
-        for room in service.bookable_rooms(db.session, association_id)
+        for room in bookable_rooms(db.session, association_id)
     ]
     form.staff_ids.choices = [(str(user.public_id), user.display_name)
-                              for user in service.association_staff(db.session, association_id)]
+                              for user in association_staff(db.session, association_id)]
     form.participant_ids.choices = [] if case is None else [
         (str(p.public_id), f"{p.person.full_name} · {p.role.label}")
         for p in active_participants(db.session, case)
@@ -143,7 +146,7 @@ def _prefill_from_query(form: AppointmentForm) -> None:
 def _slot_staff(form: AppointmentForm):
     """The staff member whose free slots are proposed: the one chosen in the query, else the first ticked."""
     wanted = request.args.get("staff") or next(iter(form.staff_ids.data or ()), None)
-    return next((user for user in service.association_staff(db.session, current_user.association_id)
+    return next((user for user in association_staff(db.session, current_user.association_id)
                  if str(user.public_id) == wanted), None)
 
 
@@ -217,7 +220,7 @@ def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
                "adaptations": [code for code in Adaptation if code in adaptations],
                "door_rows": service.door_order(appointment),
                "separation_min": int(service.separation().total_seconds() // 60),
-               "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in service.OPEN,
+               "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in OPEN,
                "logged_session_id": None, "can_log_session": False}
     for provider in APPOINTMENT_SECTIONS:
         context.update(provider(appointment, current_user))
@@ -251,7 +254,7 @@ def _prefill(form: AppointmentForm, appointment: Appointment) -> None:
 @require(Permission.APPOINTMENT_MANAGE)
 def edit(appointment_id):
     appointment = load_appointment(appointment_id)
-    if not can_manage(current_user, appointment) or appointment.status not in service.OPEN:
+    if not can_manage(current_user, appointment) or appointment.status not in OPEN:
         abort(403)
     form = AppointmentForm()
     _set_choices(form, appointment.association_id, appointment.case)

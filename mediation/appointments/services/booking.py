@@ -21,9 +21,10 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
-from mediation.appointments.codes import AppointmentStatus, SessionMode
+from mediation.appointments.codes import BUSY, OPEN, AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.policies import can_manage
+from mediation.appointments.queries.booking import association_staff, bookable_rooms
 from mediation.appointments.rules import LABEL_MAX, LINK_MAX
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
@@ -47,11 +48,6 @@ KEPT_APART = frozenset({Adaptation.STAGGERED_ARRIVAL, Adaptation.SEPARATE_SESSIO
 # Adaptations under which the parties never meet in one appointment (docs/domain.md, DOM69); shuttle
 # mediation still sees both the same day, in separate rooms.
 ONE_PARTY_AT_A_TIME = frozenset({Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
-
-# An appointment that still takes the time of its staff and room.
-BUSY = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.HELD})
-OPEN = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
-CANCELLED = frozenset({AppointmentStatus.CANCELLED_BY_PARTY, AppointmentStatus.CANCELLED_BY_SERVICE})
 
 
 class AppointmentPermissionDenied(DomainError):
@@ -120,29 +116,15 @@ class _Checked:
     adaptations: frozenset[Adaptation]
 
 
-# Reads
-
-
-def association_staff(session: Session, association_id: int) -> list[StaffUser]:
-    """The active staff of an association who can hold an appointment."""
-    return list(session.scalars(
-        select(StaffUser).where(StaffUser.association_id == association_id, StaffUser.active.is_(True),
-                                StaffUser.role.in_((Role.MEDIATOR, Role.SUPERVISOR)))
-        .order_by(StaffUser.display_name)
-    ))
-
-
-def bookable_rooms(session: Session, association_id: int) -> list[Room]:
-    return list(session.scalars(
-        select(Room).join(ServicePoint, ServicePoint.id == Room.service_point_id)
-        .where(Room.association_id == association_id, Room.active.is_(True), ServicePoint.active.is_(True))
-        .order_by(ServicePoint.code, Room.name)
-    ))
+# The double-booking rule's own read (the form's choices are in queries/booking.py), and local times
 
 
 def overlapping(session: Session, *, start: datetime, end: datetime, staff_ids=(), room_id: int | None = None,
                 exclude_id: int | None = None) -> list[Appointment]:
-    """Busy appointments that share a staff member or the room with [start, end)."""
+    """Busy appointments that share a staff member or the room with [start, end).
+
+    The double-booking rule's own read, kept with it: it is right only under the locks that
+    `_lock_and_check_free` takes first (docs/domain.md, DOM42)."""
     holders = exists().where(AppointmentStaff.appointment_id == Appointment.id,
                              AppointmentStaff.user_id.in_(list(staff_ids)))
     shares: list[ColumnElement[bool]] = [holders] if staff_ids else []
