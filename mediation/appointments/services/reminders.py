@@ -37,7 +37,7 @@ from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.appointments.queries.reminders import appointments_on
-from mediation.appointments.services.booking import door_times
+from mediation.appointments.services.adaptations import door_times
 from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
 from mediation.cases.models import Participant
 from mediation.cases.services.safety import current_consents
