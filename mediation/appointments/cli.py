@@ -16,6 +16,7 @@ from mediation.appointments.services import reminders
 from mediation.appointments.services.status import retime_future
 from mediation.core import clock
 from mediation.extensions import db
+from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.settings import MailSettings, MailSettingsError
 
@@ -73,9 +74,9 @@ def send(now_text: str | None, limit: int, queue: bool):
 @with_appcontext
 def status():
     """Messages per status, and the recorded errors of the failed ones."""
-    for name, count in outbox.status_counts(db.session).items():
+    for name, count in outbox_queries.status_counts(db.session).items():
         click.echo(f"{name}: {count}")
-    for error, count in outbox.failure_counts(db.session).items():
+    for error, count in outbox_queries.failure_counts(db.session).items():
         click.echo(f"  failed with {error or 'unknown error'}: {count}")
     db.session.rollback()
 

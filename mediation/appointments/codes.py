@@ -3,6 +3,7 @@
 Each member declares its English label beside its code (`mediation.core.codes.Code`); codes are
 frozen once released (DOM62). `SessionMode` lives here, the lowest package that stores it: the
 session log above records the mode of a meeting held. `SessionType` is in `mediation/cases/codes.py`.
+The groups of statuses that the services and the queries both read follow the statuses.
 """
 
 from __future__ import annotations
@@ -31,3 +32,9 @@ class AppointmentStatus(Code):
     HELD = "held", _l("Held")
     # Translators: status of an appointment nobody attended (French "Absence").
     MISSED = "missed", _l("Missed")
+
+
+# An appointment that still takes the time of its staff and room.
+BUSY = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.HELD})
+OPEN = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
+CANCELLED = frozenset({AppointmentStatus.CANCELLED_BY_PARTY, AppointmentStatus.CANCELLED_BY_SERVICE})

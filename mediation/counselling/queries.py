@@ -1,4 +1,5 @@
-"""Read models of the session log: the case timeline and a staff member's own work.
+"""Read models of the session log: the case timeline, a staff member's own work, one session and its
+revisions.
 
 Totals are computed in SQL (GROUP BY) and every page issues a bounded number
 of queries whatever the amount of data (docs/architecture.md). Voided sessions are
@@ -19,7 +20,7 @@ from mediation.cases.codes import SessionType
 from mediation.cases.models import Case, DecisionRequest, Note, StatusChange
 from mediation.cases.policies import visible_cases
 from mediation.core import clock
-from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionStaff
+from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision, SessionStaff
 
 TIMELINE_PER_PAGE = 20
 MY_WORK_SESSION_LIMIT = 500
@@ -216,3 +217,17 @@ def my_work(session: Session, user, first: date, last: date, today: date) -> MyW
     cases = ({case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
              if case_ids else {})
     return MyWork(rows, truncated, _totals(session, ids), cases, actions)
+
+
+# One session and its history
+
+
+def session_of(session: Session, case: Case, public_id) -> CounsellingSession | None:
+    """A session of this case by public id; another case's session is None (the route answers 404)."""
+    return session.scalar(select(CounsellingSession).where(CounsellingSession.case_id == case.id,
+                                                           CounsellingSession.public_id == public_id))
+
+
+def revisions_of(session: Session, counselling_session: CounsellingSession) -> list[SessionRevision]:
+    return list(session.scalars(select(SessionRevision).where(SessionRevision.session_id == counselling_session.id)
+                                .order_by(SessionRevision.number.desc())))

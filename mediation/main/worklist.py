@@ -14,8 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from mediation.appointments import queries as appointment_queries
 from mediation.appointments.models import Appointment
+from mediation.appointments.queries import calendars as appointment_queries
 from mediation.cases import queries as case_queries
 from mediation.cases.codes import CaseStatus, NoticeKind
 from mediation.cases.models import Case

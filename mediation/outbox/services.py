@@ -31,7 +31,7 @@ from email.utils import format_datetime as email_date
 from email.utils import formataddr
 from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -140,7 +140,11 @@ def describe_error(error: BaseException) -> str:
 
 
 def due(session: Session, *, now: datetime, claim_minutes: int, limit: int) -> list[int]:
-    """Ids of the messages to try now: pending and due, or claimed by a sender that never finished."""
+    """Ids of the messages to try now: pending and due, or claimed by a sender that never finished.
+
+    The sender's own read, kept beside `_claim`: its condition is the claim's compare-and-set
+    condition, and the two must stay the same. The outbox's other reads are in queries.py.
+    """
     stale = now - timedelta(minutes=claim_minutes)
     return list(session.scalars(
         select(OutboxMessage.id).where(or_(
@@ -314,17 +318,3 @@ def _failed(session: Session, job: _Job, error: BaseException, *, now: datetime,
     _finish(session, job, status=PENDING, last_error=reason, next_attempt_at=now + retry_delay(job.attempts))
     session.commit()
     return False
-
-
-def status_counts(session: Session) -> dict[str, int]:
-    """Messages per status (every status present, zero included)."""
-    rows = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
-    return {status: rows.get(status, 0) for status in STATUSES}
-
-
-def failure_counts(session: Session) -> dict[str | None, int]:
-    """Failed messages per recorded error (class and code only)."""
-    return dict(session.execute(
-        select(OutboxMessage.last_error, func.count()).where(OutboxMessage.status == FAILED)
-        .group_by(OutboxMessage.last_error).order_by(OutboxMessage.last_error)
-    ).all())

@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, exists, func, literal, not_, select
 from sqlalchemy.orm import aliased
 
+from mediation.appointments.codes import CANCELLED
 from mediation.appointments.models import Appointment
-from mediation.appointments.services.booking import CANCELLED
 from mediation.cases.codes import CaseStatus
 from mediation.cases.models import (
     AssignmentRole,

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.appointments.services import booking, feeds, reminders, status
+from mediation.appointments.services.adaptations import PartyTimes, case_adaptations, check_together
 from mediation.cases.codes import ConsentStatus, ParticipantRole, ScreeningDecision, SessionType, Sex
 from mediation.cases.models import Participant, ScreeningDecisionRecord
 from mediation.cases.services.parties import PartyRole, add_party
@@ -276,11 +277,11 @@ def test_a_shuttle_mediation_may_see_both_parties_in_the_service(app, world, app
     """Shuttle: both the same day in separate rooms, the mediator going between them (not a joint meeting)."""
     decide(app, world.cases.own, "shuttle")
     with app.app_context():
-        adaptations = booking.case_adaptations(db.session, case_of(world.cases.own))
+        adaptations = case_adaptations(db.session, case_of(world.cases.own))
         both = participants(parties.mother, parties.father)
-        booking._check_together(adaptations, SessionType.SHUTTLE_MEDIATION, both)  # no refusal
+        check_together(adaptations, SessionType.SHUTTLE_MEDIATION, both)  # no refusal
         with pytest.raises(booking.ValidationFailed):
-            booking._check_together(adaptations, SessionType.COUNSELLING_SOCIAL, both)
+            check_together(adaptations, SessionType.COUNSELLING_SOCIAL, both)
 
 
 # Reminders, agendas and calendar feeds
@@ -300,7 +301,7 @@ def test_each_party_is_reminded_of_their_own_arrival_only(app, world, appointmen
             session_type="counselling_social", mode="in_person", day=appointments.monday, start=time(14, 0),
             end=time(16, 0), staff_ids=(a1.public_id,), room_id=uuid.UUID(appointments.rooms["A1"]),
             participant_ids=(uuid.UUID(parties.mother), uuid.UUID(parties.father)),
-            party_times=(booking.PartyTimes(uuid.UUID(parties.father), time(14, 40), time(15, 20)),)), actor=a1,
+            party_times=(PartyTimes(uuid.UUID(parties.father), time(14, 40), time(15, 20)),)), actor=a1,
             case=case)
         db.session.commit()
         booked_id = booked.public_id

@@ -41,6 +41,7 @@ from mediation.cases.services.parties import PartyRole, add_party
 from mediation.core.audit import AuditAction, AuditEvent
 from mediation.core.clock import to_utc
 from mediation.extensions import db
+from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.settings import MailSettings, MailSettingsError
@@ -347,7 +348,7 @@ def test_a_server_that_always_refuses_leaves_the_message_failed_and_kept(app, sc
         gave_up = db.session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.MESSAGE_SENT)).all()
         assert {event.outcome for event in gave_up} == {"failure"} and len(gave_up) == 5
     with app.app_context():
-        assert outbox.status_counts(db.session) == {"pending": 0, "sending": 0, "sent": 0, "failed": 5}
+        assert outbox_queries.status_counts(db.session) == {"pending": 0, "sending": 0, "sent": 0, "failed": 5}
 
 
 def test_a_server_that_is_down_costs_one_attempt_and_stops_the_run(app, scene, smtp):
@@ -554,7 +555,7 @@ def test_two_concurrent_senders_never_send_a_message_twice(fresh_app, smtp):
         recipients = [r for item in smtp.received for r in item.recipients]
         assert len(recipients) == 30 and len(set(recipients)) == 30
         with application.app_context():
-            assert outbox.status_counts(db.session)["sent"] == 30
+            assert outbox_queries.status_counts(db.session)["sent"] == 30
     finally:
         with application.app_context():
             db.session.remove()

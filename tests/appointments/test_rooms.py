@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.accounts.services import NotAllowed
 from mediation.appointments.models import Room
+from mediation.appointments.queries.booking import bookable_rooms
 from mediation.appointments.services import rooms as services
-from mediation.appointments.services.booking import bookable_rooms
 from mediation.core.audit import AuditEvent
 from mediation.core.errors import Conflict, ValidationFailed
 from mediation.extensions import db

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, url_for
 from flask_login import current_user
 
-from mediation.appointments import queries
 from mediation.appointments.policies import can_see_association_calendar
+from mediation.appointments.queries import calendars as queries
+from mediation.appointments.queries.booking import association_staff
 from mediation.appointments.routes import bp
 from mediation.appointments.routes.calendar import staff_from_query
-from mediation.appointments.services.booking import association_staff
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.pagination import page_number

@@ -1,6 +1,7 @@
 """Booking routes: book, show, reschedule an appointment and change its status.
 
-HTTP only: the rules are in mediation.appointments.services.booking. One commit per request.
+HTTP only: the rules are in mediation.appointments.services.booking and, for what a supervisor's decision
+asks, services/adaptations.py; the reads in queries/. One commit per request.
 """
 
 from __future__ import annotations
@@ -13,14 +14,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation.appointments import queries
+from mediation.appointments.codes import OPEN
 from mediation.appointments.forms import NONE, PARTY_TIMES_MAX, AppointmentForm, StatusForm
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import can_book, can_manage, visible_appointments
+from mediation.appointments.queries import attendance
+from mediation.appointments.queries import calendars as queries
+from mediation.appointments.queries.booking import association_staff, bookable_rooms
 from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
-from mediation.appointments.services import attendance
 from mediation.appointments.services import booking as service
 from mediation.appointments.services import status as status_service
+from mediation.appointments.services.adaptations import (
+    PartyTimes,
+    case_adaptations,
+    door_order,
+    proposed_local_times,
+    separation,
+    staggered_parties,
+)
 from mediation.appointments.services.slots import next_free_slots
 from mediation.cases import queries as case_queries
 from mediation.cases.codes import Adaptation
@@ -55,10 +66,10 @@ def _case_from_query() -> Case | None:
 def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) -> None:
     form.room_id.choices = [(NONE, "—")] + [
         (str(room.public_id), f"{room.name} · {room.service_point.code}")
-        for room in service.bookable_rooms(db.session, association_id)
+        for room in bookable_rooms(db.session, association_id)
     ]
     form.staff_ids.choices = [(str(user.public_id), user.display_name)
-                              for user in service.association_staff(db.session, association_id)]
+                              for user in association_staff(db.session, association_id)]
     form.participant_ids.choices = [] if case is None else [
         (str(p.public_id), f"{p.person.full_name} · {p.role.label}")
         for p in active_participants(db.session, case)
@@ -68,7 +79,7 @@ def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) 
 def _party_labels(case: Case | None) -> dict[str, str]:
     """The adult parties given their own times, when the case's decision staggers them: label by public id."""
     return {str(p.public_id): f"{p.person.full_name} · {p.role.label}"
-            for p in service.staggered_parties(db.session, case)}
+            for p in staggered_parties(db.session, case)}
 
 
 def _set_party_rows(form: AppointmentForm, case: Case | None) -> None:
@@ -94,7 +105,7 @@ def _propose_party_times(form: AppointmentForm, stored: dict[str, tuple[str, str
     proposed: list[tuple[time, time]] = []
     try:
         if form.day.data is not None:
-            proposed = service.proposed_local_times(form.day.data, time.fromisoformat(form.start.data or ""),
+            proposed = proposed_local_times(form.day.data, time.fromisoformat(form.start.data or ""),
                                                     time.fromisoformat(form.end.data or ""), len(form.party_times))
     except ValueError:
         proposed = []
@@ -123,9 +134,9 @@ def _data(form: AppointmentForm) -> service.AppointmentData:
         participant_ids=tuple(uuid.UUID(v) for v in form.participant_ids.data or ()),
         room_id=_uuid_or_none(form.room_id.data), video_link=form.video_link.data,
         intake_label=form.intake_label.data,
-        party_times=tuple(service.PartyTimes(uuid.UUID(entry.form.participant.data),
-                                             _time_or_none(entry.form.arrives.data),
-                                             _time_or_none(entry.form.leaves.data))
+        party_times=tuple(PartyTimes(uuid.UUID(entry.form.participant.data),
+                                     _time_or_none(entry.form.arrives.data),
+                                     _time_or_none(entry.form.leaves.data))
                           for entry in form.party_times),
     )
 
@@ -143,7 +154,7 @@ def _prefill_from_query(form: AppointmentForm) -> None:
 def _slot_staff(form: AppointmentForm):
     """The staff member whose free slots are proposed: the one chosen in the query, else the first ticked."""
     wanted = request.args.get("staff") or next(iter(form.staff_ids.data or ()), None)
-    return next((user for user in service.association_staff(db.session, current_user.association_id)
+    return next((user for user in association_staff(db.session, current_user.association_id)
                  if str(user.public_id) == wanted), None)
 
 
@@ -166,12 +177,12 @@ def _slot_links(form: AppointmentForm, case: Case | None):
 
 def _render_form(form, case, appointment, status=200, stale=False):
     slot_user, slots = _slot_links(form, case) if appointment is None else (None, [])
-    adaptations = service.case_adaptations(db.session, case)
+    adaptations = case_adaptations(db.session, case)
     return render_template("appointments/form.html", form=form, case=case, appointment=appointment,
                            slot_user=slot_user, slots=slots, stale=stale,
                            adaptations=[code for code in Adaptation if code in adaptations],
                            party_labels=_party_labels(case),
-                           separation_min=int(service.separation().total_seconds() // 60)), status
+                           separation_min=int(separation().total_seconds() // 60)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -212,12 +223,12 @@ def _status_form(appointment: Appointment) -> StatusForm:
 
 
 def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
-    adaptations = service.case_adaptations(db.session, appointment.case)
+    adaptations = case_adaptations(db.session, appointment.case)
     context = {"appointment": appointment, "status_form": status_form,
                "adaptations": [code for code in Adaptation if code in adaptations],
-               "door_rows": service.door_order(appointment),
-               "separation_min": int(service.separation().total_seconds() // 60),
-               "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in service.OPEN,
+               "door_rows": door_order(appointment),
+               "separation_min": int(separation().total_seconds() // 60),
+               "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in OPEN,
                "logged_session_id": None, "can_log_session": False}
     for provider in APPOINTMENT_SECTIONS:
         context.update(provider(appointment, current_user))
@@ -244,14 +255,14 @@ def _prefill(form: AppointmentForm, appointment: Appointment) -> None:
     form.version.data = appointment.version_id
     _propose_party_times(form, {str(row.participant.public_id): (local_parts(row.arrives_at)[1].strftime("%H:%M"),
                                                                  local_parts(row.leaves_at)[1].strftime("%H:%M"))
-                                for row in service.door_order(appointment)})
+                                for row in door_order(appointment)})
 
 
 @bp.route("/<uuid:appointment_id>/edit", methods=["GET", "POST"])
 @require(Permission.APPOINTMENT_MANAGE)
 def edit(appointment_id):
     appointment = load_appointment(appointment_id)
-    if not can_manage(current_user, appointment) or appointment.status not in service.OPEN:
+    if not can_manage(current_user, appointment) or appointment.status not in OPEN:
         abort(403)
     form = AppointmentForm()
     _set_choices(form, appointment.association_id, appointment.case)

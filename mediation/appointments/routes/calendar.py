@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from mediation.appointments import queries
 from mediation.appointments.policies import can_see_association_calendar
+from mediation.appointments.queries import calendars as queries
+from mediation.appointments.queries.booking import association_staff
 from mediation.appointments.routes import bp
-from mediation.appointments.services.booking import association_staff
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed

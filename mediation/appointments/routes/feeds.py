@@ -1,6 +1,7 @@
 """iCalendar routes: the private feed, its settings page, and one appointment as .ics.
 
-HTTP only: the rules are in mediation.appointments.services.feeds. One commit per request.
+HTTP only: the rules are in mediation.appointments.services.feeds, the reads in queries/feeds.py. One commit
+per request.
 
 The feed is public (core/security.py PUBLIC_ENDPOINTS) because calendar
 programs carry no session cookie: the token in its path is the credential.
@@ -16,7 +17,9 @@ from flask_login import current_user
 
 from mediation.appointments.models import Appointment
 from mediation.appointments.policies import visible_appointments
+from mediation.appointments.queries import feeds as queries
 from mediation.appointments.routes import bp
+from mediation.appointments.rules import hash_token
 from mediation.appointments.services import feeds as service
 from mediation.core.authz import Permission, require
 from mediation.core.i18n import current_language
@@ -32,15 +35,15 @@ ADDRESS_LIMIT = "600/hour"
 
 def _token_key() -> str:
     # The limiter's storage (Redis in production) keeps a digest, never the token.
-    return "feed:" + service.hash_token(request.view_args.get("token", "")).hex()
+    return "feed:" + hash_token(request.view_args.get("token", "")).hex()
 
 
 def _settings_page(feed_url: str | None = None):
-    feed = service.active_feed_of(db.session, current_user)
+    feed = queries.active_feed_of(db.session, current_user)
     return render_viewed("appointments/feed_settings.html", entity="calendar_feed",
                          entity_id=feed.public_id if feed else None, association_id=current_user.association_id,
                          feed=feed, feed_url=feed_url,
-                         shows_details=service.association_shows_details(db.session, current_user.association_id))
+                         shows_details=queries.association_shows_details(db.session, current_user.association_id))
 
 
 @bp.route("/feed")
@@ -72,7 +75,7 @@ def feed_revoke():
 @limiter.limit(ADDRESS_LIMIT)
 def feed(token: str):
     """Public: unknown, revoked and inactive-user tokens all answer the same 404."""
-    found = service.find_active_feed(db.session, token)
+    found = queries.find_active_feed(db.session, token)
     if found is None:
         abort(404)
     body = service.feed_ics(db.session, found, link=_link)

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from mediation.accounts.models import ServicePoint
 from mediation.accounts.policies import can_manage_service_point, visible_service_points
 from mediation.appointments.models import Room
+from mediation.appointments.queries.rooms import future_bookings
 from mediation.appointments.room_forms import RoomEditForm, RoomForm
 from mediation.appointments.routes import bp
 from mediation.appointments.services import rooms as services
@@ -73,7 +74,7 @@ def room_edit(room_id: UUID):
         was_active = room.active
         services.update_room(db.session, room, services.RoomChanges(name=form.name.data, active=form.active.data),
                              actor=current_user)
-        return was_active and not room.active and bool(services.future_bookings(db.session, room))
+        return was_active and not room.active and bool(future_bookings(db.session, room))
 
     def done(still_booked: bool):
         if still_booked:

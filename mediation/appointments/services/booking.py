@@ -5,15 +5,18 @@ the staff members and the room it wants (SELECT ... FOR UPDATE on PostgreSQL;
 SQLite serialises writers with BEGIN IMMEDIATE). A second booking of the same
 slot waits for the first to commit, then sees it and is refused. Every
 function flushes and never commits; the route commits once.
+
+What the case's supervisor decision asks of the booking (parties kept apart,
+staggered arrival, no joint meeting) is checked in adaptations.py; the reads
+behind the booking form are in mediation/appointments/queries/booking.py.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from flask import current_app
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,10 +24,18 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
-from mediation.appointments.codes import AppointmentStatus, SessionMode
+from mediation.appointments.codes import BUSY, OPEN, AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, Room
 from mediation.appointments.policies import can_manage
+from mediation.appointments.queries.booking import association_staff, bookable_rooms
 from mediation.appointments.rules import LABEL_MAX, LINK_MAX
+from mediation.appointments.services.adaptations import (
+    PartyTimes,
+    case_adaptations,
+    check_kept_apart,
+    check_together,
+    checked_door_times,
+)
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
 from mediation.cases.queries import active_participants
@@ -40,18 +51,6 @@ from mediation.core.text import bounded_text
 
 MAX_DURATION_MIN = 480
 MIN_DURATION_MIN = 5
-# Parties kept apart must not cross at the door (docs/domain.md, DOM44): by default 30 minutes,
-# the setting APPOINTMENT_SEPARATION_MINUTES.
-DEFAULT_SEPARATION_MIN = 30
-KEPT_APART = frozenset({Adaptation.STAGGERED_ARRIVAL, Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
-# Adaptations under which the parties never meet in one appointment (docs/domain.md, DOM69); shuttle
-# mediation still sees both the same day, in separate rooms.
-ONE_PARTY_AT_A_TIME = frozenset({Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
-
-# An appointment that still takes the time of its staff and room.
-BUSY = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED, AppointmentStatus.HELD})
-OPEN = frozenset({AppointmentStatus.SCHEDULED, AppointmentStatus.CONFIRMED})
-CANCELLED = frozenset({AppointmentStatus.CANCELLED_BY_PARTY, AppointmentStatus.CANCELLED_BY_SERVICE})
 
 
 class AppointmentPermissionDenied(DomainError):
@@ -73,17 +72,6 @@ class DoubleBooking(DomainError):
 
 class NotChangeable(DomainError):
     message = _l("This appointment can no longer be changed.")
-
-
-@dataclass(frozen=True)
-class PartyTimes:
-    """One invited party's own arrival and departure, local times of the appointment's day (DOM68).
-
-    None asks for the proposed time (`proposed_times`)."""
-
-    participant_id: uuid.UUID
-    arrives: time | None = None
-    leaves: time | None = None
 
 
 @dataclass(frozen=True)
@@ -120,29 +108,15 @@ class _Checked:
     adaptations: frozenset[Adaptation]
 
 
-# Reads
-
-
-def association_staff(session: Session, association_id: int) -> list[StaffUser]:
-    """The active staff of an association who can hold an appointment."""
-    return list(session.scalars(
-        select(StaffUser).where(StaffUser.association_id == association_id, StaffUser.active.is_(True),
-                                StaffUser.role.in_((Role.MEDIATOR, Role.SUPERVISOR)))
-        .order_by(StaffUser.display_name)
-    ))
-
-
-def bookable_rooms(session: Session, association_id: int) -> list[Room]:
-    return list(session.scalars(
-        select(Room).join(ServicePoint, ServicePoint.id == Room.service_point_id)
-        .where(Room.association_id == association_id, Room.active.is_(True), ServicePoint.active.is_(True))
-        .order_by(ServicePoint.code, Room.name)
-    ))
+# The double-booking rule's own read (the form's choices are in queries/booking.py), and local times
 
 
 def overlapping(session: Session, *, start: datetime, end: datetime, staff_ids=(), room_id: int | None = None,
                 exclude_id: int | None = None) -> list[Appointment]:
-    """Busy appointments that share a staff member or the room with [start, end)."""
+    """Busy appointments that share a staff member or the room with [start, end).
+
+    The double-booking rule's own read, kept with it: it is right only under the locks that
+    `_lock_and_check_free` takes first (docs/domain.md, DOM42)."""
     holders = exists().where(AppointmentStaff.appointment_id == Appointment.id,
                              AppointmentStaff.user_id.in_(list(staff_ids)))
     shares: list[ColumnElement[bool]] = [holders] if staff_ids else []
@@ -161,60 +135,6 @@ def overlapping(session: Session, *, start: datetime, end: datetime, staff_ids=(
 def local_start_parts(appointment: Appointment) -> tuple[date, time, time]:
     day, start = local_parts(appointment.start_utc)
     return day, start, local_parts(appointment.end_utc)[1]
-
-
-def separation() -> timedelta:
-    """The least time between two parties kept apart at the door (APPOINTMENT_SEPARATION_MINUTES)."""
-    return timedelta(minutes=current_app.config.get("APPOINTMENT_SEPARATION_MINUTES", DEFAULT_SEPARATION_MIN))
-
-
-def case_adaptations(session: Session, case: Case | None) -> frozenset[Adaptation]:
-    """The adaptations of the case's latest supervisor decision (docs/domain.md, DOM27)."""
-    decision = safety.latest_decision(session, case) if case is not None else None
-    if decision is None:
-        return frozenset()
-    known = {code.value: code for code in Adaptation}
-    return frozenset(known[code] for code in decision.adaptation_codes if code in known)
-
-
-def proposed_times(start: datetime, end: datetime, count: int, gap: timedelta) -> list[tuple[datetime, datetime]]:
-    """The times proposed to `count` staggered parties, in order (docs/domain.md, DOM68).
-
-    The first arrives at the start, each next one `gap` later; they leave in reverse order, `gap`
-    apart, the first to arrive leaving last, at the end.
-    """
-    return [(start + index * gap, end - index * gap) for index in range(count)]
-
-
-def staggered_parties(session: Session, case: Case | None) -> list[Participant]:
-    """The case's adult parties, each to be given their own times, when its decision staggers arrivals."""
-    if Adaptation.STAGGERED_ARRIVAL not in case_adaptations(session, case) or case is None:
-        return []
-    return safety.parties_of(session, case)
-
-
-def proposed_local_times(day: date, start: time, end: time, count: int) -> list[tuple[time, time]]:
-    """The proposed local arrival and departure of `count` parties, or [] when they do not fit (DOM68)."""
-    try:
-        start_utc, end_utc = to_utc(day, start), to_utc(day, end)
-    except (ValidationFailed, OverflowError):
-        return []
-    times = proposed_times(start_utc, end_utc, count, separation())
-    if any(leaves <= arrives for arrives, leaves in times):
-        return []
-    return [(local_parts(arrives)[1], local_parts(leaves)[1]) for arrives, leaves in times]
-
-
-def door_order(appointment: Appointment) -> list[AppointmentParty]:
-    """The invited parties with their own times, by arrival: "Party 1" arrives first (DOM68)."""
-    timed = [row for row in appointment.parties if row.arrives_at is not None and row.leaves_at is not None]
-    return sorted(timed, key=lambda row: (row.arrives_at, row.participant_id))
-
-
-def door_times(appointment: Appointment) -> list[tuple[datetime, datetime]]:
-    """Each party's (arrival, departure) in the order of door_order: the times without the people."""
-    pairs = [(row.arrives_at, row.leaves_at) for row in door_order(appointment)]
-    return [(arrives, leaves) for arrives, leaves in pairs if arrives is not None and leaves is not None]
 
 
 # Checks
@@ -314,94 +234,6 @@ def _check_gate(session: Session, case: Case, kind: SessionType, participants: l
         raise ValidationFailed(problems[0].message, field="participant_ids")
 
 
-def _adult_parties(participants: list[Participant]) -> list[Participant]:
-    """The invited people an adaptation keeps apart: adult parties (a child comes with a parent)."""
-    return [participant for participant in participants if participant.is_party and not participant.is_child]
-
-
-def _check_together(adaptations: frozenset[Adaptation], kind: SessionType, participants: list[Participant]) -> None:
-    """No joint meeting when the decision sets separate sessions or shuttle mediation (docs/domain.md, DOM69)."""
-    together = kind is SessionType.JOINT_MEDIATION or len(_adult_parties(participants)) > 1
-    if not together:
-        return
-    if Adaptation.SEPARATE_SESSIONS in adaptations:
-        raise ValidationFailed(_l("The supervisor's decision allows separate sessions only: invite one party per "
-                                  "appointment, never a joint meeting."), field="participant_ids")
-    if Adaptation.SHUTTLE in adaptations and kind is not SessionType.SHUTTLE_MEDIATION:
-        raise ValidationFailed(_l("The supervisor's decision allows shuttle mediation only: the parties never meet "
-                                  "together. Book a shuttle mediation, or one party at a time."),
-                               field="participant_ids")
-
-
-def _separation_refused(gap: timedelta, field: str) -> ValidationFailed:
-    # gettext at call time: the number of minutes is a setting.
-    return ValidationFailed(_("Leave at least %(minutes)s minutes between one party's arrival or departure and "
-                              "another's: change the times, or make the appointment longer.",
-                              minutes=format_decimal(int(gap.total_seconds() // 60))), field=field)
-
-
-def _door_times(data: AppointmentData, adaptations: frozenset[Adaptation], participants: list[Participant],
-                start: datetime, end: datetime) -> dict[int, tuple[datetime, datetime]]:
-    """Each invited adult party's own arrival and departure under staggered arrival (docs/domain.md, DOM68).
-
-    A time left blank takes the proposed one; every time lies within the appointment, each party
-    arrives before leaving, and no party's arrival or departure comes within the separation of
-    another party's.
-    """
-    if Adaptation.STAGGERED_ARRIVAL not in adaptations:
-        return {}
-    gap = separation()
-    # In the order of the case's parties, as the form lists them: the requesting party first.
-    parties = sorted(_adult_parties(participants), key=lambda party: (not party.is_requesting_party, party.id))
-    given = {entry.participant_id: entry for entry in data.party_times}
-    times: dict[int, tuple[datetime, datetime]] = {}
-    for party, (arrives, leaves) in zip(parties, proposed_times(start, end, len(parties), gap), strict=True):
-        entry = given.get(party.public_id)
-        if entry is not None and entry.arrives is not None:
-            arrives = to_utc(data.day, entry.arrives, field="party_times")
-        if entry is not None and entry.leaves is not None:
-            leaves = to_utc(data.day, entry.leaves, field="party_times")
-        if not start <= arrives < leaves <= end:
-            if entry is None or None in (entry.arrives, entry.leaves):
-                raise _separation_refused(gap, "party_times")  # a proposed time does not fit this appointment
-            raise ValidationFailed(_l("Each party arrives before leaving, within the times of the appointment: "
-                                      "correct the times, or leave them blank to take the proposed ones."),
-                                   field="party_times")
-        times[party.id] = (arrives, leaves)
-    rows = list(times.values())
-    for index, (arrives, leaves) in enumerate(rows):
-        for other_arrives, other_leaves in rows[index + 1:]:
-            if any(abs(mine - theirs) < gap for mine in (arrives, leaves) for theirs in (other_arrives, other_leaves)):
-                raise _separation_refused(gap, "party_times")
-    return times
-
-
-def _check_kept_apart(session: Session, case: Case, checked: _Checked, exclude_id: int | None) -> None:
-    """Parties kept apart by the supervisor's decision, booked in different appointments, never arrive or
-    leave within the separation of each other (docs/domain.md, DOM44)."""
-    if not KEPT_APART & checked.adaptations:
-        return
-    gap = separation()
-    mine = {p.id for p in checked.participants}
-    query = select(Appointment).where(
-        Appointment.case_id == case.id, Appointment.status.in_(BUSY),
-        Appointment.start_utc < checked.end_utc + gap,
-        Appointment.end_utc > checked.start_utc - gap,
-    )
-    if exclude_id is not None:
-        query = query.where(Appointment.id != exclude_id)
-    for other in session.scalars(query):
-        theirs = set(other.participant_ids)
-        if theirs and mine and theirs != mine:
-            close = any(abs(mine_at - theirs_at) < gap
-                        for mine_at in (checked.start_utc, checked.end_utc)
-                        for theirs_at in (other.start_utc, other.end_utc))
-            if close or (other.start_utc < checked.end_utc and other.end_utc > checked.start_utc):
-                raise ValidationFailed(_("These parties are kept apart: leave at least %(minutes)s minutes between "
-                                         "their arrivals and departures.",
-                                         minutes=format_decimal(int(gap.total_seconds() // 60))), field="start")
-
-
 def _check(session: Session, association_id: int, case: Case | None, data: AppointmentData, actor: StaffUser,
            now: datetime, *, new_time: bool) -> _Checked:
     kind = parse_code(SessionType, data.session_type, _l("Choose the type of meeting."), "session_type")
@@ -414,7 +246,7 @@ def _check(session: Session, association_id: int, case: Case | None, data: Appoi
     if case is None and label is None:
         raise ValidationFailed(_l("Say who the meeting is with, so colleagues recognise it."), field="intake_label")
     adaptations = case_adaptations(session, case)
-    _check_together(adaptations, kind, participants)
+    check_together(adaptations, kind, participants)
     if case is not None and kind in safety.GATED_SESSION_TYPES:
         _check_gate(session, case, kind, participants)
     return _Checked(
@@ -422,7 +254,8 @@ def _check(session: Session, association_id: int, case: Case | None, data: Appoi
         start_utc=start, end_utc=end, duration_min=minutes, staff=staff, participants=participants, room=room,
         video_link=_video_link(mode, data.video_link), intake_label=label,
         service_point_id=_service_point_id(session, association_id, case, room),
-        door_times=_door_times(data, adaptations, participants, start, end), adaptations=adaptations,
+        door_times=checked_door_times(data.day, data.party_times, adaptations, participants, start, end),
+        adaptations=adaptations,
     )
 
 
@@ -493,7 +326,8 @@ def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Cas
         raise AppointmentPermissionDenied(_l("The case is closed: no new appointment can be booked."))
     checked = _check(session, association_id, case, data, actor, now or clock.now(), new_time=True)
     if case is not None:
-        _check_kept_apart(session, case, checked, None)
+        check_kept_apart(session, case, checked.participants, checked.start_utc, checked.end_utc,
+                         checked.adaptations, None)
     _lock_and_check_free(session, checked, None)
     appointment = Appointment(association_id=association_id, case_id=case.id if case else None, case=case,
                               created_by_id=actor.id, status=AppointmentStatus.SCHEDULED)
@@ -522,7 +356,8 @@ def reschedule(session: Session, appointment: Appointment, data: AppointmentData
     moved = (data.day, data.start, data.end) != local_start_parts(appointment)
     checked = _check(session, appointment.association_id, case, data, actor, now, new_time=moved)
     if case is not None:
-        _check_kept_apart(session, case, checked, appointment.id)
+        check_kept_apart(session, case, checked.participants, checked.start_utc, checked.end_utc,
+                         checked.adaptations, appointment.id)
     _lock_and_check_free(session, checked, appointment.id)
     _apply(appointment, checked)
     flush_versioned(session, STALE_APPOINTMENT)

@@ -23,40 +23,29 @@ after a tzdata update (docs/domain.md, DOM41).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vDuration
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, ServicePoint, StaffUser
-from mediation.appointments.codes import SessionMode
-from mediation.appointments.models import Appointment, AppointmentParty, AppointmentStaff, CalendarFeed
-from mediation.appointments.policies import visible_appointments
-from mediation.appointments.services.booking import BUSY, CANCELLED
+from mediation.appointments.codes import CANCELLED, SessionMode
+from mediation.appointments.models import Appointment, AppointmentParty, CalendarFeed
+from mediation.appointments.queries.feeds import active_feed_of, feed_appointments
+from mediation.appointments.rules import TOKEN_BYTES, hash_token
 from mediation.appointments.services.reminders import party_times_line
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import Permission
 from mediation.core.events import credentials_revoked
 from mediation.core.i18n import DEFAULT, FORMAT_LOCALES, normalise
 
-TOKEN_BYTES = 32  # 256 bits (docs/security.md, S20)
-# secrets.token_urlsafe(32) is 43 URL-safe characters; anything else is not ours
-# and is refused before hashing or querying.
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
-PAST = timedelta(days=30)
-AHEAD = timedelta(days=180)
 # Calendar programs poll; asking for hourly refreshes keeps them far inside the route's 60/hour limit.
 REFRESH = timedelta(hours=1)
 PRODUCT_ID = "-//mediation//appointments//EN"
@@ -64,10 +53,6 @@ UID_DOMAIN = "mediation"
 
 
 # Tokens
-
-
-def hash_token(token: str) -> bytes:
-    return hmac.new(current_app.config["FEED_PEPPER"], token.encode(), hashlib.sha256).digest()
 
 
 def _revoke_active(session: Session, user_id: int, now: datetime) -> int:
@@ -79,13 +64,6 @@ def _revoke_active(session: Session, user_id: int, now: datetime) -> int:
         .execution_options(synchronize_session="fetch")
     ))
     return result.rowcount
-
-
-def active_feed_of(session: Session, user: StaffUser) -> CalendarFeed | None:
-    return session.scalar(
-        select(CalendarFeed).where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.created_at.desc())
-    )
 
 
 def enable_feed(session: Session, *, actor: StaffUser) -> str:
@@ -127,42 +105,11 @@ def _on_credentials_revoked(user: StaffUser, *, session: Session, **_) -> None:
 credentials_revoked.connect(_on_credentials_revoked, weak=False)
 
 
-def find_active_feed(session: Session, token: str) -> CalendarFeed | None:
-    """The feed a token opens: not revoked, of an active user who may see appointments."""
-    if not TOKEN_SHAPE.fullmatch(token or ""):
-        return None
-    feed = session.scalar(
-        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token), CalendarFeed.revoked_at.is_(None))
-    )
-    if feed is None or not feed.user.active or not feed.user.has(Permission.APPOINTMENT_VIEW):
-        return None
-    return feed
-
-
 # Contents
 
 
 def feed_language(user: StaffUser) -> str:
     return normalise(user.locale) or DEFAULT
-
-
-def feed_appointments(session: Session, user: StaffUser, now: datetime) -> list[Appointment]:
-    """The appointments the user holds, within their scope, from 30 days back to 180 days ahead.
-
-    Cancelled and missed ones are left out rather than sent as STATUS:CANCELLED:
-    a subscribed calendar drops an event that disappears from the feed, whereas
-    several programs show a cancelled event like any other.
-    """
-    holds = exists().where(AppointmentStaff.appointment_id == Appointment.id, AppointmentStaff.user_id == user.id)
-    query = (
-        visible_appointments(user)
-        .where(holds, Appointment.status.in_(BUSY),
-               Appointment.start_utc >= now - PAST, Appointment.start_utc < now + AHEAD)
-        # The parties are never written: do not load (and decrypt) their names.
-        .options(lazyload(Appointment.parties), lazyload(Appointment.staff))
-        .order_by(Appointment.start_utc, Appointment.id)
-    )
-    return list(session.scalars(query))
 
 
 def _service_points(session: Session, appointments: Iterable[Appointment]) -> dict[int, ServicePoint]:
@@ -179,10 +126,6 @@ def _with_details(session: Session, appointments: Iterable[Appointment]) -> set[
         return set()
     return set(session.scalars(select(Association.id).where(Association.id.in_(ids),
                                                             Association.calendar_shows_details.is_(True))))
-
-
-def association_shows_details(session: Session, association_id: int) -> bool:
-    return bool(session.scalar(select(Association.calendar_shows_details).where(Association.id == association_id)))
 
 
 DoorTimes = dict[int, list[tuple[datetime, datetime]]]

@@ -25,7 +25,7 @@ import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, format_date, format_datetime
@@ -34,9 +34,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association, StaffUser
-from mediation.appointments.codes import SessionMode
+from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty
-from mediation.appointments.services.booking import OPEN, door_times
+from mediation.appointments.queries.reminders import appointments_on
+from mediation.appointments.services.adaptations import door_times
 from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
 from mediation.cases.models import Participant
 from mediation.cases.services.safety import current_consents
@@ -94,18 +95,6 @@ def staff_address(user: StaffUser) -> str | None:
 def reminder_day(now: datetime) -> date:
     """Tomorrow in the service's time zone."""
     return local_parts(now)[0] + timedelta(days=1)
-
-
-def appointments_on(session: Session, day: date) -> list[Appointment]:
-    """Planned (scheduled or confirmed) appointments starting on this local day."""
-    # A wide UTC window, then the exact local day: no local midnight is ever computed
-    # (a clock change may skip it) and every offset the zone can have is covered.
-    lower = datetime.combine(day, time.min, tzinfo=UTC) - timedelta(hours=14)
-    upper = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC) + timedelta(hours=14)
-    rows = session.scalars(select(Appointment).where(
-        Appointment.status.in_(OPEN), Appointment.start_utc >= lower, Appointment.start_utc < upper,
-    ).order_by(Appointment.start_utc, Appointment.id))
-    return [row for row in rows if local_parts(row.start_utc)[0] == day]
 
 
 # Texts

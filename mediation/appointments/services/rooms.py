@@ -11,15 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import ServicePoint, StaffUser
 from mediation.accounts.policies import can_manage_service_point
 from mediation.accounts.services import NotAllowed
-from mediation.appointments.models import Appointment, Room
-from mediation.appointments.services.booking import OPEN
-from mediation.core import clock
+from mediation.appointments.models import Room
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import Conflict, ValidationFailed
 
@@ -119,9 +117,3 @@ def update_room(session: Session, room: Room, changes: RoomChanges, *, actor: St
     session.flush()
     _audit(session, AuditAction.UPDATE, room, actor)
     return True
-
-
-def future_bookings(session: Session, room: Room) -> int:
-    """Planned appointments still to come in the room (to warn whoever deactivates it)."""
-    return session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.room_id == room.id, Appointment.status.in_(OPEN), Appointment.end_utc > clock.now())) or 0

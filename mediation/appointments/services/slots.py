@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mediation.appointments.codes import BUSY
 from mediation.appointments.models import Appointment, AppointmentStaff
-from mediation.appointments.services.booking import BUSY
 from mediation.core import clock
 from mediation.core.clock import local_parts, to_utc
 from mediation.core.errors import ValidationFailed

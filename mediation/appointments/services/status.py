@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
-from mediation.appointments.codes import AppointmentStatus
+from mediation.appointments.codes import OPEN, AppointmentStatus
 from mediation.appointments.models import Appointment
 from mediation.appointments.rules import CANCEL_REASON_MAX
 from mediation.appointments.services.booking import (
-    OPEN,
     STALE_APPOINTMENT,
     audit_appointment,
     require_open,

@@ -33,6 +33,7 @@ from mediation.counselling.policies import (
     can_read_content,
     can_void_session,
 )
+from mediation.counselling.queries import revisions_of, session_of
 from mediation.counselling.routes import bp
 from mediation.counselling.rules import allowed_visibilities
 from mediation.counselling.services import log as service
@@ -41,7 +42,7 @@ from mediation.extensions import db
 
 def _load_session(case: Case, session_id) -> CounsellingSession:
     """A session of this case; any other case's session is a 404, exactly as an unknown id."""
-    counselling_session = service.session_of(db.session, case, session_id)
+    counselling_session = session_of(db.session, case, session_id)
     if counselling_session is None:
         abort(404)
     return counselling_session
@@ -168,7 +169,7 @@ def _form_page(form: SessionForm, **context) -> str:
 
 
 def _detail_page(case: Case, counselling_session: CounsellingSession, void_form: VoidForm, status: int = 200):
-    revisions = service.revisions_of(db.session, counselling_session)
+    revisions = revisions_of(db.session, counselling_session)
     readable = can_read_content(current_user, case, counselling_session)
     names = {participant.id: participant.person.full_name
              for participant in active_participants(db.session, case)}

@@ -14,7 +14,6 @@ from datetime import date, datetime, time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -41,6 +40,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.counselling.policies import can_correct_session, can_log_session, can_void_session
+from mediation.counselling.queries import revisions_of
 from mediation.counselling.rules import (
     DEFAULT_VISIBILITY,
     DURATION_MAX,
@@ -92,23 +92,12 @@ class SessionData:
     follow_ups: tuple[FollowUpData, ...] = field(default_factory=tuple)
 
 
-# Reads
+# Helpers (the reads are in mediation/counselling/queries.py)
 
 
 def staff_of(case: Case) -> list[StaffUser]:
     """The staff assigned to the case, who may have held its sessions."""
     return [assignment.user for assignment in sorted(case.assignments, key=lambda a: a.id)]
-
-
-def session_of(session: Session, case: Case, public_id) -> CounsellingSession | None:
-    """A session of this case by public id; another case's session is None (the route answers 404)."""
-    return session.scalar(select(CounsellingSession).where(CounsellingSession.case_id == case.id,
-                                                           CounsellingSession.public_id == public_id))
-
-
-def revisions_of(session: Session, counselling_session: CounsellingSession) -> list[SessionRevision]:
-    return list(session.scalars(select(SessionRevision).where(SessionRevision.session_id == counselling_session.id)
-                                .order_by(SessionRevision.number.desc())))
 
 
 def revision_values(revision: SessionRevision) -> dict:

@@ -20,6 +20,7 @@ from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 from mediation.supervision.forms import NONE, ReassignForm
+from mediation.supervision.queries import reassignment as queries
 from mediation.supervision.routes import bp
 from mediation.supervision.routes.reviews import case_page
 from mediation.supervision.services import reassignment as service
@@ -29,7 +30,7 @@ def _form(association_id: int, exclude_id: int | None) -> ReassignForm:
     form = ReassignForm()
     form.to_user.choices = [(NONE, _("Choose…"))] + [
         (str(user.public_id), user.display_name)
-        for user in service.candidates(db.session, association_id) if user.id != exclude_id
+        for user in queries.candidates(db.session, association_id) if user.id != exclude_id
     ]
     return form
 
@@ -73,7 +74,7 @@ def _staff_member(staff_id) -> StaffUser:
 @require(Permission.CASE_REASSIGN)
 def reassign_all(staff_id):
     leaving = _staff_member(staff_id)
-    cases = service.open_cases_led_by(db.session, leaving)
+    cases = queries.open_cases_led_by(db.session, leaving)
     form = _form(leaving.association_id, leaving.id)
     if request.method == "GET":
         return render_viewed("supervision/reassign.html", entity="staff_user", entity_id=leaving.public_id,
@@ -82,7 +83,7 @@ def reassign_all(staff_id):
     def page(status: int):
         current = _staff_member(staff_id)
         return render_template("supervision/reassign.html", case=None, form=form, leaving=current,
-                               cases=service.open_cases_led_by(db.session, current)), status
+                               cases=queries.open_cases_led_by(db.session, current)), status
 
     def done(moved: int):
         flash(ngettext("%(num)d case moved to its new lead.", "%(num)d cases moved to their new lead.", moved),

@@ -18,6 +18,7 @@ from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 from mediation.supervision.forms import ReviewDueForm, ReviewForm
+from mediation.supervision.queries import reviews as queries
 from mediation.supervision.routes import bp
 from mediation.supervision.services import reviews as service
 
@@ -80,7 +81,7 @@ def supervision_section(case: Case, user) -> dict:
     due_form = ReviewDueForm(formdata=None, due_on=case.review_due_on, version=case.version_id)
     return {
         "supervision_visible": True,
-        "supervision_reviews": service.reviews_of(db.session, case),
+        "supervision_reviews": queries.reviews_of(db.session, case),
         "supervision_can_act": supervisor,
         "supervision_due_form": due_form,
     }

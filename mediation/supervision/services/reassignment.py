@@ -27,7 +27,7 @@ from mediation.core.authz import Role
 from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.supervision.models import LeadChange
-from mediation.supervision.predicates import is_open, led_by
+from mediation.supervision.queries.reassignment import open_cases_led_by
 from mediation.supervision.rules import REASSIGN_REASON_MAX
 from mediation.supervision.services.reviews import ReviewNotAllowed
 
@@ -37,18 +37,6 @@ class Reassignment:
     to_user_id: uuid.UUID | None  # the new lead's public id
     reason: str | None
     keep_previous: bool = False
-
-
-def candidates(session: Session, association_id: int) -> list[StaffUser]:
-    """Who may lead a case: the association's active staff members (not supervisors)."""
-    return list(session.scalars(select(StaffUser).where(
-        StaffUser.association_id == association_id, StaffUser.role == Role.MEDIATOR, StaffUser.active.is_(True),
-    ).order_by(StaffUser.display_name)))
-
-
-def open_cases_led_by(session: Session, user: StaffUser) -> list[Case]:
-    return list(session.scalars(select(Case).where(Case.association_id == user.association_id, is_open(),
-                                                   led_by(user.id)).order_by(Case.reference)))
 
 
 def _target(session: Session, association_id: int, data: Reassignment) -> StaffUser:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
@@ -38,11 +37,6 @@ ASKS_FOR_ACTION = frozenset(SupervisionDecision) - {SupervisionDecision.CONTINUE
 
 class ReviewNotAllowed(DomainError):
     message = _l("Only a supervisor of the association reviews its cases.")
-
-
-def reviews_of(session: Session, case: Case) -> list[SupervisionReview]:
-    return list(session.scalars(select(SupervisionReview).where(SupervisionReview.case_id == case.id)
-                                .order_by(SupervisionReview.reviewed_on.desc(), SupervisionReview.id.desc())))
 
 
 @dataclass(frozen=True)

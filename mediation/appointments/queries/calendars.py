@@ -19,10 +19,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from mediation.accounts.models import StaffUser
-from mediation.appointments.codes import AppointmentStatus
+from mediation.appointments.codes import CANCELLED, AppointmentStatus
 from mediation.appointments.models import Appointment, AppointmentStaff, Room
 from mediation.appointments.policies import can_see_association_calendar, visible_appointments
-from mediation.appointments.services.booking import CANCELLED, association_staff, bookable_rooms
+from mediation.appointments.queries.booking import association_staff, bookable_rooms
 from mediation.cases.models import Case, Participant, Person
 from mediation.core.authz import Role
 from mediation.core.clock import local_datetime, to_utc
