@@ -32,9 +32,6 @@ from mediation.core.errors import ValidationFailed
 # the setting APPOINTMENT_SEPARATION_MINUTES.
 DEFAULT_SEPARATION_MIN = 30
 KEPT_APART = frozenset({Adaptation.STAGGERED_ARRIVAL, Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
-# Adaptations under which the parties never meet in one appointment (docs/domain.md, DOM69); shuttle
-# mediation still sees both the same day, in separate rooms.
-ONE_PARTY_AT_A_TIME = frozenset({Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
 
 
 @dataclass(frozen=True)
