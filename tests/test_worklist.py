@@ -45,6 +45,13 @@ def test_a_mediator_sees_today_and_tomorrow_and_only_their_own(login_as, appoint
     assert 'value="held"' not in own_item and "#cancel" in own_item
 
 
+def test_a_new_family_starts_from_the_day(login_as):
+    for persona in ("mediator_a1", "supervisor_a"):
+        page = _home(login_as, persona)
+        head = page[page.index('<div class="page-head">'):].split("</div>")[0]
+        assert '<a class="button-primary" href="/cases/new">' in head
+
+
 def test_after_it_started_one_click_marks_it_and_comes_back(app, login_as, appointments, frozen_clock):
     frozen_clock.set(to_utc(appointments.monday, time(11, 30)))
     client = login_as("mediator_a1")

@@ -71,8 +71,10 @@ class AppointmentForm(BaseForm):
         description=_l("For a family without a case yet: a short description colleagues will recognise. "
                        "It stays confidential."),
     )
-    # Shown only when the case's decision staggers the parties' arrivals; one row per adult party.
-    party_times = FieldList(FormField(PartyTimesForm), max_entries=PARTY_TIMES_MAX)
+    # Shown only when the case's decision staggers the parties' arrivals; one row per adult party. The
+    # label names the group in the error summary of the page.
+    party_times = FieldList(FormField(PartyTimesForm), _l("Arrival and departure of each party"),
+                            max_entries=PARTY_TIMES_MAX)
     version = version_field()
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from mediation.appointments.forms import StatusForm
 from mediation.backup.drill import drill_status
 from mediation.cases import queries as case_queries
+from mediation.cases.policies import can_open_case
 from mediation.cases.services import notices as notice_services
 from mediation.core import clock
 from mediation.core.authz import Permission, Role, require
@@ -30,7 +31,7 @@ def home():
         return render_viewed("main/worklist.html", entity="worklist", entity_id=current_user.public_id,
                              association_id=current_user.association_id, work=work, supervisor=supervisor,
                              status_form=StatusForm(formdata=None), tomorrow=work.today + timedelta(days=1),
-                             now=clock.now())
+                             now=clock.now(), can_open_case=can_open_case(current_user))
     return render_template(
         "main/home.html", counts=queries.home_counts(db.session, current_user, clock.today()),
         published_releases=queries.published_releases(db.session) if current_user.role == Role.MINISTRY else None,

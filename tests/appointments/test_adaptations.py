@@ -192,6 +192,9 @@ def test_times_too_close_are_refused_input_kept_nothing_saved(app, world, appoin
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     assert message in page
+    # The error summary names the group of times, and its link leads to it.
+    assert re.search(r'<a href="#party_times" data-field="party_times">Arrival and departure of each party: ', page)
+    assert 'id="party_times"' in page
     assert counts(app) == before
     for arrives, leaves in typed.values():
         assert f'value="{arrives}"' in page and f'value="{leaves}"' in page

@@ -113,6 +113,8 @@ def test_a_gate_refusal_asks_the_supervisor_in_one_post(app, world, cases, login
     home = page_of(login_as("supervisor_a"))
     waiting = home[home.index('id="waiting"'):].split("</section>")[0]
     assert cases.references["own"] in waiting and "Decision requested by its staff" in waiting
+    # One action from the queue: the decision form (which shows the request, below).
+    assert f'href="/cases/{cases.own}/decisions/new"' in waiting
     assert cases.references["own"] not in page_of(login_as("supervisor_b"))
     # The supervisor's case list filters on it, with the same condition (DOM51).
     listed = page_of(login_as("supervisor_a"), "/supervision/cases?risk=decision_requested")
