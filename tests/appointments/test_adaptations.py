@@ -139,6 +139,33 @@ def test_a_chosen_slot_fills_in_the_proposed_times(app, world, appointments, par
         "14:00", "16:00", "14:30", "15:30"]
 
 
+def test_the_free_times_proposed_fit_the_staggered_parties(app, world, appointments, parties, login_as):
+    """Two parties 30 minutes apart at each door: a proposed time is a 60-minute meeting plus 30 minutes
+    before and after it, so that taking it gives each party their times (a 60-minute one could only be
+    refused: the second party would leave as they arrive)."""
+    client = login_as("mediator_a1")
+    url = f"{book_url(world)}&staff={world.user_ids['mediator_a1']}"
+    plain = re.findall(r"start=(\d\d:\d\d)&amp;end=(\d\d:\d\d)", client.get(url).get_data(as_text=True))
+    decide(app, world.cases.own, "staggered_arrival")
+    page = client.get(url).get_data(as_text=True)
+    proposed = re.findall(r"day=([\d-]+)&amp;start=(\d\d:\d\d)&amp;end=(\d\d:\d\d)", page)
+
+    def minutes(start: str, end: str) -> int:
+        return (int(end[:2]) * 60 + int(end[3:])) - (int(start[:2]) * 60 + int(start[3:]))
+
+    assert plain and {minutes(*times) for times in plain} == {60}
+    assert proposed and {minutes(start, end) for _day, start, end in proposed} == {120}
+    day, start, end = proposed[0]
+    chosen = client.get(f"{url}&day={day}&start={start}&end={end}").get_data(as_text=True)
+
+    def shift(at: str, by: int) -> str:
+        total = minutes("00:00", at) + by
+        return f"{total // 60:02d}:{total % 60:02d}"
+
+    filled = [value_of(chosen, f"party_times-{index}-{which}") for index in (0, 1) for which in ("arrives", "leaves")]
+    assert filled == [start, end, shift(start, 30), shift(end, -30)], "the slot as proposed gives each party times"
+
+
 # Staggered arrival
 
 

@@ -30,6 +30,7 @@ from mediation.appointments.services.adaptations import (
     door_order,
     proposed_local_times,
     separation,
+    slot_minutes,
     staggered_parties,
 )
 from mediation.appointments.services.slots import next_free_slots
@@ -45,6 +46,9 @@ from mediation.core.errors import StaleRecord
 from mediation.core.security import safe_next
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
+
+# The length of the meeting the free times are proposed for.
+MEETING_MIN = 60
 
 
 def load_appointment(appointment_id) -> Appointment:
@@ -168,7 +172,7 @@ def _slot_links(form: AppointmentForm, case: Case | None):
     user = _slot_staff(form)
     if user is None:
         return None, []
-    slots = next_free_slots(db.session, user.id, duration_min=60)
+    slots = next_free_slots(db.session, user.id, duration_min=slot_minutes(db.session, case, MEETING_MIN))
     return user, [SlotLink(slot, url_for("appointments.new", case=case.public_id if case else None,
                                          staff=user.public_id, day=slot.day.isoformat(),
                                          start=slot.start.strftime("%H:%M"), end=slot.end.strftime("%H:%M")))

@@ -81,6 +81,16 @@ def staggered_parties(session: Session, case: Case | None) -> list[Participant]:
     return safety.parties_of(session, case)
 
 
+def slot_minutes(session: Session, case: Case | None, meeting_min: int) -> int:
+    """The length of the free times proposed for a case (docs/domain.md, DOM68): a meeting of
+    `meeting_min`, lengthened under staggered arrival so that the last party to arrive, who leaves
+    first, still has it whole (each party one separation later in, one earlier out)."""
+    parties = len(staggered_parties(session, case))
+    if parties < 2:
+        return meeting_min
+    return meeting_min + 2 * (parties - 1) * int(separation().total_seconds() // 60)
+
+
 def proposed_local_times(day: date, start: time, end: time, count: int) -> list[tuple[time, time]]:
     """The proposed local arrival and departure of `count` parties, or [] when they do not fit (DOM68)."""
     try:
