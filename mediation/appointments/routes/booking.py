@@ -168,11 +168,12 @@ class SlotLink:
     url: str
 
 
-def _slot_links(form: AppointmentForm, case: Case | None):
+def _slot_links(form: AppointmentForm, case: Case | None, staggered: int):
+    """The next free times of the chosen staff member, long enough for `staggered` parties' own times."""
     user = _slot_staff(form)
     if user is None:
         return None, []
-    slots = next_free_slots(db.session, user.id, duration_min=slot_minutes(db.session, case, MEETING_MIN))
+    slots = next_free_slots(db.session, user.id, duration_min=slot_minutes(staggered, MEETING_MIN))
     return user, [SlotLink(slot, url_for("appointments.new", case=case.public_id if case else None,
                                          staff=user.public_id, day=slot.day.isoformat(),
                                          start=slot.start.strftime("%H:%M"), end=slot.end.strftime("%H:%M")))
@@ -180,12 +181,13 @@ def _slot_links(form: AppointmentForm, case: Case | None):
 
 
 def _render_form(form, case, appointment, status=200, stale=False):
-    slot_user, slots = _slot_links(form, case) if appointment is None else (None, [])
+    party_labels = _party_labels(case)
+    slot_user, slots = _slot_links(form, case, len(party_labels)) if appointment is None else (None, [])
     adaptations = case_adaptations(db.session, case)
     return render_template("appointments/form.html", form=form, case=case, appointment=appointment,
                            slot_user=slot_user, slots=slots, stale=stale,
                            adaptations=[code for code in Adaptation if code in adaptations],
-                           party_labels=_party_labels(case),
+                           party_labels=party_labels,
                            separation_min=int(separation().total_seconds() // 60)), status
 
 

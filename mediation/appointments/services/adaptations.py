@@ -81,14 +81,13 @@ def staggered_parties(session: Session, case: Case | None) -> list[Participant]:
     return safety.parties_of(session, case)
 
 
-def slot_minutes(session: Session, case: Case | None, meeting_min: int) -> int:
+def slot_minutes(staggered: int, meeting_min: int) -> int:
     """The length of the free times proposed for a case (docs/domain.md, DOM68): a meeting of
-    `meeting_min`, lengthened under staggered arrival so that the last party to arrive, who leaves
-    first, still has it whole (each party one separation later in, one earlier out)."""
-    parties = len(staggered_parties(session, case))
-    if parties < 2:
+    `meeting_min`, lengthened when `staggered` parties arrive one after the other, so that the last to
+    arrive, who leaves first, still has it whole (each party one separation later in, one earlier out)."""
+    if staggered < 2:
         return meeting_min
-    return meeting_min + 2 * (parties - 1) * int(separation().total_seconds() // 60)
+    return meeting_min + 2 * (staggered - 1) * int(separation().total_seconds() // 60)
 
 
 def proposed_local_times(day: date, start: time, end: time, count: int) -> list[tuple[time, time]]:
