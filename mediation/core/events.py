@@ -23,5 +23,14 @@ credentials_revoked = _signals.signal("credentials-revoked")
 Sender: the StaffUser. Keyword: session.
 """
 
+case_closing = _signals.signal("case-closing")
+"""A case is about to be closed with `outcome`; nothing is written yet. A feature that owns a record the
+outcome depends on (an agreement, a referral) checks it here and raises ValidationFailed to refuse the
+closure, so that the whole closure is refused before anything is flushed.
+
+Sender: the Case. Keywords: session, actor, outcome.
+"""
+
 case_closed = _signals.signal("case-closed")
-"""A case was closed. Sender: the Case. Keywords: session, actor."""
+"""A case was closed. Sender: the Case. Keywords: session, actor, closure (the new Closure row: a feature
+links its own records to it from its own table, never the reverse)."""

@@ -39,7 +39,7 @@ from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
-from mediation.core.events import case_closed
+from mediation.core.events import case_closed, case_closing
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 
@@ -255,6 +255,8 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     _check_agreement(outcome, level, points)
     _check_referral(outcome, destination)
     _check_consistency(session, case, outcome)
+    # The features that own an outcome's records (agreements, referrals) check them (docs/architecture.md, A1).
+    case_closing.send(case, session=session, actor=actor, outcome=outcome)
 
     closure = Closure(
         case_id=case.id,
@@ -278,7 +280,7 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     # Closing a case cancels its future appointments (docs/domain.md, DOM56): the appointments listen.
-    case_closed.send(case, session=session, actor=actor)
+    case_closed.send(case, session=session, actor=actor, closure=closure)
     return closure
 
 
