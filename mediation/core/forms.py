@@ -13,7 +13,17 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, FileField, Form, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    FieldList,
+    FileField,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectField, SelectFieldBase, SelectMultipleField
 from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, HiddenInput, ListWidget
@@ -301,10 +311,27 @@ def version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
+def _field_named(form: Form, name: str) -> Field | None:
+    """The field of this name: one of the form's (by its key), or one of a row nested in it, by its full name
+    ("children-0-sex")."""
+    if name in form._fields:
+        return form._fields[name]
+    for field in form:
+        if field.name == name:
+            return field
+        rows = field.entries if isinstance(field, FieldList) else [field]
+        for row in rows:
+            if isinstance(row, FormField) and name.startswith(f"{row.name}-"):
+                found = _field_named(row.form, name)
+                if found is not None:
+                    return found
+    return None
+
+
 def attach_error(form: Form, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     """Show a service's refusal (a DomainError) beside the field it names, else above the form."""
     name = (aliases or {}).get(error.field, error.field) if error.field else None
-    field = form._fields.get(name) if name else None
+    field = _field_named(form, name) if name else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

@@ -434,7 +434,7 @@ def test_an_edit_cannot_make_two_identities_one(app, a1, own):
     assert a1.post(f"/cases/{own}/parties/new", data=ADULT).status_code == 302
     party = requesting(app, own)
     page = a1.get(edit_url(own, party["id"])).get_data(as_text=True)
-    form = {**ADULT, "full_name": "أحمد بنعلي", "birth_date": "1990-03-01", "role": "mother",
+    form = {**ADULT, "full_name": "أحمد بنعلي", "birth_date": "1990-03-01", "role": "mother", "sex": "female",
             "is_requesting_party": "y", **versions(page)}
     response = a1.post(edit_url(own, party["id"]) + "?lang=en", data=form)
     assert response.status_code == 422

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from mediation.accounts.models import StaffUser
-from mediation.cases.codes import AgeBand, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
+from mediation.cases.codes import AgeBand, CaseStatus, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -169,7 +169,10 @@ def test_a_negative_screening_is_recorded_with_its_items(app, login_as, cases):
         raw = db.session.scalar(select(type_coerce(Screening.notes, LargeBinary)).where(Screening.id == screening.id))
     assert NOTES_MARKER.encode() not in raw, "screening notes are encrypted"
     new = events(app)[before:]
-    assert [(e.action, e.entity, e.entity_id) for e in new] == [("create", "screening", str(screening.public_id))]
+    # The case was at intake: its first screening began the assessment (docs/domain.md, DOM104).
+    assert case_row(app, cases.own).status == CaseStatus.ASSESSMENT
+    assert [(e.action, e.entity, e.entity_id) for e in new] == [("create", "screening", str(screening.public_id)),
+                                                                ("status_change", "case", cases.own)]
     assert b"CANARY" not in new[0].body and "كناري".encode("unicode_escape") not in new[0].body
 
 
@@ -564,6 +567,8 @@ def check_fuzzed(response, app, case, before, saved_index: int) -> None:
         expected = [1 if index == saved_index else 0 for index in range(6)]
         if saved_index == 0:
             expected[1] = added[1]  # a screening brings any number of items
+            if (before[6], after[6]) == (CaseStatus.INTAKE, CaseStatus.ASSESSMENT):
+                expected[5] = 1  # the first screening began the assessment (docs/domain.md, DOM104)
         assert added == expected, "exactly one record more"
 
 

@@ -1,14 +1,15 @@
-"""The intake form: the request, the requesting party and their consents (docs/domain.md, DOM76).
+"""The intake form: the request, the requesting party and their consents (docs/domain.md, DOM76), and the
+rest of the family when they are known already: the other parent or spouse, the children (DOM103).
 
 Its two dates, the first contact and the birth date, are typed the same way (DOM75)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, FieldList, FormField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from mediation.cases.codes import CourtStage, IntakeChannel, Issue, PreferredLanguage, ReferralSource, Sex
+from mediation.cases.codes import CourtStage, IntakeChannel, Issue, PreferredLanguage, ReferralSource
 from mediation.cases.forms.common import (
     NAME_MAX,
     MultiCheckboxField,
@@ -17,7 +18,15 @@ from mediation.cases.forms.common import (
     long_text,
 )
 from mediation.cases.forms.duplicates import MatchChoice
+from mediation.cases.forms.family import (
+    ChildRowForm,
+    OtherPartyForm,
+    implied_sex_field,
+    name_rows,
+    nested_fields_in_error,
+)
 from mediation.cases.forms.safety import CONSENT_LEGEND, ConsentAnswersForm
+from mediation.cases.rules import INTAKE_CHILD_ROWS
 from mediation.core.codes import choices
 from mediation.core.forms import DayField, person_name
 
@@ -65,7 +74,8 @@ class IntakeForm(MatchChoice, ConsentAnswersForm):
                                   validators=[Optional(), Length(max=NAME_MAX), person_name], render_kw={"dir": "ltr"})
     requesting_role = SelectField(_l("Role in the family"), choices=adult_role_choices(),
                                   validators=[InputRequired()])
-    sex = SelectField(_l("Sex"), choices=choices(Sex), validators=[InputRequired()])
+    # A mother's or a father's sex is not asked again (DOM103): the service reads it from the role.
+    sex = implied_sex_field()
     birth_date = birth_field()
     phone = StringField(_l("Phone (optional)"),
                         validators=[Optional(), Length(max=20),
@@ -82,3 +92,16 @@ class IntakeForm(MatchChoice, ConsentAnswersForm):
     preferred_language = SelectField(_l("Preferred language"), choices=choices(PreferredLanguage),
                                      validators=[Optional()])
     interpreter_needed = BooleanField(_l("Needs an interpreter"))
+
+    other = FormField(OtherPartyForm, _l("The other parent or spouse (optional)"))
+    children = FieldList(FormField(ChildRowForm), _l("Children (optional)"),
+                         min_entries=INTAKE_CHILD_ROWS, max_entries=INTAKE_CHILD_ROWS)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_rows(self.other, self.children)
+
+    def fields_in_error(self):
+        # The fields of the family's rows are listed one by one, after the requesting party's.
+        return [field for field in super().fields_in_error() if field.short_name not in ("other", "children")] + \
+            nested_fields_in_error([self.other, self.children])

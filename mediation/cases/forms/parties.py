@@ -15,6 +15,7 @@ from wtforms.widgets import HiddenInput
 from mediation.cases.codes import ChildLivesWith, PreferredLanguage, Sex
 from mediation.cases.forms.common import NAME_MAX, adult_role_choices, birth_field, long_text
 from mediation.cases.forms.duplicates import MatchChoice
+from mediation.cases.forms.family import implied_sex_field
 from mediation.cases.forms.intake import PHONE_PATTERN, YES_NO
 from mediation.cases.forms.safety import CONSENT_LEGEND, ConsentAnswersForm
 from mediation.core.codes import choices
@@ -57,7 +58,7 @@ class PartyFields(BaseForm):
 
     full_name = full_name_field()
     full_name_latin = latin_name_field()
-    sex = sex_field()
+    sex = implied_sex_field()
     birth_date = birth_field()
     role = SelectField(_l("Role in the family"), choices=adult_role_choices(),
                        validators=[InputRequired(_l("Choose a role."))])

@@ -13,7 +13,7 @@ from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
-from mediation.cases.services import duplicates, intake, safety
+from mediation.cases.services import duplicates, family, intake, safety
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
@@ -69,7 +69,9 @@ def _intake_form() -> IntakeForm:
     staff = intake.staff_of(db.session, current_user.association_id)
     form.lead_mediator_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in staff]
     # The requesting party's consents, asked on the same page (docs/domain.md, DOM76).
-    form.keep_scopes(safety.scopes_for_new_party(db.session, current_user.association_id))
+    scopes = safety.scopes_for_new_party(db.session, current_user.association_id)
+    form.keep_scopes(scopes)
+    form.other.form.keep_scopes(scopes)  # the other parent or spouse is asked the same (DOM103)
     return form
 
 
@@ -97,9 +99,9 @@ def new():
 
     if request.method == "GET":
         return page(200)
-    return submit(form, lambda: intake.open_case(db.session, intake_from_form(form), actor=current_user,
-                                                 answer=duplicates.Answer(form.match_choice.data or None)),
-                  done=opened, page=page)
+    return submit(form, lambda: family.open_family_case(
+        db.session, intake_from_form(form), family_from_form(form), actor=current_user,
+        answer=duplicates.Answer(form.match_choice.data or None)), done=opened, page=page)
 
 
 def intake_from_form(form: IntakeForm) -> intake.NewCase:
@@ -107,7 +109,7 @@ def intake_from_form(form: IntakeForm) -> intake.NewCase:
     party = intake.PersonData(
         full_name=form.full_name.data,
         full_name_latin=form.full_name_latin.data,
-        sex=form.sex.data,
+        sex=form.sex.data or None,
         birth_date=form.birth_date.data,
         phone=form.phone.data,
         email=form.email.data,
@@ -134,6 +136,22 @@ def intake_from_form(form: IntakeForm) -> intake.NewCase:
     )
 
 
+def family_from_form(form: IntakeForm) -> family.Family:
+    """The other parent or spouse and the children whose rows were filled in (a row without a name is empty)."""
+    other = form.other.form
+    return family.Family(
+        other=None if other.is_empty() else family.OtherParty(
+            person=intake.PersonData(full_name=other.full_name.data, sex=other.sex.data or None,
+                                     contact_allowed=other.contact_allowed.data == "yes"),
+            role=other.role.data or None,
+            consents=other.consent_answers(),
+        ),
+        children=tuple(
+            family.Child(person=intake.PersonData(full_name=row.full_name.data, sex=row.sex.data or None,
+                                                  birth_date=row.birth_date.data),
+                         lives_with=row.lives_with.data or None)
+            for row in (entry.form for entry in form.children.entries) if not row.is_empty()),
+    )
 
 
 @bp.route("/<uuid:case_id>")

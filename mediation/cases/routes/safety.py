@@ -30,7 +30,7 @@ from mediation.cases.forms.safety import (
 from mediation.cases.models import Participant, ScreeningResult
 from mediation.cases.policies import can_decide_screening, can_edit_case, can_request_decision
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import gate, notices, requests, safety
+from mediation.cases.services import gate, notices, requests, safety, workflow
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
@@ -79,20 +79,26 @@ def screening_new(case_id, participant_id):
     if not can_edit_case(current_user, case):
         abort(403)
     form = ScreeningForm()
+    # The next party waiting for a first screening: the page offers to go straight on to them (DOM104).
+    waiting = _next_unscreened(case, participant)
+
     if request.method == "GET":
         form.screened_on.data = clock.today()
-        return _viewed("cases/safety_screening.html", case, participant=participant, form=form)
+        return _viewed("cases/safety_screening.html", case, participant=participant, form=form, next_party=waiting)
+
     def screened(screening):
         if screening.result is ScreeningResult.POSITIVE and case.status is CaseStatus.IN_MEDIATION:
             flash(_("The screening is positive: mediation cannot go on until a supervisor decides. "
                     "Consider suspending the case."), "error")
         elif screening.result is ScreeningResult.POSITIVE:
             flash(_("The screening is positive: a supervisor must decide before any mediation."), "error")
+        if waiting is not None and request.form.get("then") == "next":
+            return redirect(url_for("cases.screening_new", case_id=case.public_id, participant_id=waiting.public_id))
         return _back(case)
 
     return submit(
         form,
-        lambda: safety.record_screening(db.session, case, participant, safety.ScreeningData(
+        lambda: workflow.screen_party(db.session, case, participant, safety.ScreeningData(
             screened_on=form.screened_on.data,
             violence=form.violence.data,
             violence_types=tuple(ViolenceType(code) for code in form.violence_types.data),
@@ -103,7 +109,15 @@ def screening_new(case_id, participant_id):
         ), actor=current_user),
         success=_("The screening has been recorded."), done=screened,
         page=lambda status: (render_template("cases/safety_screening.html", case=case, participant=participant,
-                                             form=form), status))
+                                             form=form, next_party=waiting), status))
+
+
+def _next_unscreened(case, participant: Participant) -> Participant | None:
+    """The first other party of the case who can be screened and has never been."""
+    others = [p for p in queries.active_participants(db.session, case)
+              if p.id != participant.id and safety.is_screenable(p)]
+    screened = safety.latest_screenings(db.session, [p.id for p in others])
+    return next((p for p in others if p.id not in screened), None)
 
 
 @bp.route("/<uuid:case_id>/participants/<uuid:participant_id>/consents/new", methods=["GET", "POST"])

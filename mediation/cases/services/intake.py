@@ -95,7 +95,7 @@ def allocate_reference(session: Session, service_point: ServicePoint, year: int)
 @dataclass(frozen=True)
 class PersonData:
     full_name: str
-    sex: Sex
+    sex: Sex | None  # None: the role says it (docs/domain.md, DOM103); resolved before a person is written
     birth_date: str | None = None  # "YYYY-MM-DD" or "YYYY"
     full_name_latin: str | None = None
     phone: str | None = None
@@ -185,6 +185,8 @@ def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
 def create_person(session: Session, association_id: int, data: PersonData) -> Person:
     if data.phone and not PHONE_PATTERN.fullmatch(data.phone):
         raise ValidationFailed(_l("Enter a telephone number: digits, spaces and + ( ) - only."), field="phone")
+    if data.sex is None:  # callers resolve a sex the role implies first (rules.implied_sex)
+        raise ValidationFailed(_l("Choose the sex."), field="sex")
     person = Person(
         association_id=association_id,
         full_name=data.full_name,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -42,6 +42,7 @@ from mediation.cases.codes import (
 )
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.queries import active_participants
+from mediation.cases.rules import implied_sex
 from mediation.cases.services import duplicates, safety
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
@@ -84,7 +85,7 @@ class PartyRole:
 
 @dataclass(frozen=True)
 class ChildSituation:
-    lives_with: ChildLivesWith
+    lives_with: ChildLivesWith | None  # None: not said yet (a child recorded at intake, DOM103)
     in_school: bool | None = None
     takes_part: bool = False
 
@@ -245,7 +246,7 @@ def _update_person(session: Session, person: Person, data: PersonData, *, child:
         "full_name": data.full_name,
         "full_name_latin": data.full_name_latin or None,
         "birth_date": data.birth_date or None,
-        "sex": Sex(data.sex),
+        "sex": Sex(data.sex) if data.sex else person.sex,  # resolved by the caller (rules.implied_sex)
         "identity_bidx": indexes["identity_bidx"],
         "name_bidx": indexes["name_bidx"],
     }
@@ -291,6 +292,7 @@ def add_party(session: Session, case: Case, data: PersonData, part: PartyRole, *
     role = ParticipantRole(part.role)
     if role is ParticipantRole.CHILD:
         raise ValidationFailed(_l("Choose a role."), field="role")
+    data = replace(data, sex=implied_sex(role, data.sex))
     born = _born(data)
     _check_age(born, case.opened_on, child=False)
     _check_plausible(session, case, data.birth_date, child=False, role=role)
@@ -313,6 +315,7 @@ def add_child(session: Session, case: Case, data: PersonData, situation: ChildSi
               actor: StaffUser, answer: duplicates.Answer | None = None) -> Added:
     """Add a child (under 18 when the case opened) to an open case; persons the actor may see are reused."""
     _check_open(case)
+    data = replace(data, sex=implied_sex(ParticipantRole.CHILD, data.sex))
     born = _born(data)
     _check_age(born, case.opened_on, child=True)
     _check_plausible(session, case, data.birth_date, child=True, role=ParticipantRole.CHILD)
@@ -325,7 +328,7 @@ def add_child(session: Session, case: Case, data: PersonData, situation: ChildSi
         is_requesting_party=False,
         is_party=False,  # children are not parties to the mediation
         age_band=_band(born, case.opened_on, child=True),
-        lives_with=ChildLivesWith(situation.lives_with),
+        lives_with=ChildLivesWith(situation.lives_with) if situation.lives_with else None,
         in_school=situation.in_school,
         takes_part=situation.takes_part,
     )
@@ -350,6 +353,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
     role = ParticipantRole.CHILD if isinstance(part, ChildSituation) else ParticipantRole(part.role)
     if not child and role is ParticipantRole.CHILD:
         raise ValidationFailed(_l("Choose a role."), field="role")
+    data = replace(data, sex=implied_sex(role, data.sex))
     born = _born(data)
     _check_age(born, case.opened_on, child=child)
     _check_plausible(session, case, data.birth_date, child=child, role=role, exclude=participant)
@@ -360,7 +364,7 @@ def update_participant(session: Session, case: Case, participant: Participant, d
     _update_person(session, person, data, child=child, actor=actor)
     values: dict = {"age_band": _band(born, case.opened_on, child=child)}
     if isinstance(part, ChildSituation):
-        values.update(lives_with=ChildLivesWith(part.lives_with), in_school=part.in_school,
+        values.update(lives_with=ChildLivesWith(part.lives_with) if part.lives_with else None, in_school=part.in_school,
                       takes_part=part.takes_part)
     else:
         values.update(role=role, is_requesting_party=part.is_requesting_party, is_party=part.is_party)

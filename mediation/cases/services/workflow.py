@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import CaseStatus, ConsentScope
-from mediation.cases.models import Case, Participant, StatusChange
+from mediation.cases.models import Case, Participant, Screening, StatusChange
 from mediation.cases.policies import is_assigned, is_lead
 from mediation.cases.services.gate import GateProblem, mediation_gate
-from mediation.cases.services.safety import has_consent
+from mediation.cases.services.safety import ScreeningData, has_consent, record_screening
 from mediation.cases.workflow_table import Transition, allowed_transition
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -136,6 +136,21 @@ def change_status(session: Session, case: Case, to_status: CaseStatus | str, *, 
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
     return change
+
+
+def screen_party(session: Session, case: Case, participant: Participant, data: ScreeningData, *,
+                 actor: StaffUser) -> Screening:
+    """Record a party's screening; a case still at intake moves into assessment with it, when its actor may
+    make that move and its guard holds (docs/domain.md, DOM104). Otherwise the case stays where it is."""
+    screening = record_screening(session, case, participant, data, actor=actor)
+    row = allowed_transition(case.status, CaseStatus.ASSESSMENT)
+    if case.status is CaseStatus.INTAKE and row is not None and may_make(actor, case, row):
+        try:
+            check_guard(session, case, CaseStatus.ASSESSMENT)
+        except MissingDataConsent:
+            return screening  # the case page still says what the move needs
+        change_status(session, case, CaseStatus.ASSESSMENT, actor=actor)
+    return screening
 
 
 def status_history(session: Session, case: Case) -> list[StatusChange]:
