@@ -18,6 +18,7 @@ from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import AgeBand, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
+from mediation.cases.identity import PersonData
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -32,7 +33,7 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.services import safety
-from mediation.cases.services.intake import PersonData, create_person
+from mediation.cases.services.intake import create_person
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db

@@ -11,6 +11,7 @@ from mediation.cases import queries
 from mediation.cases.codes import Issue
 from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
+from mediation.cases.identity import PersonData
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
 from mediation.cases.services import duplicates, intake, safety
@@ -104,7 +105,7 @@ def new():
 
 def intake_from_form(form: IntakeForm) -> intake.NewCase:
     """Map fields to the service's arguments explicitly (no populate_obj)."""
-    party = intake.PersonData(
+    party = PersonData(
         full_name=form.full_name.data,
         full_name_latin=form.full_name_latin.data,
         sex=form.sex.data,

@@ -16,12 +16,12 @@ from wtforms import BooleanField, Field, RadioField, SelectField
 
 from mediation.cases import queries
 from mediation.cases.forms.parties import ChildEditForm, ChildForm, PartyEditForm, PartyForm
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.cases.queries import active_participants
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import duplicates, parties, safety
-from mediation.cases.services.intake import PersonData
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
 from mediation.extensions import db

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import CaseStatus, PreferredLanguage
+from mediation.cases.identity import PersonData, person_indexes
 from mediation.cases.models import AssignmentRole, Case, CaseAssignment, DuplicateFlag, Participant, Person
 from mediation.cases.policies import visible_cases, visible_people
-from mediation.cases.services.intake import PersonData, person_indexes, set_name_tokens
+from mediation.cases.services.intake import set_name_tokens
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import Conflict, DomainError

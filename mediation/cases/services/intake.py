@@ -6,7 +6,6 @@ Every function flushes and never commits; the route commits once.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +32,7 @@ from mediation.cases.codes import (
     age_band,
     is_child,
 )
+from mediation.cases.identity import PersonData, person_indexes
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -92,34 +92,7 @@ def allocate_reference(session: Session, service_point: ServicePoint, year: int)
 # People
 
 
-@dataclass(frozen=True)
-class PersonData:
-    full_name: str
-    sex: Sex
-    birth_date: str | None = None  # "YYYY-MM-DD" or "YYYY"
-    full_name_latin: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
-    contact_allowed: bool = False
-    safe_contact_instructions: str | None = None
-    preferred_language: PreferredLanguage | None = None
-    interpreter_needed: bool = False
-    residence_province_code: str | None = None
-    id_checked: bool = False
-
-
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
-
-
-def normalise_phone(phone: str) -> str:
-    """Digits only, Moroccan numbers in the international form: 0612… and +212612… match."""
-    digits = "".join(char for char in unicodedata.normalize("NFKC", phone) if char.isdigit())
-    if digits.startswith("00"):
-        digits = digits[2:]
-    if digits.startswith("0") and len(digits) == 10:
-        digits = "212" + digits[1:]
-    return digits
 
 
 def parse_birth(value: str | None, on: date) -> date | int | None:
@@ -137,14 +110,6 @@ def parse_birth(value: str | None, on: date) -> date | int | None:
     if on.year - year > OLDEST_PLAUSIBLE_AGE:
         raise ValidationFailed(_l("This birth date is not plausible."), field="birth_date")
     return born
-
-
-def person_indexes(association_id: int, data: PersonData) -> dict:
-    return {
-        "identity_bidx": blind_index("person", association_id, data.full_name, data.birth_date or ""),
-        "name_bidx": blind_index("person_name", association_id, data.full_name),
-        "phone_bidx": blind_index("phone", association_id, normalise_phone(data.phone)) if data.phone else None,
-    }
 
 
 def set_name_tokens(person: Person) -> None:

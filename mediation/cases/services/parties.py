@@ -40,16 +40,15 @@ from mediation.cases.codes import (
     age_band,
     age_in_years,
 )
+from mediation.cases.identity import PersonData, person_indexes
 from mediation.cases.models import Case, Participant, Person
 from mediation.cases.queries import active_participants
 from mediation.cases.services import duplicates, safety
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
-    PersonData,
     create_person,
     find_visible_person,
     parse_birth,
-    person_indexes,
     set_name_tokens,
 )
 from mediation.core import clock
