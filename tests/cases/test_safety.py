@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.cases import queries as case_queries
 from mediation.cases.codes import AgeBand, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
 from mediation.cases.identity import PersonData
 from mediation.cases.models import (
@@ -267,7 +268,7 @@ def test_the_screening_form_states_the_rule_that_makes_it_positive(app, login_as
 def current_consent(app, participant: str, scope: str) -> Consent | None:
     with app.app_context():
         participant_row = db.session.scalar(select(Participant).where(Participant.public_id == UUID(participant)))
-        row = safety.current_consents(db.session, [participant_row.id]).get((participant_row.id, scope))
+        row = case_queries.current_consents(db.session, [participant_row.id]).get((participant_row.id, scope))
         if row is not None:
             db.session.expunge(row)
         return row

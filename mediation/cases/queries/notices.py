@@ -1,5 +1,6 @@
 """Notices to staff (docs/domain.md, DOM72, DOM73): always read through the case scope of now, so a notice of a
-case the user no longer sees is neither counted nor listed."""
+case the user no longer sees is neither counted nor listed. And the case's requests for a supervisor's
+decision still waiting for one (DOM71)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mediation.cases.codes import NoticeKind
-from mediation.cases.models import Case, Notice
+from mediation.cases.models import Case, DecisionRequest, Notice
 from mediation.cases.policies import visible_cases
 
 NOTICES_SHOWN = 100  # the notices page lists the latest ones
@@ -50,3 +51,10 @@ def notices_of(session: Session, user, *, unread_only: bool = False, kinds=None,
         query = query.where(Notice.kind.in_(list(kinds)))
     rows = session.execute(query.order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)).all()
     return [NoticeRow(*row) for row in rows]
+
+
+def open_requests(session: Session, case: Case) -> list[DecisionRequest]:
+    """The case's requests for a decision that no decision has answered yet, oldest first."""
+    return list(session.scalars(select(DecisionRequest).where(DecisionRequest.case_id == case.id,
+                                                              DecisionRequest.answered_at.is_(None))
+                                .order_by(DecisionRequest.id)))

@@ -14,7 +14,7 @@ from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
 from mediation.cases.identity import PersonData
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
-from mediation.cases.services import duplicates, intake, safety
+from mediation.cases.services import duplicates, intake
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
@@ -67,10 +67,10 @@ def _intake_form() -> IntakeForm:
     ).all()
     form.service_point_id.choices = [(point.id, f"{point.code} · {point.name_ar if _is_ar() else point.name_fr}")
                                      for point in points]
-    staff = intake.staff_of(db.session, current_user.association_id)
+    staff = queries.staff_of(db.session, current_user.association_id)
     form.lead_mediator_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in staff]
     # The requesting party's consents, asked on the same page (docs/domain.md, DOM76).
-    form.keep_scopes(safety.scopes_for_new_party(db.session, current_user.association_id))
+    form.keep_scopes(queries.scopes_for_new_party(db.session, current_user.association_id))
     return form
 
 

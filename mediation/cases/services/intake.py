@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,10 +44,10 @@ from mediation.cases.models import (
     PersonNameToken,
     StatusChange,
 )
-from mediation.cases.policies import visible_people
+from mediation.cases.queries.people import find_visible_person
+from mediation.cases.queries.staff import supervisor_for_new_case
 from mediation.cases.rules import OLDEST_PLAUSIBLE_AGE
 from mediation.cases.services import safety
-from mediation.cases.services.access import supervisor_for_new_case
 from mediation.cases.services.notices import notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -126,25 +126,6 @@ def set_name_tokens(person: Person) -> None:
              for token in sorted(wanted - {row.token for row in kept})]
     if added or len(kept) != len(current):
         person.name_tokens = kept + added
-
-
-def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
-                        exclude: Person | None = None) -> Person | None:
-    """The existing identity for this name and birth date among the people the viewer may see, if any.
-
-    Only a person of a case the viewer may see is ever matched (docs/security.md, P1): a person known
-    only from other cases gets a record of their own, and linking the two is the supervisor's decision.
-    Without a birth date the index would rest on the name alone, which must not merge two people
-    (docs/security.md, S24): then there is no match.
-    """
-    if not data.birth_date or viewer.association_id is None:  # nobody outside an association sees a person
-        return None
-    index = person_indexes(viewer.association_id, data)["identity_bidx"]
-    query = visible_people(viewer).where(Person.association_id == viewer.association_id,
-                                         Person.identity_bidx == index)
-    if exclude is not None:
-        query = query.where(Person.id != exclude.id)
-    return session.scalars(query.order_by(Person.id).limit(1)).first()
 
 
 def create_person(session: Session, association_id: int, data: PersonData) -> Person:
@@ -320,11 +301,3 @@ def add_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUse
                association_id=case.association_id)
 
 
-def staff_of(session: Session, association_id: int) -> list[StaffUser]:
-    """Active staff members who may lead or co-work a case."""
-    return list(session.scalars(
-        select(StaffUser)
-        .where(StaffUser.association_id == association_id, StaffUser.role == Role.MEDIATOR,
-               StaffUser.active.is_(True))
-        .order_by(StaffUser.display_name)
-    ))
