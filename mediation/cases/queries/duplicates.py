@@ -141,6 +141,7 @@ def known_cases(session: Session, viewer: StaffUser, person_ids: Sequence[int], 
 
 
 def describe_matches(session: Session, actor: StaffUser, people: Sequence[Person]) -> list[VisibleMatch]:
+    """The matches the actor may see, each with its cases the actor may see, for the duplicate warning."""
     cases = known_cases(session, actor, [person.id for person in people])
     return [VisibleMatch(person.public_id, person.full_name, tuple(cases.get(person.id, ()))) for person in people]
 

@@ -1,5 +1,6 @@
 """The safety reads (docs/domain.md, DOM25-DOM33): the parties due to take part in mediation, their
-latest screenings and current consents, the supervisor's decisions.
+latest screenings and current consents, the supervisor's decisions, the consents asked at registration,
+and the positive screenings a closure with agreement waits on (DOM30).
 
 The mediation gate, the services and the pages all read through these, so that they agree on what
 "latest" means: the most recently recorded row (screenings per participant, consents per participant
@@ -27,6 +28,7 @@ from mediation.cases.models import (
 )
 from mediation.cases.rules import PARTY_SCOPES
 
+# The decisions that resolve a positive screening for a closure with agreement (DOM30).
 PROCEED_DECISIONS = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
 
 
@@ -132,6 +134,7 @@ def unresolved_positive_screenings(session: Session, case: Case) -> list[Screeni
 
 
 def has_decision(session: Session, case: Case, decision: ScreeningDecision) -> bool:
+    """Whether a supervisor ever took this decision on the case (a closure as not suitable needs one)."""
     return bool(session.scalar(select(exists().where(
         ScreeningDecisionRecord.case_id == case.id, ScreeningDecisionRecord.decision == decision
     ))))
