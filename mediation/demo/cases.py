@@ -42,6 +42,7 @@ from mediation.cases.codes import (
     ViolenceLevel,
     age_band,
 )
+from mediation.cases.identity import PersonData
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -61,7 +62,6 @@ from mediation.cases.models import (
 from mediation.cases.rules import NOTICE_VERSION
 from mediation.cases.services.intake import (
     NewCase,
-    PersonData,
     add_co_worker,
     create_person,
     open_case,

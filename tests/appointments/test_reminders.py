@@ -35,8 +35,8 @@ from mediation.appointments.services import reminders
 from mediation.appointments.services.booking import book
 from mediation.appointments.services.status import cancel
 from mediation.cases.codes import ConsentScope, ConsentStatus, ParticipantRole, PreferredLanguage, Sex
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Consent, ConsentGiver, Participant
-from mediation.cases.services.intake import PersonData
 from mediation.cases.services.parties import PartyRole, add_party
 from mediation.core.audit import AuditAction, AuditEvent
 from mediation.core.clock import to_utc

@@ -19,9 +19,10 @@ from mediation.cases.codes import (
     Sex,
     ViolenceLevel,
 )
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Case, Participant
 from mediation.cases.services import safety
-from mediation.cases.services.intake import NewCase, PersonData, open_case
+from mediation.cases.services.intake import NewCase, open_case
 from mediation.core import clock
 from mediation.extensions import db
 from mediation.supervision import predicates

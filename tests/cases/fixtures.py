@@ -22,9 +22,10 @@ from mediation.cases.codes import (
     ReferralSource,
     Sex,
 )
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Participant
 from mediation.cases.rules import PARTY_SCOPES
-from mediation.cases.services.intake import NewCase, PersonData, open_case
+from mediation.cases.services.intake import NewCase, open_case
 from mediation.extensions import db
 
 # The consent questions of the intake and add-party forms (docs/domain.md, DOM76), each answered: data

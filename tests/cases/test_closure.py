@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select, text
 
+from mediation.cases import queries as case_queries
 from mediation.cases.codes import Outcome, ScreeningDecision, ViolenceLevel
 from mediation.cases.models import (
     Closure,
@@ -63,7 +64,7 @@ def version(app, case_id: str) -> int:
 
 def closures(app, case_id: str) -> list[Closure]:
     with app.app_context():
-        rows = closure_service.closures_of(db.session, case_by_public_id(case_id))
+        rows = case_queries.closures_of(db.session, case_by_public_id(case_id))
         for row in rows:
             db.session.expunge(row)
         return list(reversed(rows))  # oldest first

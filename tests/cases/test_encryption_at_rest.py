@@ -30,8 +30,9 @@ from mediation.accounts.services import (
 )
 from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.cases.codes import AgeBand, ChildLivesWith, ParticipantRole, Sex
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Case, Participant, Person
-from mediation.cases.services.intake import PersonData, create_person
+from mediation.cases.services.intake import create_person
 from mediation.core.authz import Profession, Role
 from mediation.core.crypto import DecryptionError, Encrypted
 from mediation.extensions import db

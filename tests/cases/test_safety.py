@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, func, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.cases import queries as case_queries
 from mediation.cases.codes import AgeBand, CaseStatus, GatingIndicator, ParticipantRole, Sex, ViolenceLevel
+from mediation.cases.identity import PersonData
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -32,7 +34,7 @@ from mediation.cases.models import (
     StatusChange,
 )
 from mediation.cases.services import safety
-from mediation.cases.services.intake import PersonData, create_person
+from mediation.cases.services.intake import create_person
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
@@ -269,7 +271,7 @@ def test_the_screening_form_states_the_rule_that_makes_it_positive(app, login_as
 def current_consent(app, participant: str, scope: str) -> Consent | None:
     with app.app_context():
         participant_row = db.session.scalar(select(Participant).where(Participant.public_id == UUID(participant)))
-        row = safety.current_consents(db.session, [participant_row.id]).get((participant_row.id, scope))
+        row = case_queries.current_consents(db.session, [participant_row.id]).get((participant_row.id, scope))
         if row is not None:
             db.session.expunge(row)
         return row

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.cases import queries as case_queries
 from mediation.cases.codes import CaseStatus, SessionType
 from mediation.cases.models import Case, Participant, StatusChange
 from mediation.cases.services import gate as gate_service
@@ -294,7 +295,7 @@ def test_the_session_gate_follows_the_decisions_adaptations(app, login_as, cases
     child = add_participant(app, cases.own, "Salma", child=True)
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.public_id == UUID(cases.own)))
-        ids = [p.id for p in safety.parties_of(db.session, case)]
+        ids = [p.id for p in case_queries.parties_of(db.session, case)]
         child_id = db.session.scalar(select(Participant.id).where(Participant.public_id == UUID(child)))
         problems = gate_service.mediation_gate(db.session, case, [ids[1], child_id], SessionType.SHUTTLE_MEDIATION)
         assert [(p.check, p.participant_id) for p in problems] == [("not_a_party", child_id)]

@@ -24,7 +24,7 @@ from mediation.appointments.codes import BUSY
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
-from mediation.cases.services import safety
+from mediation.cases.queries import latest_decision, parties_of
 from mediation.core.clock import local_parts, to_utc
 from mediation.core.errors import ValidationFailed
 
@@ -50,7 +50,7 @@ class PartyTimes:
 
 def case_adaptations(session: Session, case: Case | None) -> frozenset[Adaptation]:
     """The adaptations of the case's latest supervisor decision (docs/domain.md, DOM27)."""
-    decision = safety.latest_decision(session, case) if case is not None else None
+    decision = latest_decision(session, case) if case is not None else None
     if decision is None:
         return frozenset()
     known = {code.value: code for code in Adaptation}
@@ -78,7 +78,7 @@ def staggered_parties(session: Session, case: Case | None) -> list[Participant]:
     """The case's adult parties, each to be given their own times, when its decision staggers arrivals."""
     if Adaptation.STAGGERED_ARRIVAL not in case_adaptations(session, case) or case is None:
         return []
-    return safety.parties_of(session, case)
+    return parties_of(session, case)
 
 
 def slot_minutes(staggered: int, meeting_min: int) -> int:

@@ -40,7 +40,7 @@ from mediation.appointments.queries.reminders import appointments_on
 from mediation.appointments.services.adaptations import door_times
 from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
 from mediation.cases.models import Participant
-from mediation.cases.services.safety import current_consents
+from mediation.cases.queries import current_consents
 from mediation.core import clock
 from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES, normalise

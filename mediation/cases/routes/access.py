@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from mediation.cases import queries
 from mediation.cases.forms.access import AccessReasonForm
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
@@ -32,7 +33,7 @@ def ask_supervisors_for_a_reason():
         return None
     # Through the scope: a case outside it stays a 404 of the view itself, never a redirect.
     case = db.session.scalar(visible_cases(current_user).where(Case.public_id == case_id))
-    if case is None or not access.needs_reason(db.session, current_user, case):
+    if case is None or not queries.needs_reason(db.session, current_user, case):
         return None
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("cases.access_reason", case_id=case.public_id, next=target))
@@ -41,7 +42,7 @@ def ask_supervisors_for_a_reason():
 @case_section
 def access_section(case: Case, user) -> dict:
     """Openings outside assignment, shown on the case to everyone who may see it."""
-    return {"case_accesses": access.accesses_of(db.session, case)}
+    return {"case_accesses": queries.accesses_of(db.session, case)}
 
 
 @bp.route("/<uuid:case_id>/access", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from mediation.extensions import db
 def closure_section(case: Case, user) -> dict:
     """The closures of the case (the current one first, then those a reopening undid)."""
     return {
-        "closure_rows": closure.closures_of(db.session, case),
+        "closure_rows": queries.closures_of(db.session, case),
         "closure_can_close": closure.may_close(user, case),
         "closure_can_reopen": can_reopen(user, case),
     }

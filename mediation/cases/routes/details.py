@@ -12,7 +12,7 @@ from mediation.cases.forms.details import CaseDetailsForm, CoWorkerForm
 from mediation.cases.models import Case
 from mediation.cases.policies import can_edit_case, can_manage_co_workers
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import details, intake
+from mediation.cases.services import details
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
 from mediation.extensions import db
@@ -27,7 +27,7 @@ def details_section(case: Case, user) -> dict:
         form = CoWorkerForm()
         assigned = {a.user_id for a in case.assignments}
         form.user_id.choices = [(str(u.public_id), u.display_name)
-                                for u in intake.staff_of(db.session, case.association_id) if u.id not in assigned]
+                                for u in queries.staff_of(db.session, case.association_id) if u.id not in assigned]
         context["co_worker_form"] = form if form.user_id.choices else None
     return context
 
@@ -87,7 +87,7 @@ def _co_worker_case(case_id) -> Case:
 def co_worker_add(case_id):
     case = _co_worker_case(case_id)
     form = CoWorkerForm()
-    staff = {str(u.public_id): u for u in intake.staff_of(db.session, case.association_id)}
+    staff = {str(u.public_id): u for u in queries.staff_of(db.session, case.association_id)}
     form.user_id.choices = [(public_id, user.display_name) for public_id, user in staff.items()]
     if not form.validate_on_submit():
         flash(_("Choose a staff member of your association."), "error")

@@ -32,7 +32,7 @@ def _prefix(flag: DuplicateFlag) -> str:
 
 def _flags_page(status: int = 200, forms: dict | None = None):
     flags = queries.open_duplicate_flags(db.session, current_user)
-    cases = duplicates.known_cases(db.session, current_user,
+    cases = queries.known_cases(db.session, current_user,
                                    [flag.candidate_person_id for flag in flags] +
                                    [flag.participant.person_id for flag in flags])
     by_id = queries.cases_by_id(db.session, {flag.participant.case_id for flag in flags})

@@ -11,9 +11,10 @@ from mediation.cases import queries
 from mediation.cases.codes import Issue
 from mediation.cases.forms.intake import IntakeForm
 from mediation.cases.forms.search import CaseFilterForm, CaseSearchForm
+from mediation.cases.identity import PersonData
 from mediation.cases.policies import can_open_case
 from mediation.cases.routes import SECTIONS, bp
-from mediation.cases.services import duplicates, family, intake, safety
+from mediation.cases.services import duplicates, family, intake
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, Role, require
@@ -66,10 +67,10 @@ def _intake_form() -> IntakeForm:
     ).all()
     form.service_point_id.choices = [(point.id, f"{point.code} · {point.name_ar if _is_ar() else point.name_fr}")
                                      for point in points]
-    staff = intake.staff_of(db.session, current_user.association_id)
+    staff = queries.staff_of(db.session, current_user.association_id)
     form.lead_mediator_id.choices = [(0, "—")] + [(user.id, user.display_name) for user in staff]
     # The requesting party's consents, asked on the same page (docs/domain.md, DOM76).
-    scopes = safety.scopes_for_new_party(db.session, current_user.association_id)
+    scopes = queries.scopes_for_new_party(db.session, current_user.association_id)
     form.keep_scopes(scopes)
     form.other.form.keep_scopes(scopes)  # the other parent or spouse is asked the same (DOM103)
     return form
@@ -106,7 +107,7 @@ def new():
 
 def intake_from_form(form: IntakeForm) -> intake.NewCase:
     """Map fields to the service's arguments explicitly (no populate_obj)."""
-    party = intake.PersonData(
+    party = PersonData(
         full_name=form.full_name.data,
         full_name_latin=form.full_name_latin.data,
         sex=form.sex.data or None,
@@ -141,13 +142,13 @@ def family_from_form(form: IntakeForm) -> family.Family:
     other = form.other.form
     return family.Family(
         other=None if other.is_empty() else family.OtherParty(
-            person=intake.PersonData(full_name=other.full_name.data, sex=other.sex.data or None,
+            person=PersonData(full_name=other.full_name.data, sex=other.sex.data or None,
                                      contact_allowed=other.contact_allowed.data == "yes"),
             role=other.role.data or None,
             consents=other.consent_answers(),
         ),
         children=tuple(
-            family.Child(person=intake.PersonData(full_name=row.full_name.data, sex=row.sex.data or None,
+            family.Child(person=PersonData(full_name=row.full_name.data, sex=row.sex.data or None,
                                                   birth_date=row.birth_date.data),
                          lives_with=row.lives_with.data or None)
             for row in (entry.form for entry in form.children.entries) if not row.is_empty()),

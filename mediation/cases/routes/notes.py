@@ -32,8 +32,8 @@ class NoteRow:
 @case_section
 def notes_section(case: Case, user) -> dict:
     """The case's notes, newest first, with their visibility; read-only once the case is closed."""
-    rows = notes.notes_of(db.session, case)
-    names = notes.participant_names(db.session, rows)
+    rows = queries.notes_of(db.session, case)
+    names = queries.participant_names(db.session, rows)
     return {
         "note_rows": [NoteRow(note, names.get(note.participant_id), can_edit_note(user, case, note))
                       for note in rows],
@@ -120,7 +120,7 @@ def _stale(case_id, note_id, form: NoteEditForm):
 def note_history(case_id, note_id):
     case = queries.load_case(db.session, current_user, case_id)
     note = _load_note(case, note_id)
-    names = notes.participant_names(db.session, [note])
+    names = queries.participant_names(db.session, [note])
     return render_viewed("cases/note_history.html", entity="note", entity_id=note.public_id,
                          association_id=case.association_id, case=case, note=note,
                          participant_name=names.get(note.participant_id),

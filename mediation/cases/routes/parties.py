@@ -16,12 +16,12 @@ from wtforms import BooleanField, Field, RadioField, SelectField
 
 from mediation.cases import queries
 from mediation.cases.forms.parties import ChildEditForm, ChildForm, PartyEditForm, PartyForm
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import can_edit_case
 from mediation.cases.queries import active_participants
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import duplicates, parties, safety
-from mediation.cases.services.intake import PersonData
+from mediation.cases.services import duplicates, parties
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
 from mediation.extensions import db
@@ -114,7 +114,7 @@ def _add(case_id, form_class, add, title, done):
     case = _editable_case(case_id)
     form = form_class()
     if isinstance(form, PartyForm):  # the consents asked on the same page (docs/domain.md, DOM76)
-        form.keep_scopes(safety.scopes_for_new_party(db.session, case.association_id))
+        form.keep_scopes(queries.scopes_for_new_party(db.session, case.association_id))
     if request.method == "GET":
         return _render(case, form, title, 200)
 
@@ -215,7 +215,7 @@ def _comparison(form, participant: Participant) -> list[Difference]:
 
 def _stale(case: Case, form, participant_id, title):
     """The input kept beside the current values, with the current versions (409)."""
-    participant = parties.participant_in_case(db.session, case, participant_id)
+    participant = queries.participant_in_case(db.session, case, participant_id)
     if participant is None:
         abort(404)
     comparison = _comparison(form, participant)
@@ -230,7 +230,7 @@ def _stale(case: Case, form, participant_id, title):
 @require(Permission.CASE_EDIT)
 def participant_edit(case_id, participant_id):
     case = queries.load_case(db.session, current_user, case_id)
-    participant = parties.participant_in_case(db.session, case, participant_id)
+    participant = queries.participant_in_case(db.session, case, participant_id)
     if participant is None:
         abort(404)
     if not can_edit_case(current_user, case):

@@ -30,7 +30,7 @@ from mediation.cases.forms.safety import (
 from mediation.cases.models import Participant, ScreeningResult
 from mediation.cases.policies import can_decide_screening, can_edit_case, can_request_decision
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import gate, notices, requests, safety, workflow
+from mediation.cases.services import gate, requests, safety, workflow
 from mediation.core import clock
 from mediation.core.authz import Permission, require
 from mediation.core.views import render_viewed, submit
@@ -55,7 +55,7 @@ def _editable_case(case_id):
 
 
 def _participant(case, participant_id, *, screenable: bool = False) -> Participant:
-    participant = safety.participant_of(db.session, case, participant_id)
+    participant = queries.participant_of(db.session, case, participant_id)
     if participant is None or (screenable and not safety.is_screenable(participant)):
         abort(404)
     return participant
@@ -116,7 +116,7 @@ def _next_unscreened(case, participant: Participant) -> Participant | None:
     """The first other party of the case who can be screened and has never been."""
     others = [p for p in queries.active_participants(db.session, case)
               if p.id != participant.id and safety.is_screenable(p)]
-    screened = safety.latest_screenings(db.session, [p.id for p in others])
+    screened = queries.latest_screenings(db.session, [p.id for p in others])
     return next((p for p in others if p.id not in screened), None)
 
 
@@ -143,12 +143,12 @@ def consent_new(case_id, participant_id):
 
 def _decision_context(case) -> dict:
     """The parties' latest screenings, which the supervisor decides on."""
-    parties = safety.parties_of(db.session, case)
+    parties = queries.parties_of(db.session, case)
     return {
         "parties": parties,
-        "screenings": safety.latest_screenings(db.session, [party.id for party in parties]),
-        "decisions": safety.decisions_of(db.session, case),
-        "open_requests": notices.open_requests(db.session, case),
+        "screenings": queries.latest_screenings(db.session, [party.id for party in parties]),
+        "decisions": queries.decisions_of(db.session, case),
+        "open_requests": queries.open_requests(db.session, case),
         "gate_messages": gate.GATE_MESSAGES,
         "works_the_case": any(a.user_id == current_user.id for a in case.assignments),
         "safety_labels": LABELS,
@@ -194,7 +194,7 @@ def decision_request(case_id):
 
 
 def _party_names(case) -> dict[int, str]:
-    return {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
+    return {party.id: party.person.full_name for party in queries.parties_of(db.session, case)}
 
 
 @bp.route("/<uuid:case_id>/danger/clear", methods=["GET", "POST"])
@@ -217,7 +217,7 @@ def danger_clear(case_id):
 
 def _consents_by_participant(ids: list[int]) -> dict[int, list]:
     """Each participant's current consents, in code-list order of their scopes."""
-    current = safety.current_consents(db.session, ids)
+    current = queries.current_consents(db.session, ids)
     return {pid: [current[(pid, scope)] for scope in ConsentScope if (pid, scope) in current] for pid in ids}
 
 
@@ -229,15 +229,15 @@ def safety_section(case, user) -> dict:
     return {
         "safety_participants": participants,
         "safety_screenable": {participant.id for participant in participants if safety.is_screenable(participant)},
-        "safety_screenings": safety.latest_screenings(db.session, ids),
+        "safety_screenings": queries.latest_screenings(db.session, ids),
         "safety_consents": _consents_by_participant(ids),
-        "safety_decisions": safety.decisions_of(db.session, case),
+        "safety_decisions": queries.decisions_of(db.session, case),
         "safety_gate_shown": show_gate,
         "safety_gate": gate.mediation_gate(db.session, case) if show_gate else [],
         "safety_can_record": can_edit_case(user, case),
         "safety_can_decide": can_decide_screening(user, case) and case.is_open,
         "safety_labels": LABELS,
-        "safety_requests": notices.open_requests(db.session, case),
+        "safety_requests": queries.open_requests(db.session, case),
         "gate_messages": gate.GATE_MESSAGES,
         # Only when the gate refuses: one step to ask for a decision (docs/domain.md, DOM71).
         "safety_request_form": DecisionRequestForm(formdata=None) if can_request_decision(user, case) else None,

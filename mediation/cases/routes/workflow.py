@@ -11,7 +11,7 @@ from mediation.cases.forms.safety import DecisionRequestForm
 from mediation.cases.forms.workflow import StatusForm
 from mediation.cases.policies import can_edit_case, can_request_decision
 from mediation.cases.routes import bp, case_section
-from mediation.cases.services import notices, safety, workflow
+from mediation.cases.services import workflow
 from mediation.core.authz import Permission, require
 from mediation.core.views import submit
 from mediation.extensions import db
@@ -36,12 +36,12 @@ def status_change(case_id):
     def page(status: int):
         # Re-rendered against the status as it is now, keeping what the user typed.
         form.current.data = case.status.value
-        names = {party.id: party.person.full_name for party in safety.parties_of(db.session, case)}
+        names = {party.id: party.person.full_name for party in queries.parties_of(db.session, case)}
         problems = getattr(getattr(form, "refused", None), "problems", [])
         # A refusal of the gate offers to ask the supervisors for a decision in one step (docs/domain.md, DOM71).
         request_form = (DecisionRequestForm(formdata=None)
                         if problems and can_request_decision(current_user, case)
-                        and not notices.open_requests(db.session, case) else None)
+                        and not queries.open_requests(db.session, case) else None)
         return render_template("cases/status_change.html", case=case, form=offer(form, case, current_user),
                                problems=problems, names=names, request_form=request_form), status
 
@@ -56,5 +56,5 @@ def workflow_section(case, user) -> dict:
     form = StatusForm(formdata=None)
     return {
         "status_form": offer(form, case, user) if can_edit_case(user, case) else None,
-        "status_history": workflow.status_history(db.session, case),
+        "status_history": queries.status_history(db.session, case),
     }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
@@ -28,13 +28,10 @@ from mediation.cases.codes import (
 from mediation.cases.models import (
     Case,
     Closure,
-    Participant,
-    Screening,
-    ScreeningDecisionRecord,
-    ScreeningResult,
     StatusChange,
 )
 from mediation.cases.policies import can_close, can_reopen, is_lead, is_supervisor_of
+from mediation.cases.queries.safety import has_decision, unresolved_positive_screenings
 from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -56,9 +53,6 @@ COURT_DESTINATIONS = frozenset({ReferralDestination.FAMILY_COURT, ReferralDestin
 JUSTICE_DESTINATIONS = COURT_DESTINATIONS | {ReferralDestination.POLICE}
 # Only a supervisor records it, and a supervisor records nothing else (docs/domain.md, DOM53).
 SUPERVISOR_OUTCOMES = (Outcome.OPENED_IN_ERROR,)
-PROCEED_DECISIONS = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
-
-
 class CaseNotOpen(DomainError):
     message = _l("This case is already closed.")
 
@@ -103,55 +97,6 @@ def outcomes_for(user, case: Case) -> list[Outcome]:
 
 def may_close(user, case: Case) -> bool:
     return bool(outcomes_for(user, case))
-
-
-# Reads
-
-
-def closures_of(session: Session, case: Case) -> list[Closure]:
-    """The case's closures, newest first: the current one, then those undone by a reopening."""
-    return list(session.scalars(
-        select(Closure).where(Closure.case_id == case.id).order_by(Closure.created_at.desc(), Closure.id.desc())
-    ))
-
-
-def unresolved_positive_screenings(session: Session, case: Case) -> list[Screening]:
-    """Positive latest screenings of the case's participants with no later proceed decision.
-
-    For each participant the latest screening counts (docs/domain.md, DOM25). It is
-    resolved only when the latest supervisor decision taken after it is
-    `proceed` or `proceed_with_adaptations`: a later `counselling_only` or
-    `not_suitable` undoes an earlier go-ahead.
-    """
-    screenings = session.scalars(
-        select(Screening)
-        .join(Participant, Participant.id == Screening.participant_id)
-        .where(Participant.case_id == case.id)
-        .order_by(Screening.participant_id, Screening.screened_on, Screening.created_at, Screening.id)
-    ).all()
-    latest: dict[int, Screening] = {}
-    for screening in screenings:
-        latest[screening.participant_id] = screening
-    positives = [screening for screening in latest.values() if screening.result is ScreeningResult.POSITIVE]
-    if not positives:
-        return []
-    decisions = session.scalars(
-        select(ScreeningDecisionRecord)
-        .where(ScreeningDecisionRecord.case_id == case.id)
-        .order_by(ScreeningDecisionRecord.decided_at, ScreeningDecisionRecord.id)
-    ).all()
-    unresolved = []
-    for screening in positives:
-        later = [decision for decision in decisions if decision.decided_at > screening.created_at]
-        if not later or later[-1].decision not in PROCEED_DECISIONS:
-            unresolved.append(screening)
-    return unresolved
-
-
-def _has_decision(session: Session, case: Case, decision: ScreeningDecision) -> bool:
-    return bool(session.scalar(select(exists().where(
-        ScreeningDecisionRecord.case_id == case.id, ScreeningDecisionRecord.decision == decision
-    ))))
 
 
 # Checks
@@ -217,7 +162,7 @@ def _check_consistency(session: Session, case: Case, outcome: Outcome) -> None:
     if OUTCOME_GROUP[outcome] is OutcomeGroup.AGREEMENT and unresolved_positive_screenings(session, case):
         raise ValidationFailed(_l("No closure with an agreement while a positive screening awaits a "
                                   "supervisor's decision to proceed."), field="outcome")
-    if outcome is Outcome.NOT_SUITABLE and not _has_decision(session, case, ScreeningDecision.NOT_SUITABLE):
+    if outcome is Outcome.NOT_SUITABLE and not has_decision(session, case, ScreeningDecision.NOT_SUITABLE):
         raise ValidationFailed(_l("Closing as not suitable needs a supervisor's screening decision "
                                   "that mediation is not suitable."), field="outcome")
     # no_agreement needs a held mediation session, counselling_completed a counselling

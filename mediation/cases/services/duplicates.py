@@ -12,19 +12,19 @@ Every function flushes and never commits; the route commits once.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, or_, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
-from mediation.cases.codes import CaseStatus, PreferredLanguage
-from mediation.cases.models import AssignmentRole, Case, CaseAssignment, DuplicateFlag, Participant, Person
-from mediation.cases.policies import visible_cases, visible_people
-from mediation.cases.services.intake import PersonData, person_indexes, set_name_tokens
+from mediation.cases.codes import PreferredLanguage
+from mediation.cases.identity import PersonData, person_indexes
+from mediation.cases.models import Case, DuplicateFlag, Participant, Person
+from mediation.cases.queries.duplicates import VisibleMatch, describe_matches, find_matches, share_a_case
+from mediation.cases.services.intake import set_name_tokens
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import Conflict, DomainError
@@ -39,32 +39,6 @@ class Answer:
     """What the user chose on the warning: nothing yet (None), NEW_RECORD, or a visible person's public id."""
 
     choice: str | None = None
-
-
-@dataclass(frozen=True)
-class KnownCase:
-    """A case of a matched person, as the user may see it: read before the rollback expires the rows."""
-
-    public_id: uuid.UUID
-    reference: str
-    status: CaseStatus
-    lead: str | None
-
-
-@dataclass(frozen=True)
-class VisibleMatch:
-    person_id: uuid.UUID
-    full_name: str
-    cases: tuple[KnownCase, ...]
-
-
-@dataclass(frozen=True)
-class Matches:
-    visible: tuple[Person, ...]
-    hidden: tuple[int, ...]  # person ids the user may not see: never shown, only flagged
-
-    def __bool__(self) -> bool:
-        return bool(self.visible or self.hidden)
 
 
 class PossibleDuplicate(DomainError):
@@ -87,64 +61,6 @@ class DecisionRefused(Conflict):
 # Matching
 
 
-def find_matches(session: Session, actor: StaffUser, association_id: int, data: PersonData, *,
-                 exclude_case_id: int | None = None) -> Matches:
-    """People of the association whose identity (name and birth date) or phone index equals the input's.
-
-    Without a birth date the name alone matches nobody (docs/security.md, S24). People of the case being
-    completed are left out: a shared family phone is not a duplicate.
-    """
-    indexes = person_indexes(association_id, data)
-    same = []
-    if data.birth_date:
-        same.append(Person.identity_bidx == indexes["identity_bidx"])
-    if indexes["phone_bidx"] is not None:
-        same.append(Person.phone_bidx == indexes["phone_bidx"])
-    if not same:
-        return Matches((), ())
-    query = select(Person.id).where(Person.association_id == association_id, Person.anonymised_at.is_(None),
-                                    or_(*same))
-    if exclude_case_id is not None:
-        query = query.where(Person.id.not_in(select(Participant.person_id)
-                                             .where(Participant.case_id == exclude_case_id)))
-    ids = list(session.scalars(query.order_by(Person.id)))
-    if not ids:
-        return Matches((), ())
-    visible = list(session.scalars(visible_people(actor).where(Person.id.in_(ids)).order_by(Person.id)))
-    seen = {person.id for person in visible}
-    return Matches(tuple(visible), tuple(person_id for person_id in ids if person_id not in seen))
-
-
-def known_cases(session: Session, viewer: StaffUser, person_ids: Sequence[int], *,
-                exclude_case_id: int | None = None) -> dict[int, list[KnownCase]]:
-    """The cases of these people that the viewer may see, by person id: reference, status and lead only."""
-    if not person_ids:
-        return {}
-    scope = visible_cases(viewer).with_only_columns(Case.id)
-    query = (
-        select(Participant.person_id, Case.public_id, Case.reference, Case.status, StaffUser.display_name)
-        .join(Case, Case.id == Participant.case_id)
-        .outerjoin(CaseAssignment, (CaseAssignment.case_id == Case.id)
-                   & (CaseAssignment.role == AssignmentRole.LEAD))
-        .outerjoin(StaffUser, StaffUser.id == CaseAssignment.user_id)
-        .where(Participant.person_id.in_(person_ids), Case.id.in_(scope))
-        .order_by(Case.opened_on.desc(), Case.id.desc())
-    )
-    if exclude_case_id is not None:
-        query = query.where(Case.id != exclude_case_id)
-    found: dict[int, list[KnownCase]] = {}
-    for person_id, public_id, reference, status, lead in session.execute(query):
-        cases = found.setdefault(person_id, [])
-        if all(case.public_id != public_id for case in cases):
-            cases.append(KnownCase(public_id, reference, status, lead))
-    return found
-
-
-def _describe(session: Session, actor: StaffUser, people: Sequence[Person]) -> list[VisibleMatch]:
-    cases = known_cases(session, actor, [person.id for person in people])
-    return [VisibleMatch(person.public_id, person.full_name, tuple(cases.get(person.id, ()))) for person in people]
-
-
 def resolve(session: Session, actor: StaffUser, association_id: int, data: PersonData, answer: Answer, *,
             exclude_case_id: int | None = None) -> tuple[Person | None, tuple[int, ...]]:
     """(the visible person to link to, or None for a record of its own; the hidden matches to flag).
@@ -159,7 +75,7 @@ def resolve(session: Session, actor: StaffUser, association_id: int, data: Perso
         return None, matches.hidden
     chosen = next((person for person in matches.visible if str(person.public_id) == answer.choice), None)
     if chosen is None:
-        raise PossibleDuplicate(_describe(session, actor, matches.visible))
+        raise PossibleDuplicate(describe_matches(session, actor, matches.visible))
     return chosen, matches.hidden
 
 
@@ -234,13 +150,6 @@ def _merge(session: Session, moved: Person, kept: Person) -> None:
     session.flush()
 
 
-def _share_a_case(session: Session, one: Person, other: Person) -> bool:
-    """Whether both records take part in one case: linking them would put one person there twice (DOM21)."""
-    cases_of_other = select(Participant.case_id).where(Participant.person_id == other.id)
-    return session.scalar(select(Participant.id).where(Participant.person_id == one.id,
-                                                       Participant.case_id.in_(cases_of_other)).limit(1)) is not None
-
-
 def _close_moot_flags(session: Session, kept: Person, actor: StaffUser, *, decided: DuplicateFlag) -> None:
     """Open flags that now pair the kept record with itself are decided by this link."""
     moot = session.scalars(
@@ -262,7 +171,7 @@ def decide(session: Session, flag_row: DuplicateFlag, *, link: bool, actor: Staf
         participant, kept = flag_row.participant, flag_row.candidate
         moved = participant.person
         case = session.get(Case, participant.case_id)
-        if (case is None or not case.is_open or (moved.id != kept.id and _share_a_case(session, moved, kept))
+        if (case is None or not case.is_open or (moved.id != kept.id and share_a_case(session, moved, kept))
                 or kept.anonymised_at is not None or moved.anonymised_at is not None):
             raise DecisionRefused()
         if moved.id != kept.id:

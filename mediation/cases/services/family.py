@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import ChildLivesWith, ConsentScope, ConsentStatus, ParticipantRole
+from mediation.cases.identity import PersonData
 from mediation.cases.models import Case
+from mediation.cases.queries.duplicates import find_matches
 from mediation.cases.rules import OTHER_PARTY_ROLE, implied_sex
 from mediation.cases.services import duplicates, intake, parties
 from mediation.core.errors import DomainError, ValidationFailed
@@ -31,14 +33,14 @@ OTHER = "other"
 
 @dataclass(frozen=True)
 class OtherParty:
-    person: intake.PersonData
+    person: PersonData
     role: ParticipantRole | None = None  # None: the one the requesting party's role implies
     consents: Mapping[ConsentScope, ConsentStatus] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Child:
-    person: intake.PersonData
+    person: PersonData
     lives_with: ChildLivesWith | None = None
 
 
@@ -82,9 +84,9 @@ def _add_other(session: Session, case: Case, requesting_role: ParticipantRole, o
                           answer=duplicates.Answer(duplicates.NEW_RECORD), consents=other.consents)
 
 
-def _refuse_known(session: Session, case: Case, person: intake.PersonData, *, actor: StaffUser) -> None:
+def _refuse_known(session: Session, case: Case, person: PersonData, *, actor: StaffUser) -> None:
     """Refuse a person who may already be known (name and birth date, or phone): the case page asks."""
-    if duplicates.find_matches(session, actor, case.association_id, person, exclude_case_id=case.id):
+    if find_matches(session, actor, case.association_id, person, exclude_case_id=case.id):
         raise ValidationFailed(_l("A person with these details may already be known to your association. "
                                   "Leave this row empty and add them from the case page, which will ask you."),
                                field="full_name")

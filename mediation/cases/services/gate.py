@@ -23,16 +23,14 @@ from mediation.cases.models import (
     Case,
     ScreeningResult,
 )
-from mediation.cases.services.safety import (
-    GATED_SESSION_TYPES,
-    NO_JOINT,
-    PROCEED,
+from mediation.cases.queries.safety import (
     current_consents,
     latest_decision,
     latest_screenings,
     parties_of,
     rescreening_since,
 )
+from mediation.cases.services.safety import GATED_SESSION_TYPES, NO_JOINT, PROCEED
 
 
 class GateCheck(enum.StrEnum):

@@ -6,14 +6,13 @@ Every function flushes and never commits; the route commits once.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +32,7 @@ from mediation.cases.codes import (
     age_band,
     is_child,
 )
+from mediation.cases.identity import PersonData, person_indexes
 from mediation.cases.models import (
     AssignmentRole,
     Case,
@@ -44,10 +44,10 @@ from mediation.cases.models import (
     PersonNameToken,
     StatusChange,
 )
-from mediation.cases.policies import visible_people
+from mediation.cases.queries.people import find_visible_person
+from mediation.cases.queries.staff import supervisor_for_new_case
 from mediation.cases.rules import OLDEST_PLAUSIBLE_AGE
 from mediation.cases.services import safety
-from mediation.cases.services.access import supervisor_for_new_case
 from mediation.cases.services.notices import notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -92,34 +92,7 @@ def allocate_reference(session: Session, service_point: ServicePoint, year: int)
 # People
 
 
-@dataclass(frozen=True)
-class PersonData:
-    full_name: str
-    sex: Sex | None  # None: the role says it (docs/domain.md, DOM103); resolved before a person is written
-    birth_date: str | None = None  # "YYYY-MM-DD" or "YYYY"
-    full_name_latin: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
-    contact_allowed: bool = False
-    safe_contact_instructions: str | None = None
-    preferred_language: PreferredLanguage | None = None
-    interpreter_needed: bool = False
-    residence_province_code: str | None = None
-    id_checked: bool = False
-
-
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
-
-
-def normalise_phone(phone: str) -> str:
-    """Digits only, Moroccan numbers in the international form: 0612… and +212612… match."""
-    digits = "".join(char for char in unicodedata.normalize("NFKC", phone) if char.isdigit())
-    if digits.startswith("00"):
-        digits = digits[2:]
-    if digits.startswith("0") and len(digits) == 10:
-        digits = "212" + digits[1:]
-    return digits
 
 
 def parse_birth(value: str | None, on: date) -> date | int | None:
@@ -139,14 +112,6 @@ def parse_birth(value: str | None, on: date) -> date | int | None:
     return born
 
 
-def person_indexes(association_id: int, data: PersonData) -> dict:
-    return {
-        "identity_bidx": blind_index("person", association_id, data.full_name, data.birth_date or ""),
-        "name_bidx": blind_index("person_name", association_id, data.full_name),
-        "phone_bidx": blind_index("phone", association_id, normalise_phone(data.phone)) if data.phone else None,
-    }
-
-
 def set_name_tokens(person: Person) -> None:
     """Make the person's token rows those of their names, Arabic and Latin (docs/security.md, S37).
 
@@ -161,25 +126,6 @@ def set_name_tokens(person: Person) -> None:
              for token in sorted(wanted - {row.token for row in kept})]
     if added or len(kept) != len(current):
         person.name_tokens = kept + added
-
-
-def find_visible_person(session: Session, viewer: StaffUser, data: PersonData,
-                        exclude: Person | None = None) -> Person | None:
-    """The existing identity for this name and birth date among the people the viewer may see, if any.
-
-    Only a person of a case the viewer may see is ever matched (docs/security.md, P1): a person known
-    only from other cases gets a record of their own, and linking the two is the supervisor's decision.
-    Without a birth date the index would rest on the name alone, which must not merge two people
-    (docs/security.md, S24): then there is no match.
-    """
-    if not data.birth_date or viewer.association_id is None:  # nobody outside an association sees a person
-        return None
-    index = person_indexes(viewer.association_id, data)["identity_bidx"]
-    query = visible_people(viewer).where(Person.association_id == viewer.association_id,
-                                         Person.identity_bidx == index)
-    if exclude is not None:
-        query = query.where(Person.id != exclude.id)
-    return session.scalars(query.order_by(Person.id).limit(1)).first()
 
 
 def create_person(session: Session, association_id: int, data: PersonData) -> Person:
@@ -357,11 +303,3 @@ def add_co_worker(session: Session, case: Case, user_id: int, *, actor: StaffUse
                association_id=case.association_id)
 
 
-def staff_of(session: Session, association_id: int) -> list[StaffUser]:
-    """Active staff members who may lead or co-work a case."""
-    return list(session.scalars(
-        select(StaffUser)
-        .where(StaffUser.association_id == association_id, StaffUser.role == Role.MEDIATOR,
-               StaffUser.active.is_(True))
-        .order_by(StaffUser.display_name)
-    ))

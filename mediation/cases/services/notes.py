@@ -44,25 +44,6 @@ class NewNote:
     participant_id: uuid.UUID | None = None  # public id; set if and only if the note is private_party
 
 
-# Reads
-
-
-def notes_of(session: Session, case: Case) -> list[Note]:
-    """The case's notes, newest first (versions and authors load in a bounded number of queries)."""
-    return list(session.scalars(
-        select(Note).where(Note.case_id == case.id).order_by(Note.created_at.desc(), Note.id.desc())
-    ))
-
-
-def participant_names(session: Session, notes: list[Note]) -> dict[int, str]:
-    """participant id -> name, for the private notes in `notes` (one query)."""
-    ids = {note.participant_id for note in notes if note.participant_id is not None}
-    if not ids:
-        return {}
-    return {participant.id: participant.person.full_name
-            for participant in session.scalars(select(Participant).where(Participant.id.in_(ids)))}
-
-
 # Changes
 
 

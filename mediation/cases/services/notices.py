@@ -1,5 +1,5 @@
-"""Notices to staff inside the application, and the open requests for a supervisor's decision
-(docs/domain.md, DOM71-DOM73).
+"""Notices to staff inside the application (docs/domain.md, DOM71-DOM73); the open requests for a
+supervisor's decision are read in cases/queries/notices.py.
 
 A notice is written in the transaction of the event it tells (a decision, a reassignment, a review
 asking for an action, a co-worker added), by the service that makes the event: features above
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from mediation.cases.codes import NoticeKind
-from mediation.cases.models import AssignmentRole, Case, DecisionRequest, Notice
+from mediation.cases.models import AssignmentRole, Case, Notice
 from mediation.core import clock
 
 
@@ -42,8 +42,3 @@ def mark_read(session: Session, user, notice_ids: Iterable[int]) -> None:
                         .execution_options(synchronize_session=False))
 
 
-def open_requests(session: Session, case: Case) -> list[DecisionRequest]:
-    """The case's requests for a decision that no decision has answered yet, oldest first."""
-    return list(session.scalars(select(DecisionRequest).where(DecisionRequest.case_id == case.id,
-                                                              DecisionRequest.answered_at.is_(None))
-                                .order_by(DecisionRequest.id)))

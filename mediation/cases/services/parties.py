@@ -17,7 +17,6 @@ Every function flushes and never commits; the route commits once.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -40,17 +39,15 @@ from mediation.cases.codes import (
     age_band,
     age_in_years,
 )
+from mediation.cases.identity import PersonData, person_indexes
 from mediation.cases.models import Case, Participant, Person
-from mediation.cases.queries import active_participants
+from mediation.cases.queries.people import active_participants, find_visible_person
 from mediation.cases.rules import implied_sex
 from mediation.cases.services import duplicates, safety
 from mediation.cases.services.intake import (
     PHONE_PATTERN,
-    PersonData,
     create_person,
-    find_visible_person,
     parse_birth,
-    person_indexes,
     set_name_tokens,
 )
 from mediation.core import clock
@@ -94,16 +91,6 @@ class ChildSituation:
 class Added:
     participant: Participant
     reused_person: bool  # the person of another case the actor may see was reused
-
-
-# Reading
-
-
-def participant_in_case(session: Session, case: Case, participant_id: uuid.UUID) -> Participant | None:
-    """A participant of this very case, or None (another case's participant does not exist here)."""
-    return session.scalars(
-        select(Participant).where(Participant.case_id == case.id, Participant.public_id == participant_id)
-    ).unique().one_or_none()
 
 
 # Ages

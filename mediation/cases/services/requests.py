@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from mediation.accounts.models import StaffUser
 from mediation.cases.models import Case, DecisionRequest
 from mediation.cases.policies import can_request_decision
+from mediation.cases.queries.notices import open_requests
 from mediation.cases.rules import DECISION_REQUEST_NOTE_MAX
 from mediation.cases.services.gate import mediation_gate
-from mediation.cases.services.notices import open_requests
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, ValidationFailed
 

@@ -1,26 +1,23 @@
 """Safety screening, consent, supervisor decisions and the mediation gate (docs/domain.md, DOM25-DOM33).
 
-Every function flushes and never commits; the route commits once. Reads used
-by the gate live here too, so the gate and the pages agree on what "latest"
-means: the most recently recorded row (screenings per participant, consents
-per participant and scope, decisions per case).
+Every function flushes and never commits; the route commits once. What the gate and the pages
+read (the latest screenings, the current consents, the decisions) is in cases/queries/safety.py,
+read once for both so that they agree on what "latest" means.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.accounts.models import Association, StaffUser
+from mediation.accounts.models import StaffUser
 from mediation.cases.codes import (
     Adaptation,
-    CaseStatus,
     Concern,
     ConsentScope,
     ConsentStatus,
@@ -41,12 +38,13 @@ from mediation.cases.models import (
     ScreeningDecisionRecord,
     ScreeningItem,
     ScreeningResult,
-    StatusChange,
 )
 from mediation.cases.models.notes import Note, NoteVersion
 from mediation.cases.policies import can_decide_screening, is_assigned
-from mediation.cases.rules import NOTICE_VERSION, PARTY_SCOPES
-from mediation.cases.services.notices import case_staff_ids, notify, open_requests
+from mediation.cases.queries.notices import open_requests
+from mediation.cases.queries.safety import has_consent, latest_screenings, parties_of, scopes_for_new_party
+from mediation.cases.rules import NOTICE_VERSION
+from mediation.cases.services.notices import case_staff_ids, notify
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, ValidationFailed
@@ -101,76 +99,6 @@ def _check_participant(case: Case, participant: Participant) -> None:
 def is_screenable(participant: Participant) -> bool:
     """An active adult party: children and non-parties are not screened."""
     return participant.active and participant.is_party and not participant.is_child
-
-
-# Reads
-
-
-def participant_of(session: Session, case: Case, public_id) -> Participant | None:
-    """A participant of this case by public id, or None (never another case's)."""
-    return session.scalar(select(Participant).where(Participant.case_id == case.id,
-                                                    Participant.public_id == public_id))
-
-
-def parties_of(session: Session, case: Case) -> list[Participant]:
-    """The parties due to take part in mediation: active adult parties, requesting party first."""
-    participants = session.scalars(
-        select(Participant).where(Participant.case_id == case.id, Participant.active.is_(True),
-                                  Participant.is_party.is_(True))
-        .order_by(Participant.is_requesting_party.desc(), Participant.id)
-    )
-    return [participant for participant in participants if not participant.is_child]
-
-
-def latest_screenings(session: Session, participant_ids: Iterable[int]) -> dict[int, Screening]:
-    """The most recently recorded screening of each participant (one query, items preloaded)."""
-    ids = list(participant_ids)
-    if not ids:
-        return {}
-    latest = (select(func.max(Screening.id)).where(Screening.participant_id.in_(ids))
-              .group_by(Screening.participant_id))
-    return {row.participant_id: row for row in session.scalars(select(Screening).where(Screening.id.in_(latest)))}
-
-
-def current_consents(session: Session, participant_ids: Iterable[int]) -> dict[tuple[int, ConsentScope], Consent]:
-    """The current state per participant and scope: the latest recorded row (consent is append-only)."""
-    ids = list(participant_ids)
-    if not ids:
-        return {}
-    latest = (select(func.max(Consent.id)).where(Consent.participant_id.in_(ids))
-              .group_by(Consent.participant_id, Consent.scope))
-    return {(row.participant_id, row.scope): row
-            for row in session.scalars(select(Consent).where(Consent.id.in_(latest)))}
-
-
-def has_consent(session: Session, participant: Participant, scope: ConsentScope) -> bool:
-    consent = current_consents(session, [participant.id]).get((participant.id, scope))
-    return consent is not None and consent.status is ConsentStatus.GIVEN
-
-
-def decisions_of(session: Session, case: Case) -> list[ScreeningDecisionRecord]:
-    """The case's supervisor decisions, latest first."""
-    return list(session.scalars(
-        select(ScreeningDecisionRecord).where(ScreeningDecisionRecord.case_id == case.id)
-        .order_by(ScreeningDecisionRecord.id.desc())
-    ))
-
-
-def latest_decision(session: Session, case: Case) -> ScreeningDecisionRecord | None:
-    return session.scalar(
-        select(ScreeningDecisionRecord).where(ScreeningDecisionRecord.case_id == case.id)
-        .order_by(ScreeningDecisionRecord.id.desc()).limit(1)
-    )
-
-
-def rescreening_since(session: Session, case: Case) -> datetime | None:
-    """When the case last came back from counselling to assessment: screenings before it no longer count."""
-    return session.scalar(
-        select(StatusChange.changed_at)
-        .where(StatusChange.case_id == case.id, StatusChange.to_status == CaseStatus.ASSESSMENT,
-               StatusChange.from_status == CaseStatus.IN_COUNSELLING)
-        .order_by(StatusChange.id.desc()).limit(1)
-    )
 
 
 # Screening
@@ -272,13 +200,6 @@ def record_consent(session: Session, case: Case, participant: Participant, data:
 
 # The answers a registration records; "not asked" records nothing.
 ANSWERED = frozenset({ConsentStatus.GIVEN, ConsentStatus.REFUSED})
-
-
-def scopes_for_new_party(session: Session, association_id: int | None) -> tuple[ConsentScope, ...]:
-    """PARTY_SCOPES; `sensitive_data` only where psychological sessions may be held (DOM3, DOM76)."""
-    association = session.get(Association, association_id) if association_id is not None else None
-    authorised = association is not None and bool(association.cndp_authorisation_no)
-    return tuple(scope for scope in PARTY_SCOPES if scope is not ConsentScope.SENSITIVE_DATA or authorised)
 
 
 def record_answers(session: Session, case: Case, participant: Participant,

@@ -6,15 +6,16 @@ Closing and reopening have their own services (closure): they are refused here.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.codes import CaseStatus, ConsentScope
 from mediation.cases.models import Case, Participant, Screening, StatusChange
 from mediation.cases.policies import is_assigned, is_lead
+from mediation.cases.queries.people import requesting_party
+from mediation.cases.queries.safety import has_consent
 from mediation.cases.services.gate import GateProblem, mediation_gate
-from mediation.cases.services.safety import ScreeningData, has_consent, record_screening
+from mediation.cases.services.safety import ScreeningData, record_screening
 from mediation.cases.workflow_table import Transition, allowed_transition
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
@@ -89,11 +90,6 @@ def available_transitions(case: Case, user) -> list[Transition]:
             if (row := _workflow_row(case.status, to)) is not None and may_make(user, case, row)]
 
 
-def requesting_party(session: Session, case: Case) -> Participant | None:
-    return session.scalar(select(Participant).where(Participant.case_id == case.id,
-                                                    Participant.is_requesting_party.is_(True)).limit(1))
-
-
 def check_guard(session: Session, case: Case, to: CaseStatus) -> None:
     """Raise when the guard of this (listed) transition does not hold."""
     move = (case.status, to)
@@ -151,9 +147,3 @@ def screen_party(session: Session, case: Case, participant: Participant, data: S
             return screening  # the case page still says what the move needs
         change_status(session, case, CaseStatus.ASSESSMENT, actor=actor)
     return screening
-
-
-def status_history(session: Session, case: Case) -> list[StatusChange]:
-    """Every status change of the case, latest first."""
-    return list(session.scalars(select(StatusChange).where(StatusChange.case_id == case.id)
-                                .order_by(StatusChange.id.desc())))

@@ -22,8 +22,8 @@ from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility, SessionType, age_in_years
 from mediation.cases.models import Case, Participant
 from mediation.cases.policies import is_supervisor_of
-from mediation.cases.queries import active_participants
-from mediation.cases.services import gate, safety
+from mediation.cases.queries import active_participants, current_consents, has_consent
+from mediation.cases.services import gate
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession
@@ -157,7 +157,7 @@ def _check_child_consultation(session: Session, children: list[Participant], day
     if age is None or age < minimum:
         raise ValidationFailed(_l("A child is heard from the age of %(age)d, with a known birth date.",
                                   age=int(minimum)), field="attendee_ids")
-    if not safety.has_consent(session, children[0], ConsentScope.CHILD_CONSULTATION):
+    if not has_consent(session, children[0], ConsentScope.CHILD_CONSULTATION):
         raise ValidationFailed(_l("Hearing the child needs the consent recorded for the child consultation."),
                                field="attendee_ids")
 
@@ -191,7 +191,7 @@ def _check_type_rules(session: Session, case: Case, kind: SessionType, holders: 
         if association is None or not (association.cndp_authorisation_no or "").strip():
             raise DomainError(_l("The association's CNDP authorisation for health data is not recorded: "
                                  "psychological sessions cannot be logged yet."))
-        consents = safety.current_consents(session, [p.id for p in attendees])
+        consents = current_consents(session, [p.id for p in attendees])
         for participant in attendees:
             consent = consents.get((participant.id, ConsentScope.SENSITIVE_DATA))
             if consent is None or consent.status is not ConsentStatus.GIVEN:

@@ -30,8 +30,8 @@ from mediation.cases.codes import (
     ViolenceLevel,
     age_band,
 )
+from mediation.cases.identity import PersonData, person_indexes
 from mediation.cases.models import AssignmentRole, ScreeningResult
-from mediation.cases.services.intake import PersonData, person_indexes
 from mediation.core.authz import Profession
 from mediation.core.crypto import blind_index, name_tokens
 from mediation.demo.synthetic import vocabulary as text

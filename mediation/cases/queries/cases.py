@@ -1,11 +1,11 @@
-"""Read models for the case pages: always through visible_cases, a bounded number of queries."""
+"""The case list, the search and the loading of one case: always through visible_cases, a bounded number of
+queries."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
@@ -13,10 +13,10 @@ from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from mediation.cases.codes import CaseStatus, Issue, NoticeKind, ParticipantRole
-from mediation.cases.models import Case, CaseIssue, DuplicateFlag, Notice, Participant, Person, PersonNameToken
-from mediation.cases.policies import can_decide_duplicates, visible_cases
-from mediation.cases.services.intake import normalise_phone
+from mediation.cases.codes import CaseStatus, Issue
+from mediation.cases.identity import normalise_phone
+from mediation.cases.models import Case, CaseIssue, Participant, Person, PersonNameToken
+from mediation.cases.policies import visible_cases
 from mediation.core import clock
 from mediation.core.crypto import blind_index, name_words
 from mediation.extensions import db
@@ -127,100 +127,3 @@ def search_cases(session: Session, user, text: str) -> list[CaseRow]:
         query = query.where(or_(*found))
     cases = list(session.scalars(query.order_by(Case.updated_at.desc()).limit(50)))
     return _with_names(session, cases)
-
-
-def active_participants(session: Session, case: Case) -> list[Participant]:
-    """The case's active participants with their identity: the requesting party, the other adults, then the
-    children; one query. Every list of a case's people (parties, notes, sessions, appointments) reads this."""
-    return list(session.scalars(
-        select(Participant)
-        .where(Participant.case_id == case.id, Participant.active.is_(True))
-        .order_by(Participant.is_requesting_party.desc(), Participant.role == ParticipantRole.CHILD, Participant.id)
-    ).unique())
-
-
-# Notices (docs/domain.md, DOM72, DOM73): always read through the case scope of now, so a notice of a
-# case the user no longer sees is neither counted nor listed.
-
-NOTICES_SHOWN = 100  # the notices page lists the latest ones
-
-
-@dataclass(frozen=True)
-class NoticeRow:
-    id: int
-    kind: NoticeKind
-    created_at: datetime
-    read_at: datetime | None
-    case_public_id: uuid.UUID
-    case_reference: str
-
-
-def _notices_in_scope(user):
-    visible = visible_cases(user).with_only_columns(Case.id)
-    return Notice.user_id == user.id, Notice.case_id.in_(visible)
-
-
-def unread_notice_count(session: Session, user) -> int:
-    """The header's counter: one statement."""
-    return session.scalar(select(func.count(Notice.id)).where(*_notices_in_scope(user),
-                                                              Notice.read_at.is_(None))) or 0
-
-
-def notices_of(session: Session, user, *, unread_only: bool = False, kinds=None,
-               limit: int = NOTICES_SHOWN) -> list[NoticeRow]:
-    """The user's latest notices with their case's reference, newest first: one statement."""
-    query = (select(Notice.id, Notice.kind, Notice.created_at, Notice.read_at, Case.public_id, Case.reference)
-             .join(Case, Case.id == Notice.case_id)
-             .where(*_notices_in_scope(user)))
-    if unread_only:
-        query = query.where(Notice.read_at.is_(None))
-    if kinds is not None:
-        query = query.where(Notice.kind.in_(list(kinds)))
-    rows = session.execute(query.order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)).all()
-    return [NoticeRow(*row) for row in rows]
-
-
-# Related cases and possible duplicates (docs/domain.md, DOM74)
-
-
-@dataclass(frozen=True)
-class RelatedCase:
-    public_id: uuid.UUID
-    reference: str
-    status: CaseStatus
-
-
-def related_cases(session: Session, user, case: Case) -> list[RelatedCase]:
-    """The other cases of this case's people that the user may see: reference and status only."""
-    people = select(Participant.person_id).where(Participant.case_id == case.id)
-    others = select(Participant.case_id).where(Participant.person_id.in_(people), Participant.case_id != case.id)
-    rows = session.execute(
-        visible_cases(user).with_only_columns(Case.public_id, Case.reference, Case.status)
-        .where(Case.id.in_(others)).order_by(Case.opened_on.desc(), Case.id.desc())
-    )
-    return [RelatedCase(public_id, reference, status) for public_id, reference, status in rows]
-
-
-def open_duplicate_flags(session: Session, user, limit: int = 50) -> list[DuplicateFlag]:
-    """The possible duplicates waiting for a decision in the supervisor's association, oldest first."""
-    if not can_decide_duplicates(user):
-        return []
-    return list(session.scalars(
-        select(DuplicateFlag)
-        .where(DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))
-        .order_by(DuplicateFlag.flagged_at, DuplicateFlag.id).limit(limit)
-    ).unique())
-
-
-def cases_by_id(session: Session, ids: set[int]) -> dict[int, Case]:
-    """Cases by database id, in one statement (the list of possible duplicates names each flag's case)."""
-    if not ids:
-        return {}
-    return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(ids)))}
-
-
-def count_open_duplicate_flags(session: Session, user) -> int:
-    if not can_decide_duplicates(user):
-        return 0
-    return session.scalar(select(func.count()).select_from(DuplicateFlag).where(
-        DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))) or 0
