@@ -344,3 +344,37 @@ def test_retiming_recomputes_future_instants_from_the_local_time(app, world, app
         assert status.retime_future(db.session) == 1
         assert (own.start_utc, own.end_utc) == (right, right + timedelta(hours=1))
         assert status.retime_future(db.session) == 0  # safe to run twice
+
+
+def _invited(client, world) -> set[str]:
+    page = client.get(book_url(world)).get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]*name="participant_ids"[^>]*>', page)
+    return {re.search(r'value="([^"]+)"', box).group(1) for box in boxes if "checked" in box}
+
+
+def test_a_case_in_mediation_invites_both_parties_unless_kept_apart(app, world, appointments, login_as):
+    """docs/domain.md, DOM105: what the form ticks before the user changes it."""
+    from mediation.cases.codes import CaseStatus, ParticipantRole, ScreeningDecision, Sex
+    from mediation.cases.models import ScreeningDecisionRecord
+    from mediation.cases.services.parties import PartyRole, add_party
+    from tests.cases.fixtures import person
+
+    with app.app_context():
+        a1, case = staff("mediator.a1"), case_of(world.cases.own)
+        first = str(requesting_party(case).public_id)
+        second = str(add_party(db.session, case, person("Karim Alaoui", sex=Sex.MALE),
+                               PartyRole(ParticipantRole.FATHER), actor=a1).participant.public_id)
+        db.session.commit()
+    client = login_as("mediator_a1")
+    assert _invited(client, world) == {first}, "at intake: the first person only"
+    with app.app_context():
+        case_of(world.cases.own).status = CaseStatus.IN_MEDIATION
+        db.session.commit()
+    assert _invited(client, world) == {first, second}
+    with app.app_context():
+        case = case_of(world.cases.own)
+        db.session.add(ScreeningDecisionRecord(case_id=case.id, decided_by_id=staff("supervisor.a").id,
+                                               decision=ScreeningDecision.PROCEED_WITH_ADAPTATIONS,
+                                               adaptations="separate_sessions"))
+        db.session.commit()
+    assert _invited(client, world) == {first}, "kept in separate sessions: one at a time"

@@ -114,9 +114,9 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
             fill(page.locator("main form").last, {"scope": scope, "status": "given", "on_date": today,
                                                    "given_by": "self"})
             submit(page, app, language, "Save")
-    for status in ("assessment", "in_mediation"):
-        page.locator("main select[name=to_status]").select_option(status)
-        submit(page, app, language, "Change the status")
+    # The first screening began the assessment (docs/domain.md, DOM104): one button moves into mediation.
+    assert not page.locator("main").get_by_role("button", name=t(app, language, "Move to assessment")).count()
+    submit(page, app, language, "Move into mediation")
     assert t(app, language, "Open: every party is screened and has consented, and every positive screening is "
                             "covered by a supervisor decision.") in page.locator("#safety").inner_text()
 

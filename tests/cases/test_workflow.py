@@ -6,6 +6,7 @@ test calls the service itself for every pair of statuses.
 
 from __future__ import annotations
 
+import re
 from itertools import product
 from uuid import UUID
 
@@ -380,17 +381,29 @@ def test_a_concurrent_change_is_refused_not_overwritten(app, cases):
         db.session.rollback()
 
 
-def test_the_status_form_offers_only_the_users_changes(app, login_as, cases):
+def _status_buttons(page: str) -> dict[str, str]:
+    """The status section's buttons posting `to_status`: value -> visible label."""
+    section = page[page.index('id="status"'):].split("</section>")[0]
+    return dict(re.findall(r'<button type="submit" name="to_status" value="([a-z_]+)"[^>]*>([^<]+)</button>', section))
+
+
+def test_the_status_form_offers_only_the_users_changes_one_button_each(app, login_as, cases):
+    """One press makes a change (docs/architecture.md, U6): a button per change the user may make, named by
+    what it does; the reason field comes only with a change that needs one, before its button."""
     page = login_as("mediator_a1").get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
-    options = page[page.index('name="to_status"'):].split("</select>")[0]
-    assert 'value="assessment"' in options and 'value="in_counselling"' in options
-    assert 'value="closed"' not in options and 'value="in_mediation"' not in options
+    assert _status_buttons(page) == {"assessment": "Move to assessment", "in_counselling": "Move into counselling"}
+    assert "<select" not in page[page.index('id="status"'):].split("</section>")[0]
+    assert 'name="reason"' not in page[page.index('id="status"'):].split("</section>")[0]
     page = login_as("supervisor_a").get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
     assert 'name="to_status"' not in page and "No status change is open to you here." in page
     set_status(app, cases.own, CaseStatus.SUSPENDED)
     page = login_as("supervisor_a").get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
-    options = page[page.index('name="to_status"'):].split("</select>")[0]
-    assert 'value="in_mediation"' in options and 'value="in_counselling"' in options
+    assert _status_buttons(page) == {"in_mediation": "Move into mediation", "in_counselling": "Move into counselling"}
+    set_status(app, cases.own, CaseStatus.IN_COUNSELLING)
+    page = login_as("supervisor_a").get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
+    assert _status_buttons(page) == {"suspended": "Suspend the case"}
+    section = page[page.index('id="status"'):].split("</section>")[0]
+    assert section.index('name="reason"') < section.index('value="suspended"')
 
 
 @FUZZ

@@ -16,11 +16,12 @@ from flask_login import current_user
 
 from mediation.appointments.codes import OPEN
 from mediation.appointments.forms import NONE, PARTY_TIMES_MAX, AppointmentForm, StatusForm
-from mediation.appointments.models import Appointment
+from mediation.appointments.models import Appointment, Room
 from mediation.appointments.policies import can_book, can_manage, visible_appointments
 from mediation.appointments.queries import attendance
 from mediation.appointments.queries import calendars as queries
 from mediation.appointments.queries.booking import association_staff, bookable_rooms
+from mediation.appointments.queries.rooms import free_room_for_each
 from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
 from mediation.appointments.services import booking as service
 from mediation.appointments.services import status as status_service
@@ -33,9 +34,9 @@ from mediation.appointments.services.adaptations import (
     slot_minutes,
     staggered_parties,
 )
-from mediation.appointments.services.slots import next_free_slots
+from mediation.appointments.services.slots import Slot, next_free_slots
 from mediation.cases import queries as case_queries
-from mediation.cases.codes import Adaptation
+from mediation.cases.codes import Adaptation, CaseStatus
 from mediation.cases.models import Case
 from mediation.cases.queries import active_participants
 from mediation.cases.routes import case_section
@@ -67,17 +68,18 @@ def _case_from_query() -> Case | None:
     return case_queries.load_case(db.session, current_user, case_id)
 
 
-def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) -> None:
-    form.room_id.choices = [(NONE, "—")] + [
-        (str(room.public_id), f"{room.name} · {room.service_point.code}")
-        for room in bookable_rooms(db.session, association_id)
-    ]
+def _set_choices(form: AppointmentForm, association_id: int, case: Case | None) -> list[Room]:
+    """Set the form's choices; the bookable rooms, read once, are returned for the proposed times."""
+    rooms = bookable_rooms(db.session, association_id)
+    form.room_id.choices = [(NONE, "—")] + [(str(room.public_id), f"{room.name} · {room.service_point.code}")
+                                            for room in rooms]
     form.staff_ids.choices = [(str(user.public_id), user.display_name)
                               for user in association_staff(db.session, association_id)]
     form.participant_ids.choices = [] if case is None else [
         (str(p.public_id), f"{p.person.full_name} · {p.role.label}")
         for p in active_participants(db.session, case)
     ]
+    return rooms
 
 
 def _party_labels(case: Case | None) -> dict[str, str]:
@@ -102,6 +104,17 @@ def _set_party_rows(form: AppointmentForm, case: Case | None) -> None:
             form.party_times.append_entry({"participant": value})
     for entry in form.party_times:
         entry.form.participant.choices = list(labels.items())
+
+
+def _invited_by_default(case: Case) -> list[str]:
+    """Who the form invites before the user changes it (docs/domain.md, DOM105): in mediation, every adult
+    party taking part, unless a decision keeps them in separate sessions; otherwise the first person."""
+    people = active_participants(db.session, case)
+    parties = [p for p in people if p.is_party and not p.is_child]
+    apart = case_adaptations(db.session, case) & {Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE}
+    if case.status is CaseStatus.IN_MEDIATION and len(parties) > 1 and not apart:
+        return [str(p.public_id) for p in parties]
+    return [str(p.public_id) for p in people[:1]]
 
 
 def _propose_party_times(form: AppointmentForm, stored: dict[str, tuple[str, str]] | None = None) -> None:
@@ -146,7 +159,11 @@ def _data(form: AppointmentForm) -> service.AppointmentData:
 
 
 def _prefill_from_query(form: AppointmentForm) -> None:
-    """A proposed free slot was chosen: its date and times arrive in the query string."""
+    """A proposed free slot was chosen without script: its date, times and room arrive in the query string
+    (docs/domain.md, DOM100). A room that is not one of the form's choices is ignored."""
+    room = request.args.get("room", "")
+    if room and room in dict(form.room_id.choices):
+        form.room_id.data = room
     try:
         form.day.data = date.fromisoformat(request.args.get("day", ""))
         form.start.data = time.fromisoformat(request.args.get("start", "")).strftime("%H:%M")
@@ -164,25 +181,34 @@ def _slot_staff(form: AppointmentForm):
 
 @dataclass(frozen=True)
 class SlotLink:
-    slot: object
+    slot: Slot
+    room: Room | None  # free for the whole slot, at the case's service point when there is a case
     url: str
 
 
-def _slot_links(form: AppointmentForm, case: Case | None, staggered: int):
-    """The next free times of the chosen staff member, long enough for `staggered` parties' own times."""
+def _slot_links(form: AppointmentForm, case: Case | None, staggered: int, rooms: list[Room] | None):
+    """The next free times of the chosen staff member, long enough for `staggered` parties' own times, each
+    with a room free for all of it (docs/domain.md, DOM100): one link fills the form's date, times and room."""
     user = _slot_staff(form)
     if user is None:
         return None, []
     slots = next_free_slots(db.session, user.id, duration_min=slot_minutes(staggered, MEETING_MIN))
-    return user, [SlotLink(slot, url_for("appointments.new", case=case.public_id if case else None,
-                                         staff=user.public_id, day=slot.day.isoformat(),
-                                         start=slot.start.strftime("%H:%M"), end=slot.end.strftime("%H:%M")))
-                  for slot in slots]
+    if rooms is None:  # a refused form: the rooms read before the rollback are expired, read them again
+        rooms = bookable_rooms(db.session, current_user.association_id)
+    if case is not None:
+        rooms = [room for room in rooms if room.service_point_id == case.service_point_id]
+    free = free_room_for_each(db.session, rooms, [(slot.start_utc, slot.end_utc) for slot in slots])
+    return user, [SlotLink(slot, room, url_for("appointments.new", case=case.public_id if case else None,
+                                               staff=user.public_id, day=slot.day.isoformat(),
+                                               start=slot.start.strftime("%H:%M"), end=slot.end.strftime("%H:%M"),
+                                               room=room.public_id if room else None))
+                  for slot, room in zip(slots, free, strict=True)]
 
 
-def _render_form(form, case, appointment, status=200, stale=False):
+def _render_form(form, case, appointment, status=200, stale=False, rooms: list[Room] | None = None):
     party_labels = _party_labels(case)
-    slot_user, slots = _slot_links(form, case, len(party_labels)) if appointment is None else (None, [])
+    slot_user, slots = ((None, []) if appointment is not None
+                        else _slot_links(form, case, len(party_labels), rooms))
     adaptations = case_adaptations(db.session, case)
     return render_template("appointments/form.html", form=form, case=case, appointment=appointment,
                            slot_user=slot_user, slots=slots, stale=stale,
@@ -200,7 +226,7 @@ def new():
     if case is not None and not case.is_open:
         abort(403)
     form = AppointmentForm()
-    _set_choices(form, current_user.association_id, case)
+    rooms = _set_choices(form, current_user.association_id, case)
     _set_party_rows(form, case)
     if request.method == "GET":
         _prefill_from_query(form)
@@ -210,8 +236,8 @@ def new():
         if default in dict(form.staff_ids.choices):
             form.staff_ids.data = [default]
         if case is not None:
-            form.participant_ids.data = [value for value, _label in form.participant_ids.choices[:1]]
-        return _render_form(form, case, None)
+            form.participant_ids.data = _invited_by_default(case)
+        return _render_form(form, case, None, rooms=rooms)
     return submit(form, lambda: service.book(db.session, _data(form), actor=current_user, case=case),
                   success=_("Appointment booked."), done=_detail_page,
                   page=lambda status: _render_form(form, case, None, status))

@@ -30,6 +30,7 @@ class Slot:
     start: time
     end: time
     start_utc: datetime
+    end_utc: datetime
 
 
 def _office_hours() -> tuple[time, time, frozenset[int]]:
@@ -76,7 +77,7 @@ def next_free_slots(session: Session, user_id: int, *, duration_min: int = 60, c
                 continue
             if cursor >= now:
                 local_day, local_start = local_parts(cursor)
-                found.append(Slot(local_day, local_start, local_parts(end)[1], cursor))
+                found.append(Slot(local_day, local_start, local_parts(end)[1], cursor, end))
             cursor += STEP
         if len(found) >= count:
             break

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from mediation.cases import queries
 from mediation.cases.forms.safety import DecisionRequestForm
-from mediation.cases.forms.workflow import StatusForm
+from mediation.cases.forms.workflow import MOVE_LABELS, StatusForm, StatusMove
 from mediation.cases.policies import can_edit_case, can_request_decision
 from mediation.cases.routes import bp, case_section
 from mediation.cases.services import workflow
@@ -18,8 +18,11 @@ from mediation.extensions import db
 
 
 def offer(form: StatusForm, case, user) -> StatusForm:
-    """Limit the choices shown to the changes this user may make here."""
-    form.to_status.choices = [(row.to.value, row.to.label) for row in workflow.available_transitions(case, user)]
+    """Limit the choices to the changes this user may make here: one button each (docs/architecture.md, U6)."""
+    rows = workflow.available_transitions(case, user)
+    form.to_status.choices = [(row.to.value, row.to.label) for row in rows]
+    form.moves = tuple(StatusMove(row.to.value, MOVE_LABELS.get(row.to, row.to.label), row.needs_reason)
+                       for row in rows)
     if not form.current.data:
         form.current.data = case.status.value
     return form
