@@ -8,6 +8,7 @@ queue and onto the case's timeline; a supervisor answers it by recording a decis
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
@@ -45,6 +46,9 @@ def request_decision(session: Session, case: Case, note: str | None, *, actor: S
     problems = mediation_gate(session, case)
     if not problems:
         raise GateOpen()
+    # Two staff of the case pressing the button at once: the case's row is held until the commit, so the
+    # second sees the first's request (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     if open_requests(session, case):
         raise AlreadyRequested()
     checks = dict.fromkeys(problem.check.value for problem in problems)
