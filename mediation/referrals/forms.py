@@ -66,8 +66,8 @@ class ExceptionRequestForm(BaseForm):
 
 
 class ExceptionDecisionForm(BaseForm):
-    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve the exception")),
-                                                   ("refuse", _l("Refuse the exception"))],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve the exception")),
+                                                   SelectChoice("refuse", _l("Refuse the exception"))],
                           validators=[InputRequired(_l("Choose your decision."))])
     decision_reason = TextAreaField(_l("Reason for the decision"),
                                     validators=[InputRequired(_l("Give the reason for your decision.")),
