@@ -1,5 +1,5 @@
 """Referrals out, the data each one shared, safeguarding exceptions and the closure a referral explains
-(docs/domain.md, DOM85-DOM89).
+(docs/domain.md, DOM85-DOM88).
 
 The link to a closure lives here, never on the case's tables: a feature links its records to the case's,
 not the reverse (docs/architecture.md, A1).

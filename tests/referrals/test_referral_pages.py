@@ -1,5 +1,5 @@
 """Referral pages: the destination's answer, safeguarding exceptions from request to use, the case page and
-its statement count (docs/domain.md, DOM85-DOM89; docs/security.md, S40-S42)."""
+its statement count (docs/domain.md, DOM85-DOM88; docs/security.md, S40-S42)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Safeguarding exceptions: the case's staff ask, a supervisor of the association decides, with a reason
-(docs/domain.md, DOM87; docs/security.md, S41)."""
+(docs/domain.md, DOM87; docs/security.md, P7, S41)."""
 
 from __future__ import annotations
 
