@@ -131,6 +131,7 @@ def test_the_case_page_shows_referrals_to_staff_and_supervisors_only_with_their_
     refer(app, cases.own, cases.participants["own"], destination=ReferralDestination.LEGAL_AID)
     staff_page = login_as("mediator_a1").get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
     assert 'id="referrals"' in staff_page and "Lawyer or legal aid" in staff_page and REASON in staff_page
+    assert '<section class="card internal-only" id="referrals"' in staff_page, "never in the parties' print"
     assert "/referrals/new" in staff_page and "/answer" in staff_page
     supervisor_page = login_as("supervisor_a").get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
     assert "Lawyer or legal aid" in supervisor_page
