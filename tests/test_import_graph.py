@@ -27,6 +27,7 @@ FLOORS = {
     "audit": 2,
     "cases": 3,
     "appointments": 4,
+    "referrals": 4,  # a referral is a record of the case; the closure hears of it through events
     "counselling": 5,  # a session may be the record of a held appointment
     "supervision": 6,
     "statistics": 6,

@@ -1,7 +1,8 @@
 """The demo population: two associations with their CNDP declaration and authorisation and
 their service point, one account per role, and a few case files per staff member, with their
 sessions and follow-up actions (mediation/demo/cases.py), rooms and appointments around the
-current week (mediation/demo/appointments.py)."""
+current week (mediation/demo/appointments.py), and referrals out in every status
+(mediation/demo/referrals.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core.authz import Profession, Role
 from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases
+from mediation.demo.referrals import load_demo_referrals
 
 # The demo's only weak point, printed by `make run`.
 DEMO_PASSWORD = "demo-orange-garden-26"
@@ -88,6 +90,7 @@ class DemoReport:
     cases: list[str] = field(default_factory=list)
     rooms: list[str] = field(default_factory=list)
     appointments: int = 0
+    referrals: int = 0
 
 
 def _declare_cndp(session: Session, association: Association, key: str) -> None:
@@ -162,6 +165,7 @@ def load_demo(session: Session) -> DemoReport:
         )
         created.append(username)
     report.cases = load_demo_cases(session, service_points)
+    report.referrals = load_demo_referrals(session, report.cases)
     report.rooms, report.appointments = load_demo_appointments(session, service_points)
     return report
 

@@ -21,6 +21,7 @@ from mediation.cases.codes import CaseStatus, NoticeKind
 from mediation.cases.models import Case
 from mediation.cases.policies import visible_cases
 from mediation.counselling.models import FollowUpAction
+from mediation.referrals import queries as referral_queries
 from mediation.supervision import predicates
 
 # Past appointments still waiting for "held" or "nobody came": the most recent few, then a link.
@@ -53,6 +54,7 @@ class Worklist:
     waiting_more: bool
     notices: list[case_queries.NoticeRow]  # unread, on cases the user still sees: a decision, a reassignment, a review
     duplicates_waiting: int = 0  # a supervisor's: possible duplicates to decide (docs/domain.md, DOM74)
+    exceptions_waiting: int = 0  # a supervisor's: safeguarding exceptions to decide (docs/domain.md, DOM87)
 
     def appointments_on(self, day: date) -> list[Appointment]:
         return [a for a in self.appointments if appointment_queries.local_day(a.start_utc) == day]
@@ -113,4 +115,5 @@ def worklist(session: Session, user, today: date, now: datetime, *, supervisor: 
         waiting=waiting, waiting_more=waiting_more,
         notices=case_queries.notices_of(session, user, unread_only=True, kinds=WAITING_ON_YOU, limit=WAITING_SHOWN),
         duplicates_waiting=case_queries.count_open_duplicate_flags(session, user) if supervisor else 0,
+        exceptions_waiting=referral_queries.count_pending_exceptions(session, user) if supervisor else 0,
     )

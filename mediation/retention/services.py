@@ -2,12 +2,13 @@
 
 What an anonymised case keeps: its rows, codes, dates, stat_keys and links, i.e. everything
 mediation/statistics reads (Case, CaseIssue, Participant, Person.sex, Screening.result, Closure,
-CounsellingSession, Appointment status and times), so a past release rebuilt afterwards gives the same
-figures. What goes: every encrypted field of the case and of the rows hanging from it (set to NULL, or
-to "" where the column may not be NULL), the rows that are nothing but free text (note versions, session
-revisions, follow-up actions, the party reminders of its appointments), and, once all of their cases are
-anonymised, the people's identity, blind indexes and name tokens. The reference stays: it holds no
-personal data (docs/domain.md, DOM10) and the audit trail names it through the case's public id.
+CounsellingSession, Appointment status and times, the codes and dates of referrals), so a past release
+rebuilt afterwards gives the same figures. What goes: every encrypted field of the case and of the rows
+hanging from it (set to NULL, or to "" where the column may not be NULL), the rows that are nothing but
+free text (note versions, session revisions, follow-up actions, the party reminders of its
+appointments), and, once all of their cases are anonymised, the people's identity, blind indexes and
+name tokens. The reference stays: it holds no personal data (docs/domain.md, DOM10) and the audit trail
+names it through the case's public id.
 
 Services flush, never commit: the CLI commits once per case, so a crash leaves no case half-done.
 Bulk UPDATEs bump version_id themselves (an editor holding the old version then gets a 409, S31).
@@ -43,6 +44,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.services import FAILED, SENT
+from mediation.referrals.models import Referral, SafeguardingException
 from mediation.retention.policy import RetentionPolicy
 from mediation.subject_requests.models import DataSubjectRequest
 from mediation.supervision.models import LeadChange, SupervisionReview
@@ -100,6 +102,11 @@ def _clear_case_rows(session: Session, case_id: int) -> None:
         update(LeadChange).where(LeadChange.case_id == case_id).values(reason=""),
         update(Appointment).where(Appointment.case_id == case_id).values(
             video_link=None, cancel_reason=None, intake_label=None, version_id=Appointment.version_id + 1),
+        # Referrals keep destination, status, dates and what was shared (by category), not the free text.
+        update(Referral).where(Referral.case_id == case_id).values(
+            organisation_name="", reason="", version_id=Referral.version_id + 1),
+        update(SafeguardingException).where(SafeguardingException.case_id == case_id).values(
+            reason="", decision_reason=None, version_id=SafeguardingException.version_id + 1),
         delete(SessionRevision).where(SessionRevision.session_id.in_(session_ids)),
         delete(FollowUpAction).where(FollowUpAction.case_id == case_id),
         delete(NoteVersion).where(NoteVersion.note_id.in_(select(Note.id).where(Note.case_id == case_id))),

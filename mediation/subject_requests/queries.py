@@ -2,7 +2,9 @@
 
 Included: identity and contact data, the cases the person takes part in (reference, status, role,
 dates, issues), their consents, the sessions they attended, the appointments they were invited to,
-joint notes of their cases and the private notes they themselves confided, and their requests.
+joint notes of their cases and the private notes they themselves confided, where they were referred and
+what was shared about them (not the staff's reason, nor a referral under a safeguarding exception), and
+their requests.
 Excluded, and said so in the export: notes confided by OTHER parties (docs/domain.md, DOM39, DOM61: they must not
 reach anything given to another party) and staff-only records (screening, professional assessments,
 supervision, psychological notes), on which the data protection officer decides case by case.
@@ -23,6 +25,7 @@ from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility
 from mediation.cases.models import Case, Consent, ConsentGiver, Note, Participant, Person
 from mediation.core.i18n import SUPPORTED
 from mediation.counselling.models import CounsellingSession, SessionAttendee
+from mediation.referrals.models import Referral
 from mediation.subject_requests.models import DataSubjectRequest
 
 FRENCH = "fr"
@@ -87,6 +90,17 @@ class AppointmentEntry:
     status: object
 
 
+@dataclass(frozen=True)
+class ReferralEntry:
+    reference: str
+    made_on: date
+    destination: object
+    organisation_name: str
+    data_shared: list
+    status: object
+    feedback_on: date | None
+
+
 @dataclass
 class PersonExport:
     person: Person
@@ -95,6 +109,7 @@ class PersonExport:
     sessions: list[SessionEntry] = field(default_factory=list)
     notes: list[NoteEntry] = field(default_factory=list)
     appointments: list[AppointmentEntry] = field(default_factory=list)
+    referrals: list[ReferralEntry] = field(default_factory=list)
     requests: list[DataSubjectRequest] = field(default_factory=list)
 
 
@@ -128,8 +143,20 @@ def person_export(session: Session, person: Person) -> PersonExport:
         .where(AppointmentParty.participant_id.in_(own_participants)).order_by(Appointment.start_utc)).unique()
     export.appointments = [AppointmentEntry("" if a.case_id is None else references.get(a.case_id, ""),
                                             a.start_utc, a.session_type, a.mode, a.status) for a in appointments]
+    export.referrals = _referrals(session, own_participants, references)
     export.requests = _requests(session, person)
     return export
+
+
+def _referrals(session: Session, own_participants: set[int], references: dict[int, str]) -> list[ReferralEntry]:
+    """Where the person was referred and what was shared about them (docs/domain.md, DOM87), without the staff's
+    reason; a referral under a safeguarding exception is left out, as staff-only records are (docs/security.md,
+    P7): the data protection officer decides case by case."""
+    rows = session.scalars(select(Referral).where(Referral.participant_id.in_(own_participants),
+                                                  Referral.exception_id.is_(None))
+                           .order_by(Referral.made_on, Referral.id)).unique()
+    return [ReferralEntry(references[row.case_id], row.made_on, row.destination, row.organisation_name,
+                          row.data_shared, row.status, row.feedback_on) for row in rows]
 
 
 def _sessions(session: Session, own_participants: set[int], references: dict[int, str]) -> list[SessionEntry]:
@@ -196,6 +223,10 @@ def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
                    "text": n.body} for n in export.notes],
         "appointments": [{"case": a.reference, "start": a.start_utc.isoformat(), "type": code(a.session_type),
                           "mode": code(a.mode), "status": code(a.status)} for a in export.appointments],
+        "referrals": [{"case": r.reference, "made_on": r.made_on.isoformat(), "destination": code(r.destination),
+                       "organisation": r.organisation_name, "data_shared": [code(item) for item in r.data_shared],
+                       "status": code(r.status), "answer_on": r.feedback_on.isoformat() if r.feedback_on else None}
+                      for r in export.referrals],
         "requests": [{"type": code(r.type), "received_on": r.received_on.isoformat(),
                       "answered_on": r.answered_on.isoformat() if r.answered_on else None,
                       "outcome": code(r.outcome)} for r in export.requests],

@@ -23,6 +23,7 @@ from mediation.cases.codes import (
     CourtStage,
     NoteVisibility,
     Outcome,
+    ReferralDestination,
     ScreeningDecision,
     SessionType,
     ViolenceLevel,
@@ -51,6 +52,8 @@ from mediation.counselling.models import (
 )
 from mediation.extensions import db
 from mediation.outbox.models import OutboxMessage
+from mediation.referrals.codes import ExceptionStatus, SafeguardingGround, Urgency
+from mediation.referrals.models import Referral, SafeguardingException
 from mediation.subject_requests.codes import RequestOutcome, RequestType
 from mediation.subject_requests.models import DataSubjectRequest
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
@@ -186,6 +189,21 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     asked = DecisionRequest(case_id=case.id, requested_by_id=lead.id, gate_checks="no_decision")
     put(asked, "decision_request", "note")
     session.add(asked)
+
+    # A referral out under an approved safeguarding exception (docs/domain.md, DOM85, DOM87).
+    exception = SafeguardingException(case_id=case.id, participant_id=requesting.id,
+                                      ground=SafeguardingGround.CHILD_AT_RISK, requested_by_id=lead.id,
+                                      status=ExceptionStatus.APPROVED, decided_by_id=supervisor.id)
+    put(exception, "safeguarding_exception", "reason")
+    put(exception, "safeguarding_exception", "decision_reason")
+    session.add(exception)
+    session.flush()
+    referral = Referral(case_id=case.id, participant_id=requesting.id, destination=ReferralDestination.POLICE,
+                        urgency=Urgency.URGENT, made_on=date(2026, 11, 19), made_by_id=lead.id,
+                        exception_id=exception.id)
+    put(referral, "referral", "organisation_name")
+    put(referral, "referral", "reason")
+    session.add(referral)
 
     # A data-subject request of the requesting party, asked and answered.
     request = DataSubjectRequest(association_id=case.association_id, person_id=requesting.person_id,

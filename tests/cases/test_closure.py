@@ -150,17 +150,14 @@ OK = object()
     (dict(outcome="party_withdrew", agreement_points="x"),
      "Agreed points go only with an agreement or a reconciliation."),
     (dict(outcome="reconciliation", agreement_points="x"), OK),
-    # referrals: a destination, of the right kind
-    (dict(outcome="referred_to_justice"), "Choose where the case was referred."),
-    (dict(outcome="referred_other_service"), "Choose where the case was referred."),
-    (dict(outcome="referred_to_justice", referral_destination="health"),
-     "Choose the court, the prosecutor or the police."),
-    (dict(outcome="referred_other_service", referral_destination="family_court"),
-     "For the court or the prosecutor, choose the outcome “Referred to court or prosecutor”."),
-    (dict(outcome="referred_to_justice", referral_destination="public_prosecutor"), OK),
-    (dict(outcome="referred_other_service", referral_destination="listening_centre"), OK),
-    (dict(outcome="transferred", referral_destination="other_association"),
-     "A destination goes only with a referral outcome."),
+    # referrals: the outcome rests on a referral record of the case (docs/domain.md, DOM88), which these
+    # cases have not; the form has no destination of its own any more, and one sent is not read
+    # (tests/referrals/test_closure_coupling.py closes with referrals)
+    (dict(outcome="referred_to_justice"), "Closing as referred to court or prosecutor needs a referral"),
+    (dict(outcome="referred_other_service"), "Closing as referred to another service needs a referral"),
+    (dict(outcome="referred_to_justice", referral_destination="public_prosecutor"),
+     "Closing as referred to court or prosecutor needs a referral"),
+    (dict(outcome="transferred", referral_destination="other_association"), OK),
     # not_suitable needs the supervisor's decision (see the decision test below)
     (dict(outcome="not_suitable"),
      "Closing as not suitable needs a supervisor's screening decision that mediation is not suitable."),
@@ -172,7 +169,7 @@ OK = object()
     (dict(outcome="opened_in_error"), "Not a valid choice"),
     (dict(outcome="not_a_code"), "Not a valid choice"),
     (dict(outcome=""), "Choose the outcome of the case."),
-    (dict(outcome="lost_contact", referral_destination="nowhere"), "Not a valid choice"),
+    (dict(outcome="lost_contact", referral_destination="nowhere"), OK),
 ])
 def test_each_outcome_rule(app, login_as, cases, fields, error):
     client = login_as("mediator_a1")

@@ -31,6 +31,7 @@ from mediation.cases.workflow_table import TRANSITIONS, allowed_transition
 from mediation.core import authz
 from mediation.core import codes as core_codes
 from mediation.core.codes import Code, choices
+from mediation.referrals import codes as referral_codes
 from mediation.statistics import codes as statistics_codes
 from mediation.statistics.codes import IssueGroup, issue_group
 from mediation.subject_requests import codes as subject_request_codes
@@ -82,6 +83,11 @@ EXPECTED = {
     case_codes.AgreementForm: ("written_signed", "written_unsigned", "verbal"),
     case_codes.PointStatus: ("agreed", "partially_agreed", "not_agreed"),
     case_codes.FollowUpResult: ("holding", "partly_holding", "not_holding", "unreachable"),
+    referral_codes.Urgency: ("urgent", "routine"),
+    referral_codes.ReferralStatus: ("made", "accepted", "declined", "no_answer"),
+    referral_codes.SharedData: ("identity", "contact_details", "case_summary", "screening_outcome"),
+    referral_codes.SafeguardingGround: ("child_at_risk", "adult_at_risk"),
+    referral_codes.ExceptionStatus: ("pending", "approved", "refused"),
     case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                      "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                      "entraide_nationale", "other_association", "other"),

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from mediation.cases.codes import ReferralDestination
 from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
-from mediation.core.codes import choices
 from mediation.core.forms import BaseForm
 
 NONE = ""
@@ -32,12 +30,7 @@ class ClosureForm(BaseForm):
         description=_l("Required for a full or partial agreement: the points the parties settled."),
         render_kw={"rows": 6, "maxlength": AGREEMENT_POINTS_MAX},
     )
-    referral_destination = SelectField(
-        _l("Referred to"),
-        choices=[SelectChoice(NONE, "—"), *choices(ReferralDestination)],
-        default=NONE,
-        description=_l("Required when the case is referred elsewhere."),
-    )
+    # No destination either: a referral outcome takes it from the case's referral record (docs/domain.md, DOM88).
     follow_up_on = DateField(
         _l("Follow-up date (optional)"),
         validators=[Optional()],

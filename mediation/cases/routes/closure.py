@@ -62,7 +62,6 @@ def close(case_id):
         lambda: closure.close_case(db.session, case, closure.ClosureData(
             outcome=form.outcome.data,
             agreement_points=form.agreement_points.data,
-            referral_destination=form.referral_destination.data or None,
             follow_up_on=form.follow_up_on.data,
             note=form.note.data,
         ), actor=current_user, expected_version=form.version.data),

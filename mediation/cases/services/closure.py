@@ -141,15 +141,16 @@ def _check_agreement(outcome: Outcome, level: AgreementLevel | None, points: str
 
 
 def _check_referral(outcome: Outcome, destination: ReferralDestination | None) -> None:
-    # docs/domain.md, DOM54: a referral outcome names its destination; until referrals exist (section 13) the
-    # closure records the destination itself.
+    # docs/domain.md, DOM54, DOM88: a referral outcome rests on a referral record of the case, whose feature
+    # checks it (case_closing) and fills the destination from it (case_closed). A caller may still name the
+    # destination; it must then fit the outcome.
     if outcome not in REFERRAL_OUTCOMES:
         if destination is not None:
             raise ValidationFailed(_l("A destination goes only with a referral outcome."),
                                    field="referral_destination")
         return
     if destination is None:
-        raise ValidationFailed(_l("Choose where the case was referred."), field="referral_destination")
+        return
     if outcome is Outcome.REFERRED_TO_JUSTICE and destination not in JUSTICE_DESTINATIONS:
         raise ValidationFailed(_l("Choose the court, the prosecutor or the police."), field="referral_destination")
     if outcome is Outcome.REFERRED_OTHER_SERVICE and destination in COURT_DESTINATIONS:

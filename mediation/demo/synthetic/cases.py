@@ -284,6 +284,8 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
             "note": draws.choice(text.CLOSURE_NOTES), "reopened_at": None, "reopen_reason": None,
             "created_at": utc(life.closed_on, 16), "stat_key": stat_key(ctx.seed, "closure", closure_id),
         })
+        if outcome in REFERRALS:
+            _referral_for_closure(ctx, case_id, requesting, lead.id, REFERRALS[outcome], life.closed_on, closure_id)
     facts = CaseFacts(
         case_id=case_id, association_id=plan.id, service_point_id=service_point_id,
         rooms=plan.rooms[service_point_id], lead_id=lead.id, lead_profession=lead.profession,
@@ -292,6 +294,20 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         last_day=life.last_day, is_open=life.closed_on is None,
     )
     write_timeline(ctx, diary, facts, session_count(draws, facts, life.long_case))
+
+
+def _referral_for_closure(ctx: Context, case_id: int, participant_id: int, by: int,
+                          destination: ReferralDestination, on: date, closure_id: int) -> None:
+    """A referral closure rests on a referral record (docs/domain.md, DOM88): one made on the closing day,
+    sharing nothing (so needing no consent), linked to the closure."""
+    referral_id = ctx.writer.new_id("referral")
+    ctx.writer.add("referral", {
+        "id": referral_id, "public_id": ctx.ids.uuid(), "case_id": case_id, "participant_id": participant_id,
+        "destination": destination, "organisation_name": text.REFERRAL_ORGANISATION, "urgency": "routine",
+        "reason": text.REFERRAL_REASON, "made_on": on, "consent_id": None, "exception_id": None,
+        "status": "made", "feedback_on": None, "made_by_id": by, "created_at": utc(on, 15), "version_id": 1,
+    })
+    ctx.writer.add("referral_closure", {"closure_id": closure_id, "referral_id": referral_id})
 
 
 def _screening(ctx: Context, participant_id: int, by: int, on: date, *, positive: bool) -> None:

@@ -72,6 +72,8 @@ NOTES = (
 
 SCREENING_NOTES = ("Aucune violence déclarée (synthétique).",
                    "Peur de l'autre partie lors des rencontres (synthétique).")
+REFERRAL_ORGANISATION = "Structure d'orientation (synthétique)"
+REFERRAL_REASON = "Orientation à la clôture du dossier (données synthétiques)."
 CLOSURE_NOTES = ("Dossier clos ; suivi prévu (synthétique).", "إغلاق الملف بعد آخر جلسة (معطيات اصطناعية).")
 AGREEMENT_POINTS = ("Visites un week-end sur deux ; vacances partagées (synthétique).",
                     "Pension versée le 5 de chaque mois (synthétique).")

@@ -1,0 +1,1 @@
+"""Referral services: rules and writes; they flush and never commit (docs/architecture.md, A2)."""
