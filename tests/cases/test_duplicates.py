@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from mediation.accounts.models import StaffUser
 from mediation.cases.models import DuplicateFlag, Participant, Person, PersonNameToken
+from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.crypto import name_tokens
 from mediation.extensions import db
@@ -217,6 +218,18 @@ def test_the_flag_reaches_the_supervisor_of_the_association_and_nobody_else(app,
     assert other.post(f"/cases/duplicates/{flagged['public_id']}",
                       data={f"flag-{flagged['public_id']}-decision": "link"}).status_code == 404
     assert flags(app)[0]["linked"] is None
+
+
+def test_a_flag_whose_record_was_anonymised_is_moot(app, world, cases, flagged):
+    """Either record anonymised (docs/domain.md, DOM58): nobody is left to link, the flag leaves the list."""
+    supervisor = client_as(app, world, "supervisor_a")
+    assert flagged["public_id"] in supervisor.get("/cases/duplicates").get_data(as_text=True)
+    with app.app_context():
+        person = db.session.get(Person, flagged["candidate_person_id"])
+        person.anonymised_at = clock.now()
+        db.session.commit()
+    assert flagged["public_id"] not in supervisor.get("/cases/duplicates").get_data(as_text=True)
+    assert "possible duplicate" not in supervisor.get("/?lang=en").get_data(as_text=True)
 
 
 def test_linking_moves_the_new_participation_onto_the_existing_record(app, world, cases, secret_party, flagged):

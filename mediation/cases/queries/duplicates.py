@@ -36,13 +36,23 @@ def related_cases(session: Session, user, case: Case) -> list[RelatedCase]:
     return [RelatedCase(public_id, reference, status) for public_id, reference, status in rows]
 
 
+def _waiting(user):
+    """The open flags of the user's association whose two records both still exist: once either has been
+    anonymised (docs/domain.md, DOM58) there is nobody left to link, and the flag is moot."""
+    new_person = select(Participant.person_id).join(Person, Person.id == Participant.person_id).where(
+        Participant.id == DuplicateFlag.participant_id, Person.anonymised_at.is_(None)).exists()
+    candidate = select(Person.id).where(Person.id == DuplicateFlag.candidate_person_id,
+                                        Person.anonymised_at.is_(None)).exists()
+    return (DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None),
+            new_person, candidate)
+
+
 def open_duplicate_flags(session: Session, user, limit: int = 50) -> list[DuplicateFlag]:
     """The possible duplicates waiting for a decision in the supervisor's association, oldest first."""
     if not can_decide_duplicates(user):
         return []
     return list(session.scalars(
-        select(DuplicateFlag)
-        .where(DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))
+        select(DuplicateFlag).where(*_waiting(user))
         .order_by(DuplicateFlag.flagged_at, DuplicateFlag.id).limit(limit)
     ).unique())
 
@@ -57,8 +67,7 @@ def cases_by_id(session: Session, ids: set[int]) -> dict[int, Case]:
 def count_open_duplicate_flags(session: Session, user) -> int:
     if not can_decide_duplicates(user):
         return 0
-    return session.scalar(select(func.count()).select_from(DuplicateFlag).where(
-        DuplicateFlag.association_id == user.association_id, DuplicateFlag.linked.is_(None))) or 0
+    return session.scalar(select(func.count()).select_from(DuplicateFlag).where(*_waiting(user))) or 0
 
 
 @dataclass(frozen=True)
