@@ -27,6 +27,7 @@ FLOORS = {
     "audit": 2,
     "cases": 3,
     "appointments": 4,
+    "agreements": 4,  # a case's agreement, which its closure rests on
     "counselling": 5,  # a session may be the record of a held appointment
     "supervision": 6,
     "statistics": 6,
