@@ -33,8 +33,8 @@ def check_outcome(session: Session, case: Case, outcome: Outcome) -> AgreementVe
         if concluded is None:
             raise ValidationFailed(NO_CONCLUDED, field="outcome")
         if concluded.level is not required:
-            raise ValidationFailed(_l("The concluded agreement is a %(level)s: choose the outcome that matches it, "
-                                      "or revise the agreement first.", level=concluded.level.label),
+            raise ValidationFailed(_l("The concluded agreement is at the level “%(level)s”: choose the outcome that "
+                                      "matches it, or revise the agreement first.", level=concluded.level.label),
                                    field="outcome")
         return concluded
     if outcome is Outcome.NO_AGREEMENT and concluded is not None and concluded.level is not AgreementLevel.NONE:
