@@ -6,7 +6,9 @@ a status (radio buttons) and a text per issue, named point_<issue>_status and po
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -51,6 +53,12 @@ class AgreementFormBase(BaseForm):
         return self[point_field(issue, "status")], self[point_field(issue, "text")]
 
 
+def _text_label(issue: Issue) -> LazyString:
+    """The label of a point's text names its issue, so that the error summary says which point is wrong. It
+    interpolates the issue's own label, a translated constant of the code list, never anything typed."""
+    return LazyString(lambda: gettext("%(issue)s: what the parties settled (optional)", issue=str(issue.label)))
+
+
 def agreement_form_for(issues: list[Issue]) -> type[AgreementFormBase]:
     """The form class for a case with these issues: one status and one text per issue, in the case's order."""
     fields: dict[str, object] = {"issues": tuple(issues)}
@@ -58,7 +66,7 @@ def agreement_form_for(issues: list[Issue]) -> type[AgreementFormBase]:
         fields[point_field(issue, "status")] = RadioField(
             issue.label, choices=choices(PointStatus), validators=[InputRequired(STATUS_MESSAGE)])
         fields[point_field(issue, "text")] = TextAreaField(
-            _l("%(issue)s: what the parties settled (optional)", issue=issue.label),
+            _text_label(issue),
             validators=[Optional(), Length(max=POINT_TEXT_MAX, message=LENGTH_MESSAGE)],
             render_kw={"rows": 3, "maxlength": POINT_TEXT_MAX})
     points = tuple(name for issue in issues for name in (point_field(issue, "status"), point_field(issue, "text")))

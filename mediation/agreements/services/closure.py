@@ -7,6 +7,7 @@ contradicts the agreement in force (its latest concluded version) and link the c
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -33,8 +34,10 @@ def check_outcome(session: Session, case: Case, outcome: Outcome) -> AgreementVe
         if concluded is None:
             raise ValidationFailed(NO_CONCLUDED, field="outcome")
         if concluded.level is not required:
-            raise ValidationFailed(_l("The concluded agreement is at the level “%(level)s”: choose the outcome that "
-                                      "matches it, or revise the agreement first.", level=concluded.level.label),
+            # Translated now, in the closing user's language: it names the level, a code's label.
+            raise ValidationFailed(gettext("The concluded agreement is at the level “%(level)s”: choose the outcome "
+                                           "that matches it, or revise the agreement first.",
+                                           level=str(concluded.level.label)),
                                    field="outcome")
         return concluded
     if outcome is Outcome.NO_AGREEMENT and concluded is not None and concluded.level is not AgreementLevel.NONE:
