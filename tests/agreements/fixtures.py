@@ -1,4 +1,4 @@
-"""Agreements written through the service, for the agreement, closure and matrix tests (call outside any app context)."""
+"""Agreements written through the service, for the agreement and closure tests (call outside any app context)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from tests.cases.matrix_rows_notes import CASE_STAFF, case_variants, closed_url, staff
 
 
-
 def _writers_only(rows: list) -> list:
     for row in rows:
         if row.variant in CASE_STAFF:

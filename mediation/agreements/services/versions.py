@@ -93,11 +93,14 @@ def _points(case: Case, given: tuple[PointData, ...]) -> list[AgreementPoint]:
         raise ValidationFailed(_l("Record the issues of the case before drafting its agreement: the agreement "
                                   "has one point per issue."))
     by_issue: dict[Issue, PointData] = {}
-    for point in given:
-        issue = _code(Issue, point.issue, "nature", _l("This is not an issue of the case."))
+    for given_point in given:
+        try:
+            issue = Issue(given_point.issue)
+        except ValueError:
+            issue = None
         if issue not in issues:
             raise ValidationFailed(_l("An agreement covers only the issues of its case."))
-        by_issue[issue] = point
+        by_issue[issue] = given_point
     points = []
     for position, issue in enumerate(issues):
         point = by_issue.get(issue)
