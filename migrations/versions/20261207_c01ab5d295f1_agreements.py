@@ -1,7 +1,9 @@
 """Versioned agreements of a case: the agreement, its versions with their points and signatures, and the
 link from a closure to the concluded version it rests on (docs/domain.md, DOM77-DOM80).
 
-A point's text is encrypted (agreement_point.text); versions are written once and never updated.
+A point's text is encrypted (agreement_point.text); versions are written once and never updated. The case's
+issues gain `debts` and `parent_communication` (DOM62: a list only gains members), so the check of
+case_issue.issue is rebuilt with them.
 
 Revision ID: c01ab5d295f1
 Revises: 7efafd0f3c56
@@ -18,7 +20,22 @@ branch_labels = None
 depends_on = None
 
 
+ISSUES_BEFORE = ('marital_discord', 'separation_arrangements', 'custody', 'visitation', 'child_maintenance', 'spousal_entitlements', 'expulsion_marital_home', 'in_law_conflict', 'parent_child_conflict', 'elderly_care', 'inheritance', 'child_upbringing', 'other')
+ISSUES = (*ISSUES_BEFORE, 'debts', 'parent_communication')
+
+
+def _issue_check(issues: tuple[str, ...]) -> str:
+    return "issue IN (" + ", ".join(f"'{issue}'" for issue in issues) + ")"
+
+
+def _rebuild_issue_check(issues: tuple[str, ...]) -> None:
+    with op.batch_alter_table('case_issue', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_case_issue_issue'), type_='check')
+        batch_op.create_check_constraint('issue', _issue_check(issues))
+
+
 def upgrade():
+    _rebuild_issue_check(ISSUES)
     op.create_table('agreement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -67,7 +84,7 @@ def upgrade():
 
     op.create_table('agreement_point',
     sa.Column('version_id', sa.Integer(), nullable=False),
-    sa.Column('issue', sa.Enum('marital_discord', 'separation_arrangements', 'custody', 'visitation', 'child_maintenance', 'spousal_entitlements', 'expulsion_marital_home', 'in_law_conflict', 'parent_child_conflict', 'elderly_care', 'inheritance', 'child_upbringing', 'other', name='issue', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('issue', sa.Enum(*ISSUES, name='issue', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('agreed', 'partially_agreed', 'not_agreed', name='point_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('text', sa.LargeBinary(), nullable=True),
@@ -95,3 +112,4 @@ def downgrade():
 
     op.drop_table('agreement_version')
     op.drop_table('agreement')
+    _rebuild_issue_check(ISSUES_BEFORE)

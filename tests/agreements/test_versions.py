@@ -153,3 +153,21 @@ def test_the_case_page_reads_the_agreement_in_a_fixed_number_of_statements(app, 
     many, page = statements_of_get(app, client, f"/cases/{cases.own}")
     assert 'href="#agreement">' in page.get_data(as_text=True)
     assert many == few, f"{few} statements with 2 versions, {many} with 8"
+
+
+def test_the_points_an_agreement_adds_to_the_issues_are_issues_of_a_case(app, login_as, cases):
+    """Debts and the parents' communication are issues a case may have, and so points of its agreement (the
+    database's check of the migrated schema accepts them)."""
+    from mediation.cases.codes import Issue
+    from tests.cases.fixtures import open_as
+
+    with app.app_context():
+        case = open_as("mediator.a1", issues=(Issue.DEBTS, Issue.PARENT_COMMUNICATION))
+        db.session.commit()
+        case_id = str(case.public_id)
+    client = login_as("mediator_a1")
+    data = {"based_on": "0", "nature": "other", "point_debts_status": "agreed",
+            "point_parent_communication_status": "not_agreed", "point_debts_text": "Remboursement en dix mois."}
+    assert client.post(f"/cases/{case_id}/agreement", data=data).status_code == 302
+    assert versions(app, case_id) == [(1, "partial", None, (("debts", "agreed", "Remboursement en dix mois."),
+                                                            ("parent_communication", "not_agreed", None)))]
