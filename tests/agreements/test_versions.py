@@ -5,6 +5,7 @@ Direct database work happens inside `with app.app_context():`; requests are made
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -82,6 +83,10 @@ def test_a_mediator_drafts_then_concludes_and_each_save_is_a_new_version(app, lo
         assert [p.participant_id for p in latest.signatures] and latest.submitted_to_court is True
     case_page = client.get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
     assert "Agreement concluded" in case_page and CANARY in case_page and "Revise the agreement" in case_page
+    revision = client.get(f"/cases/{cases.own}/agreement?lang=en").get_data(as_text=True)
+    assert CANARY in revision and 'name="based_on" value="2"' in revision, "a revision starts from version 2"
+    boxes = re.findall(r'<input[^>]*name="signed_by"[^>]*>', revision)
+    assert boxes and not any("checked" in box for box in boxes), "the revised text is signed anew"
     history = client.get(f"/cases/{cases.own}/agreement/history?lang=en").get_data(as_text=True)
     assert "Version 2" in history and "Version 1" in history and "Draft" in history
 

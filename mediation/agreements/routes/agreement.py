@@ -62,15 +62,17 @@ def _set_choices(form: AgreementFormBase, case: Case) -> None:
 
 
 def _prefill(form: AgreementFormBase, case: Case, latest: AgreementVersion | None) -> None:
-    """A revision starts from the latest version; its date of conclusion is left for the new one to set."""
+    """A revision starts from the latest version; its date of conclusion is left for the new one to set, and so
+    are its signatures once the latest is concluded (the parties sign the revised text anew)."""
     form.based_on.data = latest.number if latest is not None else 0
     if latest is None:
         return
     form.nature.data = latest.nature.value
     form.agreement_form.data = latest.form.value if latest.form else None
-    ids = {participant.id: str(participant.public_id) for participant in service.signatories(db.session, case)}
-    form.signed_by.data = [ids[pid] for pid in latest.signatory_ids if pid in ids]
-    form.signed_on.data = latest.signed_on
+    if not latest.is_concluded:
+        ids = {participant.id: str(participant.public_id) for participant in service.signatories(db.session, case)}
+        form.signed_by.data = [ids[pid] for pid in latest.signatory_ids if pid in ids]
+        form.signed_on.data = latest.signed_on
     form.submitted_to_court.data = {True: YES, False: NO}.get(latest.submitted_to_court)  # type: ignore[arg-type]
     for point in latest.points:
         if point.issue in form.issues:
