@@ -28,6 +28,7 @@ FLOORS = {
     "cases": 3,
     "appointments": 4,
     "referrals": 4,  # a referral is a record of the case; the closure hears of it through events
+    "agreements": 4,  # a case's agreement, which its closure rests on
     "counselling": 5,  # a session may be the record of a held appointment
     "supervision": 6,
     "statistics": 6,

@@ -124,6 +124,10 @@ class Issue(Code):
     INHERITANCE = "inheritance", _l("Inheritance and estate")
     CHILD_UPBRINGING = "child_upbringing", _l("Child upbringing and schooling")
     OTHER = "other", _l("Other")
+    # Points an agreement settles that the list above did not name (docs/domain.md, DOM77); a list only gains
+    # members (DOM62).
+    DEBTS = "debts", _l("Debts")
+    PARENT_COMMUNICATION = "parent_communication", _l("Communication between the parents")
 
 
 # --- Screening (DOM25-DOM28) ------------------------------------------------------------------

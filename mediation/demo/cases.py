@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import (
+    AgreementForm,
     AgreementLevel,
+    AgreementNature,
     CaseStatus,
     ChildLivesWith,
     ConsentScope,
@@ -34,6 +36,7 @@ from mediation.cases.codes import (
     NoteVisibility,
     Outcome,
     ParticipantRole,
+    PointStatus,
     PreferredLanguage,
     ReferralSource,
     ScreeningDecision,
@@ -72,6 +75,7 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Profession, Role
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionAttendee, SessionStaff
 from mediation.counselling.rules import DEFAULT_VISIBILITY, TYPES_BY_PROFESSION
+from mediation.demo.agreements import DemoAgreementVersion, add_demo_agreement
 
 A, F = PreferredLanguage.AR, PreferredLanguage.FR
 
@@ -156,6 +160,7 @@ class DemoCase:
     closure_note: str | None = None
     notes: tuple[tuple[NoteVisibility, str], ...] = field(default_factory=tuple)
     sessions: tuple[DemoSession, ...] = ()
+    agreement: tuple[DemoAgreementVersion, ...] = ()  # its versions, oldest first
 
     @property
     def status(self) -> CaseStatus:
@@ -223,6 +228,22 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                   DemoChild("ريم التجريبي", "Rim Essai", Sex.FEMALE, 6, ChildLivesWith.MOTHER)),
         days_since_contact=40, referral_source=ReferralSource.FAMILY_COURT, court_stage=CourtStage.PENDING,
         court_file_no="DEMO-1601/2026/0042", positive_screen=True, co_workers=(A2,),
+        # Partial, concluded verbally; a revision is being drafted.
+        agreement=(
+            DemoAgreementVersion(15, (
+                (Issue.CHILD_MAINTENANCE, PointStatus.AGREED, "Pension mensuelle versée le 5 de chaque mois. (démo)"),
+                (Issue.CUSTODY, PointStatus.PARTIALLY_AGREED, "Garde chez la mère ; visites à préciser. (démo)"),
+                (Issue.SEPARATION_ARRANGEMENTS, PointStatus.NOT_AGREED, None),
+            ), AgreementNature.SEPARATION_ARRANGEMENTS, AgreementForm.VERBAL, concluded=True,
+                submitted_to_court=False),
+            DemoAgreementVersion(3, (
+                (Issue.CHILD_MAINTENANCE, PointStatus.AGREED, "Pension mensuelle versée le 5 de chaque mois. (démo)"),
+                (Issue.CUSTODY, PointStatus.AGREED, "Garde chez la mère ; le père reçoit les enfants le samedi. "
+                                                    "(démo)"),
+                (Issue.SEPARATION_ARRANGEMENTS, PointStatus.PARTIALLY_AGREED,
+                 "Partage des meubles convenu ; le logement reste à discuter. (démo)"),
+            ), AgreementNature.SEPARATION_ARRANGEMENTS, AgreementForm.WRITTEN_UNSIGNED),
+        ),
         notes=((JOINT, "Séance séparée avec chaque parent ; calendrier de visites en discussion. (démo)"),
                (STAFF_ONLY, "Adaptations décidées : arrivées décalées, médiation par navette. (démo)")),
         sessions=(
@@ -250,7 +271,16 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         children=(DemoChild("مهدي النموذجي", "Mehdi Modèle", Sex.MALE, 15, ChildLivesWith.MOTHER),
                   DemoChild("إيمان النموذجي", "Imane Modèle", Sex.FEMALE, 12, ChildLivesWith.MOTHER)),
         days_since_contact=95, outcome=Outcome.AGREEMENT_FULL,
-        agreement_points="Visites un week-end sur deux ; vacances partagées par moitié. (démo)",
+        # Full: drafted after the first joint session, concluded and signed after the second.
+        agreement=(
+            DemoAgreementVersion(55, ((Issue.VISITATION, PointStatus.PARTIALLY_AGREED,
+                                       "Visites un week-end sur deux ; vacances à discuter. (démo)"),),
+                                 AgreementNature.SEPARATION_ARRANGEMENTS),
+            DemoAgreementVersion(30, ((Issue.VISITATION, PointStatus.AGREED,
+                                       "Visites un week-end sur deux ; vacances partagées par moitié. (démo)"),),
+                                 AgreementNature.SEPARATION_ARRANGEMENTS, AgreementForm.WRITTEN_SIGNED,
+                                 concluded=True, signed=True, submitted_to_court=True),
+        ),
         closure_note="Accord complet ; suivi prévu à un mois. (démo)",
         notes=((JOINT, "Deuxième séance conjointe : accord sur les visites. (démo)"),),
         sessions=(
@@ -349,6 +379,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         other=DemoPerson("إبراهيم ديمو", "Brahim Démo", Sex.MALE, 34, SPOUSE, phone="0600 000 204"),
         children=(DemoChild("يونس ديمو", "Younes Démo", Sex.MALE, 3, ChildLivesWith.BOTH, in_school=False),),
         days_since_contact=30,
+        # No agreement yet: a first draft in which no point is agreed.
+        agreement=(
+            DemoAgreementVersion(8, (
+                (Issue.IN_LAW_CONFLICT, PointStatus.NOT_AGREED, "لم يتفق الزوجان بعد على حدود زيارات العائلة "
+                                                                "(معطيات تجريبية)."),
+                (Issue.MARITAL_DISCORD, PointStatus.NOT_AGREED, None),
+            ), AgreementNature.RECONCILIATION),
+        ),
         notes=((JOINT, "Première séance conjointe : règles de communication convenues. (démo)"),),
         sessions=(
             DemoSession(SOCIAL, (B1,), (REQUESTING, OTHER), 20,
@@ -516,6 +554,8 @@ def _create_case(session: Session, spec: DemoCase, lead: StaffUser, supervisor: 
     people = {REQUESTING: requesting, OTHER: other, CHILD: children[0] if children else None}
     for session_spec in spec.sessions:
         _add_session(session, case, session_spec, people, lead, today)
+    add_demo_agreement(session, case, spec.agreement, lead, [p for p in (requesting, other) if p is not None],
+                       today)
     return case
 
 

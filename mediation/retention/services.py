@@ -23,6 +23,7 @@ from sqlalchemy import Delete, Update, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association
+from mediation.agreements.models import AgreementPoint, AgreementVersion
 from mediation.appointments.models import Appointment
 from mediation.auth.models import LoginFailure, PasswordResetToken
 from mediation.cases.codes import CaseStatus
@@ -89,6 +90,9 @@ def _clear_case_rows(session: Session, case_id: int) -> None:
         update(StatusChange).where(StatusChange.case_id == case_id).values(reason=None),
         update(Closure).where(Closure.case_id == case_id).values(agreement_points=None, note=None,
                                                                   reopen_reason=None),
+        # What each point of the agreement settled; its issue, status and the derived level stay.
+        update(AgreementPoint).where(AgreementPoint.version_id.in_(
+            select(AgreementVersion.id).where(AgreementVersion.case_id == case_id))).values(text=None),
         update(Screening).where(Screening.participant_id.in_(participant_ids)).values(notes=None),
         update(ScreeningDecisionRecord).where(ScreeningDecisionRecord.case_id == case_id).values(rationale=None),
         update(CounsellingSession).where(CounsellingSession.case_id == case_id).values(

@@ -41,6 +41,8 @@ ISSUE_GROUP: Mapping[Issue, IssueGroup] = MappingProxyType({
     Issue.ELDERLY_CARE: IssueGroup.WIDER_FAMILY,
     Issue.INHERITANCE: IssueGroup.WIDER_FAMILY,
     Issue.OTHER: IssueGroup.OTHER,
+    Issue.DEBTS: IssueGroup.SEPARATION,
+    Issue.PARENT_COMMUNICATION: IssueGroup.CHILDREN,
 })
 
 

@@ -150,9 +150,16 @@ def test_mediator_takes_a_family_from_intake_to_agreement(served_app, new_page, 
     fill(page.locator("main form").last, {"visibility": "staff_only", "body": "Suivi téléphonique prévu dans un mois."})
     submit(page, app, language, "Save the note")
     assert "Suivi téléphonique prévu dans un mois." in page.locator("main").inner_text()
+    # The agreement, concluded today; the closure rests on it (docs/domain.md, DOM80).
+    _case_link(page, app, language, "Draft the agreement")
+    fill(page.locator("main form").last, {"nature": "separation_arrangements", "agreement_form": "verbal",
+                                           "point_custody_status": "agreed",
+                                           "point_custody_text": "Garde partagée ; visites le samedi.",
+                                           "concluded_on": today})
+    submit(page, app, language, "Save a new version")
+    assert "Garde partagée ; visites le samedi." in page.locator("#agreement").inner_text()
     _case_link(page, app, language, "Close the case")
-    fill(page.locator("main form").last, {"outcome": "agreement_full",
-                                           "agreement_points": "Garde partagée ; visites le samedi."})
+    fill(page.locator("main form").last, {"outcome": "agreement_full"})
     submit(page, app, language, "Close the case")
     closure = page.locator("main").inner_text()
     assert "Garde partagée ; visites le samedi." in closure

@@ -15,14 +15,19 @@ from sqlalchemy import LargeBinary, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.agreements.models import Agreement, AgreementPoint, AgreementVersion
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment
 from mediation.cases.codes import (
     AccessReason,
+    AgreementLevel,
+    AgreementNature,
     CaseStatus,
     CourtStage,
+    Issue,
     NoteVisibility,
     Outcome,
+    PointStatus,
     ReferralDestination,
     ScreeningDecision,
     SessionType,
@@ -133,6 +138,16 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     for attribute in ("agreement_points", "note", "reopen_reason"):
         put(closure, "case_closure", attribute)
     session.add(closure)
+
+    # The case's agreement: a version with one point whose text is the parties' (docs/domain.md, DOM77).
+    agreement = Agreement(case_id=case.id, latest_number=1)
+    session.add(agreement)
+    session.flush()
+    point = AgreementPoint(issue=Issue.CUSTODY, position=0, status=PointStatus.PARTIALLY_AGREED)
+    put(point, "agreement_point", "text")
+    session.add(AgreementVersion(agreement_id=agreement.id, case_id=case.id, number=1,
+                                 nature=AgreementNature.SEPARATION_ARRANGEMENTS, level=AgreementLevel.PARTIAL,
+                                 created_by_id=lead.id, points=[point]))
 
     counselling = CounsellingSession(case_id=case.id, type=SessionType.JOINT_MEDIATION, mode=SessionMode.IN_PERSON,
                                      started_at=datetime(2026, 11, 10, 9, 30, tzinfo=UTC), duration_min=60,

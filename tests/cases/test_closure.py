@@ -31,6 +31,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.core.errors import DomainError
 from mediation.extensions import db
+from tests.agreements.fixtures import FULL, PARTIAL, write_agreement
 from tests.cases.matrix_rows_notes import actor, case_by_public_id, close_now
 from tests.conftest import login
 from tests.strategies import FUZZ, nasty_strings
@@ -104,9 +105,13 @@ def hours_ago(hours: int) -> datetime:
 
 
 def test_the_lead_closes_in_one_transaction_dated_today(app, login_as, cases):
+    # A full agreement rests on a concluded agreement of that level (docs/domain.md, DOM80), whose points
+    # replace the closure's free text: the points posted anyway are not read.
+    write_agreement(app, cases.own, "mediator.a1", FULL)
     client = login_as("mediator_a1")
     form = client.get(f"/cases/{cases.own}/close?lang=en").get_data(as_text=True)
     assert "Full agreement" in form and 'value="opened_in_error"' not in form
+    assert 'name="agreement_points"' not in form and "closure-agreement-title" in form
     follow_up = casablanca_today() + timedelta(days=30)
     seq = state(app, cases.own)[7]
     response = post_close(client, app, cases.own, outcome="agreement_full", agreement_level="full",
@@ -122,18 +127,19 @@ def test_the_lead_closes_in_one_transaction_dated_today(app, login_as, cases):
         closure = db.session.scalar(select(Closure).where(Closure.case_id == case.id))
         assert (closure.closed_on, closure.closed_by.username, closure.outcome, closure.agreement_level) == (
             casablanca_today(), "mediator.a1", "agreement_full", "full")
-        assert (closure.agreement_points, closure.note, closure.follow_up_on) == (POINTS, NOTE, follow_up)
+        assert (closure.agreement_points, closure.note, closure.follow_up_on) == (None, NOTE, follow_up)
         assert closure.reopened_at is None and 0 <= closure.stat_key < 256
         change = db.session.scalars(select(StatusChange).where(StatusChange.case_id == case.id)
                                     .order_by(StatusChange.id.desc())).first()
         assert (change.from_status, change.to_status, change.changed_by.username) == ("intake", "closed", "mediator.a1")
         events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > seq)))
-        assert [(e.action, e.entity, e.entity_id) for e in events] == [("status_change", "case", cases.own)]
-        assert b"CANARY" not in events[0].body
-        raw = db.session.execute(text("SELECT agreement_points, note FROM case_closure")).one()
+        # The closure, then the agreement linking itself to it.
+        assert [(e.action, e.entity) for e in events] == [("status_change", "case"), ("update", "agreement_version")]
+        assert events[0].entity_id == cases.own and all(b"CANARY" not in event.body for event in events)
+        raw = db.session.execute(text("SELECT note FROM case_closure")).one()
         assert all(b"CANARY" not in bytes(value) for value in raw), "encrypted at rest"
     page = client.get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
-    assert POINTS in page and NOTE in page and "Closed on" in page
+    assert POINTS not in page and NOTE in page and "Closed on" in page and "Agreement concluded" in page
     assert f"/cases/{cases.own}/close" not in page, "a closed case offers no closing"
 
 
@@ -141,11 +147,14 @@ OK = object()
 
 
 @pytest.mark.parametrize("fields, error", [
-    # agreement: the outcome names the level (DOM54), points are required; a level sent anyway is not read
-    (dict(outcome="agreement_full"), "Write the points the parties agreed on."),
-    (dict(outcome="agreement_full", agreement_points="x"), OK),
-    (dict(outcome="agreement_partial", agreement_points="x"), OK),
-    (dict(outcome="agreement_full", agreement_level="partial", agreement_points="x"), OK),
+    # agreement: the outcome names the level (DOM54) and rests on a concluded agreement of that level (DOM80,
+    # `agreement` writes one first); a level sent anyway is not read
+    (dict(outcome="agreement_full"), "Conclude the agreement on the case's agreement page before closing"),
+    (dict(outcome="agreement_full", agreement=FULL), OK),
+    (dict(outcome="agreement_partial", agreement=PARTIAL), OK),
+    (dict(outcome="agreement_full", agreement=PARTIAL), "The concluded agreement is at the level"),
+    (dict(outcome="agreement_full", agreement_level="partial", agreement=FULL), OK),
+    (dict(outcome="no_agreement", agreement=PARTIAL), "The parties concluded an agreement with agreed points"),
     (dict(outcome="lost_contact", agreement_level="full"), OK),
     (dict(outcome="party_withdrew", agreement_points="x"),
      "Agreed points go only with an agreement or a reconciliation."),
@@ -172,6 +181,9 @@ OK = object()
     (dict(outcome="lost_contact", referral_destination="nowhere"), OK),
 ])
 def test_each_outcome_rule(app, login_as, cases, fields, error):
+    fields = dict(fields)
+    if "agreement" in fields:
+        write_agreement(app, cases.own, "mediator.a1", fields.pop("agreement"))
     client = login_as("mediator_a1")
     before = state(app, cases.own)
     response = post_close(client, app, cases.own, **fields)
@@ -186,16 +198,20 @@ def test_each_outcome_rule(app, login_as, cases, fields, error):
 
 @pytest.mark.parametrize("outcome, level", [("agreement_full", "full"), ("agreement_partial", "partial")])
 def test_an_agreement_outcome_names_its_level(app, login_as, cases, outcome, level):
-    """The form does not ask for the level again (docs/domain.md, DOM54): the outcome says it, and it is stored."""
+    """The form does not ask for the level again (docs/domain.md, DOM54): the outcome says it, and it is stored.
+    Nor the points, once the case has an agreement (DOM80): they are the agreement's."""
     client = login_as("mediator_a1")
     form = client.get(f"/cases/{cases.own}/close?lang=en").get_data(as_text=True)
     assert 'name="agreement_level"' not in form and "Agreement level" not in form
-    assert 'name="agreement_points"' in form
+    assert 'name="agreement_points"' in form, "no agreement on record: the free text is still offered"
+    write_agreement(app, cases.own, "mediator.a1", FULL if level == "full" else PARTIAL)
+    form = client.get(f"/cases/{cases.own}/close?lang=en").get_data(as_text=True)
+    assert 'name="agreement_points"' not in form
     assert post_close(client, app, cases.own, outcome=outcome, agreement_points=POINTS).status_code == 302
     with app.app_context():
         case = case_by_public_id(cases.own)
         closure = db.session.scalar(select(Closure).where(Closure.case_id == case.id))
-        assert (closure.outcome, closure.agreement_level) == (outcome, level)
+        assert (closure.outcome, closure.agreement_level, closure.agreement_points) == (outcome, level, None)
 
 
 def test_the_service_still_refuses_a_level_that_contradicts_the_outcome(app, cases):
@@ -256,6 +272,7 @@ def test_no_agreement_closure_while_a_positive_screening_is_unresolved(app, logi
             screen(app, cases.own, ScreeningResult(event), hours_ago(hours))
         else:
             decide(app, cases.own, ScreeningDecision(event), hours_ago(hours))
+    write_agreement(app, cases.own, "mediator.a1", PARTIAL)  # the agreement the outcome rests on (DOM80)
     client = login_as("mediator_a1")
     before = state(app, cases.own)
     response = post_close(client, app, cases.own, **AGREEMENT)
@@ -335,6 +352,7 @@ def test_a_stale_form_gets_409_and_saves_nothing(app, login_as, cases):
 
 def test_closing_is_all_or_nothing(app, login_as, cases, monkeypatch):
     """Fault injection (S28, S32): the audit event cannot be written, so nothing is closed."""
+    write_agreement(app, cases.own, "mediator.a1", FULL)
     client = login_as("mediator_a1")
     before = state(app, cases.own)
 

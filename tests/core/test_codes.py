@@ -52,7 +52,7 @@ EXPECTED = {
     case_codes.CourtStage: ("none", "pre_action", "pending", "post_judgment"),
     case_codes.Issue: ("marital_discord", "separation_arrangements", "custody", "visitation", "child_maintenance",
                        "spousal_entitlements", "expulsion_marital_home", "in_law_conflict", "parent_child_conflict",
-                       "elderly_care", "inheritance", "child_upbringing", "other"),
+                       "elderly_care", "inheritance", "child_upbringing", "other", "debts", "parent_communication"),
     statistics_codes.IssueGroup: ("children", "separation", "marital_discord", "wider_family", "other"),
     case_codes.ViolenceLevel: ("none", "past", "current"),
     case_codes.ViolenceType: ("physical", "sexual", "psychological", "economic"),

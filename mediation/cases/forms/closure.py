@@ -27,7 +27,7 @@ class ClosureForm(BaseForm):
     agreement_points = TextAreaField(
         _l("Points agreed"),
         validators=[Optional(), Length(max=AGREEMENT_POINTS_MAX, message=LENGTH_MESSAGE)],
-        description=_l("Required for a full or partial agreement: the points the parties settled."),
+        description=_l("Optional: what the parties settled, when the case has no agreement recorded."),
         render_kw={"rows": 6, "maxlength": AGREEMENT_POINTS_MAX},
     )
     # No destination either: a referral outcome takes it from the case's referral record (docs/domain.md, DOM88).

@@ -23,4 +23,19 @@ def case_section(provider: CaseSection) -> CaseSection:
     return provider
 
 
+ClosurePart = Callable[..., dict | None]
+CLOSURE_PARTS: list[ClosurePart] = []
+
+
+def closure_form_part(provider: ClosurePart) -> ClosurePart:
+    """Register provider(case, user) -> None, or the template variables of a part of the closure form.
+
+    A feature that owns a record an outcome rests on (an agreement) shows it on the closure form this way,
+    without the cases importing it (docs/architecture.md, A1). The dict names its `template`; with
+    `replaces_points` true the form no longer asks for the agreed points as free text (docs/domain.md, DOM80).
+    """
+    CLOSURE_PARTS.append(provider)
+    return provider
+
+
 from mediation.cases.routes import access, closure, details, duplicates, intake, notes, parties, safety, workflow  # noqa: E402,F401,I001

@@ -40,8 +40,8 @@ from mediation.core.events import case_closed, case_closing
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 
-# The level an agreement outcome implies and records (until agreements are recorded as such, docs/domain.md,
-# section 13; DOM54).
+# The level an agreement outcome implies and records on the closure, which the statistics read; the concluded
+# agreement the outcome rests on has that level, or the closure is refused (docs/domain.md, DOM54, DOM80).
 AGREEMENT_LEVEL_OF = {
     Outcome.AGREEMENT_FULL: AgreementLevel.FULL,
     Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL,
@@ -125,11 +125,11 @@ def _check_actor(actor: StaffUser, case: Case, outcome: Outcome) -> None:
 def _check_agreement(outcome: Outcome, level: AgreementLevel | None, points: str | None) -> None:
     required = AGREEMENT_LEVEL_OF.get(outcome)
     if required is not None:
+        # The points are those of the concluded agreement, which the agreements check (DOM80); free text
+        # here is only what a closure without an agreement page could say.
         if level is not required:
             raise ValidationFailed(_l("The agreement level must match the outcome: full for a full agreement, "
                                       "partial for a partial one."), field="agreement_level")
-        if not points:
-            raise ValidationFailed(_l("Write the points the parties agreed on."), field="agreement_points")
         return
     if level is not None:
         raise ValidationFailed(_l("An agreement level goes only with a full or partial agreement."),
