@@ -28,6 +28,7 @@ FLOORS = {
     "cases": 3,
     "appointments": 4,
     "counselling": 5,  # a session may be the record of a held appointment
+    "aftercare": 5,  # post-closure follow-ups: stand on cases only; main, supervision and statistics read them
     "supervision": 6,
     "statistics": 6,
     "subject_requests": 6,
