@@ -10,7 +10,6 @@ Create Date: 2026-12-07 14:19:54.823674
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'd79ce7a497f4'
 down_revision = "7efafd0f3c56"

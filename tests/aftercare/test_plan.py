@@ -82,3 +82,24 @@ def test_reopening_cancels_the_planned_follow_ups_and_keeps_the_recorded_one(app
     close_with(app, cases.own, Outcome.RECONCILIATION)
     assert [row.status for row in follow_ups(app, cases.own)].count(AftercareStatus.PLANNED) == 3
 
+
+
+def test_the_case_page_costs_the_same_with_six_follow_ups_as_with_three(app, login_as, cases):
+    from tests.statements import statements_of_get
+
+    def measured() -> tuple[int, int]:
+        client = login_as("mediator_a1")
+        client.get(f"/cases/{cases.own}")  # warm
+        statements, response = statements_of_get(app, client, f"/cases/{cases.own}")
+        return statements, response.get_data(as_text=True).count("data-aftercare-status=")
+
+    close_with(app, cases.own, Outcome.AGREEMENT_FULL)
+    three, shown = measured()
+    assert shown == 3
+    with app.app_context():
+        closure_service.reopen_case(db.session, case_by_public_id(cases.own), "Nouvelle demande",
+                                    actor=actor("supervisor.a"))
+        db.session.commit()
+    close_with(app, cases.own, Outcome.RECONCILIATION)
+    six, shown = measured()
+    assert shown == 6 and six == three
