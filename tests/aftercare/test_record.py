@@ -126,7 +126,7 @@ def test_when_nobody_may_be_contacted_the_form_offers_only_not_reached(app, logi
     page = client.get(_url(case_id, follow_up_id) + "?lang=en").get_data(as_text=True)
     assert _offered(page) == set() and "No party may be contacted" in page
     version = str(_row(app, follow_up_id).version_id)
-    reached = client.post(_url(case_id, follow_up_id), data={
+    reached = client.post(_url(case_id, follow_up_id) + "?lang=en", data={
         "contact_mode": "phone", "result": "holding", "new_proceedings": "no", "action": "none", "version": version})
     assert reached.status_code == 422 and "Choose the party you spoke with." in reached.get_data(as_text=True)
     not_reached = client.post(_url(case_id, follow_up_id), data={
