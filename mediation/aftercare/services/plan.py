@@ -43,9 +43,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_follow_ups(session: Session, case: Case, closure: Closure, *, actor: StaffUser) -> list[PostClosureFollowUp]:
+def plan_follow_ups(session: Session, case: Case, closure: Closure, *, actor: StaffUser,
+                    audit_role: str | None = None) -> list[PostClosureFollowUp]:
     """One planned follow-up per month of the setting, due that long after the closure date, assigned to the
-    case's lead (the closing staff member when the case has none). None for another outcome."""
+    case's lead (the closing staff member when the case has none). None for another outcome.
+
+    `audit_role` names a tool that plans outside a request (the demo loader: "cli") in the audit events."""
     if closure.outcome not in PLANNED_AFTER:
         return []
     lead = case.lead
@@ -58,7 +61,7 @@ def plan_follow_ups(session: Session, case: Case, closure: Closure, *, actor: St
     session.flush()
     for follow_up in planned:
         record(session, AuditAction.CREATE, entity=AUDIT_ENTITY, entity_id=follow_up.public_id,
-               association_id=case.association_id)
+               association_id=case.association_id, actor_role=audit_role)
     return planned
 
 
