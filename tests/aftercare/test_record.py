@@ -162,7 +162,10 @@ def test_a_stale_form_is_refused_with_409(app, login_as, cases, closed):
         "contact_mode": "met", "contacted": cases.participants["own"], "result": "holding",
         "new_proceedings": "no", "action": "none", "version": str(_row(app, follow_up_id).version_id + 5)})
     assert response.status_code == 409
-    assert _row(app, follow_up_id).status is AftercareStatus.PLANNED
+    row = _row(app, follow_up_id)
+    assert row.status is AftercareStatus.PLANNED
+    # The form comes back with the current version: saving again is a deliberate choice.
+    assert f'name="version" value="{row.version_id}"' in response.get_data(as_text=True)
 
 
 def test_the_arabic_page_labels_the_results_as_the_domain_does(app, login_as, closed):

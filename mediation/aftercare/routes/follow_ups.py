@@ -57,12 +57,14 @@ def record(case_id, follow_up_id):
     form, allowed, forbidden = _form(case)
     context = dict(case=case, follow_up=follow_up, form=form, allowed=allowed, forbidden=forbidden)
     if request.method == "GET":
-        form.version.data = follow_up.version_id
         return render_viewed("aftercare/record.html", entity="post_closure_follow_up",
-                             entity_id=follow_up.public_id, association_id=case.association_id, **context)
+                             entity_id=follow_up.public_id, association_id=case.association_id,
+                             version=follow_up.version_id, **context)
 
     def page(status: int):
-        return render_template("aftercare/record.html", **context), status
+        # Someone saved first (409): the form now carries the current version, so saving again is a choice.
+        kept = form.version.data if isinstance(form.version.data, int) and status != 409 else None
+        return render_template("aftercare/record.html", version=kept or follow_up.version_id, **context), status
 
     return submit(form, lambda: service.record_follow_up(db.session, case, follow_up, service.FollowUpRecord(
         contact_mode=form.contact_mode.data, contacted=form.contacted.data, result=form.result.data,
