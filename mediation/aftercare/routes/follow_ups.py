@@ -41,9 +41,7 @@ def _back(case: Case):
 def _form(case: Case) -> tuple[FollowUpRecordForm, list, list]:
     """The form with only the parties who may be contacted as choices; the others are listed apart (DOM94)."""
     form = FollowUpRecordForm()
-    parties = [party for party in case_queries.active_participants(db.session, case) if party.is_party]
-    allowed = [party for party in parties if party.person.may_contact]
-    forbidden = [party for party in parties if not party.person.may_contact]
+    allowed, forbidden = service.parties_by_contact(db.session, case)
     form.contacted.choices = [(str(party.public_id), party.person.full_name) for party in allowed]
     return form, allowed, forbidden
 

@@ -49,10 +49,16 @@ class FollowUpRecord:
     note: str | None = None
 
 
+def parties_by_contact(session: Session, case: Case) -> tuple[list[Participant], list[Participant]]:
+    """The case's active parties whose contact profile allows the service to contact them, and those who asked
+    not to be contacted (docs/domain.md, DOM19, DOM94): a follow-up offers, and accepts, only the first."""
+    parties = [party for party in active_participants(session, case) if party.is_party]
+    return ([party for party in parties if party.person.may_contact],
+            [party for party in parties if not party.person.may_contact])
+
+
 def contactable_parties(session: Session, case: Case) -> list[Participant]:
-    """The case's active parties whose contact profile allows the service to contact them (docs/domain.md,
-    DOM19, DOM94): the only ones a follow-up offers, and accepts."""
-    return [party for party in active_participants(session, case) if party.is_party and party.person.may_contact]
+    return parties_by_contact(session, case)[0]
 
 
 def _contacted(session: Session, case: Case, public_id: str | None, mode: ContactMode) -> Participant | None:
