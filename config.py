@@ -150,7 +150,7 @@ class Setting:
     """One environment variable as the configuration asked for it."""
 
     name: str
-    kind: str  # whole number, decimal number, flag, text, clock time, weekdays, choice
+    kind: str  # whole number, decimal number, flag, text, clock time, weekdays, months, choice
     default: object
     expected: str  # what a valid value looks like, as a refusal says it
     minimum: int | float | None = None
@@ -282,6 +282,20 @@ class Environment:
             raise refused(name, expected, value)
         return tuple(int(day) for day in days)
 
+    def months(self, name: str, default: tuple[int, ...], maximum: int) -> tuple[int, ...]:
+        """Whole numbers of months separated by commas, each from 1 to `maximum`, rising, at least one."""
+        expected = f"whole numbers of months from 1 to {maximum} separated by commas, rising, at least one"
+        value = self._value(Setting(name, "months", default, expected, 1, maximum))
+        if value is None:
+            return default
+        parts = [part.strip() for part in value.split(",")]
+        if not parts or not all(WHOLE_NUMBER.fullmatch(part) and len(part) <= 3 for part in parts):
+            raise refused(name, expected, value)
+        numbers = tuple(int(part) for part in parts)
+        if not all(1 <= number <= maximum for number in numbers) or list(numbers) != sorted(set(numbers)):
+            raise refused(name, expected, value)
+        return numbers
+
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
         """One of `choices` (any case); unlike the other kinds, an empty value is refused, not the default."""
         expected = f"one of {', '.join(choices)}"
@@ -381,6 +395,9 @@ class BaseConfig:
         self.SUPERVISION_STALE_DAYS = env.integer("SUPERVISION_STALE_DAYS", 30, 1, 3660, unit="days")
         # ... and cases open for at least this many days (docs/domain.md, DOM52: 90 by default).
         self.SUPERVISION_LONG_OPEN_DAYS = env.integer("SUPERVISION_LONG_OPEN_DAYS", 90, 1, 3660, unit="days")
+        # Post-closure follow-ups planned when a case closes with an agreement or a reconciliation, in months
+        # after the closure date (docs/domain.md, DOM93: 1, 3 and 6 by default, a project default).
+        self.POST_CLOSURE_FOLLOW_UP_MONTHS = env.months("POST_CLOSURE_FOLLOW_UP_MONTHS", (1, 3, 6), 24)
 
         # Outgoing e-mail; mediation/appointments/services/outbox.py checks how they fit together.
         self.MAIL_SERVER = env.text("MAIL_SERVER", "127.0.0.1")

@@ -150,6 +150,7 @@ def _template_macro(app: Flask, template: str, name: str):
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.routes import bp as admin_bp
+    from mediation.aftercare.routes import bp as aftercare_bp
     from mediation.agreements.routes import bp as agreements_bp
     from mediation.appointments.routes import bp as appointments_bp
     from mediation.audit.routes import bp as audit_bp
@@ -165,8 +166,8 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.supervision.routes import bp as supervision_bp
 
     for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, referrals_bp, agreements_bp,
-                      supervision_bp,
-                      statistics_bp, retention_bp, subject_requests_bp, admin_bp, audit_bp, health_bp):
+                      supervision_bp, statistics_bp, retention_bp, subject_requests_bp, admin_bp, audit_bp, health_bp,
+                      aftercare_bp):
         app.register_blueprint(blueprint)
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from mediation.accounts.models import Association, ServicePoint, StaffUser
 from mediation.accounts.services import create_association
 from mediation.accounts.staff import NewStaffUser, create_staff_user
+from mediation.aftercare.models import PostClosureFollowUp
+from mediation.aftercare.services.plan import PLANNED_AFTER
 from mediation.cases.codes import CHILD_BANDS, CaseStatus, ConsentScope, NoteVisibility, ScreeningDecision, SessionType
 from mediation.cases.models import (
     AssignmentRole,
@@ -329,6 +331,11 @@ def test_demo_cases_are_complete_and_consistent_with_the_workflow(app, cli):
             if case.status is CaseStatus.CLOSED:
                 (closure,) = db.session.scalars(select(Closure).where(Closure.case_id == case.id))
                 assert closure.outcome == case.outcome and case.closed_on == closure.closed_on
+                # An agreement or a reconciliation comes with its post-closure plan (docs/domain.md, DOM93).
+                months = db.session.scalars(select(PostClosureFollowUp.months_after)
+                                            .where(PostClosureFollowUp.closure_id == closure.id)
+                                            .order_by(PostClosureFollowUp.due_on)).all()
+                assert months == ([1, 3, 6] if closure.outcome in PLANNED_AFTER else [])
         assert children >= 5
         positives = db.session.scalars(select(Screening).where(Screening.result == ScreeningResult.POSITIVE)).all()
         assert len(positives) == 1 and positives[0].notes

@@ -30,6 +30,7 @@ FLOORS = {
     "referrals": 4,  # a referral is a record of the case; the closure hears of it through events
     "agreements": 4,  # a case's agreement, which its closure rests on
     "counselling": 5,  # a session may be the record of a held appointment
+    "aftercare": 5,  # post-closure follow-ups: stand on cases only; main, supervision and statistics read them
     "supervision": 6,
     "statistics": 6,
     "subject_requests": 6,

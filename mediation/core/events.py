@@ -34,3 +34,7 @@ Sender: the Case. Keywords: session, actor, outcome.
 case_closed = _signals.signal("case-closed")
 """A case was closed. Sender: the Case. Keywords: session, actor, closure (the new Closure row: a feature
 links its own records to it from its own table, never the reverse)."""
+
+case_reopened = _signals.signal("case-reopened")
+"""A supervisor reopened a closed case. Sender: the Case. Keywords: session, actor, closure (the Closure row the
+reopening undid, or None): a feature cancels what that closure had planned."""

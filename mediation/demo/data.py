@@ -25,6 +25,7 @@ from mediation.accounts.services import (
 )
 from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.core.authz import Profession, Role
+from mediation.demo.aftercare import load_demo_follow_ups
 from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases
 from mediation.demo.referrals import load_demo_referrals
@@ -91,6 +92,7 @@ class DemoReport:
     rooms: list[str] = field(default_factory=list)
     appointments: int = 0
     referrals: int = 0
+    follow_ups: int = 0  # post-closure follow-ups planned
 
 
 def _declare_cndp(session: Session, association: Association, key: str) -> None:
@@ -166,6 +168,7 @@ def load_demo(session: Session) -> DemoReport:
         created.append(username)
     report.cases = load_demo_cases(session, service_points)
     report.referrals = load_demo_referrals(session, report.cases)
+    report.follow_ups = load_demo_follow_ups(session, report.cases)
     report.rooms, report.appointments = load_demo_appointments(session, service_points)
     return report
 

@@ -8,12 +8,15 @@ loaded with it (docs/architecture.md, A2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from mediation.aftercare import queries as aftercare_queries
+from mediation.aftercare.models import PostClosureFollowUp
+from mediation.aftercare.rules import ALERTS_SHOWN
 from mediation.appointments.models import Appointment
 from mediation.appointments.queries import calendars as appointment_queries
 from mediation.cases import queries as case_queries
@@ -55,6 +58,11 @@ class Worklist:
     notices: list[case_queries.NoticeRow]  # unread, on cases the user still sees: a decision, a reassignment, a review
     duplicates_waiting: int = 0  # a supervisor's: possible duplicates to decide (docs/domain.md, DOM74)
     exceptions_waiting: int = 0  # a supervisor's: safeguarding exceptions to decide (docs/domain.md, DOM87)
+    # Post-closure follow-ups (docs/domain.md, DOM93-DOM95), not the counselling's follow-up actions: the user's
+    # due today or overdue, and a supervisor's alerts (did not hold, new proceedings, a request to reopen).
+    post_closure_due: list[PostClosureFollowUp] = field(default_factory=list)
+    post_closure_alerts: list[PostClosureFollowUp] = field(default_factory=list)
+    post_closure_alerts_more: bool = False
 
     def appointments_on(self, day: date) -> list[Appointment]:
         return [a for a in self.appointments if appointment_queries.local_day(a.start_utc) == day]
@@ -107,6 +115,7 @@ def worklist(session: Session, user, today: date, now: datetime, *, supervisor: 
     actions = _due_actions(session, user, today)
     waiting, waiting_more = _waiting(session, user) if supervisor else ([], False)
     open_cases, follow_up_dates_reached = _case_counts(session, user, today)
+    alerts, alerts_more = (aftercare_queries.alerts_for(session, user, ALERTS_SHOWN) if supervisor else ([], False))
     return Worklist(
         today=today, appointments=appointments,
         unrecorded=unrecorded[:UNRECORDED_SHOWN], unrecorded_more=len(unrecorded) > UNRECORDED_SHOWN,
@@ -116,4 +125,6 @@ def worklist(session: Session, user, today: date, now: datetime, *, supervisor: 
         notices=case_queries.notices_of(session, user, unread_only=True, kinds=WAITING_ON_YOU, limit=WAITING_SHOWN),
         duplicates_waiting=case_queries.count_open_duplicate_flags(session, user) if supervisor else 0,
         exceptions_waiting=referral_queries.count_pending_exceptions(session, user) if supervisor else 0,
+        post_closure_due=aftercare_queries.due_for(session, user, today),
+        post_closure_alerts=alerts, post_closure_alerts_more=alerts_more,
     )

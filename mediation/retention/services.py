@@ -23,6 +23,7 @@ from sqlalchemy import Delete, Update, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association
+from mediation.aftercare.models import PostClosureFollowUp
 from mediation.agreements.models import AgreementPoint, AgreementVersion
 from mediation.appointments.models import Appointment
 from mediation.auth.models import LoginFailure, PasswordResetToken
@@ -98,6 +99,9 @@ def _clear_case_rows(session: Session, case_id: int) -> None:
         update(CounsellingSession).where(CounsellingSession.case_id == case_id).values(
             summary=None, next_steps=None, void_reason=None, version_id=CounsellingSession.version_id + 1),
         update(SupervisionReview).where(SupervisionReview.case_id == case_id).values(note=None),
+        # The result of a post-closure follow-up stays for the statistics; its note goes.
+        update(PostClosureFollowUp).where(PostClosureFollowUp.case_id == case_id).values(
+            note=None, version_id=PostClosureFollowUp.version_id + 1),
         # Who opened the case outside their assignment, when and for which coded reason stays.
         update(CaseAccess).where(CaseAccess.case_id == case_id).values(note=None),
         # Who asked for a decision, when, and the gate's coded checks stay.

@@ -15,6 +15,8 @@ from sqlalchemy import LargeBinary, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.aftercare.codes import AftercareAction, AftercareStatus, ContactMode
+from mediation.aftercare.models import PostClosureFollowUp
 from mediation.agreements.models import Agreement, AgreementPoint, AgreementVersion
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment
@@ -24,6 +26,7 @@ from mediation.cases.codes import (
     AgreementNature,
     CaseStatus,
     CourtStage,
+    FollowUpResult,
     Issue,
     NoteVisibility,
     Outcome,
@@ -168,6 +171,13 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
                             assigned_to_id=lead.id)
     put(action, "follow_up_action", "description")
     session.add(action)
+    # A post-closure follow-up of the closure, recorded with a note (docs/domain.md, DOM94).
+    after = PostClosureFollowUp(case_id=case.id, closure_id=closure.id, months_after=1, due_on=date(2026, 12, 20),
+                                assigned_to_id=lead.id, status=AftercareStatus.DONE, done_on=date(2026, 12, 21),
+                                done_by_id=lead.id, contact_mode=ContactMode.PHONE, contacted_id=requesting.id,
+                                result=FollowUpResult.HOLDING, new_proceedings=False, action=AftercareAction.NONE)
+    put(after, "post_closure_follow_up", "note")
+    session.add(after)
 
     start = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
     by_video = Appointment(association_id=case.association_id, service_point_id=case.service_point_id,

@@ -133,8 +133,10 @@ def test_the_lead_closes_in_one_transaction_dated_today(app, login_as, cases):
                                     .order_by(StatusChange.id.desc())).first()
         assert (change.from_status, change.to_status, change.changed_by.username) == ("intake", "closed", "mediator.a1")
         events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.seq > seq)))
-        # The closure, then the agreement linking itself to it.
-        assert [(e.action, e.entity) for e in events] == [("status_change", "case"), ("update", "agreement_version")]
+        # The closure, the post-closure follow-ups it planned and the agreement linking itself to it
+        # (docs/domain.md, DOM93, DOM80), ids only.
+        assert [(e.action, e.entity) for e in events] == [
+            ("status_change", "case"), *[("create", "post_closure_follow_up")] * 3, ("update", "agreement_version")]
         assert events[0].entity_id == cases.own and all(b"CANARY" not in event.body for event in events)
         raw = db.session.execute(text("SELECT note FROM case_closure")).one()
         assert all(b"CANARY" not in bytes(value) for value in raw), "encrypted at rest"

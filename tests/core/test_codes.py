@@ -14,6 +14,7 @@ from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
 from mediation.accounts import codes as account_codes
+from mediation.aftercare import codes as aftercare_codes
 from mediation.appointments import codes as appointment_codes
 from mediation.cases import codes as case_codes
 from mediation.cases.codes import (
@@ -96,6 +97,9 @@ EXPECTED = {
     supervision_codes.SupervisionTrigger: ("periodic", "positive_screen", "follow_up_alert", "mediator_request",
                                            "reopen"),
     case_codes.NoticeKind: ("decision", "reassigned", "review_action", "co_worker"),
+    aftercare_codes.AftercareStatus: ("planned", "done", "cancelled"),
+    aftercare_codes.ContactMode: ("phone", "met", "not_reached"),
+    aftercare_codes.AftercareAction: ("none", "reopen_requested", "referral"),
     case_codes.AgeBand: ("0_3", "4_5", "6_11", "12_14", "15_17", "18_24", "25_34", "35_44", "45_59", "60_plus",
                          "unknown"),
     # The other stored codes of DOM63: a supervisor's reason for opening a case outside their assignment,

@@ -125,6 +125,12 @@ def test_template_catalogue_is_current():
 
 
 @pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_no_catalogue_is_marked_fuzzy(language):
+    """pybabel compiles nothing of a catalogue whose header is fuzzy: every page would fall back to English."""
+    assert not catalogue(language).fuzzy
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
 def test_every_message_is_translated(language):
     with open(TRANSLATIONS / "messages.pot", "rb") as handle:
         template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}

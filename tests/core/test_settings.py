@@ -67,6 +67,7 @@ MALFORMED = {
     "text": ("one\nline", "nul\x00byte", "line\u2028separator"),
     "clock time": ("9h", "9:00", "24:00", "17:00:00", "noon"),
     "weekdays": ("mon", "0,7", "1-5", ","),
+    "months": ("one", "3,1", "0", "1,,3", "25", "1,1", "1.5", "\u0661"),
     "choice": ("staging", "prod"),
 }
 
@@ -106,6 +107,7 @@ def valid_value(name: str, setting: Setting) -> tuple[str, object]:
         "text": ("smtp.example.org", "smtp.example.org"),
         "clock time": ("12:30", "12:30"),  # after the default start, before the default end
         "weekdays": (" 5, 6 ", (5, 6)),
+        "months": (" 2, 12 ", (2, 12)),
     }[setting.kind]
 
 
@@ -253,6 +255,7 @@ READERS = {
     "text": lambda env: env.text("SOME_SETTING", None),
     "clock time": lambda env: env.clock_time("SOME_SETTING", "09:00"),
     "weekdays": lambda env: env.weekdays("SOME_SETTING", (0,)),
+    "months": lambda env: env.months("SOME_SETTING", (1,), 24),
     "choice": lambda env: env.choice("SOME_SETTING", "a", ("a", "b")),
 }
 

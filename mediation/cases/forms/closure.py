@@ -34,7 +34,10 @@ class ClosureForm(BaseForm):
     follow_up_on = DateField(
         _l("Follow-up date (optional)"),
         validators=[Optional()],
-        description=_l("After today: when to check that the agreement holds."),
+        # Kept for any outcome (docs/domain.md, DOM93): a closure with an agreement or a reconciliation also plans
+        # its post-closure follow-ups, which the application lists on their own.
+        description=_l("After today, for any outcome. A closure with an agreement or a reconciliation "
+                       "also plans its post-closure follow-ups by itself."),
         render_kw={"dir": "ltr"},
     )
     note = TextAreaField(_l("Closure note (optional)"),

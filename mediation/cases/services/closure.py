@@ -36,7 +36,7 @@ from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
-from mediation.core.events import case_closed, case_closing
+from mediation.core.events import case_closed, case_closing, case_reopened
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 
@@ -261,4 +261,7 @@ def reopen_case(session: Session, case: Case, reason: str, *, actor: StaffUser,
     flush_versioned(session, STALE_CASE)
     record(session, AuditAction.STATUS_CHANGE, entity="case", entity_id=case.public_id,
            association_id=case.association_id)
+    # What the closure had planned (its post-closure follow-ups, docs/domain.md, DOM96) is cancelled by the
+    # features that own it (docs/architecture.md, A1).
+    case_reopened.send(case, session=session, actor=actor, closure=current)
     return current
