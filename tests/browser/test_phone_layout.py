@@ -114,7 +114,11 @@ def test_lists_are_cards_and_the_week_an_agenda_on_a_phone(served_app, new_page)
 def test_a_table_that_scrolls_sideways_says_so(served_app, new_page):
     page = new_page(PHONE["width"], PHONE["height"])
     log_in(page, served_app, "supervisor.a", "fr")
+    # The supervisor's case list is cards on a phone; the sessions list stays a table that scrolls.
     page.goto("/supervision/cases")
+    cell = page.locator("main table.cards tbody td").first
+    assert cell.evaluate("e => getComputedStyle(e).display") == "grid"
+    page.goto("/supervision/sessions")
     wrapper = page.locator("main .table-scroll").first
     assert wrapper.evaluate("e => e.scrollWidth > e.clientWidth"), "this table is wider than a phone"
     hint = "e => { const s = getComputedStyle(e, '::before'); return [s.visibility, parseFloat(s.height), s.content]; }"
