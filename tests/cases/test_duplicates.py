@@ -232,6 +232,24 @@ def test_a_flag_whose_record_was_anonymised_is_moot(app, world, cases, flagged):
     assert "possible duplicate" not in supervisor.get("/?lang=en").get_data(as_text=True)
 
 
+def test_the_list_says_how_many_wait_beyond_those_shown(app, world, cases, flagged, monkeypatch):
+    from mediation.cases import queries as case_queries
+    from mediation.cases.routes import duplicates as route
+
+    with app.app_context():
+        first = db.session.scalar(select(DuplicateFlag))
+        db.session.add(DuplicateFlag(association_id=first.association_id, participant_id=first.participant_id,
+                                     candidate_person_id=first.candidate_person_id,
+                                     flagged_by_id=first.flagged_by_id))
+        db.session.commit()
+    supervisor = client_as(app, world, "supervisor_a")
+    assert 'id="more-waiting"' not in supervisor.get("/cases/duplicates?lang=en").get_data(as_text=True)
+    oldest = case_queries.open_duplicate_flags
+    monkeypatch.setattr(route.queries, "open_duplicate_flags", lambda session, user: oldest(session, user, limit=1))
+    page = supervisor.get("/cases/duplicates?lang=en").get_data(as_text=True)
+    assert "The 1 oldest of 2 possible duplicates are shown" in page
+
+
 def test_linking_moves_the_new_participation_onto_the_existing_record(app, world, cases, secret_party, flagged):
     supervisor = client_as(app, world, "supervisor_a")
     moved = flagged["person_id"]

@@ -39,9 +39,11 @@ def _flags_page(status: int = 200, forms: dict | None = None):
     new_cases = {flag.id: by_id[flag.participant.case_id] for flag in flags}
     forms = {flag.id: (forms or {}).get(flag.id) or DuplicateDecisionForm(formdata=None, prefix=_prefix(flag))
              for flag in flags}
+    # The oldest come first, a page at a time: the page says how many wait in all.
+    waiting = queries.count_open_duplicate_flags(db.session, current_user)
     return render_viewed("cases/duplicates.html", entity="duplicate_flag", entity_id=None,
                          association_id=current_user.association_id, status=status, flags=flags, cases=cases,
-                         new_cases=new_cases, forms=forms)
+                         new_cases=new_cases, forms=forms, waiting=waiting)
 
 
 @bp.route("/duplicates")
