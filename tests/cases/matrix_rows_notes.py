@@ -94,7 +94,10 @@ def _extras(world) -> dict:
 
 def _closed_own(world) -> str:
     if not getattr(world.cases, "own_closed", False):
-        close_now(world.app, world.cases.own, LEADS["own"])
+        with world.app.app_context():
+            still_open = case_by_public_id(world.cases.own).is_open  # another feature's rows may have closed it
+        if still_open:
+            close_now(world.app, world.cases.own, LEADS["own"])
         world.cases.own_closed = True
     return world.cases.own
 

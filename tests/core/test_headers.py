@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from mediation.core.errors import DomainError
 from mediation.core.security import CONTENT_SECURITY_POLICY
 from tests.matrix import MATRIX, PERSONAS
 
@@ -17,8 +20,19 @@ EXPECTED = {
 }
 
 def get_urls(world) -> list[str]:
-    """Every GET row of the matrix, object variants included."""
-    return sorted({row.url(world) if callable(row.url) else row.url for row in MATRIX if row.method == "GET"})
+    """Every GET row of the matrix, object variants included.
+
+    The matrix builds each row's objects in a transaction of its own; here they share one, so a row whose
+    objects another row's made impossible (a case already closed another way) is left to the matrix."""
+    urls = set()
+    for row in MATRIX:
+        if row.method != "GET":
+            continue
+        try:
+            urls.add(row.url(world) if callable(row.url) else row.url)
+        except DomainError:
+            continue
+    return sorted(urls)
 
 
 def assert_headers(response, *, static: bool = False):
@@ -67,7 +81,10 @@ def test_rendered_pages_have_no_inline_script_or_handlers(login_as, world, cases
         if response.mimetype != "text/html":
             continue  # downloads (a spreadsheet, a calendar file) are not pages
         body = response.get_data(as_text=True).lower()
-        assert "<script>" not in body and "<script " not in body
+        # A script is a file of the site's own (the strict CSP allows nothing else), never inline code.
+        for attributes, code in re.findall(r"<script([^>]*)>(.*?)</script>", body, re.S):
+            assert re.search(r'src="/static/[^"]+\.js"', attributes) and not code.strip(), attributes
+        assert body.count("<script") == len(re.findall(r"<script[^>]*>.*?</script>", body, re.S))
         assert " onclick=" not in body and " onload=" not in body
 
 
