@@ -173,6 +173,21 @@ class BaseForm(FlaskForm):
         return valid
 
 
+class NestedForm(FormField):
+    """A form nested in another (a part of the page with fields of its own), whose errors can also be set as
+    one field's: input sent under its own name that is not text is refused on it."""
+
+    _own_errors: list[Any] | None = None
+
+    @property
+    def errors(self) -> Any:
+        return self._own_errors if self._own_errors is not None else self.form.errors
+
+    @errors.setter
+    def errors(self, value: Sequence[str]) -> None:
+        self._own_errors = list(value)
+
+
 class CheckboxList(SelectMultipleField):
     """A multiple choice shown as a list of check boxes."""
 

@@ -15,6 +15,7 @@ import re
 import pytest
 
 from mediation.cases.models import Person
+from mediation.core.errors import DomainError
 from mediation.extensions import db
 from tests.cases.fixtures import CONSENT_ANSWERS
 from tests.cases.test_intake import point_id
@@ -181,7 +182,16 @@ def test_no_page_shows_a_mediator_the_people_of_a_case_they_may_not_see(app, wor
     assert a1.post(f"/cases/{cases.own}/parties/new", data={
         **SECRET, "phone": "", "email": "", "address": "", "safe_contact_instructions": "",
         "match_choice": "new"}).status_code == 302
-    urls = sorted({resolve(row, world) for row in MATRIX if row.method == "GET" and not row.public})
+    urls = set()
+    for row in MATRIX:
+        if row.method == "GET" and not row.public:
+            # Here the rows share one transaction: one whose objects another row made impossible (a case
+            # already closed another way) is left to the matrix, which builds each row on its own.
+            try:
+                urls.add(resolve(row, world))
+            except DomainError:
+                continue
+    urls = sorted(urls)
     assert len(urls) > 50
 
     def crawl(client) -> dict[str, list[str]]:

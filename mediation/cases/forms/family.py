@@ -18,7 +18,7 @@ from mediation.cases.codes import ChildLivesWith, Sex
 from mediation.cases.forms.common import ADULT_ROLES, NAME_MAX, birth_field
 from mediation.cases.forms.safety import ConsentAnswersForm
 from mediation.core.codes import choices
-from mediation.core.forms import NOT_TEXT, BaseForm, person_name
+from mediation.core.forms import BaseForm, person_name
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 # Translators: the empty choice of a list the request already answers (a mother's sex, the other parent's role).
@@ -42,6 +42,7 @@ class _Row(BaseForm):
     class Meta:
         csrf = False
 
+    full_name = _name(_l("Full name"))
     # The fields a row needs once its name is given, with the message when one is missing.
     NEEDED: tuple[tuple[str, Any], ...] = ()
 
@@ -51,16 +52,20 @@ class _Row(BaseForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.is_empty():
-            # No name: the row records nobody, whatever else it holds, and asks nothing; only input that
-            # is not text at all is still refused.
+            # No name: the row records nobody and asks nothing. What was sent is still checked: a value a
+            # list does not offer, or input that is not text, is refused.
             for field in self:
-                field.errors = [error for error in field.errors if error is NOT_TEXT]
+                if not self._sent(field):
+                    field.errors = []
             return not any(field.errors for field in self)
         for name, message in self.NEEDED:
             if self[name].data in (None, "") and not self[name].errors:
                 self[name].errors = [message]
                 valid = False
         return valid
+
+    def _sent(self, field) -> bool:
+        return field.name in self.not_text or any(value != "" for value in field.raw_data or ())
 
 
 class OtherPartyForm(_Row, ConsentAnswersForm):
@@ -80,7 +85,6 @@ class OtherPartyForm(_Row, ConsentAnswersForm):
 
 
 class ChildRowForm(_Row):
-    full_name = _name(_l("Full name"))
     sex = SelectField(_l("Sex"), choices=[SelectChoice("", CHOOSE), *choices(Sex)], validators=[Optional()])
     birth_date = birth_field()
     lives_with = SelectField(_l("Lives with"), choices=[SelectChoice("", CHOOSE), *choices(ChildLivesWith)],

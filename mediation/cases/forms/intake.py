@@ -6,7 +6,7 @@ Its two dates, the first contact and the birth date, are typed the same way (DOM
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, FormField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, FieldList, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from mediation.cases.codes import CourtStage, IntakeChannel, Issue, PreferredLanguage, ReferralSource
@@ -28,7 +28,7 @@ from mediation.cases.forms.family import (
 from mediation.cases.forms.safety import CONSENT_LEGEND, ConsentAnswersForm
 from mediation.cases.rules import INTAKE_CHILD_ROWS
 from mediation.core.codes import choices
-from mediation.core.forms import DayField, person_name
+from mediation.core.forms import DayField, NestedForm, person_name
 
 YES_NO = [SelectChoice("no", _l("No")), SelectChoice("yes", _l("Yes"))]
 PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
@@ -93,8 +93,8 @@ class IntakeForm(MatchChoice, ConsentAnswersForm):
                                      validators=[Optional()])
     interpreter_needed = BooleanField(_l("Needs an interpreter"))
 
-    other = FormField(OtherPartyForm, _l("The other parent or spouse (optional)"))
-    children = FieldList(FormField(ChildRowForm), _l("Children (optional)"),
+    other = NestedForm(OtherPartyForm, _l("The other parent or spouse (optional)"))
+    children = FieldList(NestedForm(ChildRowForm), _l("Children (optional)"),
                          min_entries=INTAKE_CHILD_ROWS, max_entries=INTAKE_CHILD_ROWS)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -103,5 +103,7 @@ class IntakeForm(MatchChoice, ConsentAnswersForm):
 
     def fields_in_error(self):
         # The fields of the family's rows are listed one by one, after the requesting party's.
-        return [field for field in super().fields_in_error() if field.short_name not in ("other", "children")] + \
+        # A row's own list of errors (input that is not text) stays a field of the summary.
+        return [field for field in super().fields_in_error() if not isinstance(field.errors, dict)
+                and not (field.short_name == "children" and all(isinstance(e, dict) for e in field.errors))] + \
             nested_fields_in_error([self.other, self.children])
