@@ -140,7 +140,7 @@ def _case_with_internal_note(page) -> str:
     page.goto("/cases/")
     for href in [a.get_attribute("href") for a in page.locator("main table a[href*='/cases/']").all()]:
         page.goto(href)
-        if page.locator("li.note.internal-only").count():
+        if page.locator("#notes li.note.internal-only").count():
             return href
     raise AssertionError("no demo case with a staff-only or private note")
 
@@ -153,7 +153,7 @@ def test_the_case_page_menu_and_its_two_prints(served_app, new_page, artifacts, 
     url = _case_with_internal_note(page)
     menu = page.get_by_role("navigation", name=t(app, language, "Parts of the case"))
     notes_link = menu.locator('a[href="#notes"]')
-    assert notes_link.locator(".count").inner_text().strip() == str(page.locator("li.note").count())
+    assert notes_link.locator(".count").inner_text().strip() == str(page.locator("#notes li.note").count())
     assert menu.locator('a[href="#timeline"] .count').count() == 1
     # Wide screen: the menu beside the sections, and still in view far down the page.
     assert menu.evaluate("e => getComputedStyle(e).position") == "sticky"
@@ -176,9 +176,9 @@ def test_the_case_page_menu_and_its_two_prints(served_app, new_page, artifacts, 
     assert header.is_visible() and t(app, language, "Confidential — internal") in header.inner_text()
     assert not page.locator("#safety").is_visible()
     assert not page.locator("#supervision").is_visible()
-    assert page.locator("li.note.internal-only").count() and not any(
-        note.is_visible() for note in page.locator("li.note.internal-only").all())
-    assert all(note.is_visible() for note in page.locator("li.note:not(.internal-only)").all())
+    assert page.locator("#notes li.note.internal-only").count() and not any(
+        note.is_visible() for note in page.locator("#notes li.note.internal-only").all())
+    assert all(note.is_visible() for note in page.locator("#notes li.note:not(.internal-only)").all())
     for hidden in (".site-header", ".case-menu", "main form", ".site-footer"):
         assert not any(item.is_visible() for item in page.locator(hidden).all()), hidden
     assert page.locator("#parties").is_visible() and page.locator("#timeline").is_visible()
@@ -193,5 +193,5 @@ def test_the_case_page_menu_and_its_two_prints(served_app, new_page, artifacts, 
     page.screenshot(path=artifacts / f"print-{language}-internal.png", full_page=True)
     assert page.locator(".print-header").is_visible()
     assert page.locator("#safety").is_visible()
-    assert all(note.is_visible() for note in page.locator("li.note").all())
+    assert all(note.is_visible() for note in page.locator("#notes li.note").all())
     assert not page.locator(".print-internal-notice").is_visible()
