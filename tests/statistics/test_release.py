@@ -138,16 +138,16 @@ def test_rebuild_refused_and_correction_is_a_new_release(ctx):
     with pytest.raises(DomainError, match="already exists"):
         build_release(ctx, "2025Q3", now=NOW)
     with pytest.raises(DomainError):
-        build_release(ctx, "2025Q3", correction_of="2025Q3")  # a correction needs its note
+        build_release(ctx, "2025Q3", correction_of="2025Q3")  # a correction needs its reason
     with pytest.raises(DomainError):
         build_release(ctx, "2025Q5")
-    second = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3", note="Service point recoded")
+    second = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3", reason="data_entry_error")
     assert (second.release_id, second.version, second.corrects_release_id) == ("2025Q3-r2", 2, first.id)
-    assert second.note == "Service point recoded"
-    assert any("Service point recoded" in n for n in _json(second, "T2")["metadata"]["notes"])
+    assert second.correction_reason == "data_entry_error"
+    assert any("erreur de saisie" in n for n in _json(second, "T2")["metadata"]["notes"])
     # D4: unchanged data gives the same published data (the same data_sha256).
     assert _json(first, "T2")["metadata"]["data_sha256"] == _json(second, "T2")["metadata"]["data_sha256"]
-    third = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3-r2", note="Second erratum")
+    third = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3-r2", reason="late_records")
     assert third.release_id == "2025Q3-r3"
 
 
