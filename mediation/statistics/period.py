@@ -4,7 +4,8 @@
 microdata): true counts, key sums and per-association contributions, in memory only.
 `publish_period` applies the geography, the association rule, the mean-cell-size fallbacks,
 threshold and rounding, and then the release gate: the linear attack of D5 (attack.py) over the
-new release and the four before it, with the remedies of docs/statistics.md, ST16 applied in order until it passes.
+new release and the releases linked to it (docs/statistics.md, ST32), with the remedies of ST16 applied in order
+until it passes. A correction is published inside the frame of the versions it corrects (ST30).
 """
 
 from __future__ import annotations
@@ -202,7 +203,8 @@ def _gate(release_id: str, new: list[Cell], prior: list[Cell], report: GateRepor
         narrowings = [n for n in narrowings if n.values is not None]
         period = {cell.period for cell in new}
         own = [cell for cell in prior if cell.period in period] + new
-        retry = attack(own, [cell for cell in unsolved if cell in set(own)], links=version_links(own, units))
+        own_set = set(own)
+        retry = attack(own, [cell for cell in unsolved if cell in own_set], links=version_links(own, units))
         narrowings += [n for n in retry if n.values is not None]
         still = {n.cell for n in retry if n.values is None}
         narrowings += attack(new, [cell for cell in still if cell.release_id == release_id])

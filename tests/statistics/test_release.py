@@ -218,10 +218,17 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
         assert (tmp_path / stored.filename).read_bytes() == stored.content  # stored bytes, unchanged
     again = runner.invoke(args=["stats", "release", "2025Q3"])
     assert again.exit_code == 1 and "already exists" in again.output
+    # A correction's reason is a fixed code (docs/statistics.md, ST31): free text is refused before any build.
+    free = runner.invoke(args=["stats", "release", "2025Q3", "--correction-of", "2025Q3", "--reason", "1 case"])
+    assert free.exit_code == 2 and "late_records" in free.output
+    corrected = runner.invoke(args=["stats", "release", "2025Q3", "--correction-of", "2025Q3",
+                                    "--reason", "opened_in_error"])
+    assert corrected.exit_code == 0 and "release 2025Q3-r2 ready" in corrected.output
     published = runner.invoke(args=["stats", "publish", "2025Q3", "--by", "admin.test"])
     assert published.exit_code == 0, published.output
     listing = runner.invoke(args=["stats", "list"])
     assert "2025Q3\tpublished\t2025-Q3\t13 files" in listing.output
+    assert "2025Q3-r2\tready\t2025-Q3\t13 files" in listing.output
 
 
 def test_a_period_still_running_is_not_released(ctx):
