@@ -151,6 +151,27 @@ def test_rebuild_refused_and_correction_is_a_new_release(ctx):
     assert third.release_id == "2025Q3-r3"
 
 
+def test_the_gate_window_holds_every_version_of_the_period(ctx):
+    """docs/statistics.md, ST32: read from the register, the window of a new release of 2025-Q3 holds
+    every stored version of 2025-Q3 (earlier versions tagged as populations of their own), and the
+    annual release of 2025 holds the quarter's versions too."""
+    from mediation.statistics.release import gate_window
+
+    insert_cases(standard_world())
+    build_release(ctx, "2025Q2", now=NOW)
+    build_release(ctx, "2025Q3", now=NOW)
+    build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3", reason="late_records")
+    ids, cells = gate_window(ctx, "2025-Q3")
+    assert ids == ["2025Q2", "2025Q3", "2025Q3-r2"]
+    assert {cell.version for cell in cells if cell.period == "2025-Q3"} == {1, 2}  # both are earlier versions
+    ids, cells = gate_window(ctx, "2025")
+    assert ids == ["2025Q2", "2025Q3", "2025Q3-r2"]
+    # For the annual release, the latest version of 2025-Q3 is the one its relations hold with.
+    assert {cell.version for cell in cells if cell.release_id == "2025Q3-r2"} == {0}
+    assert {cell.version for cell in cells if cell.release_id == "2025Q3"} == {1}
+    assert gate_window(ctx, "2024-Q4")[0] == []  # a backlog quarter of 2024 shares no relation with 2025
+
+
 def test_publish_once_by_the_admin(ctx, world):
     from mediation.accounts.models import StaffUser
 
