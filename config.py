@@ -349,6 +349,9 @@ class BaseConfig:
     CASE_ACCESS_REASON_HOURS = 10
     RESET_TOKEN_HOURS = 24
     RATELIMIT_HEADERS_ENABLED = False
+    # The release gate's belief about a correction: at most this many units changed per cell
+    # between two versions of a period (docs/statistics.md, ST30).
+    STATISTICS_CORRECTION_UNITS = 3
 
     # Services
     REDIS_URL: str | None = None  # from the environment when the configuration is built

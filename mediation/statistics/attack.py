@@ -13,6 +13,11 @@ For each `<10` target the attacker's range is [min, max] of its true count over 
 (scipy.optimize.linprog, HiGHS), and ⌊max⌋ - ⌈min⌉ + 1 is the number of values left. A range
 of 5 or 6 is re-solved over the integers (scipy.optimize.milp), which can only narrow it.
 
+Versions of one period (a release and its corrections, docs/statistics.md, ST30) are separate
+populations: an earlier version's cells count their own unknowns (its quarters carry a version tag),
+and a `Link` bounds the difference between the same cell in two versions (|a - b| <= slack), the
+attacker's belief that a correction changed only a few units per cell.
+
 Two exact reductions keep this cheap: unknowns that lie in exactly the same published cells are
 one unknown (a sum of non-negative integers can be any non-negative integer), and each target
 is solved over the connected block of cells that share unknowns with it only.
@@ -60,6 +65,8 @@ class Cell:
     filters: tuple[tuple[str, frozenset[str]], ...]  # (dimension id, codes); others are summed over
     low: float
     high: float  # math.inf for a withheld total
+    period: str = ""  # "2025-Q3" or "2025", whatever the version
+    version: int = 0  # 0: the latest version of its period (its quarters carry no tag)
 
     @property
     def below_threshold(self) -> bool:
@@ -78,12 +85,27 @@ def interval(value: str, *, withheld_total: bool = False) -> tuple[float, float]
     return number - (ROUNDING_BASE - 1), number + (ROUNDING_BASE - 1)
 
 
-def _quarters(period: str) -> frozenset[str]:
-    return frozenset([period]) if "-Q" in period else frozenset(f"{period}-Q{q}" for q in range(1, 5))
+@dataclass(frozen=True)
+class Link:
+    """The same cell in two versions of a period: their true counts differ by at most `slack`."""
+
+    a: Cell
+    b: Cell
+    slack: int
 
 
-def table_cells(release_id: str, table_id: str, period: str, rows: list[tuple[str, str]]) -> list[Cell]:
-    """The attacker's cells of one published table: rows of (code, published value)."""
+def _quarters(period: str, version: int = 0) -> frozenset[str]:
+    tag = f"~v{version}" if version else ""
+    quarters = [period] if "-Q" in period else [f"{period}-Q{q}" for q in range(1, 5)]
+    return frozenset(quarter + tag for quarter in quarters)
+
+
+def table_cells(release_id: str, table_id: str, period: str, rows: list[tuple[str, str]], *, version: int = 0,
+                readings: dict[str, tuple[float, float]] | None = None) -> list[Cell]:
+    """The attacker's cells of one published table: rows of (code, published value).
+
+    `version` > 0 marks an earlier version of its period (its own unknowns). `readings` gives the
+    range a rule-aware attacker reads into a cell a correction withheld (versions.py)."""
     inner = [(code, value) for code, value in rows if code != TOTAL_CODE]
     if not inner:
         return []
@@ -94,13 +116,14 @@ def table_cells(release_id: str, table_id: str, period: str, rows: list[tuple[st
     table_withheld = all(value == WITHHELD for _, value in inner)
     cells = []
     for code, value in rows:
-        bounds = interval(value, withheld_total=code == TOTAL_CODE and not table_withheld)
+        bounds = (readings or {}).get(code) or interval(value, withheld_total=code == TOTAL_CODE and not table_withheld)
         if bounds is None:
             continue
         filters = () if code == TOTAL_CODE else tuple(
             (dim.id, frozenset(part.split("+")) if dim.id == "region_group" else frozenset([part]))
             for dim, part in zip(spec.dimensions, code.split("|"), strict=True))
-        cells.append(Cell(release_id, table_id, code, population, _quarters(period), filters, *bounds))
+        cells.append(Cell(release_id, table_id, code, population, _quarters(period, version), filters, *bounds,
+                          period=period, version=version))
     return cells
 
 
@@ -109,31 +132,34 @@ class _Block:
     """The cells of one population as a 0/1 matrix over merged unknowns."""
 
     cells: list[Cell]
-    matrix: np.ndarray  # cells x unknowns
-    component: np.ndarray  # component label per cell
+    matrix: np.ndarray  # rows: the cells, then one row (a - b) per link; columns: unknowns
+    component: np.ndarray  # component label per row
 
 
-def _block(cells: list[Cell]) -> _Block:
+def _block(cells: list[Cell], links: list[Link] = ()) -> _Block:
     population = POPULATIONS[cells[0].population]
     quarters = sorted(set().union(*(cell.quarters for cell in cells)))
     axes = [quarters, *population.values()]
     names = ["quarter", *population]
-    rows = []
-    for cell in cells:
+
+    def row(cell: Cell) -> np.ndarray:
         allowed = dict(cell.filters)
         allowed["quarter"] = cell.quarters
         masks = [np.array([code in allowed[name] for code in axis]) if name in allowed else np.ones(len(axis), bool)
                  for name, axis in zip(names, axes, strict=True)]
-        rows.append(functools.reduce(np.multiply.outer, masks).ravel())
-    full = np.array(rows, dtype=bool)
-    used = full[:, full.any(axis=0)]
-    # Unknowns in exactly the same cells merge into one (exact for LP and for integers alike).
-    # Columns compared as packed bytes: far cheaper than np.unique(axis=1) on booleans.
-    packed = np.ascontiguousarray(np.packbits(used, axis=0).T)
+        return functools.reduce(np.multiply.outer, masks).ravel()
+
+    rows = {cell: row(cell) for cell in cells}
+    full = np.array([rows[cell].astype(np.int8) for cell in cells]
+                    + [rows[link.a].astype(np.int8) - rows[link.b] for link in links], dtype=np.int8)
+    used = full[:, (full != 0).any(axis=0)]
+    # Unknowns with the same coefficient in every row merge into one (exact for LP and for integers
+    # alike). Columns compared as packed bytes: far cheaper than np.unique(axis=1).
+    packed = np.ascontiguousarray(np.packbits(np.vstack([used > 0, used < 0]), axis=0).T)
     _, first = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(), return_index=True)
     matrix = used[:, np.sort(first)].astype(float)
-    links = (matrix @ matrix.T) > 0
-    _, component = connected_components(links, directed=False)
+    touching = (np.abs(matrix) @ np.abs(matrix).T) > 0
+    _, component = connected_components(touching, directed=False)
     return _Block(cells, matrix, component)
 
 
@@ -142,8 +168,10 @@ class _Polytope:
 
     def __init__(self, matrix: np.ndarray, low: np.ndarray, high: np.ndarray):
         self.matrix, self.low, self.high = matrix, low, high
-        # x >= 0 and a 0/1 matrix make every lower bound of 0 redundant: only the others become rows.
-        upper, lower = np.isfinite(high), low > 0
+        # x >= 0 and a 0/1 row make a lower bound of 0 redundant: only the others (and every link
+        # row, whose coefficients include -1) become rows.
+        upper = np.isfinite(high)
+        lower = (low > 0) | ((matrix < 0).any(axis=1) & np.isfinite(low))
         self.a_ub = csr_matrix(np.vstack([matrix[upper], -matrix[lower]]))
         self.b_ub = np.concatenate([high[upper], -low[lower]])
 
@@ -227,8 +255,9 @@ class Narrowing:
     high: float = math.nan
 
 
-def attack(window: list[Cell], targets: list[Cell], *, linked_to: list[Cell] | None = None) -> list[Narrowing]:
-    """How far the attacker holding `window` narrows each `<10` cell among `targets`.
+def attack(window: list[Cell], targets: list[Cell], *, linked_to: list[Cell] | None = None,
+           links: list[Link] = ()) -> list[Narrowing]:
+    """How far the attacker holding `window` (and believing `links`) narrows each `<10` cell among `targets`.
 
     With `linked_to`, only targets sharing unknowns with one of those cells are solved: the
     others are no narrower than when they were released (a later release can only tighten the
@@ -240,16 +269,19 @@ def attack(window: list[Cell], targets: list[Cell], *, linked_to: list[Cell] | N
     by_population: dict[str, list[Cell]] = {}
     for cell in window:
         by_population.setdefault(cell.population, []).append(cell)
+    in_window = set(window)
     for cells in by_population.values():
         wanted = [i for i, cell in enumerate(cells) if cell in wanted_cells and cell.below_threshold]
         if not wanted:
             continue
-        block = _block(cells)
+        mine_links = [link for link in links if link.a.population == cells[0].population
+                      and link.a in in_window and link.b in in_window]
+        block = _block(cells, mine_links)
         if linked is not None:
             reached = {block.component[i] for i, cell in enumerate(cells) if cell in linked}
             wanted = [i for i in wanted if block.component[i] in reached]
-        low = np.array([cell.low for cell in cells], dtype=float)
-        high = np.array([cell.high for cell in cells], dtype=float)
+        low = np.array([cell.low for cell in cells] + [-link.slack for link in mine_links], dtype=float)
+        high = np.array([cell.high for cell in cells] + [link.slack for link in mine_links], dtype=float)
         for component in np.unique(block.component[wanted]):
             members = np.flatnonzero(block.component == component)
             sub = block.matrix[members]

@@ -10,6 +10,7 @@ from mediation.accounts.models import StaffUser
 from mediation.accounts.services import normalise_username
 from mediation.core.errors import DomainError
 from mediation.extensions import db
+from mediation.statistics.codes import CorrectionReason
 from mediation.statistics.release import build_release, publish_release, release_counts, write_release_files
 
 
@@ -28,12 +29,13 @@ def _refused(error: DomainError):
 @click.argument("release_id")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Also write the files to this directory.")
 @click.option("--correction-of", help="The release this one corrects (same period).")
-@click.option("--note", help="One-line correction note (required with --correction-of).")
+@click.option("--reason", type=click.Choice([reason.value for reason in CorrectionReason]),
+              help="Why the correction is built (required with --correction-of); fixed codes only.")
 @with_appcontext
-def release_command(release_id: str, out_dir: str | None, correction_of: str | None, note: str | None):
+def release_command(release_id: str, out_dir: str | None, correction_of: str | None, reason: str | None):
     """Compute and register the release of a quarter (2026Q3) or a year (2026)."""
     try:
-        release = build_release(db.session, release_id, correction_of=correction_of, note=note)
+        release = build_release(db.session, release_id, correction_of=correction_of, reason=reason)
         db.session.commit()
     except DomainError as error:
         _refused(error)

@@ -52,3 +52,12 @@ def issue_group(issues: Iterable[Issue | str]) -> IssueGroup:
     if not groups:
         raise ValueError("a case has at least one issue")
     return next(group for group in IssueGroup if group in groups)
+
+
+class CorrectionReason(Code):
+    """Why a correction was built (docs/statistics.md, ST31): fixed codes, never free text or a count."""
+
+    DATA_ENTRY_ERROR = "data_entry_error", _l("Data entry error")
+    LATE_RECORDS = "late_records", _l("Late records")
+    OPENED_IN_ERROR = "opened_in_error", _l("Cases opened in error")
+    METHOD_CHANGE = "method_change", _l("Method change")

@@ -50,6 +50,8 @@ NOTE_TABLE_WITHHELD = ("Tableau retenu pour cette période (contrôle de divulga
                        " / جدول محجوب لهذه الفترة (مراقبة الإفصاح): كل القيم « x ».")
 NOTE_TOTAL_WITHHELD = ("Total retenu (contrôle de divulgation) : sa valeur est « x »."
                        " / مجموع محجوب (مراقبة الإفصاح): قيمته « x ».")
+NOTE_CELLS_WITHHELD = ("Correction : les valeurs qui franchissent le seuil de 10 entre deux versions sont retenues"
+                       " (« x »). / تصحيح: حُجبت القيم التي تتجاوز عتبة 10 بين نسختين (« x »).")
 
 
 class DisclosureError(ValueError):
@@ -133,12 +135,14 @@ def publish_table(
     with_pct: bool = False,
     withheld: bool = False,
     withhold_total: bool = False,
+    withheld_cells: frozenset[tuple[str, ...]] = frozenset(),
 ) -> PublishedTable:
     """Publish a table on its full grid (docs/statistics.md, ST10-ST12).
 
     Missing cells are true zeros and come out as "<10", so a missing row never
     signals zero. `withheld` is the gate's second remedy (every cell "x"),
-    `withhold_total` its first (the total "x"). Raises DisclosureError if a
+    `withhold_total` its first (the total "x"); `withheld_cells` are the cells a correction
+    withholds (docs/statistics.md, ST30). Raises DisclosureError if a
     cell of a regional table fails the association rule: the geography must
     be merged (docs/statistics.md, ST14) before publishing, never after. (The rule on a national
     table's whole population is the caller's check: it needs no table.)
@@ -166,11 +170,13 @@ def publish_table(
         total_row = PublishedRow((TOTAL_CODE,), (TOTAL_LABEL_FR,), (TOTAL_LABEL_AR,), total_value, None)
     if withheld:
         notes.append(NOTE_TABLE_WITHHELD)
+    elif withheld_cells:
+        notes.append(NOTE_CELLS_WITHHELD)
 
     pct = with_pct and total_row is not None  # only 1-D tables ever get a total row
     rows = []
     for codes in grid:
-        value = value_of(cells.get(codes))
+        value = WITHHELD if codes in withheld_cells else value_of(cells.get(codes))
         rows.append(PublishedRow(
             codes=codes,
             labels_fr=tuple(dim.labels_fr[code] for dim, code in zip(spec.dimensions, codes, strict=True)),

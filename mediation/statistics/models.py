@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core.models import Base, UTCDateTime, code_column
+from mediation.statistics.codes import CorrectionReason
 
 
 class ReleaseKind(enum.StrEnum):
@@ -45,8 +46,9 @@ class StatisticsRelease(Base):
     status: Mapped[ReleaseStatus] = mapped_column(code_column(ReleaseStatus, "release_status"), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     corrects_release_id: Mapped[int | None] = mapped_column(ForeignKey("statistics_release.id"))
-    # A plain correction note written by the platform admin; it describes the data, never a person.
-    note: Mapped[str | None] = mapped_column(Text)
+    # Why a correction was built: a fixed code, never free text or a count (docs/statistics.md, ST31).
+    correction_reason: Mapped[CorrectionReason | None] = mapped_column(
+        code_column(CorrectionReason, "correction_reason"))
     catalogue_version: Mapped[str] = mapped_column(String(8), nullable=False)
     # JSON: the region groups used, [[code, [region codes]], ...], in publication order.
     geography: Mapped[str] = mapped_column(Text, nullable=False)

@@ -4,7 +4,8 @@
 microdata): true counts, key sums and per-association contributions, in memory only.
 `publish_period` applies the geography, the association rule, the mean-cell-size fallbacks,
 threshold and rounding, and then the release gate: the linear attack of D5 (attack.py) over the
-new release and the four before it, with the remedies of docs/statistics.md, ST16 applied in order until it passes.
+new release and the releases linked to it (docs/statistics.md, ST32), with the remedies of ST16 applied in order
+until it passes. A correction is published inside the frame of the versions it corrects (ST30).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mediation.statistics.disclosure import (
     publish_table,
 )
 from mediation.statistics.geography import MIN_GROUPS, Groups, failing_group, merge_until_passing, regroup
+from mediation.statistics.versions import CORRECTION_UNITS, Baseline, Frame, crossing_readings, version_links
 
 Cells = dict[tuple[str, ...], CellStats]
 
@@ -115,7 +117,8 @@ def _collapse(cells: Cells, keep: int) -> Cells:
 
 
 def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset, totals_withheld: frozenset,
-            fallbacks: frozenset) -> list[PublishedTable]:
+            fallbacks: frozenset, held_cells: dict | None = None, no_total: frozenset = frozenset()
+            ) -> list[PublishedTable]:
     period = tab.period
     region_dim = region_dimension(groups)
     # D6, national tables: the rule applies to the whole population a table counts.
@@ -125,8 +128,9 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
 
     def table(spec, cells, total=None, with_pct=False, regional_table=False):
         held = spec.id in withheld or (not regional_table and not national_ok[spec.unit])
-        out = publish_table(spec, period, cells, total, with_pct=with_pct, withheld=held,
-                            withhold_total=spec.id in totals_withheld)
+        out = publish_table(spec, period, cells, None if spec.id in no_total else total, with_pct=with_pct,
+                            withheld=held, withhold_total=spec.id in totals_withheld,
+                            withheld_cells=frozenset((held_cells or {}).get(spec.id, ())))
         extra = (NOTE_FALLBACK,) if spec is FALLBACK_TABLES.get(spec.id) else ()
         if held and spec.id not in withheld:
             extra = (*extra, NOTE_NATIONAL_RULE)
@@ -156,14 +160,16 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
     return published
 
 
-def release_cells(release_id: str, tables: list[PublishedTable]) -> list[Cell]:
-    """The attacker's view of published tables."""
+def release_cells(release_id: str, tables: list[PublishedTable], baseline: Baseline | None = None) -> list[Cell]:
+    """The attacker's view of published tables (a correction's withheld cells read as the rule implies)."""
     cells = []
     for t in tables:
         rows = [("|".join(row.codes), row.value) for row in t.rows]
         if t.total is not None:
             rows.append((TOTAL_CODE, t.total.value))
-        cells.extend(table_cells(release_id, t.spec.id, t.period, rows))
+        earlier = [list(version[t.spec.id].rows) for version in baseline.versions
+                   if t.spec.id in version] if baseline else []
+        cells.extend(table_cells(release_id, t.spec.id, t.period, rows, readings=crossing_readings(earlier, rows)))
     return cells
 
 
@@ -182,18 +188,26 @@ def _next_remedy(failing_table: str, tables: list[PublishedTable], done: list[Re
     return [Remedy("withhold_table", failing_table)]
 
 
-def _gate(release_id: str, new: list[Cell], prior: list[Cell], report: GateReport) -> list[Cell]:
+def _gate(release_id: str, new: list[Cell], prior: list[Cell], report: GateReport, units: int) -> list[Cell]:
     """D5 over the window: the `<10` cells (new ones, and earlier ones linked to them) left with
-    fewer than 5 possible values because of this release."""
+    fewer than 5 possible values because of this release. Versions of one period are linked
+    cell by cell (docs/statistics.md, ST30)."""
     window = prior + new
-    narrowings = attack(window, window, linked_to=new)
+    narrowings = attack(window, window, linked_to=new, links=version_links(window, units))
     unsolved = [n.cell for n in narrowings if n.values is None]
     if unsolved:
-        # The window contradicts itself (data purged or corrected since an earlier release): new
-        # cells are then judged on the new release alone, which is always consistent.
+        # The window contradicts itself (data purged or corrected since an earlier release): the
+        # cells are then judged on the versions of the new release's own period (a correction is
+        # never judged without the versions it corrects), and failing that on the new release alone.
         report.inconsistent = True
-        narrowings = [n for n in narrowings if n.values is not None] + attack(
-            new, [cell for cell in unsolved if cell.release_id == release_id])
+        narrowings = [n for n in narrowings if n.values is not None]
+        period = {cell.period for cell in new}
+        own = [cell for cell in prior if cell.period in period] + new
+        own_set = set(own)
+        retry = attack(own, [cell for cell in unsolved if cell in own_set], links=version_links(own, units))
+        narrowings += [n for n in retry if n.values is not None]
+        still = {n.cell for n in retry if n.values is None}
+        narrowings += attack(new, [cell for cell in still if cell.release_id == release_id])
     report.checked = len(narrowings)
     report.min_values = min((n.values for n in narrowings), default=None)
     if not report.remedies:
@@ -203,26 +217,48 @@ def _gate(release_id: str, new: list[Cell], prior: list[Cell], report: GateRepor
     if earlier:
         # An earlier cell already that narrow without this release is not this release's doing
         # (and no remedy here could change it).
-        already = {n.cell for n in attack(prior, earlier) if n.values is None or n.values < MIN_POSSIBLE_VALUES}
+        already = {n.cell for n in attack(prior, earlier, links=version_links(prior, units))
+                   if n.values is None or n.values < MIN_POSSIBLE_VALUES}
         failing = [cell for cell in failing if cell not in already]
     return failing
 
 
 def publish_period(tab: Tabulation, groups: Groups, prior: list[Cell], *, release_id: str,
-                   window: list[str] = ()) -> Publication:
-    """Publish the period's tables and run the release gate against `prior` (the four releases before)."""
+                   window: list[str] = (), baseline: Baseline | None = None,
+                   units: int = CORRECTION_UNITS) -> Publication:
+    """Publish the period's tables and run the release gate against `prior` (the releases linked to it).
+
+    A correction (`baseline`: what the earlier versions of the period published) keeps their
+    geography and tables, withholds what they withheld and every cell crossing the threshold
+    between versions, and is gated with its versions linked (docs/statistics.md, ST30, ST31)."""
     regional_raw, axis = tab.regional
-    groups = merge_until_passing(groups, lambda g: failing_group(regional_raw, g, axis))
-    regional = len(groups) >= MIN_GROUPS and failing_group(regional_raw, groups, axis) is None
-    fallbacks = annual_fallbacks(tab.prior_year_cases, len(groups)) if not tab.quarter else frozenset()
+    withheld: set[str] = set()
+    totals_withheld: set[str] = set()
+    if baseline is None:
+        groups = merge_until_passing(groups, lambda g: failing_group(regional_raw, g, axis))
+        regional = len(groups) >= MIN_GROUPS and failing_group(regional_raw, groups, axis) is None
+        fallbacks = annual_fallbacks(tab.prior_year_cases, len(groups)) if not tab.quarter else frozenset()
+        no_total: frozenset[str] = frozenset()
+    else:
+        groups = baseline.groups  # never a region the original did not have
+        regional_id = "T1" if tab.quarter else "T5"
+        fallbacks = baseline.national() if not tab.quarter else frozenset()
+        regional = regional_id in baseline.tables() and regional_id not in fallbacks
+        if regional and failing_group(regional_raw, groups, axis) is not None:
+            withheld.add(regional_id)  # merging would publish a new region: the table is withheld instead
+        withheld |= baseline.withheld_tables()
+        totals_withheld |= baseline.withheld_totals()
+        no_total = baseline.without_total()
     # Without 3 groups no regional table is published (docs/statistics.md, ST14 step 4); a national T5 needs none.
     notes = () if regional or "T5" in fallbacks else (NOTE_NO_REGIONAL,)
     report = GateReport(window=list(window))
-    withheld: set[str] = set()
-    totals_withheld: set[str] = set()
+    frame = Frame()
     while True:
-        tables = _tables(tab, groups, regional, frozenset(withheld), frozenset(totals_withheld), fallbacks)
-        failing = _gate(release_id, release_cells(release_id, tables), prior, report)
+        tables = _tables(tab, groups, regional, frozenset(withheld | frame.tables), frozenset(totals_withheld),
+                         fallbacks, frame.cells, no_total)
+        if baseline is not None and frame.compare(baseline, tables):
+            continue  # withholding a cell changes no other value: this converges in one more pass
+        failing = _gate(release_id, release_cells(release_id, tables, baseline), prior, report, units)
         if not failing:
             break
         order = [t.spec.id for t in tables]
@@ -231,10 +267,12 @@ def publish_period(tab: Tabulation, groups: Groups, prior: list[Cell], *, releas
             table_id = min(own, key=order.index)
         else:
             # A cell of an earlier release narrowed through this one: the remedy can only be
-            # applied here, to this release's tables counting the same units, in table order.
+            # applied here, to this release's tables counting the same units: the same table if
+            # it is an earlier version of it, else in table order.
             population = failing[0].population
-            table_id = next((t.spec.id for t in tables if t.spec.unit == population and t.spec.id not in withheld),
-                            None)
+            candidates = [t.spec.id for t in tables if t.spec.unit == population and t.spec.id not in withheld]
+            same = [cell.table_id for cell in failing if cell.table_id in candidates]
+            table_id = min(same, key=order.index) if same else next(iter(candidates), None)
             if table_id is None:
                 break  # nothing of this release left to withhold (cannot happen: see _gate)
         for remedy in _next_remedy(table_id, tables, report.remedies):
@@ -243,4 +281,3 @@ def publish_period(tab: Tabulation, groups: Groups, prior: list[Cell], *, releas
     if report.remedies:
         notes = (*notes, NOTE_GATE)
     return Publication(tables, groups, notes, report)
-

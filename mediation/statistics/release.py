@@ -15,6 +15,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,17 +27,26 @@ from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.errors import DomainError
 from mediation.statistics import aggregate, files
-from mediation.statistics.attack import Cell, table_cells
+from mediation.statistics.attack import Cell
 from mediation.statistics.catalogue import CATALOGUE_VERSION, TABLES, region_dimension
+from mediation.statistics.codes import CorrectionReason
 from mediation.statistics.geography import Groups, groups_from_prior_year
 from mediation.statistics.models import FileFormat, ReleaseFile, ReleaseKind, ReleaseStatus, StatisticsRelease
 from mediation.statistics.period import Tabulation, publish_period
+from mediation.statistics.versions import (
+    CORRECTION_NOTES,
+    CORRECTION_UNITS,
+    Baseline,
+    StoredRelease,
+    StoredTable,
+    linkage_window,
+    window_cells,
+)
 
 log = logging.getLogger(__name__)
 
 RELEASE_ID = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
 WORKBOOK = "all"  # table_id of the release's combined workbook
-GATE_WINDOW = 4  # D5: the attacker holds the new release and the four before it
 
 
 class ReleaseRefused(DomainError):
@@ -77,28 +87,32 @@ def tabulate(session: Session, year: int, quarter: int | None) -> Tabulation:
                       prior_year_cases=sum(stats.count for stats in prior.values()))
 
 
-def gate_window(session: Session, period: str) -> tuple[list[str], list[Cell]]:
-    """The four releases before a new one of `period`, as the attacker reads their stored JSON.
+def stored_tables(session: Session, release: StatisticsRelease) -> dict[str, StoredTable]:
+    """A release's tables as the attacker reads them: its stored JSON files."""
+    tables = {}
+    for stored in session.scalars(select(ReleaseFile).where(ReleaseFile.release_id == release.id,
+                                                            ReleaseFile.format == FileFormat.JSON)
+                                  .order_by(ReleaseFile.table_id)):
+        data = json.loads(stored.content)
+        code, value = data["columns"].index("code"), data["columns"].index("value")
+        rows = tuple((row[code], str(row[value])) for row in data["rows"])
+        tables[stored.table_id] = StoredTable(stored.table_id, rows, one_dimensional="|" not in rows[0][0])
+    return tables
 
-    One release per period (its latest version): an older version of the new release's own
-    period is superseded by it, and the register is read, never rebuilt.
-    """
-    latest: dict[str, StatisticsRelease] = {}
-    for release in session.scalars(select(StatisticsRelease).where(StatisticsRelease.period != period)
-                                   .order_by(StatisticsRelease.id)):
-        latest.pop(release.period, None)
-        latest[release.period] = release  # re-inserted: dict order follows the latest build
-    window = list(latest.values())[-GATE_WINDOW:]
-    cells: list[Cell] = []
-    for release in window:
-        for stored in session.scalars(select(ReleaseFile).where(ReleaseFile.release_id == release.id,
-                                                                ReleaseFile.format == FileFormat.JSON)
-                                      .order_by(ReleaseFile.table_id)):
-            data = json.loads(stored.content)
-            code, value = data["columns"].index("code"), data["columns"].index("value")
-            rows = [(row[code], str(row[value])) for row in data["rows"]]
-            cells.extend(table_cells(release.release_id, stored.table_id, release.period, rows))
-    return [release.release_id for release in window], cells
+
+def gate_window(session: Session, period: str) -> tuple[list[str], list[Cell]]:
+    """The releases an attacker combines with a new one of `period`, by linkage (docs/statistics.md, ST32)."""
+    periods = linkage_window(period, session.scalars(select(StatisticsRelease.period).distinct()))
+    releases = session.scalars(select(StatisticsRelease).where(StatisticsRelease.period.in_(periods))).all()
+    return window_cells(period, [StoredRelease(r.release_id, r.period, r.version, stored_tables(session, r))
+                                 for r in releases])
+
+
+def baseline(session: Session, same_period: list[StatisticsRelease]) -> Baseline:
+    """What the earlier versions of a period published, oldest first: a correction's frame (ST30)."""
+    ordered = sorted(same_period, key=lambda release: release.version)
+    groups = tuple((code, tuple(regions)) for code, regions in json.loads(ordered[0].geography))
+    return Baseline(groups, tuple(stored_tables(session, release) for release in ordered))
 
 
 def _classification_versions(groups: Groups) -> dict:
@@ -108,8 +122,12 @@ def _classification_versions(groups: Groups) -> dict:
 
 
 def build_release(session: Session, release_id: str, *, actor_id: int | None = None, now: datetime | None = None,
-                  correction_of: str | None = None, note: str | None = None) -> StatisticsRelease:
-    """Compute, write and register a release of a quarter or year; an existing release id is refused."""
+                  correction_of: str | None = None, reason: str | None = None,
+                  units: int | None = None) -> StatisticsRelease:
+    """Compute, write and register a release of a quarter or year; an existing release id is refused.
+
+    A correction names the release it corrects and its reason, a fixed code (docs/statistics.md, ST31).
+    `units` is the gate's belief about how many units a correction changes per cell (ST30)."""
     year, quarter = parse_release_id(release_id)
     period = f"{year}-Q{quarter}" if quarter else str(year)
     if (now or clock.now()).date() <= period_end(year, quarter):
@@ -118,6 +136,8 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
     same_period = session.scalars(select(StatisticsRelease).where(StatisticsRelease.period == period)).all()
     corrected = None
     if correction_of is None:
+        if reason:
+            raise ReleaseRefused(_l("A reason is given only for a correction: name the release it corrects."))
         if same_period:
             raise ReleaseRefused(_l("This release already exists and is frozen; build a correction instead."))
         new_id, version = release_id, 1
@@ -125,9 +145,8 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
         corrected = next((r for r in same_period if r.release_id == correction_of), None)
         if corrected is None:
             raise ReleaseRefused(_l("The corrected release must be an existing release of the same period."))
-        note = (note or "").strip()
-        if not note or len(note) > 500 or any(c in note for c in "\r\n\0"):
-            raise ReleaseRefused(_l("A correction needs a one-line note of at most 500 characters."))
+        if reason not in set(CorrectionReason):
+            raise ReleaseRefused(_l("A correction needs its reason, chosen from the list."))
         version = max(r.version for r in same_period) + 1
         new_id = f"{release_id}-r{version}"
     generated_at = (now or clock.now()).replace(microsecond=0)
@@ -136,8 +155,11 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
     tab = tabulate(session, year, quarter)
     queried = time.perf_counter()
     window_ids, prior = gate_window(session, period)
-    publication = publish_period(tab, starting_geography(session, year), prior, release_id=new_id,
-                                 window=window_ids)
+    frame = baseline(session, same_period) if corrected else None
+    if units is None:
+        units = current_app.config["STATISTICS_CORRECTION_UNITS"] if has_app_context() else CORRECTION_UNITS
+    publication = publish_period(tab, frame.groups if frame else starting_geography(session, year), prior,
+                                 release_id=new_id, window=window_ids, baseline=frame, units=units)
     gated = time.perf_counter()
     tables, groups, gate = publication.tables, publication.groups, publication.gate
     if gate.remedies:
@@ -145,12 +167,11 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
         log.warning("statistics release %s: release gate remedies %s", new_id,
                     ", ".join(f"{r.kind}:{r.table_id}" for r in gate.remedies))
     versions = _classification_versions(groups)
-    extra = (*publication.notes, *([f"Correction de {correction_of} / تصحيح {correction_of}: {note}"]
-                                   if corrected else []))
+    extra = (*publication.notes, *([CORRECTION_NOTES[CorrectionReason(reason)]] if corrected else []))
     release = StatisticsRelease(
         release_id=new_id, period=period, kind=ReleaseKind.QUARTERLY if quarter else ReleaseKind.ANNUAL,
         status=ReleaseStatus.READY, version=version, corrects_release_id=corrected.id if corrected else None,
-        note=note if corrected else None, catalogue_version=CATALOGUE_VERSION,
+        correction_reason=CorrectionReason(reason) if corrected else None, catalogue_version=CATALOGUE_VERSION,
         geography=json.dumps([[code, list(regions)] for code, regions in groups], ensure_ascii=True),
         generated_at=generated_at, generated_by_id=actor_id,
     )

@@ -1,9 +1,9 @@
 """In-memory microdata for the release gate tests (docs/statistics.md, section 8), no database.
 
 Units are tuples over the code lists; `tabulate` groups them as aggregate.py's GROUP BY would, so
-`publish_period` sees exactly what a build would hand it. A run builds consecutive releases as the
-register would (quarters, and the annual release after the year's fourth quarter), each gated
-against the four releases before it.
+`publish_period` sees exactly what a build would hand it. A `Register` builds releases in any order,
+corrections included, each gated against the releases linked to it as a build would
+(docs/statistics.md, ST32).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 from mediation.statistics.catalogue import TABLES
 from mediation.statistics.cells import CellStats
+from mediation.statistics.disclosure import TOTAL_CODE
 from mediation.statistics.geography import groups_from_prior_year
 from mediation.statistics.period import Publication, Tabulation, publish_period, release_cells
+from mediation.statistics.versions import CORRECTION_UNITS, Baseline, StoredRelease, StoredTable, window_cells
 
 REGIONS = tuple(f"MA-{i:02d}" for i in range(1, 13))
 ISSUES = TABLES["T2"].dimensions[0].codes
@@ -92,23 +94,54 @@ def random_microdata(rng: random.Random, quarters: list[str], *, size: tuple[int
 class Release:
     release_id: str
     publication: Publication
-    cells: list  # the attacker's cells (attack.Cell)
+    cells: list  # the attacker's cells (attack.Cell), as a later release's window reads them
+    period: str = ""
+    version: int = 1
+
+    @property
+    def stored(self) -> StoredRelease:
+        """The release as its stored JSON files show it."""
+        tables = {}
+        for table in self.publication.tables:
+            rows = tuple(("|".join(row.codes), row.value) for row in table.rows)
+            if table.total is not None:
+                rows += ((TOTAL_CODE, table.total.value),)
+            tables[table.spec.id] = StoredTable(table.spec.id, rows, len(table.spec.dimensions) == 1)
+        return StoredRelease(self.release_id, self.period, self.version, tables)
+
+
+@dataclass
+class Register:
+    """The register of a simulated run: releases built in any order, corrections included."""
+
+    releases: list[Release] = field(default_factory=list)
+    groups_by_year: dict[int, tuple] = field(default_factory=dict)
+    units: int = CORRECTION_UNITS
+
+    def build(self, data: Microdata, release_id: str) -> Release:
+        """Build `2025Q2`, `2025` or a correction `2025Q2-r2` from `data` as it is now, gated by linkage."""
+        base, _, revision = release_id.partition("-r")
+        year, _, q = base.partition("Q")
+        year, quarter = int(year), int(q) if q else None
+        period = f"{year}-Q{quarter}" if quarter else str(year)
+        if year not in self.groups_by_year:
+            prior = _cells(data.cases, {f"{year - 1}-Q{i}" for i in range(1, 5)}, ("region",))
+            self.groups_by_year[year] = groups_from_prior_year(prior)
+        earlier = sorted((r for r in self.releases if r.period == period), key=lambda r: r.version)
+        frame = Baseline(earlier[0].publication.groups, tuple(r.stored.tables for r in earlier)) \
+            if revision else None
+        window, prior_cells = window_cells(period, [r.stored for r in self.releases])
+        publication = publish_period(tabulate(data, year, quarter), self.groups_by_year[year], prior_cells,
+                                     release_id=release_id, window=window, baseline=frame, units=self.units)
+        if not revision:
+            self.groups_by_year[year] = publication.groups  # a merge holds for the rest of the year
+        release = Release(release_id, publication, release_cells(release_id, publication.tables, frame),
+                          period, int(revision) if revision else 1)
+        self.releases.append(release)
+        return release
 
 
 def run_releases(data: Microdata, release_ids: list[str]) -> list[Release]:
-    """Build the releases in order, each gated against the four before it."""
-    done: list[Release] = []
-    groups_by_year: dict[int, tuple] = {}
-    for release_id in release_ids:
-        year, _, q = release_id.partition("Q")
-        year, quarter = int(year), int(q) if q else None
-        if year not in groups_by_year:
-            prior = _cells(data.cases, {f"{year - 1}-Q{i}" for i in range(1, 5)}, ("region",))
-            groups_by_year[year] = groups_from_prior_year(prior)
-        window = done[-4:]
-        publication = publish_period(tabulate(data, year, quarter), groups_by_year[year],
-                                     [cell for r in window for cell in r.cells], release_id=release_id,
-                                     window=[r.release_id for r in window])
-        groups_by_year[year] = publication.groups  # a merge holds for the rest of the year
-        done.append(Release(release_id, publication, release_cells(release_id, publication.tables)))
-    return done
+    """Build the releases in the order given, each gated against the releases linked to it."""
+    register = Register()
+    return [register.build(data, release_id) for release_id in release_ids]

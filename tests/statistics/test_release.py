@@ -138,17 +138,38 @@ def test_rebuild_refused_and_correction_is_a_new_release(ctx):
     with pytest.raises(DomainError, match="already exists"):
         build_release(ctx, "2025Q3", now=NOW)
     with pytest.raises(DomainError):
-        build_release(ctx, "2025Q3", correction_of="2025Q3")  # a correction needs its note
+        build_release(ctx, "2025Q3", correction_of="2025Q3")  # a correction needs its reason
     with pytest.raises(DomainError):
         build_release(ctx, "2025Q5")
-    second = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3", note="Service point recoded")
+    second = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3", reason="data_entry_error")
     assert (second.release_id, second.version, second.corrects_release_id) == ("2025Q3-r2", 2, first.id)
-    assert second.note == "Service point recoded"
-    assert any("Service point recoded" in n for n in _json(second, "T2")["metadata"]["notes"])
+    assert second.correction_reason == "data_entry_error"
+    assert any("erreur de saisie" in n for n in _json(second, "T2")["metadata"]["notes"])
     # D4: unchanged data gives the same published data (the same data_sha256).
     assert _json(first, "T2")["metadata"]["data_sha256"] == _json(second, "T2")["metadata"]["data_sha256"]
-    third = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3-r2", note="Second erratum")
+    third = build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3-r2", reason="late_records")
     assert third.release_id == "2025Q3-r3"
+
+
+def test_the_gate_window_holds_every_version_of_the_period(ctx):
+    """docs/statistics.md, ST32: read from the register, the window of a new release of 2025-Q3 holds
+    every stored version of 2025-Q3 (earlier versions tagged as populations of their own), and the
+    annual release of 2025 holds the quarter's versions too."""
+    from mediation.statistics.release import gate_window
+
+    insert_cases(standard_world())
+    build_release(ctx, "2025Q2", now=NOW)
+    build_release(ctx, "2025Q3", now=NOW)
+    build_release(ctx, "2025Q3", now=NOW, correction_of="2025Q3", reason="late_records")
+    ids, cells = gate_window(ctx, "2025-Q3")
+    assert ids == ["2025Q2", "2025Q3", "2025Q3-r2"]
+    assert {cell.version for cell in cells if cell.period == "2025-Q3"} == {1, 2}  # both are earlier versions
+    ids, cells = gate_window(ctx, "2025")
+    assert ids == ["2025Q2", "2025Q3", "2025Q3-r2"]
+    # For the annual release, the latest version of 2025-Q3 is the one its relations hold with.
+    assert {cell.version for cell in cells if cell.release_id == "2025Q3-r2"} == {0}
+    assert {cell.version for cell in cells if cell.release_id == "2025Q3"} == {1}
+    assert gate_window(ctx, "2024-Q4")[0] == []  # a backlog quarter of 2024 shares no relation with 2025
 
 
 def test_publish_once_by_the_admin(ctx, world):
@@ -218,10 +239,17 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
         assert (tmp_path / stored.filename).read_bytes() == stored.content  # stored bytes, unchanged
     again = runner.invoke(args=["stats", "release", "2025Q3"])
     assert again.exit_code == 1 and "already exists" in again.output
+    # A correction's reason is a fixed code (docs/statistics.md, ST31): free text is refused before any build.
+    free = runner.invoke(args=["stats", "release", "2025Q3", "--correction-of", "2025Q3", "--reason", "1 case"])
+    assert free.exit_code == 2 and "late_records" in free.output
+    corrected = runner.invoke(args=["stats", "release", "2025Q3", "--correction-of", "2025Q3",
+                                    "--reason", "opened_in_error"])
+    assert corrected.exit_code == 0 and "release 2025Q3-r2 ready" in corrected.output
     published = runner.invoke(args=["stats", "publish", "2025Q3", "--by", "admin.test"])
     assert published.exit_code == 0, published.output
     listing = runner.invoke(args=["stats", "list"])
     assert "2025Q3\tpublished\t2025-Q3\t13 files" in listing.output
+    assert "2025Q3-r2\tready\t2025-Q3\t13 files" in listing.output
 
 
 def test_a_period_still_running_is_not_released(ctx):

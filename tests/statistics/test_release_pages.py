@@ -41,7 +41,7 @@ def releases(app, world):
         build_release(db.session, "2025Q3", now=NOW)
         publish_release(db.session, "2025Q2", _admin(), now=NOW)
         publish_release(db.session, "2025Q3", _admin(), now=NOW)
-        build_release(db.session, "2025Q3", now=NOW, correction_of="2025Q3", note="Erratum T3")
+        build_release(db.session, "2025Q3", now=NOW, correction_of="2025Q3", reason="data_entry_error")
         db.session.commit()
     return ("2025Q2", "2025Q3", "2025Q3-r2")
 
@@ -85,7 +85,7 @@ def test_ministry_sees_published_releases_only(login_as, releases):
 
 def test_admin_sees_ready_releases_with_publish_button(login_as, releases):
     page = login_as("admin").get("/statistics/releases?lang=en").get_data(as_text=True)
-    assert "2025Q3-r2" in page and "Erratum T3" in page
+    assert "2025Q3-r2" in page and "Data entry error" in page  # the reason's label in the list
     assert "/statistics/releases/2025Q3-r2/publish" in page and "/statistics/releases/2025Q3/publish" not in page
     assert "Build a release" in page
 
@@ -311,10 +311,14 @@ def test_admin_builds_and_publishes_a_release(app, login_as, world):
     ({"release_id": "2025Q3"}, "en", "This release already exists and is frozen; build a correction instead."),
     ({"release_id": "2099Q1"}, "en", "A period can be released only once it has ended."),
     ({"release_id": "2025Q5"}, "en", "A release id is a quarter such as 2026Q3 or a year such as 2026."),
-    ({"release_id": "2025Q3", "correction_of": "2025Q2", "note": "x"}, "en",
+    ({"release_id": "2025Q3", "correction_of": "2025Q2", "reason": "late_records"}, "en",
      "The corrected release must be an existing release of the same period."),
     ({"release_id": "2025Q3", "correction_of": "2025Q3"}, "en",
-     "A correction needs a one-line note of at most 500 characters."),
+     "A correction needs its reason, chosen from the list."),
+    ({"release_id": "2025Q3", "correction_of": "2025Q3", "reason": "one case changed"}, "en",
+     "A correction needs its reason, chosen from the list."),
+    ({"release_id": "2025Q4", "reason": "late_records"}, "en",
+     "A reason is given only for a correction: name the release it corrects."),
 ])
 def test_build_refusals_are_shown_with_the_input_kept(app, login_as, releases, data, lang, message):
     response = login_as("admin").post(f"/statistics/releases/build?lang={lang}", data=data)

@@ -16,17 +16,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import StringField
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; the stubs are 3.2's
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
+from mediation.core.codes import choices
 from mediation.core.forms import BaseForm, attach_error
 from mediation.core.i18n import current_language
 from mediation.core.views import render_viewed
 from mediation.extensions import db
 from mediation.statistics import charts
 from mediation.statistics.catalogue import TABLES
+from mediation.statistics.codes import CorrectionReason
 from mediation.statistics.disclosure import BELOW_THRESHOLD, NOT_AVAILABLE, TOTAL_CODE, WITHHELD
 from mediation.statistics.models import FileFormat, ReleaseFile, ReleaseKind, ReleaseStatus, StatisticsRelease
 from mediation.statistics.notes import note_label
@@ -65,9 +68,10 @@ class BuildForm(BaseForm):
                                 render_kw={"dir": "ltr", "maxlength": 16, "autocomplete": "off"},
                                 description=_l("For a correction: the id of the release it corrects, "
                                                "such as 2026Q3."))
-    note = StringField(_l("Correction note"), validators=[Optional()],
-                       render_kw={"dir": "auto", "maxlength": 500, "autocomplete": "off"},
-                       description=_l("Required for a correction: one line describing what is corrected."))
+    # Fixed codes only: a free-text note could say how many cases changed (docs/statistics.md, ST31).
+    reason = SelectField(_l("Reason for the correction"), default="", validate_choice=False,
+                         choices=[SelectChoice("", _l("Not a correction")), *choices(CorrectionReason)],
+                         description=_l("Required for a correction."))
 
 
 class PublishForm(BaseForm):
@@ -120,10 +124,15 @@ def _table_view(stored: ReleaseFile, language: str) -> dict:
             "period": meta.get("period", "")}
 
 
+def _data_hashes(release: StatisticsRelease) -> dict[str, str]:
+    return {stored.table_id: json.loads(stored.content)["metadata"]["data_sha256"] for stored in release.files
+            if stored.format == FileFormat.JSON}
+
+
 def _list_page(form: BuildForm, status: int = 200, error: str | None = None):
     releases = db.session.scalars(_visible().order_by(StatisticsRelease.period.desc(),
                                                       StatisticsRelease.version.desc())).all()
-    return render_template("statistics/releases.html", releases=releases, form=form,
+    return render_template("statistics/releases.html", releases=releases, form=form, reasons=CorrectionReason,
                            publish_form=PublishForm(), release_date=release_date, error=error,
                            can_manage=current_user.has(Permission.RELEASE_MANAGE)), status
 
@@ -144,7 +153,7 @@ def release_build():
         return _list_page(form, REFUSED)
     try:
         release = build_release(db.session, form.release_id.data, actor_id=current_user.id,
-                                correction_of=form.correction_of.data or None, note=form.note.data or None)
+                                correction_of=form.correction_of.data or None, reason=form.reason.data or None)
     except ReleaseRefused as error:
         db.session.rollback()
         attach_error(form, error)
@@ -182,8 +191,14 @@ def release(release_id: str):
     formats = {}
     for stored in release.files:
         formats.setdefault(stored.table_id, []).append(str(stored.format))
+    corrected = db.session.get(StatisticsRelease, release.corrects_release_id) if release.corrects_release_id \
+        else None
+    # docs/statistics.md, ST31: the page says whether this version changed published values (a
+    # correction) or only records an error whose figures stay as published (an erratum).
+    changed = corrected is not None and _data_hashes(release) != _data_hashes(corrected)
     return render_viewed("statistics/release.html", entity="statistics_release", entity_id=release.release_id,
-                         release=release, tables=tables, formats=formats, workbook=WORKBOOK,
+                         release=release, tables=tables, formats=formats, workbook=WORKBOOK, corrected=corrected,
+                         changed=changed, reasons=CorrectionReason,
                          markers=MARKER_TEXTS, publish_form=PublishForm(),
                          can_manage=current_user.has(Permission.RELEASE_MANAGE))
 
