@@ -34,6 +34,9 @@ def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
         configure_engine(db.engine, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(Path(BASE_DIR) / "migrations"),
                      render_as_batch=True, compare_type=True)
+    from mediation.core.uploads import init_upload_limits
+
+    init_upload_limits(app)  # before the CSRF check, which reads the body first
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app, login_manager)
@@ -150,6 +153,7 @@ def _template_macro(app: Flask, template: str, name: str):
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.routes import bp as admin_bp
+    from mediation.attachments.routes import bp as attachments_bp
     from mediation.appointments.routes import bp as appointments_bp
     from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
@@ -163,8 +167,8 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.subject_requests.routes import bp as subject_requests_bp
     from mediation.supervision.routes import bp as supervision_bp
 
-    for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, referrals_bp, supervision_bp,
-                      statistics_bp, retention_bp, subject_requests_bp, admin_bp, audit_bp, health_bp):
+    for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, referrals_bp, attachments_bp,
+                      supervision_bp, statistics_bp, retention_bp, subject_requests_bp, admin_bp, audit_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -28,6 +28,7 @@ FLOORS = {
     "cases": 3,
     "appointments": 4,
     "referrals": 4,  # a referral is a record of the case; the closure hears of it through events
+    "attachments": 4,  # documents of the case; the case page shows them through its section registry
     "counselling": 5,  # a session may be the record of a held appointment
     "supervision": 6,
     "statistics": 6,
