@@ -153,8 +153,8 @@ def _template_macro(app: Flask, template: str, name: str):
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.routes import bp as admin_bp
-    from mediation.attachments.routes import bp as attachments_bp
     from mediation.appointments.routes import bp as appointments_bp
+    from mediation.attachments.routes import bp as attachments_bp
     from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
     from mediation.cases.routes import bp as cases_bp
