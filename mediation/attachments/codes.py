@@ -28,9 +28,11 @@ class AttachmentVisibility(Code):
 class ContentType(Code):
     """What the content was found to be (never what the name or the browser said, docs/security.md, S44)."""
 
-    PDF = "application/pdf", _l("PDF document")
-    JPEG = "image/jpeg", _l("JPEG image")
-    PNG = "image/png", _l("PNG image")
+    PDF = "pdf", _l("PDF document")
+    JPEG = "jpeg", _l("JPEG image")
+    PNG = "png", _l("PNG image")
 
 
+# What a download is sent as, and the extension of its name.
+MEDIA_TYPES = {ContentType.PDF: "application/pdf", ContentType.JPEG: "image/jpeg", ContentType.PNG: "image/png"}
 EXTENSIONS = {ContentType.PDF: "pdf", ContentType.JPEG: "jpg", ContentType.PNG: "png"}

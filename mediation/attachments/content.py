@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -62,8 +63,8 @@ def _measure(stream: IO[bytes], max_bytes: int) -> int:
     while chunk := stream.read(CHUNK_SIZE):
         size += len(chunk)
         if size > max_bytes:
-            raise _refuse(_l("This file is larger than %(max)d MB. Scan it at a lower resolution or split it.",
-                             max=max_bytes // (1024 * 1024)))
+            raise _refuse(gettext("This file is larger than %(max)d MB. Scan it at a lower resolution or split it.",
+                                  max=max_bytes // (1024 * 1024)))
     return size
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField
@@ -35,5 +36,5 @@ class AttachmentForm(BaseForm):
 
 
 def limit_description(form: AttachmentForm, max_mb: int) -> None:
-    form.file.description = _l("PDF, JPEG or PNG, at most %(max)d MB. Photographs lose their location and camera "
-                               "data.", max=max_mb)
+    form.file.description = gettext("PDF, JPEG or PNG, at most %(max)d MB. Photographs lose their location and "
+                                    "camera data.", max=max_mb)

@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('visibility', sa.Enum('case_staff', 'psychologists', name='attachment_visibility', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('label', sa.LargeBinary(), nullable=False),
     sa.Column('document_date', sa.Date(), nullable=False),
-    sa.Column('content_type', sa.Enum('application/pdf', 'image/jpeg', 'image/png', name='attachment_content_type', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('content_type', sa.Enum('pdf', 'jpeg', 'png', name='attachment_content_type', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('chunk_count', sa.Integer(), nullable=False),
     sa.Column('storage_key', sa.String(length=36), nullable=False),

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from mediation.accounts import codes as account_codes
 from mediation.appointments import codes as appointment_codes
+from mediation.attachments import codes as attachment_codes
 from mediation.cases import codes as case_codes
 from mediation.cases.codes import (
     OUTCOME_GROUP,
@@ -88,6 +89,10 @@ EXPECTED = {
     referral_codes.SharedData: ("identity", "contact_details", "case_summary", "screening_outcome"),
     referral_codes.SafeguardingGround: ("child_at_risk", "adult_at_risk"),
     referral_codes.ExceptionStatus: ("pending", "approved", "refused"),
+    attachment_codes.AttachmentKind: ("court_referral_letter", "court_order", "signed_agreement",
+                                      "signed_consent_form", "identity_document", "other"),
+    attachment_codes.AttachmentVisibility: ("case_staff", "psychologists"),
+    attachment_codes.ContentType: ("pdf", "jpeg", "png"),
     case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                      "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                      "entraide_nationale", "other_association", "other"),

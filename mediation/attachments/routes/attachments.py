@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.attachments import queries
-from mediation.attachments.codes import EXTENSIONS, AttachmentVisibility
+from mediation.attachments.codes import EXTENSIONS, MEDIA_TYPES, AttachmentVisibility
 from mediation.attachments.forms import AttachmentForm, limit_description
 from mediation.attachments.policies import can_add_attachment, can_read_attachments, visibilities_for
 from mediation.attachments.routes import bp
@@ -96,7 +96,7 @@ def attachment_download(case_id, attachment_id):
         abort(404)
     record_download(db.session, case, attachment)
     name = f"{attachment.kind.value}-{attachment.document_date.isoformat()}.{EXTENSIONS[attachment.content_type]}"
-    content_type, size = attachment.content_type.value, attachment.size
+    content_type, size = MEDIA_TYPES[attachment.content_type], attachment.size
     storage_key, chunk_count = attachment.storage_key, attachment.chunk_count
     db.session.commit()  # the event is saved before the first byte leaves (S28)
     chunks = storage_for(db.session).stream(storage_key, chunk_count)
