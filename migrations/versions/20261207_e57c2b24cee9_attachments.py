@@ -11,7 +11,6 @@ Create Date: 2026-12-07 15:12:50.253538
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'e57c2b24cee9'
 down_revision = '22e427a999af'
