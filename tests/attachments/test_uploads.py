@@ -59,6 +59,16 @@ def test_files_that_are_not_what_they_claim_are_refused_and_nothing_is_stored(ap
     _refused(app, client, cases.own, b"", "Choose the file to attach.")
 
 
+def test_an_image_declaring_too_many_pixels_is_refused_before_decoding(app, login_as, cases):
+    # A small file (a blank PNG compresses to almost nothing) that would decode to 41 million pixels.
+    image = Image.new("1", (10_000, 4_100))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    assert len(out.getvalue()) < 1024 * 1024
+    _refused(app, login_as("mediator_a1"), cases.own, out.getvalue(), "too large to be checked", name="a.png",
+             mimetype="image/png")
+
+
 def test_a_file_over_the_limit_is_refused_and_a_much_larger_body_gets_the_413_page(app, login_as, cases,
                                                                                   monkeypatch):
     monkeypatch.setitem(app.config, "ATTACHMENT_MAX_MB", 1)
