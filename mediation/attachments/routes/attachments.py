@@ -6,6 +6,8 @@ shown inline (docs/security.md, S46): it is sent as an attachment, under a sandb
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -34,6 +36,15 @@ DOWNLOAD_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'",
     "Cache-Control": "no-store",
 }
+
+
+def _between_transactions(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Each chunk is read in a transaction of its own, ended before its bytes go out: on SQLite every
+    transaction holds the write lock (docs/architecture.md, D1), and a slow client must not hold it for a
+    whole download."""
+    for chunk in chunks:
+        db.session.rollback()  # only reads since the commit above: nothing is lost
+        yield chunk
 
 
 @case_section
@@ -99,7 +110,7 @@ def attachment_download(case_id, attachment_id):
     content_type, size = MEDIA_TYPES[attachment.content_type], attachment.size
     storage_key, chunk_count = attachment.storage_key, attachment.chunk_count
     db.session.commit()  # the event is saved before the first byte leaves (S28)
-    chunks = storage_for(db.session).stream(storage_key, chunk_count)
+    chunks = _between_transactions(storage_for(db.session).stream(storage_key, chunk_count))
     response = Response(stream_with_context(chunks), mimetype=content_type, direct_passthrough=True)
     response.headers.update(DOWNLOAD_HEADERS)
     response.headers["Content-Length"] = str(size)
