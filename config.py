@@ -383,6 +383,8 @@ class BaseConfig:
         self.SESSION_EDIT_DAYS = env.integer("SESSION_EDIT_DAYS", 7, 0, 365, unit="days")
         # Children are offered a hearing from about this age, with consent (docs/domain.md, DOM35).
         self.CHILD_CONSULTATION_MIN_AGE = env.integer("CHILD_CONSULTATION_MIN_AGE", 10, 0, 17, unit="years")
+        # The largest document a case takes (docs/security.md, S44).
+        self.ATTACHMENT_MAX_MB = env.integer("ATTACHMENT_MAX_MB", 10, 1, 100, unit="MB")
         # Office hours the booking form proposes free slots in (local time; Monday = 0).
         self.APPOINTMENT_DAY_START = env.clock_time("APPOINTMENT_DAY_START", "09:00")
         self.APPOINTMENT_DAY_END = env.clock_time("APPOINTMENT_DAY_END", "17:00")

@@ -34,6 +34,9 @@ def create_app(config: BaseConfig | None = None, **overrides) -> Flask:
         configure_engine(db.engine, sqlite_busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(Path(BASE_DIR) / "migrations"),
                      render_as_batch=True, compare_type=True)
+    from mediation.core.uploads import init_upload_limits
+
+    init_upload_limits(app)  # before the CSRF check, which reads the body first
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app, login_manager)
@@ -153,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.aftercare.routes import bp as aftercare_bp
     from mediation.agreements.routes import bp as agreements_bp
     from mediation.appointments.routes import bp as appointments_bp
+    from mediation.attachments.routes import bp as attachments_bp
     from mediation.audit.routes import bp as audit_bp
     from mediation.auth.routes import bp as auth_bp
     from mediation.cases.routes import bp as cases_bp
@@ -166,8 +170,8 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.supervision.routes import bp as supervision_bp
 
     for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, referrals_bp, agreements_bp,
-                      supervision_bp, statistics_bp, retention_bp, subject_requests_bp, admin_bp, audit_bp, health_bp,
-                      aftercare_bp):
+                      attachments_bp, supervision_bp, statistics_bp, retention_bp, subject_requests_bp, admin_bp,
+                      audit_bp, health_bp, aftercare_bp):
         app.register_blueprint(blueprint)
 
 

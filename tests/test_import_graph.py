@@ -29,6 +29,7 @@ FLOORS = {
     "appointments": 4,
     "referrals": 4,  # a referral is a record of the case; the closure hears of it through events
     "agreements": 4,  # a case's agreement, which its closure rests on
+    "attachments": 4,  # documents of the case; the case page shows them through its section registry
     "counselling": 5,  # a session may be the record of a held appointment
     "aftercare": 5,  # post-closure follow-ups: stand on cases only; main, supervision and statistics read them
     "supervision": 6,

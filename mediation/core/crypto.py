@@ -40,13 +40,31 @@ def active_key_id() -> int:
     return max(_ring())
 
 
-def encrypt(plaintext: str, context: str, *, key_id: int | None = None) -> bytes:
+def seal(data: bytes, context: str, *, key_id: int | None = None) -> bytes:
+    """Encrypt bytes under the active key (or `key_id`), bound to `context` (the associated data)."""
     ring = _ring()
     key_id = active_key_id() if key_id is None else key_id
     header = bytes([FORMAT_VERSION]) + key_id.to_bytes(2, "big")
     nonce = os.urandom(NONCE_SIZE)
-    sealed = AESGCM(ring[key_id]).encrypt(nonce, plaintext.encode("utf-8"), header + context.encode())
-    return header + nonce + sealed
+    return header + nonce + AESGCM(ring[key_id]).encrypt(nonce, data, header + context.encode())
+
+
+def unseal(blob: bytes, context: str) -> bytes:
+    """The bytes `seal` sealed under this context; DecryptionError for anything else."""
+    key_id = key_id_of(blob)
+    key = _ring().get(key_id)
+    if key is None:
+        raise DecryptionError(f"key {key_id} is not in the key ring")
+    header, nonce = blob[:HEADER_SIZE], blob[HEADER_SIZE:HEADER_SIZE + NONCE_SIZE]
+    sealed = blob[HEADER_SIZE + NONCE_SIZE:]
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, header + context.encode())
+    except InvalidTag as error:
+        raise DecryptionError("ciphertext failed authentication") from error
+
+
+def encrypt(plaintext: str, context: str, *, key_id: int | None = None) -> bytes:
+    return seal(plaintext.encode("utf-8"), context, key_id=key_id)
 
 
 def key_id_of(blob: bytes) -> int:
@@ -56,16 +74,7 @@ def key_id_of(blob: bytes) -> int:
 
 
 def decrypt(blob: bytes, context: str) -> str:
-    key_id = key_id_of(blob)
-    key = _ring().get(key_id)
-    if key is None:
-        raise DecryptionError(f"key {key_id} is not in the key ring")
-    header, nonce = blob[:HEADER_SIZE], blob[HEADER_SIZE:HEADER_SIZE + NONCE_SIZE]
-    sealed = blob[HEADER_SIZE + NONCE_SIZE:]
-    try:
-        return AESGCM(key).decrypt(nonce, sealed, header + context.encode()).decode("utf-8")
-    except InvalidTag as error:
-        raise DecryptionError("ciphertext failed authentication") from error
+    return unseal(blob, context).decode("utf-8")
 
 
 class Encrypted(TypeDecorator):

@@ -17,12 +17,16 @@ ORM's version counters and `updated_at` stay as they were (a rotation changes
 no content). A row is rewritten only if it still holds the bytes that were read,
 so a concurrent edit is never overwritten with an older value. Values already
 under the newest key are left alone: running the rotation again changes nothing.
+
+Values sealed with associated data of their own row (an attachment's chunks, docs/security.md, S45)
+cannot be found by type: the package that owns them registers a `SealedRotation` with
+`register_sealed_rotation`, and `rotate` and `key_usage` run it after the columns.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -56,6 +60,27 @@ from mediation.core.crypto import (
 )
 
 DEFAULT_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class SealedRotation:
+    """Sealed values that `encrypted_tables` cannot find, rotated and counted by the package that owns them.
+
+    `rotate(session, active_key_id, batch_size)` re-encrypts what is not under the active key and commits
+    per batch; `usage(session)` counts the values per key id.
+    """
+
+    name: str
+    rotate: Callable[[Session, int, int], ColumnRotation]
+    usage: Callable[[Session], Counter]
+
+
+SEALED_ROTATIONS: dict[str, SealedRotation] = {}
+
+
+def register_sealed_rotation(rotation: SealedRotation) -> SealedRotation:
+    SEALED_ROTATIONS[rotation.name] = rotation
+    return rotation
 
 
 @dataclass(frozen=True)
@@ -114,6 +139,8 @@ def rotate(session: Session, metadata: MetaData, *, batch_size: int = DEFAULT_BA
         stats = {column.name: ColumnRotation(f"{entry.table.name}.{column.name}") for column in entry.columns}
         report.columns.update({stat.name: stat for stat in stats.values()})
         _rotate_table(session, entry, stats, active, batch_size)
+    for sealed in SEALED_ROTATIONS.values():
+        report.columns[sealed.name] = sealed.rotate(session, active, batch_size)
     return report
 
 
@@ -218,4 +245,8 @@ def key_usage(session: Session, metadata: MetaData) -> KeyUsage:
                 counts[int.from_bytes(value[1:3], "big")] += count
             by_column[f"{entry.table.name}.{column.name}"] = counts
             by_key.update(counts)
+    for sealed in SEALED_ROTATIONS.values():
+        counts = sealed.usage(session)
+        by_column[sealed.name] = counts
+        by_key.update(counts)
     return KeyUsage(by_key, by_column, unknown)

@@ -6,7 +6,8 @@ CounsellingSession, Appointment status and times, the codes and dates of referra
 rebuilt afterwards gives the same figures. What goes: every encrypted field of the case and of the rows
 hanging from it (set to NULL, or to "" where the column may not be NULL), the rows that are nothing but
 free text (note versions, session revisions, follow-up actions, the party reminders of its
-appointments), and, once all of their cases are anonymised, the people's identity, blind indexes and
+appointments), its attachments with their content, and, once all of their cases are anonymised,
+the people's identity, blind indexes and
 name tokens. The reference stays: it holds no personal data (docs/domain.md, DOM10) and the audit trail
 names it through the case's public id.
 
@@ -26,6 +27,7 @@ from mediation.accounts.models import Association
 from mediation.aftercare.models import PostClosureFollowUp
 from mediation.agreements.models import AgreementPoint, AgreementVersion
 from mediation.appointments.models import Appointment
+from mediation.attachments.services import forget_case_attachments
 from mediation.auth.models import LoginFailure, PasswordResetToken
 from mediation.cases.codes import CaseStatus
 from mediation.cases.models import (
@@ -73,6 +75,8 @@ def anonymise_case(session: Session, case_id: int, policy: RetentionPolicy, *, t
     case.anonymised_at = now
     session.flush()  # before the bulk statements, which expire every loaded row
     _clear_case_rows(session, case.id)
+    # Documents are nothing but personal data: the rows and their content go (docs/domain.md, DOM108).
+    forget_case_attachments(session, case.id)
     for person_id in session.scalars(select(Participant.person_id).where(Participant.case_id == case.id).distinct()):
         anonymise_person_if_unused(session, person_id, now=now)
     record(session, AuditAction.ANONYMISED, entity="case", entity_id=case.public_id,

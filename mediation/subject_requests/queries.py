@@ -3,7 +3,9 @@
 Included: identity and contact data, the cases the person takes part in (reference, status, role,
 dates, issues), their consents, the sessions they attended, the appointments they were invited to,
 joint notes of their cases and the private notes they themselves confided, where they were referred and
-what was shared about them (not the staff's reason, nor a referral under a safeguarding exception), and
+what was shared about them (not the staff's reason, nor a referral under a safeguarding exception), the
+documents attached to their cases (listed by kind, date and format: their content and the staff's label are
+given on request, by the data protection officer; psychological documents are staff-only records), and
 their requests.
 Excluded, and said so in the export: notes confided by OTHER parties (docs/domain.md, DOM39, DOM61: they must not
 reach anything given to another party) and staff-only records (screening, professional assessments,
@@ -21,6 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.appointments.models import Appointment, AppointmentParty
+from mediation.attachments.codes import AttachmentVisibility
+from mediation.attachments.models import Attachment
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility
 from mediation.cases.models import Case, Consent, ConsentGiver, Note, Participant, Person
 from mediation.core.i18n import SUPPORTED
@@ -101,6 +105,14 @@ class ReferralEntry:
     feedback_on: date | None
 
 
+@dataclass(frozen=True)
+class AttachmentEntry:
+    reference: str
+    kind: object
+    document_date: date
+    content_type: object
+
+
 @dataclass
 class PersonExport:
     person: Person
@@ -110,6 +122,7 @@ class PersonExport:
     notes: list[NoteEntry] = field(default_factory=list)
     appointments: list[AppointmentEntry] = field(default_factory=list)
     referrals: list[ReferralEntry] = field(default_factory=list)
+    attachments: list[AttachmentEntry] = field(default_factory=list)
     requests: list[DataSubjectRequest] = field(default_factory=list)
 
 
@@ -144,8 +157,19 @@ def person_export(session: Session, person: Person) -> PersonExport:
     export.appointments = [AppointmentEntry("" if a.case_id is None else references.get(a.case_id, ""),
                                             a.start_utc, a.session_type, a.mode, a.status) for a in appointments]
     export.referrals = _referrals(session, own_participants, references)
+    export.attachments = _attachments(session, references)
     export.requests = _requests(session, person)
     return export
+
+
+def _attachments(session: Session, references: dict[int, str]) -> list[AttachmentEntry]:
+    """The documents of the person's cases, without content or label (docs/domain.md, DOM108); psychological
+    documents are staff-only records, left out as psychological notes are."""
+    rows = session.execute(
+        select(Attachment.case_id, Attachment.kind, Attachment.document_date, Attachment.content_type)
+        .where(Attachment.case_id.in_(list(references)), Attachment.visibility == AttachmentVisibility.CASE_STAFF)
+        .order_by(Attachment.case_id, Attachment.document_date, Attachment.id)).all()
+    return [AttachmentEntry(references[case_id], kind, day, content_type) for case_id, kind, day, content_type in rows]
 
 
 def _referrals(session: Session, own_participants: set[int], references: dict[int, str]) -> list[ReferralEntry]:
@@ -227,6 +251,8 @@ def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
                        "organisation": r.organisation_name, "data_shared": [code(item) for item in r.data_shared],
                        "status": code(r.status), "answer_on": r.feedback_on.isoformat() if r.feedback_on else None}
                       for r in export.referrals],
+        "documents": [{"case": a.reference, "kind": code(a.kind), "date": a.document_date.isoformat(),
+                       "format": code(a.content_type)} for a in export.attachments],
         "requests": [{"type": code(r.type), "received_on": r.received_on.isoformat(),
                       "answered_on": r.answered_on.isoformat() if r.answered_on else None,
                       "outcome": code(r.outcome)} for r in export.requests],

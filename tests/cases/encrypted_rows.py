@@ -20,6 +20,9 @@ from mediation.aftercare.models import PostClosureFollowUp
 from mediation.agreements.models import Agreement, AgreementPoint, AgreementVersion
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.models import Appointment
+from mediation.attachments.codes import AttachmentKind, AttachmentVisibility, ContentType
+from mediation.attachments.models import Attachment
+from mediation.attachments.storage import storage_for
 from mediation.cases.codes import (
     AccessReason,
     AgreementLevel,
@@ -229,6 +232,17 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     put(referral, "referral", "organisation_name")
     put(referral, "referral", "reason")
     session.add(referral)
+
+    # A document of the case, its content sealed in chunks (docs/domain.md, DOM106; docs/security.md, S45).
+    attachment = Attachment(case_id=case.id, kind=AttachmentKind.COURT_ORDER,
+                            visibility=AttachmentVisibility.CASE_STAFF, document_date=date(2026, 11, 18),
+                            content_type=ContentType.PDF, size=0, chunk_count=0, added_by_id=lead.id)
+    put(attachment, "attachment", "label")
+    session.add(attachment)
+    session.flush()  # gives the storage key
+    content = value("attachment_chunk.data").encode()
+    attachment.size = len(content)
+    attachment.chunk_count = storage_for(session).put(attachment.storage_key, [content[:8], content[8:]])
 
     # A data-subject request of the requesting party, asked and answered.
     request = DataSubjectRequest(association_id=case.association_id, person_id=requesting.person_id,

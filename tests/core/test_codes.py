@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from mediation.accounts import codes as account_codes
 from mediation.aftercare import codes as aftercare_codes
 from mediation.appointments import codes as appointment_codes
+from mediation.attachments import codes as attachment_codes
 from mediation.cases import codes as case_codes
 from mediation.cases.codes import (
     OUTCOME_GROUP,
@@ -55,6 +56,7 @@ EXPECTED = {
                        "spousal_entitlements", "expulsion_marital_home", "in_law_conflict", "parent_child_conflict",
                        "elderly_care", "inheritance", "child_upbringing", "other", "debts", "parent_communication"),
     statistics_codes.IssueGroup: ("children", "separation", "marital_discord", "wider_family", "other"),
+    statistics_codes.CorrectionReason: ("data_entry_error", "late_records", "opened_in_error", "method_change"),
     case_codes.ViolenceLevel: ("none", "past", "current"),
     case_codes.ViolenceType: ("physical", "sexual", "psychological", "economic"),
     case_codes.GatingIndicator: ("immediate_danger", "fear_of_other_party", "coercive_control",
@@ -89,6 +91,10 @@ EXPECTED = {
     referral_codes.SharedData: ("identity", "contact_details", "case_summary", "screening_outcome"),
     referral_codes.SafeguardingGround: ("child_at_risk", "adult_at_risk"),
     referral_codes.ExceptionStatus: ("pending", "approved", "refused"),
+    attachment_codes.AttachmentKind: ("court_referral_letter", "court_order", "signed_agreement",
+                                      "signed_consent_form", "identity_document", "other"),
+    attachment_codes.AttachmentVisibility: ("case_staff", "psychologists"),
+    attachment_codes.ContentType: ("pdf", "jpeg", "png"),
     case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                      "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                      "entraide_nationale", "other_association", "other"),

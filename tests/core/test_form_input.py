@@ -90,8 +90,9 @@ def test_every_form_refuses_json_values_that_are_not_text(app):
         names = field_names(app, form_class)
         body = json.dumps({name: values[index % len(values)] for index, name in enumerate(names)})
         form = submitted(app, form_class, body, content_type="application/json")
+        # A file field takes no typed value at all: a JSON body never carries a file (its own test above).
         wrong += [(form_class.__name__, field.name, form.messages[field.name]) for field in form
-                  if form.messages[field.name] != [str(NOT_TEXT)]]
+                  if not isinstance(field, FileField) and form.messages[field.name] != [str(NOT_TEXT)]]
     assert wrong == []
 
 

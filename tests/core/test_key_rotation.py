@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
+from mediation.attachments.models import AttachmentChunk
 from mediation.cases.codes import NoteVisibility
 from mediation.cases.models import Case, Note, NoteVersion, Person
 from mediation.core.crypto import DecryptionError, Encrypted, key_id_of
@@ -51,9 +52,12 @@ def cli(app):
 
 
 def keys_in_use(app) -> Counter:
-    """Key id -> number of stored values, by key_id_of over every encrypted column."""
+    """Key id -> number of stored values, by key_id_of over every encrypted column and every attachment chunk
+    (sealed with their row's associated data, docs/security.md, S45)."""
     with app.app_context():
-        return Counter(key_id_of(blob) for blobs in raw_values(db.session).values() for blob in blobs)
+        blobs = [blob for values in raw_values(db.session).values() for blob in values]
+        blobs += [bytes(blob) for blob in db.session.scalars(select(AttachmentChunk.data))]
+        return Counter(key_id_of(blob) for blob in blobs)
 
 
 def read_everything(app) -> dict[str, list]:

@@ -10,6 +10,7 @@ from sqlalchemy import LargeBinary, select, type_coerce
 
 from mediation.accounts.models import StaffUser
 from mediation.appointments.models import Appointment, AppointmentParty
+from mediation.attachments.models import AttachmentChunk
 from mediation.cases.codes import CaseStatus, Outcome, Sex
 from mediation.cases.models import Case, Participant
 from mediation.core.crypto import Encrypted
@@ -80,8 +81,8 @@ def decrypted_texts() -> set[str]:
 
 
 def stored_ciphertexts() -> set[bytes]:
-    """Every encrypted column's stored bytes, not decrypted."""
-    blobs: set[bytes] = set()
+    """Every encrypted column's stored bytes, and every sealed attachment chunk, not decrypted."""
+    blobs: set[bytes] = {bytes(b) for b in db.session.scalars(select(AttachmentChunk.data))}
     for table in db.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, Encrypted):
