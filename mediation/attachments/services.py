@@ -26,6 +26,7 @@ from mediation.attachments.storage import storage_for
 from mediation.cases.models import Case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
+from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.text import bounded_text
 
@@ -47,13 +48,6 @@ def max_bytes() -> int:
     return int(current_app.config["ATTACHMENT_MAX_MB"]) * 1024 * 1024
 
 
-def _code(enum_cls, value, field: str, message):
-    try:
-        return value if isinstance(value, enum_cls) else enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
-
-
 def _document_date(value: date | None) -> date:
     if value is None:
         raise ValidationFailed(_l("Enter the date of the document."), field="document_date")
@@ -67,8 +61,8 @@ def add_attachment(session: Session, case: Case, data: NewAttachment, upload: IO
     """Check, clean, encrypt and keep one document of the case; audited with ids only (S48)."""
     if not can_add_attachment(actor, case):
         raise NotAllowed()
-    kind = _code(AttachmentKind, data.kind, "kind", _l("Choose the kind of document."))
-    visibility = _code(AttachmentVisibility, data.visibility, "visibility", _l("Choose who may open it."))
+    kind = parse_code(AttachmentKind, data.kind, _l("Choose the kind of document."), "kind")
+    visibility = parse_code(AttachmentVisibility, data.visibility, _l("Choose who may open it."), "visibility")
     if visibility not in visibilities_for(actor):
         raise ValidationFailed(_l("Only a psychologist marks a document as psychological."), field="visibility")
     label = bounded_text(data.label, "label", LABEL_MAX, required=True)

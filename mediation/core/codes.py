@@ -62,6 +62,13 @@ def parse_code(enum_cls: type[C], value: str | None, message: str | LazyString, 
     raise ValidationFailed(message, field=field)
 
 
+def parse_optional_code(enum_cls: type[C], value: str | None, message: str | LazyString, field: str) -> C | None:
+    """As parse_code, for a choice that may be left out: nothing given (None or "") is None."""
+    if value in (None, ""):
+        return None
+    return parse_code(enum_cls, value, message, field)
+
+
 def choices(members: Iterable[Code]) -> list[SelectChoice]:
     """Select options for a code list (or a subset of its members), in declaration order."""
     return [SelectChoice(member.value, member.label) for member in members]

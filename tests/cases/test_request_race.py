@@ -1,58 +1,42 @@
 """Two staff of a case ask a supervisor for a decision at the same moment: one request is stored, the
 other is told one is already waiting (docs/domain.md, DOM71).
 
-The test builds its own application on a fresh database: the suite's shared, rolled-back transaction
-would put every thread on one connection and hide the race.
+The test runs on the reference-allocation tests' own database (`site`): the suite's shared, rolled-back
+transaction would put every thread on one connection and hide the race.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from mediation.accounts.models import StaffUser
-from mediation.accounts.services import NewAssociation, ServicePointData, create_association, create_service_point
-from mediation.accounts.staff import NewStaffUser, create_staff_user
 from mediation.cases.models import Case, DecisionRequest
 from mediation.cases.services import requests
 from mediation.cases.services.intake import add_co_worker, open_case
-from mediation.core.authz import Profession, Role
 from mediation.extensions import db
 from tests.cases.fixtures import new_case
-from tests.conftest import PASSWORD
+from tests.cases.test_reference_allocation import site  # noqa: F401  (fixture: one association, its own database)
 
 pytestmark = pytest.mark.no_db_transaction
 THREADS = 4
 
 
 @pytest.fixture
-def case_id(fresh_app):
-    """A case at intake whose gate refuses (nobody screened), worked by four staff, on its own database."""
-    app = fresh_app()
-    with app.app_context():
-        session = db.session
-        association = create_association(
-            session, NewAssociation("جمعية", "Association", "MA-04", "MA-RAB", cndp_declaration_no="D-7-2025",
-                                    cndp_declaration_on=date(2025, 2, 1)), actor=None)
-        point = create_service_point(session, association, "RBT-01",
-                                     ServicePointData("jisr_al_usra", "فضاء", "Espace"), actor=None)
-        staff = [create_staff_user(session, NewStaffUser(
-            username=f"mediator.{index}", display_name=f"M{index}", role=Role.MEDIATOR, password=PASSWORD,
-            association_id=association.id, profession=Profession.MEDIATOR), actor=None) for index in range(THREADS)]
-        session.flush()
-        case = open_case(session, new_case(point.id), actor=staff[0])
+def case_id(site):
+    """A case at intake whose gate refuses (nobody screened), worked by four of the site's staff."""
+    with site.app.app_context():
+        staff = [db.session.scalar(select(StaffUser).where(StaffUser.username == name))
+                 for name in site.mediators[:THREADS]]
+        case = open_case(db.session, new_case(site.points["RBT-01"]), actor=staff[0])
         for user in staff[1:]:
-            add_co_worker(session, case, user.id, actor=staff[0])
+            add_co_worker(db.session, case, user.id, actor=staff[0])
         case_pk = case.id
-        session.commit()
+        db.session.commit()
         db.session.remove()  # no transaction of this context holds SQLite's write lock during the race
-    yield app, case_pk
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return site.app, case_pk
 
 
 def test_two_requests_at_once_store_one(case_id):

@@ -23,6 +23,7 @@ from mediation.cases.models import Case, Participant
 from mediation.cases.queries import active_participants
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
+from mediation.core.codes import parse_code, parse_optional_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
@@ -66,15 +67,6 @@ def signatories(session: Session, case: Case) -> list[Participant]:
             if participant.is_party and participant.role is not ParticipantRole.CHILD]
 
 
-def _code(enum_cls, value, field: str, message):
-    if value in (None, ""):
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
-
-
 def _day(value: date | None, case: Case, field: str) -> date | None:
     """A day that has happened, within the life of the case."""
     if value is None:
@@ -105,11 +97,8 @@ def _points(case: Case, given: tuple[PointData, ...]) -> list[AgreementPoint]:
     for position, issue in enumerate(issues):
         point = by_issue.get(issue)
         status_field = point_field(issue, "status")
-        status = _code(PointStatus, point.status if point else None, status_field,
-                       _l("Choose agreed, partly agreed or not agreed for this point."))
-        if status is None:
-            raise ValidationFailed(_l("Choose agreed, partly agreed or not agreed for this point."),
-                                   field=status_field)
+        status = parse_code(PointStatus, point.status if point else None,
+                            _l("Choose agreed, partly agreed or not agreed for this point."), status_field)
         text = bounded_text(point.text if point else None, point_field(issue, "text"), POINT_TEXT_MAX)
         points.append(AgreementPoint(issue=issue, position=position, status=status, text=text))
     return points
@@ -147,10 +136,8 @@ def save_version(session: Session, case: Case, data: AgreementData, *, actor: St
     latest_number = agreement.latest_number if agreement is not None else 0
     if expected_number is not None and expected_number != latest_number:
         raise StaleRecord(STALE_AGREEMENT)
-    nature = _code(AgreementNature, data.nature, "nature", _l("Choose the nature of the agreement."))
-    if nature is None:
-        raise ValidationFailed(_l("Choose the nature of the agreement."), field="nature")
-    form = _code(AgreementForm, data.form, "agreement_form", _l("Choose the form of the agreement."))
+    nature = parse_code(AgreementNature, data.nature, _l("Choose the nature of the agreement."), "nature")
+    form = parse_optional_code(AgreementForm, data.form, _l("Choose the form of the agreement."), "agreement_form")
     concluded_on = _day(data.concluded_on, case, "concluded_on")
     if concluded_on is not None and form is None:
         raise ValidationFailed(_l("Choose the form of the agreement before concluding it."), field="agreement_form")

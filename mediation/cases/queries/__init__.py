@@ -33,7 +33,7 @@ from mediation.cases.queries.notices import (  # noqa: F401
     open_requests,
     unread_notice_count,
 )
-from mediation.cases.queries.people import active_participants, participant_in_case, participant_of  # noqa: F401
+from mediation.cases.queries.people import active_participants, participant_in_case  # noqa: F401
 from mediation.cases.queries.safety import (  # noqa: F401
     current_consents,
     decisions_of,

@@ -32,12 +32,6 @@ def participant_in_case(session: Session, case: Case, participant_id: uuid.UUID)
     ).unique().one_or_none()
 
 
-def participant_of(session: Session, case: Case, public_id) -> Participant | None:
-    """A participant of this case by public id, or None (never another case's)."""
-    return session.scalar(select(Participant).where(Participant.case_id == case.id,
-                                                    Participant.public_id == public_id))
-
-
 def requesting_party(session: Session, case: Case) -> Participant | None:
     return session.scalar(select(Participant).where(Participant.case_id == case.id,
                                                     Participant.is_requesting_party.is_(True)).limit(1))

@@ -55,7 +55,7 @@ def _editable_case(case_id):
 
 
 def _participant(case, participant_id, *, screenable: bool = False) -> Participant:
-    participant = queries.participant_of(db.session, case, participant_id)
+    participant = queries.participant_in_case(db.session, case, participant_id)
     if participant is None or (screenable and not safety.is_screenable(participant)):
         abort(404)
     return participant

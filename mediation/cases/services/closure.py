@@ -35,6 +35,7 @@ from mediation.cases.queries.safety import has_decision, unresolved_positive_scr
 from mediation.cases.rules import AGREEMENT_POINTS_MAX, CLOSURE_NOTE_MAX, REOPEN_REASON_MAX
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
+from mediation.core.codes import parse_code, parse_optional_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.events import case_closed, case_closing, case_reopened
 from mediation.core.models import flush_versioned
@@ -100,15 +101,6 @@ def may_close(user, case: Case) -> bool:
 
 
 # Checks
-
-
-def _code(enum_cls, value, field: str, message):
-    if value in (None, ""):
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
 
 
 def _check_actor(actor: StaffUser, case: Case, outcome: Outcome) -> None:
@@ -181,18 +173,16 @@ def close_case(session: Session, case: Case, data: ClosureData, *, actor: StaffU
         raise CaseNotOpen()
     if expected_version is not None and expected_version != case.version_id:
         raise StaleRecord(STALE_CASE)
-    outcome = _code(Outcome, data.outcome, "outcome", _l("Choose the outcome of the case."))
-    if outcome is None:
-        raise ValidationFailed(_l("Choose the outcome of the case."), field="outcome")
+    outcome = parse_code(Outcome, data.outcome, _l("Choose the outcome of the case."), "outcome")
     _check_actor(actor, case, outcome)
     # The outcome names the level (docs/domain.md, DOM54): the form does not ask for it again; a caller that
     # gives one must give the same.
-    level = (_code(AgreementLevel, data.agreement_level, "agreement_level",
-                   _l("The agreement level must match the outcome: full for a full agreement, "
-                      "partial for a partial one."))
+    level = (parse_optional_code(AgreementLevel, data.agreement_level,
+                                 _l("The agreement level must match the outcome: full for a full agreement, "
+                                    "partial for a partial one."), "agreement_level")
              or AGREEMENT_LEVEL_OF.get(outcome))
-    destination = _code(ReferralDestination, data.referral_destination, "referral_destination",
-                        _l("Choose where the case was referred."))
+    destination = parse_optional_code(ReferralDestination, data.referral_destination,
+                                      _l("Choose where the case was referred."), "referral_destination")
     points = bounded_text(data.agreement_points, "agreement_points", AGREEMENT_POINTS_MAX)
     note = bounded_text(data.note, "note", CLOSURE_NOTE_MAX)
     today = clock.today()

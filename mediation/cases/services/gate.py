@@ -24,13 +24,14 @@ from mediation.cases.models import (
     ScreeningResult,
 )
 from mediation.cases.queries.safety import (
+    PROCEED_DECISIONS,
     current_consents,
     latest_decision,
     latest_screenings,
     parties_of,
     rescreening_since,
 )
-from mediation.cases.services.safety import GATED_SESSION_TYPES, NO_JOINT, PROCEED
+from mediation.cases.services.safety import GATED_SESSION_TYPES, NO_JOINT
 
 
 class GateCheck(enum.StrEnum):
@@ -114,7 +115,7 @@ def mediation_gate(session: Session, case: Case, attending_participant_ids: Iter
             problems.append(GateProblem(GateCheck.NO_MEDIATION_CONSENT, participant.id))
 
     decision = latest_decision(session, case)
-    proceeds = decision is not None and decision.decision in PROCEED
+    proceeds = decision is not None and decision.decision in PROCEED_DECISIONS
     if decision is not None and not proceeds:
         problems.append(GateProblem(GateCheck.DECISION_AGAINST))
     elif last_positive is not None and (decision is None or decision.decided_at <= last_positive):

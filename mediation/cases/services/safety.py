@@ -49,7 +49,6 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.errors import DomainError, ValidationFailed
 
-PROCEED = frozenset({ScreeningDecision.PROCEED, ScreeningDecision.PROCEED_WITH_ADAPTATIONS})
 # Adaptations that rule out a joint session (docs/domain.md, DOM28 (5)).
 NO_JOINT = frozenset({Adaptation.SEPARATE_SESSIONS, Adaptation.SHUTTLE})
 # Session types the gate applies to; every other type is never gated (docs/domain.md, DOM29).

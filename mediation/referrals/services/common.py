@@ -1,4 +1,4 @@
-"""What the referral services share: parsing codes, finding the participant, the refusals."""
+"""What the referral services share: finding the participant, the refusals."""
 
 from __future__ import annotations
 
@@ -17,16 +17,6 @@ class NotAllowed(DomainError):
 
     message = _l("You may not change the referrals of this case.")
     status = 403
-
-
-def code(enum_cls, value, field: str, message):
-    """The member of `enum_cls` named by `value`, refused naming `field` when missing or unknown."""
-    if isinstance(value, enum_cls):
-        return value
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed(message, field=field) from None
 
 
 def participant_of(session: Session, case: Case, public_id: uuid.UUID | str | None) -> Participant:

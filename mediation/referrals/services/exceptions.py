@@ -14,6 +14,7 @@ from mediation.cases.models import Case
 from mediation.cases.policies import is_supervisor_of
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
+from mediation.core.codes import parse_code
 from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
@@ -21,7 +22,7 @@ from mediation.referrals.codes import ExceptionStatus, SafeguardingGround
 from mediation.referrals.models import SafeguardingException
 from mediation.referrals.policies import can_request_exception
 from mediation.referrals.rules import EXCEPTION_REASON_MAX
-from mediation.referrals.services.common import NotAllowed, code, participant_of
+from mediation.referrals.services.common import NotAllowed, participant_of
 
 STALE_EXCEPTION = _l("Someone else decided this request while you were filling in the form. Nothing was saved: "
                      "check the request, then try again.")
@@ -50,7 +51,7 @@ def request_exception(session: Session, case: Case, data: ExceptionRequest, *,
     if not can_request_exception(actor, case):
         raise NotAllowed()
     participant = participant_of(session, case, data.participant_id)
-    ground = code(SafeguardingGround, data.ground, "ground", _l("Choose the ground for the exception."))
+    ground = parse_code(SafeguardingGround, data.ground, _l("Choose the ground for the exception."), "ground")
     reason = bounded_text(data.reason, "reason", EXCEPTION_REASON_MAX, required=True)
     exception = SafeguardingException(case_id=case.id, participant_id=participant.id, ground=ground, reason=reason,
                                       requested_by_id=actor.id, status=ExceptionStatus.PENDING)

@@ -22,6 +22,7 @@ from mediation.cases.models import Case
 from mediation.cases.queries.safety import current_consents
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
+from mediation.core.codes import parse_code
 from mediation.core.errors import StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
@@ -30,7 +31,7 @@ from mediation.referrals.models import Referral, ReferralSharedData
 from mediation.referrals.policies import can_make_referral, can_record_answer
 from mediation.referrals.queries import usable_exception
 from mediation.referrals.rules import ORGANISATION_MAX, REASON_MAX
-from mediation.referrals.services.common import NotAllowed, code, participant_of
+from mediation.referrals.services.common import NotAllowed, participant_of
 
 STALE_REFERRAL = _l("Someone else changed this referral while you were filling in the form. Nothing was saved: "
                     "check the referral, then try again.")
@@ -63,7 +64,7 @@ class AnswerData:
 
 
 def _shared(values: Iterable[SharedData | str]) -> list[SharedData]:
-    chosen = {code(SharedData, value, "data_shared", _l("Choose among the listed kinds of data."))
+    chosen = {parse_code(SharedData, value, _l("Choose among the listed kinds of data."), "data_shared")
               for value in values or ()}
     return [category for category in SharedData if category in chosen]
 
@@ -85,8 +86,8 @@ def make_referral(session: Session, case: Case, data: ReferralData, *, actor: St
     if not can_make_referral(actor, case):
         raise NotAllowed()
     participant = participant_of(session, case, data.participant_id)
-    destination = code(ReferralDestination, data.destination, "destination", _l("Choose the destination."))
-    urgency = code(Urgency, data.urgency, "urgency", _l("Say whether the referral is urgent."))
+    destination = parse_code(ReferralDestination, data.destination, _l("Choose the destination."), "destination")
+    urgency = parse_code(Urgency, data.urgency, _l("Say whether the referral is urgent."), "urgency")
     organisation = bounded_text(data.organisation_name, "organisation_name", ORGANISATION_MAX, required=True)
     reason = bounded_text(data.reason, "reason", REASON_MAX, required=True)
     made_on = _made_on(case, data.made_on)
@@ -122,7 +123,7 @@ def record_answer(session: Session, case: Case, referral: Referral, data: Answer
         raise NotAllowed()
     if expected_version is not None and expected_version != referral.version_id:
         raise StaleRecord(STALE_REFERRAL)
-    status = code(ReferralStatus, data.status, "status", _l("Choose the answer."))
+    status = parse_code(ReferralStatus, data.status, _l("Choose the answer."), "status")
     if status not in ANSWERS:
         raise ValidationFailed(_l("Choose the answer."), field="status")
     if data.feedback_on is None:
