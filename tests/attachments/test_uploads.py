@@ -81,13 +81,16 @@ def test_a_file_over_the_limit_is_refused_and_a_much_larger_body_gets_the_413_pa
     assert counts(app) == before
 
 
-def test_a_real_pdf_is_kept_byte_for_byte_and_never_served_inline(app, login_as, cases):
+def test_a_real_pdf_is_kept_byte_for_byte_and_never_served_inline(app, login_as, cases, backend):
     client = login_as("mediator_a1")
     pdf = minimal_pdf(padding=200_000)  # several chunks
     response = upload(client, cases.own, pdf, name="whatever.exe", mimetype="text/html")
     assert response.status_code == 302, response.get_data(as_text=True)
     attachment = newest(app)
     assert (attachment.content_type.value, attachment.size, attachment.chunk_count) == ("pdf", len(pdf), 4)
+    assert attachment.storage.value == ("database" if backend is None else "object_store")
+    if backend is not None:
+        assert len(backend.names()) == 4
     page = client.get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
     assert 'id="attachments"' in page and "Lettre du tribunal" in page
     downloaded = client.get(download_url(cases.own, attachment.public_id))
@@ -98,7 +101,7 @@ def test_a_real_pdf_is_kept_byte_for_byte_and_never_served_inline(app, login_as,
     assert downloaded.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
-def test_images_are_re_encoded_without_their_metadata(app, login_as, cases):
+def test_images_are_re_encoded_without_their_metadata(app, login_as, cases, backend):
     client = login_as("mediator_a1")
     photo = image_bytes("JPEG", size=(120, 80), exif=gps_exif(), comment=MARKER)
     with Image.open(io.BytesIO(photo)) as original:
