@@ -23,4 +23,5 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('attachment', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_attachment_attachment_storage'), type_='check')
         batch_op.drop_column('storage')

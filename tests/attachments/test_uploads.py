@@ -19,6 +19,7 @@ from tests.attachments.helpers import (
     counts,
     download_url,
     gps_exif,
+    heic_bytes,
     image_bytes,
     minimal_pdf,
     newest,
@@ -119,6 +120,30 @@ def test_images_are_re_encoded_without_their_metadata(app, login_as, cases, back
     assert stored.content_type.value == "png"
     with Image.open(io.BytesIO(client.get(download_url(cases.own, stored.public_id)).get_data())) as cleaned:
         assert cleaned.format == "PNG" and not cleaned.getexif()
+
+
+def test_a_heic_photograph_from_a_phone_is_kept_as_a_jpeg_without_its_metadata(app, login_as, cases):
+    """docs/security.md, S80: read through libheif, re-encoded as JPEG like the others; a cut one is refused."""
+    client = login_as("mediator_a1")
+    photo = heic_bytes(exif=gps_exif())
+    assert photo[4:12] == b"ftypheic" and MARKER in photo, "a real HEIC file, carrying the marked EXIF"
+    with Image.open(io.BytesIO(photo)) as original:
+        assert original.format == "HEIF" and original.getexif().get_ifd(0x8825), "with a GPS position"
+    response = upload(client, cases.own, photo, name="IMG_4032.HEIC", mimetype="image/heic")
+    assert response.status_code == 302, response.get_data(as_text=True)[-500:]
+    stored = newest(app)
+    assert stored.content_type.value == "jpeg"
+    downloaded = client.get(download_url(cases.own, stored.public_id))
+    assert downloaded.headers["Content-Type"] == "image/jpeg"
+    assert downloaded.headers["Content-Disposition"].endswith('.jpg"')
+    back = downloaded.get_data()
+    assert MARKER not in back and len(back) == stored.size
+    with Image.open(io.BytesIO(back)) as cleaned:
+        assert cleaned.format == "JPEG" and cleaned.size == (96, 64)
+        assert not cleaned.getexif() and "exif" not in cleaned.info
+        assert cleaned.getpixel((48, 32))[2] > 150, "the picture itself is kept"
+    _refused(app, client, cases.own, photo[: len(photo) * 2 // 3], "seems damaged or incomplete",
+             name="IMG_4033.HEIC", mimetype="image/heic")
 
 
 def test_upload_and_download_are_audited_with_ids_only(app, login_as, cases):
