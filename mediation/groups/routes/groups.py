@@ -129,7 +129,7 @@ def detail(group_id):
     held = sum(1 for row in sessions if row.attendance_recorded_at is not None)
     return render_viewed("groups/detail.html", entity="parenting_group", entity_id=group.public_id,
                          association_id=group.association_id, group=group, sessions=sessions,
-                         status=queries.group_status(group, held), held=held,
+                         group_status=queries.group_status(group, held), held=held,
                          rows=queries.enrolment_rows(db.session, group), can_run=policies.can_run(current_user, group),
                          session_form=SessionForm(), cancel_form=CancelSessionForm())
 
