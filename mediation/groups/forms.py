@@ -113,7 +113,7 @@ class EnrolmentForm(BaseForm):
                               validators=[Optional(), NumberRange(0, SCORE_MAX, _l("Give a score from 0 to 100."))],
                               render_kw={"inputmode": "numeric"})
     satisfaction = RadioField(_l("Satisfaction (1 to 5, optional)"), coerce=int, validate_choice=True,
-                              choices=[(value, str(value)) for value in range(1, 6)],
+                              choices=[SelectChoice(value, str(value)) for value in range(1, 6)],
                               validators=[keep_choice_error, Optional()])
     version = version_field()
 

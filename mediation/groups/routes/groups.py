@@ -12,6 +12,7 @@ from datetime import time
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from mediation.core.authz import Permission, require
 from mediation.core.i18n import current_language
@@ -79,13 +80,13 @@ def programmes():
 def _group_form() -> GroupForm:
     association_id = current_user.association_id
     form = GroupForm()
-    form.programme_id.choices = [(str(row.public_id), row.name)
+    form.programme_id.choices = [SelectChoice(str(row.public_id), row.name)
                                  for row in queries.programmes(db.session, association_id, active_only=True)]
     language = current_language()
-    form.service_point_id.choices = [(str(row.public_id), row.name(language))
+    form.service_point_id.choices = [SelectChoice(str(row.public_id), row.name(language))
                                      for row in queries.service_points(db.session, association_id)]
-    form.room_id.choices = [(str(row.public_id), row.name) for row in queries.rooms(db.session, association_id)]
-    form.facilitator_ids.choices = [(str(row.public_id), row.display_name)
+    form.room_id.choices = [SelectChoice(str(row.public_id), row.name) for row in queries.rooms(db.session, association_id)]
+    form.facilitator_ids.choices = [SelectChoice(str(row.public_id), row.display_name)
                                     for row in queries.staff(db.session, association_id)]
     return form
 
@@ -225,7 +226,7 @@ def attendance(group_id, session_id):
         abort(404)
     lines = queries.attendance_sheet(db.session, group, group_session)
     form = AttendanceForm()
-    form.present.choices = [(str(line.enrolment.public_id), line.name) for line in lines]
+    form.present.choices = [SelectChoice(str(line.enrolment.public_id), line.name) for line in lines]
     if request.method == "GET":
         form.present.data = [str(line.enrolment.public_id) for line in lines if line.present]
         return render_viewed("groups/attendance.html", entity="parenting_group_session",
