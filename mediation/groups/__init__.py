@@ -1,2 +1,2 @@
 """Positive-parenting programmes, groups, their sessions, enrolment and attendance (docs/domain.md,
-DOM120-DOM131)."""
+DOM120-DOM128)."""

@@ -58,7 +58,8 @@ def test_completion_at_the_boundary_and_once_per_group(app, world):
     mark(app, first, range(1, 9), eight)       # 8 of 12: 66.7 %
     with app.app_context():
         # The same participant enrolled in the second group: a row of its own there.
-        participant_id = db.session.scalar(select(Enrolment.participant_id).where(Enrolment.public_id == uuid.UUID(nine)))
+        participant_id = db.session.scalar(select(Enrolment.participant_id)
+                                           .where(Enrolment.public_id == uuid.UUID(nine)))
         group = group_of(second)
         db.session.add(Enrolment(group_id=group.id, participant_id=participant_id, enrolled_on=clock.today(),
                                  sex="female", age_band="25_34"))

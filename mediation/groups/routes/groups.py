@@ -85,7 +85,8 @@ def _group_form() -> GroupForm:
     language = current_language()
     form.service_point_id.choices = [SelectChoice(str(row.public_id), row.name(language))
                                      for row in queries.service_points(db.session, association_id)]
-    form.room_id.choices = [SelectChoice(str(row.public_id), row.name) for row in queries.rooms(db.session, association_id)]
+    form.room_id.choices = [SelectChoice(str(row.public_id), row.name)
+                            for row in queries.rooms(db.session, association_id)]
     form.facilitator_ids.choices = [SelectChoice(str(row.public_id), row.display_name)
                                     for row in queries.staff(db.session, association_id)]
     return form
