@@ -20,6 +20,7 @@ from mediation.core.forms import (
 )
 from mediation.groups.codes import ProgrammeTarget
 from mediation.groups.rules import (
+    EMAIL_MAX,
     FRAMEWORK_MAX,
     MAX_CAPACITY,
     MAX_PLANNED_SESSIONS,
@@ -100,6 +101,9 @@ class EnrolForm(BaseForm):
                            validators=[keep_choice_error, InputRequired(_l("Choose the age band."))])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=PHONE_MAX, message=TOO_LONG)],
                         render_kw={"inputmode": "tel", "dir": "ltr", "autocomplete": "off"})
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=EMAIL_MAX, message=TOO_LONG)],
+                        description=_l("Only for reminders of the sessions, with the consent to be contacted."),
+                        render_kw={"inputmode": "email", "dir": "ltr", "autocomplete": "off"})
     consent_data_processing = BooleanField(_l("Agrees to the processing of their data for the group"))
     consent_contact = BooleanField(_l("Agrees to be contacted by phone or SMS"))
 

@@ -142,6 +142,8 @@ class GroupParticipant(PublicIdMixin, TimestampMixin, Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     full_name: Mapped[str | None] = mapped_column(Encrypted("group_participant.full_name"))
     phone: Mapped[str | None] = mapped_column(Encrypted("group_participant.phone"))
+    # Where a reminder may go, with consent_contact (DOM129); e-mail is the outbox's only channel.
+    email: Mapped[str | None] = mapped_column(Encrypted("group_participant.email"))
     sex: Mapped[Sex] = mapped_column(code_column(Sex, "sex"), nullable=False)
     age_band: Mapped[AgeBand] = mapped_column(code_column(AgeBand, "age_band"), nullable=False)
     # Keyed HMACs with the person table's purposes (docs/security.md, S24, S60), so that the same name or

@@ -43,6 +43,7 @@ from mediation.groups.models import (
     Programme,
 )
 from mediation.groups.rules import (
+    EMAIL_MAX,
     FRAMEWORK_MAX,
     MAX_CAPACITY,
     MAX_PLANNED_SESSIONS,
@@ -51,6 +52,7 @@ from mediation.groups.rules import (
     PHONE_MAX,
     SCORE_MAX,
 )
+from mediation.outbox.settings import clean_address
 
 STALE_ENROLMENT = _l("Someone else changed this enrolment while you were editing it. Nothing was overwritten: "
                      "check the current version and try again.")
@@ -225,6 +227,7 @@ class ParticipantData:
     sex: str | None
     age_band: str | None
     phone: str | None = None
+    email: str | None = None
     birth_date: str | None = None  # "YYYY-MM-DD": only to recognise a person known from a case
     consent_data_processing: bool = False
     consent_contact: bool = False
@@ -240,6 +243,9 @@ def _find_or_record_participant(session: Session, data: ParticipantData, actor: 
     phone = bounded_text(data.phone, "phone", PHONE_MAX)
     if phone is not None and not 8 <= len(normalise_phone(phone)) <= 15:
         raise ValidationFailed(_l("Give a phone number of 8 to 15 digits."), field="phone")
+    email = bounded_text(data.email, "email", EMAIL_MAX)
+    if email is not None and clean_address(email) is None:
+        raise ValidationFailed(_l("Give a valid e-mail address, or leave it empty."), field="email")
     if not data.consent_data_processing:
         raise ValidationFailed(_l("A participant is recorded only with their consent to the processing of "
                                   "their data."), field="consent_data_processing")
@@ -265,8 +271,9 @@ def _find_or_record_participant(session: Session, data: ParticipantData, actor: 
                 existing.consent_contact = data.consent_contact
                 existing.consent_data_processing = True
                 existing.age_band = band
+                existing.email = email or existing.email
                 return existing
-        participant = GroupParticipant(association_id=association_id, full_name=name, phone=phone, sex=sex,
+        participant = GroupParticipant(association_id=association_id, full_name=name, phone=phone, email=email, sex=sex,
                                        age_band=band, name_bidx=name_bidx, phone_bidx=phone_bidx)
     participant.consent_data_processing = True
     participant.consent_contact = data.consent_contact

@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('full_name', sa.LargeBinary(), nullable=True),
     sa.Column('phone', sa.LargeBinary(), nullable=True),
+    sa.Column('email', sa.LargeBinary(), nullable=True),
     sa.Column('sex', sa.Enum('male', 'female', 'not_recorded', name='sex', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('age_band', sa.Enum('0_3', '4_5', '6_11', '12_14', '15_17', '18_24', '25_34', '35_44', '45_59', '60_plus', 'unknown', name='age_band', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('name_bidx', sa.LargeBinary(length=32), nullable=True),

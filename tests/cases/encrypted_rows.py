@@ -241,6 +241,7 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
                                   consent_data_processing=True, created_by_id=lead.id)
     put(group_only, "group_participant", "full_name")
     put(group_only, "group_participant", "phone")
+    put(group_only, "group_participant", "email")
     session.add(group_only)
 
     # A document of the case, its content sealed in chunks (docs/domain.md, DOM106; docs/security.md, S45).

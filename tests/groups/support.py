@@ -53,13 +53,15 @@ def group_of(public_id: str) -> ParentingGroup:
     return db.session.scalar(select(ParentingGroup).where(ParentingGroup.public_id == uuid.UUID(str(public_id))))
 
 
-def add_past_sessions(app, group_id: str, count: int) -> list[str]:
-    """`count` sessions held in the past weeks (appointments held, attendance not recorded yet)."""
+def add_past_sessions(app, group_id: str, count: int, *, first_start=None) -> list[str]:
+    """`count` weekly sessions, by default in the past weeks (appointments scheduled, attendance not recorded
+    yet); from `first_start` when given."""
     with app.app_context():
         group = group_of(group_id)
         ids = []
         for number in range(1, count + 1):
-            start = clock.now() - timedelta(days=7 * (count - number + 1))
+            start = (clock.now() - timedelta(days=7 * (count - number + 1)) if first_start is None
+                     else first_start + timedelta(days=7 * (number - 1)))
             appointment = Appointment(
                 association_id=group.association_id, service_point_id=group.service_point_id, case_id=None,
                 intake_label=group.name, session_type=SessionType.POSITIVE_PARENTING, mode=SessionMode.IN_PERSON,

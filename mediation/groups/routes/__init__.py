@@ -6,4 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
+from mediation.groups import reminders  # noqa: E402,F401  (registers the group reminders with the appointments')
 from mediation.groups.routes import groups  # noqa: E402,F401  (registers the routes)

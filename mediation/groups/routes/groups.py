@@ -186,6 +186,7 @@ def enrol(group_id):
         return page(200)
     return submit(form, lambda: services.enrol(db.session, group, services.ParticipantData(
         full_name=form.full_name.data, sex=form.sex.data, age_band=form.age_band.data, phone=form.phone.data,
+        email=form.email.data,
         birth_date=form.birth_date.data or None, consent_data_processing=bool(form.consent_data_processing.data),
         consent_contact=bool(form.consent_contact.data)), actor=current_user),
         success=_("The participant is enrolled."), done=_to_group(group), page=page)
