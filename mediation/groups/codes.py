@@ -32,3 +32,13 @@ class EnrolmentStatus(Code):
     TOOK_PART = "took_part", _l("Took part")
     COMPLETED = "completed", _l("Completed")
     DROPPED_OUT = "dropped_out", _l("Dropped out")
+
+
+class ActivityTheme(Code):
+    """What a family-space activity is about (docs/domain.md, DOM130)."""
+
+    AWARENESS_TALK = "awareness_talk", _l("Awareness talk")
+    INTERGENERATIONAL_DAY = "intergenerational_day", _l("Intergenerational day")
+    SOCIAL_PROTECTION_INFO = "social_protection_info", _l("Information on social-protection programmes")
+    # Translators: an activity of the family space that fits none of the other themes.
+    OTHER = "other", _l("Other activity")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from mediation.cases.codes import PreferredLanguage, Sex
+from mediation.cases.codes import AgeBand, PreferredLanguage, Sex
 from mediation.core.codes import choices
 from mediation.core.forms import (
     TODAY,
@@ -18,7 +18,7 @@ from mediation.core.forms import (
     time_field,
     version_field,
 )
-from mediation.groups.codes import ProgrammeTarget
+from mediation.groups.codes import ActivityTheme, ProgrammeTarget
 from mediation.groups.rules import (
     EMAIL_MAX,
     FRAMEWORK_MAX,
@@ -29,7 +29,7 @@ from mediation.groups.rules import (
     PHONE_MAX,
     SCORE_MAX,
 )
-from mediation.groups.services import PARTICIPANT_AGE_BANDS
+from mediation.groups.services import ACTIVITY_SEXES, MAX_COUNT, PARTICIPANT_AGE_BANDS
 
 NONE = ""
 TOO_LONG = _l("Use at most %(max)d characters.")
@@ -125,3 +125,35 @@ class EnrolmentForm(BaseForm):
 class AttendanceForm(BaseForm):
     # Choices set by the route: the enrolments on the sheet (public ids). Not ticked means absent.
     present = CheckboxList(_l("Present"), choices=[], validate_choice=True)
+
+
+class ActivityForm(BaseForm):
+    held_on = DateField(_l("Date of the activity"), validators=[InputRequired(_l("Give the date of the activity."))],
+                        render_kw={"max": TODAY})
+    theme = RadioField(_l("Theme"), choices=choices(ActivityTheme), validators=[InputRequired(_l("Choose the theme."))])
+    title = StringField(_l("Subject (optional)"), validators=[Optional(), Length(max=FRAMEWORK_MAX, message=TOO_LONG)],
+                        description=_l("What the activity was about; never a participant's name."))
+    service_point_id = SelectField(_l("Service point"), choices=[], validate_choice=True,
+                                   validators=[InputRequired(_l("Choose a service point of your association."))])
+    facilitator_ids = CheckboxList(_l("Facilitators"), choices=[], validate_choice=True,
+                                   validators=[InputRequired(_l("Choose the facilitators among your "
+                                                                "association's active staff."))])
+
+    def count_rows(self):
+        """(age band, [field per sex]) for the attendance grid, in band order."""
+        return [(band, [getattr(self, count_name(sex, band)) for sex in ACTIVITY_SEXES]) for band in AgeBand]
+
+    def count_data(self) -> dict[tuple[str, str], int | None]:
+        return {(sex.value, band.value): getattr(self, count_name(sex, band)).data
+                for sex in ACTIVITY_SEXES for band in AgeBand}
+
+
+def count_name(sex, band) -> str:
+    return f"count_{sex.value}_{band.value}"
+
+
+for _sex in ACTIVITY_SEXES:
+    for _band in AgeBand:
+        setattr(ActivityForm, count_name(_sex, _band), IntegerField(
+            _sex.label, validators=[Optional(), NumberRange(0, MAX_COUNT, _l("Give numbers from 0 to 10000."))],
+            render_kw={"inputmode": "numeric", "min": 0, "max": MAX_COUNT, "size": 4}))

@@ -27,7 +27,7 @@ from mediation.cases.codes import AgeBand, PreferredLanguage, Sex
 from mediation.core import clock
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
-from mediation.groups.codes import ProgrammeTarget
+from mediation.groups.codes import ActivityTheme, ProgrammeTarget
 
 
 class Programme(PublicIdMixin, TimestampMixin, Base):
@@ -213,3 +213,49 @@ class Attendance(Base):
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("parenting_enrolment.id", ondelete="CASCADE"),
                                               primary_key=True, index=True)
     present: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class Activity(PublicIdMixin, TimestampMixin, Base):
+    """An awareness talk, an intergenerational day, an information session (docs/domain.md, DOM130).
+    Its attendance is counted by sex and age band only: no name is ever recorded."""
+
+    __tablename__ = "family_activity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False, index=True)
+    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"), nullable=False, index=True)
+    held_on: Mapped[date] = mapped_column(Date, nullable=False)
+    theme: Mapped[ActivityTheme] = mapped_column(code_column(ActivityTheme, "activity_theme"), nullable=False)
+    # What the talk was about ("Les écrans et les enfants"): not personal data.
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
+
+    facilitators: Mapped[list[ActivityFacilitator]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    counts: Mapped[list[ActivityCount]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    service_point = relationship("ServicePoint", lazy="joined")
+
+    @property
+    def total(self) -> int:
+        return sum(row.count for row in self.counts)
+
+
+class ActivityFacilitator(Base):
+    __tablename__ = "family_activity_facilitator"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("family_activity.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), primary_key=True, index=True)
+
+    user = relationship("StaffUser", lazy="joined")
+
+
+class ActivityCount(Base):
+    """How many attended, of one sex and age band (DOM130)."""
+
+    __tablename__ = "family_activity_count"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("family_activity.id", ondelete="CASCADE"), primary_key=True)
+    sex: Mapped[Sex] = mapped_column(code_column(Sex, "sex"), primary_key=True)
+    age_band: Mapped[AgeBand] = mapped_column(code_column(AgeBand, "age_band"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (CheckConstraint("count BETWEEN 1 AND 10000", name="count_range"),)

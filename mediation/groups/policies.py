@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Select, exists, false, select
 
 from mediation.core.authz import Role
-from mediation.groups.models import GroupFacilitator, ParentingGroup
+from mediation.groups.models import Activity, ActivityFacilitator, GroupFacilitator, ParentingGroup
 
 
 def _role(user):
@@ -41,3 +41,18 @@ def can_run(user, group: ParentingGroup) -> bool:
 
 def can_finish(user, group: ParentingGroup) -> bool:
     return can_run(user, group)
+
+
+def visible_activities(user) -> Select:
+    """A supervisor → the association's activities; a staff member → those they facilitated (S61)."""
+    if _role(user) == Role.SUPERVISOR and user.association_id is not None:
+        return select(Activity).where(Activity.association_id == user.association_id)
+    if _role(user) == Role.MEDIATOR and user.association_id is not None:
+        ran = exists().where(ActivityFacilitator.activity_id == Activity.id, ActivityFacilitator.user_id == user.id)
+        return select(Activity).where(Activity.association_id == user.association_id, ran)
+    return select(Activity).where(false())
+
+
+def can_record_activity(user) -> bool:
+    """Any staff member of an association records an activity they ran; a supervisor any of theirs."""
+    return _role(user) in (Role.SUPERVISOR, Role.MEDIATOR) and user.association_id is not None

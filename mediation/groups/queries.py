@@ -16,6 +16,7 @@ from mediation.appointments.models import Appointment, Room
 from mediation.appointments.queries.booking import association_staff, bookable_rooms
 from mediation.groups.codes import EnrolmentStatus, GroupStatus
 from mediation.groups.models import (
+    Activity,
     Attendance,
     Enrolment,
     GroupParticipant,
@@ -23,7 +24,7 @@ from mediation.groups.models import (
     ParentingGroup,
     Programme,
 )
-from mediation.groups.policies import visible_groups
+from mediation.groups.policies import visible_activities, visible_groups
 from mediation.groups.rules import completion_percent, enrolment_status
 
 
@@ -184,3 +185,9 @@ def live_session_count(session: Session, group: ParentingGroup) -> int:
                           .join(Appointment, Appointment.id == GroupSession.appointment_id)
                           .where(GroupSession.group_id == group.id, Appointment.status.not_in(CANCELLED))) or 0
 
+
+
+def activity_list(session: Session, user) -> list[Activity]:
+    """The activities the user may see, latest first, with their counts and facilitators (selectin)."""
+    return list(session.scalars(visible_activities(user).order_by(Activity.held_on.desc(), Activity.id.desc())
+                                .limit(200)).unique())

@@ -55,6 +55,10 @@ PLAN = expect(403, supervisor_a=200, supervisor_b=200)
 
 ROWS = [
     Row("groups.index", "GET", "/groups/", expect(200, **NO_GROUP)),
+    # Activities: every association staff member records and lists (their own, or all for a supervisor).
+    Row("groups.activities", "GET", "/groups/activities", expect(200, **NO_GROUP)),
+    Row("groups.new_activity", "GET", "/groups/activities/new", expect(200, **NO_GROUP)),
+    Row("groups.new_activity", "POST", "/groups/activities/new", expect(422, **NO_GROUP)),
     Row("groups.programmes", "GET", "/groups/programmes", PLAN),
     Row("groups.programmes", "POST", "/groups/programmes", {**PLAN, "supervisor_a": 422, "supervisor_b": 422}),
     Row("groups.new", "GET", "/groups/new", PLAN),

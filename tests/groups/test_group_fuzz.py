@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from mediation.extensions import db
-from mediation.groups.models import Attendance, Enrolment, GroupParticipant, GroupSession, ParentingGroup, Programme
+from mediation.groups.models import (
+    Activity,
+    Attendance,
+    Enrolment,
+    GroupParticipant,
+    GroupSession,
+    ParentingGroup,
+    Programme,
+)
 from tests.groups.support import add_past_sessions, enrol_directly, make_group
 from tests.strategies import SCRIPT, examples, extra_fields, fuzz, nasty_strings, sometimes_from
 
@@ -92,3 +100,20 @@ def test_generated_attendance_and_enrolment(app, login_as, world, present, pre, 
     response = client.post(f"/groups/{group}/enrolments/{enrolment}", data={
         **extra, "pre_score": pre, "post_score": post, "satisfaction": satisfaction, "dropped_out": dropped})
     _checked(response, before, counts(app))
+
+
+@FEW
+@given(held_on=days, theme=sometimes("awareness_talk", "other"), title=nasty,
+       count=st.one_of(numbers, st.just("4")), band=sometimes("25_34", "60_plus"), extra=extra_fields)
+def test_generated_activities(app, login_as, world, held_on, theme, title, count, band, extra):
+    client = login_as("mediator_a1")
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Activity))
+    response = client.post("/groups/activities/new?lang=ar", data={
+        **extra, "held_on": held_on, "theme": theme, "title": title, "service_point_id": world.service_point_ids["A"],
+        "facilitator_ids": [world.user_ids["mediator_a1"]], f"count_female_{band}": count})
+    assert response.status_code in (302, 422), response.status_code
+    assert SCRIPT not in response.get_data(as_text=True)
+    with app.app_context():
+        after = db.session.scalar(select(func.count()).select_from(Activity))
+    assert after == before + (1 if response.status_code == 302 else 0)

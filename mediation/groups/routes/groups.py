@@ -20,6 +20,7 @@ from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
 from mediation.groups import policies, queries, services
 from mediation.groups.forms import (
+    ActivityForm,
     AttendanceForm,
     CancelSessionForm,
     EnrolForm,
@@ -242,3 +243,36 @@ def attendance(group_id, session_id):
     return submit(form, lambda: services.record_attendance(
         db.session, group, group_session, {u for u in (_uuid(v) for v in form.present.data or []) if u is not None},
         actor=current_user), success=_("The attendance is recorded."), done=_to_group(group), page=page)
+
+
+@bp.route("/activities")
+@require(Permission.GROUP_VIEW)
+def activities():
+    return render_viewed("groups/activities.html", entity="family_activity", entity_id="list",
+                         association_id=current_user.association_id,
+                         activities=queries.activity_list(db.session, current_user))
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@require(Permission.GROUP_VIEW)
+def new_activity():
+    association_id = current_user.association_id
+    form = ActivityForm()
+    language = current_language()
+    form.service_point_id.choices = [SelectChoice(str(row.public_id), row.name(language))
+                                     for row in queries.service_points(db.session, association_id)]
+    form.facilitator_ids.choices = [SelectChoice(str(row.public_id), row.display_name)
+                                    for row in queries.staff(db.session, association_id)]
+
+    def page(status: int):
+        return render_template("groups/activity_form.html", form=form), status
+
+    if request.method == "GET":
+        form.facilitator_ids.data = [str(current_user.public_id)]
+        return page(200)
+    return submit(form, lambda: services.record_activity(db.session, services.ActivityData(
+        held_on=form.held_on.data, theme=form.theme.data, service_point_id=_uuid(form.service_point_id.data),
+        title=form.title.data,
+        facilitator_ids=tuple(u for u in (_uuid(v) for v in form.facilitator_ids.data or []) if u is not None),
+        counts=form.count_data()), actor=current_user),
+        success=_("The activity is recorded."), done=lambda _r: redirect(url_for("groups.activities")), page=page)
