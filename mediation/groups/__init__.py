@@ -1,2 +1,2 @@
-"""Positive-parenting programmes, groups, their sessions, enrolment and attendance (docs/domain.md,
-DOM120-DOM128)."""
+"""Positive-parenting programmes, groups, their sessions, enrolment, attendance and reminders, and the
+family space's activities (docs/domain.md, DOM120-DOM130)."""
