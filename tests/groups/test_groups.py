@@ -132,3 +132,20 @@ def test_group_sessions_reach_the_facilitators_feed_without_names(app, world):
         body = build_calendar(db.session, appointments, language="fr", link=lambda _a: "https://x/a").decode()
         assert "Parentalité positive" in body
         assert "Secret" not in body and "Groupe du mardi" not in body
+
+
+def test_a_person_known_from_a_visible_case_is_linked_not_copied(app, world, cases, login_as):
+    """Mediator A1 leads the case of "فاطمة الزهراء بناني", born 1988-04-02: enrolled with that name and
+    birth date, the participant is that person. Mediator A2, who may not see that case, records a new
+    group-only participant instead (docs/domain.md, DOM123)."""
+    known = {**ENROL, "full_name": "فاطمة الزهراء بناني", "birth_date": "02/04/1988", "sex": "female"}
+    mine = make_group(app, world.association_a, facilitator="mediator.a1", name="A1")
+    theirs = make_group(app, world.association_a, facilitator="mediator.a2", name="A2")
+    assert login_as("mediator_a1").post(f"/groups/{mine}/enrol", data=known).status_code == 302
+    assert login_as("mediator_a2").post(f"/groups/{theirs}/enrol", data=known).status_code == 302
+    with app.test_request_context():
+        rows = {row.group_id: row.participant for row in db.session.scalars(select(Enrolment))}
+        linked = rows[group_of(mine).id]
+        alone = rows[group_of(theirs).id]
+        assert linked.person_id is not None and linked.full_name is None and linked.phone is None
+        assert alone.person_id is None and alone.full_name == "فاطمة الزهراء بناني"
