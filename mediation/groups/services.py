@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -144,7 +144,7 @@ def create_group(session: Session, data: GroupData, *, actor: StaffUser) -> Pare
         raise ValidationFailed(_l("Choose a room of this service point."), field="room_id")
     if data.start_on is None:
         raise ValidationFailed(_l("Give the date of the first session."), field="start_on")
-    if not clock.today().replace(year=clock.today().year - 1) <= data.start_on <= clock.furthest_day():
+    if not clock.today() - timedelta(days=366) <= data.start_on <= clock.furthest_day():
         raise ValidationFailed(_l("Give a start date within a year back and two years ahead."), field="start_on")
     planned = _whole(data.planned_sessions if data.planned_sessions is not None else programme.planned_sessions,
                      "planned_sessions", 1, MAX_PLANNED_SESSIONS, _l("Give a number of sessions from 1 to 52."))
