@@ -2,8 +2,8 @@
 
 For each demo association: one programme, three groups (one finished, one running, one planned) of
 twelve participants each, two of whom are people of the association's demo cases and the others known
-only from the group, with their attendance; and three activities. Sessions fall on Saturday mornings in
-a room of their own, so that they never overlap the demo appointments of the week. Written once: an
+only from the group, with their attendance; and three activities. Sessions fall on Saturday mornings,
+when the demo diary of the week (working days only) leaves the rooms and the staff free. Written once: an
 association that already has the demo programme is left alone.
 """
 
@@ -56,7 +56,9 @@ def _saturday(day: date) -> date:
 
 
 def _room(session: Session, point: ServicePoint) -> Room:
-    room = session.scalar(select(Room).where(Room.service_point_id == point.id, Room.name == ROOM))
+    """The service point's first room (the demo diary's, free on Saturdays); one of its own if it has none."""
+    room = session.scalar(select(Room).where(Room.service_point_id == point.id, Room.active.is_(True))
+                          .order_by(Room.id).limit(1))
     if room is None:
         room = Room(service_point_id=point.id, association_id=point.association_id, name=ROOM)
         session.add(room)
@@ -149,8 +151,8 @@ def _load_for(session: Session, point: ServicePoint, today: date, now: datetime)
     session.add(programme)
     session.flush()
 
-    # Finished: twelve Saturdays that ended a month ago, declared over.
-    first = _saturday(today - timedelta(weeks=SESSIONS + 4))
+    # Finished: twelve Saturdays that ended weeks before the next cycle began, declared over.
+    first = _saturday(today - timedelta(weeks=SESSIONS + 8))
     finished = _group(session, programme, point, room, facilitators, "Cycle de printemps", first)
     finished.finished_on = first + timedelta(weeks=SESSIONS)
     sessions = [_session(session, finished, number, first + timedelta(weeks=number - 1), AppointmentStatus.HELD, now)

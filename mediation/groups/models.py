@@ -111,7 +111,9 @@ class GroupSession(PublicIdMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("parenting_group.id", ondelete="CASCADE"), nullable=False)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
-    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), nullable=False, unique=True)
+    # The session is its appointment's: gone with it.
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id", ondelete="CASCADE"), nullable=False,
+                                                unique=True)
     # Set when the attendance is recorded: the session then counts as held (DOM125).
     attendance_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     present_count: Mapped[int | None] = mapped_column(Integer)

@@ -150,7 +150,7 @@ def upgrade():
     sa.Column('present_count', sa.Integer(), nullable=True),
     sa.Column('public_id', sa.Uuid(), nullable=False),
     sa.CheckConstraint('number BETWEEN 1 AND 52', name=op.f('ck_parenting_group_session_number_range')),
-    sa.ForeignKeyConstraint(['appointment_id'], ['appointment.id'], name=op.f('fk_parenting_group_session_appointment_id_appointment')),
+    sa.ForeignKeyConstraint(['appointment_id'], ['appointment.id'], name=op.f('fk_parenting_group_session_appointment_id_appointment'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['group_id'], ['parenting_group.id'], name=op.f('fk_parenting_group_session_group_id_parenting_group'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_parenting_group_session')),
     sa.UniqueConstraint('appointment_id', name=op.f('uq_parenting_group_session_appointment_id')),
