@@ -416,6 +416,9 @@ class BaseConfig:
         # Post-closure follow-ups planned when a case closes with an agreement or a reconciliation, in months
         # after the closure date (docs/domain.md, DOM93: 1, 3 and 6 by default, a project default).
         self.POST_CLOSURE_FOLLOW_UP_MONTHS = env.months("POST_CLOSURE_FOLLOW_UP_MONTHS", (1, 3, 6), 24)
+        # A positive-parenting participant completed the cycle when present at this share of its planned
+        # sessions, in per cent (docs/domain.md, DOM124: 75 by default).
+        self.GROUP_COMPLETION_PERCENT = env.integer("GROUP_COMPLETION_PERCENT", 75, 1, 100, unit="per cent")
 
         # Outgoing e-mail; mediation/appointments/services/outbox.py checks how they fit together.
         self.MAIL_SERVER = env.text("MAIL_SERVER", "127.0.0.1")
@@ -448,6 +451,10 @@ class BaseConfig:
                                                       unit="days")
         self.RETENTION_LOGIN_FAILURE_DAYS = env.integer("RETENTION_LOGIN_FAILURE_DAYS", 30, 1, RETENTION_MAXIMUM,
                                                         unit="days")
+        # A participant known only from positive-parenting groups, this many months after their last group
+        # finished (docs/domain.md, DOM127).
+        self.RETENTION_GROUP_PARTICIPANT_MONTHS = env.integer("RETENTION_GROUP_PARTICIPANT_MONTHS", 24, 1,
+                                                              RETENTION_MAXIMUM, unit="months")
 
     def database_url(self) -> str:
         return self.environment.text("DATABASE_URL", None) or f"sqlite:///{Path(self.INSTANCE_DIR) / 'mediation.db'}"

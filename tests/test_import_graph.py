@@ -32,6 +32,7 @@ FLOORS = {
     "attachments": 4,  # documents of the case; the case page shows them through its section registry
     "counselling": 5,  # a session may be the record of a held appointment
     "aftercare": 5,  # post-closure follow-ups: stand on cases only; main, supervision and statistics read them
+    "groups": 5,  # parenting groups: their sessions hold appointments (the rooms' and staff's occupancy)
     "supervision": 6,
     "statistics": 6,
     "subject_requests": 6,

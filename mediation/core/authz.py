@@ -65,6 +65,9 @@ class Permission(enum.StrEnum):
     # Retention and data-subject requests: supervisors, own association only.
     RETENTION_VIEW = "retention.view"
     SUBJECT_REQUEST_MANAGE = "subject_request.manage"
+    # Positive-parenting groups (docs/security.md, S61): staff see the groups they run, supervisors plan them.
+    GROUP_VIEW = "group.view"
+    GROUP_PLAN = "group.plan"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -106,11 +109,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         # Retention and requests: not the admin's (the admin sees no case content, so neither list is theirs).
         Permission.RETENTION_VIEW,
         Permission.SUBJECT_REQUEST_MANAGE,
+        Permission.GROUP_VIEW,
+        Permission.GROUP_PLAN,
     },
     # Admin and ministry see no case content (docs/security.md, S14).
     Role.MEDIATOR: _EVERYONE
     | {Permission.CASE_VIEW, Permission.CASE_CREATE, Permission.CASE_EDIT, Permission.CASE_CLOSE,
-       Permission.APPOINTMENT_VIEW, Permission.APPOINTMENT_MANAGE, Permission.DASHBOARD_VIEW},
+       Permission.APPOINTMENT_VIEW, Permission.APPOINTMENT_MANAGE, Permission.DASHBOARD_VIEW, Permission.GROUP_VIEW},
 }
 
 

@@ -28,6 +28,7 @@ from mediation.core.authz import Profession, Role
 from mediation.demo.aftercare import load_demo_follow_ups
 from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases
+from mediation.demo.groups import load_demo_groups
 from mediation.demo.referrals import load_demo_referrals
 
 # The demo's only weak point, printed by `make run`.
@@ -93,6 +94,8 @@ class DemoReport:
     appointments: int = 0
     referrals: int = 0
     follow_ups: int = 0  # post-closure follow-ups planned
+    groups: int = 0  # positive-parenting groups
+    activities: int = 0  # family-space activities
 
 
 def _declare_cndp(session: Session, association: Association, key: str) -> None:
@@ -170,6 +173,7 @@ def load_demo(session: Session) -> DemoReport:
     report.referrals = load_demo_referrals(session, report.cases)
     report.follow_ups = load_demo_follow_ups(session, report.cases)
     report.rooms, report.appointments = load_demo_appointments(session, service_points)
+    report.groups, report.activities = load_demo_groups(session, service_points)
     return report
 
 

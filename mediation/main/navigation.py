@@ -23,6 +23,7 @@ NAVIGATION = (
     NavEntry("cases.index", _l("Cases"), Permission.CASE_VIEW),
     NavEntry("counselling.my_work", _l("My work"), Permission.CASE_VIEW),
     NavEntry("appointments.calendar", _l("Calendar"), Permission.APPOINTMENT_VIEW),
+    NavEntry("groups.index", _l("Parenting groups"), Permission.GROUP_VIEW),
     NavEntry("supervision.dashboard", _l("Caseload"), Permission.DASHBOARD_VIEW),
     NavEntry("statistics.releases", _l("Statistics"), Permission.RELEASE_VIEW),
     NavEntry("statistics.own_report", _l("Activity report"), Permission.OWN_REPORT_VIEW),

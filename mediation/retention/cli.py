@@ -76,3 +76,4 @@ def run(dry_run: bool, today_text: str | None):
     click.echo(f"{verb}: {counts.outbox_messages} outbox message(s), {counts.reset_tokens} reset token(s), "
                f"{counts.login_failures} failed-login record(s); "
                f"{'would clear' if dry_run else 'cleared'}: {counts.intake_labels} intake label(s)")
+    click.echo(f"{verb}: {counts.group_participants} group-only participant(s)")

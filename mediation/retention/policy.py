@@ -23,9 +23,11 @@ SETTINGS = (
     ("RETENTION_OUTBOX_DAYS", "outbox_days"),
     ("RETENTION_RESET_TOKEN_DAYS", "reset_token_days"),
     ("RETENTION_LOGIN_FAILURE_DAYS", "login_failure_days"),
+    ("RETENTION_GROUP_PARTICIPANT_MONTHS", "group_participant_months"),
 )
 DEFAULTS = {"RETENTION_CLOSED_CASE_MONTHS": 60, "RETENTION_INTAKE_APPOINTMENT_MONTHS": 12,
-            "RETENTION_OUTBOX_DAYS": 90, "RETENTION_RESET_TOKEN_DAYS": 30, "RETENTION_LOGIN_FAILURE_DAYS": 30}
+            "RETENTION_OUTBOX_DAYS": 90, "RETENTION_RESET_TOKEN_DAYS": 30, "RETENTION_LOGIN_FAILURE_DAYS": 30,
+            "RETENTION_GROUP_PARTICIPANT_MONTHS": 24}
 # A period longer than this is a typo (days entered as months...), not a policy.
 MAXIMUM = RETENTION_MAXIMUM
 
@@ -66,6 +68,7 @@ class RetentionPolicy:
     outbox_days: int
     reset_token_days: int
     login_failure_days: int
+    group_participant_months: int = DEFAULTS["RETENTION_GROUP_PARTICIPANT_MONTHS"]
 
     @classmethod
     def from_config(cls, config) -> RetentionPolicy:
@@ -97,6 +100,11 @@ class RetentionPolicy:
 
     def login_failure_before(self, now: datetime) -> datetime:
         return now - timedelta(days=self.login_failure_days)
+
+    def group_participant_before(self, today: date) -> date:
+        """A group-only participant whose last group finished before this day is deleted (docs/domain.md,
+        DOM127)."""
+        return add_months(today, -self.group_participant_months)
 
 
 def end_of_next_month(today: date) -> date:

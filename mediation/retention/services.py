@@ -46,6 +46,7 @@ from mediation.cases.models import (
 )
 from mediation.core.audit import AuditAction, record
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision
+from mediation.groups.models import Enrolment, GroupParticipant, ParentingGroup
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.services import FAILED, SENT
 from mediation.referrals.models import Referral, SafeguardingException
@@ -164,6 +165,7 @@ class PurgeCounts:
     intake_labels: int = 0
     reset_tokens: int = 0
     login_failures: int = 0
+    group_participants: int = 0
 
 
 def purge_expired_records(session: Session, policy: RetentionPolicy, *, now: datetime,
@@ -180,7 +182,8 @@ def purge_expired_records(session: Session, policy: RetentionPolicy, *, now: dat
                          & or_(PasswordResetToken.used_at.is_not(None), PasswordResetToken.expires_at < now)),
         "login_failures": (LoginFailure, "login_failure", LoginFailure.at < policy.login_failure_before(now)),
     }
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {"group_participants": _purge_group_participants(session, policy, now=now,
+                                                                              dry_run=dry_run)}
     for name, (model, entity, condition) in targets.items():
         count = session.scalar(select(func.count()).select_from(model).where(condition)) or 0
         counts[name] = count
@@ -197,3 +200,27 @@ def purge_expired_records(session: Session, policy: RetentionPolicy, *, now: dat
         record(session, AuditAction.PURGED, entity=entity, entity_id=count, actor_role=ACTOR_ROLE)
     session.flush()
     return PurgeCounts(**counts)
+
+
+def _purge_group_participants(session: Session, policy: RetentionPolicy, *, now: datetime, dry_run: bool) -> int:
+    """Delete the participants known only from positive-parenting groups once every group they were
+    enrolled in finished more than RETENTION_GROUP_PARTICIPANT_MONTHS ago, or, never enrolled, were recorded
+    that long ago (docs/domain.md, DOM127). Their enrolments stay without them: sex and age band were copied
+    there, so the group's counts do not change. A participant known from a case keeps their row (it holds
+    no identity: the case's retention decides about the person)."""
+    cutoff = policy.group_participant_before(now.date())
+    still_needed = exists().where(
+        Enrolment.participant_id == GroupParticipant.id, Enrolment.group_id == ParentingGroup.id,
+        or_(ParentingGroup.finished_on.is_(None), ParentingGroup.finished_on >= cutoff))
+    condition = (GroupParticipant.person_id.is_(None) & ~still_needed
+                 & (GroupParticipant.created_at < datetime.combine(cutoff, datetime.min.time(), tzinfo=now.tzinfo)))
+    ids = list(session.scalars(select(GroupParticipant.id).where(condition)))
+    if dry_run or not ids:
+        return len(ids)
+    session.execute(update(Enrolment).where(Enrolment.participant_id.in_(ids))
+                    .values(participant_id=None, version_id=Enrolment.version_id + 1)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(GroupParticipant).where(GroupParticipant.id.in_(ids))
+                    .execution_options(synchronize_session=False))
+    record(session, AuditAction.PURGED, entity="group_participant", entity_id=len(ids), actor_role=ACTOR_ROLE)
+    return len(ids)

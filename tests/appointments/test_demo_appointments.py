@@ -25,6 +25,7 @@ from mediation.counselling.models import CounsellingSession
 from mediation.demo.appointments import PLANS, ROOMS, Slot, clashes, week_monday
 from mediation.demo.data import load_demo
 from mediation.extensions import db
+from mediation.groups.models import GroupSession
 
 MEDIATORS = tuple(PLANS)  # mediator.a1, mediator.a2, mediator.b1, mediator.b2
 PAST = {AppointmentStatus.HELD, AppointmentStatus.MISSED, AppointmentStatus.CANCELLED_BY_PARTY}
@@ -47,8 +48,12 @@ def loaded(app):
 
 
 def diary(username: str) -> list[Appointment]:
+    """The staff member's demo diary: their appointments but the sessions of the demo parenting groups
+    (Saturday cycles of their own, docs/domain.md, DOM122)."""
     user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
-    everything = db.session.scalars(select(Appointment).order_by(Appointment.start_utc))
+    group_sessions = select(GroupSession.appointment_id)
+    everything = db.session.scalars(select(Appointment).where(Appointment.id.not_in(group_sessions))
+                                    .order_by(Appointment.start_utc))
     return [appointment for appointment in everything if user.id in appointment.staff_ids]
 
 
@@ -201,7 +206,8 @@ def test_a_staff_member_who_already_has_appointments_gets_no_demo_diary(app):
             if appointment.staff_ids != [a1.id]:
                 db.session.delete(appointment)
         db.session.commit()
-        kept = db.session.scalar(select(func.count()).select_from(Appointment))
+        kept = db.session.scalar(select(func.count()).select_from(Appointment)
+                                 .where(Appointment.id.not_in(select(GroupSession.appointment_id))))
     # Everyone but mediator A1 lost their diary: the next run gives theirs back, and leaves A1's alone.
     report = loaded(app)
     assert report.rooms == [] and report.appointments > 0

@@ -23,6 +23,7 @@ from mediation.appointments.models import Appointment
 from mediation.attachments.codes import AttachmentKind, AttachmentVisibility, ContentType
 from mediation.attachments.models import Attachment
 from mediation.attachments.storage import storage_for
+from mediation.cases import codes
 from mediation.cases.codes import (
     AccessReason,
     AgreementLevel,
@@ -62,6 +63,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.extensions import db
+from mediation.groups.models import GroupParticipant
 from mediation.outbox.models import OutboxMessage
 from mediation.referrals.codes import ExceptionStatus, SafeguardingGround, Urgency
 from mediation.referrals.models import Referral, SafeguardingException
@@ -232,6 +234,15 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     put(referral, "referral", "organisation_name")
     put(referral, "referral", "reason")
     session.add(referral)
+
+    # A participant known only from positive-parenting groups (docs/domain.md, DOM123; docs/security.md, S60).
+    group_only = GroupParticipant(association_id=case.association_id, sex=codes.Sex.FEMALE,
+                                  age_band=codes.AgeBand.B25_34,
+                                  consent_data_processing=True, created_by_id=lead.id)
+    put(group_only, "group_participant", "full_name")
+    put(group_only, "group_participant", "phone")
+    put(group_only, "group_participant", "email")
+    session.add(group_only)
 
     # A document of the case, its content sealed in chunks (docs/domain.md, DOM106; docs/security.md, S45).
     attachment = Attachment(case_id=case.id, kind=AttachmentKind.COURT_ORDER,

@@ -33,6 +33,7 @@ from mediation.cases.workflow_table import TRANSITIONS, allowed_transition
 from mediation.core import authz
 from mediation.core import codes as core_codes
 from mediation.core.codes import Code, choices
+from mediation.groups import codes as group_codes
 from mediation.referrals import codes as referral_codes
 from mediation.statistics import codes as statistics_codes
 from mediation.statistics.codes import IssueGroup, issue_group
@@ -116,6 +117,11 @@ EXPECTED = {
     subject_request_codes.RequestOutcome: ("granted", "partly_granted", "refused", "withdrawn"),
     authz.Role: ("admin", "ministry", "supervisor", "mediator"),
     authz.Profession: ("mediator", "psychologist", "social_worker", "legal_counsellor"),
+    # Positive-parenting groups and activities (docs/domain.md, DOM120, DOM121, DOM124, DOM130).
+    group_codes.ProgrammeTarget: ("parents_young_children", "parents_adolescents", "couples", "grandparents"),
+    group_codes.GroupStatus: ("planned", "running", "finished"),
+    group_codes.EnrolmentStatus: ("enrolled", "took_part", "completed", "dropped_out"),
+    group_codes.ActivityTheme: ("awareness_talk", "intergenerational_day", "social_protection_info", "other"),
 }
 
 

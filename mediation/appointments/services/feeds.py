@@ -41,6 +41,7 @@ from mediation.appointments.models import Appointment, AppointmentParty, Calenda
 from mediation.appointments.queries.feeds import active_feed_of, feed_appointments
 from mediation.appointments.rules import TOKEN_BYTES, hash_token
 from mediation.appointments.services.reminders import party_times_line
+from mediation.cases.codes import SessionType
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.events import credentials_revoked
@@ -150,7 +151,10 @@ def _door_times(session: Session, appointments: Iterable[Appointment]) -> DoorTi
 
 def _summary(appointment: Appointment, details: bool) -> str:
     if appointment.case is None:
-        # Never the intake label: it is how staff recognise a family, often by name.
+        # Never the label: it is how staff recognise a family, often by name. A positive-parenting session
+        # without a case is a group's (docs/domain.md, DOM122): its type, never who takes part.
+        if appointment.session_type is SessionType.POSITIVE_PARENTING:
+            return str(appointment.session_type.label)
         return _("Intake meeting")
     if not details:
         return str(appointment.session_type.label)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -38,7 +39,7 @@ from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.appointments.queries.reminders import appointments_on
 from mediation.appointments.services.adaptations import door_times
-from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage
+from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage, SessionType
 from mediation.cases.models import Participant
 from mediation.cases.queries import current_consents
 from mediation.core import clock
@@ -89,6 +90,22 @@ def staff_address(user: StaffUser) -> str | None:
     return clean_address(user.email) if user.active else None
 
 
+# Reminders of the features above (docs/domain.md, DOM129): a feature whose meetings hold appointments
+# registers how it queues its own reminders among tomorrow's appointments, and how its messages are checked
+# again before sending. The appointments never import it (floors point down).
+
+OtherQueuer = Callable[[Session, list[Appointment], datetime], int]
+OtherCheck = Callable[[Session, OutboxMessage, datetime], bool]
+_OTHER_QUEUERS: dict[str, OtherQueuer] = {}
+_OTHER_CHECKS: dict[str, OtherCheck] = {}
+
+
+def register_reminders(kind: str, queue: OtherQueuer, check: OtherCheck) -> None:
+    """Queue `kind` messages with `queue` after the parties' reminders; check them with `check` (idempotent)."""
+    _OTHER_QUEUERS[kind] = queue
+    _OTHER_CHECKS[kind] = check
+
+
 # Which appointments
 
 
@@ -120,7 +137,10 @@ def agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated
             subject = _("Your appointments on %(date)s", date=day_text)
         lines = [_("Your appointments on %(date)s:", date=day_text), ""]
         for appointment in items:
-            what = appointment.case.reference if appointment.case is not None else _("Intake meeting")
+            what = (appointment.case.reference if appointment.case is not None
+                    # A positive-parenting group's session (DOM122): its type follows, never a name.
+                    else _("Group session") if appointment.session_type is SessionType.POSITIVE_PARENTING
+                    else _("Intake meeting"))
             # Translators: one line of a staff member's agenda e-mail, e.g. "10:00 to 11:00: RBT-01-2026-00001,
             # Joint mediation, Room 2, Espace Rabat". `what` is a case reference or "Intake meeting".
             lines.append(_("%(start)s to %(end)s: %(what)s, %(type)s, %(place)s",
@@ -238,6 +258,8 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
                             recipient=address, subject=subject, body=body, language=language,
                             association_id=appointment.association_id, now=now):
                 counts.reminders += 1
+    for kind in sorted(_OTHER_QUEUERS):
+        counts.reminders += _OTHER_QUEUERS[kind](session, items, now)
     return counts
 
 
@@ -251,6 +273,8 @@ def still_wanted(session: Session, message: OutboxMessage, now: datetime) -> boo
             return _party_still_wanted(session, message, now)
         if message.kind == KIND_AGENDA:
             return _agenda_still_wanted(session, message, now)
+        if message.kind in _OTHER_CHECKS:
+            return _OTHER_CHECKS[message.kind](session, message, now)
     except ValueError:  # a key this module did not write: do not guess
         return False
     return True
