@@ -39,7 +39,8 @@ def load(if_empty: bool):
         click.echo(f"demo data loaded ({len(report.accounts)} new accounts, "
                    f"{len(report.service_points)} new service points, {len(report.cases)} new cases, "
                    f"{len(report.rooms)} new rooms, {report.appointments} new appointments, "
-                   f"{report.referrals} new referrals, {report.follow_ups} post-closure follow-ups planned)")
+                   f"{report.referrals} new referrals, {report.follow_ups} post-closure follow-ups planned, "
+                   f"{len(report.releases)} statistics releases built)")
     # Only a demo database gets the reminder: a real account never shows the demo password.
     usernames = demo_accounts_in_use(db.session)
     if usernames:
