@@ -13,6 +13,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -28,6 +30,7 @@ from mediation.statistics.disclosure import publish
 from mediation.statistics.own_report.funder import FUNDER_TABLES, funder_tables
 from mediation.statistics.own_report.workbook import FUNDER_MARK, INTERNAL_MARK
 from tests.statistics.microdata import CaseSpec, add_association, insert_cases
+from tests.strategies import fuzz
 
 Q3 = datetime(2025, 8, 12, 11, 0, tzinfo=UTC)
 COUNT = re.compile(r"^(<10|[1-9][0-9]*[05])$")
@@ -166,3 +169,11 @@ def test_funder_export_is_audited_and_covers_finished_quarters_only(app, login_a
     for junk in ("2025Q9", "=1+1", "x" * 500):
         response = client.get("/statistics/own-report/funder", query_string={"quarter": junk})
         assert response.status_code == 200
+
+
+@fuzz(25)
+@given(st.text(max_size=40))
+def test_no_quarter_string_gives_a_server_error(login_as, text):
+    client = login_as("supervisor_a")
+    for url in ("/statistics/own-report/funder", "/statistics/own-report/funder.xlsx"):
+        assert client.get(url, query_string={"quarter": text}).status_code == 200
