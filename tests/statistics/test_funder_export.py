@@ -132,7 +132,10 @@ def test_funder_export_page_and_file(app, login_as, funder_world, lang):
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["about", *FUNDER_TABLES]
     with app.app_context():
-        assert book["about"]["B1"].value == str(FUNDER_MARK)  # in the reader's language, as rendered
+        english = str(FUNDER_MARK)
+    # What the file is, on its first line, in the reader's language.
+    mark = book["about"]["B1"].value
+    assert (mark == english) if lang == "en" else (mark != english and "<10" in mark)
     for table_id in FUNDER_TABLES:
         rows = [[cell.value for cell in row] for row in book[table_id].iter_rows()]
         assert rows[0][:3] == ["label_fr", "label_ar", "code"]

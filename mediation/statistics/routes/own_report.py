@@ -1,4 +1,7 @@
-"""A supervisor's own-association quarterly report: a printable page and an XLSX file.
+"""A supervisor's own-association quarterly report (internal, exact) and the funder export (published method).
+
+The funder export (docs/statistics.md, ST44) is what the association may send to the ministry: a page
+and an XLSX file, audited as entity "funder_export".
 
 Exact counts of the supervisor's own association (docs/statistics.md, ST2; see
 mediation/statistics/own_report/), never an identifier. Both are audited: the page
