@@ -6,6 +6,7 @@ transaction: its commits only release savepoints.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -44,7 +45,9 @@ from mediation.counselling.models import (
 from mediation.counselling.rules import TYPES_BY_PROFESSION
 from mediation.demo.cases import DEMO_CASES
 from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, CNDP_AUTHORISATIONS, DEMO_PASSWORD
+from mediation.demo.statistics import CASES_PER_QUARTER, QUARTERS
 from mediation.extensions import db
+from mediation.statistics.models import StatisticsRelease
 from tests.conftest import dispose, login
 
 ADMIN_PASSWORD = "a-long-enough-passphrase"  # 24 characters
@@ -59,6 +62,7 @@ EXPECTED_ACCOUNTS = {
     "supervisor.b": (Role.SUPERVISOR, "B", None),
     "mediator.b1": (Role.MEDIATOR, "B", Profession.SOCIAL_WORKER),
     "mediator.b2": (Role.MEDIATOR, "B", Profession.LEGAL_COUNSELLOR),
+    "supervisor.c": (Role.SUPERVISOR, "C", None),
 }
 
 
@@ -117,9 +121,11 @@ def test_demo_load_creates_two_associations_and_every_account(app, cli):
         }
         assert associations["A"].region_code == "MA-04"
         assert associations["B"].region_code == "MA-09"
+        assert associations["C"].region_code == "MA-03"
         assert associations["A"].province_code == "MA-RAB"
         assert associations["B"].province_code == "MA-AGD"
-        assert db.session.scalar(select(func.count()).select_from(Association)) == 2
+        # A third association: a published national table needs three (docs/statistics.md, ST13, ST45).
+        assert db.session.scalar(select(func.count()).select_from(Association)) == 3
         assert verify_chain(db.session).ok
 
     names = {key: data.name_fr for key, data in ASSOCIATIONS.items()}
@@ -132,7 +138,7 @@ def test_demo_load_creates_two_associations_and_every_account(app, cli):
 def test_demo_load_twice_creates_nothing_new(app, cli):
     assert cli("demo", "load").exit_code == 0
     before = counts(app)
-    assert before["users"] == len(EXPECTED_ACCOUNTS) and before["associations"] == 2
+    assert before["users"] == len(EXPECTED_ACCOUNTS) and before["associations"] == 3
 
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
@@ -227,7 +233,11 @@ def test_demo_load_is_refused_in_production(fresh_app):
 # -- demo case files ------------------------------------------------------------------
 
 DEMO_STAFF = {"mediator.a1": "A", "mediator.a2": "A", "mediator.b1": "B"}
-DEMO_SERVICE_POINTS = {"A": "RBT-01", "B": "AGD-01"}
+DEMO_SERVICE_POINTS = {"A": "RBT-01", "B": "AGD-01", "C": "FES-01"}
+# The statistical history (mediation/demo/statistics.py): closed, anonymised cases of two past quarters.
+HISTORY_CASES = QUARTERS * sum(CASES_PER_QUARTER.values())
+# The demo's live cases (the history's are anonymised, their sessions kept for the statistics only).
+LIVE_CASES = select(Case.id).where(Case.anonymised_at.is_(None))
 FICTITIOUS_FAMILY_NAMES = {"Exemple", "Fictif", "Essai", "Modèle", "Imaginaire", "Fiction", "Exercice",
                            "Échantillon", "Symbolique", "Démo", "Supposé", "Test"}
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -264,7 +274,7 @@ def given(participant: Participant, scope: ConsentScope) -> bool:
 def test_demo_load_declares_cndp_and_adds_one_service_point_per_association(app, cli):
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
-    assert "2 new service points" in result.output
+    assert "3 new service points" in result.output
     with app.app_context():
         for key, data in ASSOCIATIONS.items():
             association = db.session.scalar(select(Association).where(Association.name_fr == data.name_fr))
@@ -272,7 +282,7 @@ def test_demo_load_declares_cndp_and_adds_one_service_point_per_association(app,
             assert (association.cndp_authorisation_no, association.cndp_authorisation_on) == CNDP_AUTHORISATIONS[key]
             (point,) = db.session.scalars(select(ServicePoint).where(ServicePoint.association_id == association.id))
             assert point.code == DEMO_SERVICE_POINTS[key] and point.active
-            assert point.kind == "jisr_al_usra"
+            assert point.kind == ("mediation_centre" if key == "C" else "jisr_al_usra")
         assert "Rabat" in db.session.scalar(select(ServicePoint.name_fr).where(ServicePoint.code == "RBT-01"))
         assert "Agadir" in db.session.scalar(select(ServicePoint.name_fr).where(ServicePoint.code == "AGD-01"))
 
@@ -291,14 +301,14 @@ def test_demo_load_opens_cases_at_every_stage_for_every_demo_staff_member(app, c
             statuses |= {case.status for case in led}
         assert statuses == {CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.IN_MEDIATION,
                             CaseStatus.IN_COUNSELLING, CaseStatus.CLOSED}
-        assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES)
+        assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES) + HISTORY_CASES
         assert verify_chain(db.session).ok
 
 
 def test_demo_cases_are_complete_and_consistent_with_the_workflow(app, cli):
     assert cli("demo", "load").exit_code == 0
     with app.app_context():
-        cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+        cases = db.session.scalars(select(Case).where(Case.anonymised_at.is_(None)).order_by(Case.id)).all()
         children = 0
         for case in cases:
             participants = participants_of(case)
@@ -358,7 +368,7 @@ def test_demo_names_and_contacts_are_clearly_fictitious(app, cli):
 def test_demo_load_twice_creates_no_new_case(app, cli):
     assert cli("demo", "load").exit_code == 0
     before = case_counts(app)
-    assert before["Case"] == len(DEMO_CASES)
+    assert before["Case"] == len(DEMO_CASES) + HISTORY_CASES
     assert before["CounsellingSession"] and before["FollowUpAction"]
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
@@ -377,7 +387,7 @@ def test_demo_load_completes_an_older_demo_without_cases(app, cli):
         db.session.commit()
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
-    assert f"0 new accounts, 2 new service points, {len(DEMO_CASES)} new cases" in result.output
+    assert f"0 new accounts, 3 new service points, {len(DEMO_CASES)} new cases" in result.output
     with app.app_context():
         assert all(association.cndp_declaration_no and association.cndp_authorisation_no
                    for association in db.session.scalars(select(Association)))
@@ -397,13 +407,14 @@ def test_a_staff_member_who_already_leads_a_case_gets_no_demo_case(app, cli):
     expected = sum(spec.lead == "mediator.b1" for spec in DEMO_CASES)
     assert f"{expected} new cases" in result.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES)
+        assert db.session.scalar(select(func.count()).select_from(Case)) == len(DEMO_CASES) + HISTORY_CASES
 
 
 def test_demo_sessions_cover_every_type_held_by_a_fitting_assigned_profession(app, cli):
     assert cli("demo", "load").exit_code == 0
     with app.app_context():
-        sessions = db.session.scalars(select(CounsellingSession).order_by(CounsellingSession.id)).all()
+        sessions = db.session.scalars(select(CounsellingSession).where(CounsellingSession.case_id.in_(LIVE_CASES))
+                                      .order_by(CounsellingSession.id)).all()
         assert {counselling.type for counselling in sessions} == set(SessionType)
         for counselling in sessions:
             case = db.session.get(Case, counselling.case_id)
@@ -457,7 +468,8 @@ def test_demo_sessions_are_deterministic_and_not_repeated(app, cli):
             return sorted(
                 (counselling.type.value, counselling.started_at.isoformat(), counselling.duration_min,
                  counselling.summary, counselling.is_void)
-                for counselling in db.session.scalars(select(CounsellingSession))
+                for counselling in db.session.scalars(select(CounsellingSession)
+                                                      .where(CounsellingSession.case_id.in_(LIVE_CASES)))
             )
 
     first = shape()
@@ -526,3 +538,32 @@ def test_create_admin_refuses_a_duplicate_user_name_whatever_the_case(app, cli, 
     assert "refused" in result.output
     assert counts(app) == before
     assert set(staff(app)) == {"admin.two"}
+
+
+def test_demo_load_publishes_two_quarterly_releases_the_ministry_can_read(app, cli, client):
+    """docs/statistics.md, ST45: the ministry's first visit to the demo shows tables and trends."""
+    result = cli("demo", "load")
+    assert result.exit_code == 0, result.output
+    assert "2 statistics releases built" in result.output
+    with app.app_context():
+        releases = db.session.scalars(select(StatisticsRelease).order_by(StatisticsRelease.period)).all()
+        assert [(r.kind, r.status) for r in releases] == [("quarterly", "published")] * 2
+        for release in releases:
+            numbers = []
+            for stored in release.files:
+                if stored.format == "json":
+                    data = json.loads(stored.content)
+                    value = data["columns"].index("value")
+                    numbers += [row[value] for row in data["rows"] if isinstance(row[value], int)]
+            assert numbers and min(numbers) >= 10  # cells above the threshold, and never 1-9
+    assert "0 statistics releases built" in cli("demo", "load").output  # idempotent
+    assert login(client, "ministry", DEMO_PASSWORD).status_code == 302
+    for lang in ("ar", "fr"):
+        page = client.get(f"/statistics/trends?lang={lang}").get_data(as_text=True)
+        # The page opens on a table that the releases publish with numbers (docs/statistics.md, ST43).
+        assert re.search(r'class="number"><span dir="ltr">[1-9][0-9]*</span>', page), lang
+        assert "chart-lines" in page
+        release_page = client.get(f"/statistics/releases/{releases[-1].release_id}?lang={lang}").get_data(as_text=True)
+        visible = re.sub(r"<[^>]+>", " ", release_page)
+        for code in ("marital_discord", "counselling_psychological", "joint_mediation"):
+            assert code not in visible and code not in re.sub(r"<[^>]+>", " ", page)

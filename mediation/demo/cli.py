@@ -40,7 +40,8 @@ def load(if_empty: bool):
                    f"{len(report.service_points)} new service points, {len(report.cases)} new cases, "
                    f"{len(report.rooms)} new rooms, {report.appointments} new appointments, "
                    f"{report.referrals} new referrals, {report.follow_ups} post-closure follow-ups planned, "
-                   f"{report.groups} parenting groups, {report.activities} activities)")
+                   f"{report.groups} parenting groups, {report.activities} activities, "
+                   f"{len(report.releases)} statistics releases built)")
     # Only a demo database gets the reminder: a real account never shows the demo password.
     usernames = demo_accounts_in_use(db.session)
     if usernames:

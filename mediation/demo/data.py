@@ -1,4 +1,4 @@
-"""The demo population: two associations with their CNDP declaration and authorisation and
+"""The demo population: three associations with their CNDP declaration and authorisation and
 their service point, one account per role, and a few case files per staff member, with their
 sessions and follow-up actions (mediation/demo/cases.py), rooms and appointments around the
 current week (mediation/demo/appointments.py), and referrals out in every status
@@ -30,6 +30,7 @@ from mediation.demo.appointments import load_demo_appointments
 from mediation.demo.cases import load_demo_cases
 from mediation.demo.groups import load_demo_groups
 from mediation.demo.referrals import load_demo_referrals
+from mediation.demo.statistics import load_demo_statistics
 
 # The demo's only weak point, printed by `make run`.
 DEMO_PASSWORD = "demo-orange-garden-26"
@@ -47,18 +48,28 @@ ASSOCIATIONS = {
         region_code="MA-09",
         province_code="MA-AGD",
     ),
+    # A third association: a national table is published only if at least three contribute
+    # (docs/statistics.md, ST13), so the demo's releases need it (ST45).
+    "C": NewAssociation(
+        name_ar="جمعية النور للوساطة الأسرية - فاس",
+        name_fr="Association An-Nour pour la médiation familiale - Fès",
+        region_code="MA-03",
+        province_code="MA-FES",
+    ),
 }
 
 # Invented declaration numbers (Law 09-08): opening a case needs one.
 CNDP_DECLARATIONS = {
     "A": ("DEMO-D-2025-0101", date(2025, 1, 20)),
     "B": ("DEMO-D-2025-0102", date(2025, 2, 10)),
+    "C": ("DEMO-D-2025-0103", date(2025, 2, 24)),
 }
 
 # Invented prior authorisations for health data (Law 09-08): psychological sessions need one.
 CNDP_AUTHORISATIONS = {
     "A": ("DEMO-A-2025-0201", date(2025, 3, 3)),
     "B": ("DEMO-A-2025-0202", date(2025, 3, 17)),
+    "C": ("DEMO-A-2025-0203", date(2025, 3, 31)),
 }
 
 # One service point per association: code, kind, Arabic and French names, province.
@@ -67,6 +78,8 @@ SERVICE_POINTS = {
           "MA-RAB"),
     "B": ("AGD-01", ServicePointKind.JISR_AL_USRA, "فضاء جسر الأسرة - أكادير", "Espace Jisr al-Usra - Agadir",
           "MA-AGD"),
+    "C": ("FES-01", ServicePointKind.MEDIATION_CENTRE, "مركز النور للوساطة - فاس", "Centre An-Nour de médiation - Fès",
+          "MA-FES"),
 }
 
 # username, display name, role, association key, profession
@@ -80,6 +93,8 @@ ACCOUNTS = (
     ("mediator.b1", "فاطمة الزهراء أوبلا", Role.MEDIATOR, "B", Profession.SOCIAL_WORKER),
     # Legal counselling needs a legal counsellor: co-worker on one of mediator.b1's cases.
     ("mediator.b2", "Rachid Ouhammou", Role.MEDIATOR, "B", Profession.LEGAL_COUNSELLOR),
+    # The third association's supervisor: its demo history and funder export (docs/statistics.md, ST45).
+    ("supervisor.c", "Leila Berrada", Role.SUPERVISOR, "C", None),
 )
 
 
@@ -96,6 +111,7 @@ class DemoReport:
     follow_ups: int = 0  # post-closure follow-ups planned
     groups: int = 0  # positive-parenting groups
     activities: int = 0  # family-space activities
+    releases: list[str] = field(default_factory=list)  # statistics releases built (and published)
 
 
 def _declare_cndp(session: Session, association: Association, key: str) -> None:
@@ -174,6 +190,7 @@ def load_demo(session: Session) -> DemoReport:
     report.follow_ups = load_demo_follow_ups(session, report.cases)
     report.rooms, report.appointments = load_demo_appointments(session, service_points)
     report.groups, report.activities = load_demo_groups(session, service_points)
+    report.releases = load_demo_statistics(session, associations, service_points)
     return report
 
 

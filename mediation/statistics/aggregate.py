@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from mediation.accounts.models import Association, ServicePoint
@@ -84,6 +84,11 @@ def _registered_in(bounds):
     return and_(Case.created_at >= bounds[0], Case.created_at < bounds[1], _counted_case())
 
 
+def _of(association_id: int | None):
+    """Every association (a release), or one (its funder export, docs/statistics.md, ST44)."""
+    return true() if association_id is None else Case.association_id == association_id
+
+
 def _collect(session: Session, stmt, code_of) -> Cells:
     """Run a grouped statement (codes..., association_id, n, key_sum) into CellStats; rows that
     coarsen to the same cell are merged here."""
@@ -144,12 +149,12 @@ def cases_by_region(session: Session, bounds) -> Cells:
     return _collect(session, stmt, lambda region: (region,))
 
 
-def cases_by_issue_group(session: Session, bounds) -> Cells:
+def cases_by_issue_group(session: Session, bounds, *, association_id: int | None = None) -> Cells:
     """T2: cases registered in the period by issue group."""
     issue = issue_rank()
     stmt = (select(issue.c.rank, Case.association_id, *_COUNT)
             .outerjoin(issue, issue.c.case_id == Case.id)
-            .where(_registered_in(bounds))
+            .where(_registered_in(bounds), _of(association_id))
             .group_by(issue.c.rank, Case.association_id))
     return _collect(session, stmt, lambda rank: (issue_code(rank),))
 
@@ -177,12 +182,13 @@ def cases_by_dv_and_region(session: Session, bounds) -> Cells:
     return _collect(session, stmt, lambda level, region: (codes[level], region))
 
 
-def closures_by_outcome_group(session: Session, bounds) -> Cells:
+def closures_by_outcome_group(session: Session, bounds, *, association_id: int | None = None) -> Cells:
     """T3: Closure rows recorded in the period by outcome group; `excluded` is never counted."""
     stmt = (select(Closure.outcome, Case.association_id, func.count().label("n"),
                    func.sum(Closure.stat_key).label("key_sum"))
             .join(Case, Case.id == Closure.case_id)
-            .where(Closure.created_at >= bounds[0], Closure.created_at < bounds[1], _counted_case())
+            .where(Closure.created_at >= bounds[0], Closure.created_at < bounds[1], _counted_case(),
+                   _of(association_id))
             .group_by(Closure.outcome, Case.association_id))
 
     def code_of(outcome):
@@ -192,13 +198,13 @@ def closures_by_outcome_group(session: Session, bounds) -> Cells:
     return _collect(session, stmt, code_of)
 
 
-def sessions_by_type(session: Session, bounds) -> Cells:
+def sessions_by_type(session: Session, bounds, *, association_id: int | None = None) -> Cells:
     """T6: sessions recorded in the period and not voided, by type."""
     stmt = (select(CounsellingSession.type, Case.association_id, func.count().label("n"),
                    func.sum(CounsellingSession.stat_key).label("key_sum"))
             .join(Case, Case.id == CounsellingSession.case_id)
             .where(CounsellingSession.created_at >= bounds[0], CounsellingSession.created_at < bounds[1],
-                   CounsellingSession.voided_at.is_(None), _counted_case())
+                   CounsellingSession.voided_at.is_(None), _counted_case(), _of(association_id))
             .group_by(CounsellingSession.type, Case.association_id))
     return _collect(session, stmt, lambda kind: (str(getattr(kind, "value", kind)),))
 

@@ -4,11 +4,13 @@ Only published strings from a PublishedTable reach these writers, so no file
 can hold a true count or a key. Output is deterministic for a fixed input and
 clock: the register's SHA-256 must be reproducible (D3, D4).
 
-Layout, kept stable because analysts script against it:
-- columns `code,label_fr,label_ar,period,value[,pct]` for every table; in a 2-D
-  table the code is the two codes joined with "|" and the labels with " | "
-  (one schema for all tables instead of a column count that varies);
+Layout (docs/statistics.md, ST17, ST40), kept stable because analysts script against it:
+- columns `label_fr,label_ar,code,period,value[,pct]` for every table: a reader sees the
+  category's name first, never an internal code; in a 2-D table the code is the two codes
+  joined with "|" and the labels with " | " (one schema for all tables instead of a column
+  count that varies);
 - the total row, if any, comes last with code "total".
+Scripts read columns by name (the JSON's "columns", the CSV's header), never by position.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import UTC, datetime
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from mediation.statistics.catalogue import CATALOGUE_VERSION
+from mediation.statistics.catalogue import CATALOGUE_VERSION, region_dimension
 from mediation.statistics.disclosure import (
     BELOW_THRESHOLD,
     NOT_AVAILABLE,
@@ -88,8 +90,12 @@ def _refuse_floats(value) -> None:
             _refuse_floats(item)
 
 
+LABEL_COLUMNS = ("label_fr", "label_ar")
+DATA_COLUMNS = (*LABEL_COLUMNS, "code", "period", "value")
+
+
 def columns(table: PublishedTable) -> list[str]:
-    return ["code", "label_fr", "label_ar", "period", "value"] + (["pct"] if table.has_pct else [])
+    return list(DATA_COLUMNS) + (["pct"] if table.has_pct else [])
 
 
 def _typed(value: str) -> int | str:
@@ -99,9 +105,9 @@ def _typed(value: str) -> int | str:
 
 def _row(table: PublishedTable, row: PublishedRow) -> list[int | str]:
     cells = [
-        CODE_SEPARATOR.join(row.codes),
         LABEL_SEPARATOR.join(row.labels_fr),
         LABEL_SEPARATOR.join(row.labels_ar),
+        CODE_SEPARATOR.join(row.codes),
         table.period,
         _typed(row.value),
     ]
@@ -196,6 +202,27 @@ def table_csv(table: PublishedTable, meta: dict) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
+def spreadsheet_csv(stored_json: bytes) -> bytes:
+    """The spreadsheet variant of a table (docs/statistics.md, ST41), derived from its stored JSON.
+
+    Separated by ";" (the list separator of French- and Arabic-locale spreadsheets, which
+    split a comma-separated file nowhere), UTF-8 with BOM, CRLF, the header on the first
+    line and no metadata lines (the metadata are in the JSON, XLSX and comma CSV files).
+    Labels come first whatever the layout the JSON was stored with, and every value is the
+    stored one: the bytes are a function of the registered JSON, so nothing new is published.
+    """
+    document = json.loads(stored_json)
+    stored_columns = document["columns"]
+    order = [*LABEL_COLUMNS, *(c for c in stored_columns if c not in LABEL_COLUMNS)]
+    positions = [stored_columns.index(column) for column in order]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(order)
+    for row in document["rows"]:
+        writer.writerow([neutralise(str(row[position])) for position in positions])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
 def table_json(table: PublishedTable, meta: dict) -> bytes:
     """`{"metadata", "columns", "rows"}`, sorted keys, no floats, deterministic bytes."""
     return canonical_json({"metadata": meta, **data_section(table)}) + b"\n"
@@ -232,10 +259,11 @@ def release_xlsx(tables: list[tuple[PublishedTable, dict]], methodology: dict) -
         for key in sorted(meta):
             _append(sheet, [key, metadata_text(meta[key])])
     if methodology:
+        # Readable text, one line per row, never JSON (docs/statistics.md, ST42).
         sheet = workbook.create_sheet("methodology")
-        _append(sheet, ["key", "value"])
-        for key in sorted(methodology):
-            _append(sheet, [key, metadata_text(methodology[key])])
+        for heading, lines in methodology_rows(methodology):
+            for index, line in enumerate(lines or [""]):
+                _append(sheet, [heading if index == 0 else "", line])
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -250,6 +278,62 @@ def release_xlsx(tables: list[tuple[PublishedTable, dict]], methodology: dict) -
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).save()
     return _restamp_zip(raw.getvalue(), moment)
+
+
+# Headings of the methodology sheet: fixed bilingual strings, like the catalogue's labels.
+METHODOLOGY_HEADINGS = {
+    "release_id": "Publication / الإصدار",
+    "period": "Période / الفترة",
+    "catalogue_version": "Version du catalogue / نسخة الفهرس",
+    "method": "Méthode / المنهجية",
+    "parameters": "Paramètres / المعايير",
+    "markers": "Signes conventionnels / الرموز",
+    "geography": "Groupes de régions / مجموعات الجهات",
+    "notes": "Notes / ملاحظات",
+    "release_gate": "Contrôle avant publication / المراقبة قبل النشر",
+}
+GATE_TEXTS = {
+    "window": "Publications examinées ensemble / الإصدارات المفحوصة معاً",
+    "min_possible_values": "Valeurs possibles au minimum pour chaque « <10 » / أدنى عدد من القيم الممكنة لكل « <10 »",
+    "remedies": "Mesures appliquées / الإجراءات المطبقة",
+}
+REMEDY_TEXTS = {
+    "total": "total retenu / مجموع محجوب",
+    "table": "tableau retenu / جدول محجوب",
+}
+NONE_TEXT = "aucune / لا شيء"
+
+
+def _line(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_line(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key} : {_line(item)}" for key, item in sorted(value.items()))
+    _refuse_floats(value)
+    return str(value)
+
+
+def _lines(key: str, value) -> list[str]:
+    if key == "geography":
+        dimension = region_dimension(tuple((code, tuple(regions)) for code, regions in value))
+        return [f"{dimension.labels_fr[code]} / {dimension.labels_ar[code]} ({code})" for code in dimension.codes]
+    if key == "release_gate":
+        remedies = [f"{table_id} : {REMEDY_TEXTS.get(kind, kind)}" for kind, table_id in value.get("remedies", [])]
+        return [f"{GATE_TEXTS['window']} : {', '.join(value.get('window', [])) or NONE_TEXT}",
+                f"{GATE_TEXTS['min_possible_values']} : {value.get('min_possible_values', '')}",
+                f"{GATE_TEXTS['remedies']} : {', '.join(remedies) or NONE_TEXT}"]
+    if isinstance(value, dict):
+        return [f"{item_key} : {_line(item)}" for item_key, item in sorted(value.items())]
+    if isinstance(value, (list, tuple)):
+        return [_line(item) for item in value]
+    return [_line(value)]
+
+
+def methodology_rows(methodology: dict) -> list[tuple[str, list[str]]]:
+    """(heading, lines of text) per entry, known entries first in a fixed order."""
+    known = [key for key in METHODOLOGY_HEADINGS if key in methodology]
+    rest = sorted(key for key in methodology if key not in METHODOLOGY_HEADINGS)
+    return [(METHODOLOGY_HEADINGS.get(key, key), _lines(key, methodology[key])) for key in (*known, *rest)]
 
 
 def _restamp_zip(content: bytes, moment: datetime) -> bytes:

@@ -186,7 +186,9 @@ def build_release(session: Session, release_id: str, *, actor_id: int | None = N
                              (FileFormat.XLSX, files.release_xlsx([(table, meta)], {}))):
             _store(session, release, table.spec.id, fmt, content)
     methodology = {"release_id": new_id, "period": period, "catalogue_version": CATALOGUE_VERSION,
-                   "geography": [[code, list(regions)] for code, regions in groups], "notes": list(extra),
+                   "method": files.METHOD, "parameters": dict(files.PARAMETERS), "markers": dict(files.MARKERS_LEGEND),
+                   "geography": [[code, list(regions)] for code, regions in groups],
+                   "notes": [*files.STANDARD_NOTES, *extra],
                    "release_gate": gate.as_metadata()}
     _store(session, release, WORKBOOK, FileFormat.XLSX, files.release_xlsx(with_meta, methodology))
     session.flush()

@@ -51,9 +51,10 @@ def test_ministry_reads_a_release_and_downloads_it(served_app, new_page, languag
 
     # The table shows exactly the published values, labelled in the page's language.
     rows = _table_rows(page, "T1")
-    expected = [[row[columns.index("code")], row[columns.index(label_column)], str(row[columns.index("value")])]
-                for row in published["rows"]]
-    assert [row[:3] for row in rows] == expected
+    # docs/statistics.md, ST40: the label comes first and no code is shown.
+    expected = [[row[columns.index(label_column)], str(row[columns.index("value")])] for row in published["rows"]]
+    codes = [row[columns.index("code")] for row in published["rows"]]
+    assert [row[:2] for row in rows] == expected
     assert page.locator("#caption-T1").inner_text().find(published["metadata"]["title_ar" if language == "ar"
                                                                                  else "title_fr"]) >= 0
 
@@ -62,12 +63,12 @@ def test_ministry_reads_a_release_and_downloads_it(served_app, new_page, languag
     chart = page.locator("section.statistics-table", has=page.locator("#caption-T1")).locator("svg.chart")
     assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-labelledby") == "caption-T1"
     bars = chart.locator("g.chart-bar")
-    categories = [row for row in expected if row[0] != TOTAL_CODE]
+    categories = [row for row, code in zip(expected, codes, strict=True) if code != TOTAL_CODE]
     bar_texts = [bar.locator("text").all_text_contents() for bar in bars.all()]
     assert len(categories) >= 2
     # A long label is shortened in the chart (charts.short); the table beside it has it in full.
-    assert [texts[0] for texts in bar_texts] == [charts.short(row[1]) for row in categories]
-    assert [texts[1] for texts in bar_texts] == [row[2] for row in categories]
+    assert [texts[0] for texts in bar_texts] == [charts.short(row[0]) for row in categories]
+    assert [texts[1] for texts in bar_texts] == [row[1] for row in categories]
     assert chart.get_attribute("data-direction") == ("rtl" if language == "ar" else "ltr")
     box, axis = chart.bounding_box(), chart.locator("line.chart-axis").bounding_box()
     if language == "ar":
@@ -80,7 +81,7 @@ def test_ministry_reads_a_release_and_downloads_it(served_app, new_page, languag
     choose_language(page, other)
     assert_direction(page, other)
     assert RELEASE_ID in page.url
-    other_labels = [row[1] for row in _table_rows(page, "T1")]
+    other_labels = [row[0] for row in _table_rows(page, "T1")]
     other_column = "label_ar" if other == "ar" else "label_fr"
     assert other_labels == [row[columns.index(other_column)] for row in published["rows"]]
     choose_language(page, language)
@@ -89,7 +90,7 @@ def test_ministry_reads_a_release_and_downloads_it(served_app, new_page, languag
     section = page.locator("section.statistics-table", has=page.locator("#caption-T1"))
     for fmt in ("csv", "json", "xlsx"):
         with page.expect_download() as download_info:
-            section.locator(f'a[href$="/T1.{fmt}"]').click()
+            section.locator(f'a[href$="/{RELEASE_ID}/T1.{fmt}"]').click()
         download = download_info.value
         assert download.suggested_filename == f"{RELEASE_ID}-T1.{fmt}"
         content = Path(download.path()).read_bytes()

@@ -56,6 +56,7 @@ ROWS = [
     Row("statistics.release_build", "POST", "/statistics/releases/build", expect(403, admin=422)),
     *_view("statistics.release", "/statistics/releases/{release}"),
     *_view("statistics.release_file", "/statistics/releases/{release}/T2.json"),
+    *_view("statistics.release_spreadsheet", "/statistics/releases/{release}/spreadsheet/T2.csv"),
     Row("statistics.release_publish", "POST", _url("/statistics/releases/{release}/publish", "published"),
         expect(403, admin=422), variant="published"),
     Row("statistics.release_publish", "POST", _url("/statistics/releases/{release}/publish", "ready"),

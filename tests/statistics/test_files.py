@@ -115,12 +115,12 @@ def test_d8_csv():
     table, meta = build()
     csv_meta, rows = csv_parts(table_csv(table, meta))
     assert csv_meta == texts(meta)
-    assert rows[0] == ["code", "label_fr", "label_ar", "period", "value", "pct"]
+    assert rows[0] == ["label_fr", "label_ar", "code", "period", "value", "pct"]
     assert len(rows) == 1 + 6 + 1  # header, full grid, total
-    assert [row[0] for row in rows[1:]] == [f"issue_{i}" for i in range(6)] + ["total"]
+    assert [row[2] for row in rows[1:]] == [f"issue_{i}" for i in range(6)] + ["total"]
     assert all(COUNT.match(row[4]) for row in rows[1:])
     assert all(row[5] == ".." or row[5].isdigit() for row in rows[1:])
-    assert rows[1][1] == "'" + EVIL  # neutralised
+    assert rows[1][0] == "'" + EVIL  # neutralised, and first: a label, not a code
     assert rows[4][4] == "<10"  # the marker is safe as it is
     assert all(row[3] == "2025-Q2" for row in rows[1:])
 
@@ -130,8 +130,8 @@ def test_d8_json_and_determinism():
     content = table_json(table, meta)
     document = json.loads(content, parse_float=lambda text: pytest.fail(f"float {text}"))
     assert list(document) == ["columns", "metadata", "rows"] and document["metadata"] == meta
-    assert document["columns"] == ["code", "label_fr", "label_ar", "period", "value", "pct"]
-    assert document["rows"][0][:2] == ["issue_0", EVIL]  # JSON is data, not a spreadsheet
+    assert document["columns"] == ["label_fr", "label_ar", "code", "period", "value", "pct"]
+    assert document["rows"][0][0] == EVIL and document["rows"][0][2] == "issue_0"  # JSON is data
     values = [row[4] for row in document["rows"]]
     assert all(isinstance(v, int) or v in ("<10", "x") for v in values)
     assert all(COUNT.match(str(v)) for v in values)
@@ -149,8 +149,8 @@ def test_d8_xlsx():
     single = xlsx_sheets(release_xlsx([(table, meta)], methodology))
     assert list(single) == ["data", "metadata", "methodology"]
     data = single["data"]
-    assert [c.value for c in data[0]] == ["code", "label_fr", "label_ar", "period", "value", "pct"]
-    assert data[1][1].value == "'" + EVIL and data[1][1].data_type == "s"
+    assert [c.value for c in data[0]] == ["label_fr", "label_ar", "code", "period", "value", "pct"]
+    assert data[1][0].value == "'" + EVIL and data[1][0].data_type == "s"
     assert all(COUNT.match(str(row[4].value)) for row in data[1:])
     assert {type(row[4].value) for row in data[1:]} == {int, str}  # counts numeric, markers text
     assert {row[0].value: row[1].value for row in single["metadata"][1:]} == texts(meta)
@@ -190,9 +190,9 @@ def test_d8_same_data_and_metadata_in_every_format():
 def test_d8_2d_table_layout():
     table, meta = build_2d()
     _, rows = csv_parts(table_csv(table, meta))
-    assert rows[0] == ["code", "label_fr", "label_ar", "period", "value"]
-    assert len(rows) == 1 + 15 and rows[1][0] == "age_0|issue_0" and rows[1][1] == "age 0 fr | issue 0 fr"
-    assert rows[1 + 3 * 1 + 2][0] == "age_1|issue_2" and rows[1 + 3 * 1 + 2][4] in {"30", "35"}
+    assert rows[0] == ["label_fr", "label_ar", "code", "period", "value"]
+    assert len(rows) == 1 + 15 and rows[1][2] == "age_0|issue_0" and rows[1][0] == "age 0 fr | issue 0 fr"
+    assert rows[1 + 3 * 1 + 2][2] == "age_1|issue_2" and rows[1 + 3 * 1 + 2][4] in {"30", "35"}
 
 
 def test_d8_no_identifiers_or_stray_dates_in_any_file():
@@ -213,12 +213,12 @@ def test_d8_no_identifiers_or_stray_dates_in_any_file():
 def test_s21_every_trigger_is_neutralised(label):
     table, meta = build(labels=label)
     _, rows = csv_parts(table_csv(table, meta))
-    assert rows[1][1] == "'" + label
+    assert rows[1][0] == "'" + label
     if "\0" in label:  # XLSX cannot hold NUL at all: the workbook is refused, nothing is written
         with pytest.raises(IllegalCharacterError):
             release_xlsx([(table, meta)], {})
         return
-    cell = xlsx_sheets(release_xlsx([(table, meta)], {}))["data"][1][1]
+    cell = xlsx_sheets(release_xlsx([(table, meta)], {}))["data"][1][0]
     assert cell.data_type == "s" and cell.value.startswith("'")
 
 

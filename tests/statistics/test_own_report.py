@@ -187,7 +187,7 @@ def test_page_and_file_hold_no_identifier(login_as, world, quarter, app):
     assert 'data-figure="open_caseload"' in html and 'data-count="3"' in html
     download = client.get("/statistics/own-report.xlsx?quarter=2026Q3")
     assert download.status_code == 200
-    assert "own-report-2026Q3.xlsx" in download.headers["Content-Disposition"]
+    assert "own-report-internal-2026Q3.xlsx" in download.headers["Content-Disposition"]
     book, cells = _xlsx_cells(download.data)
     assert book.sheetnames[0] == "about" and "opened_by_issue" in book.sheetnames and "staff" in book.sheetnames
     assert any("2026Q3" == value for value in cells)

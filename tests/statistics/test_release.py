@@ -107,7 +107,8 @@ def test_geography_merges_small_and_dominated_regions(ctx):
     assert [c for c, _ in json.loads(annual.geography)] == groups
     assert {f.table_id for f in annual.files} == {"T4", "T5", "all"}
     t5 = _json(annual, "T5")
-    assert {row[0].split("|")[1] for row in t5["rows"]} == set(groups)
+    code = t5["columns"].index("code")
+    assert {row[code].split("|")[1] for row in t5["rows"]} == set(groups)
 
 
 def test_regional_tables_withheld_below_three_groups(ctx):

@@ -115,9 +115,12 @@ def test_tables_show_the_stored_values(app, login_as, releases, lang, label_colu
         data = _stored_json(app, "2025Q3", table_id)
         columns = data["columns"]
         assert data["metadata"][title_key] in html.unescape(page)
-        expected = [[row[columns.index("code")], row[columns.index(label_column)], str(row[columns.index("value")]),
+        expected = [[row[columns.index(label_column)], str(row[columns.index("value")]),
                      str(row[columns.index("pct")])] for row in data["rows"]]
+        # docs/statistics.md, ST40: the first column is the label in the reader's language, no code is shown.
         assert _cells(page, f"caption-{table_id}") == expected
+        for row in data["rows"]:
+            assert f">{row[columns.index('code')]}<" not in page
     assert "&lt;10" in page and "x" in page  # the fixtures publish both markers
     assert "<script" not in page
 
@@ -246,11 +249,12 @@ def test_trends_show_published_values_only(app, login_as, releases):
     q2, q3 = _stored_json(app, "2025Q2", "T2"), _stored_json(app, "2025Q3", "T2")
     columns = q3["columns"]
     value = columns.index("value")
-    by_code = {row[0]: {} for row in q3["rows"]}
+    label = columns.index("label_fr")
+    by_code = {row[label]: {} for row in q3["rows"]}
     for period, data in (("2025-Q2", q2), ("2025-Q3", q3)):
         for row in data["rows"]:
-            by_code.setdefault(row[0], {})[period] = str(row[value])
-    shown = {row[0]: row[2:] for row in _cells(page, "trend-caption")}
+            by_code.setdefault(row[label], {})[period] = str(row[value])
+    shown = {row[0]: row[1:] for row in _cells(page, "trend-caption")}
     assert set(shown) == set(by_code)
     for code, values in by_code.items():
         assert shown[code] == [values["2025-Q2"], values["2025-Q3"]]
@@ -365,8 +369,8 @@ def test_annual_release_has_tables_without_bar_charts(app, login_as, world):
     page = client.get("/statistics/releases/2025?lang=fr").get_data(as_text=True)
     data = _stored_json(app, "2025", "T4")
     columns = data["columns"]
-    assert [row[:3] for row in _cells(page, "caption-T4")] == [
-        [row[columns.index("code")], row[columns.index("label_fr")], str(row[columns.index("value")])]
+    assert [row[:2] for row in _cells(page, "caption-T4")] == [
+        [row[columns.index("label_fr")], str(row[columns.index("value")])]
         for row in data["rows"]]
     assert "chart-bars" not in page  # two-dimensional tables are not charted
     assert client.get("/statistics/releases/2025/all.xlsx").status_code == 200

@@ -14,6 +14,7 @@ QUARTER_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
 FIRST_YEAR = 2000
 BAD_QUARTER = _l("That quarter is not valid (expected a year and a quarter, e.g. 2026Q3): "
                  "the last finished quarter is shown instead.")
+NOT_FINISHED = _l("A funder export covers a finished quarter only: the last finished quarter is shown instead.")
 FUTURE_QUARTER = _l("That quarter has not started yet: the last finished quarter is shown instead.")
 
 

@@ -11,10 +11,18 @@ import io
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
-from mediation.statistics.files import neutralise, utc_seconds
+from mediation.statistics.disclosure import PublishedTable
+from mediation.statistics.files import MARKERS_LEGEND, data_section, neutralise, utc_seconds
 from mediation.statistics.own_report.shapes import Figure, RateTable, Report, Section
+
+# docs/statistics.md, ST2 and ST44: the internal report says what it is on its first line.
+INTERNAL_MARK = _l("INTERNAL – exact counts of your association's own data. Not for the ministry or a funder: "
+                   "send them the funder export, which applies the ministry's published method.")
+FUNDER_MARK = _l("Funder export – the ministry's published method: counts from 0 to 9 shown as “<10”, other "
+                 "counts rounded to a multiple of 5. This is the file an association may send to the ministry.")
 
 
 def _text(value) -> str:
@@ -101,10 +109,10 @@ def workbook(report: Report, association_name: str, generated_at) -> bytes:
     about = book.active
     about.title = "about"
     lines = (
+        (_("Nature"), INTERNAL_MARK),
         (_("Association"), association_name),
         (_("Quarter"), report.quarter.code),
         (_("Generated at (UTC)"), utc_seconds(generated_at)),
-        (_("Nature"), _("Exact counts – internal report of the association, not a ministry release.")),
     )
     for index, (name, value) in enumerate(lines, start=1):
         _write_text(about, index, 1, name)
@@ -114,6 +122,34 @@ def workbook(report: Report, association_name: str, generated_at) -> bytes:
         _section(book, section)
     for table in report.rate_tables:
         _rate_table(book, table)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def funder_workbook(tables: list[PublishedTable], association_name: str, quarter_code: str, generated_at) -> bytes:
+    """The funder export as XLSX (docs/statistics.md, ST44): an "about" sheet, then one sheet per table
+    laid out as a release's data sheet (labels first, published strings only)."""
+    book = Workbook()
+    about = book.active
+    about.title = "about"
+    lines = [
+        (_("Nature"), FUNDER_MARK),
+        (_("Association"), association_name),
+        (_("Quarter"), quarter_code),
+        (_("Generated at (UTC)"), utc_seconds(generated_at)),
+        *((_("Marker %(marker)s", marker=marker), text) for marker, text in MARKERS_LEGEND.items()),
+        *((table.spec.id, f"{table.spec.title_fr} / {table.spec.title_ar}") for table in tables),
+    ]
+    for index, (name, value) in enumerate(lines, start=1):
+        _write_text(about, index, 1, name)
+        _write_text(about, index, 2, value)
+    for table in tables:
+        sheet = book.create_sheet(table.spec.id)
+        section = data_section(table)
+        for line, cells in enumerate([section["columns"], *section["rows"]], start=1):
+            for column, value in enumerate(cells, start=1):
+                _write_value(sheet, line, column, value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

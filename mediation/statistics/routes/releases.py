@@ -27,7 +27,7 @@ from mediation.core.forms import BaseForm, attach_error
 from mediation.core.i18n import current_language
 from mediation.core.views import render_viewed
 from mediation.extensions import db
-from mediation.statistics import charts
+from mediation.statistics import charts, files
 from mediation.statistics.catalogue import TABLES
 from mediation.statistics.codes import CorrectionReason
 from mediation.statistics.disclosure import BELOW_THRESHOLD, NOT_AVAILABLE, TOTAL_CODE, WITHHELD
@@ -224,20 +224,66 @@ def release_file(release_id: str, table_id: str, fmt: str):
     return response
 
 
-@bp.route("/trends")
+@bp.route("/releases/<release_id>/spreadsheet/<table_id>.csv")
 @require(Permission.RELEASE_VIEW)
-def trends():
-    table_id = request.args.get("table", DEFAULT_TREND_TABLE)
-    if table_id not in QUARTERLY_TABLES:
-        table_id = DEFAULT_TREND_TABLE
-    language = current_language()
-    # Published quarterly releases only, the latest published version of each quarter.
+def release_spreadsheet(release_id: str, table_id: str):
+    """The ";"-separated CSV of a table, derived from its stored JSON (docs/statistics.md, ST41)."""
+    if table_id not in TABLES:
+        abort(404)
+    release = _release(release_id)
+    stored = _stored(release, table_id, FileFormat.JSON)
+    if stored is None:
+        abort(404)
+    record(db.session, AuditAction.EXPORT, entity="statistics_release",
+           entity_id=f"{release.release_id}/{table_id}.semicolon.csv")
+    content = files.spreadsheet_csv(stored.content)
+    db.session.commit()
+    response = Response(content, content_type=CONTENT_TYPES[FileFormat.CSV])
+    response.headers["Content-Disposition"] = f'attachment; filename="{release.release_id}-{table_id}-semicolon.csv"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _latest_quarters() -> dict[str, StatisticsRelease]:
+    """Published quarterly releases only, the latest published version of each quarter."""
     latest: dict[str, StatisticsRelease] = {}
     for release in db.session.scalars(
             select(StatisticsRelease).where(StatisticsRelease.status == ReleaseStatus.PUBLISHED,
                                             StatisticsRelease.kind == ReleaseKind.QUARTERLY)
             .order_by(StatisticsRelease.period, StatisticsRelease.version)):
         latest[release.period] = release
+    return latest
+
+
+def _shows_a_number(stored: ReleaseFile | None) -> bool:
+    if stored is None:
+        return False
+    data = json.loads(stored.content)
+    value = data["columns"].index("value")
+    return any(isinstance(row[value], int) for row in data["rows"])
+
+
+def default_trend_table(latest: dict[str, StatisticsRelease]) -> str:
+    """The table the trends page opens on (docs/statistics.md, ST43): the first quarterly table of the
+    catalogue that the latest published quarter publishes with at least one number, so a withheld
+    table (every value "x") or one with only "<10" is never the first thing the ministry reads."""
+    if latest:
+        newest = latest[max(latest)]
+        for table_id in QUARTERLY_TABLES:
+            if _shows_a_number(_stored(newest, table_id, FileFormat.JSON)):
+                return table_id
+    return DEFAULT_TREND_TABLE
+
+
+@bp.route("/trends")
+@require(Permission.RELEASE_VIEW)
+def trends():
+    latest = _latest_quarters()
+    table_id = request.args.get("table") or default_trend_table(latest)
+    if table_id not in QUARTERLY_TABLES:
+        table_id = default_trend_table(latest)
+    language = current_language()
     periods = sorted(latest)
     codes: dict[str, str] = {}  # code -> label, in order of first appearance
     values: dict[str, dict[str, object]] = {}
