@@ -44,7 +44,7 @@ class OutboxMessage(Base):
     # SMS only: how many parts the gateway has accepted; a retry resumes after them (docs/security.md, S66).
     parts_sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     # What the message is about, e.g. "appointment:42", for the appointment's and the case's
-    # timelines (docs/domain.md, DOM147). Ids only.
+    # timelines (docs/domain.md, DOM145). Ids only.
     about: Mapped[str | None] = mapped_column(String(80), index=True)
 
     __table_args__ = (

@@ -12,7 +12,7 @@ from mediation.outbox.models import OutboxMessage, OutboxSmsPart
 from mediation.outbox.services import CHANNELS, FAILED, PENDING, SENDING, SENT, STATUSES
 from mediation.outbox.sms import DELIVERED as RECEIPT_DELIVERED
 
-# What the timelines and the operator see (docs/domain.md, DOM147): queued, sent, delivered, failed.
+# What the timelines and the operator see (docs/domain.md, DOM145): queued, sent, delivered, failed.
 QUEUED, DELIVERED = "queued", "delivered"
 SHOWN_STATUSES = (QUEUED, SENT, DELIVERED, FAILED)
 

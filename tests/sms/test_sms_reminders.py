@@ -1,4 +1,4 @@
-"""Reminders by SMS under the safe-contact rules (docs/domain.md, DOM141-DOM144, DOM147), against a real
+"""Reminders by SMS under the safe-contact rules (docs/domain.md, DOM141-DOM144, DOM145), against a real
 SMPP server on loopback and the appointments' reminder scene (tests/appointments/test_reminders.py):
 mother (Arabic) at 10:00 and 14:00, father (French) at 14:00, both with `contact` consent given.
 """
@@ -212,3 +212,18 @@ def test_the_status_command_counts_by_channel_and_send_uses_the_gateway(app, sce
     assert "sms: pending 0, sending 0, sent 1, failed 0, delivered 1" in status.output
     assert "email: pending 0, sending 0, sent 4, failed 0, delivered 0" in status.output
     assert len(to(gateway, FATHER_MSISDN)) == 1
+
+
+def test_the_appointment_and_the_case_page_show_what_was_sent(app, scene: Scene, smtp, smpp_gateway, login_as,
+                                                              world):
+    gateway = smpp_gateway("--receipts")
+    set_profile(app, scene.father, "sms", phone=FATHER_MOBILE)
+    send_all(app, smtp, gateway, scene.now)
+    client = login_as("mediator_a1")
+    body = client.get(f"/appointments/{scene.meeting}?lang=en").get_data(as_text=True)
+    assert "Reminders sent" in body
+    assert 'data-channel="sms" data-status="delivered"' in body  # the father's, with its receipt
+    assert 'data-channel="email" data-status="sent"' in body  # the mother's
+    case_page = client.get(f"/cases/{world.cases.own}?lang=fr").get_data(as_text=True)
+    assert 'data-channel="sms" data-status="delivered"' in case_page and "Remis" in case_page
+    assert FATHER_MSISDN not in body + case_page and FATHER_MOBILE not in body

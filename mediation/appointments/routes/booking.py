@@ -263,7 +263,7 @@ def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
                "separation_min": int(separation().total_seconds() // 60),
                "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in OPEN,
                "logged_session_id": None, "can_log_session": False,
-               # The reminders sent to the parties, by channel and status (docs/domain.md, DOM147).
+               # The reminders sent to the parties, by channel and status (docs/domain.md, DOM145).
                "sent_messages": reminders.messages_about(db.session, [appointment]).get(appointment.id, []),
                "party_names": {str(row.participant.public_id): row.participant.person.full_name
                                for row in appointment.parties}}

@@ -214,7 +214,7 @@ def agenda_key(user: StaffUser, day: date, items: list[Appointment]) -> str:
 
 
 def appointment_ref(appointment: Appointment) -> str:
-    """The outbox's `about` of a message on this appointment (its timeline reads it; DOM147)."""
+    """The outbox's `about` of a message on this appointment (its timeline reads it; DOM145)."""
     return f"appointment:{appointment.id}"
 
 
@@ -223,7 +223,7 @@ def party_key(appointment: Appointment, row: AppointmentParty) -> str:
     return f"party:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
 
 
-# What was sent (the appointment's page and the case page; DOM147)
+# What was sent (the appointment's page and the case page; DOM145)
 
 
 @dataclass(frozen=True)

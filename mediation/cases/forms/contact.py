@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from mediation.cases.forms.intake import PHONE_PATTERN
@@ -24,7 +24,8 @@ CHANNEL_LABELS = (
 class ContactProfileForm(BaseForm):
     LAYOUT = ((_l("Contact profile"), ("channels", "sms_number", "name_service")),)
 
-    channels = SelectField(_l("Automatic reminders and convocations"), choices=CHANNEL_LABELS,
+    channels = SelectField(_l("Automatic reminders and convocations"),
+                           choices=[SelectChoice(value, label) for value, label in CHANNEL_LABELS],
                            validators=[InputRequired(_l("Choose how the person may be contacted."))],
                            description=_l("Which channels the service may use for messages sent automatically, "
                                           "in the person's order of preference. A channel not listed here is "

@@ -43,7 +43,8 @@ def contact_profile(case_id, participant_id):
         form = ContactProfileForm()
 
     def page(status: int):
-        return render_template("cases/party_form.html", case=case, form=form, title=TITLE), status
+        return render_template("cases/contact_profile.html", case=case, form=form, title=TITLE,
+                               person_name=person.full_name), status
 
     if request.method == "GET":
         return page(200)
