@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -310,7 +310,7 @@ def deliver_sms(session: Session, *, settings: SmsSettings, now: datetime | None
                     session.add(OutboxSmsPart(message_id=job.id, part=number, gateway_id=gateway_id,
                                               accepted_at=now))
                     session.commit()
-                    job = outbox._Job(**{**job.__dict__, "parts_sent": number})
+                    job = replace(job, parts_sent=number)
             except _TakenOver:
                 continue
             except (SubmitRefused, smpplib.exceptions.PDUError, smpplib.exceptions.ConnectionError,
