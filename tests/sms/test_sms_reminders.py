@@ -6,12 +6,14 @@ mother (Arabic) at 10:00 and 14:00, father (French) at 14:00, both with `contact
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from mediation.appointments.models import Appointment
 from mediation.appointments.services import reminders
 from mediation.cases.codes import Issue, NoteVisibility, ViolenceLevel
 from mediation.cases.contact import CHANNEL_CHOICES, ContactProfile, dump
@@ -227,3 +229,16 @@ def test_the_appointment_and_the_case_page_show_what_was_sent(app, scene: Scene,
     case_page = client.get(f"/cases/{world.cases.own}?lang=fr").get_data(as_text=True)
     assert 'data-channel="sms" data-status="delivered"' in case_page and "Remis" in case_page
     assert FATHER_MSISDN not in body + case_page and FATHER_MOBILE not in body
+
+
+def test_a_room_whose_name_says_what_the_service_is_about_is_left_out(app, scene: Scene, smtp, smpp_gateway):
+    gateway = smpp_gateway()
+    set_profile(app, scene.father, "sms", phone=FATHER_MOBILE)
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment).where(Appointment.public_id == uuid.UUID(scene.meeting)))
+        appointment.room.name = "Salle de médiation familiale"
+        db.session.commit()
+    send_all(app, smtp, gateway, scene.now)
+    [father] = to(gateway, FATHER_MSISDN)
+    assert "médiation" not in father["text"] and "lieu habituel" in father["text"]
+    assert reminders.reveals("Salle de MÉDIATION") and not reminders.reveals("Salle 2")

@@ -169,6 +169,17 @@ def reminder_text(participant: Participant, appointment: Appointment,
     return language, subject, "\n".join(lines) + "\n"
 
 
+# Words an SMS never carries unless the profile allows naming the service (DOM144): a room named
+# "Salle de médiation" is then left out rather than sent.
+REVEALING = ("media", "médiat", "mediat", "violence", "violen", "famil", "conflict", "conflit", "divorce",
+             "garde", "custody", "وساطة", "الوساطة", "عنف", "أسر", "طلاق", "حضانة", "نزاع")
+
+
+def reveals(text: str) -> bool:
+    folded = text.casefold()
+    return any(word in folded for word in REVEALING)
+
+
 def sms_reminder_text(participant: Participant, appointment: Appointment, association: Association | None,
                       arrives: datetime | None = None) -> tuple[str, str]:
     """(language, text) of a party's SMS reminder: date, time, place and a number to call (DOM144).
@@ -185,6 +196,9 @@ def sms_reminder_text(participant: Participant, appointment: Appointment, associ
             place = _place(appointment, language) if named else appointment.room.name
         else:
             place = str(appointment.mode.label)
+        if not named and reveals(place):
+            # Translators: the place of an appointment in an SMS when the room's own name cannot be sent.
+            place = _("at the usual place")
         # Translators: an SMS that someone else may read: keep it short (one SMS is 70 Arabic or 160 Latin
         # characters) and neutral, with no word about mediation, family, conflict or the association's purpose.
         parts = [_("Reminder: appointment on %(when)s, %(place)s.", when=when, place=place)]
