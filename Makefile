@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev-stamp
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations translations-compile migration clean bench load
+.PHONY: run test install translations translations-compile migration clean bench load smpp-server
 
 # `make run` installs what the application needs; `make test` adds the test tools (pytest, Playwright...).
 $(STAMP): pyproject.toml constraints.txt
@@ -32,9 +32,19 @@ run: translations-compile
 	@echo "Serving on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The SMS tests talk to a real SMPP server (the npm package `smpp`, tests/sms/smpp_server), installed
+# from its lock file when npm exists; without Node.js those tests are skipped and say why.
+SMPP_SERVER := tests/sms/smpp_server
+$(SMPP_SERVER)/node_modules/.package-lock.json: $(SMPP_SERVER)/package-lock.json $(SMPP_SERVER)/package.json
+	npm ci --prefix $(SMPP_SERVER) --no-audit --no-fund --loglevel=error
+
+smpp-server:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(SMPP_SERVER)/node_modules/.package-lock.json; \
+	else echo "npm not found: the SMS tests against a real SMPP server (tests/sms) will be skipped"; fi
+
 # One pytest-xdist worker per core (TEST_WORKERS=0: a single process, e.g. to debug with pdb).
 TEST_WORKERS ?= auto
-test: $(DEV_STAMP) translations-compile
+test: $(DEV_STAMP) translations-compile smpp-server
 	$(BIN)/ruff check --quiet .
 	$(BIN)/mypy --no-error-summary
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -436,6 +436,19 @@ class BaseConfig:
         # A message claimed longer ago than this by a sender that never finished is tried again.
         self.OUTBOX_CLAIM_MINUTES = env.integer("OUTBOX_CLAIM_MINUTES", 15, 1, 1440, unit="minutes")
 
+        # The SMS gateway, SMPP 3.4 (docs/security.md, S65; mediation/outbox/settings.py checks how they fit
+        # together). Empty SMPP_HOST: no SMS channel, SMS reminders stay queued. SMPP_PASSWORD is a secret.
+        self.SMPP_HOST = env.text("SMPP_HOST", "")
+        self.SMPP_PORT = env.integer("SMPP_PORT", 2775, 1, 65535)
+        self.SMPP_SYSTEM_ID = env.text("SMPP_SYSTEM_ID", "")
+        self.SMPP_PASSWORD = env.text("SMPP_PASSWORD", None)
+        self.SMPP_SYSTEM_TYPE = env.text("SMPP_SYSTEM_TYPE", "")
+        # The sender shown on the phone: a number or a neutral alphanumeric name (never the association's purpose).
+        self.SMPP_SOURCE_ADDR = env.text("SMPP_SOURCE_ADDR", "")
+        self.SMPP_THROUGHPUT = env.decimal("SMPP_THROUGHPUT", 5.0, 0.1, 1000, unit="messages a second")
+        self.SMPP_TIMEOUT = env.decimal("SMPP_TIMEOUT", 30.0, 1, 3600, unit="seconds")
+        self.SMPP_RECEIPT_WAIT = env.decimal("SMPP_RECEIPT_WAIT", 2.0, 0, 60, unit="seconds")
+
         # Retention (docs/domain.md, DOM57; `flask retention run`). mediation/retention/policy.py checks the
         # periods again, with the same bounds, at start-up and each time the job runs.
         # Closed cases are anonymised this many months after their closure date.

@@ -18,7 +18,8 @@ from mediation.core import clock
 from mediation.extensions import db
 from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
-from mediation.outbox.settings import MailSettings, MailSettingsError
+from mediation.outbox import sms
+from mediation.outbox.settings import MailSettings, MailSettingsError, SmsSettings, SmsSettingsError
 
 # Exit codes: settings that cannot work are an operator's problem to fix now; a message
 # given up for good in this run is one too (cron mails the output of a failing job).
@@ -38,7 +39,7 @@ def parse_now(value: str | None) -> datetime | None:
 
 @click.group("reminders")
 def reminders_cli():
-    """Day-before e-mail reminders and the outbox they go through."""
+    """Day-before reminders by e-mail or SMS and the outbox they go through."""
 
 
 @reminders_cli.command("send")
@@ -54,7 +55,8 @@ def send(now_text: str | None, limit: int, queue: bool):
     now = parse_now(now_text) or clock.now()
     try:
         settings = MailSettings.from_config(current_app.config)
-    except MailSettingsError as error:
+        sms_settings = SmsSettings.from_config(current_app.config)
+    except (MailSettingsError, SmsSettingsError) as error:
         click.echo(f"refused: {error}", err=True)
         sys.exit(EXIT_BAD_SETTINGS)
     queued = reminders.queue_reminders(db.session, now=now) if queue else reminders.QueueCounts()
@@ -63,9 +65,18 @@ def send(now_text: str | None, limit: int, queue: bool):
                             still_wanted=reminders.still_wanted)
     click.echo(f"queued: {queued.agendas} agenda(s), {queued.reminders} reminder(s); "
                f"{queued.not_contacted} invited party(ies) without an allowed channel")
-    click.echo(f"sent: {counts.sent}; to retry: {counts.retried}; withdrawn: {counts.withdrawn}; "
+    click.echo(f"e-mail sent: {counts.sent}; to retry: {counts.retried}; withdrawn: {counts.withdrawn}; "
                f"failed for good: {counts.failed}")
-    if counts.failed:
+    failed = counts.failed
+    if sms_settings is None:
+        click.echo("sms: no gateway configured (SMPP_HOST is empty); SMS stay queued")
+    else:
+        sms_counts = sms.deliver_sms(db.session, settings=sms_settings, now=now, limit=limit,
+                                     still_wanted=reminders.still_wanted)
+        click.echo(f"sms sent: {sms_counts.sent}; to retry: {sms_counts.retried}; withdrawn: "
+                   f"{sms_counts.withdrawn}; failed for good: {sms_counts.failed}; receipts: {sms_counts.receipts}")
+        failed += sms_counts.failed
+    if failed:
         click.echo("some messages were given up: see `flask reminders status`", err=True)
         sys.exit(EXIT_GAVE_UP)
 
@@ -73,9 +84,11 @@ def send(now_text: str | None, limit: int, queue: bool):
 @reminders_cli.command("status")
 @with_appcontext
 def status():
-    """Messages per status, and the recorded errors of the failed ones."""
+    """Messages per channel and status, and the recorded errors of the failed ones."""
     for name, count in outbox_queries.status_counts(db.session).items():
         click.echo(f"{name}: {count}")
+    for channel, counts in outbox_queries.channel_status_counts(db.session).items():
+        click.echo(f"{channel}: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
     for error, count in outbox_queries.failure_counts(db.session).items():
         click.echo(f"  failed with {error or 'unknown error'}: {count}")
     db.session.rollback()

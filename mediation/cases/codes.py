@@ -194,7 +194,8 @@ class ConsentScope(Code):
     DATA_PROCESSING = "data_processing", _l("Processing of personal data for the service")
     SENSITIVE_DATA = "sensitive_data", _l("Psychological (health) data")
     CHILD_CONSULTATION = "child_consultation", _l("Hearing the child")
-    CONTACT = "contact", _l("Contact by phone or SMS")
+    # What it covers exactly (docs/domain.md, DOM143): calls, SMS and e-mail, by the contact profile's channels.
+    CONTACT = "contact", _l("Contact by the service: calls, SMS and e-mail")
     SHARE_FOR_REFERRAL = "share_for_referral", _l("Share data with a referral destination")
     STATISTICS = "statistics", _l("Counted in anonymous statistics")
 

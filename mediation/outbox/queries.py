@@ -8,14 +8,64 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mediation.outbox.models import OutboxMessage
-from mediation.outbox.services import FAILED, STATUSES
+from mediation.outbox.models import OutboxMessage, OutboxSmsPart
+from mediation.outbox.services import CHANNELS, FAILED, PENDING, SENDING, SENT, STATUSES
+from mediation.outbox.sms import DELIVERED as RECEIPT_DELIVERED
+
+# What the timelines and the operator see (docs/domain.md, DOM145): queued, sent, delivered, failed.
+QUEUED, DELIVERED = "queued", "delivered"
+SHOWN_STATUSES = (QUEUED, SENT, DELIVERED, FAILED)
 
 
 def status_counts(session: Session) -> dict[str, int]:
     """Messages per status (every status present, zero included)."""
     rows = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     return {status: rows.get(status, 0) for status in STATUSES}
+
+
+def channel_status_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Messages per channel and status, every channel and status present; `delivered` counts the
+    sent SMS whose every part has a DELIVRD receipt (part of `sent`, not apart from it)."""
+    rows = session.execute(select(OutboxMessage.channel, OutboxMessage.status, func.count())
+                           .group_by(OutboxMessage.channel, OutboxMessage.status)).all()
+    counts = {channel: {status: 0 for status in (*STATUSES, DELIVERED)} for channel in CHANNELS}
+    for channel, status, count in rows:
+        counts.setdefault(channel, {status: 0 for status in (*STATUSES, DELIVERED)})[status] = count
+    counts["sms"][DELIVERED] = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.channel == "sms", OutboxMessage.status == SENT, OutboxMessage.parts_sent > 0,
+            OutboxMessage.parts_sent == select(func.count()).where(
+                OutboxSmsPart.message_id == OutboxMessage.id, OutboxSmsPart.receipt == RECEIPT_DELIVERED,
+            ).correlate(OutboxMessage).scalar_subquery())) or 0
+    return counts
+
+
+def messages_about(session: Session, refs: list[str]) -> list[dict]:
+    """The messages queued about these things (`about`), oldest first: channel, kind, shown status and
+    times. Ids and codes only, never an address or a text."""
+    if not refs:
+        return []
+    rows = list(session.execute(select(OutboxMessage.id, OutboxMessage.about, OutboxMessage.dedupe_key,
+                                       OutboxMessage.channel,
+                                       OutboxMessage.kind, OutboxMessage.status, OutboxMessage.parts_sent,
+                                       OutboxMessage.created_at, OutboxMessage.sent_at)
+                                .where(OutboxMessage.about.in_(refs))
+                                .order_by(OutboxMessage.created_at, OutboxMessage.id)).all())
+    delivered = dict(session.execute(
+        select(OutboxSmsPart.message_id, func.count()).where(
+            OutboxSmsPart.message_id.in_([row.id for row in rows]), OutboxSmsPart.receipt == RECEIPT_DELIVERED)
+        .group_by(OutboxSmsPart.message_id)).all()) if rows else {}
+    shown = []
+    for row in rows:
+        if row.status in (PENDING, SENDING):
+            status = QUEUED
+        elif row.status == SENT and row.parts_sent and delivered.get(row.id, 0) >= row.parts_sent:
+            status = DELIVERED
+        else:
+            status = row.status
+        shown.append({"about": row.about, "key": row.dedupe_key, "channel": row.channel, "kind": row.kind,
+                      "status": status, "queued_at": row.created_at, "sent_at": row.sent_at})
+    return shown
 
 
 def failure_counts(session: Session) -> dict[str | None, int]:

@@ -1,4 +1,7 @@
-"""The e-mail outbox: a message is queued once and sent at most once per claim.
+"""The outbox: a message is queued once and sent at most once per claim.
+
+E-mail is sent here; SMS, through the same queue, claim and back-off, in `sms.py`
+(docs/domain.md, DOM140). Each sender claims only the messages of its own channel.
 
 Queueing is idempotent on `dedupe_key`. Sending claims one message at a time
 with a compare-and-set UPDATE (status and attempt count in the WHERE clause)
@@ -39,8 +42,10 @@ from sqlalchemy.orm import Session
 from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
 from mediation.outbox.models import OutboxMessage
-from mediation.outbox.settings import MailSettings, clean_address
+from mediation.outbox.settings import MailSettings, clean_address, clean_msisdn
 
+EMAIL, SMS = "email", "sms"
+CHANNELS = (EMAIL, SMS)
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 STATUSES = (PENDING, SENDING, SENT, FAILED)
 SYSTEM_ROLE = "system"
@@ -61,19 +66,30 @@ MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 def queue(session: Session, *, kind: str, dedupe_key: str, recipient: str, subject: str, body: str, language: str,
-          association_id: int | None, now: datetime | None = None) -> OutboxMessage | None:
-    """Queue one e-mail unless a message with this dedupe_key exists (then None); flushes, never commits."""
-    address = clean_address(recipient)
-    if address is None:
-        raise ValueError("not a deliverable e-mail address")
+          association_id: int | None, now: datetime | None = None, channel: str = EMAIL,
+          about: str | None = None) -> OutboxMessage | None:
+    """Queue one message unless a message with this dedupe_key exists (then None); flushes, never commits.
+
+    An SMS goes to a mobile number (`clean_msisdn`) and has no subject."""
+    if channel == SMS:
+        address = clean_msisdn(recipient)
+        if address is None:
+            raise ValueError("not a mobile number")
+        subject = ""
+    elif channel == EMAIL:
+        address = clean_address(recipient)
+        if address is None:
+            raise ValueError("not a deliverable e-mail address")
+    else:
+        raise ValueError("unknown channel")
     if any(char in subject for char in "\r\n"):
         raise ValueError("a subject is one line")
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
         return None
     now = now or clock.now()
-    message = OutboxMessage(association_id=association_id, kind=kind, dedupe_key=dedupe_key, recipient=address,
-                            subject=subject, body=body, language=language, status=PENDING, attempts=0,
-                            next_attempt_at=now, created_at=now)
+    message = OutboxMessage(association_id=association_id, kind=kind, channel=channel, dedupe_key=dedupe_key,
+                            recipient=address, subject=subject, body=body, language=language, status=PENDING,
+                            attempts=0, parts_sent=0, next_attempt_at=now, created_at=now, about=about)
     try:
         # A concurrent sender may queue the same key between the check and the insert: the
         # savepoint keeps the caller's transaction usable (PostgreSQL aborts it on an error).
@@ -111,6 +127,13 @@ class _Job:
     body: str
     language: str
     association_id: int | None
+    parts_sent: int = 0
+
+
+def job_of(message: OutboxMessage) -> _Job:
+    return _Job(id=message.id, attempts=message.attempts, kind=message.kind, dedupe_key=message.dedupe_key,
+                recipient=message.recipient, subject=message.subject, body=message.body,
+                language=message.language, association_id=message.association_id, parts_sent=message.parts_sent)
 
 
 StillWanted = Callable[[Session, OutboxMessage, datetime], bool]
@@ -139,7 +162,7 @@ def describe_error(error: BaseException) -> str:
     return f"{name} {code}" if code is not None else name
 
 
-def due(session: Session, *, now: datetime, claim_minutes: int, limit: int) -> list[int]:
+def due(session: Session, *, now: datetime, claim_minutes: int, limit: int, channel: str = EMAIL) -> list[int]:
     """Ids of the messages to try now: pending and due, or claimed by a sender that never finished.
 
     The sender's own read, kept beside `_claim`: its condition is the claim's compare-and-set
@@ -147,16 +170,16 @@ def due(session: Session, *, now: datetime, claim_minutes: int, limit: int) -> l
     """
     stale = now - timedelta(minutes=claim_minutes)
     return list(session.scalars(
-        select(OutboxMessage.id).where(or_(
+        select(OutboxMessage.id).where(OutboxMessage.channel == channel, or_(
             and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
             and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at <= stale),
         )).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     ))
 
 
-def _claim(session: Session, message_id_: int, *, now: datetime, settings: MailSettings) -> OutboxMessage | None:
+def _claim(session: Session, message_id_: int, *, now: datetime, claim_minutes: int) -> OutboxMessage | None:
     """Compare-and-set the message to `sending`; the attempt count identifies this claim."""
-    stale = now - timedelta(minutes=settings.claim_minutes)
+    stale = now - timedelta(minutes=claim_minutes)
     # An UPDATE returns a CursorResult (its rowcount), which Session.execute() is typed to hide.
     result = cast(CursorResult[Any], session.execute(
         update(OutboxMessage)
@@ -273,12 +296,10 @@ def deliver(session: Session, *, settings: MailSettings, now: datetime | None = 
     mailer = Mailer(settings)
     try:
         for message_id_ in ids:
-            message = _claim(session, message_id_, now=now, settings=settings)
+            message = _claim(session, message_id_, now=now, claim_minutes=settings.claim_minutes)
             if message is None:
                 continue  # another sender has it
-            job = _Job(id=message.id, attempts=message.attempts, kind=message.kind, dedupe_key=message.dedupe_key,
-                       recipient=message.recipient, subject=message.subject, body=message.body,
-                       language=message.language, association_id=message.association_id)
+            job = job_of(message)
             if job.attempts > settings.max_attempts:
                 # Senders kept dying on this one: stop trying rather than loop for ever.
                 _give_up(session, job, INTERRUPTED, AuditOutcome.FAILURE)
@@ -311,8 +332,13 @@ def deliver(session: Session, *, settings: MailSettings, now: datetime | None = 
 
 def _failed(session: Session, job: _Job, error: BaseException, *, now: datetime, settings: MailSettings) -> bool:
     """Record a failed attempt: back to pending with a back-off, or failed for good. True if given up."""
-    reason = describe_error(error)[:200]
-    if job.attempts >= settings.max_attempts:
+    return failed_attempt(session, job, describe_error(error), now=now, max_attempts=settings.max_attempts)
+
+
+def failed_attempt(session: Session, job: _Job, reason: str, *, now: datetime, max_attempts: int) -> bool:
+    """Back to pending with a back-off, or failed for good after the last attempt (True); commits."""
+    reason = reason[:200]
+    if job.attempts >= max_attempts:
         _give_up(session, job, reason, AuditOutcome.FAILURE)
         return True
     _finish(session, job, status=PENDING, last_error=reason, next_attempt_at=now + retry_delay(job.attempts))

@@ -57,7 +57,7 @@ from mediation.supervision.models import LeadChange, SupervisionReview
 # The audit trail names the job, not a person.
 ACTOR_ROLE = "system"
 PERSON_IDENTITY = ("full_name_latin", "birth_date", "phone", "email", "address", "contact_allowed",
-                   "safe_contact_instructions", "identity_bidx", "name_bidx", "phone_bidx")
+                   "safe_contact_instructions", "contact_profile", "identity_bidx", "name_bidx", "phone_bidx")
 
 
 def anonymise_case(session: Session, case_id: int, policy: RetentionPolicy, *, today: date, now: datetime) -> bool:

@@ -26,6 +26,7 @@ from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.attachments.codes import AttachmentVisibility
 from mediation.attachments.models import Attachment
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility
+from mediation.cases.contact import profile_of
 from mediation.cases.models import Case, Consent, ConsentGiver, Note, Participant, Person
 from mediation.core.i18n import SUPPORTED
 from mediation.counselling.models import CounsellingSession, SessionAttendee
@@ -230,6 +231,7 @@ def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
             "birth_date": person.birth_date, "sex": code(person.sex), "phone": person.phone, "email": person.email,
             "address": person.address, "contact_allowed": person.contact_allowed,
             "safe_contact_instructions": person.safe_contact_instructions,
+            "contact_profile": _contact_profile(person),
             "preferred_language": code(person.preferred_language), "interpreter_needed": person.interpreter_needed,
             "residence_province_code": person.residence_province_code, "id_checked": person.id_checked,
         },
@@ -257,3 +259,12 @@ def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
                       "answered_on": r.answered_on.isoformat() if r.answered_on else None,
                       "outcome": code(r.outcome)} for r in export.requests],
     }
+
+
+def _contact_profile(person) -> dict | None:
+    """The recorded contact profile (docs/domain.md, DOM141), or None when none was recorded."""
+    profile = profile_of(person)
+    if not profile.recorded:
+        return None
+    return {"channels": list(profile.channels), "sms_number": profile.sms_number,
+            "name_service": profile.name_service}

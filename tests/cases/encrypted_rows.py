@@ -115,7 +115,7 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     put(case, "case_file", "request_summary")
     requesting = session.scalar(select(Participant).where(Participant.case_id == case.id))
     for attribute in ("full_name", "full_name_latin", "birth_date", "phone", "email", "address",
-                      "contact_allowed", "safe_contact_instructions"):
+                      "contact_allowed", "safe_contact_instructions", "contact_profile"):
         put(requesting.person, "person", attribute)
 
     change = StatusChange(case_id=case.id, from_status=CaseStatus.INTAKE, to_status=CaseStatus.ASSESSMENT,

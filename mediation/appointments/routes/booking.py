@@ -24,6 +24,7 @@ from mediation.appointments.queries.booking import association_staff, bookable_r
 from mediation.appointments.queries.rooms import free_room_for_each
 from mediation.appointments.routes import APPOINTMENT_SECTIONS, bp
 from mediation.appointments.services import booking as service
+from mediation.appointments.services import reminders
 from mediation.appointments.services import status as status_service
 from mediation.appointments.services.adaptations import (
     PartyTimes,
@@ -261,7 +262,11 @@ def _detail_context(appointment: Appointment, status_form: StatusForm) -> dict:
                "door_rows": door_order(appointment),
                "separation_min": int(separation().total_seconds() // 60),
                "can_manage": can_manage(current_user, appointment), "is_open": appointment.status in OPEN,
-               "logged_session_id": None, "can_log_session": False}
+               "logged_session_id": None, "can_log_session": False,
+               # The reminders sent to the parties, by channel and status (docs/domain.md, DOM145).
+               "sent_messages": reminders.messages_about(db.session, [appointment]).get(appointment.id, []),
+               "party_names": {str(row.participant.public_id): row.participant.person.full_name
+                               for row in appointment.parties}}
     for provider in APPOINTMENT_SECTIONS:
         context.update(provider(appointment, current_user))
     return context
@@ -377,4 +382,5 @@ def appointments_section(case: Case, user) -> dict:
         "appointment_party_counts": [PartyCounts(names.get(pid, "—"), counts.missed, counts.cancelled_by_party)
                                      for pid, counts in sorted(per_party.items())],
         "appointment_can_book": case.is_open and can_book(user),
+        "appointment_messages": reminders.messages_about(db.session, [*upcoming, *past]),
     }

@@ -1,8 +1,12 @@
-"""The day-before e-mails: each staff member's agenda, and neutral reminders to parties.
+"""The day-before messages: each staff member's agenda, and neutral reminders to parties.
 
-A party gets a reminder only where everything allows it (docs/domain.md, DOM47): an
-active adult participant, an e-mail address, a safe-contact profile saying the
-service may contact them, and `contact` consent currently given. The text is
+A party gets a reminder only where everything allows it (docs/domain.md, DOM47,
+DOM142): an active adult participant, a safe-contact profile saying the service
+may contact them, `contact` consent currently given, and a channel of their
+contact profile with an address, taken in the party's order of preference: SMS
+to a mobile number, or e-mail (`cases.contact.route_for`). "Calls only" sends
+nothing. An SMS holds the date, the time and the place, and names the service
+only where the profile allows it (DOM144). The e-mail text is
 in the party's language and holds the date, the time and, when the
 association has one, its phone number: no case subject or reference, no other
 person's name, no word saying what the service is about, since the mailbox
@@ -39,12 +43,14 @@ from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.appointments.queries.reminders import appointments_on
 from mediation.appointments.services.adaptations import door_times
-from mediation.cases.codes import ConsentScope, ConsentStatus, PreferredLanguage, SessionType
+from mediation.cases.codes import PreferredLanguage, SessionType
+from mediation.cases.contact import EMAIL, SMS, Route, profile_of, route_for
 from mediation.cases.models import Participant
 from mediation.cases.queries import current_consents
 from mediation.core import clock
 from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES, normalise
+from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.settings import clean_address
@@ -75,15 +81,9 @@ def staff_language(user: StaffUser) -> str:
     return normalise(user.locale) or current_app.config.get("DEFAULT_LOCALE", "ar")
 
 
-def party_address(participant: Participant, consents: dict) -> str | None:
-    """The address a reminder may go to, or None: every safe-contact rule must allow it."""
-    person = participant.person
-    if not participant.active or participant.is_child or not person.may_contact:
-        return None
-    consent = consents.get((participant.id, ConsentScope.CONTACT))
-    if consent is None or consent.status is not ConsentStatus.GIVEN:
-        return None
-    return clean_address(person.email)
+def party_route(participant: Participant, consents: dict) -> Route | None:
+    """The channel and address a reminder may go to, or None: every safe-contact rule must allow it."""
+    return route_for(participant, consents)
 
 
 def staff_address(user: StaffUser) -> str | None:
@@ -189,6 +189,48 @@ def reminder_text(participant: Participant, appointment: Appointment,
     return language, subject, "\n".join(lines) + "\n"
 
 
+# Words an SMS never carries unless the profile allows naming the service (DOM144): a room named
+# "Salle de médiation" is then left out rather than sent.
+REVEALING = ("media", "médiat", "mediat", "violence", "violen", "famil", "conflict", "conflit", "divorce",
+             "garde", "custody", "وساطة", "الوساطة", "عنف", "أسر", "طلاق", "حضانة", "نزاع")
+
+
+def reveals(text: str) -> bool:
+    folded = text.casefold()
+    return any(word in folded for word in REVEALING)
+
+
+def sms_reminder_text(participant: Participant, appointment: Appointment, association: Association | None,
+                      arrives: datetime | None = None) -> tuple[str, str]:
+    """(language, text) of a party's SMS reminder: date, time, place and a number to call (DOM144).
+
+    Neutral words only; the service point and the association are named only when the person's
+    contact profile allows it, otherwise the place is the room alone."""
+    arrives = arrives or appointment.start_utc
+    language = party_language(participant)
+    named = profile_of(participant.person).name_service
+    with force_locale(FORMAT_LOCALES[language]):
+        when = _("%(date)s at %(time)s", date=format_date(local_parts(arrives)[0], "EEE d MMM"),
+                 time=format_datetime(arrives, TIME_PATTERN))
+        if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
+            place = _place(appointment, language) if named else appointment.room.name
+        else:
+            place = str(appointment.mode.label)
+        if not named and reveals(place):
+            # Translators: the place of an appointment in an SMS when the room's own name cannot be sent.
+            place = _("at the usual place")
+        # Translators: an SMS that someone else may read: keep it short (one SMS is 70 Arabic or 160 Latin
+        # characters) and neutral, with no word about mediation, family, conflict or the association's purpose.
+        parts = [_("Reminder: appointment on %(when)s, %(place)s.", when=when, place=place)]
+        phone = (association.phone or "").strip() if association is not None else ""
+        if phone:
+            # Translators: the end of a reminder SMS, e.g. "To change: 0522 00 11 22".
+            parts.append(_("To change: %(phone)s", phone=phone))
+        if named and association is not None:
+            parts.append(association.name_ar if language == "ar" else association.name_fr)
+    return language, " ".join(parts)
+
+
 # Keys: one message per recipient and content, so a second run queues nothing
 
 
@@ -205,9 +247,41 @@ def agenda_key(user: StaffUser, day: date, items: list[Appointment]) -> str:
     return _agenda_prefix(user, day) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
 
 
+def appointment_ref(appointment: Appointment) -> str:
+    """The outbox's `about` of a message on this appointment (its timeline reads it; DOM145)."""
+    return f"appointment:{appointment.id}"
+
+
 def party_key(appointment: Appointment, row: AppointmentParty) -> str:
     """A moved appointment, or a moved arrival of this party, gets a new reminder; the same one never gets two."""
     return f"party:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
+
+
+# What was sent (the appointment's page and the case page; DOM145)
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message about an appointment as staff see it: to which party (None: a staff agenda), how, status."""
+
+    participant_public_id: str | None
+    channel: str
+    status: str
+    queued_at: datetime
+    sent_at: datetime | None
+
+
+def messages_about(session: Session, appointments: list[Appointment]) -> dict[int, list[SentMessage]]:
+    """Party reminders per appointment id, oldest first."""
+    by_ref = {appointment_ref(appointment): appointment.id for appointment in appointments}
+    shown: dict[int, list[SentMessage]] = defaultdict(list)
+    for row in outbox_queries.messages_about(session, list(by_ref)):
+        if row["kind"] != KIND_PARTY:
+            continue
+        participant = row["key"].split(":", 3)[2] if row["key"].count(":") >= 3 else None
+        shown[by_ref[row["about"]]].append(SentMessage(participant, row["channel"], row["status"], row["queued_at"],
+                                                       row["sent_at"]))
+    return shown
 
 
 # Queueing
@@ -237,7 +311,7 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
             OutboxMessage.dedupe_key != key, OutboxMessage.status == outbox.SENT).limit(1)) is not None
         language, subject, body = agenda_text(user, day, by_user[user_id], updated=updated)
         if outbox.queue(session, kind=KIND_AGENDA, dedupe_key=key, recipient=address, subject=subject, body=body,
-                        language=language, association_id=user.association_id, now=now):
+                        language=language, association_id=user.association_id, now=now, channel=EMAIL):
             counts.agendas += 1
 
     participant_ids = {row.participant_id for appointment in items for row in appointment.parties}
@@ -247,16 +321,22 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
     for appointment in items:
         for party in sorted(appointment.parties, key=lambda r: r.participant_id):
             participant = party.participant
-            address = party_address(participant, consents)
-            if address is None:
+            route = party_route(participant, consents)
+            if route is None:
                 counts.not_contacted += 1
                 continue
-            language, subject, body = reminder_text(participant, appointment,
-                                                    associations.get(appointment.association_id),
-                                                    arrival(appointment, party))
+            association = associations.get(appointment.association_id)
+            if route.channel == SMS:
+                language, body = sms_reminder_text(participant, appointment, association, arrival(appointment, party))
+                subject = ""
+            else:
+                language, subject, body = reminder_text(participant, appointment, association,
+                                                        arrival(appointment, party))
+            # One key per party and arrival whatever the channel: a party is never reminded twice.
             if outbox.queue(session, kind=KIND_PARTY, dedupe_key=party_key(appointment, party),
-                            recipient=address, subject=subject, body=body, language=language,
-                            association_id=appointment.association_id, now=now):
+                            recipient=route.address, subject=subject, body=body, language=language,
+                            association_id=appointment.association_id, now=now, channel=route.channel,
+                            about=appointment_ref(appointment)):
                 counts.reminders += 1
     for kind in sorted(_OTHER_QUEUERS):
         counts.reminders += _OTHER_QUEUERS[kind](session, items, now)
@@ -289,7 +369,9 @@ def _party_still_wanted(session: Session, message: OutboxMessage, now: datetime)
     if row is None or arrival(appointment, row).isoformat() != start:
         return False
     consents = current_consents(session, [row.participant_id])
-    return party_address(row.participant, consents) == message.recipient
+    route = party_route(row.participant, consents)
+    # The profile may have changed since: the same channel and address, or nothing (DOM142).
+    return route is not None and route.channel == message.channel and route.address == message.recipient
 
 
 def _agenda_still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:

@@ -95,8 +95,13 @@ def consent_field_name(scope: ConsentScope) -> str:
     return f"consent_{scope.value}"
 
 
-def _answer(scope: ConsentScope) -> RadioField:
-    return RadioField(scope.label, choices=ANSWER_CHOICES,
+CONTACT_HELP = _l("Covers calls from the service and automatic reminders and convocations by SMS or e-mail, "
+                  "only by the channels and at the number of the person's contact profile. Without it, "
+                  "nothing is sent and nobody calls.")
+
+
+def _answer(scope: ConsentScope, description=None) -> RadioField:
+    return RadioField(scope.label, choices=ANSWER_CHOICES, description=description or "",
                       validators=[InputRequired(_l("Answer for this consent: given, refused or not asked."))])
 
 
@@ -107,7 +112,7 @@ class ConsentAnswersForm(BaseForm):
 
     consent_mediation = _answer(ConsentScope.MEDIATION)
     consent_data_processing = _answer(ConsentScope.DATA_PROCESSING)
-    consent_contact = _answer(ConsentScope.CONTACT)
+    consent_contact = _answer(ConsentScope.CONTACT, CONTACT_HELP)
     consent_statistics = _answer(ConsentScope.STATISTICS)
     consent_sensitive_data = _answer(ConsentScope.SENSITIVE_DATA)
     consent_share_for_referral = _answer(ConsentScope.SHARE_FOR_REFERRAL)

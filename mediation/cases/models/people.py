@@ -33,6 +33,9 @@ class Person(PublicIdMixin, TimestampMixin, Base):
     # Whether, how and when the service may contact this person (docs/domain.md, DOM19: the contact profile).
     contact_allowed: Mapped[str | None] = mapped_column(Encrypted("person.contact_allowed"))
     safe_contact_instructions: Mapped[str | None] = mapped_column(Encrypted("person.safe_contact_instructions"))
+    # The channels automatic messages may use, in order, the SMS number and whether the text may
+    # name the service (docs/domain.md, DOM141), as JSON; read through `cases.contact.profile_of`.
+    contact_profile: Mapped[str | None] = mapped_column(Encrypted("person.contact_profile"))
     sex: Mapped[Sex] = mapped_column(code_column(Sex, "sex"), nullable=False)
     residence_province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
     preferred_language: Mapped[PreferredLanguage | None] = mapped_column(

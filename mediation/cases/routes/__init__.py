@@ -38,4 +38,5 @@ def closure_form_part(provider: ClosurePart) -> ClosurePart:
     return provider
 
 
-from mediation.cases.routes import access, closure, details, duplicates, intake, notes, parties, safety, workflow  # noqa: E402,F401,I001
+from mediation.cases.routes import access, closure, contact, details, duplicates, intake  # noqa: E402,F401,I001
+from mediation.cases.routes import notes, parties, safety, workflow  # noqa: E402,F401,I001

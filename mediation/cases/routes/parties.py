@@ -15,6 +15,8 @@ from flask_login import current_user
 from wtforms import BooleanField, Field, RadioField, SelectField
 
 from mediation.cases import queries
+from mediation.cases.contact import profile_of
+from mediation.cases.forms.contact import CHANNEL_LABELS
 from mediation.cases.forms.parties import ChildEditForm, ChildForm, PartyEditForm, PartyForm
 from mediation.cases.identity import PersonData
 from mediation.cases.models import Case, Participant
@@ -26,6 +28,7 @@ from mediation.core.authz import Permission, require
 from mediation.core.views import submit
 from mediation.extensions import db
 
+CHANNEL_LABEL_OF = dict(CHANNEL_LABELS)
 IN_SCHOOL = {"yes": True, "no": False}
 VERSION_FIELDS = ("person_version", "participant_version")
 
@@ -46,6 +49,8 @@ class PersonRow:
     phone: str | None
     may_contact: bool
     safe_contact_instructions: str | None
+    # The contact profile's channels, as the profile form words them (docs/domain.md, DOM141).
+    contact_channels: str
     lives_with: object
     in_school: bool | None
     takes_part: bool | None
@@ -60,6 +65,7 @@ def parties_section(case: Case, user) -> dict:
             full_name_latin=p.person.full_name_latin, role=p.role, sex=p.person.sex, age_band=p.age_band,
             is_requesting_party=p.is_requesting_party, is_party=p.is_party, phone=p.person.phone,
             may_contact=p.person.may_contact, safe_contact_instructions=p.person.safe_contact_instructions,
+            contact_channels=str(CHANNEL_LABEL_OF.get(profile_of(p.person).choice, "")) if not p.is_child else "",
             lives_with=p.lives_with, in_school=p.in_school, takes_part=p.takes_part,
         )
         for p in active_participants(db.session, case)
