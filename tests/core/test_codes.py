@@ -96,6 +96,7 @@ EXPECTED = {
                                       "signed_consent_form", "identity_document", "other"),
     attachment_codes.AttachmentVisibility: ("case_staff", "psychologists"),
     attachment_codes.ContentType: ("pdf", "jpeg", "png"),
+    attachment_codes.StorageBackend: ("database", "object_store"),
     case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                      "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                      "entraide_nationale", "other_association", "other"),
