@@ -33,6 +33,7 @@ FLOORS = {
     "counselling": 5,  # a session may be the record of a held appointment
     "aftercare": 5,  # post-closure follow-ups: stand on cases only; main, supervision and statistics read them
     "supervision": 6,
+    "documents": 6,  # papers for the parties and the court: read agreements, appointments, attendance; attach scans
     "statistics": 6,
     "subject_requests": 6,
     "retention": 7,
