@@ -40,7 +40,7 @@ class GeneratedDocument(PublicIdMixin, Base):
     bring: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
-    # The scan of the signed paper, once attached to the case (docs/domain.md, DOM153).
+    # The scan of the signed paper, once attached to the case (docs/domain.md, DOM156).
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id", ondelete="SET NULL"))
 
     __table_args__ = (UniqueConstraint("case_id", "number", name="uq_generated_document_number"),)

@@ -1,4 +1,4 @@
-"""The PDF of a produced document: the same HTML, laid out by WeasyPrint (docs/architecture.md, A20).
+"""The PDF of a produced document: the same HTML, laid out by WeasyPrint (docs/domain.md, DOM157).
 
 WeasyPrint shapes Arabic and lays out right-to-left text through Pango and HarfBuzz, system libraries that
 a server may lack. Without them the print-ready page still works and the PDF button says why (DOM157). The
@@ -39,11 +39,8 @@ def static_root() -> Path:
     return Path(current_app.static_folder or "").resolve()
 
 
-def render_pdf(html: str) -> bytes:
-    weasyprint = _weasyprint()
-    if weasyprint is None:
-        raise RuntimeError("WeasyPrint is not available")
-    root = static_root()
+def _fetcher(weasyprint: ModuleType, root: Path):
+    """A URL fetcher that reads files under `root` and refuses every other address (docs/security.md, S73)."""
 
     class StaticOnly(weasyprint.URLFetcher):  # type: ignore[name-defined,misc]
         def fetch(self, url, headers=None):
@@ -53,5 +50,19 @@ def render_pdf(html: str) -> bytes:
                 raise ValueError("only the application's static files are read")
             return super().fetch(url, headers)
 
-    document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=StaticOnly())
+    return StaticOnly()
+
+
+def static_fetcher():
+    weasyprint = _weasyprint()
+    if weasyprint is None:
+        raise RuntimeError("WeasyPrint is not available")
+    return _fetcher(weasyprint, static_root())
+
+
+def render_pdf(html: str) -> bytes:
+    weasyprint = _weasyprint()
+    if weasyprint is None:
+        raise RuntimeError("WeasyPrint is not available")
+    document = weasyprint.HTML(string=html, base_url=static_root().as_uri() + "/", url_fetcher=static_fetcher())
     return document.write_pdf()

@@ -193,3 +193,19 @@ def test_the_signed_scan_becomes_an_attachment_of_the_case(app, login_as, leaky_
         assert attachment.kind.value == "signed_agreement"
         assert attachment.case_id == document.case_id
     assert client.get(f"{url}/signed").status_code == 403, "attached once"
+
+
+@pytest.mark.skipif(not pdf.available(), reason="WeasyPrint's libraries are not installed")
+def test_the_pdf_layout_reads_the_static_folder_and_nothing_else(app):
+    with app.test_request_context():
+        fetcher = pdf.static_fetcher()
+        root = pdf.static_root()
+        response = fetcher.fetch((root / "css" / "documents.css").as_uri())
+        try:
+            assert b"@font-face" in response.read()
+        finally:
+            response.close()
+        for address in ("file:///etc/hostname", (root / ".." / "__init__.py").as_uri(),
+                        "http://127.0.0.1:9/x.css", "data:text/css,body{}"):
+            with pytest.raises(ValueError):
+                fetcher.fetch(address)
