@@ -7,6 +7,7 @@ note, supervisor's rationale or address of a person is ever read here, so none c
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,18 @@ TEMPLATES = {
     DocumentKind.ATTESTATION: "documents/print/attestation.html",
     DocumentKind.CLOSURE_LETTER: "documents/print/closure_letter.html",
 }
+
+
+def direction_of(value: str | None) -> str:
+    """The direction of typed text by its first strong letter, decided here: a PDF's layout does not read
+    dir="auto" (French points in an Arabic agreement keep their full stop at their end)."""
+    for char in value or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 class SourceGone(Exception):
@@ -113,5 +126,6 @@ def render_document(session: Session, case: Case, document: GeneratedDocument, *
             association=association,
             service_point_name=point.name_ar if language == "ar" else point.name_fr,
             addressee=_addressee(document.participant, language) if document.participant else None,
+            direction_of=direction_of,
             asset=(lambda path: path) if for_pdf else (lambda path: url_for("static", filename=path)),
             toolbar=None if for_pdf else toolbar, **context)
