@@ -40,6 +40,25 @@ PDF_HEADERS = {
 }
 
 
+def _css_string(text: str) -> str:
+    """A CSS string literal: quotes, backslashes and line ends escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "")
+    return f'"{escaped}"'
+
+
+@bp.route("/print.css")
+@require(Permission.HOME)
+def print_marks():
+    """The print stylesheet that marks every printed sheet of the application "Confidential — internal", in
+    the page's language (docs/domain.md, DOM158). It holds no data: every signed-in account reads it (the
+    pages before logging in hold nothing to mark)."""
+    css = render_template("documents/print_marks.css", mark=_css_string(_("Confidential — internal")))
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Cookie"
+    return response
+
+
 @case_section
 def documents_section(case: Case, user) -> dict:
     if not can_read_documents(user, case):

@@ -70,9 +70,11 @@ def _document_rows(endpoint: str, method: str, suffix: str, ok: int) -> list:
 
 
 def _rows() -> list:
-    from tests.matrix import Row
+    from tests.matrix import Row, expect
 
     return [
+        # The print stylesheet holds no data: every signed-in account reads it.
+        Row("documents.print_marks", "GET", "/print.css", expect(200)),
         *case_variants("documents.index", "GET", "/documents", 200),
         *case_variants("documents.produce", "POST", "/documents", 422),
         Row("documents.index", "GET", closed_url("/documents"), staff("own", 200), variant="closed_case"),
