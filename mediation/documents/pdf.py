@@ -28,6 +28,12 @@ def _weasyprint() -> ModuleType | None:
         import weasyprint
     except (ImportError, OSError):  # OSError: the package is there, its system libraries are not
         return None
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, under which a truncated upload
+    # would pass the attachments' content check (docs/security.md, S44) in every later request of this
+    # worker. The documents hold no image: the flag goes back to Pillow's default.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return weasyprint
 
 

@@ -209,3 +209,21 @@ def test_the_pdf_layout_reads_the_static_folder_and_nothing_else(app):
                         "http://127.0.0.1:9/x.css", "data:text/css,body{}"):
             with pytest.raises(ValueError):
                 fetcher.fetch(address)
+
+
+@pytest.mark.skipif(not pdf.available(), reason="WeasyPrint's libraries are not installed")
+def test_a_truncated_image_is_still_refused_once_weasyprint_is_loaded(app, login_as, cases):
+    """WeasyPrint's import turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process; the documents
+    turn it off again, or the attachments' check would accept a cut image (docs/security.md, S44)."""
+    from PIL import ImageFile
+
+    from tests.attachments.helpers import counts, image_bytes, upload
+
+    pdf._weasyprint.cache_clear()
+    assert pdf.available()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    jpeg = image_bytes("JPEG", size=(400, 300))
+    before = counts(app)
+    response = upload(login_as("mediator_a1"), cases.own, jpeg[: len(jpeg) // 2], name="a.jpg",
+                      mimetype="image/jpeg")
+    assert response.status_code == 422 and counts(app) == before
