@@ -385,6 +385,19 @@ class BaseConfig:
         self.CHILD_CONSULTATION_MIN_AGE = env.integer("CHILD_CONSULTATION_MIN_AGE", 10, 0, 17, unit="years")
         # The largest document a case takes (docs/security.md, S44).
         self.ATTACHMENT_MAX_MB = env.integer("ATTACHMENT_MAX_MB", 10, 1, 100, unit="MB")
+        # Where new documents are kept: the database, or an S3-compatible object store receiving sealed chunks
+        # only (docs/security.md, S78); the credentials are the usual AWS_* variables of the environment.
+        self.ATTACHMENT_STORAGE = env.choice("ATTACHMENT_STORAGE", "database", ("database", "s3"))
+        self.ATTACHMENT_S3_BUCKET = env.text("ATTACHMENT_S3_BUCKET", None) or None
+        self.ATTACHMENT_S3_ENDPOINT_URL = env.text("ATTACHMENT_S3_ENDPOINT_URL", None) or None
+        self.ATTACHMENT_S3_REGION = env.text("ATTACHMENT_S3_REGION", "us-east-1")
+        self.AWS_ACCESS_KEY_ID = env.text("AWS_ACCESS_KEY_ID", None) or None
+        self.AWS_SECRET_ACCESS_KEY = env.text("AWS_SECRET_ACCESS_KEY", None) or None
+        if self.ATTACHMENT_STORAGE == "s3":
+            missing = [name for name in ("ATTACHMENT_S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+                       if not (getattr(self, name) or "").strip()]
+            if missing:
+                raise ConfigurationError(f"ATTACHMENT_STORAGE=s3 needs {', '.join(missing)}")
         # Office hours the booking form proposes free slots in (local time; Monday = 0).
         self.APPOINTMENT_DAY_START = env.clock_time("APPOINTMENT_DAY_START", "09:00")
         self.APPOINTMENT_DAY_END = env.clock_time("APPOINTMENT_DAY_END", "17:00")

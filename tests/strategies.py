@@ -50,10 +50,14 @@ def examples(count: int) -> int:
     return min(count, max(10, count * settings.default.max_examples // 100))
 
 
-def fuzz(max_examples: int) -> settings:
+def fuzz(max_examples: int, *, instants: int = 1) -> settings:
     """Settings of a fuzz test: no deadline (requests through the application vary in time), and the
-    function-scoped fixtures (the app, the test world) are meant to be shared by the examples."""
-    return settings(max_examples=examples(max_examples), deadline=None,
+    function-scoped fixtures (the app, the test world) are meant to be shared by the examples.
+
+    In a module that runs once per instant (`any_hour`, docs/architecture.md T1), `instants` is how many:
+    the instants share the examples, each running its part (never fewer than 10), so a property is tried
+    about as often as in any other module instead of once in full per instant."""
+    return settings(max_examples=examples(-(-max_examples // instants)), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -36,3 +36,11 @@ class ContentType(Code):
 # What a download is sent as, and the extension of its name.
 MEDIA_TYPES = {ContentType.PDF: "application/pdf", ContentType.JPEG: "image/jpeg", ContentType.PNG: "image/png"}
 EXTENSIONS = {ContentType.PDF: "pdf", ContentType.JPEG: "jpg", ContentType.PNG: "png"}
+
+
+class StorageBackend(Code):
+    """Where the sealed chunks of one attachment are kept (docs/domain.md, DOM165): the row says, so an
+    installation that moves to an object store still opens the documents the database keeps."""
+
+    DATABASE = "database", _l("Kept in the database")
+    OBJECT_STORE = "object_store", _l("Kept in the object store")

@@ -4,8 +4,9 @@ The name and the type the browser declared are never read. A PDF must start with
 `startxref` and `%%EOF` trailer; it is kept byte for byte (it is never shown inline: S46). A JPEG or PNG must
 be what its signature says, verified and fully decoded by Pillow (a truncated image is refused), then
 re-encoded, so that nothing but the picture is kept: no EXIF (camera, GPS position), no comments, no
-trailing data. A file whose first kilobyte reads as markup (HTML, SVG, XML) is refused whatever follows:
-that is what a browser sniffing content would render.
+trailing data. A photograph in HEIC (what phones take) is read through libheif (pillow-heif) and kept as a
+JPEG like the others (docs/security.md, S80). A file whose first kilobyte reads as markup (HTML, SVG, XML)
+is refused whatever follows: that is what a browser sniffing content would render.
 """
 
 from __future__ import annotations
@@ -19,14 +20,21 @@ from typing import IO
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from mediation.attachments.codes import ContentType
 from mediation.attachments.rules import CHUNK_SIZE, MAX_IMAGE_PIXELS
 from mediation.core.errors import ValidationFailed
 
+# Pillow reads HEIF/HEIC through pillow-heif from now on; no other format is ever asked of it (formats=[...]).
+register_heif_opener()
+
 SIGNATURES = ((b"%PDF-", ContentType.PDF), (b"\xff\xd8\xff", ContentType.JPEG),
               (b"\x89PNG\r\n\x1a\n", ContentType.PNG))
 PILLOW_FORMATS = {ContentType.JPEG: "JPEG", ContentType.PNG: "PNG"}
+# An ISO media file ("ftyp" at byte 4) whose major brand is one of HEIC's (S80): read as HEIF, kept as JPEG.
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+HEIF = "HEIF"
 MARKUP = (b"<html", b"<!doctype", b"<script", b"<svg", b"<?xml", b"<body", b"<head", b"<iframe", b"<object",
           b"<embed", b"<a ", b"<img", b"<meta", b"<style")
 SNIFFED_BYTES = 1024
@@ -68,14 +76,17 @@ def _measure(stream: IO[bytes], max_bytes: int) -> int:
     return size
 
 
-def _signature(head: bytes) -> ContentType:
+def _signature(head: bytes) -> tuple[ContentType, str | None]:
+    """What the content is kept as, and the format Pillow reads it in (None for a PDF)."""
+    found: tuple[ContentType, str | None] | None = None
     for signature, content_type in SIGNATURES:
         if head.startswith(signature):
-            lowered = head[:SNIFFED_BYTES].lower()
-            if any(marker in lowered for marker in MARKUP):
-                raise _refuse(NOT_ACCEPTED)
-            return content_type
-    raise _refuse(NOT_ACCEPTED)
+            found = content_type, PILLOW_FORMATS.get(content_type)
+    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        found = ContentType.JPEG, HEIF
+    if found is None or any(marker in head[:SNIFFED_BYTES].lower() for marker in MARKUP):
+        raise _refuse(NOT_ACCEPTED)
+    return found
 
 
 def _check_pdf(stream: IO[bytes], size: int) -> None:
@@ -85,9 +96,9 @@ def _check_pdf(stream: IO[bytes], size: int) -> None:
         raise _refuse(DAMAGED)
 
 
-def _clean_image(stream: IO[bytes], content_type: ContentType) -> io.BytesIO:
-    """The picture alone, re-encoded in its own format, upright as the camera meant it."""
-    wanted = PILLOW_FORMATS[content_type]
+def _clean_image(stream: IO[bytes], content_type: ContentType, wanted: str) -> io.BytesIO:
+    """The picture alone, re-encoded as `content_type` (its own format, or JPEG for HEIC), upright as the
+    camera meant it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -123,9 +134,9 @@ def check_upload(stream: IO[bytes] | None, max_bytes: int) -> CheckedContent:
     if size == 0:
         raise _refuse(EMPTY)
     stream.seek(0)
-    content_type = _signature(stream.read(SNIFFED_BYTES))
-    if content_type is ContentType.PDF:
+    content_type, pillow_format = _signature(stream.read(SNIFFED_BYTES))
+    if pillow_format is None:
         _check_pdf(stream, size)
         return CheckedContent(content_type, size, stream)
-    cleaned = _clean_image(stream, content_type)
+    cleaned = _clean_image(stream, content_type, pillow_format)
     return CheckedContent(content_type, cleaned.getbuffer().nbytes, cleaned)

@@ -32,7 +32,9 @@ class AttachmentForm(BaseForm):
                             default=AttachmentVisibility.CASE_STAFF.value,
                             validators=[InputRequired(_l("Choose who may open it."))])
     # Its description, which names the configured limit, is set by the route (limit_description).
-    file = FileField(_l("File"), render_kw={"accept": "application/pdf,image/jpeg,image/png"})
+    # HEIC: a phone's photographs, kept as JPEG (docs/security.md, S80).
+    file = FileField(_l("File"), render_kw={
+        "accept": "application/pdf,image/jpeg,image/png,image/heic,image/heif,.heic,.heif"})
 
 
 def limit_description(form: AttachmentForm, max_mb: int) -> None:

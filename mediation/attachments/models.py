@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mediation.attachments.codes import AttachmentKind, AttachmentVisibility, ContentType
+from mediation.attachments.codes import AttachmentKind, AttachmentVisibility, ContentType, StorageBackend
 from mediation.core import clock
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
@@ -41,6 +41,10 @@ class Attachment(PublicIdMixin, Base):
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     chunk_count: Mapped[int] = mapped_column(Integer, nullable=False)
     storage_key: Mapped[str] = mapped_column(String(36), nullable=False, unique=True, default=new_storage_key)
+    # The backend holding the chunks (DOM165): chosen by ATTACHMENT_STORAGE when the document is added.
+    storage: Mapped[StorageBackend] = mapped_column(code_column(StorageBackend, "attachment_storage"),
+                                                    nullable=False, default=StorageBackend.DATABASE,
+                                                    server_default=StorageBackend.DATABASE.value)
     added_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 

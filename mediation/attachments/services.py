@@ -17,12 +17,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
+from mediation.attachments import object_store  # noqa: F401  (registers its key rotation, S79)
 from mediation.attachments.codes import AttachmentKind, AttachmentVisibility
 from mediation.attachments.content import check_upload
 from mediation.attachments.models import Attachment
 from mediation.attachments.policies import can_add_attachment, visibilities_for
 from mediation.attachments.rules import LABEL_MAX
-from mediation.attachments.storage import storage_for
+from mediation.attachments.storage import configured_backend, storage_for
 from mediation.cases.models import Case
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
@@ -68,12 +69,13 @@ def add_attachment(session: Session, case: Case, data: NewAttachment, upload: IO
     label = bounded_text(data.label, "label", LABEL_MAX, required=True)
     document_date = _document_date(data.document_date)
     content = check_upload(upload, max_bytes())
+    backend = configured_backend()
     attachment = Attachment(case_id=case.id, kind=kind, visibility=visibility, label=label,
                             document_date=document_date, content_type=content.content_type, size=content.size,
-                            chunk_count=0, added_by_id=actor.id)
+                            chunk_count=0, added_by_id=actor.id, storage=backend)
     session.add(attachment)
     session.flush()
-    attachment.chunk_count = storage_for(session).put(attachment.storage_key, content.chunks())
+    attachment.chunk_count = storage_for(session, backend).put(attachment.storage_key, content.chunks())
     record(session, AuditAction.CREATE, entity="attachment", entity_id=attachment.public_id,
            association_id=case.association_id)
     session.flush()
@@ -88,10 +90,10 @@ def record_download(session: Session, case: Case, attachment: Attachment) -> Non
 
 def forget_case_attachments(session: Session, case_id: int) -> int:
     """Delete every attachment of a case and its content (retention, docs/domain.md, DOM108); flushed only."""
-    storage = storage_for(session)
-    keys = list(session.scalars(select(Attachment.storage_key).where(Attachment.case_id == case_id)))
-    for storage_key in keys:
-        storage.delete(storage_key)
+    stored = session.execute(select(Attachment.storage_key, Attachment.storage)
+                             .where(Attachment.case_id == case_id)).all()
+    for storage_key, backend in stored:
+        storage_for(session, backend).delete(storage_key)
     session.execute(delete(Attachment).where(Attachment.case_id == case_id)
                     .execution_options(synchronize_session=False))
-    return len(keys)
+    return len(stored)

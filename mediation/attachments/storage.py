@@ -4,7 +4,8 @@ Every chunk is encrypted with the field-encryption key ring (AES-256-GCM) before
 its own nonce, and its associated data names the storage key and the chunk's index: a chunk moved to another
 position or another attachment fails to decrypt, and a missing or extra chunk is refused by the count the
 attachment row keeps. So a backend only ever holds ciphertext; the database backend is the default (it works
-with any number of application servers and is in every backup as it is).
+with any number of application servers and is in every backup as it is), an S3-compatible object store the
+second (`object_store.py`, docs/security.md, S78).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Protocol
 
+from flask import current_app
 from sqlalchemy import LargeBinary, bindparam, delete, func, insert, literal_column, select, type_coerce, update
 from sqlalchemy.orm import Session
 
+from mediation.attachments.codes import StorageBackend
 from mediation.attachments.models import AttachmentChunk
 from mediation.core.crypto import FORMAT_VERSION, HEADER_SIZE, DecryptionError, key_id_of, seal, unseal
 from mediation.core.keys import ColumnRotation, SealedRotation, register_sealed_rotation
@@ -84,8 +87,20 @@ class DatabaseStorage:
                              .execution_options(synchronize_session=False))
 
 
-def storage_for(session: Session) -> AttachmentStorage:
-    """The configured backend; the database is the only one built so far (docs/domain.md, DOM108)."""
+def configured_backend() -> StorageBackend:
+    """Where a new document goes: ATTACHMENT_STORAGE (docs/domain.md, DOM165)."""
+    if current_app.config.get("ATTACHMENT_STORAGE") == "s3":
+        return StorageBackend.OBJECT_STORE
+    return StorageBackend.DATABASE
+
+
+def storage_for(session: Session, backend: StorageBackend | None = None) -> AttachmentStorage:
+    """The backend that keeps an attachment (its row's `storage`), or by default the configured one."""
+    if (backend or configured_backend()) is StorageBackend.OBJECT_STORE:
+        # Imported here: the object store's module builds on this one (and boto3 only loads when it is used).
+        from mediation.attachments.object_store import ObjectStorage
+
+        return ObjectStorage(session)
     return DatabaseStorage(session)
 
 

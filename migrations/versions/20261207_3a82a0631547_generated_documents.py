@@ -3,7 +3,7 @@
 A row says what was produced, for whom, from which template version and source; it holds no text.
 
 Revision ID: 3a82a0631547
-Revises: e57c2b24cee9
+Revises: 1a748b9d78cd
 Create Date: 2026-12-07 17:13:21.477551
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3a82a0631547'
-down_revision = 'e57c2b24cee9'
+down_revision = '1a748b9d78cd'
 branch_labels = None
 depends_on = None
 

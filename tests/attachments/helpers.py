@@ -59,6 +59,17 @@ def image_bytes(fmt: str, *, size=(64, 48), exif: bytes | None = None, comment: 
     return out.getvalue()
 
 
+def heic_bytes(*, size=(96, 64), exif: bytes | None = None) -> bytes:
+    """A photograph as a phone takes it: HEIC, written by pillow-heif (libheif and its HEVC encoder)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, format="HEIF", quality=80,
+                                                **({"exif": exif} if exif is not None else {}))
+    return out.getvalue()
+
+
 def gps_exif() -> bytes:
     """EXIF with a GPS position (Rabat) and a camera model carrying the marker."""
     exif = Image.Exif()

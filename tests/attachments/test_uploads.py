@@ -19,6 +19,7 @@ from tests.attachments.helpers import (
     counts,
     download_url,
     gps_exif,
+    heic_bytes,
     image_bytes,
     minimal_pdf,
     newest,
@@ -81,13 +82,16 @@ def test_a_file_over_the_limit_is_refused_and_a_much_larger_body_gets_the_413_pa
     assert counts(app) == before
 
 
-def test_a_real_pdf_is_kept_byte_for_byte_and_never_served_inline(app, login_as, cases):
+def test_a_real_pdf_is_kept_byte_for_byte_and_never_served_inline(app, login_as, cases, backend):
     client = login_as("mediator_a1")
     pdf = minimal_pdf(padding=200_000)  # several chunks
     response = upload(client, cases.own, pdf, name="whatever.exe", mimetype="text/html")
     assert response.status_code == 302, response.get_data(as_text=True)
     attachment = newest(app)
     assert (attachment.content_type.value, attachment.size, attachment.chunk_count) == ("pdf", len(pdf), 4)
+    assert attachment.storage.value == ("database" if backend is None else "object_store")
+    if backend is not None:
+        assert len(backend.names()) == 4
     page = client.get(f"/cases/{cases.own}?lang=en").get_data(as_text=True)
     assert 'id="attachments"' in page and "Lettre du tribunal" in page
     downloaded = client.get(download_url(cases.own, attachment.public_id))
@@ -98,7 +102,7 @@ def test_a_real_pdf_is_kept_byte_for_byte_and_never_served_inline(app, login_as,
     assert downloaded.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
-def test_images_are_re_encoded_without_their_metadata(app, login_as, cases):
+def test_images_are_re_encoded_without_their_metadata(app, login_as, cases, backend):
     client = login_as("mediator_a1")
     photo = image_bytes("JPEG", size=(120, 80), exif=gps_exif(), comment=MARKER)
     with Image.open(io.BytesIO(photo)) as original:
@@ -116,6 +120,30 @@ def test_images_are_re_encoded_without_their_metadata(app, login_as, cases):
     assert stored.content_type.value == "png"
     with Image.open(io.BytesIO(client.get(download_url(cases.own, stored.public_id)).get_data())) as cleaned:
         assert cleaned.format == "PNG" and not cleaned.getexif()
+
+
+def test_a_heic_photograph_from_a_phone_is_kept_as_a_jpeg_without_its_metadata(app, login_as, cases):
+    """docs/security.md, S80: read through libheif, re-encoded as JPEG like the others; a cut one is refused."""
+    client = login_as("mediator_a1")
+    photo = heic_bytes(exif=gps_exif())
+    assert photo[4:12] == b"ftypheic" and MARKER in photo, "a real HEIC file, carrying the marked EXIF"
+    with Image.open(io.BytesIO(photo)) as original:
+        assert original.format == "HEIF" and original.getexif().get_ifd(0x8825), "with a GPS position"
+    response = upload(client, cases.own, photo, name="IMG_4032.HEIC", mimetype="image/heic")
+    assert response.status_code == 302, response.get_data(as_text=True)[-500:]
+    stored = newest(app)
+    assert stored.content_type.value == "jpeg"
+    downloaded = client.get(download_url(cases.own, stored.public_id))
+    assert downloaded.headers["Content-Type"] == "image/jpeg"
+    assert downloaded.headers["Content-Disposition"].endswith('.jpg"')
+    back = downloaded.get_data()
+    assert MARKER not in back and len(back) == stored.size
+    with Image.open(io.BytesIO(back)) as cleaned:
+        assert cleaned.format == "JPEG" and cleaned.size == (96, 64)
+        assert not cleaned.getexif() and "exif" not in cleaned.info
+        assert cleaned.getpixel((48, 32))[2] > 150, "the picture itself is kept"
+    _refused(app, client, cases.own, photo[: len(photo) * 2 // 3], "seems damaged or incomplete",
+             name="IMG_4033.HEIC", mimetype="image/heic")
 
 
 def test_upload_and_download_are_audited_with_ids_only(app, login_as, cases):

@@ -27,7 +27,8 @@ from tests.cases.fixtures import CONSENT_ANSWERS, declare_cndp
 from tests.cases.test_intake import FORM as INTAKE
 from tests.cases.test_intake import point_id
 from tests.cases.test_parties import ADULT, a1, own  # noqa: F401  (fixtures)
-from tests.strategies import FUZZ, nasty_text
+from tests.conftest import ANY_HOUR_DEFAULT
+from tests.strategies import fuzz, nasty_text
 
 pytestmark = pytest.mark.usefixtures("any_hour")
 
@@ -329,7 +330,7 @@ def _date_texts():
     )
 
 
-@FUZZ
+@fuzz(50, instants=len(ANY_HOUR_DEFAULT))
 @given(typed=_date_texts(), first_contact=_date_texts())
 @example(typed="00/00/0000", first_contact="31/12/9999")
 @example(typed="0000", first_contact="0001-01-01")

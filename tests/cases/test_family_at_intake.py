@@ -20,7 +20,8 @@ from mediation.extensions import db
 from tests.cases.fixtures import CONSENT_ANSWERS
 from tests.cases.test_consent_at_registration import assert_summary_links_exist
 from tests.cases.test_intake import FORM, declared, point_id  # noqa: F401  (fixture)
-from tests.strategies import FUZZ, nasty_text
+from tests.conftest import ANY_HOUR_DEFAULT
+from tests.strategies import fuzz, nasty_text
 
 pytestmark = pytest.mark.usefixtures("any_hour")
 
@@ -161,7 +162,7 @@ def test_a_possible_duplicate_in_a_row_refuses_the_page_and_says_nothing_of_the_
     assert named.status_code == 302
 
 
-@FUZZ
+@fuzz(50, instants=len(ANY_HOUR_DEFAULT))
 @given(name=nasty_text, sex=st.sampled_from(["", "male", "female", "x"]),
        born=st.sampled_from(["", "2015", "1990", "31/02/2019", "٢٠١٨"]),
        role=st.sampled_from(["", "father", "child", "?"]))

@@ -14,6 +14,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
 from tests.cases.fixtures import CONSENT_ANSWERS, declare_cndp
+from tests.conftest import ANY_HOUR_DEFAULT
 from tests.strategies import fuzz
 
 # Date-sensitive (first-contact and birth-date checks, references by year): every test runs under the
@@ -203,7 +204,7 @@ def test_outside_the_scope_looks_like_nothing_exists(app, login_as, cases):
     assert strip(not_mine) == strip(unknown)
 
 
-@fuzz(60)
+@fuzz(60, instants=len(ANY_HOUR_DEFAULT))
 @given(data=st.dictionaries(
     st.sampled_from(sorted(FORM) + ["service_point_id", "lead_mediator_id", "court_file_no", "email", "address"]),
     st.one_of(st.text(max_size=300), st.sampled_from(["", "0", "-1", "9" * 30, "2026-02-30", "yes", "\x00"])),

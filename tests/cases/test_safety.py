@@ -38,7 +38,8 @@ from mediation.cases.services.intake import create_person
 from mediation.core import clock
 from mediation.core.audit import AuditEvent
 from mediation.extensions import db
-from tests.strategies import FUZZ, extra_fields, nasty_strings, sometimes_from
+from tests.conftest import ANY_HOUR_DEFAULT
+from tests.strategies import extra_fields, fuzz, nasty_strings, sometimes_from
 
 # Date-sensitive (screening and consent dates): every test runs under the
 # instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).
@@ -557,6 +558,10 @@ def snapshot(app, case_public_id: str) -> tuple:
         return (*rows, case.status, case.immediate_danger)
 
 
+# The module runs at each instant of ANY_HOUR_DEFAULT, which share the examples (T1).
+FUZZ_AT_EACH_INSTANT = fuzz(50, instants=len(ANY_HOUR_DEFAULT))
+
+
 def check_fuzzed(response, app, case, before, saved_index: int) -> None:
     event(f"status {response.status_code}")
     assert response.status_code in (302, 422), response.status_code
@@ -574,7 +579,7 @@ def check_fuzzed(response, app, case, before, saved_index: int) -> None:
         assert added == expected, "exactly one record more"
 
 
-@FUZZ
+@FUZZ_AT_EACH_INSTANT
 @given(data=screening_data)
 def test_fuzz_the_screening_form(app, login_as, cases, data):
     party = requesting_party(app, cases.own)
@@ -590,7 +595,7 @@ def test_fuzz_the_screening_form(app, login_as, cases, data):
             [code for code in GatingIndicator if data[f"gating_{code.value}"] == "yes"])
 
 
-@FUZZ
+@FUZZ_AT_EACH_INSTANT
 @given(data=consent_data)
 def test_fuzz_the_consent_form(app, login_as, cases, data):
     party = requesting_party(app, cases.own)
@@ -600,7 +605,7 @@ def test_fuzz_the_consent_form(app, login_as, cases, data):
     check_fuzzed(response, app, cases.own, before, 2)
 
 
-@FUZZ
+@FUZZ_AT_EACH_INSTANT
 @given(data=decision_data)
 def test_fuzz_the_decision_form(app, login_as, cases, data):
     party = requesting_party(app, cases.own)
@@ -612,7 +617,7 @@ def test_fuzz_the_decision_form(app, login_as, cases, data):
     check_fuzzed(response, app, cases.own, before, 3)
 
 
-@FUZZ
+@FUZZ_AT_EACH_INSTANT
 @given(note=nasty_text, extra=extra_fields)
 def test_fuzz_the_danger_form(app, login_as, cases, note, extra):
     if not case_row(app, cases.own).immediate_danger:

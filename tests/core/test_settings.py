@@ -93,6 +93,8 @@ SPECIAL = {  # variable: (value, the configuration it builds -> whether the valu
                           lambda settings: settings.SQLALCHEMY_DATABASE_URI == "sqlite:////var/tmp/other.db"),
     "REDIS_URL": ("redis://127.0.0.1:6379/3",
                   lambda settings: settings.REDIS_URL == settings.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"),
+    # "s3" alone is refused (test_the_object_store_needs_a_bucket_and_credentials): any case is read.
+    "ATTACHMENT_STORAGE": (" Database ", lambda settings: settings.ATTACHMENT_STORAGE == "database"),
 }
 
 
@@ -291,3 +293,18 @@ def test_every_setting_is_documented_with_its_default_and_bounds(name):
 @pytest.mark.parametrize("name", [*SECRET_NAMES, "MEDIATION_BACKUP_KEY", "SECRET_KEY_FALLBACKS"])
 def test_every_key_is_documented(name):
     assert documented_row(name) is not None, f"docs/deploy/settings.md has no row for {name}"
+
+
+def test_the_object_store_needs_a_bucket_and_credentials(tmp_path):
+    """docs/security.md, S78: the object store is chosen with its bucket and the credentials of the environment."""
+    with pytest.raises(ConfigurationError, match="^ATTACHMENT_STORAGE=s3 needs ATTACHMENT_S3_BUCKET, "
+                                                 "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY$"):
+        build("production", tmp_path, ATTACHMENT_STORAGE="s3")
+    with pytest.raises(ConfigurationError, match="^ATTACHMENT_STORAGE=s3 needs AWS_SECRET_ACCESS_KEY$"):
+        build("production", tmp_path, ATTACHMENT_STORAGE="S3", ATTACHMENT_S3_BUCKET="documents",
+              AWS_ACCESS_KEY_ID="id", AWS_SECRET_ACCESS_KEY=" ")
+    settings = build("production", tmp_path, ATTACHMENT_STORAGE="s3", ATTACHMENT_S3_BUCKET="documents",
+                     ATTACHMENT_S3_ENDPOINT_URL="https://s3.example.org", AWS_ACCESS_KEY_ID="id",
+                     AWS_SECRET_ACCESS_KEY="secret")
+    assert (settings.ATTACHMENT_STORAGE, settings.ATTACHMENT_S3_BUCKET, settings.ATTACHMENT_S3_ENDPOINT_URL,
+            settings.ATTACHMENT_S3_REGION) == ("s3", "documents", "https://s3.example.org", "us-east-1")

@@ -23,11 +23,12 @@ from mediation.core.audit import AuditEvent
 from mediation.counselling.models import FollowUpAction
 from mediation.extensions import db
 from tests.cases.matrix_rows_notes import actor, case_by_public_id
+from tests.conftest import ANY_HOUR_DEFAULT
 from tests.counselling.matrix_rows_my_work import add_action, add_session
 from tests.statements import statements_of_get
 from tests.strategies import fuzz
 
-FUZZ = fuzz(40)
+FUZZ = fuzz(40, instants=len(ANY_HOUR_DEFAULT))
 CASABLANCA = clock.load_zone("Africa/Casablanca")
 # Date-sensitive (the current month, overdue actions): every test runs under the
 # instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).

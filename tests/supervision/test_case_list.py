@@ -44,11 +44,11 @@ from mediation.extensions import db
 from mediation.supervision import filters
 from tests.cases.fixtures import declare_cndp, open_as, person, service_point_of
 from tests.cases.matrix_rows_notes import actor
-from tests.conftest import PASSWORD
+from tests.conftest import ANY_HOUR_DEFAULT, PASSWORD
 from tests.counselling.matrix_rows_my_work import add_action, add_session
 from tests.strategies import fuzz, nasty_strings, sometimes_from
 
-FUZZ = fuzz(60)
+FUZZ = fuzz(60, instants=len(ANY_HOUR_DEFAULT))
 URL = "/supervision/cases"
 # Date-sensitive (ages, overdue flags, periods): every test runs under the
 # instants of ANY_HOUR_DEFAULT (tests/conftest.py; T1).

@@ -108,9 +108,9 @@ def attachment_download(case_id, attachment_id):
     record_download(db.session, case, attachment)
     name = f"{attachment.kind.value}-{attachment.document_date.isoformat()}.{EXTENSIONS[attachment.content_type]}"
     content_type, size = MEDIA_TYPES[attachment.content_type], attachment.size
-    storage_key, chunk_count = attachment.storage_key, attachment.chunk_count
+    storage_key, chunk_count, backend = attachment.storage_key, attachment.chunk_count, attachment.storage
     db.session.commit()  # the event is saved before the first byte leaves (S28)
-    chunks = _between_transactions(storage_for(db.session).stream(storage_key, chunk_count))
+    chunks = _between_transactions(storage_for(db.session, backend).stream(storage_key, chunk_count))
     response = Response(stream_with_context(chunks), mimetype=content_type, direct_passthrough=True)
     response.headers.update(DOWNLOAD_HEADERS)
     response.headers["Content-Length"] = str(size)
