@@ -96,6 +96,7 @@ EXPECTED = {
                                       "signed_consent_form", "identity_document", "other"),
     attachment_codes.AttachmentVisibility: ("case_staff", "psychologists"),
     attachment_codes.ContentType: ("pdf", "jpeg", "png"),
+    attachment_codes.StorageBackend: ("database", "object_store"),
     document_codes.DocumentKind: ("agreement", "convocation", "attestation", "closure_letter"),
     document_codes.DocumentLanguage: ("ar", "fr"),
     document_codes.BringItem: ("identity_card", "family_record_book", "court_papers", "expense_papers",
