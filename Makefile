@@ -57,6 +57,7 @@ CASES ?= 10000
 SCALE ?=
 bench: translations-compile
 	$(BIN)/python bench/run.py --cases $(CASES) $(if $(SCALE),--scale $(SCALE)) $(BENCH_ARGS)
+	$(BIN)/python bench/documents.py
 
 # Load test, never part of `make test`: gunicorn (2 workers) on 127.0.0.1 under locust
 # (headless, bounded in time and requests) on a fresh synthetic database; writes the "load" section of

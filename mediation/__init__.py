@@ -161,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.auth.routes import bp as auth_bp
     from mediation.cases.routes import bp as cases_bp
     from mediation.counselling.routes import bp as counselling_bp
+    from mediation.documents.routes import bp as documents_bp
     from mediation.groups.routes import bp as groups_bp
     from mediation.health.routes import bp as health_bp
     from mediation.main.routes import bp as main_bp
@@ -172,7 +173,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, referrals_bp, agreements_bp,
                       attachments_bp, supervision_bp, statistics_bp, retention_bp, subject_requests_bp, admin_bp,
-                      audit_bp, health_bp, aftercare_bp, groups_bp):
+                      audit_bp, health_bp, aftercare_bp, groups_bp, documents_bp):
         app.register_blueprint(blueprint)
 
 

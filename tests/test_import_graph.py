@@ -34,6 +34,7 @@ FLOORS = {
     "aftercare": 5,  # post-closure follow-ups: stand on cases only; main, supervision and statistics read them
     "groups": 5,  # parenting groups: their sessions hold appointments (the rooms' and staff's occupancy)
     "supervision": 6,
+    "documents": 6,  # papers for the parties and the court: read agreements, appointments, attendance; attach scans
     "statistics": 6,
     "subject_requests": 6,
     "retention": 7,

@@ -33,6 +33,7 @@ from mediation.cases.workflow_table import TRANSITIONS, allowed_transition
 from mediation.core import authz
 from mediation.core import codes as core_codes
 from mediation.core.codes import Code, choices
+from mediation.documents import codes as document_codes
 from mediation.groups import codes as group_codes
 from mediation.referrals import codes as referral_codes
 from mediation.statistics import codes as statistics_codes
@@ -97,6 +98,10 @@ EXPECTED = {
     attachment_codes.AttachmentVisibility: ("case_staff", "psychologists"),
     attachment_codes.ContentType: ("pdf", "jpeg", "png"),
     attachment_codes.StorageBackend: ("database", "object_store"),
+    document_codes.DocumentKind: ("agreement", "convocation", "attestation", "closure_letter"),
+    document_codes.DocumentLanguage: ("ar", "fr"),
+    document_codes.BringItem: ("identity_card", "family_record_book", "court_papers", "expense_papers",
+                               "convocation"),
     case_codes.ReferralDestination: ("family_court", "public_prosecutor", "police", "legal_aid", "health",
                                      "listening_centre", "child_protection_unit", "family_solidarity_fund",
                                      "entraide_nationale", "other_association", "other"),
