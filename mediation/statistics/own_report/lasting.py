@@ -9,8 +9,10 @@ a follow-up's note, a referral's organisation and reason stay where they are).
 from __future__ import annotations
 
 import statistics as stats
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,6 +41,18 @@ def _code(value) -> str:
 def _row(code: str, label, counts: dict[str, int], columns) -> RateRow:
     """A row with every column counted, zeros included (the page and the workbook read each column)."""
     return RateRow(code, label, sum(counts.values()), {column: counts.get(column, 0) for column, _label in columns})
+
+
+@dataclass(frozen=True)
+class MonthsLabel:
+    """"At 3 months", translated when shown (the months come from the plan's setting, so not a lazy string)."""
+
+    months: int
+
+    def __str__(self) -> str:
+        if self.months == 1:
+            return gettext("At 1 month")
+        return gettext("At %(months)s months", months=self.months)
 
 
 def _days(bounds):
@@ -98,8 +112,8 @@ def follow_ups(session: Session, association_id: int, bounds) -> tuple[RateTable
         by_result[_code(result)] = by_result.get(_code(result), 0) + int(n)
         proceedings += int(n) if found else 0
     columns = [(result.value, result.label) for result in FollowUpResult]
-    rows = [_row(f"{months}_months", _l("At %(months)s months", months=months) if months != 1 else _l("At 1 month"),
-                 counts.get(months, {}), columns) for months in sorted({1, 3, 6} | set(counts))]
+    rows = [_row(f"{months}_months", MonthsLabel(months), counts.get(months, {}), columns)
+            for months in sorted({1, 3, 6} | set(counts))]
     table = RateTable("follow_ups_by_result", _l("Post-closure follow-ups recorded in the quarter, by result"),
                       _l("Follow-ups recorded"), columns, rows)
 
