@@ -35,8 +35,6 @@ from tests.statistics.microdata import insert_cases, standard_world
 from tests.statistics.simulation import Microdata, Unit, random_microdata, run_releases
 from tests.statistics.test_release_gate import true_count
 
-pytestmark = pytest.mark.usefixtures("any_hour")
-
 NOW = datetime(2025, 11, 20, 6, 0, tzinfo=UTC)
 NEXT_YEAR = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 T7, T8 = TABLES["T7"], TABLES["T8"]
@@ -110,6 +108,7 @@ def _outcome_records(session) -> tuple[Counter, Counter]:
     return expected_t7, expected_t8
 
 
+@pytest.mark.usefixtures("any_hour")  # date-sensitive (period ends), as tests/statistics/test_release.py
 def test_t7_and_t8_count_their_own_records_in_their_periods(ctx):
     insert_cases(standard_world())
     expected_t7, expected_t8 = _outcome_records(ctx)
