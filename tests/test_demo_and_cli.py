@@ -567,3 +567,25 @@ def test_demo_load_publishes_two_quarterly_releases_the_ministry_can_read(app, c
         visible = re.sub(r"<[^>]+>", " ", release_page)
         for code in ("marital_discord", "counselling_psychological", "joint_mediation"):
             assert code not in visible and code not in re.sub(r"<[^>]+>", " ", page)
+
+
+def test_demo_shows_agreements_follow_ups_and_referrals_in_every_state(app, cli):
+    """A newcomer sees agreements of every level, post-closure follow-ups done and due (one that did not hold, in
+    the supervisor's queue), and referrals in every status (docs/domain.md, DOM78,
+    DOM86, DOM93-DOM95)."""
+    from mediation.agreements.models import AgreementVersion
+    from mediation.cases.codes import AgreementLevel
+    from mediation.referrals.codes import ReferralStatus
+    from mediation.referrals.models import Referral
+
+    assert cli("demo", "load").exit_code == 0
+    with app.app_context():
+        levels = set(db.session.scalars(select(AgreementVersion.level)))
+        assert levels == set(AgreementLevel)
+        follow_ups = db.session.scalars(select(PostClosureFollowUp)).all()
+        today = clock.today()
+        done = [f for f in follow_ups if f.status.value == "done"]
+        due = [f for f in follow_ups if f.status.value == "planned" and f.due_on <= today]
+        assert len(done) == 2 and due
+        assert any(f.alert for f in done) and all(f.done_on <= today for f in done)
+        assert set(db.session.scalars(select(Referral.status))) == set(ReferralStatus)

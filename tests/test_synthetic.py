@@ -31,6 +31,8 @@ MAIN_TABLES = (
     "screening_item", "screening_decision", "case_note", "case_note_version", "counselling_session",
     "session_staff", "session_attendee", "follow_up_action", "appointment", "appointment_staff",
     "appointment_party", "supervision_review",
+    # What follows a case (mediation/demo/synthetic/outcomes.py).
+    "agreement", "agreement_version", "agreement_point", "agreement_closure", "post_closure_follow_up", "referral",
 )
 ENCRYPTED = (
     (Person, "full_name"), (Person, "phone"), (Case, "request_summary"), (CounsellingSession, "summary"),

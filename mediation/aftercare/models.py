@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.aftercare.codes import AftercareAction, AftercareStatus, ContactMode
 from mediation.cases.codes import FollowUpResult
+from mediation.cases.models.case import new_stat_key, protect_stat_key
 from mediation.core import clock
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
@@ -49,6 +50,8 @@ class PostClosureFollowUp(PublicIdMixin, Base):
     # A supervisor saw an alert (docs/domain.md, DOM95): it leaves their queue.
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The record key of the ministry's table T7 (docs/statistics.md, ST9, ST34): set at insert, never changed.
+    stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -78,3 +81,6 @@ class PostClosureFollowUp(PublicIdMixin, Base):
         return (cls.status == AftercareStatus.DONE) & or_(
             cls.result == FollowUpResult.NOT_HOLDING, cls.new_proceedings.is_(True),
             cls.action == AftercareAction.REOPEN_REQUESTED)
+
+
+protect_stat_key(PostClosureFollowUp.stat_key)

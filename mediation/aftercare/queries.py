@@ -10,10 +10,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mediation.aftercare.codes import AftercareStatus
+from mediation.aftercare.codes import AftercareAction, AftercareStatus
 from mediation.aftercare.models import PostClosureFollowUp
 from mediation.cases.codes import CaseStatus
-from mediation.cases.models import Case
+from mediation.cases.models import Case, Closure
 from mediation.cases.policies import visible_cases
 
 
@@ -53,3 +53,13 @@ def alerts_for(session: Session, user, limit: int) -> tuple[list[PostClosureFoll
         .order_by(PostClosureFollowUp.done_on, PostClosureFollowUp.id)
         .limit(limit + 1)))
     return rows[:limit], len(rows) > limit
+
+
+def referral_requested(session: Session, case: Case) -> bool:
+    """A follow-up of the case's current closure was recorded with the action "refer" (docs/domain.md, DOM160):
+    one statement."""
+    return bool(session.scalar(
+        select(PostClosureFollowUp.id).join(Closure, Closure.id == PostClosureFollowUp.closure_id)
+        .where(PostClosureFollowUp.case_id == case.id, Closure.reopened_at.is_(None),
+               PostClosureFollowUp.status == AftercareStatus.DONE,
+               PostClosureFollowUp.action == AftercareAction.REFERRAL).limit(1)))

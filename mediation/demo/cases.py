@@ -156,6 +156,7 @@ class DemoCase:
     positive_screen: bool = False  # the requesting party's screening is positive
     co_workers: tuple[str, ...] = ()
     outcome: Outcome | None = None
+    closed_days_ago: int = 0  # when the case closed: long enough ago, its post-closure follow-ups are due or done
     agreement_points: str | None = None
     closure_note: str | None = None
     notes: tuple[tuple[NoteVisibility, str], ...] = field(default_factory=tuple)
@@ -270,13 +271,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         other=DemoPerson("لطيفة النموذجي", "Latifa Modèle", Sex.FEMALE, 40, MOTHER, phone="0600 000 107"),
         children=(DemoChild("مهدي النموذجي", "Mehdi Modèle", Sex.MALE, 15, ChildLivesWith.MOTHER),
                   DemoChild("إيمان النموذجي", "Imane Modèle", Sex.FEMALE, 12, ChildLivesWith.MOTHER)),
-        days_since_contact=95, outcome=Outcome.AGREEMENT_FULL,
-        # Full: drafted after the first joint session, concluded and signed after the second.
+        days_since_contact=230, outcome=Outcome.AGREEMENT_FULL, closed_days_ago=185,
+        # Full: drafted after the first joint session, concluded and signed after the second. Closed six months
+        # ago: the follow-ups at 1 and 3 months are recorded (mediation/demo/aftercare.py), the one at 6 months due.
         agreement=(
-            DemoAgreementVersion(55, ((Issue.VISITATION, PointStatus.PARTIALLY_AGREED,
-                                       "Visites un week-end sur deux ; vacances à discuter. (démo)"),),
+            DemoAgreementVersion(195, ((Issue.VISITATION, PointStatus.PARTIALLY_AGREED,
+                                        "Visites un week-end sur deux ; vacances à discuter. (démo)"),),
                                  AgreementNature.SEPARATION_ARRANGEMENTS),
-            DemoAgreementVersion(30, ((Issue.VISITATION, PointStatus.AGREED,
+            DemoAgreementVersion(188, ((Issue.VISITATION, PointStatus.AGREED,
                                        "Visites un week-end sur deux ; vacances partagées par moitié. (démo)"),),
                                  AgreementNature.SEPARATION_ARRANGEMENTS, AgreementForm.WRITTEN_SIGNED,
                                  concluded=True, signed=True, submitted_to_court=True),
@@ -284,18 +286,18 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         closure_note="Accord complet ; suivi prévu à un mois. (démo)",
         notes=((JOINT, "Deuxième séance conjointe : accord sur les visites. (démo)"),),
         sessions=(
-            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 90, mode=PHONE, duration_min=30,
+            DemoSession(INDIVIDUAL, (A1,), (REQUESTING,), 225, mode=PHONE, duration_min=30,
                         summary="Entretien individuel avec le père. (démo)"),
-            DemoSession(INDIVIDUAL, (A1,), (OTHER,), 88,
+            DemoSession(INDIVIDUAL, (A1,), (OTHER,), 223,
                         summary="Entretien individuel avec la mère. (démo)"),
-            DemoSession(JOINT_MEDIATION, (A1,), (REQUESTING, OTHER), 60, duration_min=90,
+            DemoSession(JOINT_MEDIATION, (A1,), (REQUESTING, OTHER), 200, duration_min=90,
                         summary="Première séance conjointe : règles de communication et besoins des enfants. (démo)",
                         follow_ups=(DemoFollowUp("Transmettre aux parents le compte rendu de la séance. (démo)",
-                                                 -55, A1, done=True),)),
-            DemoSession(JOINT_MEDIATION, (A1,), (REQUESTING, OTHER), 30, duration_min=90,
+                                                 -195, A1, done=True),)),
+            DemoSession(JOINT_MEDIATION, (A1,), (REQUESTING, OTHER), 188, duration_min=90,
                         summary="Deuxième séance conjointe : accord sur les visites et les vacances. (démo)",
-                        follow_ups=(DemoFollowUp("Appeler les deux parents pour le suivi à un mois. (démo)",
-                                                 30, A1),)),
+                        follow_ups=(DemoFollowUp("Envoyer aux parents l'accord signé. (démo)",
+                                                 -186, A1, done=True),)),
         ),
     ),
     # --- Association A (Rabat): mediator.a2, a psychologist ---------------------------------
@@ -627,11 +629,13 @@ def _add_session(session: Session, case: Case, spec: DemoSession, people: dict[s
 
 def _close(session: Session, case: Case, spec: DemoCase, lead: StaffUser, today: date) -> None:
     agreement = {Outcome.AGREEMENT_FULL: AgreementLevel.FULL, Outcome.AGREEMENT_PARTIAL: AgreementLevel.PARTIAL}
-    follow_up = today + timedelta(days=30) if spec.outcome in agreement else None
-    session.add(Closure(case_id=case.id, closed_on=today, closed_by_id=lead.id, outcome=spec.outcome,
+    closed_on = today - timedelta(days=spec.closed_days_ago)
+    follow_up = closed_on + timedelta(days=30) if spec.outcome in agreement else None
+    session.add(Closure(case_id=case.id, closed_on=closed_on, closed_by_id=lead.id, outcome=spec.outcome,
                         agreement_level=agreement.get(spec.outcome), agreement_points=spec.agreement_points,
-                        note=spec.closure_note, follow_up_on=follow_up))
-    case.closed_on, case.outcome, case.follow_up_on = today, spec.outcome, follow_up
+                        note=spec.closure_note, follow_up_on=follow_up,
+                        created_at=min(_local_instant(closed_on, time(17, 0)), clock.now())))
+    case.closed_on, case.outcome, case.follow_up_on = closed_on, spec.outcome, follow_up
     _change_status(session, case, CaseStatus.CLOSED, lead)
 
 

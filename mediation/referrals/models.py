@@ -13,6 +13,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.cases.codes import ReferralDestination
+from mediation.cases.models.case import new_stat_key, protect_stat_key
 from mediation.core import clock
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, UTCDateTime, code_column
@@ -72,6 +73,8 @@ class Referral(PublicIdMixin, Base):
     feedback_on: Mapped[date | None] = mapped_column(Date)
     made_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    # The record key of the ministry's table T8 (docs/statistics.md, ST9, ST34): set at insert, never changed.
+    stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -88,6 +91,9 @@ class Referral(PublicIdMixin, Base):
     @property
     def data_shared(self) -> list[SharedData]:
         return sorted((row.category for row in self.shared), key=list(SharedData).index)
+
+
+protect_stat_key(Referral.stat_key)
 
 
 class ReferralSharedData(Base):

@@ -7,6 +7,8 @@ supervisors read, and decide the exceptions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mediation.cases.models import Case
 from mediation.cases.policies import is_assigned, is_supervisor_of
 from mediation.referrals.codes import ExceptionStatus
@@ -17,9 +19,17 @@ def can_read_referrals(user, case: Case) -> bool:
     return is_assigned(user, case) or is_supervisor_of(user, case)
 
 
+# What lets the staff of a CLOSED case refer a participant (docs/domain.md, DOM160): a feature above registers a
+# predicate here (a post-closure follow-up that asked for a referral), never imported (docs/architecture.md, A1).
+CLOSED_CASE_REFERRAL: list[Callable[[Case], bool]] = []
+
+
 def can_make_referral(user, case: Case) -> bool:
-    """A referral is made while the case is open (DOM85), by the staff assigned to it."""
-    return case.is_open and is_assigned(user, case)
+    """A referral is made while the case is open (DOM85), or after its closure when a post-closure follow-up
+    asked for one (DOM160), by the staff assigned to it."""
+    if not is_assigned(user, case):
+        return False
+    return case.is_open or any(allows(case) for allows in CLOSED_CASE_REFERRAL)
 
 
 def can_record_answer(user, case: Case, referral: Referral) -> bool:

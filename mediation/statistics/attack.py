@@ -5,7 +5,8 @@ counts: `<10` in [0, 9], a published 10 in [10, 14], a published v >= 15 in [v -
 withheld total (`x` in a table whose other cells are published) >= 10, and a withheld table
 nothing. The unknowns are the counts of the full cross-classification of each population
 (quarter x region group x issue group x youngest-child band x DV screening for cases; quarter x
-outcome group for closures; quarter x session type for sessions), so every relation between
+outcome group for closures; quarter x session type for sessions; quarter x follow-up point x result
+for follow-ups; quarter x destination group for referrals, docs/statistics.md, ST34), so every relation between
 tables is implied: line totals, T1 and T2 splitting the same cases, and each annual T4/T5 line
 equal to the sum of the year's quarterly cells, exactly (the attacker's best case).
 
@@ -50,6 +51,10 @@ POPULATIONS: dict[str, dict[str, tuple[str, ...]]] = {
              "dv_screening": TABLES["T5"].dimensions[0].codes},
     "closure": {"outcome_group": TABLES["T3"].dimensions[0].codes},
     "session": {"session_type": TABLES["T6"].dimensions[0].codes},
+    # docs/statistics.md, ST34: populations of their own, linked to no other table.
+    "follow_up": {"follow_up_point": TABLES["T7"].dimensions[0].codes,
+                  "follow_up_result": TABLES["T7"].dimensions[1].codes},
+    "referral": {"destination_group": TABLES["T8"].dimensions[0].codes},
 }
 
 
@@ -110,7 +115,9 @@ def table_cells(release_id: str, table_id: str, period: str, rows: list[tuple[st
     if not inner:
         return []
     spec = table_spec_for(table_id, inner[0][0].count("|") + 1)
-    population = {"case": "case", "closure": "closure", "session": "session"}[spec.unit]
+    if spec.unit not in POPULATIONS:
+        raise KeyError(f"{table_id}: no population {spec.unit!r}")
+    population = spec.unit
     # A withheld table is all `x`; a withheld total beside published cells was >= 10 (remedy 1
     # only ever withholds a total published as a number).
     table_withheld = all(value == WITHHELD for _, value in inner)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-CATALOGUE_VERSION = "1"
+CATALOGUE_VERSION = "2"  # version 2 adds T7 and T8 (docs/statistics.md, ST34)
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,10 @@ class Dimension:
 
 @dataclass(frozen=True)
 class TableSpec:
-    id: str  # "T1" ... "T6"
+    id: str  # "T1" ... "T8"
     title_fr: str
     title_ar: str
-    unit: str  # "case", "closure", "session"
+    unit: str  # "case", "closure", "session", "follow_up", "referral"
     dimensions: tuple[Dimension, ...]  # one or two (docs/statistics.md, ST7: never more than two)
     period: Literal["quarter", "year"]
     # A national total is published (only on lines of >= 5 inner cells, docs/statistics.md, ST7).
@@ -146,6 +146,33 @@ SESSION_TYPE_DIM = _dimension("session_type", "1", (
     ("follow_up", "Séance de suivi", "جلسة تتبع"),
 ))
 
+# --- Catalogue version 2: outcomes that last (docs/statistics.md, ST34) -------------------------------
+
+# A post-closure follow-up at 3 or at 6 months (the 1-month call is not published).
+FOLLOW_UP_POINT_DIM = _dimension("follow_up_point", "1", (
+    ("3_months", "Suivi à 3 mois", "التتبع بعد 3 أشهر"),
+    ("6_months", "Suivi à 6 mois", "التتبع بعد 6 أشهر"),
+))
+
+FOLLOW_UP_RESULT_DIM = _dimension("follow_up_result", "1", (
+    ("holding", "Accord respecté", "الاتفاق محترم"),
+    ("partly_holding", "Partiellement respecté", "محترم جزئياً"),
+    ("not_holding", "Non respecté", "غير محترم"),
+    ("not_reached", "Famille non jointe", "تعذّر التواصل مع الأسرة"),
+))
+
+DESTINATION_GROUP_DIM = _dimension("destination_group", "1", (
+    ("justice", "Justice (section de la famille, ministère public, police ou gendarmerie)",
+     "القضاء (قسم قضاء الأسرة، النيابة العامة، الشرطة أو الدرك)"),
+    ("legal_aid", "Avocat ou assistance judiciaire", "محامٍ أو المساعدة القضائية"),
+    ("health", "Santé ou santé mentale", "الصحة أو الصحة النفسية"),
+    ("protection", "Protection (centre d'écoute, unité de protection de l'enfance)",
+     "الحماية (مركز الاستماع، وحدة حماية الطفولة)"),
+    ("social_protection", "Protection sociale (Fonds d'entraide familiale, Entraide nationale)",
+     "الحماية الاجتماعية (صندوق التكافل العائلي، التعاون الوطني)"),
+    ("other", "Autre association ou service", "جمعية أو جهة أخرى"),
+))
+
 TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
     TableSpec("T1", "Dossiers enregistrés par groupe de régions", "الملفات المسجلة حسب مجموعة الجهات",
               "case", (region_dimension(),), "quarter", total=True, regional=True),
@@ -161,9 +188,16 @@ TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
               "case", (DV_SCREENING_DIM, region_dimension()), "year", total=False, regional=True),
     TableSpec("T6", "Séances tenues par type", "الجلسات المنعقدة حسب النوع",
               "session", (SESSION_TYPE_DIM,), "quarter", total=True, regional=False),
+    # docs/statistics.md, ST34: two variables, so no margins and no total.
+    TableSpec("T7", "Accords suivis à 3 et à 6 mois, par résultat",
+              "الاتفاقات المتتبَّعة بعد 3 و6 أشهر حسب النتيجة",
+              "follow_up", (FOLLOW_UP_POINT_DIM, FOLLOW_UP_RESULT_DIM), "year", total=False, regional=False),
+    TableSpec("T8", "Orientations vers d'autres services par groupe de destinations",
+              "الإحالات على جهات أخرى حسب مجموعة الجهات",
+              "referral", (DESTINATION_GROUP_DIM,), "quarter", total=True, regional=False),
 )}
-QUARTERLY_TABLES = ("T1", "T2", "T3", "T6")
-ANNUAL_TABLES = ("T4", "T5")
+QUARTERLY_TABLES = ("T1", "T2", "T3", "T6", "T8")
+ANNUAL_TABLES = ("T4", "T5", "T7")
 
 # Mean-cell-size gate (docs/statistics.md, ST8): an annual table stays in year Y only if its mean inner
 # cell count in Y-1 is >= MEAN_CELL_MIN; otherwise its national fallback is published under the

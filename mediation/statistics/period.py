@@ -41,8 +41,8 @@ _POPULATION = {table_id: spec.unit for table_id, spec in TABLES.items()}
 
 @dataclass
 class Tabulation:
-    """The true cells of one period by table id. Quarters: T1 by (region code,), T2, T3, T6.
-    Years: T4, T5 by (DV screening, region code). `prior_year_cases` (years only) drives the
+    """The true cells of one period by table id. Quarters: T1 by (region code,), T2, T3, T6, T8.
+    Years: T4, T5 by (DV screening, region code), T7. `prior_year_cases` (years only) drives the
     mean-cell-size gate: the number of cases registered in Y-1, 0 when there is no history."""
 
     year: int
@@ -124,7 +124,8 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
     # D6, national tables: the rule applies to the whole population a table counts.
     national_ok = {unit: passes_association_rule(_total(cells))
                   for unit, cells in (("case", tab.cells.get("T2") or tab.cells.get("T4") or {}),
-                                      ("closure", tab.cells.get("T3", {})), ("session", tab.cells.get("T6", {})))}
+                                      ("closure", tab.cells.get("T3", {})), ("session", tab.cells.get("T6", {})),
+                                      ("follow_up", tab.cells.get("T7", {})), ("referral", tab.cells.get("T8", {})))}
 
     def table(spec, cells, total=None, with_pct=False, regional_table=False):
         held = spec.id in withheld or (not regional_table and not national_ok[spec.unit])
@@ -145,8 +146,8 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
             published.append(table(replace(TABLES["T1"], dimensions=(region_dim,)), t1,
                                    _total(t1) if line_ok else None, with_pct=True, regional_table=True))
         published.append(table(TABLES["T2"], t2, _total(t2) if line_ok else None, with_pct=True))
-        for table_id in ("T3", "T6"):
-            cells = tab.cells[table_id]
+        for table_id in ("T3", "T6", "T8"):
+            cells = tab.cells.get(table_id, {})  # T8: catalogue version 2 (docs/statistics.md, ST34)
             published.append(table(TABLES[table_id], cells, _total(cells), with_pct=True))
         return published
     t4 = tab.cells["T4"]
@@ -157,6 +158,7 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
     elif regional:
         t5_spec = replace(TABLES["T5"], dimensions=(TABLES["T5"].dimensions[0], region_dim))
         published.append(table(t5_spec, regroup(t5, groups, 1), regional_table=True))
+    published.append(table(TABLES["T7"], tab.cells.get("T7", {})))  # docs/statistics.md, ST34
     return published
 
 
@@ -256,6 +258,10 @@ def publish_period(tab: Tabulation, groups: Groups, prior: list[Cell], *, releas
     while True:
         tables = _tables(tab, groups, regional, frozenset(withheld | frame.tables), frozenset(totals_withheld),
                          fallbacks, frame.cells, no_total)
+        if baseline is not None:
+            # Never a table the original did not have (ST30): a correction of a release built under catalogue
+            # version 1 publishes no T7 or T8 (docs/statistics.md, ST34).
+            tables = [t for t in tables if t.spec.id in baseline.tables()]
         if baseline is not None and frame.compare(baseline, tables):
             continue  # withholding a cell changes no other value: this converges in one more pass
         failing = _gate(release_id, release_cells(release_id, tables, baseline), prior, report, units)

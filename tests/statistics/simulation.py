@@ -24,6 +24,9 @@ BANDS = TABLES["T4"].dimensions[0].codes
 DV = TABLES["T5"].dimensions[0].codes
 OUTCOMES = TABLES["T3"].dimensions[0].codes
 SESSION_TYPES = TABLES["T6"].dimensions[0].codes
+FOLLOW_UP_POINTS = TABLES["T7"].dimensions[0].codes
+FOLLOW_UP_RESULTS = TABLES["T7"].dimensions[1].codes
+DESTINATION_GROUPS = TABLES["T8"].dimensions[0].codes
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Microdata:
     cases: list[Unit] = field(default_factory=list)
     closures: list[Unit] = field(default_factory=list)
     sessions: list[Unit] = field(default_factory=list)
+    follow_ups: list[Unit] = field(default_factory=list)  # T7: the quarter the follow-up was recorded in
+    referrals: list[Unit] = field(default_factory=list)  # T8
 
 
 def _cells(units, quarters, names) -> dict:
@@ -54,11 +59,14 @@ def tabulate(data: Microdata, year: int, quarter: int | None) -> Tabulation:
         q = {f"{year}-Q{quarter}"}
         return Tabulation(year, quarter, {
             "T1": _cells(data.cases, q, ("region",)), "T2": _cells(data.cases, q, ("issue",)),
-            "T3": _cells(data.closures, q, ("outcome",)), "T6": _cells(data.sessions, q, ("type",))})
+            "T3": _cells(data.closures, q, ("outcome",)), "T6": _cells(data.sessions, q, ("type",)),
+            "T8": _cells(data.referrals, q, ("destination",))})
     quarters = {f"{year}-Q{i}" for i in range(1, 5)}
     prior = sum(1 for unit in data.cases if unit.quarter.startswith(f"{year - 1}-"))
     return Tabulation(year, None, {"T4": _cells(data.cases, quarters, ("band", "issue")),
-                                   "T5": _cells(data.cases, quarters, ("dv", "region"))}, prior_year_cases=prior)
+                                   "T5": _cells(data.cases, quarters, ("dv", "region")),
+                                   "T7": _cells(data.follow_ups, quarters, ("point", "result"))},
+                     prior_year_cases=prior)
 
 
 def random_microdata(rng: random.Random, quarters: list[str], *, size: tuple[int, int] = (0, 400),
@@ -87,6 +95,15 @@ def random_microdata(rng: random.Random, quarters: list[str], *, size: tuple[int
                 data.closures.append(Unit(quarter, association, keys(), {"outcome": rng.choice(OUTCOMES)}))
             for _ in range(rng.randint(0, 3)):
                 data.sessions.append(Unit(quarter, association, keys(), {"type": rng.choice(SESSION_TYPES)}))
+            # Outcomes that last (docs/statistics.md, ST34): about a third of the cases have a follow-up at
+            # 3 or 6 months recorded, about one in five a referral; skewed results and destinations.
+            for point in FOLLOW_UP_POINTS:
+                if rng.random() < 0.3:
+                    data.follow_ups.append(Unit(quarter, association, keys(), {
+                        "point": point, "result": rng.choices(FOLLOW_UP_RESULTS, (6, 2, 1, 2))[0]}))
+            if rng.random() < 0.2:
+                data.referrals.append(Unit(quarter, association, keys(), {
+                    "destination": rng.choices(DESTINATION_GROUPS, (3, 4, 2, 3, 1, 1))[0]}))
     return data
 
 

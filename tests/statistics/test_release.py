@@ -78,7 +78,7 @@ def test_release_stores_every_table_in_three_formats(ctx):
     release = build_release(ctx, "2025Q3", now=NOW)
     assert release.status == "ready" and release.period == "2025-Q3" and release.kind == "quarterly"
     files = {(f.table_id, f.format): f for f in release.files}
-    assert set(files) == {(t, fmt) for t in ("T1", "T2", "T3", "T6") for fmt in ("csv", "json", "xlsx")} | {
+    assert set(files) == {(t, fmt) for t in ("T1", "T2", "T3", "T6", "T8") for fmt in ("csv", "json", "xlsx")} | {
         ("all", "xlsx")}
     for stored in files.values():
         assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
@@ -105,7 +105,7 @@ def test_geography_merges_small_and_dominated_regions(ctx):
     # The merge holds for the rest of the year, the annual tables included.
     annual = build_release(ctx, "2025", now=NEXT_YEAR)
     assert [c for c, _ in json.loads(annual.geography)] == groups
-    assert {f.table_id for f in annual.files} == {"T4", "T5", "all"}
+    assert {f.table_id for f in annual.files} == {"T4", "T5", "T7", "all"}
     t5 = _json(annual, "T5")
     code = t5["columns"].index("code")
     assert {row[code].split("|")[1] for row in t5["rows"]} == set(groups)
@@ -201,7 +201,7 @@ def test_same_microdata_in_another_order_gives_identical_bytes(ctx):
         outputs.append({(f.table_id, f.format): f.content for f in release.files if f.format != "xlsx"})
         savepoint.rollback()
         ctx.expunge_all()  # the second build reuses the rolled-back row ids
-    assert outputs[0] == outputs[1] and len(outputs[0]) == 8
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 10
 
 
 def test_build_reads_no_encrypted_column(ctx, db):
@@ -232,9 +232,10 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["stats", "release", "2025Q3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "release 2025Q3 ready: 4 tables, 13 files" in result.output
+    assert "release 2025Q3 ready: 5 tables, 16 files" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted([f"T{i}.{fmt}" for i in (1, 2, 3, 6) for fmt in ("csv", "json", "xlsx")] + ["2025Q3.xlsx"])
+    assert names == sorted([f"T{i}.{fmt}" for i in (1, 2, 3, 6, 8) for fmt in ("csv", "json", "xlsx")]
+                           + ["2025Q3.xlsx"])
     release = ctx.scalar(select(StatisticsRelease).where(StatisticsRelease.release_id == "2025Q3"))
     for stored in ctx.scalars(select(ReleaseFile).where(ReleaseFile.release_id == release.id)):
         assert (tmp_path / stored.filename).read_bytes() == stored.content  # stored bytes, unchanged
@@ -249,8 +250,8 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
     published = runner.invoke(args=["stats", "publish", "2025Q3", "--by", "admin.test"])
     assert published.exit_code == 0, published.output
     listing = runner.invoke(args=["stats", "list"])
-    assert "2025Q3\tpublished\t2025-Q3\t13 files" in listing.output
-    assert "2025Q3-r2\tready\t2025-Q3\t13 files" in listing.output
+    assert "2025Q3\tpublished\t2025-Q3\t16 files" in listing.output
+    assert "2025Q3-r2\tready\t2025-Q3\t16 files" in listing.output
 
 
 def test_a_period_still_running_is_not_released(ctx):

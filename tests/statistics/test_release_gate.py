@@ -31,9 +31,11 @@ RUN_IDS = ["2025Q2", "2025Q3", "2025Q4", "2025", "2026Q1"]
 QUARTERS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
 RUNS = 50
 GROUP_OF = {region: code for code, regions in DEFAULT_REGION_GROUPS for region in regions}
-_UNITS = {"case": "cases", "closure": "closures", "session": "sessions"}
+_UNITS = {"case": "cases", "closure": "closures", "session": "sessions", "follow_up": "follow_ups",
+          "referral": "referrals"}
 _DIMENSION = {"region_group": "region", "issue_group": "issue", "youngest_child_band": "band",
-              "dv_screening": "dv", "outcome_group": "outcome", "session_type": "type"}
+              "dv_screening": "dv", "outcome_group": "outcome", "session_type": "type",
+              "follow_up_point": "point", "follow_up_result": "result", "destination_group": "destination"}
 
 
 def true_count(data: Microdata, cell) -> int:
@@ -233,7 +235,7 @@ def test_fallback_tables_are_national_and_noted():
     assert tables["T4"].total is None and tables["T5"].total is None
     assert tables["T4"].spec.title_fr.endswith("(niveau national)")
     assert {row.value for row in tables["T4"].rows} <= {"20", "25"}  # 24 cases per band, rounded
-    assert all(NOTE_FALLBACK in t.notes for t in tables.values())
+    assert all(NOTE_FALLBACK in tables[t].notes for t in ("T4", "T5")) and NOTE_FALLBACK not in tables["T7"].notes
     assert NOTE_NO_REGIONAL not in annual.notes
     # The attacker reads a fallback table with its one dimension.
     cells = release_cells("2025", annual.tables)

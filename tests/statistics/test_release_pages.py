@@ -141,7 +141,7 @@ def test_the_notes_the_method_wrote_read_in_the_users_language(app, login_as, re
     from mediation.statistics.notes import NOTE_LABELS
 
     page = login_as("ministry").get(f"/statistics/releases/2025Q3?lang={lang}").get_data(as_text=True)
-    stored = [note for table_id in ("T1", "T2", "T3", "T6")
+    stored = [note for table_id in ("T1", "T2", "T3", "T6", "T8")
               for note in _stored_json(app, "2025Q3", table_id)["metadata"]["notes"]]
     shown = _notes(page)
     assert len(shown) == len(stored) and set(stored) <= set(NOTE_LABELS)  # every stored note is a known one
@@ -172,7 +172,7 @@ def test_bar_charts_are_accessible_and_mirrored_in_arabic(login_as, releases):
     for lang, direction in (("ar", "rtl"), ("fr", "ltr")):
         page = client.get(f"/statistics/releases/2025Q3?lang={lang}").get_data(as_text=True)
         svgs = [svg for svg in _svgs(page) if 'class="chart chart-bars"' in svg]
-        assert len(svgs) == 4  # T1, T2, T3, T6 are one-dimensional
+        assert len(svgs) == 5  # T1, T2, T3, T6, T8 are one-dimensional
         for svg in svgs:
             caption = re.search(r'aria-labelledby="([^"]+)"', svg)[1]
             assert 'role="img"' in svg and f'id="{caption}"' in page

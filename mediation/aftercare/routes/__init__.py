@@ -7,4 +7,6 @@ from flask import Blueprint
 bp = Blueprint("aftercare", __name__)
 
 from mediation.aftercare.routes import follow_ups  # noqa: E402,F401  (registers the routes)
-from mediation.aftercare.services import plan  # noqa: E402,F401  (connects the receivers of the case's events)
+
+# The receivers of the case's events, and the registry entry letting a follow-up open the way to a referral.
+from mediation.aftercare.services import plan, referral  # noqa: E402,F401

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.aftercare import policies, queries
+from mediation.aftercare.codes import AftercareAction
 from mediation.aftercare.forms import FollowUpRecordForm
 from mediation.aftercare.models import PostClosureFollowUp
 from mediation.aftercare.routes import bp
@@ -36,6 +37,15 @@ def _load(case_id, follow_up_id) -> tuple[Case, PostClosureFollowUp]:
 
 def _back(case: Case):
     return lambda _result: redirect(url_for("cases.detail", case_id=case.public_id, _anchor="aftercare"))
+
+
+def _after_record(case: Case):
+    """Back to the case; to the referral form when the follow-up asked for a referral (docs/domain.md, DOM160)."""
+    def done(result: PostClosureFollowUp):
+        if result is not None and result.action is AftercareAction.REFERRAL:
+            return redirect(url_for("referrals.referral_new", case_id=case.public_id))
+        return _back(case)(result)
+    return done
 
 
 def _form(case: Case) -> tuple[FollowUpRecordForm, list, list]:
@@ -68,7 +78,7 @@ def record(case_id, follow_up_id):
         contact_mode=form.contact_mode.data, contacted=form.contacted.data, result=form.result.data,
         new_proceedings=form.new_proceedings.data, action=form.action.data, note=form.note.data,
     ), actor=current_user, expected_version=form.version.data),
-        success=_("The post-closure follow-up is recorded."), done=_back(case), page=page)
+        success=_("The post-closure follow-up is recorded."), done=_after_record(case), page=page)
 
 
 @bp.route(f"{URL}/seen", methods=["POST"])

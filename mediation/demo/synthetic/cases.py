@@ -37,6 +37,7 @@ from mediation.core.crypto import blind_index, name_tokens
 from mediation.demo.synthetic import vocabulary as text
 from mediation.demo.synthetic.context import Context, Diary, utc
 from mediation.demo.synthetic.draws import Weighted, stat_key
+from mediation.demo.synthetic.outcomes import write_agreement, write_follow_ups, write_referral
 from mediation.demo.synthetic.population import AssociationPlan, Mediator
 from mediation.demo.synthetic.timeline import CaseFacts, consent_row, session_count, write_timeline
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
@@ -228,7 +229,8 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         "stat_key": stat_key(ctx.seed, "case", case_id), "version_id": 1, "created_at": utc(opened_on, 9),
         "updated_at": utc(life.last_day, 17),
     })
-    for issue in draws.sample(MEDIATION_ISSUES if mediation_track else COUNSELLING_ISSUES, draws.choice((1, 1, 2, 3))):
+    issues = draws.sample(MEDIATION_ISSUES if mediation_track else COUNSELLING_ISSUES, draws.choice((1, 1, 2, 3)))
+    for issue in issues:
         writer.add("case_issue", {"case_id": case_id, "issue": issue})
     co_worker = None
     colleagues = [m for m in plan.mediators if m.id != lead.id]
@@ -286,6 +288,12 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         })
         if outcome in REFERRALS:
             _referral_for_closure(ctx, case_id, requesting, lead.id, REFERRALS[outcome], life.closed_on, closure_id)
+        if outcome in (*AGREEMENTS, Outcome.RECONCILIATION):
+            write_agreement(ctx, case_id, issues, lead.id, outcome, life.closed_on, closure_id)
+        write_follow_ups(ctx, case_id, closure_id, lead.id, requesting, outcome, life.closed_on)
+    if reached_work:
+        write_referral(ctx, case_id, requesting, lead.id, next(on for s, on in life.path if s is work),
+                       life.closed_on or ctx.today)
     facts = CaseFacts(
         case_id=case_id, association_id=plan.id, service_point_id=service_point_id,
         rooms=plan.rooms[service_point_id], lead_id=lead.id, lead_profession=lead.profession,
@@ -305,7 +313,8 @@ def _referral_for_closure(ctx: Context, case_id: int, participant_id: int, by: i
         "id": referral_id, "public_id": ctx.ids.uuid(), "case_id": case_id, "participant_id": participant_id,
         "destination": destination, "organisation_name": text.REFERRAL_ORGANISATION, "urgency": "routine",
         "reason": text.REFERRAL_REASON, "made_on": on, "consent_id": None, "exception_id": None,
-        "status": "made", "feedback_on": None, "made_by_id": by, "created_at": utc(on, 15), "version_id": 1,
+        "status": "made", "feedback_on": None, "made_by_id": by, "created_at": utc(on, 15),
+        "stat_key": stat_key(ctx.seed, "referral", referral_id), "version_id": 1,
     })
     ctx.writer.add("referral_closure", {"closure_id": closure_id, "referral_id": referral_id})
 

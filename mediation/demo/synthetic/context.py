@@ -25,6 +25,8 @@ class Context:
     now: datetime
     zone: object
     zone_name: str
+    # Agreements, post-closure follow-ups and referrals out draw from a stream of their own (synthetic/outcomes.py).
+    outcomes: Draws = None  # type: ignore[assignment]
     _instants: dict = field(default_factory=dict)
 
     def instant(self, day: date, slot: int | time) -> datetime:

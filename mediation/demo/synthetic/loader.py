@@ -73,7 +73,7 @@ def load_synthetic(session: Session, cases: int, seed: int, *, today: date | Non
     writer = BulkWriter(session)
     zone = clock.zone()
     ctx = Context(writer=writer, draws=Draws(seed, "plan"), ids=Draws(seed, "public-ids"), seed=seed, today=today,
-                  now=clock.now(), zone=zone, zone_name=zone_name())
+                  now=clock.now(), zone=zone, zone_name=zone_name(), outcomes=Draws(seed, "outcomes"))
     # One hash for every account: argon2 is slow on purpose, and the password is the same.
     password_hash = hash_password(SYNTHETIC_PASSWORD)
     plans = write_institutions(writer, ctx.draws, provinces_by_region(session), cases, password_hash, today,

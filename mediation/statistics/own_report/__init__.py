@@ -7,8 +7,8 @@ files it keeps. The report still holds
 no identifier (no name, phone, case reference or public id): only codes, labels and counts. It never
 enters a ministry release.
 
-quarters: the asked quarter; shapes: figures, sections, rate tables; activity, outcomes, safety: the
-grouped queries; build: the report in its order.
+quarters: the asked quarter; shapes: figures, sections, rate tables; activity, outcomes, lasting (agreements,
+follow-ups, referrals), safety: the grouped queries; build: the report in its order.
 """
 
 from mediation.statistics.own_report.build import association_report

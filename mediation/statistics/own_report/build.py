@@ -9,7 +9,7 @@ from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import SessionType
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import period_bounds
-from mediation.statistics.own_report import activity, outcomes, safety
+from mediation.statistics.own_report import activity, lasting, outcomes, safety
 from mediation.statistics.own_report.quarters import Quarter
 from mediation.statistics.own_report.shapes import Figure, Report, rate_figure
 
@@ -23,6 +23,7 @@ def association_report(session: Session, association_id: int, year: int, quarter
     appointments = activity.appointments(session, association_id, bounds)
     screenings, screening_figures = safety.screenings(session, association_id, bounds)
     decisions, adaptations = safety.decisions(session, association_id, bounds)
+    follow_ups, follow_up_figures = lasting.follow_ups(session, association_id, bounds)
     report.figures = [
         Figure("open_caseload", _l("Open caseload at the end of the quarter"),
                activity.open_caseload(session, association_id, bounds)),
@@ -30,8 +31,9 @@ def association_report(session: Session, association_id: int, year: int, quarter
                     *activity.missed_counts(appointments)),
         Figure("days_to_first_session", _l("Median days from first contact to first session"),
                activity.days_to_first_session(session, association_id, bounds), "days"),
+        lasting.days_to_first_mediation(session, association_id, bounds),
         outcomes.reconciliations(session, association_id, bounds),
-        *outcomes.follow_up_figures(),
+        *follow_up_figures,
         outcomes.parenting_sessions(session, association_id, bounds),
         *outcomes.parenting_group_figures(),
         safety.screened_before_mediation(session, association_id, bounds),
@@ -42,6 +44,7 @@ def association_report(session: Session, association_id: int, year: int, quarter
         activity.issue_groups(session, association_id, bounds),
         activity.service_points(session, association_id, bounds),
         activity.closures(session, association_id, bounds),
+        lasting.agreements_by_level(session, association_id, bounds),
         activity.sessions_by(session, association_id, bounds, CounsellingSession.type, SessionType,
                               "sessions_by_type", _l("Sessions held by type")),
         activity.sessions_by(session, association_id, bounds, CounsellingSession.mode, SessionMode,
@@ -56,5 +59,8 @@ def association_report(session: Session, association_id: int, year: int, quarter
         adaptations,
         activity.staff(session, association_id),
     ]
-    report.rate_tables = [outcomes.agreements_by_issue(session, association_id, bounds)]
+    report.rate_tables = [outcomes.agreements_by_issue(session, association_id, bounds),
+                          lasting.agreement_points_by_issue(session, association_id, bounds),
+                          follow_ups,
+                          lasting.referrals_by_destination(session, association_id, bounds)]
     return report

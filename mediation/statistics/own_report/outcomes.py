@@ -1,8 +1,8 @@
 """Outcome and positive-parenting indicators of the own-association report (docs/statistics.md, ST2).
 
 What the system records is counted exactly, one grouped query per indicator. What it does not record
-(follow-up results at 3 and 6 months, new court proceedings, parenting groups and enrolments: there
-is no FollowUp, Agreement or ParentingGroup table yet) is reported as "not recorded", never estimated.
+(parenting groups and enrolments: there is no ParentingGroup table yet) is reported as "not recorded",
+never estimated. Agreements, follow-ups and referrals are in lasting.py.
 """
 
 from __future__ import annotations
@@ -68,14 +68,6 @@ def reconciliations(session: Session, association_id: int, bounds) -> Figure:
                        .where(*_closed_in(association_id, bounds), Closure.outcome == Outcome.RECONCILIATION))
     return Figure("reconciliations", _l("Reconciliations (cases closed in the quarter as a reconciliation)"),
                   int(n or 0))
-
-
-def follow_up_figures() -> list[Figure]:
-    return [
-        not_recorded("holding_3_months", _l("Agreements holding at 3 months")),
-        not_recorded("holding_6_months", _l("Agreements holding at 6 months")),
-        not_recorded("new_proceedings", _l("New court proceedings after mediation")),
-    ]
 
 
 def _parenting_sessions(association_id: int, bounds):
