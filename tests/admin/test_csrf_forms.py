@@ -64,6 +64,6 @@ def test_association_and_service_point_forms_carry_working_tokens(csrf_app):
     token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
     association = response.headers["Location"].rsplit("/", 1)[1]
     response = client.post("/admin/service-points/new", data={
-        "csrf_token": token, "association": association, "code": "FES-01", "kind": "other",
+        "csrf_token": token, "association": association, "code": "FES-09", "kind": "other",
         "name_ar": "فضاء فاس", "name_fr": "Espace Fès", "region_code": "", "province_code": "", "active": "y"})
     assert response.status_code == 302
