@@ -22,6 +22,7 @@ from mediation.appointments.codes import OPEN
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import reminders as appointment_reminders
 from mediation.cases.codes import PreferredLanguage
+from mediation.cases.contact import EMAIL, profile_of
 from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES
 from mediation.groups.models import Enrolment, GroupParticipant, GroupSession, ParentingGroup
@@ -39,7 +40,10 @@ def participant_address(participant: GroupParticipant | None) -> str | None:
         return None
     if participant.person is not None:
         person = participant.person
-        return clean_address(person.email) if person.may_contact and person.anonymised_at is None else None
+        # Their contact profile lists the channels any automatic message may use (DOM142): a person who
+        # asked for SMS only, calls only or no contact gets no e-mail about a group either.
+        allowed = person.may_contact and person.anonymised_at is None and EMAIL in profile_of(person).channels
+        return clean_address(person.email) if allowed else None
     return clean_address(participant.email)
 
 

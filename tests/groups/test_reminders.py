@@ -9,10 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from mediation.appointments.services import reminders
+from mediation.cases.contact import CALL, EMAIL, SMS, ContactProfile, dump
+from mediation.cases.models import Person
 from mediation.core import clock
 from mediation.extensions import db
-from mediation.groups.models import Enrolment
-from mediation.groups.reminders import KIND
+from mediation.groups.models import Enrolment, GroupParticipant
+from mediation.groups.reminders import KIND, participant_address
 from mediation.outbox.models import OutboxMessage
 from tests.groups.support import add_past_sessions, enrol_directly, make_group
 
@@ -42,3 +44,17 @@ def test_group_reminders_follow_consent_and_are_neutral(app, world):
         enrolment.dropped_out_on = clock.today()
         db.session.flush()
         assert not reminders.still_wanted(db.session, messages[0], clock.now())
+
+
+def test_a_person_known_from_a_case_is_reminded_only_by_a_channel_their_profile_lists(app):
+    """DOM142: the contact profile decides for a group as for a case; SMS only, calls only or no contact
+    means no e-mail about a group session either, whatever the participant's consent."""
+    person = Person(email="k.group@example.org", contact_allowed="yes")
+    participant = GroupParticipant(consent_contact=True, person=person)
+    assert participant_address(participant) == "k.group@example.org"  # no profile yet: e-mail, as before
+    for channels, expected in (((SMS,), None), ((CALL,), None), ((), None),
+                               ((SMS, EMAIL), "k.group@example.org")):
+        person.contact_profile = dump(ContactProfile(channels=channels))
+        assert participant_address(participant) == expected, channels
+    person.contact_allowed = "no"
+    assert participant_address(participant) is None
