@@ -60,7 +60,9 @@ def test_a_drill_restores_checks_and_records_the_backup(source, tmp_path):
     assert (drill.backup_id, drill.revision) == (header["backup_id"], header["revision"])
     assert drill.table_count > 20 and drill.row_count > drill.table_count and drill.audit_event_count > 0
     assert drill.backup_created_at is not None
-    assert scratch_databases(source.app) == before  # the scratch database was dropped
+    # The scratch database was dropped. Another worker's drill may have come or gone meanwhile (the list is
+    # the server's), so the check is that none appeared and stayed.
+    assert set(scratch_databases(source.app)) <= set(before)
     assert source.marker not in result.output  # operator facts only
 
 
