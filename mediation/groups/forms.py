@@ -20,16 +20,18 @@ from mediation.core.forms import (
 )
 from mediation.groups.codes import ActivityTheme, ProgrammeTarget
 from mediation.groups.rules import (
+    ACTIVITY_SEXES,
     EMAIL_MAX,
     FRAMEWORK_MAX,
     MAX_CAPACITY,
+    MAX_COUNT,
     MAX_PLANNED_SESSIONS,
     NAME_MAX,
+    PARTICIPANT_AGE_BANDS,
     PARTICIPANT_NAME_MAX,
     PHONE_MAX,
     SCORE_MAX,
 )
-from mediation.groups.services import ACTIVITY_SEXES, MAX_COUNT, PARTICIPANT_AGE_BANDS
 
 NONE = ""
 TOO_LONG = _l("Use at most %(max)d characters.")

@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from flask import current_app, has_app_context
 
+from mediation.cases.codes import AgeBand, Sex
 from mediation.groups.codes import EnrolmentStatus
 
 NAME_MAX = 120
@@ -17,6 +18,12 @@ MAX_PLANNED_SESSIONS = 52
 MAX_CAPACITY = 60
 SCORE_MAX = 100
 DEFAULT_COMPLETION_PERCENT = 75
+# Who may take part in a parenting group: parents and grandparents, so adults and older adolescents.
+PARTICIPANT_AGE_BANDS = (AgeBand.B15_17, AgeBand.B18_24, AgeBand.B25_34, AgeBand.B35_44, AgeBand.B45_59,
+                         AgeBand.B60_PLUS, AgeBand.UNKNOWN)
+# An activity's attendance is counted by sex and by every age band, children included (DOM130).
+ACTIVITY_SEXES = (Sex.FEMALE, Sex.MALE)
+MAX_COUNT = 10_000
 # Sessions 1 and 2: whoever came to one of them took part (docs/domain.md, DOM124).
 TAKE_UP_SESSIONS = frozenset({1, 2})
 

@@ -18,7 +18,7 @@ from mediation.core.authz import Permission, require
 from mediation.core.i18n import current_language
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db
-from mediation.groups import policies, queries, services
+from mediation.groups import policies, queries
 from mediation.groups.forms import (
     ActivityForm,
     AttendanceForm,
@@ -31,6 +31,8 @@ from mediation.groups.forms import (
 )
 from mediation.groups.models import ParentingGroup
 from mediation.groups.routes import bp
+from mediation.groups.services import activities as activity_services
+from mediation.groups.services import cycles
 
 GROUP = "/<uuid:group_id>"
 
@@ -72,7 +74,7 @@ def programmes():
 
     if request.method == "GET":
         return page(200)
-    return submit(form, lambda: services.create_programme(db.session, services.ProgrammeData(
+    return submit(form, lambda: cycles.create_programme(db.session, cycles.ProgrammeData(
         name=form.name.data, planned_sessions=form.planned_sessions.data, target=form.target.data,
         framework=form.framework.data), actor=current_user),
         success=_("The programme is recorded."), done=lambda _r: redirect(url_for("groups.programmes")), page=page)
@@ -105,7 +107,7 @@ def new():
         return page(200)
 
     def change():
-        return services.create_group(db.session, services.GroupData(
+        return cycles.create_group(db.session, cycles.GroupData(
             programme_id=_uuid(form.programme_id.data), name=form.name.data,
             service_point_id=_uuid(form.service_point_id.data), room_id=_uuid(form.room_id.data),
             start_on=form.start_on.data, planned_sessions=form.planned_sessions.data, language=form.language.data,
@@ -141,7 +143,7 @@ def detail(group_id):
 @require(Permission.GROUP_VIEW)
 def finish(group_id):
     group = _runner(group_id)
-    return submit(None, lambda: services.finish_group(db.session, group, actor=current_user),
+    return submit(None, lambda: cycles.finish_group(db.session, group, actor=current_user),
                   success=_("The cycle is declared finished."), done=_to_group(group))
 
 
@@ -154,7 +156,7 @@ def book_session(group_id):
     def page(status: int):
         return render_template("groups/session_form.html", group=group, form=form), status
 
-    return submit(form, lambda: services.book_session(
+    return submit(form, lambda: cycles.book_session(
         db.session, group, day=form.day.data, start=time.fromisoformat(form.start.data),
         end=time.fromisoformat(form.end.data), actor=current_user),
         success=_("The session is booked."), done=_to_group(group), page=page)
@@ -169,7 +171,7 @@ def cancel_session(group_id, session_id):
         abort(404)
     form = CancelSessionForm()
     return submit(form if form.validate_on_submit() else None,
-                  lambda: services.cancel_session(db.session, group, group_session, reason=form.reason.data,
+                  lambda: cycles.cancel_session(db.session, group, group_session, reason=form.reason.data,
                                                   actor=current_user),
                   success=_("The session is cancelled."), done=_to_group(group))
 
@@ -185,7 +187,7 @@ def enrol(group_id):
 
     if request.method == "GET":
         return page(200)
-    return submit(form, lambda: services.enrol(db.session, group, services.ParticipantData(
+    return submit(form, lambda: cycles.enrol(db.session, group, cycles.ParticipantData(
         full_name=form.full_name.data, sex=form.sex.data, age_band=form.age_band.data, phone=form.phone.data,
         email=form.email.data,
         birth_date=form.birth_date.data or None, consent_data_processing=bool(form.consent_data_processing.data),
@@ -213,7 +215,7 @@ def enrolment(group_id, enrolment_id):
         return render_template("groups/enrolment.html", group=group, enrolment=row, form=form,
                                version=row.version_id), status
 
-    return submit(form, lambda: services.update_enrolment(db.session, group, row, services.EnrolmentUpdate(
+    return submit(form, lambda: cycles.update_enrolment(db.session, group, row, cycles.EnrolmentUpdate(
         dropped_out=bool(form.dropped_out.data), pre_score=form.pre_score.data, post_score=form.post_score.data,
         satisfaction=form.satisfaction.data), actor=current_user, version=form.version.data),
         success=_("The enrolment is saved."), done=_to_group(group), page=page)
@@ -240,7 +242,7 @@ def attendance(group_id, session_id):
         return render_template("groups/attendance.html", group=group, group_session=group_session, lines=lines,
                                form=form), status
 
-    return submit(form, lambda: services.record_attendance(
+    return submit(form, lambda: cycles.record_attendance(
         db.session, group, group_session, {u for u in (_uuid(v) for v in form.present.data or []) if u is not None},
         actor=current_user), success=_("The attendance is recorded."), done=_to_group(group), page=page)
 
@@ -270,7 +272,7 @@ def new_activity():
     if request.method == "GET":
         form.facilitator_ids.data = [str(current_user.public_id)]
         return page(200)
-    return submit(form, lambda: services.record_activity(db.session, services.ActivityData(
+    return submit(form, lambda: activity_services.record_activity(db.session, activity_services.ActivityData(
         held_on=form.held_on.data, theme=form.theme.data, service_point_id=_uuid(form.service_point_id.data),
         title=form.title.data,
         facilitator_ids=tuple(u for u in (_uuid(v) for v in form.facilitator_ids.data or []) if u is not None),

@@ -9,7 +9,7 @@ session and a case appointment at once, even when both are booked at the same in
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -26,18 +26,14 @@ from mediation.cases.identity import PersonData, normalise_phone
 from mediation.cases.queries.people import find_visible_person
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
-from mediation.core.authz import Role
 from mediation.core.codes import parse_code
 from mediation.core.crypto import blind_index
 from mediation.core.errors import Conflict, DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 from mediation.groups import policies, queries
-from mediation.groups.codes import ActivityTheme, ProgrammeTarget
+from mediation.groups.codes import ProgrammeTarget
 from mediation.groups.models import (
-    Activity,
-    ActivityCount,
-    ActivityFacilitator,
     Attendance,
     Enrolment,
     GroupFacilitator,
@@ -52,6 +48,7 @@ from mediation.groups.rules import (
     MAX_CAPACITY,
     MAX_PLANNED_SESSIONS,
     NAME_MAX,
+    PARTICIPANT_AGE_BANDS,
     PARTICIPANT_NAME_MAX,
     PHONE_MAX,
     SCORE_MAX,
@@ -60,9 +57,6 @@ from mediation.outbox.settings import clean_address
 
 STALE_ENROLMENT = _l("Someone else changed this enrolment while you were editing it. Nothing was overwritten: "
                      "check the current version and try again.")
-# Who may take part in a parenting group: parents and grandparents, so adults and older adolescents.
-PARTICIPANT_AGE_BANDS = (AgeBand.B15_17, AgeBand.B18_24, AgeBand.B25_34, AgeBand.B35_44, AgeBand.B45_59,
-                         AgeBand.B60_PLUS, AgeBand.UNKNOWN)
 
 
 class GroupPermissionDenied(DomainError):
@@ -379,65 +373,3 @@ def record_attendance(session: Session, group: ParentingGroup, group_session: Gr
     session.flush()
     _audit(session, AuditAction.UPDATE, "parenting_group_session", group_session, group.association_id)
     return len(present)
-
-
-# Activities (DOM130)
-
-# The age bands an activity's attendance is counted in: every band, children included.
-ACTIVITY_SEXES = (Sex.FEMALE, Sex.MALE)
-MAX_COUNT = 10_000
-
-
-@dataclass(frozen=True)
-class ActivityData:
-    held_on: date | None
-    theme: str | None
-    service_point_id: uuid.UUID | None
-    title: str | None = None
-    facilitator_ids: tuple[uuid.UUID, ...] = ()
-    # (sex code, age band code) -> number present
-    counts: dict[tuple[str, str], int | None] = field(default_factory=dict)
-
-
-def record_activity(session: Session, data: ActivityData, *, actor: StaffUser) -> Activity:
-    if not policies.can_record_activity(actor) or actor.association_id is None:
-        raise GroupPermissionDenied()
-    association_id = actor.association_id
-    if data.held_on is None:
-        raise ValidationFailed(_l("Give the date of the activity."), field="held_on")
-    if not clock.EARLIEST_DAY <= data.held_on <= clock.today():
-        raise ValidationFailed(_l("An activity is recorded once held: give a date up to today."), field="held_on")
-    theme = parse_code(ActivityTheme, data.theme, _l("Choose the theme."), "theme")
-    point = next((row for row in queries.service_points(session, association_id)
-                  if row.public_id == data.service_point_id), None)
-    if point is None:
-        raise ValidationFailed(_l("Choose a service point of your association."), field="service_point_id")
-    title = bounded_text(data.title, "title", FRAMEWORK_MAX)
-    by_id = {user.public_id: user for user in queries.staff(session, association_id)}
-    wanted = list(dict.fromkeys(data.facilitator_ids))
-    chosen = [by_id[public_id] for public_id in wanted if public_id in by_id]
-    if not chosen or len(chosen) != len(wanted):
-        raise ValidationFailed(_l("Choose the facilitators among your association's active staff."),
-                               field="facilitator_ids")
-    if actor.role == Role.MEDIATOR and actor not in chosen:
-        raise ValidationFailed(_l("An activity you record must include you among its facilitators."),
-                               field="facilitator_ids")
-    counts: list[ActivityCount] = []
-    for (sex_code, band_code), number in sorted(data.counts.items()):
-        if number is None or number == 0:
-            continue
-        sex = parse_code(Sex, sex_code, _l("Choose the sex."), "counts")
-        band = parse_code(AgeBand, band_code, _l("Choose the age band."), "counts")
-        if isinstance(number, bool) or not 0 < number <= MAX_COUNT:
-            raise ValidationFailed(_l("Give numbers from 0 to 10000."), field=f"count_{sex.value}_{band.value}")
-        counts.append(ActivityCount(sex=sex, age_band=band, count=number))
-    if not counts:
-        raise ValidationFailed(_l("Give the number of people present."), field="held_on")
-    activity = Activity(association_id=association_id, service_point_id=point.id, held_on=data.held_on,
-                        theme=theme, title=title, created_by_id=actor.id, counts=counts,
-                        facilitators=[ActivityFacilitator(user_id=user.id)
-                                      for user in sorted(chosen, key=lambda user: user.id)])
-    session.add(activity)
-    session.flush()
-    _audit(session, AuditAction.CREATE, "family_activity", activity, association_id)
-    return activity
