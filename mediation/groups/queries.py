@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -191,3 +192,40 @@ def activity_list(session: Session, user) -> list[Activity]:
     """The activities the user may see, latest first, with their counts and facilitators (selectin)."""
     return list(session.scalars(visible_activities(user).order_by(Activity.held_on.desc(), Activity.id.desc())
                                 .limit(200)).unique())
+
+
+@dataclass(frozen=True)
+class PersonEnrolment:
+    """One group a person known from a case took part in, as their access export shows it (DOM123)."""
+
+    group_name: str
+    programme_name: str
+    start_on: date
+    enrolled_on: date
+    attended: int
+    planned: int
+    status: EnrolmentStatus
+
+
+def enrolments_of_person(session: Session, person_id: int) -> list[PersonEnrolment]:
+    """The groups of a person linked from a case, oldest first (two statements whatever their number)."""
+    rows = session.execute(
+        select(Enrolment, ParentingGroup).join(GroupParticipant, GroupParticipant.id == Enrolment.participant_id)
+        .join(ParentingGroup, ParentingGroup.id == Enrolment.group_id)
+        .where(GroupParticipant.person_id == person_id)
+        .order_by(Enrolment.enrolled_on, Enrolment.id)).unique().all()
+    if not rows:
+        return []
+    numbers: dict[int, set[int]] = {}
+    for enrolment_id, number in session.execute(
+            select(Attendance.enrolment_id, GroupSession.number)
+            .join(GroupSession, GroupSession.id == Attendance.session_id)
+            .where(Attendance.enrolment_id.in_([enrolment.id for enrolment, _group in rows]),
+                   Attendance.present.is_(True), GroupSession.attendance_recorded_at.is_not(None))):
+        numbers.setdefault(enrolment_id, set()).add(number)
+    percent = completion_percent()
+    return [PersonEnrolment(group.name, group.programme.name, group.start_on, enrolment.enrolled_on,
+                            len(numbers.get(enrolment.id, ())), group.planned_sessions,
+                            enrolment_status(numbers.get(enrolment.id, set()), group.planned_sessions,
+                                             dropped_out=enrolment.dropped_out_on is not None, percent=percent))
+            for enrolment, group in rows]

@@ -30,6 +30,7 @@ from mediation.cases.contact import profile_of
 from mediation.cases.models import Case, Consent, ConsentGiver, Note, Participant, Person
 from mediation.core.i18n import SUPPORTED
 from mediation.counselling.models import CounsellingSession, SessionAttendee
+from mediation.groups.queries import PersonEnrolment, enrolments_of_person
 from mediation.referrals.models import Referral
 from mediation.subject_requests.models import DataSubjectRequest
 
@@ -124,6 +125,7 @@ class PersonExport:
     appointments: list[AppointmentEntry] = field(default_factory=list)
     referrals: list[ReferralEntry] = field(default_factory=list)
     attachments: list[AttachmentEntry] = field(default_factory=list)
+    groups: list[PersonEnrolment] = field(default_factory=list)
     requests: list[DataSubjectRequest] = field(default_factory=list)
 
 
@@ -139,6 +141,8 @@ def person_export(session: Session, person: Person) -> PersonExport:
     export.cases = [CaseEntry(case.reference, case.status, participant.role, participant.is_requesting_party,
                               case.opened_on, case.closed_on, case.issues, case.anonymised_at is not None)
                     for participant, case in parts]
+    # The parenting groups they took part in as a person known from a case (docs/domain.md, DOM123).
+    export.groups = enrolments_of_person(session, person.id)
     if not parts:
         export.requests = _requests(session, person)
         return export
@@ -255,6 +259,10 @@ def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
                       for r in export.referrals],
         "documents": [{"case": a.reference, "kind": code(a.kind), "date": a.document_date.isoformat(),
                        "format": code(a.content_type)} for a in export.attachments],
+        "parenting_groups": [{"group": g.group_name, "programme": g.programme_name,
+                              "starts_on": g.start_on.isoformat(), "enrolled_on": g.enrolled_on.isoformat(),
+                              "sessions_attended": g.attended, "sessions_planned": g.planned,
+                              "status": code(g.status)} for g in export.groups],
         "requests": [{"type": code(r.type), "received_on": r.received_on.isoformat(),
                       "answered_on": r.answered_on.isoformat() if r.answered_on else None,
                       "outcome": code(r.outcome)} for r in export.requests],

@@ -16,8 +16,10 @@ from mediation.core import clock
 from mediation.core.audit import AuditEvent, verify_chain
 from mediation.counselling.models import CounsellingSession, SessionAttendee
 from mediation.extensions import db
+from mediation.groups.models import Enrolment, GroupParticipant
 from mediation.subject_requests.models import DataSubjectRequest
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
+from tests.groups.support import add_past_sessions, enrol_directly, make_group, mark
 from tests.retention.fixtures import staff
 
 
@@ -197,3 +199,32 @@ def test_another_associations_supervisor_gets_404(login_as, family):
     client = login_as("supervisor_b")
     assert client.get(f"/subject-requests/{request_id}/export.json").status_code == 404
     assert client.get(f"/subject-requests/people/{family['person']}/new").status_code == 404
+
+
+def test_the_export_lists_the_parenting_groups_of_the_person_and_no_one_elses(app, world, login_as, family):
+    """A person known from a case and enrolled in a group finds that group, their attendance and status in
+    their access export (docs/domain.md, DOM123); a group-only participant's enrolment is not theirs."""
+    group_id = make_group(app, world.association_a, planned=4, name="GROUP-OF-THE-PERSON")
+    add_past_sessions(app, group_id, 4)
+    (theirs,) = enrol_directly(app, group_id, 1, prefix="GROUP-ONLY-NEIGHBOUR")
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.public_id == uuid.UUID(family["person"])))
+        enrolment = db.session.scalar(select(Enrolment).where(Enrolment.public_id == uuid.UUID(theirs)))
+        own = GroupParticipant(association_id=person.association_id, person_id=person.id, sex=Sex.FEMALE,
+                               age_band=AgeBand.B25_34, consent_data_processing=True,
+                               created_by_id=enrolment.participant.created_by_id)
+        mine = Enrolment(group_id=enrolment.group_id, participant=own, enrolled_on=clock.today(), sex=Sex.FEMALE,
+                         age_band=AgeBand.B25_34)
+        db.session.add(mine)
+        db.session.commit()
+        mine_id = str(mine.public_id)
+    mark(app, group_id, {1, 2, 3}, mine_id)
+    client = login_as("supervisor_a")
+    request_id = request_id_from(record(client, family["person"]))
+    html = client.get(f"/subject-requests/{request_id}/export?language=en").get_data(as_text=True)
+    payload = json.loads(client.get(f"/subject-requests/{request_id}/export.json?language=en").get_data(as_text=True))
+    assert [(g["group"], g["sessions_attended"], g["sessions_planned"], g["status"]["code"])
+            for g in payload["parenting_groups"]] == [("GROUP-OF-THE-PERSON", 3, 4, "completed")]
+    assert "GROUP-OF-THE-PERSON" in html and "Positive-parenting groups" in html
+    for body in (html, json.dumps(payload, ensure_ascii=False)):
+        assert "GROUP-ONLY-NEIGHBOUR" not in body
