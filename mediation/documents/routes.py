@@ -53,10 +53,9 @@ def print_marks():
     the page's language (docs/domain.md, DOM158). It holds no data: every signed-in account reads it (the
     pages before logging in hold nothing to mark)."""
     css = render_template("documents/print_marks.css", mark=_css_string(_("Confidential — internal")))
-    response = Response(css, mimetype="text/css")
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Vary"] = "Cookie"
-    return response
+    # No caching header of its own: the application answers every view "no-store" (core/security.py), and a
+    # "private, no-cache" set here was overwritten there, so it only misled the reader.
+    return Response(css, mimetype="text/css")
 
 
 @case_section
