@@ -167,13 +167,14 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.main.routes import bp as main_bp
     from mediation.referrals.routes import bp as referrals_bp
     from mediation.retention.routes import bp as retention_bp
+    from mediation.sms_templates.routes import bp as sms_templates_bp
     from mediation.statistics.routes import bp as statistics_bp
     from mediation.subject_requests.routes import bp as subject_requests_bp
     from mediation.supervision.routes import bp as supervision_bp
 
     for blueprint in (auth_bp, main_bp, cases_bp, counselling_bp, appointments_bp, referrals_bp, agreements_bp,
                       attachments_bp, supervision_bp, statistics_bp, retention_bp, subject_requests_bp, admin_bp,
-                      audit_bp, health_bp, aftercare_bp, groups_bp, documents_bp):
+                      audit_bp, health_bp, aftercare_bp, groups_bp, documents_bp, sms_templates_bp):
         app.register_blueprint(blueprint)
 
 

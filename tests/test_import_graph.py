@@ -26,6 +26,7 @@ FLOORS = {
     "backup": 2,
     "audit": 2,
     "cases": 3,
+    "sms_templates": 3,  # the SMS texts of each association: below every feature that sends an SMS
     "appointments": 4,
     "referrals": 4,  # a referral is a record of the case; the closure hears of it through events
     "agreements": 4,  # a case's agreement, which its closure rests on

@@ -68,6 +68,8 @@ class Permission(enum.StrEnum):
     # Positive-parenting groups (docs/security.md, S61): staff see the groups they run, supervisors plan them.
     GROUP_VIEW = "group.view"
     GROUP_PLAN = "group.plan"
+    # The association's SMS texts (docs/domain.md, DOM146; docs/security.md, S84): its supervisors only.
+    SMS_TEMPLATE_MANAGE = "sms_template.manage"
 
 
 _EVERYONE = frozenset({Permission.HOME, Permission.PROFILE})
@@ -111,6 +113,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SUBJECT_REQUEST_MANAGE,
         Permission.GROUP_VIEW,
         Permission.GROUP_PLAN,
+        Permission.SMS_TEMPLATE_MANAGE,
     },
     # Admin and ministry see no case content (docs/security.md, S14).
     Role.MEDIATOR: _EVERYONE

@@ -32,6 +32,7 @@ NAVIGATION = (
     NavEntry("admin.associations", _l("Associations"), Permission.ASSOCIATION_VIEW),
     NavEntry("admin.service_points", _l("Service points"), Permission.SERVICE_POINT_MANAGE),
     NavEntry("admin.staff", _l("Staff accounts"), Permission.STAFF_VIEW),
+    NavEntry("sms_templates.index", _l("SMS texts"), Permission.SMS_TEMPLATE_MANAGE),
     NavEntry("audit.events", _l("Audit trail"), Permission.AUDIT_VIEW),
 )
 

@@ -25,6 +25,7 @@ from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox import sms
 from mediation.outbox.models import OutboxMessage
+from mediation.sms_templates.rules import reveals
 from tests.appointments.fixtures import staff
 from tests.appointments.test_reminders import (  # noqa: F401 - fixtures
     FATHER,
@@ -241,4 +242,4 @@ def test_a_room_whose_name_says_what_the_service_is_about_is_left_out(app, scene
     send_all(app, smtp, gateway, scene.now)
     [father] = to(gateway, FATHER_MSISDN)
     assert "médiation" not in father["text"] and "lieu habituel" in father["text"]
-    assert reminders.reveals("Salle de MÉDIATION") and not reminders.reveals("Salle 2")
+    assert reveals("Salle de MÉDIATION") and not reveals("Salle 2")

@@ -54,6 +54,8 @@ from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.settings import clean_address
+from mediation.sms_templates.codes import MessageKind
+from mediation.sms_templates.render import render_sms
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
@@ -189,46 +191,24 @@ def reminder_text(participant: Participant, appointment: Appointment,
     return language, subject, "\n".join(lines) + "\n"
 
 
-# Words an SMS never carries unless the profile allows naming the service (DOM144): a room named
-# "Salle de médiation" is then left out rather than sent.
-REVEALING = ("media", "médiat", "mediat", "violence", "violen", "famil", "conflict", "conflit", "divorce",
-             "garde", "custody", "وساطة", "الوساطة", "عنف", "أسر", "طلاق", "حضانة", "نزاع")
-
-
-def reveals(text: str) -> bool:
-    folded = text.casefold()
-    return any(word in folded for word in REVEALING)
-
-
-def sms_reminder_text(participant: Participant, appointment: Appointment, association: Association | None,
-                      arrives: datetime | None = None) -> tuple[str, str]:
+def sms_reminder_text(session: Session, participant: Participant, appointment: Appointment,
+                      association: Association | None, arrives: datetime | None = None) -> tuple[str, str]:
     """(language, text) of a party's SMS reminder: date, time, place and a number to call (DOM144).
 
-    Neutral words only; the service point and the association are named only when the person's
-    contact profile allows it, otherwise the place is the room alone."""
+    The association's text for the party's language, else the built-in one (DOM146, DOM148), checked
+    again now (DOM147); the service point and the association are named only when the person's contact
+    profile allows it, otherwise the place is the room alone (DOM149)."""
     arrives = arrives or appointment.start_utc
-    language = party_language(participant)
     named = profile_of(participant.person).name_service
-    with force_locale(FORMAT_LOCALES[language]):
-        when = _("%(date)s at %(time)s", date=format_date(local_parts(arrives)[0], "EEE d MMM"),
-                 time=format_datetime(arrives, TIME_PATTERN))
+
+    def place(language: str) -> str:
         if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
-            place = _place(appointment, language) if named else appointment.room.name
-        else:
-            place = str(appointment.mode.label)
-        if not named and reveals(place):
-            # Translators: the place of an appointment in an SMS when the room's own name cannot be sent.
-            place = _("at the usual place")
-        # Translators: an SMS that someone else may read: keep it short (one SMS is 70 Arabic or 160 Latin
-        # characters) and neutral, with no word about mediation, family, conflict or the association's purpose.
-        parts = [_("Reminder: appointment on %(when)s, %(place)s.", when=when, place=place)]
-        phone = (association.phone or "").strip() if association is not None else ""
-        if phone:
-            # Translators: the end of a reminder SMS, e.g. "To change: 0522 00 11 22".
-            parts.append(_("To change: %(phone)s", phone=phone))
-        if named and association is not None:
-            parts.append(association.name_ar if language == "ar" else association.name_fr)
-    return language, " ".join(parts)
+            return _place(appointment, language) if named else appointment.room.name
+        return str(appointment.mode.label)
+
+    spoken = participant.person.preferred_language
+    return render_sms(session, association, MessageKind.APPOINTMENT_REMINDER,
+                      spoken.value if spoken is not None else None, at=arrives, place=place, name_service=named)
 
 
 # Keys: one message per recipient and content, so a second run queues nothing
@@ -327,7 +307,8 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
                 continue
             association = associations.get(appointment.association_id)
             if route.channel == SMS:
-                language, body = sms_reminder_text(participant, appointment, association, arrival(appointment, party))
+                language, body = sms_reminder_text(session, participant, appointment, association,
+                                                   arrival(appointment, party))
                 subject = ""
             else:
                 language, subject, body = reminder_text(participant, appointment, association,
