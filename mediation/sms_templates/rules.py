@@ -93,8 +93,9 @@ def default_text(kind: MessageKind, language: TemplateLanguage, *, with_phone: b
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """`text` with each placeholder replaced; an empty value goes with the space before it, and a comma
-    left hanging before the end of a sentence goes too, so that nothing shows where a value was removed."""
+    """`text` with each placeholder replaced; an empty value goes with the space before it, a comma left
+    hanging before the end of a sentence and a mark left at the start of a line go too, so that nothing
+    shows where a value was removed."""
     def replace(match: re.Match) -> str:
         return values.get(match.group(1), "").strip()
 
@@ -103,6 +104,7 @@ def fill(text: str, values: dict[str, str]) -> str:
             text = re.sub(r"[ \t]*\{" + name + r"\}", "", text)
     text = PLACEHOLDER.sub(replace, text)
     text = re.sub(r"[ \t]*[,،][ \t]*(?=[.!?؟]|$)", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]*[,،:;؛.][ \t]*", "", text, flags=re.MULTILINE)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
