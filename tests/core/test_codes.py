@@ -36,6 +36,7 @@ from mediation.core.codes import Code, choices
 from mediation.documents import codes as document_codes
 from mediation.groups import codes as group_codes
 from mediation.referrals import codes as referral_codes
+from mediation.sms_templates import codes as sms_template_codes
 from mediation.statistics import codes as statistics_codes
 from mediation.statistics.codes import IssueGroup, issue_group
 from mediation.subject_requests import codes as subject_request_codes
@@ -128,6 +129,9 @@ EXPECTED = {
     group_codes.GroupStatus: ("planned", "running", "finished"),
     group_codes.EnrolmentStatus: ("enrolled", "took_part", "completed", "dropped_out"),
     group_codes.ActivityTheme: ("awareness_talk", "intergenerational_day", "social_protection_info", "other"),
+    # The association's SMS texts (docs/domain.md, DOM146, DOM148).
+    sms_template_codes.MessageKind: ("appointment_reminder", "convocation", "group_reminder"),
+    sms_template_codes.TemplateLanguage: ("ar", "fr", "ary_latn", "ary_arab"),
 }
 
 
