@@ -2,9 +2,11 @@
 
 Registered with the appointments' day-before run (`flask reminders send`): among tomorrow's appointments,
 those held by a group session; for each enrolment still active whose participant agreed to be contacted
-and has an e-mail address (for a person known from a case, their own contact profile must allow it too),
-one neutral message: the date and time and the association's phone, the wording of the parties'
-reminders, nothing about parenting, the group or anyone else. Checked again just before sending.
+and has an address (for a person known from a case, by the first channel of their own contact profile
+that has one: an SMS to their mobile, or an e-mail), one neutral message: the date and time and the
+association's phone, the wording of the parties' reminders, nothing about parenting, the group or anyone
+else. An SMS is the association's group-session text, or the built-in one (DOM146, DOM159). Checked
+again just before sending.
 """
 
 from __future__ import annotations
@@ -18,33 +20,67 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association
-from mediation.appointments.codes import OPEN
+from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import reminders as appointment_reminders
 from mediation.cases.codes import PreferredLanguage
-from mediation.cases.contact import EMAIL, profile_of
+from mediation.cases.contact import EMAIL, SMS, Route, profile_of
 from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES
 from mediation.groups.models import Enrolment, GroupParticipant, GroupSession, ParentingGroup
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
-from mediation.outbox.settings import clean_address
+from mediation.outbox.settings import clean_address, clean_msisdn
+from mediation.sms_templates.codes import MessageKind
+from mediation.sms_templates.render import render_sms
 
 KIND = "group_reminder"
 TIME_PATTERN = "HH:mm"
 
 
-def participant_address(participant: GroupParticipant | None) -> str | None:
-    """The address a reminder may go to, or None: consent, and the case person's own profile if linked."""
+def participant_route(participant: GroupParticipant | None) -> Route | None:
+    """The channel and address a reminder may go to, or None (DOM142). A person known from a case: the first
+    channel of their profile with an address, SMS to a mobile or e-mail; anyone else: their e-mail."""
     if participant is None or not participant.consent_contact:
         return None
-    if participant.person is not None:
-        person = participant.person
-        # Their contact profile lists the channels any automatic message may use (DOM142): a person who
-        # asked for SMS only, calls only or no contact gets no e-mail about a group either.
-        allowed = person.may_contact and person.anonymised_at is None and EMAIL in profile_of(person).channels
-        return clean_address(person.email) if allowed else None
-    return clean_address(participant.email)
+    person = participant.person
+    if person is None:
+        address = clean_address(participant.email)
+        return Route(EMAIL, address) if address is not None else None
+    if not person.may_contact or person.anonymised_at is not None:
+        return None
+    profile = profile_of(person)
+    for channel in profile.channels:
+        if channel == SMS:
+            number = clean_msisdn(profile.sms_number or person.phone)
+            if number is not None:
+                return Route(SMS, number)
+        elif channel == EMAIL:
+            address = clean_address(person.email)
+            if address is not None:
+                return Route(EMAIL, address)
+    return None
+
+
+def _sms_text(session: Session, participant: GroupParticipant, appointment: Appointment,
+              association: Association | None) -> tuple[str, str]:
+    """(language, text) of the SMS: the person's language, the service named only as their profile allows."""
+    person = participant.person
+    assert person is not None  # an SMS goes only to a person known from a case (participant_route)
+    named = profile_of(person).name_service
+
+    def place(language: str) -> str:
+        if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
+            if named:
+                point = appointment.room.service_point
+                return _("%(room)s, %(service_point)s", room=appointment.room.name,
+                         service_point=point.name_ar if language == "ar" else point.name_fr)
+            return appointment.room.name
+        return str(appointment.mode.label)
+
+    spoken = person.preferred_language
+    return render_sms(session, association, MessageKind.GROUP_REMINDER, spoken.value if spoken is not None else None,
+                      at=appointment.start_utc, place=place, name_service=named)
 
 
 def _text(group: ParentingGroup, appointment: Appointment, association: Association | None) -> tuple[str, str, str]:
@@ -89,13 +125,18 @@ def queue_group_reminders(session: Session, appointments: list[Appointment], now
     for group_session, group in rows:
         appointment = by_id[group_session.appointment_id]
         for enrolment in enrolments.get(group.id, []):
-            address = participant_address(enrolment.participant)
-            if address is None:
+            route = participant_route(enrolment.participant)
+            if route is None:
                 continue
-            language, subject, body = _text(group, appointment, associations.get(group.association_id))
-            if outbox.queue(session, kind=KIND, dedupe_key=_key(appointment, enrolment), recipient=address,
+            association = associations.get(group.association_id)
+            if route.channel == SMS:
+                subject = ""
+                language, body = _sms_text(session, enrolment.participant, appointment, association)
+            else:
+                language, subject, body = _text(group, appointment, association)
+            if outbox.queue(session, kind=KIND, dedupe_key=_key(appointment, enrolment), recipient=route.address,
                             subject=subject, body=body, language=language, association_id=group.association_id,
-                            now=now):
+                            now=now, channel=route.channel):
                 queued += 1
     return queued
 
@@ -110,7 +151,9 @@ def group_reminder_still_wanted(session: Session, message: OutboxMessage, now: d
     enrolment = session.scalar(select(Enrolment).where(Enrolment.public_id == uuid.UUID(enrolment_id)))
     if enrolment is None or enrolment.dropped_out_on is not None:
         return False
-    return participant_address(enrolment.participant) == message.recipient
+    # The profile may have changed since: the same channel and address, or nothing (DOM142).
+    route = participant_route(enrolment.participant)
+    return route is not None and route.channel == message.channel and route.address == message.recipient
 
 
 appointment_reminders.register_reminders(KIND, queue_group_reminders, group_reminder_still_wanted)

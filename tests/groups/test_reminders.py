@@ -14,7 +14,7 @@ from mediation.cases.models import Person
 from mediation.core import clock
 from mediation.extensions import db
 from mediation.groups.models import Enrolment, GroupParticipant
-from mediation.groups.reminders import KIND, participant_address
+from mediation.groups.reminders import KIND, participant_route
 from mediation.outbox.models import OutboxMessage
 from tests.groups.support import add_past_sessions, enrol_directly, make_group
 
@@ -47,14 +47,21 @@ def test_group_reminders_follow_consent_and_are_neutral(app, world):
 
 
 def test_a_person_known_from_a_case_is_reminded_only_by_a_channel_their_profile_lists(app):
-    """DOM142: the contact profile decides for a group as for a case; SMS only, calls only or no contact
-    means no e-mail about a group session either, whatever the participant's consent."""
+    """DOM142: the contact profile decides for a group as for a case, in its order; calls only or no contact
+    means nothing automatic about a group session either, whatever the participant's consent."""
     person = Person(email="k.group@example.org", contact_allowed="yes")
     participant = GroupParticipant(consent_contact=True, person=person)
-    assert participant_address(participant) == "k.group@example.org"  # no profile yet: e-mail, as before
+
+    def route():
+        found = participant_route(participant)
+        return (found.channel, found.address) if found is not None else None
+
+    assert route() == (EMAIL, "k.group@example.org")  # no profile yet: e-mail, as before
     for channels, expected in (((SMS,), None), ((CALL,), None), ((), None),
-                               ((SMS, EMAIL), "k.group@example.org")):
+                               ((SMS, EMAIL), (EMAIL, "k.group@example.org"))):
         person.contact_profile = dump(ContactProfile(channels=channels))
-        assert participant_address(participant) == expected, channels
+        assert route() == expected, channels
+    person.contact_profile = dump(ContactProfile(channels=(SMS, EMAIL), sms_number="06 11 22 33 44"))
+    assert route() == (SMS, "212611223344")  # SMS first, to a mobile: the group's SMS text (DOM159)
     person.contact_allowed = "no"
-    assert participant_address(participant) is None
+    assert route() is None

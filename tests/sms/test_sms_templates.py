@@ -7,6 +7,7 @@ at 10:00 and 14:00, father (French) at 14:00.
 from __future__ import annotations
 
 import json
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -354,3 +355,47 @@ def test_no_pdu_and_no_log_holds_a_placeholder(app, scene: Scene, smtp, smpp_gat
     assert "{" not in decoded.replace('{"', "").replace("{}", "") or "{date}" not in decoded
     assert "{date}" not in decoded and "{service}" not in decoded
     assert sms.part_count("x") == 1
+
+
+def test_a_group_session_reminder_by_sms_carries_the_groups_text(app, world, cases, smpp_gateway):
+    """A person known from a case whose profile puts SMS first gets the group-session text (DOM129, DOM159), in
+    Darija where the association wrote it; the group's name and the service never appear."""
+    from datetime import timedelta
+
+    from mediation.appointments.services import reminders
+    from mediation.core import clock
+    from mediation.groups.models import Enrolment
+    from tests.appointments.fixtures import case_of, requesting_party
+    from tests.groups.support import add_past_sessions, enrol_directly, make_group
+
+    gateway = smpp_gateway()
+    group_id = make_group(app, world.association_a, name="Groupe des mamans")
+    add_past_sessions(app, group_id, 1, first_start=clock.now() + timedelta(days=1))
+    [enrolment_id] = enrol_directly(app, group_id, 1, prefix="Khadija")
+    with app.app_context():
+        person = requesting_party(case_of(cases.own)).person
+        person.preferred_language = PreferredLanguage.ARY
+        person.contact_allowed = "yes"
+        person.contact_profile = json.dumps({"channels": ["sms", "email"], "sms_number": MOTHER_MOBILE,
+                                             "name_service": False})
+        enrolment = db.session.scalar(select(Enrolment).where(Enrolment.public_id == uuid.UUID(enrolment_id)))
+        participant = enrolment.participant
+        participant.person_id, participant.consent_contact = person.id, True
+        participant.full_name = participant.phone = participant.email = None
+        from mediation.appointments.models import Room
+
+        for room in db.session.scalars(select(Room).where(Room.name == "Salle Groupe des mamans")):
+            room.name = "Salle 3"  # the support names the room after the group: the room alone is sent
+        db.session.commit()
+    save(app, TemplateLanguage.ARY_ARAB, "عندك لقاء نهار {date} مع {time} ف {place}. {service}",
+         MessageKind.GROUP_REMINDER)
+    with app.app_context():
+        reminders.queue_reminders(db.session, now=clock.now())
+        db.session.commit()
+        counts = sms.deliver_sms(db.session, settings=gateway.settings(), now=clock.now(),
+                                 still_wanted=reminders.still_wanted)
+    assert counts.sent == 1
+    [message] = to(gateway, MOTHER_MSISDN)
+    assert message["text"].startswith("عندك لقاء نهار ") and message["data_coding"] == 8
+    assert "Salle 3" in message["text"] and "mamans" not in message["text"]
+    assert "جمعية" not in message["text"] and "{" not in message["text"]
