@@ -55,7 +55,8 @@ def _values(association: Association | None, language: TemplateLanguage, at: dat
 def render_sms(session: Session, association: Association | None, kind: MessageKind, preferred_language: str | None,
                *, at: datetime, place: Callable[[str], str], name_service: bool) -> tuple[str, str]:
     """(language, text) of one SMS of `kind` to a person whose preferred language is `preferred_language`
-    (the code of `PreferredLanguage`: "ar", "ary", "zgh", "fr"), expected at `at` (UTC) at `place`.
+    (a `PreferredLanguage` or its code: "ar", "ary", "zgh", "fr"; None: Arabic), expected at `at` (UTC) at
+    `place`.
 
     `place(language)` gives the place's words in "ar" or "fr" (called under that locale); say the room alone
     unless `name_service`. `name_service` is the party's contact profile's (DOM144): without it {service} is
