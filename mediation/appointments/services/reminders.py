@@ -57,6 +57,11 @@ from mediation.outbox.settings import clean_address
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
+# The neutral convocation a party gets when an appointment is booked or moved (docs/domain.md, DOM161),
+# queued by convocations.py; checked again before sending by the same rules as a reminder.
+KIND_CONVOCATION = "party_convocation"
+# The staff agenda by SMS, for a staff member who chose SMS in their account (DOM164).
+KIND_AGENDA_SMS = "staff_agenda_sms"
 # Parties read French or Arabic; Darija and Amazigh speakers get the Arabic text.
 FRENCH_SPEAKERS = frozenset({PreferredLanguage.FR})
 TIME_PATTERN = "HH:mm"
@@ -257,6 +262,19 @@ def party_key(appointment: Appointment, row: AppointmentParty) -> str:
     return f"party:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
 
 
+def convocation_key(appointment: Appointment, row: AppointmentParty) -> str:
+    """As `party_key`: a moved appointment gets a new convocation, the same time never two (DOM162)."""
+    return f"convocation:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
+
+
+def _convoked_today(session: Session, appointment: Appointment, row: AppointmentParty, now: datetime) -> bool:
+    """Whether this party's convocation for this very time was queued since local midnight, and not
+    given up: the day-before reminder would repeat it within hours, so it is not queued (DOM162)."""
+    created = session.scalar(select(OutboxMessage.created_at).where(
+        OutboxMessage.dedupe_key == convocation_key(appointment, row), OutboxMessage.status != outbox.FAILED))
+    return created is not None and local_parts(created)[0] >= local_parts(now)[0]
+
+
 # What was sent (the appointment's page and the case page; DOM145)
 
 
@@ -269,18 +287,23 @@ class SentMessage:
     status: str
     queued_at: datetime
     sent_at: datetime | None
+    kind: str = KIND_PARTY
+
+
+# The messages to parties shown beside an appointment and on the case's timeline (DOM145, DOM167).
+PARTY_KINDS = (KIND_PARTY, KIND_CONVOCATION)
 
 
 def messages_about(session: Session, appointments: list[Appointment]) -> dict[int, list[SentMessage]]:
-    """Party reminders per appointment id, oldest first."""
+    """Party reminders and convocations per appointment id, oldest first."""
     by_ref = {appointment_ref(appointment): appointment.id for appointment in appointments}
     shown: dict[int, list[SentMessage]] = defaultdict(list)
     for row in outbox_queries.messages_about(session, list(by_ref)):
-        if row["kind"] != KIND_PARTY:
+        if row["kind"] not in PARTY_KINDS:
             continue
         participant = row["key"].split(":", 3)[2] if row["key"].count(":") >= 3 else None
         shown[by_ref[row["about"]]].append(SentMessage(participant, row["channel"], row["status"], row["queued_at"],
-                                                       row["sent_at"]))
+                                                       row["sent_at"], row["kind"]))
     return shown
 
 
@@ -325,6 +348,8 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
             if route is None:
                 counts.not_contacted += 1
                 continue
+            if _convoked_today(session, appointment, party, now):
+                continue
             association = associations.get(appointment.association_id)
             if route.channel == SMS:
                 language, body = sms_reminder_text(participant, appointment, association, arrival(appointment, party))
@@ -349,7 +374,7 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
 def still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:
     """Whether a queued reminder may still go out, by the rules that queued it, read again now."""
     try:
-        if message.kind == KIND_PARTY:
+        if message.kind in PARTY_KINDS:
             return _party_still_wanted(session, message, now)
         if message.kind == KIND_AGENDA:
             return _agenda_still_wanted(session, message, now)
