@@ -38,6 +38,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mediation.accounts.codes import AgendaChannel
 from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty
@@ -53,7 +54,7 @@ from mediation.core.i18n import FORMAT_LOCALES, normalise
 from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
-from mediation.outbox.settings import clean_address
+from mediation.outbox.settings import clean_address, clean_msisdn
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
@@ -91,8 +92,15 @@ def party_route(participant: Participant, consents: dict) -> Route | None:
     return route_for(participant, consents)
 
 
-def staff_address(user: StaffUser) -> str | None:
-    return clean_address(user.email) if user.active else None
+def staff_route(user: StaffUser) -> Route | None:
+    """Where a staff member's agenda goes, by the channel they chose in their account (DOM164), or None."""
+    if not user.active or user.agenda_channel is AgendaChannel.NONE:
+        return None
+    if user.agenda_channel is AgendaChannel.SMS:
+        number = clean_msisdn(user.mobile)
+        return Route(SMS, number) if number is not None else None
+    address = clean_address(user.email)
+    return Route(EMAIL, address) if address is not None else None
 
 
 # Reminders of the features above (docs/domain.md, DOM129): a feature whose meetings hold appointments
@@ -157,6 +165,26 @@ def agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated
         lines += ["", _("Open the application for the details."),
                   _("This message was sent automatically. Please do not reply to it.")]
     return language, subject, "\n".join(lines) + "\n"
+
+
+def sms_agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated: bool) -> tuple[str, str]:
+    """(language, text) of a staff member's agenda by SMS (DOM164): per appointment its time, case reference
+    (or "Group session", "Intake meeting") and place; never a party's name, a label, a link or a note.
+    The outbox sends a long one in parts."""
+    language = staff_language(user)
+    with force_locale(FORMAT_LOCALES[language]):
+        day_text = format_date(day, "EEE d MMM")
+        # Translators: the first line of a staff member's agenda by SMS, e.g. "Agenda lun. 14 déc.:".
+        lines = [_("Updated agenda %(date)s:", date=day_text) if updated else _("Agenda %(date)s:", date=day_text)]
+        for appointment in items:
+            what = (appointment.case.reference if appointment.case is not None
+                    else _("Group session") if appointment.session_type is SessionType.POSITIVE_PARENTING
+                    else _("Intake meeting"))
+            # Translators: one line of a staff member's agenda by SMS, e.g. "10:00 RBT-01-2026-00001, Salle 1,
+            # Espace Rabat". `what` is a case reference, "Group session" or "Intake meeting".
+            lines.append(_("%(start)s %(what)s, %(place)s", start=format_datetime(appointment.start_utc, TIME_PATTERN),
+                           what=what, place=_place(appointment, language)))
+    return language, "\n".join(lines)
 
 
 def party_times_line(number: int, arrives: datetime, leaves: datetime) -> str:
@@ -239,17 +267,20 @@ def sms_reminder_text(participant: Participant, appointment: Appointment, associ
 # Keys: one message per recipient and content, so a second run queues nothing
 
 
-def _agenda_prefix(user: StaffUser, day: date) -> str:
-    return f"agenda:{user.public_id}:{day.isoformat()}:"
+AGENDA_PREFIXES = {EMAIL: "agenda", SMS: "agenda-sms"}
 
 
-def agenda_key(user: StaffUser, day: date, items: list[Appointment]) -> str:
+def _agenda_prefix(user: StaffUser, day: date, channel: str = EMAIL) -> str:
+    return f"{AGENDA_PREFIXES[channel]}:{user.public_id}:{day.isoformat()}:"
+
+
+def agenda_key(user: StaffUser, day: date, items: list[Appointment], channel: str = EMAIL) -> str:
     """Changes when the day's agenda changes (then an updated agenda is sent); holds no content."""
     fingerprint = "|".join(
         f"{a.public_id}@{a.start_utc.isoformat()}@{a.end_utc.isoformat()}@{a.mode}@{a.room_id}@{a.session_type}"
         + "".join(f"@{arrives.isoformat()}-{leaves.isoformat()}" for arrives, leaves in door_times(a))
         for a in items)
-    return _agenda_prefix(user, day) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    return _agenda_prefix(user, day, channel) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
 
 
 def appointment_ref(appointment: Appointment) -> str:
@@ -325,16 +356,21 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
     # Always the same order: two concurrent runs insert the same keys in the same sequence.
     for user_id in sorted(by_user):
         user = users[user_id]
-        address = staff_address(user)
-        if address is None:
+        route = staff_route(user)
+        if route is None:
             continue
-        key = agenda_key(user, day, by_user[user_id])
+        key = agenda_key(user, day, by_user[user_id], route.channel)
         updated = session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.dedupe_key.startswith(_agenda_prefix(user, day), autoescape=True),
+            OutboxMessage.dedupe_key.startswith(_agenda_prefix(user, day, route.channel), autoescape=True),
             OutboxMessage.dedupe_key != key, OutboxMessage.status == outbox.SENT).limit(1)) is not None
-        language, subject, body = agenda_text(user, day, by_user[user_id], updated=updated)
-        if outbox.queue(session, kind=KIND_AGENDA, dedupe_key=key, recipient=address, subject=subject, body=body,
-                        language=language, association_id=user.association_id, now=now, channel=EMAIL):
+        if route.channel == SMS:
+            kind, subject = KIND_AGENDA_SMS, ""
+            language, body = sms_agenda_text(user, day, by_user[user_id], updated=updated)
+        else:
+            kind = KIND_AGENDA
+            language, subject, body = agenda_text(user, day, by_user[user_id], updated=updated)
+        if outbox.queue(session, kind=kind, dedupe_key=key, recipient=route.address, subject=subject, body=body,
+                        language=language, association_id=user.association_id, now=now, channel=route.channel):
             counts.agendas += 1
 
     participant_ids = {row.participant_id for appointment in items for row in appointment.parties}
@@ -376,7 +412,7 @@ def still_wanted(session: Session, message: OutboxMessage, now: datetime) -> boo
     try:
         if message.kind in PARTY_KINDS:
             return _party_still_wanted(session, message, now)
-        if message.kind == KIND_AGENDA:
+        if message.kind in (KIND_AGENDA, KIND_AGENDA_SMS):
             return _agenda_still_wanted(session, message, now)
         if message.kind in _OTHER_CHECKS:
             return _OTHER_CHECKS[message.kind](session, message, now)
@@ -405,8 +441,10 @@ def _agenda_still_wanted(session: Session, message: OutboxMessage, now: datetime
     if day < local_parts(now)[0]:
         return False
     user = session.scalar(select(StaffUser).where(StaffUser.public_id == uuid.UUID(user_id)))
-    if user is None or staff_address(user) != message.recipient:
+    route = staff_route(user) if user is not None else None
+    # The channel or the address the staff member chose since: the same, or nothing (DOM164).
+    if user is None or route is None or route.channel != message.channel or route.address != message.recipient:
         return False
     # Superseded by a newer agenda (or nothing left that day): only the current one goes out.
     items = [a for a in appointments_on(session, day) if user.id in a.staff_ids]
-    return bool(items) and agenda_key(user, day, items) == message.dedupe_key
+    return bool(items) and agenda_key(user, day, items, route.channel) == message.dedupe_key
