@@ -205,3 +205,35 @@ def test_booking_never_fails_because_of_a_message(app, scene: Scene, monkeypatch
     with app.app_context():
         assert appointment_by_public_id(public_id) is not None
     assert convocations_queued(app) == []
+
+
+def test_the_case_timeline_shows_each_message_s_status_never_its_text_or_address(app, scene: Scene, smpp_gateway,
+                                                                                 login_as):
+    gateway = smpp_gateway("--receipts")
+    set_profile(app, scene.father, "sms", phone=FATHER_MOBILE)
+    book_both(app, scene)
+    send_sms(app, gateway)
+    with app.app_context():
+        case_id = db.session.get(Participant, scene.mother).case_id
+        case_public_id = db.session.get(Case, case_id).public_id
+        [sms_text] = db.session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.kind == reminders.KIND_CONVOCATION, OutboxMessage.channel == outbox.SMS))
+        [mail_text] = db.session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.kind == reminders.KIND_CONVOCATION, OutboxMessage.channel == outbox.EMAIL))
+    client = login_as("mediator_a1")
+    page = client.get(f"/cases/{case_public_id}?lang=fr").get_data(as_text=True)
+    timeline = page[page.index('id="timeline"'):]
+    timeline = timeline[:timeline.index("</section>")]
+    assert ('data-kind="message" data-message-kind="party_convocation" data-channel="sms" '
+            'data-status="delivered"') in timeline
+    assert ('data-kind="message" data-message-kind="party_convocation" data-channel="email" '
+            'data-status="queued"') in timeline
+    assert "Convocation" in timeline and "Remis" in timeline
+    # The parties' numbers and addresses are on the case page's participants table, never in the timeline;
+    # the texts nowhere on the page.
+    for secret in (FATHER_MOBILE, FATHER_MSISDN, MOTHER, FATHER):
+        assert secret not in timeline, secret
+    for secret in (sms_text, mail_text.splitlines()[2]):
+        assert secret not in page, secret
+    # Another association's staff: the case, its timeline with it, does not exist for them.
+    assert login_as("mediator_b1").get(f"/cases/{case_public_id}").status_code == 404
