@@ -64,6 +64,16 @@ def _shown(session: Session, rows: list) -> list[dict]:
     return shown
 
 
+def kind_channel_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Messages per kind (reminder, convocation, agenda...) and channel, every channel present."""
+    counts: dict[str, dict[str, int]] = {}
+    for kind, channel, count in session.execute(
+            select(OutboxMessage.kind, OutboxMessage.channel, func.count())
+            .group_by(OutboxMessage.kind, OutboxMessage.channel).order_by(OutboxMessage.kind)).all():
+        counts.setdefault(kind, dict.fromkeys(CHANNELS, 0))[channel] = count
+    return counts
+
+
 def messages_about(session: Session, refs: list[str]) -> list[dict]:
     """The messages queued about these things (`about`), oldest first: channel, kind, shown status and
     times. Ids and codes only, never an address or a text."""

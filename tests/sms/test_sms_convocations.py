@@ -18,6 +18,7 @@ from mediation.cases.models import Case, Participant
 from mediation.core import clock
 from mediation.core.clock import to_utc
 from mediation.extensions import db
+from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox import sms
 from mediation.outbox.models import OutboxMessage
@@ -237,3 +238,31 @@ def test_the_case_timeline_shows_each_message_s_status_never_its_text_or_address
         assert secret not in page, secret
     # Another association's staff: the case, its timeline with it, does not exist for them.
     assert login_as("mediator_b1").get(f"/cases/{case_public_id}").status_code == 404
+
+
+def test_a_receipt_that_arrives_after_the_session_closed_is_recorded_at_the_next_run(app, scene: Scene,
+                                                                                     smpp_gateway):
+    gateway = smpp_gateway("--late-receipts")
+    set_profile(app, scene.father, "sms", phone=FATHER_MOBILE)
+    book_both(app, scene)
+    first = send_sms(app, gateway)
+    assert (first.sent, first.receipts) == (1, 0)
+    with app.app_context():
+        assert outbox_queries.channel_status_counts(db.session)["sms"]["delivered"] == 0
+    # The next run has nothing to send: it binds all the same, and the receipt kept by the gateway arrives.
+    second = send_sms(app, gateway, clock.now() + timedelta(minutes=5))
+    assert (second.sent, second.receipts) == (0, 1)
+    assert len(gateway.submits()) == 1
+    with app.app_context():
+        assert outbox_queries.channel_status_counts(db.session)["sms"]["delivered"] == 1
+    # Nothing waits any more: a run with nothing to send no longer binds.
+    with app.app_context():
+        assert not sms.awaiting_receipts(db.session, now=clock.now())
+
+
+def test_the_status_command_counts_by_kind_and_channel(app, scene: Scene):
+    set_profile(app, scene.father, "sms", phone=FATHER_MOBILE)
+    book_both(app, scene)
+    output = app.test_cli_runner().invoke(args=["reminders", "status"]).output
+    assert f"kind {reminders.KIND_CONVOCATION}: email 1, sms 1" in output
+    assert FATHER_MSISDN not in output and "@" not in output
