@@ -13,13 +13,16 @@ person's name, no word saying what the service is about, since the mailbox
 may be read by the person the party is protected from.
 
 A staff agenda lists time, case reference (or "intake meeting"), meeting type
-and place: never a party's name, an intake label, a video link or a note. When
+and place: never a party's name, an intake label, a video link or a note. It goes
+by e-mail, by SMS (a shorter text: time, reference, place) or not at all, as the
+staff member chose on their profile (docs/domain.md, DOM164). When
 the parties' arrivals are staggered (docs/domain.md, DOM68), it adds each
 party's times as "Party 1", "Party 2" in order of arrival, and a party's
 reminder gives that party's own arrival time only.
 
-The same rules are checked again just before sending (`still_wanted`): a
-reminder queued before a party was marked "no contact", before their address
+The convocations queued at booking (convocations.py; DOM161-DOM163) share the
+reminders' keys, routes and checks. The same rules are checked again just before
+sending (`still_wanted`): a reminder or convocation queued before a party was marked "no contact", before their address
 changed, or before the appointment was moved or cancelled is withdrawn.
 """
 
