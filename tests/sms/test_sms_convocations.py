@@ -212,7 +212,7 @@ def test_the_case_timeline_shows_each_message_s_status_never_its_text_or_address
                                                                                  login_as):
     gateway = smpp_gateway("--receipts")
     set_profile(app, scene.father, "sms", phone=FATHER_MOBILE)
-    book_both(app, scene)
+    public_id = book_both(app, scene)
     send_sms(app, gateway)
     with app.app_context():
         case_id = db.session.get(Participant, scene.mother).case_id
@@ -236,6 +236,10 @@ def test_the_case_timeline_shows_each_message_s_status_never_its_text_or_address
         assert secret not in timeline, secret
     for secret in (sms_text, mail_text.splitlines()[2]):
         assert secret not in page, secret
+    # The appointment's own page lists it too, with its kind (DOM145).
+    appointment_page = client.get(f"/appointments/{public_id}?lang=en").get_data(as_text=True)
+    assert 'data-kind="party_convocation" data-channel="sms" data-status="delivered"' in appointment_page
+    assert "Convocation" in appointment_page and FATHER_MSISDN not in appointment_page
     # Another association's staff: the case, its timeline with it, does not exist for them.
     assert login_as("mediator_b1").get(f"/cases/{case_public_id}").status_code == 404
 
