@@ -17,3 +17,11 @@ class ServicePointKind(Code):
     MEDIATION_CENTRE = "mediation_centre", _l("Family-mediation centre")
     LISTENING_CENTRE = "listening_centre", _l("Listening centre")
     OTHER = "other", _l("Other")
+
+
+class AgendaChannel(Code):
+    """How a staff member receives their day-before agenda, as they choose it in their account (DOM164)."""
+
+    EMAIL = "email", _l("By e-mail")
+    SMS = "sms", _l("By SMS")
+    NONE = "none", _l("Not at all")

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mediation.accounts.codes import ServicePointKind
+from mediation.accounts.codes import AgendaChannel, ServicePointKind
 from mediation.core.authz import ASSOCIATION_ROLES, Permission, Profession, Role, role_has
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
@@ -147,6 +147,12 @@ class StaffUser(UserMixin, PublicIdMixin, TimestampMixin, Base):
     totp_pending_secret: Mapped[str | None] = mapped_column(Encrypted("staff_user.totp_pending_secret"))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # The day-before agenda by e-mail, SMS or not at all, and the mobile number for it, as the
+    # staff member chooses in their account (docs/domain.md, DOM164). The number is identifying: encrypted.
+    agenda_channel: Mapped[AgendaChannel] = mapped_column(
+        enum_column(AgendaChannel, "agenda_channel"), nullable=False, default=AgendaChannel.EMAIL,
+        server_default=AgendaChannel.EMAIL.value)
+    mobile: Mapped[str | None] = mapped_column(Encrypted("staff_user.mobile"))
 
     association: Mapped[Association | None] = relationship(lazy="joined")
 

@@ -84,11 +84,14 @@ def send(now_text: str | None, limit: int, queue: bool):
 @reminders_cli.command("status")
 @with_appcontext
 def status():
-    """Messages per channel and status, and the recorded errors of the failed ones."""
+    """Messages per status, per channel and status, per kind and channel, and the errors of the failed ones."""
     for name, count in outbox_queries.status_counts(db.session).items():
         click.echo(f"{name}: {count}")
     for channel, counts in outbox_queries.channel_status_counts(db.session).items():
         click.echo(f"{channel}: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
+    # Reminders, convocations and agendas apart (docs/domain.md, DOM168).
+    for kind, counts in outbox_queries.kind_channel_counts(db.session).items():
+        click.echo(f"kind {kind}: " + ", ".join(f"{channel} {count}" for channel, count in counts.items()))
     for error, count in outbox_queries.failure_counts(db.session).items():
         click.echo(f"  failed with {error or 'unknown error'}: {count}")
     db.session.rollback()

@@ -2,10 +2,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from mediation.accounts.codes import AgendaChannel
 from mediation.core.forms import BaseForm, display_name
 from mediation.core.i18n import LANGUAGE_NAMES
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PHONE_PATTERN = r"^\+?[0-9 ()\-]{6,20}$"
 
 
 class LoginForm(BaseForm):
@@ -79,3 +81,14 @@ class ProfileForm(BaseForm):
                         render_kw={"dir": "ltr", "autocomplete": "email"})
     locale = SelectField(_l("Language"),
                          choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()])
+    # The day-before agenda (docs/domain.md, DOM164): association staff only; absent, it stays as it was.
+    agenda_channel = SelectField(_l("My agenda for the next day"),
+                                 choices=[SelectChoice(code.value, code.label) for code in AgendaChannel],
+                                 default=AgendaChannel.EMAIL.value,
+                                 description=_l("Sent the day before you have appointments. By SMS it holds "
+                                                "times, case references and places only."))
+    mobile = StringField(_l("Mobile number for the SMS agenda (optional)"),
+                         validators=[Optional(), Length(max=20),
+                                     Regexp(PHONE_PATTERN, message=_l("Enter a telephone number: digits, spaces "
+                                                                      "and + ( ) - only."))],
+                         render_kw={"dir": "ltr", "inputmode": "tel", "autocomplete": "tel"})

@@ -198,6 +198,7 @@ def profile():
     form = ProfileForm(obj=None if request.method == "POST" else current_user)
     if request.method == "GET":
         form.locale.data = current_user.locale or session.get(LANGUAGE_KEY) or "ar"
+        form.agenda_channel.data = current_user.agenda_channel.value
     def page(status: int):
         remaining = second_factor.remaining_recovery_codes(db.session, current_user)
         return render_template("auth/profile.html", form=form, remaining_codes=remaining), status
@@ -208,8 +209,12 @@ def profile():
 
     if request.method == "GET":
         return page(200)
+    # The agenda's channel is on the form for association staff only; absent, it is left as it was.
+    agenda = current_user.belongs_to_association and "agenda_channel" in request.form
     return submit(form, lambda: services.update_profile(db.session, current_user, display_name=form.display_name.data,
-                                                        email=form.email.data or None, locale=form.locale.data),
+                                                        email=form.email.data or None, locale=form.locale.data,
+                                                        agenda_channel=form.agenda_channel.data if agenda else None,
+                                                        mobile=form.mobile.data),
                   success=_("Your profile has been saved."), done=saved, page=page)
 
 

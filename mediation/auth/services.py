@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from mediation.accounts.codes import AgendaChannel
 from mediation.accounts.models import StaffUser
 from mediation.accounts.passwords import (
     hash_password,
@@ -30,6 +31,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, AuditOutcome, record
 from mediation.core.errors import DomainError, ValidationFailed
 from mediation.core.names import display_name_error
+from mediation.outbox.settings import clean_msisdn
 
 
 class InvalidResetToken(DomainError):
@@ -151,9 +153,11 @@ def load_user(token: str) -> StaffUser | None:
     return user
 
 
-def update_profile(session: Session, user: StaffUser, *, display_name: str, email: str | None, locale: str) -> None:
-    """A user edits their own name, e-mail and language; nothing else. The name follows the rules an
-    administrator's staff form applies (core/names.py)."""
+def update_profile(session: Session, user: StaffUser, *, display_name: str, email: str | None, locale: str,
+                   agenda_channel: str | None = None, mobile: str | None = None) -> None:
+    """A user edits their own name, e-mail and language, and (association staff) how their agenda
+    reaches them; nothing else. The name follows the rules an administrator's staff form applies
+    (core/names.py); the mobile number the contact profile's (docs/domain.md, DOM164)."""
     from mediation.core.i18n import SUPPORTED
 
     if locale not in SUPPORTED:
@@ -162,6 +166,18 @@ def update_profile(session: Session, user: StaffUser, *, display_name: str, emai
     error = display_name_error(display_name)
     if error is not None:
         raise ValidationFailed(error, field="display_name")
+    if agenda_channel is not None and user.belongs_to_association:
+        channel = next((code for code in AgendaChannel if code.value == agenda_channel), None)
+        if channel is None:
+            raise ValidationFailed(_l("Choose how your agenda reaches you."), field="agenda_channel")
+        number = (mobile or "").strip() or None
+        if number is not None and clean_msisdn(number) is None:
+            raise ValidationFailed(_l("Enter a mobile number that can receive SMS, e.g. 06 12 34 56 78 or "
+                                      "+212 6 12 34 56 78."), field="mobile")
+        if channel is AgendaChannel.SMS and number is None:
+            raise ValidationFailed(_l("The agenda by SMS needs your mobile number."), field="mobile")
+        user.agenda_channel = channel
+        user.mobile = number
     user.display_name = display_name
     user.email = email
     user.locale = locale

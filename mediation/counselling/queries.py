@@ -8,24 +8,31 @@ listed (with their badge) but never counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
+from mediation.appointments.models import Appointment
+from mediation.appointments.services.reminders import PARTY_KINDS
 from mediation.cases.codes import SessionType
 from mediation.cases.models import Case, DecisionRequest, Note, StatusChange
 from mediation.cases.policies import visible_cases
 from mediation.core import clock
 from mediation.counselling.models import CounsellingSession, FollowUpAction, SessionRevision, SessionStaff
+from mediation.outbox import queries as outbox_queries
+from mediation.outbox.models import OutboxMessage
 
 TIMELINE_PER_PAGE = 20
 MY_WORK_SESSION_LIMIT = 500
 
 SESSION, NOTE, STATUS, REVIEW, LEAD, REQUEST = "session", "note", "status", "review", "lead", "request"
+MESSAGE = "message"
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def _totals(session: Session, query) -> Totals:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # SESSION, NOTE, STATUS, REQUEST, REVIEW or LEAD
+    kind: str  # SESSION, NOTE, STATUS, REQUEST, REVIEW, LEAD or MESSAGE
     at: datetime
     item: object  # CounsellingSession, Note, StatusChange, DecisionRequest, SupervisionReview or LeadChange
 
@@ -117,6 +124,39 @@ timeline_kind(STATUS, StatusChange, "changed_at")
 timeline_kind(REQUEST, DecisionRequest, "created_at")
 
 
+# Kinds that are not a model with a `case_id`: a select of (kind, id, at) rows of the case, and how to
+# load one page's items by id (each item has an `at`).
+TimelineRows = Callable[[Case], Select]
+TimelineLoad = Callable[[Session, list[int]], dict[int, Any]]
+TIMELINE_SOURCES: dict[str, tuple[TimelineRows, TimelineLoad]] = {}
+
+
+@dataclass(frozen=True)
+class TimelineMessage:
+    """A reminder or convocation about one of the case's appointments (docs/domain.md, DOM167): its kind,
+    channel, shown status and times; never its text nor its address."""
+
+    kind: str
+    channel: str
+    status: str
+    at: datetime
+    sent_at: datetime | None
+
+
+def _message_rows(case: Case) -> Select:
+    refs = select(literal("appointment:") + cast(Appointment.id, String)).where(Appointment.case_id == case.id)
+    return (select(literal(MESSAGE).label("kind"), OutboxMessage.id.label("id"), OutboxMessage.created_at.label("at"))
+            .where(OutboxMessage.about.in_(refs), OutboxMessage.kind.in_(PARTY_KINDS)))
+
+
+def _load_messages(session: Session, ids: list[int]) -> dict[int, Any]:
+    return {row["id"]: TimelineMessage(row["kind"], row["channel"], row["status"], row["queued_at"], row["sent_at"])
+            for row in outbox_queries.messages_by_id(session, ids)}
+
+
+TIMELINE_SOURCES[MESSAGE] = (_message_rows, _load_messages)
+
+
 def case_totals(session: Session, case: Case) -> Totals:
     """Sessions and hours per type on one case, voided sessions excluded."""
     return _totals(session, select(CounsellingSession.id).where(CounsellingSession.case_id == case.id))
@@ -127,7 +167,7 @@ def _timeline_union(case: Case):
         select(literal(kind).label("kind"), model.id.label("id"), getattr(model, at).label("at"))
         .where(model.case_id == case.id)
         for kind, (model, at) in TIMELINE_MODELS.items()
-    )).subquery("timeline")
+    ), *(rows(case) for rows, _load in TIMELINE_SOURCES.values())).subquery("timeline")
 
 
 def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMELINE_PER_PAGE) -> TimelinePage:
@@ -147,7 +187,7 @@ def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMEL
         .order_by(timeline.c.at.desc(), rank, timeline.c.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    wanted: dict[str, list[int]] = {kind: [] for kind in TIMELINE_MODELS}
+    wanted: dict[str, list[int]] = {kind: [] for kind in (*TIMELINE_MODELS, *TIMELINE_SOURCES)}
     for kind, row_id in window:
         wanted[kind].append(row_id)
     loaded: dict[tuple[str, int], object] = {}
@@ -155,10 +195,14 @@ def case_timeline(session: Session, case: Case, page: int, per_page: int = TIMEL
         if wanted[kind]:
             for item in session.scalars(select(model).where(model.id.in_(wanted[kind]))):
                 loaded[(kind, item.id)] = item
+    for kind, (_rows, load) in TIMELINE_SOURCES.items():
+        if wanted[kind]:
+            loaded.update({(kind, row_id): item for row_id, item in load(session, wanted[kind]).items()})
     entries = []
     for kind, row_id in window:
         item = loaded[(kind, row_id)]
-        entries.append(TimelineEntry(kind, getattr(item, TIMELINE_MODELS[kind][1]), item))
+        at = getattr(item, "at" if kind in TIMELINE_SOURCES else TIMELINE_MODELS[kind][1])
+        entries.append(TimelineEntry(kind, at, item))
     return TimelinePage(entries, page, per_page, total)
 
 

@@ -40,17 +40,13 @@ def channel_status_counts(session: Session) -> dict[str, dict[str, int]]:
     return counts
 
 
-def messages_about(session: Session, refs: list[str]) -> list[dict]:
-    """The messages queued about these things (`about`), oldest first: channel, kind, shown status and
-    times. Ids and codes only, never an address or a text."""
-    if not refs:
-        return []
-    rows = list(session.execute(select(OutboxMessage.id, OutboxMessage.about, OutboxMessage.dedupe_key,
-                                       OutboxMessage.channel,
-                                       OutboxMessage.kind, OutboxMessage.status, OutboxMessage.parts_sent,
-                                       OutboxMessage.created_at, OutboxMessage.sent_at)
-                                .where(OutboxMessage.about.in_(refs))
-                                .order_by(OutboxMessage.created_at, OutboxMessage.id)).all())
+_SHOWN_COLUMNS = (OutboxMessage.id, OutboxMessage.about, OutboxMessage.dedupe_key, OutboxMessage.channel,
+                  OutboxMessage.kind, OutboxMessage.status, OutboxMessage.parts_sent, OutboxMessage.created_at,
+                  OutboxMessage.sent_at)
+
+
+def _shown(session: Session, rows: list) -> list[dict]:
+    """Each row's shown status: queued, sent, delivered (every SMS part has its DELIVRD receipt) or failed."""
     delivered = dict(session.execute(
         select(OutboxSmsPart.message_id, func.count()).where(
             OutboxSmsPart.message_id.in_([row.id for row in rows]), OutboxSmsPart.receipt == RECEIPT_DELIVERED)
@@ -63,9 +59,35 @@ def messages_about(session: Session, refs: list[str]) -> list[dict]:
             status = DELIVERED
         else:
             status = row.status
-        shown.append({"about": row.about, "key": row.dedupe_key, "channel": row.channel, "kind": row.kind,
-                      "status": status, "queued_at": row.created_at, "sent_at": row.sent_at})
+        shown.append({"id": row.id, "about": row.about, "key": row.dedupe_key, "channel": row.channel,
+                      "kind": row.kind, "status": status, "queued_at": row.created_at, "sent_at": row.sent_at})
     return shown
+
+
+def kind_channel_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Messages per kind (reminder, convocation, agenda...) and channel, every channel present."""
+    counts: dict[str, dict[str, int]] = {}
+    for kind, channel, count in session.execute(
+            select(OutboxMessage.kind, OutboxMessage.channel, func.count())
+            .group_by(OutboxMessage.kind, OutboxMessage.channel).order_by(OutboxMessage.kind)).all():
+        counts.setdefault(kind, dict.fromkeys(CHANNELS, 0))[channel] = count
+    return counts
+
+
+def messages_about(session: Session, refs: list[str]) -> list[dict]:
+    """The messages queued about these things (`about`), oldest first: channel, kind, shown status and
+    times. Ids and codes only, never an address or a text."""
+    if not refs:
+        return []
+    return _shown(session, list(session.execute(select(*_SHOWN_COLUMNS).where(OutboxMessage.about.in_(refs))
+                                                .order_by(OutboxMessage.created_at, OutboxMessage.id)).all()))
+
+
+def messages_by_id(session: Session, ids: list[int]) -> list[dict]:
+    """As `messages_about`, for these messages (the case timeline's page; docs/domain.md, DOM167)."""
+    if not ids:
+        return []
+    return _shown(session, list(session.execute(select(*_SHOWN_COLUMNS).where(OutboxMessage.id.in_(ids))).all()))
 
 
 def failure_counts(session: Session) -> dict[str | None, int]:

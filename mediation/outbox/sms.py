@@ -17,6 +17,10 @@ last attempt are the outbox's (services.py). What SMS adds (docs/security.md, S6
 - Delivery receipts (`deliver_sm` with the receipt flag) are matched to the part by
   the gateway's message id and their state is recorded; any other incoming SMS
   (a reply) is acknowledged and dropped unread: it is never stored nor logged.
+  A receipt that comes after the run's session closed is kept by the gateway for
+  the next bind: a run with nothing to send still binds while parts accepted in
+  the last RECEIPT_HORIZON wait for theirs, and records what arrives
+  (docs/domain.md, DOM168).
 - smpplib logs PDUs in hex at DEBUG: its logger is held at INFO, so numbers and
   texts never reach a log (docs/security.md, S30).
 """
@@ -27,7 +31,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import smpplib.client
@@ -60,6 +64,8 @@ MESSAGE_STATES = {1: "ENROUTE", 2: "DELIVRD", 3: "EXPIRED", 4: "DELETED", 5: "UN
 DELIVERED = "DELIVRD"
 RECEIPT_ID = re.compile(rb"id:(\S{1,65})")
 RECEIPT_STATE = re.compile(rb"stat:([A-Z]{5,8})")
+# How long after a part was accepted a run still binds only to collect its receipt (DOM168).
+RECEIPT_HORIZON = timedelta(days=3)
 
 _GSM_BASIC = {char: index for index, char in enumerate(GSM_CHARACTER_TABLE[:128]) if char != "`" or index == 0x60}
 _GSM_EXTENDED = {char: index - 128 for index, char in enumerate(GSM_CHARACTER_TABLE[128:], start=128) if char != "`"}
@@ -205,8 +211,13 @@ class Gateway:
             answer.sequence = pdu.sequence
             client.send_pdu(answer)
 
+    def open(self) -> None:
+        """Bind now, with nothing to submit: a gateway hands over the receipts it kept at the bind."""
+        if self._client is None:
+            self._client = self._connect()
+
     def wait_receipts(self, seconds: float) -> None:
-        """Read what the gateway sends for a while (receipts of the parts just accepted)."""
+        """Read what the gateway sends for a while (receipts of the parts just accepted, or kept since)."""
         client = self._client
         if client is None or seconds <= 0:
             return
@@ -331,6 +342,8 @@ def deliver_sms(session: Session, *, settings: SmsSettings, now: datetime | None
             session.commit()
             counts.sent += 1
         try:
+            if awaiting_receipts(session, now=now):
+                gateway.open()  # late receipts of an earlier run come at the bind (DOM168)
             gateway.wait_receipts(settings.receipt_wait)
         except (smpplib.exceptions.PDUError, smpplib.exceptions.ConnectionError, OSError):
             gateway.drop()
@@ -343,6 +356,14 @@ def deliver_sms(session: Session, *, settings: SmsSettings, now: datetime | None
 
 class _TakenOver(Exception):
     """Another sender took the message over (this claim went stale): leave it to them."""
+
+
+def awaiting_receipts(session: Session, *, now: datetime) -> bool:
+    """Whether a part accepted within RECEIPT_HORIZON still waits for its receipt. The sender's own read."""
+    found = session.scalar(select(OutboxSmsPart.message_id).where(
+        OutboxSmsPart.receipt.is_(None), OutboxSmsPart.accepted_at >= now - RECEIPT_HORIZON).limit(1))
+    session.commit()  # no transaction held while the network is slow
+    return found is not None
 
 
 def record_receipts(session: Session, receipts: list[Receipt], *, now: datetime) -> int:

@@ -165,13 +165,15 @@ def scene(app, world, cases, appointments) -> Scene:
                                                         contact_allowed=True,
                                                         preferred_language=PreferredLanguage.FR),
                            PartyRole(ParticipantRole.FATHER), actor=a1).participant
-        for participant in (mother, father):
-            contact_consent(participant, ConsentStatus.GIVEN, a1.id)
         monday = appointments.monday
         rooms = appointments.rooms
         meeting = book(db.session, data(monday, "14:00", "15:00", [a1.public_id], room=uuid.UUID(rooms["A1"]),
                                         session_type="counselling_social",
                                         participants=[mother.public_id, father.public_id]), actor=a1, case=case)
+        # Consent recorded after the booking: no convocation at booking (DOM161), the reminders alone
+        # (convocations: tests/sms/test_sms_convocations.py).
+        for participant in (mother, father):
+            contact_consent(participant, ConsentStatus.GIVEN, a1.id)
         book(db.session, data(monday, "08:00", "08:45", [a1.public_id], mode="phone", label=INTAKE_LABEL), actor=a1)
         db.session.commit()
         return Scene(now=to_utc(monday - timedelta(days=1), time(17, 0)), monday=monday, references=cases.references,

@@ -120,6 +120,7 @@ EXPECTED = {
     # the kinds of service point, the register of data-subject requests, and the roles and professions.
     case_codes.AccessReason: ("supervise", "decision", "review", "reassignment", "family_request", "other"),
     account_codes.ServicePointKind: ("jisr_al_usra", "mediation_centre", "listening_centre", "other"),
+    account_codes.AgendaChannel: ("email", "sms", "none"),
     subject_request_codes.RequestType: ("access", "rectification", "opposition"),
     subject_request_codes.RequestOutcome: ("granted", "partly_granted", "refused", "withdrawn"),
     authz.Role: ("admin", "ministry", "supervisor", "mediator"),

@@ -224,7 +224,7 @@ def test_the_appointment_and_the_case_page_show_what_was_sent(app, scene: Scene,
     send_all(app, smtp, gateway, scene.now)
     client = login_as("mediator_a1")
     body = client.get(f"/appointments/{scene.meeting}?lang=en").get_data(as_text=True)
-    assert "Reminders sent" in body
+    assert "Messages sent to the parties" in body
     assert 'data-channel="sms" data-status="delivered"' in body  # the father's, with its receipt
     assert 'data-channel="email" data-status="sent"' in body  # the mother's
     case_page = client.get(f"/cases/{world.cases.own}?lang=fr").get_data(as_text=True)

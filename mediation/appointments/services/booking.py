@@ -36,6 +36,7 @@ from mediation.appointments.services.adaptations import (
     check_together,
     checked_door_times,
 )
+from mediation.appointments.services.convocations import queue_convocations
 from mediation.cases.codes import Adaptation, SessionType
 from mediation.cases.models import Case, Participant
 from mediation.cases.queries import active_participants
@@ -335,6 +336,8 @@ def book(session: Session, data: AppointmentData, *, actor: StaffUser, case: Cas
     session.add(appointment)
     session.flush()
     audit_appointment(session, AuditAction.CREATE, appointment)
+    # In the same transaction, never failing it (docs/domain.md, DOM161).
+    queue_convocations(session, appointment, now=now)
     return appointment
 
 
@@ -362,4 +365,6 @@ def reschedule(session: Session, appointment: Appointment, data: AppointmentData
     _apply(appointment, checked)
     flush_versioned(session, STALE_APPOINTMENT)
     audit_appointment(session, AuditAction.UPDATE, appointment)
+    # A new time (or a newly invited party) gets a new convocation; the same time none (DOM162).
+    queue_convocations(session, appointment, now=now)
     return appointment

@@ -13,13 +13,16 @@ person's name, no word saying what the service is about, since the mailbox
 may be read by the person the party is protected from.
 
 A staff agenda lists time, case reference (or "intake meeting"), meeting type
-and place: never a party's name, an intake label, a video link or a note. When
+and place: never a party's name, an intake label, a video link or a note. It goes
+by e-mail, by SMS (a shorter text: time, reference, place) or not at all, as the
+staff member chose on their profile (docs/domain.md, DOM164). When
 the parties' arrivals are staggered (docs/domain.md, DOM68), it adds each
 party's times as "Party 1", "Party 2" in order of arrival, and a party's
 reminder gives that party's own arrival time only.
 
-The same rules are checked again just before sending (`still_wanted`): a
-reminder queued before a party was marked "no contact", before their address
+The convocations queued at booking (convocations.py; DOM161-DOM163) share the
+reminders' keys, routes and checks. The same rules are checked again just before
+sending (`still_wanted`): a reminder or convocation queued before a party was marked "no contact", before their address
 changed, or before the appointment was moved or cancelled is withdrawn.
 """
 
@@ -38,6 +41,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mediation.accounts.codes import AgendaChannel
 from mediation.accounts.models import Association, StaffUser
 from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty
@@ -53,12 +57,17 @@ from mediation.core.i18n import FORMAT_LOCALES, normalise
 from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
-from mediation.outbox.settings import clean_address
+from mediation.outbox.settings import clean_address, clean_msisdn
 from mediation.sms_templates.codes import MessageKind
 from mediation.sms_templates.render import render_sms
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
+# The neutral convocation a party gets when an appointment is booked or moved (docs/domain.md, DOM161),
+# queued by convocations.py; checked again before sending by the same rules as a reminder.
+KIND_CONVOCATION = "party_convocation"
+# The staff agenda by SMS, for a staff member who chose SMS in their account (DOM164).
+KIND_AGENDA_SMS = "staff_agenda_sms"
 # Parties read French or Arabic; Darija and Amazigh speakers get the Arabic text.
 FRENCH_SPEAKERS = frozenset({PreferredLanguage.FR})
 TIME_PATTERN = "HH:mm"
@@ -88,8 +97,15 @@ def party_route(participant: Participant, consents: dict) -> Route | None:
     return route_for(participant, consents)
 
 
-def staff_address(user: StaffUser) -> str | None:
-    return clean_address(user.email) if user.active else None
+def staff_route(user: StaffUser) -> Route | None:
+    """Where a staff member's agenda goes, by the channel they chose in their account (DOM164), or None."""
+    if not user.active or user.agenda_channel is AgendaChannel.NONE:
+        return None
+    if user.agenda_channel is AgendaChannel.SMS:
+        number = clean_msisdn(user.mobile)
+        return Route(SMS, number) if number is not None else None
+    address = clean_address(user.email)
+    return Route(EMAIL, address) if address is not None else None
 
 
 # Reminders of the features above (docs/domain.md, DOM129): a feature whose meetings hold appointments
@@ -156,6 +172,26 @@ def agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated
     return language, subject, "\n".join(lines) + "\n"
 
 
+def sms_agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated: bool) -> tuple[str, str]:
+    """(language, text) of a staff member's agenda by SMS (DOM164): per appointment its time, case reference
+    (or "Group session", "Intake meeting") and place; never a party's name, a label, a link or a note.
+    The outbox sends a long one in parts."""
+    language = staff_language(user)
+    with force_locale(FORMAT_LOCALES[language]):
+        day_text = format_date(day, "EEE d MMM")
+        # Translators: the first line of a staff member's agenda by SMS, e.g. "Agenda lun. 14 déc.:".
+        lines = [_("Updated agenda %(date)s:", date=day_text) if updated else _("Agenda %(date)s:", date=day_text)]
+        for appointment in items:
+            what = (appointment.case.reference if appointment.case is not None
+                    else _("Group session") if appointment.session_type is SessionType.POSITIVE_PARENTING
+                    else _("Intake meeting"))
+            # Translators: one line of a staff member's agenda by SMS, e.g. "10:00 RBT-01-2026-00001, Salle 1,
+            # Espace Rabat". `what` is a case reference, "Group session" or "Intake meeting".
+            lines.append(_("%(start)s %(what)s, %(place)s", start=format_datetime(appointment.start_utc, TIME_PATTERN),
+                           what=what, place=_place(appointment, language)))
+    return language, "\n".join(lines)
+
+
 def party_times_line(number: int, arrives: datetime, leaves: datetime) -> str:
     """One party's own times, named only by their order of arrival (DOM68); in the current locale."""
     # Translators: in a staff agenda or a calendar event, e.g. "Party 1: arrives at 14:00, leaves at 16:00".
@@ -193,7 +229,13 @@ def reminder_text(participant: Participant, appointment: Appointment,
 
 def sms_reminder_text(session: Session, participant: Participant, appointment: Appointment,
                       association: Association | None, arrives: datetime | None = None) -> tuple[str, str]:
-    """(language, text) of a party's SMS reminder: date, time, place and a number to call (DOM144).
+    """(language, text) of a party's SMS reminder: date, time, place and a number to call (DOM144)."""
+    return sms_text(session, MessageKind.APPOINTMENT_REMINDER, participant, appointment, association, arrives)
+
+
+def sms_text(session: Session, kind: MessageKind, participant: Participant, appointment: Appointment,
+             association: Association | None, arrives: datetime | None = None) -> tuple[str, str]:
+    """(language, text) of an SMS to a party about an appointment (a reminder or a convocation).
 
     The association's text for the party's language, else the built-in one (DOM146, DOM148), checked
     again now (DOM147); the service point and the association are named only when the person's contact
@@ -207,24 +249,27 @@ def sms_reminder_text(session: Session, participant: Participant, appointment: A
         return str(appointment.mode.label)
 
     spoken = participant.person.preferred_language
-    return render_sms(session, association, MessageKind.APPOINTMENT_REMINDER,
-                      spoken.value if spoken is not None else None, at=arrives, place=place, name_service=named)
+    return render_sms(session, association, kind, spoken.value if spoken is not None else None, at=arrives,
+                      place=place, name_service=named)
 
 
 # Keys: one message per recipient and content, so a second run queues nothing
 
 
-def _agenda_prefix(user: StaffUser, day: date) -> str:
-    return f"agenda:{user.public_id}:{day.isoformat()}:"
+AGENDA_PREFIXES = {EMAIL: "agenda", SMS: "agenda-sms"}
 
 
-def agenda_key(user: StaffUser, day: date, items: list[Appointment]) -> str:
+def _agenda_prefix(user: StaffUser, day: date, channel: str = EMAIL) -> str:
+    return f"{AGENDA_PREFIXES[channel]}:{user.public_id}:{day.isoformat()}:"
+
+
+def agenda_key(user: StaffUser, day: date, items: list[Appointment], channel: str = EMAIL) -> str:
     """Changes when the day's agenda changes (then an updated agenda is sent); holds no content."""
     fingerprint = "|".join(
         f"{a.public_id}@{a.start_utc.isoformat()}@{a.end_utc.isoformat()}@{a.mode}@{a.room_id}@{a.session_type}"
         + "".join(f"@{arrives.isoformat()}-{leaves.isoformat()}" for arrives, leaves in door_times(a))
         for a in items)
-    return _agenda_prefix(user, day) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+    return _agenda_prefix(user, day, channel) + hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
 
 
 def appointment_ref(appointment: Appointment) -> str:
@@ -235,6 +280,19 @@ def appointment_ref(appointment: Appointment) -> str:
 def party_key(appointment: Appointment, row: AppointmentParty) -> str:
     """A moved appointment, or a moved arrival of this party, gets a new reminder; the same one never gets two."""
     return f"party:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
+
+
+def convocation_key(appointment: Appointment, row: AppointmentParty) -> str:
+    """As `party_key`: a moved appointment gets a new convocation, the same time never two (DOM162)."""
+    return f"convocation:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
+
+
+def _convoked_today(session: Session, appointment: Appointment, row: AppointmentParty, now: datetime) -> bool:
+    """Whether this party's convocation for this very time was queued since local midnight, and not
+    given up: the day-before reminder would repeat it within hours, so it is not queued (DOM162)."""
+    created = session.scalar(select(OutboxMessage.created_at).where(
+        OutboxMessage.dedupe_key == convocation_key(appointment, row), OutboxMessage.status != outbox.FAILED))
+    return created is not None and local_parts(created)[0] >= local_parts(now)[0]
 
 
 # What was sent (the appointment's page and the case page; DOM145)
@@ -249,18 +307,23 @@ class SentMessage:
     status: str
     queued_at: datetime
     sent_at: datetime | None
+    kind: str = KIND_PARTY
+
+
+# The messages to parties shown beside an appointment and on the case's timeline (DOM145, DOM167).
+PARTY_KINDS = (KIND_PARTY, KIND_CONVOCATION)
 
 
 def messages_about(session: Session, appointments: list[Appointment]) -> dict[int, list[SentMessage]]:
-    """Party reminders per appointment id, oldest first."""
+    """Party reminders and convocations per appointment id, oldest first."""
     by_ref = {appointment_ref(appointment): appointment.id for appointment in appointments}
     shown: dict[int, list[SentMessage]] = defaultdict(list)
     for row in outbox_queries.messages_about(session, list(by_ref)):
-        if row["kind"] != KIND_PARTY:
+        if row["kind"] not in PARTY_KINDS:
             continue
         participant = row["key"].split(":", 3)[2] if row["key"].count(":") >= 3 else None
         shown[by_ref[row["about"]]].append(SentMessage(participant, row["channel"], row["status"], row["queued_at"],
-                                                       row["sent_at"]))
+                                                       row["sent_at"], row["kind"]))
     return shown
 
 
@@ -282,16 +345,21 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
     # Always the same order: two concurrent runs insert the same keys in the same sequence.
     for user_id in sorted(by_user):
         user = users[user_id]
-        address = staff_address(user)
-        if address is None:
+        route = staff_route(user)
+        if route is None:
             continue
-        key = agenda_key(user, day, by_user[user_id])
+        key = agenda_key(user, day, by_user[user_id], route.channel)
         updated = session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.dedupe_key.startswith(_agenda_prefix(user, day), autoescape=True),
+            OutboxMessage.dedupe_key.startswith(_agenda_prefix(user, day, route.channel), autoescape=True),
             OutboxMessage.dedupe_key != key, OutboxMessage.status == outbox.SENT).limit(1)) is not None
-        language, subject, body = agenda_text(user, day, by_user[user_id], updated=updated)
-        if outbox.queue(session, kind=KIND_AGENDA, dedupe_key=key, recipient=address, subject=subject, body=body,
-                        language=language, association_id=user.association_id, now=now, channel=EMAIL):
+        if route.channel == SMS:
+            kind, subject = KIND_AGENDA_SMS, ""
+            language, body = sms_agenda_text(user, day, by_user[user_id], updated=updated)
+        else:
+            kind = KIND_AGENDA
+            language, subject, body = agenda_text(user, day, by_user[user_id], updated=updated)
+        if outbox.queue(session, kind=kind, dedupe_key=key, recipient=route.address, subject=subject, body=body,
+                        language=language, association_id=user.association_id, now=now, channel=route.channel):
             counts.agendas += 1
 
     participant_ids = {row.participant_id for appointment in items for row in appointment.parties}
@@ -304,6 +372,8 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
             route = party_route(participant, consents)
             if route is None:
                 counts.not_contacted += 1
+                continue
+            if _convoked_today(session, appointment, party, now):
                 continue
             association = associations.get(appointment.association_id)
             if route.channel == SMS:
@@ -330,9 +400,9 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
 def still_wanted(session: Session, message: OutboxMessage, now: datetime) -> bool:
     """Whether a queued reminder may still go out, by the rules that queued it, read again now."""
     try:
-        if message.kind == KIND_PARTY:
+        if message.kind in PARTY_KINDS:
             return _party_still_wanted(session, message, now)
-        if message.kind == KIND_AGENDA:
+        if message.kind in (KIND_AGENDA, KIND_AGENDA_SMS):
             return _agenda_still_wanted(session, message, now)
         if message.kind in _OTHER_CHECKS:
             return _OTHER_CHECKS[message.kind](session, message, now)
@@ -361,8 +431,10 @@ def _agenda_still_wanted(session: Session, message: OutboxMessage, now: datetime
     if day < local_parts(now)[0]:
         return False
     user = session.scalar(select(StaffUser).where(StaffUser.public_id == uuid.UUID(user_id)))
-    if user is None or staff_address(user) != message.recipient:
+    route = staff_route(user) if user is not None else None
+    # The channel or the address the staff member chose since: the same, or nothing (DOM164).
+    if user is None or route is None or route.channel != message.channel or route.address != message.recipient:
         return False
     # Superseded by a newer agenda (or nothing left that day): only the current one goes out.
     items = [a for a in appointments_on(session, day) if user.id in a.staff_ids]
-    return bool(items) and agenda_key(user, day, items) == message.dedupe_key
+    return bool(items) and agenda_key(user, day, items, route.channel) == message.dedupe_key
