@@ -78,8 +78,8 @@ def test_release_stores_every_table_in_three_formats(ctx):
     release = build_release(ctx, "2025Q3", now=NOW)
     assert release.status == "ready" and release.period == "2025-Q3" and release.kind == "quarterly"
     files = {(f.table_id, f.format): f for f in release.files}
-    assert set(files) == {(t, fmt) for t in ("T1", "T2", "T3", "T6", "T8") for fmt in ("csv", "json", "xlsx")} | {
-        ("all", "xlsx")}
+    assert set(files) == {(t, fmt) for t in ("T1", "T2", "T3", "T6", "T8", "T9", "T10")
+                          for fmt in ("csv", "json", "xlsx")} | {("all", "xlsx")}
     for stored in files.values():
         assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
     assert files[("T1", "csv")].content.startswith(b"\xef\xbb\xbf# ")
@@ -201,7 +201,7 @@ def test_same_microdata_in_another_order_gives_identical_bytes(ctx):
         outputs.append({(f.table_id, f.format): f.content for f in release.files if f.format != "xlsx"})
         savepoint.rollback()
         ctx.expunge_all()  # the second build reuses the rolled-back row ids
-    assert outputs[0] == outputs[1] and len(outputs[0]) == 10
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 14  # 7 tables, CSV and JSON
 
 
 def test_build_reads_no_encrypted_column(ctx, db):
