@@ -192,7 +192,7 @@ SEX_DIM = _dimension("sex", "1", (
 # activities' attendance counts). Each is a population of its own in the attack (ST38).
 ACTIVITY_MEASURE_DIM = _dimension("activity_measure", "1", (
     ("activities", "Activités tenues", "الأنشطة المنظمة"),
-    ("attendance", "Présences", "الحضور"),
+    ("attendance", "Personnes présentes", "الحاضرون"),
 ))
 
 ACTIVITY_THEME_GROUP_DIM = _dimension("activity_theme_group", "1", (
@@ -229,8 +229,8 @@ TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
     TableSpec("T9", "Parentalité positive : participants des cycles achevés, par participation et sexe",
               "الوالدية الإيجابية: المشاركون في الدورات المنتهية حسب المشاركة والجنس",
               "enrolment", (PARTICIPATION_DIM, SEX_DIM), "quarter", total=False, regional=False),
-    TableSpec("T10", "Activités de l'espace famille et leurs présences, par groupe de thèmes",
-              "أنشطة فضاء الأسرة وحضورها حسب مجموعة المواضيع",
+    TableSpec("T10", "Activités de l'espace familial et personnes présentes, par groupe de thèmes",
+              "أنشطة الفضاء الأسري والحاضرون فيها حسب مجموعة المواضيع",
               "activity", (ACTIVITY_MEASURE_DIM, ACTIVITY_THEME_GROUP_DIM), "quarter", total=False, regional=False),
 )}
 QUARTERLY_TABLES = ("T1", "T2", "T3", "T6", "T8", "T9", "T10")
