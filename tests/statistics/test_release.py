@@ -232,9 +232,9 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["stats", "release", "2025Q3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "release 2025Q3 ready: 5 tables, 16 files" in result.output
+    assert "release 2025Q3 ready: 7 tables, 22 files" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted([f"T{i}.{fmt}" for i in (1, 2, 3, 6, 8) for fmt in ("csv", "json", "xlsx")]
+    assert names == sorted([f"T{i}.{fmt}" for i in (1, 2, 3, 6, 8, 9, 10) for fmt in ("csv", "json", "xlsx")]
                            + ["2025Q3.xlsx"])
     release = ctx.scalar(select(StatisticsRelease).where(StatisticsRelease.release_id == "2025Q3"))
     for stored in ctx.scalars(select(ReleaseFile).where(ReleaseFile.release_id == release.id)):
@@ -250,8 +250,8 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
     published = runner.invoke(args=["stats", "publish", "2025Q3", "--by", "admin.test"])
     assert published.exit_code == 0, published.output
     listing = runner.invoke(args=["stats", "list"])
-    assert "2025Q3\tpublished\t2025-Q3\t16 files" in listing.output
-    assert "2025Q3-r2\tready\t2025-Q3\t16 files" in listing.output
+    assert "2025Q3\tpublished\t2025-Q3\t22 files" in listing.output
+    assert "2025Q3-r2\tready\t2025-Q3\t22 files" in listing.output
 
 
 def test_a_period_still_running_is_not_released(ctx):
