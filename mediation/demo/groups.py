@@ -9,6 +9,8 @@ association that already has the demo programme is left alone.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -114,9 +116,16 @@ def _participants(session: Session, association_id: int, creator: StaffUser, off
     return rows
 
 
+def _key(kind: str, reference: str) -> int:
+    # A record key spread like secrets.randbelow(256), the same at every load, as the demo's cases have
+    # (docs/statistics.md, ST9, ST45): the demo's releases may count these groups and activities (T9, T10).
+    return hmac.new(b"demo-stat-key", f"{kind}:{reference}".encode(), hashlib.sha256).digest()[0]
+
+
 def _enrol(session: Session, group: ParentingGroup, participants: list[GroupParticipant], day: date) -> list[Enrolment]:
     rows = [Enrolment(group_id=group.id, participant_id=p.id, participant=p, enrolled_on=day, sex=p.sex,
-                      age_band=p.age_band) for p in participants]
+                      age_band=p.age_band, stat_key=_key("enrolment", f"{group.association_id}:{group.name}:{index}"))
+            for index, p in enumerate(participants)]
     session.add_all(rows)
     session.flush()
     return rows
@@ -203,6 +212,7 @@ def _load_for(session: Session, point: ServicePoint, today: date, now: datetime)
              ((Sex.FEMALE, AgeBand.B25_34, 18), (Sex.MALE, AgeBand.B45_59, 6)))):
         session.add(Activity(association_id=association_id, service_point_id=point.id,
                              held_on=today - timedelta(weeks=weeks), theme=theme, title=title,
+                             stat_key=_key("activity", f"{association_id}:{title}"),
                              created_by_id=facilitators[0].id,
                              facilitators=[ActivityFacilitator(user_id=facilitators[0].id)],
                              counts=[ActivityCount(sex=sex, age_band=band, count=count)

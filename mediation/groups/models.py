@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.cases.codes import AgeBand, PreferredLanguage, Sex
+from mediation.cases.models.case import new_stat_key, protect_stat_key
 from mediation.core import clock
 from mediation.core.crypto import Encrypted
 from mediation.core.models import Base, PublicIdMixin, TimestampMixin, UTCDateTime, code_column
@@ -190,6 +191,8 @@ class Enrolment(PublicIdMixin, TimestampMixin, Base):
     pre_score: Mapped[int | None] = mapped_column(Integer)
     post_score: Mapped[int | None] = mapped_column(Integer)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # Record key of the ministry's table T9 (docs/statistics.md, ST9, ST35): drawn once, never changed.
+    stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version_id}
@@ -231,6 +234,9 @@ class Activity(PublicIdMixin, TimestampMixin, Base):
     # What the talk was about ("Les écrans et les enfants"): not personal data.
     title: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
+    # Record key of the ministry's table T10, for the activity and for its attendance (docs/statistics.md,
+    # ST9, ST38): drawn once, never changed.
+    stat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=new_stat_key)
 
     facilitators: Mapped[list[ActivityFacilitator]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     counts: Mapped[list[ActivityCount]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -261,3 +267,7 @@ class ActivityCount(Base):
     count: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __table_args__ = (CheckConstraint("count BETWEEN 1 AND 10000", name="count_range"),)
+
+
+protect_stat_key(Enrolment.stat_key)
+protect_stat_key(Activity.stat_key)

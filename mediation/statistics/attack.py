@@ -6,7 +6,8 @@ withheld total (`x` in a table whose other cells are published) >= 10, and a wit
 nothing. The unknowns are the counts of the full cross-classification of each population
 (quarter x region group x issue group x youngest-child band x DV screening for cases; quarter x
 outcome group for closures; quarter x session type for sessions; quarter x follow-up point x result
-for follow-ups; quarter x destination group for referrals, docs/statistics.md, ST34), so every relation between
+for follow-ups; quarter x destination group for referrals, docs/statistics.md, ST34; quarter x participation x sex
+for enrolments, ST35; quarter x measure x theme group for activities, ST38), so every relation between
 tables is implied: line totals, T1 and T2 splitting the same cases, and each annual T4/T5 line
 equal to the sum of the year's quarterly cells, exactly (the attacker's best case).
 
@@ -55,6 +56,12 @@ POPULATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "follow_up": {"follow_up_point": TABLES["T7"].dimensions[0].codes,
                   "follow_up_result": TABLES["T7"].dimensions[1].codes},
     "referral": {"destination_group": TABLES["T8"].dimensions[0].codes},
+    # docs/statistics.md, ST35, ST38: enrolments and activities, linked to no other table. T10's two measures
+    # are disjoint unknowns (an activity and the people present at it are not the same units).
+    "enrolment": {"parenting_participation": TABLES["T9"].dimensions[0].codes,
+                  "sex": TABLES["T9"].dimensions[1].codes},
+    "activity": {"activity_measure": TABLES["T10"].dimensions[0].codes,
+                 "activity_theme_group": TABLES["T10"].dimensions[1].codes},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-CATALOGUE_VERSION = "2"  # version 2 adds T7 and T8 (docs/statistics.md, ST34)
+CATALOGUE_VERSION = "3"  # version 2 adds T7 and T8 (docs/statistics.md, ST34), version 3 T9 and T10 (ST35, ST38)
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,10 @@ class Dimension:
 
 @dataclass(frozen=True)
 class TableSpec:
-    id: str  # "T1" ... "T8"
+    id: str  # "T1" ... "T10"
     title_fr: str
     title_ar: str
-    unit: str  # "case", "closure", "session", "follow_up", "referral"
+    unit: str  # "case", "closure", "session", "follow_up", "referral", "enrolment", "activity"
     dimensions: tuple[Dimension, ...]  # one or two (docs/statistics.md, ST7: never more than two)
     period: Literal["quarter", "year"]
     # A national total is published (only on lines of >= 5 inner cells, docs/statistics.md, ST7).
@@ -173,6 +173,36 @@ DESTINATION_GROUP_DIM = _dimension("destination_group", "1", (
     ("other", "Autre association ou service", "جمعية أو جهة أخرى"),
 ))
 
+# --- Catalogue version 3: positive parenting and the family space (docs/statistics.md, ST35, ST38) ------------
+
+# How far an enrolment of a finished cycle went: every unit in exactly one cell, so "took part" here is
+# "took part without completing"; the parents who took part are the two rows together.
+PARTICIPATION_DIM = _dimension("parenting_participation", "1", (
+    ("took_part", "A pris part sans achever le cycle", "شارك دون إتمام الدورة"),
+    ("completed", "A achevé le cycle", "أتمّ الدورة"),
+))
+
+SEX_DIM = _dimension("sex", "1", (
+    ("female", "Femmes", "نساء"),
+    ("male", "Hommes", "رجال"),
+    ("not_recorded", "Sexe non renseigné", "الجنس غير مسجل"),
+))
+
+# T10 counts two things of the same activities: the activities held and the people present (a sum of the
+# activities' attendance counts). Each is a population of its own in the attack (ST38).
+ACTIVITY_MEASURE_DIM = _dimension("activity_measure", "1", (
+    ("activities", "Activités tenues", "الأنشطة المنظمة"),
+    ("attendance", "Personnes présentes", "الحاضرون"),
+))
+
+ACTIVITY_THEME_GROUP_DIM = _dimension("activity_theme_group", "1", (
+    ("awareness_talk", "Causeries de sensibilisation", "لقاءات تحسيسية"),
+    ("intergenerational_day", "Journées intergénérationnelles", "أيام بين الأجيال"),
+    ("social_protection_info", "Information sur les programmes de protection sociale",
+     "التعريف ببرامج الحماية الاجتماعية"),
+    ("other", "Autres activités", "أنشطة أخرى"),
+))
+
 TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
     TableSpec("T1", "Dossiers enregistrés par groupe de régions", "الملفات المسجلة حسب مجموعة الجهات",
               "case", (region_dimension(),), "quarter", total=True, regional=True),
@@ -195,8 +225,15 @@ TABLES: dict[str, TableSpec] = {spec.id: spec for spec in (
     TableSpec("T8", "Orientations vers d'autres services par groupe de destinations",
               "الإحالات على جهات أخرى حسب مجموعة الجهات",
               "referral", (DESTINATION_GROUP_DIM,), "quarter", total=True, regional=False),
+    # docs/statistics.md, ST35, ST38: two variables each, so no margins and no total (ST7).
+    TableSpec("T9", "Parentalité positive : participants des cycles achevés, par participation et sexe",
+              "الوالدية الإيجابية: المشاركون في الدورات المنتهية حسب المشاركة والجنس",
+              "enrolment", (PARTICIPATION_DIM, SEX_DIM), "quarter", total=False, regional=False),
+    TableSpec("T10", "Activités de l'espace familial et personnes présentes, par groupe de thèmes",
+              "أنشطة الفضاء الأسري والحاضرون فيها حسب مجموعة المواضيع",
+              "activity", (ACTIVITY_MEASURE_DIM, ACTIVITY_THEME_GROUP_DIM), "quarter", total=False, regional=False),
 )}
-QUARTERLY_TABLES = ("T1", "T2", "T3", "T6", "T8")
+QUARTERLY_TABLES = ("T1", "T2", "T3", "T6", "T8", "T9", "T10")
 ANNUAL_TABLES = ("T4", "T5", "T7")
 
 # Mean-cell-size gate (docs/statistics.md, ST8): an annual table stays in year Y only if its mean inner

@@ -41,7 +41,7 @@ _POPULATION = {table_id: spec.unit for table_id, spec in TABLES.items()}
 
 @dataclass
 class Tabulation:
-    """The true cells of one period by table id. Quarters: T1 by (region code,), T2, T3, T6, T8.
+    """The true cells of one period by table id. Quarters: T1 by (region code,), T2, T3, T6, T8, T9, T10.
     Years: T4, T5 by (DV screening, region code), T7. `prior_year_cases` (years only) drives the
     mean-cell-size gate: the number of cases registered in Y-1, 0 when there is no history."""
 
@@ -125,7 +125,13 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
     national_ok = {unit: passes_association_rule(_total(cells))
                   for unit, cells in (("case", tab.cells.get("T2") or tab.cells.get("T4") or {}),
                                       ("closure", tab.cells.get("T3", {})), ("session", tab.cells.get("T6", {})),
-                                      ("follow_up", tab.cells.get("T7", {})), ("referral", tab.cells.get("T8", {})))}
+                                      ("follow_up", tab.cells.get("T7", {})), ("referral", tab.cells.get("T8", {})),
+                                      ("enrolment", tab.cells.get("T9", {})))}
+    # T10 counts activities and the people present at them: the rule holds for each (docs/statistics.md, ST38).
+    t10 = tab.cells.get("T10", {})
+    national_ok["activity"] = all(passes_association_rule(_total({key: stats for key, stats in t10.items()
+                                                                   if key[0] == measure}))
+                                  for measure in TABLES["T10"].dimensions[0].codes)
 
     def table(spec, cells, total=None, with_pct=False, regional_table=False):
         held = spec.id in withheld or (not regional_table and not national_ok[spec.unit])
@@ -149,6 +155,8 @@ def _tables(tab: Tabulation, groups: Groups, regional: bool, withheld: frozenset
         for table_id in ("T3", "T6", "T8"):
             cells = tab.cells.get(table_id, {})  # T8: catalogue version 2 (docs/statistics.md, ST34)
             published.append(table(TABLES[table_id], cells, _total(cells), with_pct=True))
+        for table_id in ("T9", "T10"):  # catalogue version 3, two variables: no total (docs/statistics.md, ST35, ST38)
+            published.append(table(TABLES[table_id], tab.cells.get(table_id, {})))
         return published
     t4 = tab.cells["T4"]
     published.append(table(FALLBACK_TABLES["T4"], _collapse(t4, 0)) if "T4" in fallbacks else table(TABLES["T4"], t4))

@@ -26,7 +26,7 @@ from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Role
 from mediation.core.errors import DomainError
-from mediation.statistics import aggregate, files, outcome_tables
+from mediation.statistics import aggregate, files, group_tables, outcome_tables
 from mediation.statistics.attack import Cell
 from mediation.statistics.catalogue import CATALOGUE_VERSION, TABLES, region_dimension
 from mediation.statistics.codes import CorrectionReason
@@ -80,7 +80,10 @@ def tabulate(session: Session, year: int, quarter: int | None) -> Tabulation:
                                           "T2": aggregate.cases_by_issue_group(session, bounds),
                                           "T3": aggregate.closures_by_outcome_group(session, bounds),
                                           "T6": aggregate.sessions_by_type(session, bounds),
-                                          "T8": outcome_tables.referrals_by_destination_group(session, bounds)})
+                                          "T8": outcome_tables.referrals_by_destination_group(session, bounds),
+                                          "T9": group_tables.enrolments_by_participation_and_sex(session, year,
+                                                                                                 quarter),
+                                          "T10": group_tables.activities_by_measure_and_theme(session, bounds)})
     # The mean-cell-size gate judges year Y on Y-1's registered cases (docs/statistics.md, ST8).
     prior = aggregate.cases_by_region(session, aggregate.period_bounds(year - 1, None))
     return Tabulation(year, None, {"T4": aggregate.cases_by_child_band_and_issue(session, bounds),

@@ -27,6 +27,9 @@ SESSION_TYPES = TABLES["T6"].dimensions[0].codes
 FOLLOW_UP_POINTS = TABLES["T7"].dimensions[0].codes
 FOLLOW_UP_RESULTS = TABLES["T7"].dimensions[1].codes
 DESTINATION_GROUPS = TABLES["T8"].dimensions[0].codes
+PARTICIPATIONS = TABLES["T9"].dimensions[0].codes
+SEXES = TABLES["T9"].dimensions[1].codes
+THEME_GROUPS = TABLES["T10"].dimensions[1].codes
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,19 @@ class Microdata:
     sessions: list[Unit] = field(default_factory=list)
     follow_ups: list[Unit] = field(default_factory=list)  # T7: the quarter the follow-up was recorded in
     referrals: list[Unit] = field(default_factory=list)  # T8
+    enrolments: list[Unit] = field(default_factory=list)  # T9: the quarter the cycle finished in
+    activities: list[Unit] = field(default_factory=list)  # T10: codes {"theme", "people"}
+
+
+def _activity_cells(units, quarters) -> dict:
+    """T10 as group_tables.py tabulates it: an activity counts once in `activities` and its `people` in
+    `attendance`, both cells summing the activity's key (docs/statistics.md, ST38)."""
+    cells: dict = {}
+    for unit in units:
+        if unit.quarter in quarters:
+            for measure, count in (("activities", 1), ("attendance", unit.codes["people"])):
+                cells.setdefault((measure, unit.codes["theme"]), CellStats()).add(count, unit.key, unit.association)
+    return cells
 
 
 def _cells(units, quarters, names) -> dict:
@@ -60,7 +76,8 @@ def tabulate(data: Microdata, year: int, quarter: int | None) -> Tabulation:
         return Tabulation(year, quarter, {
             "T1": _cells(data.cases, q, ("region",)), "T2": _cells(data.cases, q, ("issue",)),
             "T3": _cells(data.closures, q, ("outcome",)), "T6": _cells(data.sessions, q, ("type",)),
-            "T8": _cells(data.referrals, q, ("destination",))})
+            "T8": _cells(data.referrals, q, ("destination",)),
+            "T9": _cells(data.enrolments, q, ("participation", "sex")), "T10": _activity_cells(data.activities, q)})
     quarters = {f"{year}-Q{i}" for i in range(1, 5)}
     prior = sum(1 for unit in data.cases if unit.quarter.startswith(f"{year - 1}-"))
     return Tabulation(year, None, {"T4": _cells(data.cases, quarters, ("band", "issue")),
@@ -104,6 +121,30 @@ def random_microdata(rng: random.Random, quarters: list[str], *, size: tuple[int
             if rng.random() < 0.2:
                 data.referrals.append(Unit(quarter, association, keys(), {
                     "destination": rng.choices(DESTINATION_GROUPS, (3, 4, 2, 3, 1, 1))[0]}))
+    return data
+
+
+def add_group_units(rng: random.Random, data: Microdata, quarters: list[str], *, keys=None) -> Microdata:
+    """Skewed positive-parenting enrolments and family-space activities (docs/statistics.md, ST35, ST38): 0 to 4
+    finished cycles of 8 to 15 enrolments a quarter, 0 to 12 activities of 1 to 120 people, from 1 to 5
+    associations, one of them sometimes dominant. Drawn from their own generator so that the other tables'
+    populations do not change."""
+    keys = keys or (lambda: rng.randrange(256))
+    associations = list(range(1, rng.randint(1, 5) + 1))
+    theme_weights = [rng.random() ** 2 for _ in THEME_GROUPS]
+    for quarter in quarters:
+        for _ in range(rng.randint(0, 4)):
+            association = associations[0] if rng.random() < 0.5 else rng.choice(associations)
+            for _ in range(rng.randint(8, 15)):
+                if rng.random() < 0.15:
+                    continue  # never came: not counted
+                data.enrolments.append(Unit(quarter, association, keys(), {
+                    "participation": rng.choices(PARTICIPATIONS, (2, 3))[0],
+                    "sex": rng.choices(SEXES, (8, 3, 1))[0]}))
+        for _ in range(rng.randint(0, 12)):
+            association = associations[0] if rng.random() < 0.5 else rng.choice(associations)
+            data.activities.append(Unit(quarter, association, keys(), {
+                "theme": rng.choices(THEME_GROUPS, theme_weights)[0], "people": rng.randint(1, 120)}))
     return data
 
 

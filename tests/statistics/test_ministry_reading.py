@@ -134,7 +134,7 @@ def test_the_spreadsheet_csv_opens_in_a_french_locale_spreadsheet(app, login_as,
     # The link is offered on the release page; unknown tables and releases stay 404.
     assert "/statistics/releases/2025Q3/spreadsheet/T2.csv" in client.get("/statistics/releases/2025Q3").get_data(
         as_text=True)
-    for url in ("/statistics/releases/2025Q3/spreadsheet/T9.csv", "/statistics/releases/2025Q3/spreadsheet/all.csv",
+    for url in ("/statistics/releases/2025Q3/spreadsheet/T11.csv", "/statistics/releases/2025Q3/spreadsheet/all.csv",
                 "/statistics/releases/2031Q1/spreadsheet/T1.csv", "/statistics/releases/2025Q3/spreadsheet/T4.csv"):
         assert client.get(url).status_code == 404
 
@@ -167,7 +167,7 @@ def test_trends_open_on_a_published_table(app, login_as, no_regions):
     assert re.search(r'class="number"><span dir="ltr">\d+</span>', page)
     # Asking for a table still shows it; an unknown one falls back to the published default.
     assert '<span dir="ltr">T1</span>' in client.get("/statistics/trends?table=T1").get_data(as_text=True)
-    page = client.get("/statistics/trends?table=T9").get_data(as_text=True)
+    page = client.get("/statistics/trends?table=T11").get_data(as_text=True)
     assert '<span dir="ltr">T2</span>' in page[page.index('id="trend-caption"'):][:200]
 
 

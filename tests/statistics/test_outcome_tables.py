@@ -52,7 +52,7 @@ def _published_ok(value: str, true: int | None = None) -> bool:
 
 
 def test_the_catalogue_grew_by_a_version():
-    assert CATALOGUE_VERSION == "2"
+    assert CATALOGUE_VERSION == "3"
     assert [d.id for d in T7.dimensions] == ["follow_up_point", "follow_up_result"] and T7.period == "year"
     assert not T7.total and T7.grid_size == 8
     assert [d.id for d in T8.dimensions] == ["destination_group"] and T8.period == "quarter"
@@ -127,7 +127,7 @@ def test_t7_and_t8_count_their_own_records_in_their_periods(ctx):
     for release, table_id, expected in ((quarterly, "T8", expected_t8), (annual, "T7", expected_t7)):
         stored = next(f for f in release.files if f.table_id == table_id and f.format == "json")
         data = json.loads(stored.content)
-        assert data["metadata"]["catalogue_version"] == "2"
+        assert data["metadata"]["catalogue_version"] == "3"
         code, value = data["columns"].index("code"), data["columns"].index("value")
         rows = {row[code]: str(row[value]) for row in data["rows"]}
         inner = {c: v for c, v in rows.items() if c != "total"}

@@ -78,8 +78,8 @@ def test_release_stores_every_table_in_three_formats(ctx):
     release = build_release(ctx, "2025Q3", now=NOW)
     assert release.status == "ready" and release.period == "2025-Q3" and release.kind == "quarterly"
     files = {(f.table_id, f.format): f for f in release.files}
-    assert set(files) == {(t, fmt) for t in ("T1", "T2", "T3", "T6", "T8") for fmt in ("csv", "json", "xlsx")} | {
-        ("all", "xlsx")}
+    assert set(files) == {(t, fmt) for t in ("T1", "T2", "T3", "T6", "T8", "T9", "T10")
+                          for fmt in ("csv", "json", "xlsx")} | {("all", "xlsx")}
     for stored in files.values():
         assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
     assert files[("T1", "csv")].content.startswith(b"\xef\xbb\xbf# ")
@@ -201,7 +201,7 @@ def test_same_microdata_in_another_order_gives_identical_bytes(ctx):
         outputs.append({(f.table_id, f.format): f.content for f in release.files if f.format != "xlsx"})
         savepoint.rollback()
         ctx.expunge_all()  # the second build reuses the rolled-back row ids
-    assert outputs[0] == outputs[1] and len(outputs[0]) == 10
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 14  # 7 tables, CSV and JSON
 
 
 def test_build_reads_no_encrypted_column(ctx, db):
@@ -232,9 +232,9 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["stats", "release", "2025Q3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "release 2025Q3 ready: 5 tables, 16 files" in result.output
+    assert "release 2025Q3 ready: 7 tables, 22 files" in result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted([f"T{i}.{fmt}" for i in (1, 2, 3, 6, 8) for fmt in ("csv", "json", "xlsx")]
+    assert names == sorted([f"T{i}.{fmt}" for i in (1, 2, 3, 6, 8, 9, 10) for fmt in ("csv", "json", "xlsx")]
                            + ["2025Q3.xlsx"])
     release = ctx.scalar(select(StatisticsRelease).where(StatisticsRelease.release_id == "2025Q3"))
     for stored in ctx.scalars(select(ReleaseFile).where(ReleaseFile.release_id == release.id)):
@@ -250,8 +250,8 @@ def test_cli_builds_writes_and_publishes(app, ctx, tmp_path):
     published = runner.invoke(args=["stats", "publish", "2025Q3", "--by", "admin.test"])
     assert published.exit_code == 0, published.output
     listing = runner.invoke(args=["stats", "list"])
-    assert "2025Q3\tpublished\t2025-Q3\t16 files" in listing.output
-    assert "2025Q3-r2\tready\t2025-Q3\t16 files" in listing.output
+    assert "2025Q3\tpublished\t2025-Q3\t22 files" in listing.output
+    assert "2025Q3-r2\tready\t2025-Q3\t22 files" in listing.output
 
 
 def test_a_period_still_running_is_not_released(ctx):

@@ -32,10 +32,12 @@ QUARTERS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
 RUNS = 50
 GROUP_OF = {region: code for code, regions in DEFAULT_REGION_GROUPS for region in regions}
 _UNITS = {"case": "cases", "closure": "closures", "session": "sessions", "follow_up": "follow_ups",
-          "referral": "referrals"}
+          "referral": "referrals", "enrolment": "enrolments", "activity": "activities"}
 _DIMENSION = {"region_group": "region", "issue_group": "issue", "youngest_child_band": "band",
               "dv_screening": "dv", "outcome_group": "outcome", "session_type": "type",
-              "follow_up_point": "point", "follow_up_result": "result", "destination_group": "destination"}
+              "follow_up_point": "point", "follow_up_result": "result", "destination_group": "destination",
+              "parenting_participation": "participation", "sex": "sex", "activity_measure": "measure",
+              "activity_theme_group": "theme"}
 
 
 def true_count(data: Microdata, cell) -> int:
@@ -47,7 +49,13 @@ def true_count(data: Microdata, cell) -> int:
         codes = dict(unit.codes)
         if "region" in codes:
             codes["region"] = GROUP_OF[codes["region"]]
-        if all(codes[_DIMENSION[dim]] in allowed for dim, allowed in cell.filters):
+        if cell.population == "activity":
+            # An activity is one unit of the `activities` measure and `people` units of `attendance` (ST38).
+            for measure, weight in (("activities", 1), ("attendance", codes["people"])):
+                codes["measure"] = measure
+                if all(codes[_DIMENSION[dim]] in allowed for dim, allowed in cell.filters):
+                    count += weight
+        elif all(codes[_DIMENSION[dim]] in allowed for dim, allowed in cell.filters):
             count += 1
     return count
 

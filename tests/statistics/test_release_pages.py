@@ -141,7 +141,7 @@ def test_the_notes_the_method_wrote_read_in_the_users_language(app, login_as, re
     from mediation.statistics.notes import NOTE_LABELS
 
     page = login_as("ministry").get(f"/statistics/releases/2025Q3?lang={lang}").get_data(as_text=True)
-    stored = [note for table_id in ("T1", "T2", "T3", "T6", "T8")
+    stored = [note for table_id in ("T1", "T2", "T3", "T6", "T8", "T9", "T10")
               for note in _stored_json(app, "2025Q3", table_id)["metadata"]["notes"]]
     shown = _notes(page)
     assert len(shown) == len(stored) and set(stored) <= set(NOTE_LABELS)  # every stored note is a known one
@@ -232,7 +232,7 @@ def test_downloads_are_the_stored_bytes_and_audited(app, login_as, releases):
 
 
 @pytest.mark.parametrize("url", [
-    "/statistics/releases/2025Q3/T9.csv", "/statistics/releases/2025Q3/T1.pdf", "/statistics/releases/2025Q3/all.csv",
+    "/statistics/releases/2025Q3/T11.csv", "/statistics/releases/2025Q3/T1.pdf", "/statistics/releases/2025Q3/all.csv",
     "/statistics/releases/2025Q3/T4.csv",  # an annual table: not in a quarterly release
     "/statistics/releases/2031Q1/T1.csv", "/statistics/releases/2031Q1", "/statistics/releases/..%2Fx/T1.csv",
     "/statistics/releases/2025Q3/T1.csv.csv",
@@ -266,7 +266,7 @@ def test_trends_show_published_values_only(app, login_as, releases):
 
 def test_trends_ignore_ready_corrections_and_unknown_tables(app, login_as, releases):
     client = login_as("ministry")
-    for url in ("/statistics/trends?table=T9", "/statistics/trends?table=T4", "/statistics/trends?table=",
+    for url in ("/statistics/trends?table=T11", "/statistics/trends?table=T4", "/statistics/trends?table=",
                 "/statistics/trends?table=%00"):
         response = client.get(url)
         assert response.status_code == 200

@@ -9,7 +9,7 @@ from mediation.appointments.codes import SessionMode
 from mediation.cases.codes import SessionType
 from mediation.counselling.models import CounsellingSession
 from mediation.statistics.aggregate import period_bounds
-from mediation.statistics.own_report import activity, lasting, outcomes, safety
+from mediation.statistics.own_report import activity, lasting, outcomes, parenting, safety
 from mediation.statistics.own_report.quarters import Quarter
 from mediation.statistics.own_report.shapes import Figure, Report, rate_figure
 
@@ -24,6 +24,7 @@ def association_report(session: Session, association_id: int, year: int, quarter
     screenings, screening_figures = safety.screenings(session, association_id, bounds)
     decisions, adaptations = safety.decisions(session, association_id, bounds)
     follow_ups, follow_up_figures = lasting.follow_ups(session, association_id, bounds)
+    enrolments, parent_figures = parenting.parents(session, association_id, bounds)
     report.figures = [
         Figure("open_caseload", _l("Open caseload at the end of the quarter"),
                activity.open_caseload(session, association_id, bounds)),
@@ -35,7 +36,8 @@ def association_report(session: Session, association_id: int, year: int, quarter
         outcomes.reconciliations(session, association_id, bounds),
         *follow_up_figures,
         outcomes.parenting_sessions(session, association_id, bounds),
-        *outcomes.parenting_group_figures(),
+        *parenting.groups_and_sessions(session, association_id, bounds),
+        *parent_figures,
         safety.screened_before_mediation(session, association_id, bounds),
         *screening_figures,
         safety.danger_flags_today(session, association_id),
@@ -54,6 +56,8 @@ def association_report(session: Session, association_id: int, year: int, quarter
         activity.children(session, association_id, bounds),
         activity.referral_sources(session, association_id, bounds),
         outcomes.parenting_parents(session, association_id, bounds),
+        enrolments,
+        *parenting.activities(session, association_id, bounds),
         screenings,
         decisions,
         adaptations,

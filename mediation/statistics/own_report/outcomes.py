@@ -1,8 +1,7 @@
 """Outcome and positive-parenting indicators of the own-association report (docs/statistics.md, ST2).
 
-What the system records is counted exactly, one grouped query per indicator. What it does not record
-(parenting groups and enrolments: there is no ParentingGroup table yet) is reported as "not recorded",
-never estimated. Agreements, follow-ups and referrals are in lasting.py.
+What the system records is counted exactly, one grouped query per indicator. Agreements, follow-ups and referrals
+are in lasting.py; the parenting groups and the family-space activities in parenting.py.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from mediation.statistics.own_report.shapes import (
     RateTable,
     Row,
     Section,
-    not_recorded,
 )
 
 MEDIATION_SESSIONS = (SessionType.JOINT_MEDIATION, SessionType.SHUTTLE_MEDIATION)
@@ -98,9 +96,3 @@ def parenting_parents(session: Session, association_id: int, bounds) -> Section:
                    _l("Parents present at a positive-parenting session, by sex (distinct people)"),
                    [Row(sex.value, sex.label, counts.get(sex.value, 0)) for sex in Sex])
 
-
-def parenting_group_figures() -> list[Figure]:
-    return [
-        not_recorded("parenting_groups", _l("Positive-parenting groups run")),
-        not_recorded("parenting_completion", _l("Positive-parenting completion rate (completed ÷ taken up)")),
-    ]
