@@ -11,8 +11,11 @@ from __future__ import annotations
 import random  # allowed in tests: S25 and the architecture test cover mediation/ only
 from dataclasses import dataclass, field
 
+from mediation.demo.synthetic.draws import Draws
+from mediation.demo.synthetic.spread import association_plan, child_ages, draw_issues
 from mediation.statistics.catalogue import TABLES
 from mediation.statistics.cells import CellStats
+from mediation.statistics.codes import issue_group
 from mediation.statistics.disclosure import TOTAL_CODE
 from mediation.statistics.geography import groups_from_prior_year
 from mediation.statistics.period import Publication, Tabulation, publish_period, release_cells
@@ -162,3 +165,86 @@ def run_releases(data: Microdata, release_ids: list[str]) -> list[Release]:
     """Build the releases in the order given, each gated against the releases linked to it."""
     register = Register()
     return [register.build(data, release_id) for release_id in release_ids]
+
+
+# --- Realistic populations (docs/statistics.md, ST50) ------------------------------------------------------------------
+# The benchmark's generator and these in-memory populations share one description of how cases spread
+# (mediation/demo/synthetic/spread.py): heavy-tailed associations, 3 to 12 a region, a thin region, rare
+# issues and unknown ages. The rates below are the generator's, read off cases.py and outcomes.py.
+
+POPULATION_YEARS = 4
+# Outcome groups of the closures (T3 order): agreement ... administrative; `referred` and a
+# safety ending are rare.
+_OUTCOME_WEIGHTS = {"agreement": 33, "no_agreement": 11, "counselling": 14, "not_started": 16, "ended_early": 13,
+                    "referred": 5, "administrative": 8}
+_SESSION_WEIGHTS = (40, 22, 14, 9, 6, 4, 2, 2, 1)  # T6's nine types in code order: a long tail
+
+
+@dataclass(frozen=True)
+class Population:
+    """A population for the release gate's simulations: `cases` over POPULATION_YEARS years, of which
+    the share `keep` is kept (thinning), associations about `mean` cases each (None: the generator's)."""
+
+    name: str
+    cases: int = 20_000
+    keep: float = 1.0
+    mean: int | None = None
+
+
+def _youngest(ages: list) -> str:
+    if not ages:
+        return "none"
+    known = [age for age in ages if age is not None]
+    if not known:
+        return "unknown"
+    youngest = min(known)
+    return "0_5" if youngest < 6 else "6_14" if youngest < 15 else "15_17"
+
+
+def realistic_microdata(population: Population, seed: int, quarters: list[str]) -> Microdata:
+    """`quarters` of a population spread as the synthetic generator spreads it, deterministic from `seed`.
+
+    Each association's cases fall uniformly over POPULATION_YEARS years of quarters; those landing in
+    `quarters` (the first ones) are drawn, each kept with probability `keep`."""
+    plan = association_plan(population.cases, Draws(seed, "plan"), list(REGIONS), mean=population.mean)
+    draws = Draws(seed, "microdata")
+    span = 4 * POPULATION_YEARS
+    outcomes = list(_OUTCOME_WEIGHTS)
+    outcome_cumulative = [sum(list(_OUTCOME_WEIGHTS.values())[:i + 1]) for i in range(len(outcomes))]
+    session_cumulative = [sum(_SESSION_WEIGHTS[:i + 1]) for i in range(len(SESSION_TYPES))]
+
+    def pick(items, cumulative):
+        x = draws.random() * cumulative[-1]
+        return items[next(i for i, c in enumerate(cumulative) if x < c)]
+
+    data = Microdata()
+    for association, share in enumerate(plan, start=1):
+        for _ in range(share.cases):
+            index = draws.below(span)
+            if index >= len(quarters) or not draws.chance(population.keep):
+                continue
+            quarter = quarters[index]
+            mediation_track = draws.chance(0.6)
+            ages = child_ages(draws, draws.between(20, 62))
+            assessed = draws.chance(0.85)
+            codes = {"region": share.region, "issue": issue_group(draw_issues(draws, mediation_track)).value,
+                     "band": _youngest(ages),
+                     "dv": ("positive" if draws.chance(0.12) else "negative") if assessed else "not_screened"}
+            data.cases.append(Unit(quarter, association, draws.below(256), codes))
+            # A closure recorded in the quarter or the next one; sessions, follow-ups and referrals likewise.
+            later = quarters[min(index + draws.below(2), len(quarters) - 1)]
+            if draws.chance(0.7):
+                data.closures.append(Unit(later, association, draws.below(256),
+                                          {"outcome": pick(outcomes, outcome_cumulative)}))
+            for _ in range(draws.below(7)):
+                data.sessions.append(Unit(quarter, association, draws.below(256),
+                                          {"type": pick(SESSION_TYPES, session_cumulative)}))
+            for point in FOLLOW_UP_POINTS:
+                if draws.chance(0.15):
+                    result = FOLLOW_UP_RESULTS[min(3, int(4 * draws.random() ** 1.8))]
+                    data.follow_ups.append(Unit(later, association, draws.below(256),
+                                                {"point": point, "result": result}))
+            if draws.chance(0.12):
+                destination = DESTINATION_GROUPS[min(5, int(6 * draws.random() ** 1.5))]
+                data.referrals.append(Unit(quarter, association, draws.below(256), {"destination": destination}))
+    return data
