@@ -167,7 +167,7 @@ def run_releases(data: Microdata, release_ids: list[str]) -> list[Release]:
     return [register.build(data, release_id) for release_id in release_ids]
 
 
-# --- Realistic populations (docs/statistics.md, ST50) ------------------------------------------------------------------
+# --- Realistic populations (docs/statistics.md, ST50) ----------------------------------------------------------------
 # The benchmark's generator and these in-memory populations share one description of how cases spread
 # (mediation/demo/synthetic/spread.py): heavy-tailed associations, 3 to 12 a region, a thin region, rare
 # issues and unknown ages. The rates below are the generator's, read off cases.py and outcomes.py.

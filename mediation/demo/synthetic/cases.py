@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mediation.cases.codes import (
+    AgeBand,
     AgreementLevel,
     CaseStatus,
     ChildLivesWith,
@@ -155,7 +156,8 @@ def _participant(ctx: Context, case_id: int, person_id: int, role: ParticipantRo
 
 
 def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator, opened_on: date,
-               reference: str) -> None:
+               reference: str) -> tuple[int, Sex, AgeBand]:
+    """Writes the case; returns its requesting party's (person id, sex, age band), whom a group may enrol."""
     draws, writer = ctx.draws, ctx.writer
     case_id = writer.new_id("case_file")
     service_point_id = plan.service_points[lead.service_point][0]
@@ -177,7 +179,8 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         (parent_role, ParticipantRole.SIBLING, ParticipantRole.IN_LAW))
     age = draws.between(20, 62)
     person_id, born, facts = _person(ctx, plan, opened_on, sex, age, family, adult=True)
-    requesting = _participant(ctx, case_id, person_id, role, age_band(born, opened_on), requesting=True)
+    requesting_band = age_band(born, opened_on)
+    requesting = _participant(ctx, case_id, person_id, role, requesting_band, requesting=True)
     parties = [requesting]
     other = None
     if has_other:
@@ -299,6 +302,7 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         last_day=life.last_day, is_open=life.closed_on is None,
     )
     write_timeline(ctx, diary, facts, session_count(draws, facts, life.long_case))
+    return person_id, sex, requesting_band
 
 
 def _referral_for_closure(ctx: Context, case_id: int, participant_id: int, by: int,
