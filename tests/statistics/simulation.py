@@ -217,6 +217,7 @@ def realistic_microdata(population: Population, seed: int, quarters: list[str]) 
         x = draws.random() * cumulative[-1]
         return items[next(i for i, c in enumerate(cumulative) if x < c)]
 
+    groups: dict[tuple, str] = {}  # issue_group of each set of issues, computed once
     data = Microdata()
     for association, share in enumerate(plan, start=1):
         for _ in range(share.cases):
@@ -227,7 +228,9 @@ def realistic_microdata(population: Population, seed: int, quarters: list[str]) 
             mediation_track = draws.chance(0.6)
             ages = child_ages(draws, draws.between(20, 62))
             assessed = draws.chance(0.85)
-            codes = {"region": share.region, "issue": issue_group(draw_issues(draws, mediation_track)).value,
+            issues = tuple(draw_issues(draws, mediation_track))
+            group = groups.get(issues) or groups.setdefault(issues, issue_group(issues).value)
+            codes = {"region": share.region, "issue": group,
                      "band": _youngest(ages),
                      "dv": ("positive" if draws.chance(0.12) else "negative") if assessed else "not_screened"}
             data.cases.append(Unit(quarter, association, draws.below(256), codes))
