@@ -219,11 +219,13 @@ def _youngest(ages: list) -> str:
     return "0_5" if youngest < 6 else "6_14" if youngest < 15 else "15_17"
 
 
-def realistic_microdata(population: Population, seed: int, quarters: list[str]) -> Microdata:
+def realistic_microdata(population: Population, seed: int, quarters: list[str], *, key: int | None = None,
+                        ) -> Microdata:
     """`quarters` of a population spread as the synthetic generator spreads it, deterministic from `seed`.
 
     Each association's cases fall uniformly over POPULATION_YEARS years of quarters; those landing in
-    `quarters` (the first ones) are drawn, each kept with probability `keep`."""
+    `quarters` (the first ones) are drawn, each kept with probability `keep`. Record keys are uniform,
+    or all `key` (adversarial constants: every remainder rounded the same way, as in ST26)."""
     plan = association_plan(population.cases, Draws(seed, "plan"), list(REGIONS), mean=population.mean)
     draws = _FastDraws(seed)
     span = 4 * POPULATION_YEARS
@@ -235,6 +237,10 @@ def realistic_microdata(population: Population, seed: int, quarters: list[str]) 
         return items[bisect_right(cumulative, draws.random() * cumulative[-1])]
 
     groups: dict[tuple, str] = {}  # issue_group of each set of issues, computed once
+
+    def keys() -> int:
+        return draws.below(256) if key is None else key
+
     data = Microdata()
     for association, share in enumerate(plan, start=1):
         for _ in range(share.cases):
@@ -250,21 +256,21 @@ def realistic_microdata(population: Population, seed: int, quarters: list[str]) 
             codes = {"region": share.region, "issue": group,
                      "band": _youngest(ages),
                      "dv": ("positive" if draws.chance(0.12) else "negative") if assessed else "not_screened"}
-            data.cases.append(Unit(quarter, association, draws.below(256), codes))
+            data.cases.append(Unit(quarter, association, keys(), codes))
             # A closure recorded in the quarter or the next one; sessions, follow-ups and referrals likewise.
             later = quarters[min(index + draws.below(2), len(quarters) - 1)]
             if draws.chance(0.7):
-                data.closures.append(Unit(later, association, draws.below(256),
+                data.closures.append(Unit(later, association, keys(),
                                           {"outcome": pick(outcomes, outcome_cumulative)}))
             for _ in range(draws.below(7)):
-                data.sessions.append(Unit(quarter, association, draws.below(256),
+                data.sessions.append(Unit(quarter, association, keys(),
                                           {"type": pick(SESSION_TYPES, session_cumulative)}))
             for point in FOLLOW_UP_POINTS:
                 if draws.chance(0.15):
                     result = FOLLOW_UP_RESULTS[min(3, int(4 * draws.random() ** 1.8))]
-                    data.follow_ups.append(Unit(later, association, draws.below(256),
+                    data.follow_ups.append(Unit(later, association, keys(),
                                                 {"point": point, "result": result}))
             if draws.chance(0.12):
                 destination = DESTINATION_GROUPS[min(5, int(6 * draws.random() ** 1.5))]
-                data.referrals.append(Unit(quarter, association, draws.below(256), {"destination": destination}))
+                data.referrals.append(Unit(quarter, association, keys(), {"destination": destination}))
     return data
