@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from mediation.demo.synthetic.draws import Draws
-from mediation.demo.synthetic.spread import association_plan, child_ages, draw_issues
+from mediation.demo.synthetic.spread import CASES_PER_ASSOCIATION, association_plan, child_ages, draw_issues
 from mediation.statistics.catalogue import TABLES
 from mediation.statistics.cells import CellStats
 from mediation.statistics.codes import issue_group
@@ -201,12 +201,14 @@ class _FastDraws(Draws):
 @dataclass(frozen=True)
 class Population:
     """A population for the release gate's simulations: `cases` over POPULATION_YEARS years, of which
-    the share `keep` is kept (thinning), associations about `mean` cases each (None: the generator's)."""
+    the share `keep` is kept (thinning); a region has an association per `spacing` of its cases (3 to
+    12), the first one `reference` cases (None: the generator's defaults for both)."""
 
     name: str
     cases: int = 20_000
     keep: float = 1.0
-    mean: int | None = None
+    spacing: int | None = None
+    reference: int | None = None
 
 
 def _youngest(ages: list) -> str:
@@ -226,7 +228,8 @@ def realistic_microdata(population: Population, seed: int, quarters: list[str], 
     Each association's cases fall uniformly over POPULATION_YEARS years of quarters; those landing in
     `quarters` (the first ones) are drawn, each kept with probability `keep`. Record keys are uniform,
     or all `key` (adversarial constants: every remainder rounded the same way, as in ST26)."""
-    plan = association_plan(population.cases, Draws(seed, "plan"), list(REGIONS), mean=population.mean)
+    plan = association_plan(population.cases, Draws(seed, "plan"), list(REGIONS),
+                            spacing=population.spacing or CASES_PER_ASSOCIATION, reference=population.reference)
     draws = _FastDraws(seed)
     span = 4 * POPULATION_YEARS
     outcomes = list(_OUTCOME_WEIGHTS)

@@ -37,7 +37,7 @@ CORRECTED = "2025Q1"
 POPULATIONS = {
     "realistic": Population("realistic"),
     "thinned": Population("thinned", keep=0.15),
-    "small_associations": Population("small_associations", cases=4_000, mean=12),
+    "small_associations": Population("small_associations", cases=4_000, spacing=12, reference=12),
     "correction": Population("correction"),
 }
 _DEFAULT = dict(DEFAULT_REGION_GROUPS)

@@ -4,7 +4,7 @@ profession in proportion to the cases).
 
 How many associations serve how many cases where comes from spread.py (docs/statistics.md, ST50):
 3 to 12 per region, of heavy-tailed sizes, one region thin. The first association is the reference
-one (1.5 times the mean size, at most 1,500 cases), so that it, its mediators and its weeks hold
+one (1,500 cases from 2,000 cases up), so that it, its mediators and its weeks hold
 about as many rows at 10,000 cases as at 100,000: the benchmark reads it at every scale.
 """
 

@@ -11,8 +11,8 @@ tests' in-memory populations (tests/statistics/simulation.py) draw from one desc
 - issues with rare categories (`other` alone, debts, communication between parents, upbringing);
 - children whose age is unknown (no birth date given) in a few cases.
 
-The first association is the reference one, 1.5 times the mean size and at most 1,500 cases,
-which the benchmark reads at every scale.
+The first association is the reference one, 1,500 cases from 2,000 cases up (three quarters of a
+smaller population), which the benchmark reads at every scale.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from mediation.cases.codes import Issue
 from mediation.demo.synthetic.draws import Draws
 
-MEAN_ASSOCIATION_CASES = 1000  # ~100 associations for 100,000 cases
+MEAN_ASSOCIATION_CASES = 1000  # sets the reference association's size: 1.5 times it
 REFERENCE_WEIGHT = 1.5
+CASES_PER_ASSOCIATION = 400  # a region has about one association per 400 of its cases, 3 to 12
 PER_REGION = (3, 12)
 PARETO_ALPHA = 1.2  # the smaller, the heavier the tail of association sizes
 # Shares of the cases by region (MA-01 to MA-12), roughly the regions' populations; MA-08 is thin.
@@ -60,17 +61,19 @@ def _apportion(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-def association_plan(total: int, draws: Draws, regions: list[str], *, mean: int | None = None,
-                     per_region: tuple[int, int] = PER_REGION, alpha: float = PARETO_ALPHA,
-                     ) -> list[AssociationShare]:
-    """Associations and their case counts, adding up to `total`; the first is the reference one.
+def association_plan(total: int, draws: Draws, regions: list[str], *, spacing: int = CASES_PER_ASSOCIATION,
+                     reference: int | None = None, per_region: tuple[int, int] = PER_REGION,
+                     alpha: float = PARETO_ALPHA) -> list[AssociationShare]:
+    """Associations and their case counts, adding up to `total`; the first is the reference one
+    (`reference` cases; by default 1.5 times the mean size, at most 1,500).
 
-    Each region gets 3 to 12 associations (about one per `mean` cases; fewer when the region has
-    fewer cases than that), each at least one case, sized by Pareto weights."""
+    Each region gets 3 to 12 associations (about one per `spacing` of its cases; fewer only when the
+    region has fewer cases than that), each at least one case, sized by Pareto weights."""
     if total < 1:
         raise ValueError("at least one case")
-    mean = mean or max(15, min(MEAN_ASSOCIATION_CASES, total // 2))
-    reference = min(total, round(mean * REFERENCE_WEIGHT))
+    if reference is None:
+        reference = round(max(15, min(MEAN_ASSOCIATION_CASES, total // 2)) * REFERENCE_WEIGHT)
+    reference = min(total, reference)
     shares = [REGION_SHARES.get(region, 1.0) for region in regions]
     by_region = _apportion(total - reference, shares)
     home = regions.index(REFERENCE_REGION) if REFERENCE_REGION in regions else 0
@@ -78,7 +81,7 @@ def association_plan(total: int, draws: Draws, regions: list[str], *, mean: int 
     low, high = per_region
     for index, region in enumerate(regions):
         cases = by_region[index]
-        others = min(high, max(low, round((cases + (reference if index == home else 0)) / mean)))
+        others = min(high, max(low, round((cases + (reference if index == home else 0)) / spacing)))
         others -= 1 if index == home else 0
         others = min(others, cases)
         if others <= 0:
