@@ -191,7 +191,7 @@ class _FastDraws(Draws):
     """The generator's draws (spread.py's functions take a Draws) from `random.Random`: the same methods,
     five times faster than the SHAKE stream, which only the database's population needs."""
 
-    def __init__(self, seed: int):  # noqa: D107 - no SHAKE key: random() is overridden
+    def __init__(self, seed: int):  # no SHAKE key: random() is overridden
         self._rng = random.Random(seed)
 
     def random(self) -> float:
