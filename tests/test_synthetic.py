@@ -33,6 +33,10 @@ MAIN_TABLES = (
     "appointment_party", "supervision_review",
     # What follows a case (mediation/demo/synthetic/outcomes.py).
     "agreement", "agreement_version", "agreement_point", "agreement_closure", "post_closure_follow_up", "referral",
+    # Positive-parenting groups and family-space activities (mediation/demo/synthetic/groups.py).
+    "parenting_programme", "parenting_group", "parenting_group_facilitator", "parenting_group_session",
+    "group_participant", "parenting_enrolment", "parenting_attendance", "family_activity",
+    "family_activity_facilitator", "family_activity_count",
 )
 ENCRYPTED = (
     (Person, "full_name"), (Person, "phone"), (Case, "request_summary"), (CounsellingSession, "summary"),
@@ -185,3 +189,34 @@ def test_the_population_keeps_the_rules_of_the_session_log_and_the_diary(app):
             .join(Appointment, Appointment.id == AppointmentStaff.appointment_id)
             .group_by(AppointmentStaff.user_id, Appointment.start_utc).having(func.count() > 1)).all()
         assert double == []
+
+
+def test_the_plan_spreads_associations_and_regions_as_described():
+    """docs/statistics.md, ST50 at the benchmark's 20,000 cases: 3 to 12 associations a region, sizes over
+    two orders of magnitude, a thin region, the reference association first with 1,500 cases."""
+    from mediation.demo.synthetic.spread import THIN_REGION, association_plan
+
+    regions = [f"MA-{i:02d}" for i in range(1, 13)]
+    plan = association_plan(20_000, Draws(1, "plan"), regions)
+    assert sum(share.cases for share in plan) == 20_000 and plan[0].cases == 1500
+    per_region = {region: [s.cases for s in plan if s.region == region] for region in regions}
+    assert all(3 <= len(sizes) <= 12 for sizes in per_region.values()), per_region
+    sizes = [share.cases for share in plan]
+    assert max(sizes) >= 50 * min(sizes)
+    assert sum(per_region[THIN_REGION]) < 100  # a few cases a quarter over four years
+    assert association_plan(20_000, Draws(1, "plan"), regions) == plan
+
+
+def test_groups_enrol_mostly_people_without_a_case(app):
+    from mediation.groups.models import Activity, ActivityCount, Attendance, Enrolment, GroupParticipant
+
+    with app.app_context():
+        load_synthetic(db.session, 80, 3, today=TODAY)
+        db.session.flush()
+        count = lambda query: db.session.scalar(select(func.count()).select_from(query))  # noqa: E731
+        without_case = count(select(GroupParticipant).where(GroupParticipant.person_id.is_(None)).subquery())
+        with_case = count(select(GroupParticipant).where(GroupParticipant.person_id.is_not(None)).subquery())
+        assert without_case > 2 * with_case > 0
+        assert count(select(Enrolment).subquery()) >= without_case + with_case
+        assert count(select(Attendance).where(Attendance.present.is_(True)).subquery()) > 0
+        assert count(select(Activity).subquery()) > 0 and count(select(ActivityCount).subquery()) > 0

@@ -9,10 +9,14 @@ corrections included, each gated against the releases linked to it as a build wo
 from __future__ import annotations
 
 import random  # allowed in tests: S25 and the architecture test cover mediation/ only
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from mediation.demo.synthetic.draws import Draws
+from mediation.demo.synthetic.spread import CASES_PER_ASSOCIATION, association_plan, child_ages, draw_issues
 from mediation.statistics.catalogue import TABLES
 from mediation.statistics.cells import CellStats
+from mediation.statistics.codes import issue_group
 from mediation.statistics.disclosure import TOTAL_CODE
 from mediation.statistics.geography import groups_from_prior_year
 from mediation.statistics.period import Publication, Tabulation, publish_period, release_cells
@@ -66,15 +70,21 @@ def _cells(units, quarters, names) -> dict:
     cells: dict = {}
     for unit in units:
         if unit.quarter in quarters:
-            cells.setdefault(tuple(unit.codes[n] for n in names), CellStats()).add(1, unit.key, unit.association)
+            codes = unit.codes
+            key = tuple(codes[n] for n in names)
+            stats = cells.get(key)
+            if stats is None:
+                stats = cells[key] = CellStats()
+            stats.add(1, unit.key, unit.association)
     return cells
 
 
 def tabulate(data: Microdata, year: int, quarter: int | None) -> Tabulation:
     if quarter:
         q = {f"{year}-Q{quarter}"}
+        cases = [unit for unit in data.cases if unit.quarter in q]
         return Tabulation(year, quarter, {
-            "T1": _cells(data.cases, q, ("region",)), "T2": _cells(data.cases, q, ("issue",)),
+            "T1": _cells(cases, q, ("region",)), "T2": _cells(cases, q, ("issue",)),
             "T3": _cells(data.closures, q, ("outcome",)), "T6": _cells(data.sessions, q, ("type",)),
             "T8": _cells(data.referrals, q, ("destination",)),
             "T9": _cells(data.enrolments, q, ("participation", "sex")), "T10": _activity_cells(data.activities, q)})
@@ -203,3 +213,108 @@ def run_releases(data: Microdata, release_ids: list[str]) -> list[Release]:
     """Build the releases in the order given, each gated against the releases linked to it."""
     register = Register()
     return [register.build(data, release_id) for release_id in release_ids]
+
+
+# --- Realistic populations (docs/statistics.md, ST50) ----------------------------------------------------------------
+# The benchmark's generator and these in-memory populations share one description of how cases spread
+# (mediation/demo/synthetic/spread.py): heavy-tailed associations, 3 to 12 a region, a thin region, rare
+# issues and unknown ages. The rates below are the generator's, read off cases.py and outcomes.py.
+
+POPULATION_YEARS = 4
+# Outcome groups of the closures (T3 order): agreement ... administrative; `referred` and a
+# safety ending are rare.
+_OUTCOME_WEIGHTS = {"agreement": 33, "no_agreement": 11, "counselling": 14, "not_started": 16, "ended_early": 13,
+                    "referred": 5, "administrative": 8}
+_SESSION_WEIGHTS = (40, 22, 14, 9, 6, 4, 2, 2, 1)  # T6's nine types in code order: a long tail
+
+
+class _FastDraws(Draws):
+    """The generator's draws (spread.py's functions take a Draws) from `random.Random`: the same methods,
+    five times faster than the SHAKE stream, which only the database's population needs."""
+
+    def __init__(self, seed: int):  # no SHAKE key: random() is overridden
+        self._rng = random.Random(seed)
+
+    def random(self) -> float:
+        return self._rng.random()
+
+
+@dataclass(frozen=True)
+class Population:
+    """A population for the release gate's simulations: `cases` over POPULATION_YEARS years, of which
+    the share `keep` is kept (thinning); a region has an association per `spacing` of its cases (3 to
+    12), the first one `reference` cases (None: the generator's defaults for both)."""
+
+    name: str
+    cases: int = 20_000
+    keep: float = 1.0
+    spacing: int | None = None
+    reference: int | None = None
+
+
+def _youngest(ages: list) -> str:
+    if not ages:
+        return "none"
+    known = [age for age in ages if age is not None]
+    if not known:
+        return "unknown"
+    youngest = min(known)
+    return "0_5" if youngest < 6 else "6_14" if youngest < 15 else "15_17"
+
+
+def realistic_microdata(population: Population, seed: int, quarters: list[str], *, key: int | None = None,
+                        ) -> Microdata:
+    """`quarters` of a population spread as the synthetic generator spreads it, deterministic from `seed`.
+
+    Each association's cases fall uniformly over POPULATION_YEARS years of quarters; those landing in
+    `quarters` (the first ones) are drawn, each kept with probability `keep`. Record keys are uniform,
+    or all `key` (adversarial constants: every remainder rounded the same way, as in ST26)."""
+    plan = association_plan(population.cases, Draws(seed, "plan"), list(REGIONS),
+                            spacing=population.spacing or CASES_PER_ASSOCIATION, reference=population.reference)
+    draws = _FastDraws(seed)
+    span = 4 * POPULATION_YEARS
+    outcomes = list(_OUTCOME_WEIGHTS)
+    outcome_cumulative = [sum(list(_OUTCOME_WEIGHTS.values())[:i + 1]) for i in range(len(outcomes))]
+    session_cumulative = [sum(_SESSION_WEIGHTS[:i + 1]) for i in range(len(SESSION_TYPES))]
+
+    def pick(items, cumulative):
+        return items[bisect_right(cumulative, draws.random() * cumulative[-1])]
+
+    groups: dict[tuple, str] = {}  # issue_group of each set of issues, computed once
+
+    def keys() -> int:
+        return draws.below(256) if key is None else key
+
+    data = Microdata()
+    for association, share in enumerate(plan, start=1):
+        for _ in range(share.cases):
+            index = draws.below(span)
+            if index >= len(quarters) or not draws.chance(population.keep):
+                continue
+            quarter = quarters[index]
+            mediation_track = draws.chance(0.6)
+            ages = child_ages(draws, draws.between(20, 62))
+            assessed = draws.chance(0.85)
+            issues = tuple(draw_issues(draws, mediation_track))
+            group = groups.get(issues) or groups.setdefault(issues, issue_group(issues).value)
+            codes = {"region": share.region, "issue": group,
+                     "band": _youngest(ages),
+                     "dv": ("positive" if draws.chance(0.12) else "negative") if assessed else "not_screened"}
+            data.cases.append(Unit(quarter, association, keys(), codes))
+            # A closure recorded in the quarter or the next one; sessions, follow-ups and referrals likewise.
+            later = quarters[min(index + draws.below(2), len(quarters) - 1)]
+            if draws.chance(0.7):
+                data.closures.append(Unit(later, association, keys(),
+                                          {"outcome": pick(outcomes, outcome_cumulative)}))
+            for _ in range(draws.below(7)):
+                data.sessions.append(Unit(quarter, association, keys(),
+                                          {"type": pick(SESSION_TYPES, session_cumulative)}))
+            for point in FOLLOW_UP_POINTS:
+                if draws.chance(0.15):
+                    result = FOLLOW_UP_RESULTS[min(3, int(4 * draws.random() ** 1.8))]
+                    data.follow_ups.append(Unit(later, association, keys(),
+                                                {"point": point, "result": result}))
+            if draws.chance(0.12):
+                destination = DESTINATION_GROUPS[min(5, int(6 * draws.random() ** 1.5))]
+                data.referrals.append(Unit(quarter, association, keys(), {"destination": destination}))
+    return data

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mediation.cases.codes import (
+    AgeBand,
     AgreementLevel,
     CaseStatus,
     ChildLivesWith,
     ConsentScope,
     CourtStage,
     IntakeChannel,
-    Issue,
     NoteVisibility,
     Outcome,
     ParticipantRole,
@@ -39,6 +39,7 @@ from mediation.demo.synthetic.context import Context, Diary, utc
 from mediation.demo.synthetic.draws import Weighted, stat_key
 from mediation.demo.synthetic.outcomes import write_agreement, write_follow_ups, write_referral
 from mediation.demo.synthetic.population import AssociationPlan, Mediator
+from mediation.demo.synthetic.spread import child_ages, draw_issues
 from mediation.demo.synthetic.timeline import CaseFacts, consent_row, session_count, write_timeline
 from mediation.supervision.codes import SupervisionDecision, SupervisionTrigger
 
@@ -49,10 +50,6 @@ SOURCES = W(tuple((source, 30 if source is ReferralSource.SELF else 20 if source
                    else 5) for source in ReferralSource))
 STAGES = W(((CourtStage.NONE, 65), (CourtStage.PRE_ACTION, 15), (CourtStage.PENDING, 15),
             (CourtStage.POST_JUDGMENT, 5)))
-MEDIATION_ISSUES = (Issue.MARITAL_DISCORD, Issue.SEPARATION_ARRANGEMENTS, Issue.CUSTODY, Issue.VISITATION,
-                    Issue.CHILD_MAINTENANCE, Issue.SPOUSAL_ENTITLEMENTS, Issue.EXPULSION_MARITAL_HOME)
-COUNSELLING_ISSUES = (Issue.PARENT_CHILD_CONFLICT, Issue.IN_LAW_CONFLICT, Issue.ELDERLY_CARE, Issue.INHERITANCE,
-                      Issue.MARITAL_DISCORD)
 LANGUAGES = W(((PreferredLanguage.AR, 55), (PreferredLanguage.ARY, 25), (PreferredLanguage.FR, 10),
                (PreferredLanguage.ZGH, 10)))
 LIVES_WITH = W(((ChildLivesWith.MOTHER, 60), (ChildLivesWith.FATHER, 12), (ChildLivesWith.BOTH, 20),
@@ -114,15 +111,16 @@ def _phone(draws) -> str:
     return f"06{draws.between(0, 99):02d} {draws.between(0, 999):03d} {draws.between(0, 999):03d}"
 
 
-def _person(ctx: Context, plan: AssociationPlan, opened_on: date, sex: Sex, age: int, family: tuple[str, str],
-            *, adult: bool) -> tuple[int, date, dict]:
+def _person(ctx: Context, plan: AssociationPlan, opened_on: date, sex: Sex, age: int | None, family: tuple[str, str],
+            *, adult: bool) -> tuple[int, date | None, dict]:
+    """A person; `age` None: no birth date given (the age band is then `unknown`)."""
     draws = ctx.draws
     first_ar, first_latin = draws.choice(text.FIRST_NAMES[sex])
-    born = opened_on - timedelta(days=365 * age + draws.below(365))
+    born = opened_on - timedelta(days=365 * age + draws.below(365)) if age is not None else None
     language = LANGUAGES.pick(draws)
     data = PersonData(
         full_name=f"{first_ar} {family[0]}", full_name_latin=f"{first_latin} {family[1]}", sex=sex,
-        birth_date=born.isoformat(), phone=_phone(draws) if adult else None,
+        birth_date=born.isoformat() if born else None, phone=_phone(draws) if adult else None,
         email=f"{first_latin.lower()}.{draws.below(10**6)}@example.org" if adult and draws.chance(0.2) else None,
         address=text.ADDRESS.format(n=draws.between(1, 200), city=plan.province_code) if draws.chance(0.3) else None,
         contact_allowed=adult and draws.chance(0.85),
@@ -158,7 +156,8 @@ def _participant(ctx: Context, case_id: int, person_id: int, role: ParticipantRo
 
 
 def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator, opened_on: date,
-               reference: str) -> None:
+               reference: str) -> tuple[int, Sex, AgeBand]:
+    """Writes the case; returns its requesting party's (person id, sex, age band), whom a group may enrol."""
     draws, writer = ctx.draws, ctx.writer
     case_id = writer.new_id("case_file")
     service_point_id = plan.service_points[lead.service_point][0]
@@ -180,7 +179,8 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         (parent_role, ParticipantRole.SIBLING, ParticipantRole.IN_LAW))
     age = draws.between(20, 62)
     person_id, born, facts = _person(ctx, plan, opened_on, sex, age, family, adult=True)
-    requesting = _participant(ctx, case_id, person_id, role, age_band(born, opened_on), requesting=True)
+    requesting_band = age_band(born, opened_on)
+    requesting = _participant(ctx, case_id, person_id, role, requesting_band, requesting=True)
     parties = [requesting]
     other = None
     if has_other:
@@ -192,13 +192,13 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         other = _participant(ctx, case_id, other_person, other_role, age_band(other_born, opened_on))
         parties.append(other)
     heard_child = None
-    for _ in range(draws.choice((0, 0, 1, 1, 2, 3)) if age < 55 else 0):
-        child_age = draws.between(0, min(17, age - 18))
+    for child_age in child_ages(draws, age):
         child_person, child_born, _ = _person(ctx, plan, opened_on, draws.choice((Sex.MALE, Sex.FEMALE)),
                                               child_age, family, adult=False)
         child = _participant(ctx, case_id, child_person, ParticipantRole.CHILD, age_band(child_born, opened_on),
-                             party=False, lives_with=LIVES_WITH.pick(draws), in_school=child_age >= 6)
-        if child_age >= MIN_CHILD_HEARING_AGE and heard_child is None:
+                             party=False, lives_with=LIVES_WITH.pick(draws),
+                             in_school=child_age >= 6 if child_age is not None else None)
+        if child_age is not None and child_age >= MIN_CHILD_HEARING_AGE and heard_child is None:
             heard_child = child
 
     # The case itself, its issues and who works it.
@@ -229,7 +229,7 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         "stat_key": stat_key(ctx.seed, "case", case_id), "version_id": 1, "created_at": utc(opened_on, 9),
         "updated_at": utc(life.last_day, 17),
     })
-    issues = draws.sample(MEDIATION_ISSUES if mediation_track else COUNSELLING_ISSUES, draws.choice((1, 1, 2, 3)))
+    issues = draw_issues(draws, mediation_track)
     for issue in issues:
         writer.add("case_issue", {"case_id": case_id, "issue": issue})
     co_worker = None
@@ -302,6 +302,7 @@ def write_case(ctx: Context, diary: Diary, plan: AssociationPlan, lead: Mediator
         last_day=life.last_day, is_open=life.closed_on is None,
     )
     write_timeline(ctx, diary, facts, session_count(draws, facts, life.long_case))
+    return person_id, sex, requesting_band
 
 
 def _referral_for_closure(ctx: Context, case_id: int, participant_id: int, by: int,

@@ -27,6 +27,7 @@ from mediation.core.clock import zone_name
 from mediation.demo.synthetic.cases import write_case
 from mediation.demo.synthetic.context import Context, Diary, utc
 from mediation.demo.synthetic.draws import Draws
+from mediation.demo.synthetic.groups import write_groups_and_activities
 from mediation.demo.synthetic.population import YEARS, provinces_by_region, write_institutions
 from mediation.demo.synthetic.timeline import write_intake_meetings
 from mediation.demo.synthetic.writer import BulkWriter
@@ -82,12 +83,14 @@ def load_synthetic(session: Session, cases: int, seed: int, *, today: date | Non
     for plan in plans:
         diary = Diary()
         sequences: dict[tuple[int, int], int] = defaultdict(int)
+        adults: list = []
         for opened_on in _opening_days(ctx, plan.cases):
             lead = ctx.draws.choice(plan.mediators)
             point_id, code = plan.service_points[lead.service_point]
             sequences[point_id, opened_on.year] += 1
             reference = f"{code}-{opened_on.year:04d}-{sequences[point_id, opened_on.year]:05d}"
-            write_case(ctx, diary, plan, lead, opened_on, reference)
+            adults.append(write_case(ctx, diary, plan, lead, opened_on, reference))
+        write_groups_and_activities(ctx, diary, plan, adults)
         for mediator in plan.mediators:
             point_id = plan.service_points[mediator.service_point][0]
             write_intake_meetings(ctx, diary, plan.id, point_id, plan.rooms[point_id], mediator.id,

@@ -2,9 +2,10 @@
 points and rooms, and their staff (one supervisor, more for the large ones, and staff of every
 profession in proportion to the cases).
 
-Sizes are uneven but bounded, so that one association, one mediator or one week holds about as
-many rows at 10,000 cases as at 100,000: the first association is the reference one (1.5 times
-the mean size), which the benchmark reads at every scale.
+How many associations serve how many cases where comes from spread.py (docs/statistics.md, ST50):
+3 to 12 per region, of heavy-tailed sizes, one region thin. The first association is the reference
+one (1,500 cases from 2,000 cases up), so that it, its mediators and its weeks hold
+about as many rows at 10,000 cases as at 100,000: the benchmark reads it at every scale.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from mediation.accounts.codes import ServicePointKind
 from mediation.accounts.models import Province
 from mediation.core.authz import Profession, Role
 from mediation.demo.synthetic.draws import Draws, Weighted
+from mediation.demo.synthetic.spread import association_plan
 from mediation.demo.synthetic.vocabulary import FIRST_NAMES, STAFF_FAMILY_NAMES
 from mediation.demo.synthetic.writer import BulkWriter
 
-MEAN_ASSOCIATION_CASES = 1000  # ~100 associations for 100,000 cases
-REFERENCE_WEIGHT = 1.5
 CASES_PER_MEDIATOR = 110  # ~1,000 staff for 100,000 cases, over YEARS years
 YEARS = 4
 PROFESSIONS = Weighted(((Profession.MEDIATOR, 0.5), (Profession.PSYCHOLOGIST, 0.2),
@@ -55,19 +55,6 @@ class AssociationPlan:
     mediators: list[Mediator] = field(default_factory=list)
 
 
-def association_sizes(total: int, draws: Draws) -> list[int]:
-    """Uneven sizes that add up to `total`: the first is the reference one, the others 0.3-2.5 times the mean."""
-    mean = max(15, min(MEAN_ASSOCIATION_CASES, total // 2))
-    sizes: list[int] = []
-    left = total
-    while left > 0:
-        weight = REFERENCE_WEIGHT if not sizes else 0.3 + 2.2 * draws.random() ** 2
-        size = min(left, max(1, round(mean * weight)))
-        sizes.append(size)
-        left -= size
-    return sizes
-
-
 def provinces_by_region(session: Session) -> list[tuple[str, list[str]]]:
     """The regions in code order, each with its provinces (seeded by the first migration)."""
     grouped: dict[str, list[str]] = defaultdict(list)
@@ -82,8 +69,9 @@ def write_institutions(writer: BulkWriter, draws: Draws, regions: list[tuple[str
     """Associations, service points, rooms and staff accounts (plus one admin and one ministry account)."""
     plans = []
     declared_on = today - timedelta(days=365 * YEARS + 30)
-    for index, size in enumerate(association_sizes(total_cases, draws)):
-        region_code, provinces = regions[index % len(regions)]
+    provinces_of = dict(regions)
+    for index, share in enumerate(association_plan(total_cases, draws, [code for code, _ in regions])):
+        region_code, provinces, size = share.region, provinces_of[share.region], share.cases
         province_code = draws.choice(provinces)
         plan = AssociationPlan(index, writer.new_id("association"), size, region_code, province_code)
         number = index + 1
