@@ -11,6 +11,7 @@ from __future__ import annotations
 import random  # allowed in tests: S25 and the architecture test cover mediation/ only
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from mediation.demo.synthetic.draws import Draws
 from mediation.demo.synthetic.spread import CASES_PER_ASSOCIATION, association_plan, child_ages, draw_issues
@@ -317,4 +318,25 @@ def realistic_microdata(population: Population, seed: int, quarters: list[str], 
             if draws.chance(0.12):
                 destination = DESTINATION_GROUPS[min(5, int(6 * draws.random() ** 1.5))]
                 data.referrals.append(Unit(quarter, association, keys(), {"destination": destination}))
+    # Positive-parenting cycles and family-space activities (ST50), drawn after every case so that the
+    # case tables' populations stay as they were: one cycle per 100 cases of an association, of 8 to 15
+    # enrolments counted in the quarter it finished, and one activity per 25 cases of 1 to 120 people.
+    theme_cumulative = list(accumulate(range(len(THEME_GROUPS), 0, -1)))  # the first themes the most common
+    for association, share in enumerate(plan, start=1):
+        for _ in range(max(1, share.cases // 100)):
+            index = draws.below(span)
+            if index >= len(quarters) or not draws.chance(population.keep):
+                continue
+            for _ in range(draws.between(8, 15)):
+                if draws.chance(0.15):
+                    continue  # never came: not counted
+                data.enrolments.append(Unit(quarters[index], association, keys(), {
+                    "participation": PARTICIPATIONS[int(draws.chance(0.6))],
+                    "sex": SEXES[0 if draws.chance(0.7) else 1 if draws.chance(0.9) else 2]}))
+        for _ in range(max(1, share.cases // 25)):
+            index = draws.below(span)
+            if index >= len(quarters) or not draws.chance(population.keep):
+                continue
+            data.activities.append(Unit(quarters[index], association, keys(), {
+                "theme": pick(THEME_GROUPS, theme_cumulative), "people": draws.between(1, 120)}))
     return data

@@ -42,11 +42,21 @@ POPULATIONS = {
 }
 _DEFAULT = dict(DEFAULT_REGION_GROUPS)
 _UNITS = {"case": "cases", "closure": "closures", "session": "sessions", "follow_up": "follow_ups",
-          "referral": "referrals"}
+          "referral": "referrals", "enrolment": "enrolments", "activity": "activities"}
 
 
 def _period_quarters(period: str) -> set[str]:
     return {period} if "-Q" in period else {f"{period}-Q{q}" for q in range(1, 5)}
+
+
+def _weighted(population: str, codes: dict):
+    """The cells a unit counts in, with its weight: an activity is one unit of the `activities` measure and
+    `people` units of `attendance` (docs/statistics.md, ST38); any other unit counts once."""
+    if population != "activity":
+        return [(tuple(sorted(codes.items())), 1)]
+    themed = {name: value for name, value in codes.items() if name != "people"}
+    return [(tuple(sorted({**themed, "measure": measure}.items())), weight)
+            for measure, weight in (("activities", 1), ("attendance", codes["people"]))]
 
 
 class Truth:
@@ -60,9 +70,9 @@ class Truth:
             counts: Counter = Counter()
             associations: dict = {}
             for unit in getattr(data, attribute):
-                codes = tuple(sorted(unit.codes.items()))
-                counts[unit.quarter, codes] += 1
-                associations.setdefault((unit.quarter, codes), Counter())[unit.association] += 1
+                for codes, weight in _weighted(population, unit.codes):
+                    counts[unit.quarter, codes] += weight
+                    associations.setdefault((unit.quarter, codes), Counter())[unit.association] += weight
             self.counts[population] = counts
             self.by_association[population] = associations
 
