@@ -220,6 +220,11 @@ def _purge_group_participants(session: Session, policy: RetentionPolicy, *, now:
     session.execute(update(Enrolment).where(Enrolment.participant_id.in_(ids))
                     .values(participant_id=None, version_id=Enrolment.version_id + 1)
                     .execution_options(synchronize_session=False))
+    # Their requests stay in the register, naming nobody, without the notes about them (DOM137).
+    session.execute(update(DataSubjectRequest).where(DataSubjectRequest.group_participant_id.in_(ids))
+                    .values(group_participant_id=None, request_note=None, answer_note=None,
+                            version_id=DataSubjectRequest.version_id + 1)
+                    .execution_options(synchronize_session=False))
     session.execute(delete(GroupParticipant).where(GroupParticipant.id.in_(ids))
                     .execution_options(synchronize_session=False))
     record(session, AuditAction.PURGED, entity="group_participant", entity_id=len(ids), actor_role=ACTOR_ROLE)
