@@ -253,13 +253,13 @@ def update_group(session: Session, group: ParentingGroup, data: GroupUpdate, *, 
                      _l("Give a number of sessions from 1 to 52."))
     booked = queries.highest_live_number(session, group)
     if planned < booked:
-        raise ValidationFailed(_("Session %(number)d is already booked or held: plan at least %(number)d sessions.",
-                                 number=booked), field="planned_sessions")
+        raise ValidationFailed(_("Session %(number)d is already booked or held: the number of planned sessions "
+                                 "cannot be lower.", number=booked), field="planned_sessions")
     capacity = _whole(data.capacity, "capacity", 1, MAX_CAPACITY, _l("Give a capacity from 1 to 60."))
     enrolled = queries.active_enrolment_count(session, group)
     if capacity < enrolled:
-        raise ValidationFailed(_("%(count)d participants are enrolled: the capacity cannot be lower.",
-                                 count=enrolled), field="capacity")
+        raise ValidationFailed(_("Enrolled participants: %(count)d. The capacity cannot be lower.", count=enrolled),
+                               field="capacity")
     language = parse_code(PreferredLanguage, data.language, _l("Choose the language of the group."), "language")
     chosen = sorted(_facilitators(session, group.association_id, data.facilitator_ids), key=lambda user: user.id)
     moved = room.id != group.room_id or [user.id for user in chosen] != sorted(group.facilitator_ids)
