@@ -292,3 +292,25 @@ def test_a_started_group_cannot_be_cancelled(app, world, login_as):
     assert response.status_code == 422
     with app.app_context():
         assert group_of(group_id).cancelled_on is None
+
+
+def test_the_participants_of_a_cancelled_group_follow_the_retention_of_finished_ones(app, world):
+    """DOM127, DOM136: a group cancelled long ago no longer keeps its group-only participants."""
+    from mediation.groups.models import GroupParticipant
+    from mediation.retention.policy import RetentionPolicy
+    from mediation.retention.services import purge_expired_records
+
+    long_ago = make_group(app, world.association_a, name="Annulé jadis")
+    lately = make_group(app, world.association_a, name="Annulé récemment")
+    gone = enrol_directly(app, long_ago, 1, prefix="Jadis")[0]
+    kept = enrol_directly(app, lately, 1, prefix="Récemment")[0]
+    with app.test_request_context():
+        group_of(long_ago).cancelled_on = clock.today() - timedelta(days=800)
+        group_of(lately).cancelled_on = clock.today() - timedelta(days=30)
+        db.session.flush()
+        db.session.execute(GroupParticipant.__table__.update().values(created_at=clock.now() - timedelta(days=900)))
+        policy = RetentionPolicy(closed_case_months=60, intake_appointment_months=12, outbox_days=90,
+                                 reset_token_days=30, login_failure_days=30, group_participant_months=24)
+        assert purge_expired_records(db.session, policy, now=clock.now()).group_participants == 1
+        rows = {str(row.public_id): row for row in db.session.scalars(select(Enrolment))}
+        assert rows[gone].participant_id is None and rows[kept].participant_id is not None
