@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from mediation.core.codes import choices
@@ -47,4 +47,8 @@ class ParticipantSearchForm(BaseForm):
 
 
 class EraseForm(BaseForm):
+    """Erasing cannot be undone: the supervisor ticks that they mean it (docs/domain.md, DOM139)."""
+
+    confirm = BooleanField(_l("I confirm the erasure: it cannot be undone."),
+                           validators=[InputRequired(_l("Tick the box to confirm the erasure."))])
     version = version_field()

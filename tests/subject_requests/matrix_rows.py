@@ -80,7 +80,7 @@ ROWS = [
     *participant_request_rows("subject_requests.detail", "GET", "", 200),
     *participant_request_rows("subject_requests.export_page", "GET", "/export", 200),
     *participant_request_rows("subject_requests.export_json", "GET", "/export.json", 200),
-    # An access request is answered by the export: its erasure is refused (422) by the owner.
+    # The erasure without its confirmation ticked is refused (422) to the owner.
     *request_rows("subject_requests.erase", "POST", "/erase", 422),
     *participant_request_rows("subject_requests.erase", "POST", "/erase", 422),
 ]

@@ -117,7 +117,7 @@ def test_erasure_on_request_removes_the_identity_and_keeps_the_counts(app, world
         participant_id, participant_key = str(participant.public_id), participant.id
     client = login_as("supervisor_a")
     access = _record(client, participant_id)
-    refused = client.post(f"/subject-requests/{access}/erase")
+    refused = client.post(f"/subject-requests/{access}/erase", data={"confirm": "y"})
     assert refused.status_code == 422 and "answered with the export" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(GroupParticipant, participant_key) is not None
@@ -126,7 +126,12 @@ def test_erasure_on_request_removes_the_identity_and_keeps_the_counts(app, world
         version = db.session.scalar(select(DataSubjectRequest.version_id).where(
             DataSubjectRequest.public_id == uuid.UUID(opposition)))
     before = client.get(f"/groups/{group_id}").get_data(as_text=True).count('data-enrolment-status="')
-    assert client.post(f"/subject-requests/{opposition}/erase", data={"version": str(version)}).status_code == 302
+    unconfirmed = client.post(f"/subject-requests/{opposition}/erase", data={"version": str(version)})
+    assert unconfirmed.status_code == 422 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(GroupParticipant, participant_key) is not None
+    assert client.post(f"/subject-requests/{opposition}/erase",
+                       data={"version": str(version), "confirm": "y"}).status_code == 302
     with app.app_context():
         assert db.session.get(GroupParticipant, participant_key) is None
         enrolment = db.session.scalar(select(Enrolment).where(Enrolment.public_id == uuid.UUID(mine)))
@@ -161,8 +166,9 @@ def test_another_associations_participant_and_request_are_404(app, world, login_
                       data={"type": "access", "received_on": clock.today().isoformat()}).status_code == 404
     for url in (f"/subject-requests/{request_id}", f"/subject-requests/{request_id}/export"):
         assert other.get(url).status_code == 404
-    assert other.post(f"/subject-requests/{request_id}/erase").status_code == 404
-    assert login_as("mediator_a1").post(f"/subject-requests/{request_id}/erase").status_code == 403
+    assert other.post(f"/subject-requests/{request_id}/erase", data={"confirm": "y"}).status_code == 404
+    assert login_as("mediator_a1").post(f"/subject-requests/{request_id}/erase",
+                                        data={"confirm": "y"}).status_code == 403
     with app.app_context():
         assert db.session.get(GroupParticipant, participant_key) is not None
 
