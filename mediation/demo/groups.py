@@ -201,6 +201,13 @@ def _load_for(session: Session, point: ServicePoint, today: date, now: datetime)
                      _saturday(today + timedelta(weeks=3)))
     _enrol(session, planned, _participants(session, association_id, facilitators[-1], 2)[:6], today)
 
+    # Cancelled before it started (DOM136): an evening cycle nobody could attend; its first session cancelled.
+    cancelled = _group(session, programme, point, room, facilitators[:1], "Cycle du soir",
+                       _saturday(today + timedelta(weeks=2)))
+    evening = _session(session, cancelled, 1, cancelled.start_on, AppointmentStatus.CANCELLED_BY_SERVICE, now)
+    evening.appointment.cancel_reason = "Trop peu d'inscriptions"
+    cancelled.cancelled_on = today
+
     activities = 0
     for weeks, theme, title, counts in (
             (2, ActivityTheme.AWARENESS_TALK, "Les écrans et les jeunes enfants",

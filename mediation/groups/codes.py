@@ -23,6 +23,8 @@ class GroupStatus(Code):
     # Translators: a positive-parenting group whose cycle has started and is not over.
     RUNNING = "running", _l("Running")
     FINISHED = "finished", _l("Finished")
+    # Translators: a positive-parenting group called off before its first session.
+    CANCELLED = "cancelled", _l("Cancelled before it started")
 
 
 class EnrolmentStatus(Code):

@@ -51,6 +51,10 @@ class ProgrammeForm(BaseForm):
                             validators=[Optional(), Length(max=FRAMEWORK_MAX, message=TOO_LONG)])
 
 
+class ProgrammeEditForm(ProgrammeForm):
+    version = version_field()
+
+
 class GroupForm(BaseForm):
     programme_id = SelectField(_l("Programme"), choices=[], validate_choice=True,
                                validators=[InputRequired(_l("Choose a programme of your association."))])
@@ -76,6 +80,36 @@ class GroupForm(BaseForm):
     facilitator_ids = CheckboxList(_l("Facilitators"), choices=[], validate_choice=True,
                                    validators=[InputRequired(_l("Choose the facilitators among your "
                                                                 "association's active staff."))])
+
+
+class GroupEditForm(BaseForm):
+    """What may change in a group that is neither finished nor cancelled (docs/domain.md, DOM135)."""
+
+    room_id = SelectField(_l("Room"), choices=[], validate_choice=True,
+                          validators=[InputRequired(_l("Choose a room of this service point."))])
+    start_on = DateField(_l("Date of the first session"),
+                         validators=[InputRequired(_l("Give the date of the first session."))])
+    planned_sessions = IntegerField(_l("Number of planned sessions"),
+                                    validators=[InputRequired(SESSIONS_RANGE),
+                                                NumberRange(1, MAX_PLANNED_SESSIONS, SESSIONS_RANGE)],
+                                    render_kw={"inputmode": "numeric"})
+    language = SelectField(_l("Language of the group"), choices=choices(PreferredLanguage),
+                           validators=[InputRequired(_l("Choose the language of the group."))])
+    capacity = IntegerField(_l("Capacity"),
+                            validators=[InputRequired(_l("Give a capacity from 1 to 60.")),
+                                        NumberRange(1, MAX_CAPACITY, _l("Give a capacity from 1 to 60."))],
+                            render_kw={"inputmode": "numeric"})
+    facilitator_ids = CheckboxList(_l("Facilitators"), choices=[], validate_choice=True,
+                                   validators=[InputRequired(_l("Choose the facilitators among your "
+                                                                "association's active staff."))])
+    version = version_field()
+
+
+class CancelGroupForm(BaseForm):
+    reason = StringField(_l("Reason for the cancellation"),
+                         validators=[InputRequired(_l("Give the reason for the cancellation.")),
+                                     Length(max=500, message=TOO_LONG)])
+    version = version_field()
 
 
 class SessionForm(BaseForm):

@@ -44,7 +44,11 @@ class Programme(PublicIdMixin, TimestampMixin, Base):
     target: Mapped[ProgrammeTarget] = mapped_column(code_column(ProgrammeTarget, "programme_target"),
                                                     nullable=False)
     framework: Mapped[str | None] = mapped_column(String(200))
+    # A programme no longer offered is deactivated: out of the new-group choice, kept for its groups (DOM134).
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
 
     __table_args__ = (
         UniqueConstraint("association_id", "name", name="uq_parenting_programme_association_name"),
@@ -72,6 +76,8 @@ class ParentingGroup(PublicIdMixin, TimestampMixin, Base):
     capacity: Mapped[int] = mapped_column(Integer, nullable=False)
     # Set when the cycle is declared over; before, the group is planned or running (DOM121).
     finished_on: Mapped[date | None] = mapped_column(Date)
+    # Set when a group planned and never started is called off; kept, with its sessions cancelled (DOM136).
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), nullable=False)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -85,11 +91,17 @@ class ParentingGroup(PublicIdMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("planned_sessions BETWEEN 1 AND 52", name="planned_range"),
         CheckConstraint("capacity BETWEEN 1 AND 60", name="capacity_range"),
+        CheckConstraint("finished_on IS NULL OR cancelled_on IS NULL", name="finished_or_cancelled"),
     )
 
     @property
     def facilitator_ids(self) -> list[int]:
         return [row.user_id for row in self.facilitators]
+
+    @property
+    def closed(self) -> bool:
+        """Finished or cancelled: no more sessions, enrolments, attendance or edits (DOM121, DOM136)."""
+        return self.finished_on is not None or self.cancelled_on is not None
 
 
 class GroupFacilitator(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Select, exists, false, select
 
 from mediation.core.authz import Role
-from mediation.groups.models import Activity, ActivityFacilitator, GroupFacilitator, ParentingGroup
+from mediation.groups.models import Activity, ActivityFacilitator, GroupFacilitator, ParentingGroup, Programme
 
 
 def _role(user):
@@ -31,10 +31,22 @@ def can_plan(user) -> bool:
     return _role(user) == Role.SUPERVISOR and user.association_id is not None
 
 
+def can_edit_programme(user, programme: Programme) -> bool:
+    """Correct, deactivate and reactivate a programme: whoever may record one, in its association (DOM134)."""
+    return can_plan(user) and user.association_id == programme.association_id
+
+
+def can_edit_group(user, group: ParentingGroup) -> bool:
+    """Change a group's facilitators, room, language, capacity, planned sessions and start date, or cancel it
+    before it started: the association's supervisor, who created it, while it is neither finished nor
+    cancelled (DOM135, DOM136)."""
+    return can_plan(user) and user.association_id == group.association_id and not group.closed
+
+
 def can_run(user, group: ParentingGroup) -> bool:
     """Book sessions, enrol, record attendance: the group's facilitators and the association's supervisor,
-    while the cycle is not finished."""
-    if group.finished_on is not None or user.association_id != group.association_id:
+    while the cycle is neither finished nor cancelled."""
+    if group.closed or user.association_id != group.association_id:
         return False
     return _role(user) == Role.SUPERVISOR or (_role(user) == Role.MEDIATOR and user.id in group.facilitator_ids)
 

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from mediation.accounts.models import ServicePoint, StaffUser
-from mediation.appointments.codes import CANCELLED
+from mediation.appointments.codes import CANCELLED, OPEN
 from mediation.appointments.models import Appointment, Room
 from mediation.appointments.queries.booking import association_staff, bookable_rooms
+from mediation.cases.codes import PreferredLanguage
 from mediation.groups.codes import EnrolmentStatus, GroupStatus
 from mediation.groups.models import (
     Activity,
@@ -50,6 +51,21 @@ def rooms(session: Session, association_id: int) -> list[Room]:
     return bookable_rooms(session, association_id)
 
 
+def load_programme(session: Session, association_id: int | None, programme_id: uuid.UUID) -> Programme | None:
+    """A programme of this association, or None (another association's does not exist here)."""
+    if association_id is None:
+        return None
+    return session.scalar(select(Programme).where(Programme.association_id == association_id,
+                                                  Programme.public_id == programme_id))
+
+
+def groups_per_programme(session: Session, association_id: int) -> dict[int, int]:
+    """Programme id -> how many groups run it (one statement)."""
+    return dict(session.execute(select(ParentingGroup.programme_id, func.count())
+                                .where(ParentingGroup.association_id == association_id)
+                                .group_by(ParentingGroup.programme_id)).all())
+
+
 def load_group(session: Session, user, group_id: uuid.UUID) -> ParentingGroup | None:
     return session.scalar(visible_groups(user).where(ParentingGroup.public_id == group_id))
 
@@ -72,9 +88,12 @@ def _held_counts(session: Session, group_ids: list[int]) -> dict[int, int]:
 
 
 def group_status(group: ParentingGroup, held: int) -> GroupStatus:
-    """Finished once declared over; running once a session is held; planned before (DOM121)."""
+    """Finished once declared over; cancelled once called off (DOM136); running once a session is held;
+    planned before (DOM121)."""
     if group.finished_on is not None:
         return GroupStatus.FINISHED
+    if group.cancelled_on is not None:
+        return GroupStatus.CANCELLED
     return GroupStatus.RUNNING if held else GroupStatus.PLANNED
 
 
@@ -181,6 +200,22 @@ def next_session_number(session: Session, group: ParentingGroup) -> int | None:
     return next((number for number in range(1, group.planned_sessions + 1) if number not in taken), None)
 
 
+def highest_live_number(session: Session, group: ParentingGroup) -> int:
+    """The highest number a session booked or held (not cancelled) holds: 0 when none (DOM135)."""
+    return session.scalar(select(func.max(GroupSession.number))
+                          .join(Appointment, Appointment.id == GroupSession.appointment_id)
+                          .where(GroupSession.group_id == group.id, Appointment.status.not_in(CANCELLED))) or 0
+
+
+def held_count(session: Session, group: ParentingGroup) -> int:
+    return _held_counts(session, [group.id]).get(group.id, 0)
+
+
+def open_sessions(session: Session, group: ParentingGroup) -> list[GroupSession]:
+    """The sessions whose appointment is still scheduled or confirmed, in number order."""
+    return [row for row in sessions_of(session, group) if row.appointment.status in OPEN]
+
+
 def live_session_count(session: Session, group: ParentingGroup) -> int:
     return session.scalar(select(func.count()).select_from(GroupSession)
                           .join(Appointment, Appointment.id == GroupSession.appointment_id)
@@ -205,14 +240,24 @@ class PersonEnrolment:
     attended: int
     planned: int
     status: EnrolmentStatus
+    language: PreferredLanguage | None = None
 
 
 def enrolments_of_person(session: Session, person_id: int) -> list[PersonEnrolment]:
     """The groups of a person linked from a case, oldest first (two statements whatever their number)."""
+    return _enrolments_where(session, GroupParticipant.person_id == person_id)
+
+
+def enrolments_of_participant(session: Session, participant_id: int) -> list[PersonEnrolment]:
+    """The groups of one group participant, for their access export (docs/domain.md, DOM138)."""
+    return _enrolments_where(session, GroupParticipant.id == participant_id)
+
+
+def _enrolments_where(session: Session, condition) -> list[PersonEnrolment]:
     rows = session.execute(
         select(Enrolment, ParentingGroup).join(GroupParticipant, GroupParticipant.id == Enrolment.participant_id)
         .join(ParentingGroup, ParentingGroup.id == Enrolment.group_id)
-        .where(GroupParticipant.person_id == person_id)
+        .where(condition)
         .order_by(Enrolment.enrolled_on, Enrolment.id)).unique().all()
     if not rows:
         return []
@@ -227,5 +272,6 @@ def enrolments_of_person(session: Session, person_id: int) -> list[PersonEnrolme
     return [PersonEnrolment(group.name, group.programme.name, group.start_on, enrolment.enrolled_on,
                             len(numbers.get(enrolment.id, ())), group.planned_sessions,
                             enrolment_status(numbers.get(enrolment.id, set()), group.planned_sessions,
-                                             dropped_out=enrolment.dropped_out_on is not None, percent=percent))
+                                             dropped_out=enrolment.dropped_out_on is not None, percent=percent),
+                            group.language)
             for enrolment, group in rows]

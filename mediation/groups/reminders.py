@@ -109,7 +109,8 @@ def queue_group_reminders(session: Session, appointments: list[Appointment], now
         return 0
     rows = list(session.execute(
         select(GroupSession, ParentingGroup).join(ParentingGroup, ParentingGroup.id == GroupSession.group_id)
-        .where(GroupSession.appointment_id.in_(list(by_id)), ParentingGroup.finished_on.is_(None))
+        .where(GroupSession.appointment_id.in_(list(by_id)), ParentingGroup.finished_on.is_(None),
+               ParentingGroup.cancelled_on.is_(None))
         .order_by(GroupSession.id)).all())
     if not rows:
         return 0

@@ -204,14 +204,16 @@ def purge_expired_records(session: Session, policy: RetentionPolicy, *, now: dat
 
 def _purge_group_participants(session: Session, policy: RetentionPolicy, *, now: datetime, dry_run: bool) -> int:
     """Delete the participants known only from positive-parenting groups once every group they were
-    enrolled in finished more than RETENTION_GROUP_PARTICIPANT_MONTHS ago, or, never enrolled, were recorded
-    that long ago (docs/domain.md, DOM127). Their enrolments stay without them: sex and age band were copied
-    there, so the group's counts do not change. A participant known from a case keeps their row (it holds
-    no identity: the case's retention decides about the person)."""
+    enrolled in finished (or was cancelled) more than RETENTION_GROUP_PARTICIPANT_MONTHS ago, or, never
+    enrolled, were recorded that long ago (docs/domain.md, DOM127). Their enrolments stay without them: sex
+    and age band were copied there, so the group's counts do not change. A participant known from a case
+    keeps their row (it holds no identity: the case's retention decides about the person)."""
     cutoff = policy.group_participant_before(now.date())
+    # A group cancelled before it started ends on its cancellation (DOM136).
+    ended = func.coalesce(ParentingGroup.finished_on, ParentingGroup.cancelled_on)
     still_needed = exists().where(
         Enrolment.participant_id == GroupParticipant.id, Enrolment.group_id == ParentingGroup.id,
-        or_(ParentingGroup.finished_on.is_(None), ParentingGroup.finished_on >= cutoff))
+        or_(ended.is_(None), ended >= cutoff))
     condition = (GroupParticipant.person_id.is_(None) & ~still_needed
                  & (GroupParticipant.created_at < datetime.combine(cutoff, datetime.min.time(), tzinfo=now.tzinfo)))
     ids = list(session.scalars(select(GroupParticipant.id).where(condition)))
@@ -219,6 +221,11 @@ def _purge_group_participants(session: Session, policy: RetentionPolicy, *, now:
         return len(ids)
     session.execute(update(Enrolment).where(Enrolment.participant_id.in_(ids))
                     .values(participant_id=None, version_id=Enrolment.version_id + 1)
+                    .execution_options(synchronize_session=False))
+    # Their requests stay in the register, naming nobody, without the notes about them (DOM137).
+    session.execute(update(DataSubjectRequest).where(DataSubjectRequest.group_participant_id.in_(ids))
+                    .values(group_participant_id=None, request_note=None, answer_note=None,
+                            version_id=DataSubjectRequest.version_id + 1)
                     .execution_options(synchronize_session=False))
     session.execute(delete(GroupParticipant).where(GroupParticipant.id.in_(ids))
                     .execution_options(synchronize_session=False))

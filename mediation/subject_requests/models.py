@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.core import clock
@@ -21,7 +21,11 @@ class DataSubjectRequest(PublicIdMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Copied from the person: the register is read per association in one column.
     association_id: Mapped[int] = mapped_column(ForeignKey("association.id"), nullable=False)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), nullable=False, index=True)
+    # The person of the identity vault, or a participant known only from parenting groups (DOM137); once
+    # such a participant is erased on request (DOM139), neither: the request stays, naming nobody.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    group_participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_participant.id", ondelete="SET NULL"), index=True)
     type: Mapped[RequestType] = mapped_column(code_column(RequestType, "subject_request_type"), nullable=False)
     received_on: Mapped[date] = mapped_column(Date, nullable=False)
     answered_on: Mapped[date | None] = mapped_column(Date)
@@ -36,12 +40,19 @@ class DataSubjectRequest(PublicIdMixin, Base):
 
     __mapper_args__ = {"version_id_col": version_id}
     # The register page: an association's open requests first, by date received.
-    __table_args__ = (Index("ix_data_subject_request_association_received", "association_id", "received_on"),)
+    __table_args__ = (Index("ix_data_subject_request_association_received", "association_id", "received_on"),
+                      CheckConstraint("person_id IS NULL OR group_participant_id IS NULL", name="one_subject"))
 
     person = relationship("Person", lazy="joined")
+    group_participant = relationship("GroupParticipant", lazy="joined")
     recorded_by = relationship("StaffUser", foreign_keys=[recorded_by_id], lazy="joined")
     handled_by = relationship("StaffUser", foreign_keys=[handled_by_id], lazy="joined")
 
     @property
     def is_open(self) -> bool:
         return self.answered_on is None
+
+    @property
+    def about_group_participant(self) -> bool:
+        """A request of someone known only from parenting groups (erased or not)."""
+        return self.person_id is None

@@ -10,6 +10,7 @@ from sqlalchemy import Select, false, select
 
 from mediation.cases.models import Person
 from mediation.core.authz import Role
+from mediation.groups.models import GroupParticipant
 from mediation.subject_requests.models import DataSubjectRequest
 
 
@@ -28,3 +29,12 @@ def visible_people(user) -> Select:
     if _is_supervisor(user):
         return select(Person).where(Person.association_id == user.association_id)
     return select(Person).where(false())
+
+
+def visible_group_participants(user) -> Select:
+    """The participants known only from the supervisor's association's parenting groups (docs/domain.md,
+    DOM137); a participant linked to a case person is reached through that person."""
+    if _is_supervisor(user):
+        return select(GroupParticipant).where(GroupParticipant.association_id == user.association_id,
+                                              GroupParticipant.person_id.is_(None))
+    return select(GroupParticipant).where(false())

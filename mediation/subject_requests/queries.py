@@ -27,12 +27,16 @@ from mediation.attachments.codes import AttachmentVisibility
 from mediation.attachments.models import Attachment
 from mediation.cases.codes import ConsentScope, ConsentStatus, NoteVisibility
 from mediation.cases.contact import profile_of
+from mediation.cases.identity import normalise_phone
 from mediation.cases.models import Case, Consent, ConsentGiver, Note, Participant, Person
+from mediation.core.crypto import blind_index
 from mediation.core.i18n import SUPPORTED
 from mediation.counselling.models import CounsellingSession, SessionAttendee
-from mediation.groups.queries import PersonEnrolment, enrolments_of_person
+from mediation.groups.models import Enrolment, GroupParticipant, ParentingGroup
+from mediation.groups.queries import PersonEnrolment, enrolments_of_participant, enrolments_of_person
 from mediation.referrals.models import Referral
 from mediation.subject_requests.models import DataSubjectRequest
+from mediation.subject_requests.policies import visible_group_participants
 
 FRENCH = "fr"
 
@@ -259,13 +263,8 @@ def as_json(export: PersonExport, *, generated_on: date, labels: dict) -> dict:
                       for r in export.referrals],
         "documents": [{"case": a.reference, "kind": code(a.kind), "date": a.document_date.isoformat(),
                        "format": code(a.content_type)} for a in export.attachments],
-        "parenting_groups": [{"group": g.group_name, "programme": g.programme_name,
-                              "starts_on": g.start_on.isoformat(), "enrolled_on": g.enrolled_on.isoformat(),
-                              "sessions_attended": g.attended, "sessions_planned": g.planned,
-                              "status": code(g.status)} for g in export.groups],
-        "requests": [{"type": code(r.type), "received_on": r.received_on.isoformat(),
-                      "answered_on": r.answered_on.isoformat() if r.answered_on else None,
-                      "outcome": code(r.outcome)} for r in export.requests],
+        "parenting_groups": _groups_json(export.groups, code),
+        "requests": _requests_json(export.requests, code),
     }
 
 
@@ -276,3 +275,90 @@ def _contact_profile(person) -> dict | None:
         return None
     return {"channels": list(profile.channels), "sms_number": profile.sms_number,
             "name_service": profile.name_service}
+
+
+# Participants known only from parenting groups (docs/domain.md, DOM137, DOM138)
+
+
+@dataclass(frozen=True)
+class ParticipantMatch:
+    participant: GroupParticipant
+    groups: list[str]
+
+
+def find_group_participants(session: Session, user, full_name: str, phone: str | None) -> list[ParticipantMatch]:
+    """The group-only participants of the supervisor's association with this name (and this phone, when given),
+    found through the blind indexes they were recorded with (docs/security.md, S24, S60): the name is never
+    searched in clear nor sent in a URL. Each with the names of its groups, to tell two namesakes apart."""
+    association_id = getattr(user, "association_id", None)
+    if association_id is None or not full_name.strip():
+        return []
+    query = visible_group_participants(user).where(
+        GroupParticipant.name_bidx == blind_index("person_name", association_id, full_name))
+    digits = normalise_phone(phone) if phone else ""
+    if digits:
+        query = query.where(GroupParticipant.phone_bidx == blind_index("phone", association_id, digits))
+    participants = list(session.scalars(query.order_by(GroupParticipant.created_at, GroupParticipant.id).limit(20)))
+    names: dict[int, list[str]] = {}
+    if participants:
+        for participant_id, name in session.execute(
+                select(Enrolment.participant_id, ParentingGroup.name)
+                .join(ParentingGroup, ParentingGroup.id == Enrolment.group_id)
+                .where(Enrolment.participant_id.in_([row.id for row in participants]))
+                .order_by(ParentingGroup.start_on)):
+            if participant_id is not None:
+                names.setdefault(participant_id, []).append(name)
+    return [ParticipantMatch(row, names.get(row.id, [])) for row in participants]
+
+
+def participant_export_language(groups: list[PersonEnrolment], requested: str | None) -> str:
+    """The language asked for, else French when their latest group was held in French, Arabic otherwise."""
+    if requested in SUPPORTED:
+        return requested
+    latest = groups[-1].language if groups else None
+    return FRENCH if latest is not None and latest.value == FRENCH else "ar"
+
+
+@dataclass
+class ParticipantExport:
+    """What the association holds about a participant known only from groups (DOM138)."""
+
+    participant: GroupParticipant
+    groups: list[PersonEnrolment] = field(default_factory=list)
+    requests: list[DataSubjectRequest] = field(default_factory=list)
+
+
+def participant_export(session: Session, participant: GroupParticipant) -> ParticipantExport:
+    return ParticipantExport(participant, enrolments_of_participant(session, participant.id), list(session.scalars(
+        select(DataSubjectRequest).where(DataSubjectRequest.group_participant_id == participant.id)
+        .order_by(DataSubjectRequest.received_on, DataSubjectRequest.id))))
+
+
+def participant_as_json(export: ParticipantExport, *, generated_on: date, labels: dict) -> dict:
+    def code(value):
+        return None if value is None else {"code": value.value, "label": str(value.label)}
+
+    participant = export.participant
+    return {
+        "generated_on": generated_on.isoformat(),
+        "notice": labels["notice"],
+        "identity": {"full_name": participant.full_name, "phone": participant.phone, "email": participant.email,
+                     "sex": code(participant.sex), "age_band": code(participant.age_band),
+                     "consent_data_processing": participant.consent_data_processing,
+                     "consent_contact": participant.consent_contact,
+                     "consent_on": participant.consent_on.isoformat()},
+        "parenting_groups": _groups_json(export.groups, code),
+        "requests": _requests_json(export.requests, code),
+    }
+
+
+def _groups_json(groups: list[PersonEnrolment], code) -> list[dict]:
+    return [{"group": g.group_name, "programme": g.programme_name, "starts_on": g.start_on.isoformat(),
+             "enrolled_on": g.enrolled_on.isoformat(), "sessions_attended": g.attended,
+             "sessions_planned": g.planned, "status": code(g.status)} for g in groups]
+
+
+def _requests_json(requests: list[DataSubjectRequest], code) -> list[dict]:
+    return [{"type": code(r.type), "received_on": r.received_on.isoformat(),
+             "answered_on": r.answered_on.isoformat() if r.answered_on else None,
+             "outcome": code(r.outcome)} for r in requests]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,10 +23,11 @@ from mediation.core.authz import Permission, require
 from mediation.core.i18n import FORMAT_LOCALES
 from mediation.core.views import render_viewed, submit
 from mediation.extensions import db, limiter
+from mediation.groups.models import GroupParticipant
 from mediation.subject_requests import queries, services
-from mediation.subject_requests.forms import AnswerForm, RequestForm
+from mediation.subject_requests.forms import AnswerForm, EraseForm, ParticipantSearchForm, RequestForm
 from mediation.subject_requests.models import DataSubjectRequest
-from mediation.subject_requests.policies import visible_people, visible_requests
+from mediation.subject_requests.policies import visible_group_participants, visible_people, visible_requests
 
 bp = Blueprint("subject_requests", __name__, url_prefix="/subject-requests")
 # docs/security.md, S21: at most 10 exports an hour per user (the page and the file count together).
@@ -86,6 +87,67 @@ def new(person_id):
         done=lambda created: redirect(url_for("subject_requests.detail", request_id=created.public_id)))
 
 
+@bp.route("/group-participants", methods=["GET", "POST"])
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def find_participant():
+    """Find a participant known only from parenting groups by name (and phone), through the blind indexes
+    (docs/domain.md, DOM137). POST only carries the name: never in a URL."""
+    form = ParticipantSearchForm()
+    matches = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            matches = queries.find_group_participants(db.session, current_user, form.full_name.data or "",
+                                                      form.phone.data)
+            services.record_participant_search(db.session, current_user.association_id)
+            db.session.commit()
+        else:
+            status = 422
+    return render_template("subject_requests/find_participant.html", form=form, matches=matches), status
+
+
+@bp.route("/group-participants/<uuid:participant_id>/new", methods=["GET", "POST"])
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def new_for_participant(participant_id):
+    participant = db.one_or_404(visible_group_participants(current_user)
+                                .where(GroupParticipant.public_id == participant_id))
+    form = RequestForm()
+
+    def page(status: int):
+        return render_template("subject_requests/new.html", participant=participant, form=form), status
+
+    if request.method == "GET":
+        form.received_on.data = clock.today()
+        return page(200)
+    return submit(
+        form,
+        lambda: services.record_request(db.session, participant, services.NewRequest(
+            type=form.type.data, received_on=form.received_on.data, note=form.note.data),
+            actor=current_user, today=clock.today()),
+        success=_("The request has been recorded."), page=page,
+        done=lambda created: redirect(url_for("subject_requests.detail", request_id=created.public_id)))
+
+
+@bp.route("/<uuid:request_id>/erase", methods=["POST"])
+@require(Permission.SUBJECT_REQUEST_MANAGE)
+def erase(request_id):
+    """Erase a group-only participant on their request, and answer it (docs/domain.md, DOM139)."""
+    record = _load_request(request_id)
+    form = EraseForm()
+
+    def page(status: int):
+        current = _load_request(request_id)
+        return render_template("subject_requests/detail.html", record=current, cases=_cases_of(current),
+                               form=_answer_form(current) if current.is_open else None, erase_form=form), status
+
+    return submit(
+        form,
+        lambda: services.erase_group_participant(db.session, record, actor=current_user, today=clock.today(),
+                                                 version=form.version.data),
+        success=_("The participant's identity is erased; the groups keep their counts."), page=page,
+        done=lambda _result: redirect(url_for("subject_requests.detail", request_id=record.public_id)))
+
+
 def _answer_form(record: DataSubjectRequest) -> AnswerForm:
     form = AnswerForm(formdata=None)
     form.answered_on.data = clock.today()
@@ -99,11 +161,19 @@ def detail(request_id):
     record = _load_request(request_id)
     return render_viewed("subject_requests/detail.html", entity=services.ENTITY, entity_id=record.public_id,
                          association_id=record.association_id, record=record, cases=_cases_of(record),
-                         form=_answer_form(record) if record.is_open else None)
+                         form=_answer_form(record) if record.is_open else None, erase_form=_erase_form(record))
+
+
+def _erase_form(record: DataSubjectRequest) -> EraseForm:
+    form = EraseForm(formdata=None)
+    form.version.data = record.version_id
+    return form
 
 
 def _cases_of(record: DataSubjectRequest) -> list[Case]:
-    """The person's cases, for the rectification links (the party edit page)."""
+    """The person's cases, for the rectification links (the party edit page); none for a group participant."""
+    if record.person_id is None:
+        return []
     return list(db.session.scalars(select(Case).join(Participant, Participant.case_id == Case.id).where(
         Participant.person_id == record.person_id, Case.association_id == record.association_id)
         .order_by(Case.opened_on)).unique())
@@ -118,7 +188,7 @@ def answer(request_id):
     def page(status: int):
         current = _load_request(request_id)
         return render_template("subject_requests/detail.html", record=current, cases=_cases_of(current),
-                               form=form), status
+                               form=form, erase_form=_erase_form(current)), status
 
     return submit(
         form,
@@ -140,10 +210,18 @@ def _export_labels() -> dict:
 
 
 def _export(request_id):
-    """The request, its export and the export's language; records the EXPORT event (committed by the caller)."""
+    """The request, its export and the export's language; records the EXPORT event (committed by the caller).
+    A group-only participant gets their own export (DOM138); once erased, nothing is held any more (404)."""
     record = _load_request(request_id)
-    language = queries.export_language(record.person, request.args.get("language"))
-    export = queries.person_export(db.session, record.person)
+    export: queries.PersonExport | queries.ParticipantExport
+    if record.person is not None:
+        language = queries.export_language(record.person, request.args.get("language"))
+        export = queries.person_export(db.session, record.person)
+    elif record.group_participant is not None:
+        export = queries.participant_export(db.session, record.group_participant)
+        language = queries.participant_export_language(export.groups, request.args.get("language"))
+    else:
+        abort(404)
     services.record_export(db.session, record)
     return record, export, language
 
@@ -155,8 +233,9 @@ def export_page(request_id):
     record, export, language = _export(request_id)
     g.language = language  # the whole printable page, direction included, is in the person's language
     with force_locale(FORMAT_LOCALES[language]):
-        page = render_template("subject_requests/export.html", record=record, export=export,
-                               labels=_export_labels(), today=clock.today())
+        template = ("subject_requests/export.html" if isinstance(export, queries.PersonExport)
+                    else "subject_requests/export_participant.html")
+        page = render_template(template, record=record, export=export, labels=_export_labels(), today=clock.today())
     db.session.commit()
     return page
 
@@ -168,7 +247,9 @@ def export_json(request_id):
     record, export, language = _export(request_id)
     today = clock.today()
     with force_locale(FORMAT_LOCALES[language]):
-        payload = queries.as_json(export, generated_on=today, labels=_export_labels())
+        payload = (queries.as_json(export, generated_on=today, labels=_export_labels())
+                   if isinstance(export, queries.PersonExport)
+                   else queries.participant_as_json(export, generated_on=today, labels=_export_labels()))
     body = json.dumps({"language": language, **payload}, ensure_ascii=False, indent=2)
     db.session.commit()
     # A generated name: no name, no reference, nothing about the person (S21).

@@ -127,7 +127,7 @@ EXPECTED = {
     authz.Profession: ("mediator", "psychologist", "social_worker", "legal_counsellor"),
     # Positive-parenting groups and activities (docs/domain.md, DOM120, DOM121, DOM124, DOM130).
     group_codes.ProgrammeTarget: ("parents_young_children", "parents_adolescents", "couples", "grandparents"),
-    group_codes.GroupStatus: ("planned", "running", "finished"),
+    group_codes.GroupStatus: ("planned", "running", "finished", "cancelled"),
     group_codes.EnrolmentStatus: ("enrolled", "took_part", "completed", "dropped_out"),
     group_codes.ActivityTheme: ("awareness_talk", "intergenerational_day", "social_protection_info", "other"),
     # The association's SMS texts (docs/domain.md, DOM146, DOM148).

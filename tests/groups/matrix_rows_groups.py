@@ -22,9 +22,45 @@ def _stored(world) -> dict:
                   "own_session": add_past_sessions(world.app, own, 1)[0],
                   "other_session": add_past_sessions(world.app, other, 1)[0],
                   "own_enrolment": enrol_directly(world.app, own, 1)[0],
-                  "other_enrolment": enrol_directly(world.app, other, 1)[0]}
+                  "other_enrolment": enrol_directly(world.app, other, 1)[0],
+                  "own_programme": _programme_of(world, own), "other_programme": _programme_of(world, other)}
         world.groups_matrix = stored
     return stored
+
+
+def _programme_of(world, group_id: str) -> str:
+    from tests.groups.support import group_of
+
+    with world.app.app_context():
+        return str(group_of(group_id).programme.public_id)
+
+
+def _programme_url(key: str | None, suffix: str):
+    def url(world) -> str:
+        programme = UNKNOWN_ID if key is None else _stored(world)[f"{key}_programme"]
+        return f"/groups/programmes/{programme}{suffix}"
+
+    return url
+
+
+def _programme_rows(endpoint: str, method: str, suffix: str, ok: int) -> list[Row]:
+    """Programmes are the supervisors' (staff 403 by permission); another association's is a 404 (DOM134)."""
+    return [Row(endpoint, method, _programme_url("own", suffix), expect(403, supervisor_a=ok, supervisor_b=404),
+                variant="own"),
+            Row(endpoint, method, _programme_url("other", suffix), expect(403, supervisor_a=404, supervisor_b=ok),
+                variant="other"),
+            Row(endpoint, method, _programme_url(None, suffix), expect(403, supervisor_a=404, supervisor_b=404),
+                variant="unknown")]
+
+
+def _edit_variants(endpoint: str, method: str, suffix: str, ok: int) -> list[Row]:
+    """Editing and cancelling a group: its association's supervisor; its facilitator sees it but may not (403);
+    anyone else does not see it (404) (DOM135, DOM136)."""
+    own = {**OWN, "supervisor_a": ok, "mediator_a1": 403}
+    other = {**OTHER, "supervisor_b": ok, "mediator_b1": 403}
+    return [Row(endpoint, method, _url("own", suffix), own, variant="own"),
+            Row(endpoint, method, _url("other", suffix), other, variant="other"),
+            Row(endpoint, method, _url(None, suffix), UNKNOWN, variant="unknown")]
 
 
 def _url(key: str | None, suffix: str = "", child: str | None = None):
@@ -63,6 +99,12 @@ ROWS = [
     Row("groups.programmes", "POST", "/groups/programmes", {**PLAN, "supervisor_a": 422, "supervisor_b": 422}),
     Row("groups.new", "GET", "/groups/new", PLAN),
     Row("groups.new", "POST", "/groups/new", {**PLAN, "supervisor_a": 422, "supervisor_b": 422}),
+    *_programme_rows("groups.edit_programme", "GET", "/edit", 200),
+    *_programme_rows("groups.edit_programme", "POST", "/edit", 422),
+    *_programme_rows("groups.programme_active", "POST", "/active", 302),
+    *_edit_variants("groups.edit", "GET", "/edit", 200),
+    *_edit_variants("groups.edit", "POST", "/edit", 422),
+    *_edit_variants("groups.cancel", "POST", "/cancel", 422),
     *_variants("groups.detail", "GET", "", 200),
     *_variants("groups.finish", "POST", "/finish", 302),
     *_variants("groups.book_session", "POST", "/sessions", 422),

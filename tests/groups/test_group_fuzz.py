@@ -3,6 +3,7 @@ half-saved, no markup echoed (docs/domain.md, DOM120-DOM125)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from hypothesis import given, settings
@@ -117,3 +118,74 @@ def test_generated_activities(app, login_as, world, held_on, theme, title, count
     with app.app_context():
         after = db.session.scalar(select(func.count()).select_from(Activity))
     assert after == before + (1 if response.status_code == 302 else 0)
+
+
+def _group_state(app, group_id: str) -> tuple:
+    from tests.groups.support import group_of
+
+    with app.app_context():
+        group = group_of(group_id)
+        return (group.version_id, group.capacity, group.planned_sessions, group.start_on, group.room_id,
+                tuple(sorted(group.facilitator_ids)), group.cancelled_on)
+
+
+@FEW
+@given(room=st.one_of(nasty, st.just("own")), start_on=days, planned=numbers, language=sometimes("ar", "fr", "xx"),
+       capacity=numbers, facilitators=st.lists(st.one_of(nasty, st.just("a1")), max_size=3),
+       version=st.one_of(numbers, st.just("current")), reason=nasty, extra=extra_fields)
+def test_generated_group_edits_and_cancellations(app, login_as, world, room, start_on, planned, language, capacity,
+                                                 facilitators, version, reason, extra):
+    """DOM135, DOM136: a saved edit, a 409 or a 422 with its message; never a 500, nothing half-saved."""
+    from tests.groups.support import group_of
+
+    if not hasattr(world, "fuzz_edit_group"):
+        group_id = make_group(app, world.association_a, name="Fuzz edit")
+        add_past_sessions(app, group_id, 2)
+        enrol_directly(app, group_id, 3)
+        world.fuzz_edit_group = group_id
+    group_id = world.fuzz_edit_group
+    with app.app_context():
+        group = group_of(group_id)
+        own_room, current = str(group.room.public_id), str(group.version_id)
+    client = login_as("supervisor_a")
+    before, state = counts(app), _group_state(app, group_id)
+    response = client.post(f"/groups/{group_id}/edit", data={
+        **extra, "room_id": own_room if room == "own" else room, "start_on": start_on, "planned_sessions": planned,
+        "language": language, "capacity": capacity,
+        "facilitator_ids": [world.user_ids["mediator_a1"] if value == "a1" else value for value in facilitators],
+        "version": current if version == "current" else version})
+    _checked(response, before, counts(app))
+    if response.status_code != 302:
+        assert _group_state(app, group_id) == state
+    if response.status_code == 302:
+        after = _group_state(app, group_id)
+        assert after[1] >= 3 and after[2] >= 2  # never below the enrolled, never below the sessions booked
+    state = _group_state(app, group_id)
+    response = client.post(f"/groups/{group_id}/cancel", data={**extra, "reason": reason, "version": "0"})
+    assert response.status_code in (409, 422), response.status_code  # a stale version, or an empty reason
+    assert _group_state(app, group_id) == state
+
+
+@FEW
+@given(name=nasty, planned=numbers, target=sometimes("parents_young_children", "couples"), framework=nasty,
+       version=st.one_of(numbers, st.just("current")), extra=extra_fields)
+def test_generated_programme_edits(app, login_as, world, name, planned, target, framework, version, extra):
+    from tests.groups.support import group_of
+
+    if not hasattr(world, "fuzz_programme"):
+        group_id = make_group(app, world.association_a, name="Fuzz programme")
+        with app.app_context():
+            world.fuzz_programme = str(group_of(group_id).programme.public_id)
+    with app.app_context():
+        programme = db.session.scalar(select(Programme).where(Programme.public_id == uuid.UUID(world.fuzz_programme)))
+        current, state = programme.version_id, (programme.name, programme.planned_sessions, programme.framework)
+    before = counts(app)
+    response = login_as("supervisor_a").post(f"/groups/programmes/{world.fuzz_programme}/edit?lang=fr", data={
+        **extra, "name": name, "planned_sessions": planned, "target": target, "framework": framework,
+        "version": str(current) if version == "current" else version})
+    _checked(response, before, counts(app))
+    if response.status_code != 302:
+        with app.app_context():
+            programme = db.session.scalar(select(Programme).where(
+                Programme.public_id == uuid.UUID(world.fuzz_programme)))
+            assert (programme.name, programme.planned_sessions, programme.framework) == state

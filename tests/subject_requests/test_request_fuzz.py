@@ -73,3 +73,16 @@ def test_the_answer_form_never_fails_on_generated_input(app, world, cases, login
         row = db.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.public_id == uuid.UUID(request_id)))
         row.answered_on, row.outcome, row.answer_note, row.handled_by_id = None, None, None, None
         db.session.commit()
+
+
+@given(data=st.data())
+@FUZZ
+def test_the_participant_search_never_fails_on_generated_input(app, world, login_as, data):
+    """The search of group-only participants (docs/domain.md, DOM137): a list, or a 422 with its message."""
+    form = data.draw(st.fixed_dictionaries({"full_name": nasty_text, "phone": st.one_of(nasty_text,
+                                                                                        st.just("0661234567"))}))
+    before = state(app)
+    response = login_as("supervisor_a").post("/subject-requests/group-participants?lang=ar", data=form)
+    assert response.status_code in (200, 422), response.status_code
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert state(app)[0] == before[0]

@@ -22,10 +22,13 @@ from mediation.groups import policies, queries
 from mediation.groups.forms import (
     ActivityForm,
     AttendanceForm,
+    CancelGroupForm,
     CancelSessionForm,
     EnrolForm,
     EnrolmentForm,
+    GroupEditForm,
     GroupForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     SessionForm,
 )
@@ -69,8 +72,10 @@ def programmes():
     form = ProgrammeForm()
 
     def page(status: int):
+        association_id = current_user.association_id
         return render_template("groups/programmes.html", form=form,
-                               programmes=queries.programmes(db.session, current_user.association_id)), status
+                               programmes=queries.programmes(db.session, association_id),
+                               group_counts=queries.groups_per_programme(db.session, association_id)), status
 
     if request.method == "GET":
         return page(200)
@@ -78,6 +83,47 @@ def programmes():
         name=form.name.data, planned_sessions=form.planned_sessions.data, target=form.target.data,
         framework=form.framework.data), actor=current_user),
         success=_("The programme is recorded."), done=lambda _r: redirect(url_for("groups.programmes")), page=page)
+
+
+def _programme(programme_id):
+    programme = queries.load_programme(db.session, current_user.association_id, programme_id)
+    if programme is None:
+        abort(404)
+    return programme
+
+
+@bp.route("/programmes/<uuid:programme_id>/edit", methods=["GET", "POST"])
+@require(Permission.GROUP_PLAN)
+def edit_programme(programme_id):
+    """Correct a programme (docs/domain.md, DOM134); a stale version is refused with 409 (S31)."""
+    programme = _programme(programme_id)
+    form = ProgrammeEditForm()
+
+    def page(status: int):
+        return render_template("groups/programme_edit.html", form=form, programme=programme,
+                               version=programme.version_id), status
+
+    if request.method == "GET":
+        form.name.data, form.planned_sessions.data = programme.name, programme.planned_sessions
+        form.target.data, form.framework.data = programme.target.value, programme.framework
+        return render_viewed("groups/programme_edit.html", entity="parenting_programme", entity_id=programme.public_id,
+                             association_id=programme.association_id, form=form, programme=programme,
+                             version=programme.version_id)
+    return submit(form, lambda: cycles.update_programme(db.session, programme, cycles.ProgrammeData(
+        name=form.name.data, planned_sessions=form.planned_sessions.data, target=form.target.data,
+        framework=form.framework.data), actor=current_user, version=form.version.data),
+        success=_("The programme is saved."), done=lambda _r: redirect(url_for("groups.programmes")), page=page)
+
+
+@bp.route("/programmes/<uuid:programme_id>/active", methods=["POST"])
+@require(Permission.GROUP_PLAN)
+def programme_active(programme_id):
+    """Deactivate or offer again (a button: active=1 or 0; DOM134)."""
+    programme = _programme(programme_id)
+    active = request.form.get("active") == "1"
+    return submit(None, lambda: cycles.set_programme_active(db.session, programme, active, actor=current_user),
+                  success=_("The programme is offered again.") if active else _("The programme is deactivated."),
+                  done=lambda _r: redirect(url_for("groups.programmes")))
 
 
 def _group_form() -> GroupForm:
@@ -136,7 +182,66 @@ def detail(group_id):
                          association_id=group.association_id, group=group, sessions=sessions,
                          group_status=queries.group_status(group, held), held=held,
                          rows=queries.enrolment_rows(db.session, group), can_run=policies.can_run(current_user, group),
+                         can_edit=policies.can_edit_group(current_user, group),
                          session_form=SessionForm(), cancel_form=CancelSessionForm())
+
+
+def _editor(group_id) -> ParentingGroup:
+    group = _group(group_id)
+    if not policies.can_edit_group(current_user, group):
+        abort(403)
+    return group
+
+
+@bp.route(f"{GROUP}/edit", methods=["GET", "POST"])
+@require(Permission.GROUP_VIEW)
+def edit(group_id):
+    """Change a group not finished nor cancelled (docs/domain.md, DOM135); stale versions get 409 (S31)."""
+    group = _editor(group_id)
+    form = GroupEditForm()
+    form.room_id.choices = [SelectChoice(str(row.public_id), row.name)
+                            for row in queries.rooms(db.session, group.association_id)
+                            if row.service_point_id == group.service_point_id]
+    form.facilitator_ids.choices = [SelectChoice(str(row.public_id), row.display_name)
+                                    for row in queries.staff(db.session, group.association_id)]
+    cancel_form = CancelGroupForm(formdata=None)
+    cancel_form.version.data = group.version_id
+
+    def page(status: int):
+        return render_template("groups/group_edit.html", group=group, form=form, cancel_form=cancel_form,
+                               version=group.version_id, started=started), status
+
+    started = queries.held_count(db.session, group) > 0
+    if request.method == "GET":
+        form.room_id.data = str(group.room.public_id) if group.room is not None else None
+        form.start_on.data, form.planned_sessions.data = group.start_on, group.planned_sessions
+        form.language.data, form.capacity.data = group.language.value, group.capacity
+        form.facilitator_ids.data = [str(row.user.public_id) for row in group.facilitators]
+        return render_viewed("groups/group_edit.html", entity="parenting_group", entity_id=group.public_id,
+                             association_id=group.association_id, group=group, form=form, cancel_form=cancel_form,
+                             version=group.version_id, started=started)
+    return submit(form, lambda: cycles.update_group(db.session, group, cycles.GroupUpdate(
+        room_id=_uuid(form.room_id.data), start_on=form.start_on.data, planned_sessions=form.planned_sessions.data,
+        language=form.language.data, capacity=form.capacity.data,
+        facilitator_ids=tuple(u for u in (_uuid(v) for v in form.facilitator_ids.data or []) if u is not None),
+    ), actor=current_user, version=form.version.data), success=_("The group is saved."), done=_to_group(group),
+        page=page)
+
+
+@bp.route(f"{GROUP}/cancel", methods=["POST"])
+@require(Permission.GROUP_VIEW)
+def cancel(group_id):
+    """Call off a group planned and never started (docs/domain.md, DOM136)."""
+    group = _editor(group_id)
+    form = CancelGroupForm()
+
+    def page(status: int):
+        return render_template("groups/group_cancel.html", group=group, cancel_form=form,
+                               version=group.version_id), status
+
+    return submit(form, lambda: cycles.cancel_group(db.session, group, reason=form.reason.data, actor=current_user,
+                                                    version=form.version.data),
+                  success=_("The group is cancelled."), done=_to_group(group), page=page)
 
 
 @bp.route(f"{GROUP}/finish", methods=["POST"])

@@ -12,15 +12,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import StaffUser
 from mediation.appointments.codes import AppointmentStatus, SessionMode
 from mediation.appointments.services import status as appointment_status
-from mediation.appointments.services.booking import AppointmentData, book
+from mediation.appointments.services.booking import (
+    AppointmentData,
+    DoubleBooking,
+    book,
+    local_start_parts,
+    reschedule,
+)
 from mediation.cases.codes import AgeBand, PreferredLanguage, SessionType, Sex
 from mediation.cases.identity import PersonData, normalise_phone
 from mediation.cases.queries.people import find_visible_person
@@ -85,14 +93,19 @@ class ProgrammeData:
     framework: str | None = None
 
 
-def create_programme(session: Session, data: ProgrammeData, *, actor: StaffUser) -> Programme:
-    if not policies.can_plan(actor):
-        raise GroupPermissionDenied()
+def _programme_fields(data: ProgrammeData) -> tuple[str, int, ProgrammeTarget, str | None]:
     name = bounded_text(data.name, "name", NAME_MAX, required=True)
     planned = _whole(data.planned_sessions, "planned_sessions", 1, MAX_PLANNED_SESSIONS,
                      _l("Give a number of sessions from 1 to 52."))
     target = parse_code(ProgrammeTarget, data.target, _l("Choose whom the programme is for."), "target")
     framework = bounded_text(data.framework, "framework", FRAMEWORK_MAX)
+    return name, planned, target, framework
+
+
+def create_programme(session: Session, data: ProgrammeData, *, actor: StaffUser) -> Programme:
+    if not policies.can_plan(actor):
+        raise GroupPermissionDenied()
+    name, planned, target, framework = _programme_fields(data)
     if session.scalar(select(Programme.id).where(Programme.association_id == actor.association_id,
                                                  Programme.name == name)) is not None:
         raise Conflict(_l("Your association already has a programme of this name."), field="name")
@@ -101,6 +114,43 @@ def create_programme(session: Session, data: ProgrammeData, *, actor: StaffUser)
     session.add(programme)
     session.flush()
     _audit(session, AuditAction.CREATE, "parenting_programme", programme, programme.association_id)
+    return programme
+
+
+STALE_PROGRAMME = _l("Someone else changed this programme while you were editing it. Nothing was overwritten: "
+                     "check the current version and try again.")
+STALE_GROUP = _l("Someone else changed this group while you were editing it. Nothing was overwritten: "
+                 "check the current version and try again.")
+
+
+def update_programme(session: Session, programme: Programme, data: ProgrammeData, *, actor: StaffUser,
+                     version: int | None) -> Programme:
+    """Correct a programme's name, planned sessions, target or framework (DOM134). Its groups keep the number
+    of sessions they were given: the planned number is copied into a group when it is created."""
+    if not policies.can_edit_programme(actor, programme):
+        raise GroupPermissionDenied()
+    if version is not None and version != programme.version_id:
+        raise StaleRecord(STALE_PROGRAMME)
+    name, planned, target, framework = _programme_fields(data)
+    if session.scalar(select(Programme.id).where(Programme.association_id == programme.association_id,
+                                                 Programme.name == name, Programme.id != programme.id)) is not None:
+        raise Conflict(_l("Your association already has a programme of this name."), field="name")
+    programme.name, programme.planned_sessions, programme.target, programme.framework = (name, planned, target,
+                                                                                         framework)
+    flush_versioned(session, STALE_PROGRAMME)
+    _audit(session, AuditAction.UPDATE, "parenting_programme", programme, programme.association_id)
+    return programme
+
+
+def set_programme_active(session: Session, programme: Programme, active: bool, *, actor: StaffUser) -> Programme:
+    """Deactivate a programme no longer offered, or offer it again (DOM134): a deactivated programme is out of
+    the new-group choice; its groups, their pages and the reports keep it."""
+    if not policies.can_edit_programme(actor, programme):
+        raise GroupPermissionDenied()
+    if programme.active is not active:
+        programme.active = active
+        flush_versioned(session, STALE_PROGRAMME)
+        _audit(session, AuditAction.STATUS_CHANGE, "parenting_programme", programme, programme.association_id)
     return programme
 
 
@@ -133,25 +183,15 @@ def create_group(session: Session, data: GroupData, *, actor: StaffUser) -> Pare
                   if row.public_id == data.service_point_id), None)
     if point is None:
         raise ValidationFailed(_l("Choose a service point of your association."), field="service_point_id")
-    room = next((row for row in queries.rooms(session, association_id) if row.public_id == data.room_id), None)
-    if room is None or room.service_point_id != point.id:
-        raise ValidationFailed(_l("Choose a room of this service point."), field="room_id")
-    if data.start_on is None:
-        raise ValidationFailed(_l("Give the date of the first session."), field="start_on")
-    if not clock.today() - timedelta(days=366) <= data.start_on <= clock.furthest_day():
-        raise ValidationFailed(_l("Give a start date within a year back and two years ahead."), field="start_on")
+    room = _room_of(session, association_id, point.id, data.room_id)
+    start_on = _start_on(data.start_on)
     planned = _whole(data.planned_sessions if data.planned_sessions is not None else programme.planned_sessions,
                      "planned_sessions", 1, MAX_PLANNED_SESSIONS, _l("Give a number of sessions from 1 to 52."))
     capacity = _whole(data.capacity, "capacity", 1, MAX_CAPACITY, _l("Give a capacity from 1 to 60."))
     language = parse_code(PreferredLanguage, data.language, _l("Choose the language of the group."), "language")
-    by_id = {user.public_id: user for user in queries.staff(session, association_id)}
-    wanted = list(dict.fromkeys(data.facilitator_ids))
-    chosen = [by_id[public_id] for public_id in wanted if public_id in by_id]
-    if not chosen or len(chosen) != len(wanted):
-        raise ValidationFailed(_l("Choose the facilitators among your association's active staff."),
-                               field="facilitator_ids")
+    chosen = _facilitators(session, association_id, data.facilitator_ids)
     group = ParentingGroup(association_id=association_id, service_point_id=point.id, programme=programme,
-                           name=name, start_on=data.start_on, planned_sessions=planned, room_id=room.id,
+                           name=name, start_on=start_on, planned_sessions=planned, room_id=room.id,
                            language=language, capacity=capacity, created_by_id=actor.id,
                            facilitators=[GroupFacilitator(user_id=user.id) for user in
                                          sorted(chosen, key=lambda user: user.id)])
@@ -159,6 +199,124 @@ def create_group(session: Session, data: GroupData, *, actor: StaffUser) -> Pare
     session.flush()
     _audit(session, AuditAction.CREATE, "parenting_group", group, association_id)
     return group
+
+
+def _room_of(session: Session, association_id: int, service_point_id: int, room_id: uuid.UUID | None):
+    room = next((row for row in queries.rooms(session, association_id) if row.public_id == room_id), None)
+    if room is None or room.service_point_id != service_point_id:
+        raise ValidationFailed(_l("Choose a room of this service point."), field="room_id")
+    return room
+
+
+def _start_on(value: date | None) -> date:
+    if value is None:
+        raise ValidationFailed(_l("Give the date of the first session."), field="start_on")
+    if not clock.today() - timedelta(days=366) <= value <= clock.furthest_day():
+        raise ValidationFailed(_l("Give a start date within a year back and two years ahead."), field="start_on")
+    return value
+
+
+def _facilitators(session: Session, association_id: int, public_ids: tuple[uuid.UUID, ...]) -> list[StaffUser]:
+    by_id = {user.public_id: user for user in queries.staff(session, association_id)}
+    wanted = list(dict.fromkeys(public_ids))
+    chosen = [by_id[public_id] for public_id in wanted if public_id in by_id]
+    if not chosen or len(chosen) != len(wanted):
+        raise ValidationFailed(_l("Choose the facilitators among your association's active staff."),
+                               field="facilitator_ids")
+    return chosen
+
+
+@dataclass(frozen=True)
+class GroupUpdate:
+    room_id: uuid.UUID | None
+    start_on: date | None
+    planned_sessions: int | None
+    language: str | None
+    capacity: int | None
+    facilitator_ids: tuple[uuid.UUID, ...] = ()
+
+
+def update_group(session: Session, group: ParentingGroup, data: GroupUpdate, *, actor: StaffUser,
+                 version: int | None, now: datetime | None = None) -> ParentingGroup:
+    """Change a group that is neither finished nor cancelled (DOM135): the capacity never below the active
+    enrolments, the planned sessions never below the highest session booked or held. A new room or new
+    facilitators move every session still to come through the appointments' own rescheduling, under its
+    locks: a facilitator already busy at one of them refuses the whole change (DOM42, DOM122)."""
+    if not policies.can_edit_group(actor, group):
+        raise GroupPermissionDenied()
+    if version is not None and version != group.version_id:
+        raise StaleRecord(STALE_GROUP)
+    _lock_group(session, group)
+    room = _room_of(session, group.association_id, group.service_point_id, data.room_id)
+    start_on = _start_on(data.start_on)
+    planned = _whole(data.planned_sessions, "planned_sessions", 1, MAX_PLANNED_SESSIONS,
+                     _l("Give a number of sessions from 1 to 52."))
+    booked = queries.highest_live_number(session, group)
+    if planned < booked:
+        raise ValidationFailed(_("Session %(number)d is already booked or held: the number of planned sessions "
+                                 "cannot be lower.", number=booked), field="planned_sessions")
+    capacity = _whole(data.capacity, "capacity", 1, MAX_CAPACITY, _l("Give a capacity from 1 to 60."))
+    enrolled = queries.active_enrolment_count(session, group)
+    if capacity < enrolled:
+        raise ValidationFailed(_("Enrolled participants: %(count)d. The capacity cannot be lower.", count=enrolled),
+                               field="capacity")
+    language = parse_code(PreferredLanguage, data.language, _l("Choose the language of the group."), "language")
+    chosen = sorted(_facilitators(session, group.association_id, data.facilitator_ids), key=lambda user: user.id)
+    moved = room.id != group.room_id or [user.id for user in chosen] != sorted(group.facilitator_ids)
+    if moved:
+        _move_sessions_to_come(session, group, room, chosen, actor, now or clock.now())
+        wanted = {user.id for user in chosen}
+        group.facilitators = [row for row in group.facilitators if row.user_id in wanted] + [
+            GroupFacilitator(user_id=user_id) for user_id in sorted(wanted - set(group.facilitator_ids))]
+        group.room_id, group.room = room.id, room
+    group.start_on, group.planned_sessions, group.capacity, group.language = start_on, planned, capacity, language
+    flush_versioned(session, STALE_GROUP)
+    _audit(session, AuditAction.UPDATE, "parenting_group", group, group.association_id)
+    return group
+
+
+def _move_sessions_to_come(session: Session, group: ParentingGroup, room, staff: list[StaffUser],
+                           actor: StaffUser, now: datetime) -> None:
+    for group_session in queries.open_sessions(session, group):
+        appointment = group_session.appointment
+        if appointment.start_utc <= now:
+            continue  # a past session keeps who was there; its attendance is recorded as it was
+        day, start, end = local_start_parts(appointment)
+        try:
+            reschedule(session, appointment, AppointmentData(
+                session_type=SessionType.POSITIVE_PARENTING.value, mode=SessionMode.IN_PERSON.value, day=day,
+                start=start, end=end, staff_ids=tuple(user.public_id for user in staff), room_id=room.public_id,
+                intake_label=group.name), actor=actor, now=now)
+        except DoubleBooking as clash:
+            field = "room_id" if clash.field == "room_id" else "facilitator_ids"
+            message = (_("The room is already booked at the time of session %(number)d (%(day)s).",
+                         number=group_session.number, day=format_date(day)) if field == "room_id" else
+                       _("A chosen facilitator already has an appointment at the time of session %(number)d "
+                         "(%(day)s).", number=group_session.number, day=format_date(day)))
+            raise DoubleBooking(message, field=field) from None
+
+
+def cancel_group(session: Session, group: ParentingGroup, *, reason: str | None, actor: StaffUser,
+                 version: int | None = None, now: datetime | None = None) -> None:
+    """Call off a group planned and never started (DOM136): it stays, cancelled, with its sessions cancelled,
+    so that no participant is reminded of them any more."""
+    if not policies.can_edit_group(actor, group):
+        raise GroupPermissionDenied()
+    if version is not None and version != group.version_id:
+        raise StaleRecord(STALE_GROUP)
+    if bounded_text(reason, "reason", 500) is None:
+        raise ValidationFailed(_l("Give the reason for the cancellation."), field="reason")
+    _lock_group(session, group)
+    if queries.held_count(session, group):
+        raise ValidationFailed(_l("This group has started: declare it finished instead of cancelling it."),
+                               field="reason")
+    for group_session in queries.open_sessions(session, group):
+        appointment_status.cancel(session, group_session.appointment, by_party=False, reason=reason, actor=actor,
+                                  now=now)
+        _audit(session, AuditAction.STATUS_CHANGE, "parenting_group_session", group_session, group.association_id)
+    group.cancelled_on = clock.today()
+    flush_versioned(session, STALE_GROUP)
+    _audit(session, AuditAction.STATUS_CHANGE, "parenting_group", group, group.association_id)
 
 
 def finish_group(session: Session, group: ParentingGroup, *, actor: StaffUser) -> None:
@@ -373,3 +531,28 @@ def record_attendance(session: Session, group: ParentingGroup, group_session: Gr
     session.flush()
     _audit(session, AuditAction.UPDATE, "parenting_group_session", group_session, group.association_id)
     return len(present)
+
+
+# Erasure of a group-only participant on request (docs/domain.md, DOM139)
+
+
+def erase_participant(session: Session, participant: GroupParticipant) -> None:
+    """Delete a participant known only from groups, as retention does (DOM127): their enrolments stay without
+    them, with the sex and age band copied there, so the groups' counts do not change; an enrolment in a group
+    still running is marked dropped out today, so the sheet and the reminders no longer expect them. The
+    caller checks who may ask for it and audits."""
+    if participant.person_id is not None:
+        raise ValidationFailed(_l("A person known from a case is handled through their case."), field="person")
+    open_groups = select(ParentingGroup.id).where(ParentingGroup.finished_on.is_(None),
+                                                  ParentingGroup.cancelled_on.is_(None))
+    session.execute(update(Enrolment).where(Enrolment.participant_id == participant.id,
+                                            Enrolment.dropped_out_on.is_(None), Enrolment.group_id.in_(open_groups))
+                    .values(dropped_out_on=clock.today(), version_id=Enrolment.version_id + 1)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Enrolment).where(Enrolment.participant_id == participant.id)
+                    .values(participant_id=None, version_id=Enrolment.version_id + 1)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(GroupParticipant).where(GroupParticipant.id == participant.id)
+                    .execution_options(synchronize_session=False))
+    if participant in session:
+        session.expunge(participant)
