@@ -244,6 +244,9 @@ def fill_every_encrypted_column(session: Session, service_point_id: int, lead: S
     put(group_only, "group_participant", "email")
     session.add(group_only)
 
+    # A staff member's mobile number for the day-before agenda by SMS (docs/domain.md, DOM164).
+    put(lead, "staff_user", "mobile")
+
     # A document of the case, its content sealed in chunks (docs/domain.md, DOM106; docs/security.md, S45).
     attachment = Attachment(case_id=case.id, kind=AttachmentKind.COURT_ORDER,
                             visibility=AttachmentVisibility.CASE_STAFF, document_date=date(2026, 11, 18),

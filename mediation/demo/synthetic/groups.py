@@ -18,7 +18,7 @@ from mediation.cases.identity import normalise_phone
 from mediation.core.crypto import blind_index
 from mediation.demo.synthetic import vocabulary as text
 from mediation.demo.synthetic.context import SLOTS, Context, Diary, utc
-from mediation.demo.synthetic.draws import Weighted
+from mediation.demo.synthetic.draws import Weighted, stat_key
 from mediation.demo.synthetic.population import YEARS, AssociationPlan
 from mediation.groups.codes import ActivityTheme, ProgrammeTarget
 
@@ -52,7 +52,7 @@ def write_groups_and_activities(ctx: Context, diary: Diary, plan: AssociationPla
         writer.add("parenting_programme", {
             "id": programme_id, "public_id": ctx.ids.uuid(), "association_id": plan.id, "name": name,
             "planned_sessions": sessions, "target": target, "framework": None, "active": True,
-            "created_at": created, "updated_at": created})
+            "version_id": 1, "created_at": created, "updated_at": created})
     by_person: dict[int, int] = {}
     group_only: list[int] = []
     for number in range(max(1, round(plan.cases / CASES_PER_GROUP))):
@@ -107,6 +107,7 @@ def _group(ctx: Context, diary: Diary, plan: AssociationPlan, number: int, progr
             "dropped_out_on": held[drop_after][0] if dropped and drop_after < len(held) else None,
             "pre_score": draws.between(20, 70), "post_score": draws.between(40, 95) if completed else None,
             "satisfaction": draws.between(3, 5) if completed else None, "version_id": 1,
+            "stat_key": stat_key(ctx.seed, "enrolment", enrolment_id),
             "created_at": created, "updated_at": created})
         enrolments.append((enrolment_id, drop_after))
     for index, (day, slot, room) in enumerate(booked):
@@ -186,6 +187,7 @@ def _activity(ctx: Context, plan: AssociationPlan, facilitators: list[int]) -> N
         "id": activity_id, "public_id": ctx.ids.uuid(), "association_id": plan.id,
         "service_point_id": draws.choice(plan.service_points)[0], "held_on": held_on, "theme": THEMES.pick(draws),
         "title": draws.choice(TITLES) if draws.chance(0.7) else None, "created_by_id": by,
+        "stat_key": stat_key(ctx.seed, "activity", activity_id),
         "created_at": created, "updated_at": created})
     writer.add("family_activity_facilitator", {"activity_id": activity_id, "user_id": by})
     for sex, band in draws.sample([(s, b) for s in (Sex.FEMALE, Sex.MALE) for b in ACTIVITY_BANDS],
