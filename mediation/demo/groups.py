@@ -77,8 +77,9 @@ def _session(session: Session, group: ParentingGroup, number: int, day: date, st
         room_id=group.room_id, start_local=f"{day.isoformat()}T{START.strftime('%H:%M')}",
         time_zone=clock.zone_name(), start_utc=start, end_utc=clock.to_utc(day, END), duration_min=120,
         status=status, created_by_id=group.created_by_id,
-        status_changed_at=now if status is AppointmentStatus.HELD else None,
-        status_changed_by_id=group.created_by_id if status is AppointmentStatus.HELD else None,
+        # Held or cancelled: the change has its time and its author, as the services record it.
+        status_changed_at=now if status is not AppointmentStatus.SCHEDULED else None,
+        status_changed_by_id=group.created_by_id if status is not AppointmentStatus.SCHEDULED else None,
         staff=[AppointmentStaff(user_id=user_id) for user_id in group.facilitator_ids])
     session.add(appointment)
     session.flush()

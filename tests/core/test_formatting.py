@@ -49,7 +49,9 @@ def test_no_template_hard_codes_a_list_separator():
 
 
 @pytest.mark.parametrize("language", ["ar", "fr", "en"])
-def test_times_are_shown_as_hours_and_minutes(app, client, world, language):
+def test_times_are_shown_as_hours_and_minutes(app, client, world, language, frozen_clock):
+    # The admin's own login is shown too, at the clock's time: one whose minutes cannot read as "2:07".
+    frozen_clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
     with app.app_context():
         user = db.session.scalar(select(StaffUser).where(StaffUser.username == "mediator.a1"))
         user.last_login_at = LOGIN_AT
