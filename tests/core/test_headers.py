@@ -99,3 +99,10 @@ def test_oversized_body_is_refused_with_413(client):
     response = client.post("/login", data={"username": "x", "password": "y" * (1024 * 1024 + 1)})
     assert response.status_code == 413
     assert_headers(response)
+
+
+def test_only_the_print_stylesheet_is_declared_cacheable(app):
+    """A view the browser may keep holds nothing about anyone (docs/security.md, S74): adding one is a
+    decision this list records."""
+    declared = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "cacheable", False)}
+    assert declared == {"documents.print_marks"}
