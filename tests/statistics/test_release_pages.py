@@ -35,6 +35,12 @@ def _admin() -> StaffUser:
 @pytest.fixture
 def releases(app, world):
     """2025Q2 (no cases) and 2025Q3 published; a correction 2025Q3-r2 ready, not published."""
+    return build_releases(app)
+
+
+def build_releases(app) -> tuple[str, str, str]:
+    """The `releases` fixture's content, committed into `app`'s database (in the test's transaction, or the
+    module's)."""
     with app.app_context():
         insert_cases(standard_world())
         build_release(db.session, "2025Q2", now=NOW)
