@@ -26,6 +26,7 @@ import psycopg
 import pytest
 from flask_migrate import upgrade
 from hypothesis import settings as hypothesis_settings
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from config import Testing
@@ -345,10 +346,43 @@ def _module_transaction(request, app):
             _MODULE_TRANSACTION.clear()
 
 
+# Fixtures that write to the database under test or build other databases on it: a test asking for one is not
+# database-independent. (`app` is built on one, but a test that reads its configuration or routes is.)
+DATABASE_FIXTURES = frozenset({"world", "cases", "appointments", "login_as", "fresh_app", "migrated_database",
+                               "served_app", "failing_app", "_module_transaction"})
+
+
+@contextmanager
+def no_database(app):
+    """Fail a test marked `database_independent` at the moment it opens a connection to the backend under
+    test: the mark lets .ci/run's PostgreSQL pass leave it out, which is honest only while it is true."""
+    engines = _db._app_engines[app]
+    bound = engines[None]  # the engine, or the connection of a module transaction open in this module
+    engine = getattr(bound, "engine", bound)
+
+    def refuse(*_args):
+        raise AssertionError("a test marked database_independent opened a connection to the database")
+
+    engines[None] = engine
+    event.listen(engine, "engine_connect", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "engine_connect", refuse)
+        engines[None] = bound
+
+
 @pytest.fixture(autouse=True)
 def db(request, app):
     """Run the test inside a transaction that is rolled back at the end: its own, or a savepoint in the
-    module's transaction when one is open."""
+    module's transaction when one is open. A test marked `database_independent` gets none, and fails if it
+    connects to the database."""
+    if "database_independent" in request.keywords:
+        wanted = DATABASE_FIXTURES.intersection(request.fixturenames)
+        assert not wanted, f"a test marked database_independent builds databases: {sorted(wanted)}"
+        with no_database(app):
+            yield None
+        return
     if "no_db_transaction" in request.keywords:
         yield None
         return

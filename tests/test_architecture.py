@@ -16,6 +16,9 @@ from flask import Blueprint
 
 from mediation.core.security import PUBLIC_ENDPOINTS
 
+# Never opens a connection to the database under test: .ci/run's PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.database_independent
+
 PACKAGE = Path(__file__).resolve().parent.parent / "mediation"
 TEMPLATES = PACKAGE / "templates"
 STATIC = PACKAGE / "static"

@@ -1,7 +1,9 @@
 """Alembic revisions against the models and each other (docs/security.md, S33, V5).
 
 Each test builds its own empty database (SQLite file, or a throw-away
-PostgreSQL database with TEST_DATABASE_URL) and its own application.
+PostgreSQL database with TEST_DATABASE_URL) and its own application; the tests
+that read the head alone read a copy of the run's database, which `upgrade()`
+migrated from empty before any test wrote to it (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ PROVINCES_PER_REGION = {
     "MA-01": 8, "MA-02": 8, "MA-03": 9, "MA-04": 7, "MA-05": 5, "MA-06": 9,
     "MA-07": 8, "MA-08": 5, "MA-09": 6, "MA-10": 4, "MA-11": 4, "MA-12": 2,
 }
+
+
+@pytest.fixture
+def migrated_app(fresh_app):
+    """An application on a database migrated from empty to head: a copy of the run's own, which
+    `upgrade()` built from an empty database before any test wrote to it (tests/conftest.py)."""
+    application = fresh_app()
+    yield application
+    dispose(application)
 
 
 @pytest.fixture
@@ -124,9 +135,8 @@ def table_names(engine) -> set[str]:
         return set(sa.inspect(connection).get_table_names())
 
 
-def test_head_matches_the_models(blank_app):
-    with blank_app.app_context():
-        upgrade()
+def test_head_matches_the_models(migrated_app):
+    with migrated_app.app_context():
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "render_as_batch": True}
@@ -137,9 +147,8 @@ def test_head_matches_the_models(blank_app):
         check()
 
 
-def test_reference_data_and_genesis_are_seeded(blank_app):
-    with blank_app.app_context():
-        upgrade()
+def test_reference_data_and_genesis_are_seeded(migrated_app):
+    with migrated_app.app_context():
         with db.engine.connect() as connection:
             regions = connection.execute(sa.text("SELECT code FROM region ORDER BY code")).scalars().all()
             assert regions == [f"MA-{number:02d}" for number in range(1, 13)]
@@ -164,10 +173,9 @@ def test_reference_data_and_genesis_are_seeded(blank_app):
             assert connection.execute(sa.text("SELECT count(*) FROM audit_event")).scalar_one() == 0
 
 
-def test_fresh_database_has_no_accounts(blank_app):
+def test_fresh_database_has_no_accounts(migrated_app):
     """docs/security.md, S5: no default accounts; the first admin comes from the CLI."""
-    with blank_app.app_context():
-        upgrade()
+    with migrated_app.app_context():
         with db.engine.connect() as connection:
             assert connection.execute(sa.text("SELECT count(*) FROM staff_user")).scalar_one() == 0
             assert connection.execute(sa.text("SELECT count(*) FROM association")).scalar_one() == 0

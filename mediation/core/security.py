@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, request, session
@@ -42,6 +44,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+# What a view declared cacheable may answer at most: kept by the browser only, a day (docs/security.md, S74).
+CACHEABLE_MAX_AGE = 86400
+
+View = TypeVar("View", bound=Callable)
+
 SESSION_AUTH_AT = "auth_at"
 SESSION_SEEN_AT = "seen_at"
 SEEN_AT_REFRESH_SECONDS = 60
@@ -57,6 +64,25 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def cacheable(view: View) -> View:
+    """Declare that the view may answer a response the browser keeps (docs/security.md, S74).
+
+    Only for a response that holds nothing about anyone and is the same for every account: the view then sets
+    its own Cache-Control with cache_privately(); every other response is "no-store" (S19)."""
+    view.cacheable = True  # type: ignore[attr-defined]
+    return view
+
+
+def cache_privately(response: Response) -> Response:
+    """Let the browser alone keep the response of a view declared cacheable, a day at most, revalidated by its
+    ETag afterwards (docs/security.md, S74)."""
+    response.cache_control.private = True
+    response.cache_control.max_age = CACHEABLE_MAX_AGE
+    response.add_etag()
+    response.make_conditional(request)
+    return response
 
 
 def start_session_clock() -> None:
@@ -111,10 +137,18 @@ def init_security(app: Flask) -> None:
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.endpoint != "static":
+        if request.endpoint != "static" and not _declared_cacheable(app, response):
             response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Server", None)
         return response
+
+
+def _declared_cacheable(app: Flask, response: Response) -> bool:
+    """A successful response of a view declared cacheable that chose to be kept (S74); never an error, a
+    redirect or a response that set no caching of its own."""
+    view = app.view_functions.get(request.endpoint or "")
+    return (getattr(view, "cacheable", False) and response.status_code in (200, 304)
+            and bool(response.cache_control.private) and bool(response.cache_control.max_age))
 
 
 def unauthorized() -> ResponseReturnValue:

@@ -18,7 +18,8 @@ from mediation.cases.routes import case_section
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record
 from mediation.core.authz import Permission, require
-from mediation.core.i18n import current_language, text_direction
+from mediation.core.i18n import current_language, normalise, text_direction
+from mediation.core.security import cache_privately, cacheable
 from mediation.core.uploads import accepts_upload
 from mediation.core.views import render_viewed, submit
 from mediation.documents import pdf, queries
@@ -48,14 +49,20 @@ def _css_string(text: str) -> str:
 
 @bp.route("/print.css")
 @require(Permission.HOME)
+@cacheable
 def print_marks():
     """The print stylesheet that marks every printed sheet of the application "Confidential — internal", in
     the page's language (docs/domain.md, DOM158). It holds no data: every signed-in account reads it (the
-    pages before logging in hold nothing to mark)."""
+    pages before logging in hold nothing to mark).
+
+    Every page links it with its language in the address, so the browser keeps it a day and a page view costs
+    no second request (docs/security.md, S74). Asked without a language, it follows the account's choice and
+    is not kept: the same address could then answer another language."""
     css = render_template("documents/print_marks.css", mark=_css_string(_("Confidential — internal")))
-    # No caching header of its own: the application answers every view "no-store" (core/security.py), and a
-    # "private, no-cache" set here was overwritten there, so it only misled the reader.
-    return Response(css, mimetype="text/css")
+    response = Response(css, mimetype="text/css")
+    if normalise(request.args.get("lang")) == current_language():
+        return cache_privately(response)
+    return response
 
 
 @case_section

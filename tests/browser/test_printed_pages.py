@@ -43,6 +43,34 @@ def test_every_sheet_of_the_internal_print_is_marked(served_app, new_page, artif
         assert re.search(rf"\b{number} ?/ ?{len(sheets)}\b", sheet), f"sheet {number} has no number"
 
 
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_a_page_view_asks_the_server_for_no_print_stylesheet_it_already_has(served_app, new_page, language):
+    """The print stylesheet is fetched once, with the page's language in its address, and kept: the page views
+    after it cost no second request through the login gate (docs/security.md, S74)."""
+    asked: list[str] = []
+    serve = served_app.wsgi_app
+
+    def counting(environ, start_response):
+        if environ.get("PATH_INFO") == "/print.css":
+            asked.append(environ.get("QUERY_STRING", ""))
+        return serve(environ, start_response)
+
+    page = new_page(1280, 900)
+    log_in(page, served_app, "mediator.a1", language)
+    served_app.wsgi_app = counting
+    try:
+        page.goto("/notices")
+        page.goto("/")
+        page.goto("/notices")
+        page.goto("/")
+    finally:
+        served_app.wsgi_app = serve
+    linked = page.evaluate("[...document.styleSheets].filter(s => s.media.mediaText === 'print')"
+                           ".map(s => new URL(s.href).pathname + new URL(s.href).search)")
+    assert linked == [f"/print.css?lang={language}"]
+    assert asked == [], f"page views asked the server for the print stylesheet again: {asked}"
+
+
 @needs_pdftotext
 def test_the_arabic_agreement_prints_as_a_person_reads_it(served_app, new_page, artifacts):
     with served_app.app_context():

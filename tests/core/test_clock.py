@@ -61,11 +61,13 @@ def _second_sources(path: Path, shown_as: str | None = None) -> list[str]:
     return found
 
 
+@pytest.mark.database_independent
 def test_no_second_source_of_time_in_the_product_its_tests_or_its_benchmarks():
     found = [problem for path in _sources() for problem in _second_sources(path)]
     assert found == [], "read the time and the zone through mediation.core.clock:\n" + "\n".join(found)
 
 
+@pytest.mark.database_independent
 def test_the_check_finds_what_it_looks_for(tmp_path):
     """A positive control: each kind of second source is reported. The probe is written outside the
     tree (another worker may be scanning it), and assembled from the forbidden pairs themselves."""
@@ -78,6 +80,7 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
     assert len(found) == 3 + len(calls) + 1, found
 
 
+@pytest.mark.database_independent
 def test_the_zone_comes_from_the_pinned_package_not_the_system(tmp_path):
     """A system directory whose "Africa/Casablanca" is Paris's rules fools zoneinfo, not the clock."""
     shutil.copyfile(Path(tzdata.__file__).parent / "zoneinfo" / "Europe" / "Paris", tmp_path / "Paris")
@@ -103,6 +106,7 @@ def test_the_zone_comes_from_the_pinned_package_not_the_system(tmp_path):
     assert clock.zone_data_version().startswith(tzdata.IANA_VERSION)
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("name", ["", "../etc/passwd", "Africa/../../x", "/etc/passwd", "Mars/Olympus_Mons"])
 def test_unknown_or_hostile_zone_names_are_refused(name):
     with pytest.raises(clock.UnknownZone):
@@ -114,12 +118,14 @@ def test_unknown_or_hostile_zone_names_are_refused(name):
     (datetime(2026, 7, 15, 23, 30, tzinfo=UTC), date(2026, 7, 16)),  # UTC+1 in July 2026: already the 16th
     (datetime(2026, 7, 15, 22, 59, tzinfo=UTC), date(2026, 7, 15)),
 ])
+@pytest.mark.database_independent
 def test_today_is_the_services_date(frozen_clock, instant, expected):
     frozen_clock.set(instant)
     assert clock.today() == expected
     assert clock.now() == instant
 
 
+@pytest.mark.database_independent
 def test_a_set_clock_stands_still_or_ticks_and_is_given_back(frozen_clock):
     start = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
     frozen_clock.set(start)
@@ -135,6 +141,7 @@ def test_a_set_clock_stands_still_or_ticks_and_is_given_back(frozen_clock):
         clock.set_now(datetime(2026, 1, 1))  # a naive instant is ambiguous
 
 
+@pytest.mark.database_independent
 def test_day_bounds_are_local_midnights(frozen_clock):
     # 1 August 2026 (UTC+1) begins at 23:00 UTC on 31 July; 1 November (UTC+0) at midnight UTC.
     assert clock.day_bounds(date(2026, 8, 1), date(2026, 8, 1)) == (

@@ -77,3 +77,11 @@ def test_the_database_file_is_private(app):
         pytest.skip("SQLite file")
     path = engine(app).url.database
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+@pytest.mark.database_independent
+def test_a_test_marked_database_independent_fails_when_it_reaches_the_database(app):
+    """The mark leaves a test out of .ci/run's PostgreSQL pass (docs/architecture.md, T2): the `db`
+    fixture makes such a test fail at its first connection, so the mark cannot hide a database test."""
+    with pytest.raises(AssertionError, match="database_independent"), app.app_context():
+        db.session.get(StaffUser, 1)

@@ -14,10 +14,23 @@ from mediation.statistics.codes import CorrectionReason
 from mediation.statistics.models import StatisticsRelease
 from mediation.statistics.release import ReleaseRefused, build_release
 from tests.statistics.microdata import CaseSpec, insert_cases
-from tests.statistics.test_release_pages import NOW, releases  # noqa: F401  (the fixture)
+from tests.statistics.test_release_pages import NOW, build_releases
 from tests.strategies import fuzz
 
 CODES = [reason.value for reason in CorrectionReason]
+
+
+@pytest.fixture(scope="module")
+def _module_releases(app, _module_world):
+    """Every test of this module starts from the same releases: built once, in the module's transaction, and
+    each test runs in a savepoint of it (tests/conftest.py, `db`), so what one builds the next never meets."""
+    return build_releases(app)
+
+
+@pytest.fixture
+def releases(_module_releases, world):
+    """2025Q2 (no cases) and 2025Q3 published; a correction 2025Q3-r2 ready, not published."""
+    return _module_releases
 
 
 def _count() -> int:
@@ -26,7 +39,7 @@ def _count() -> int:
 
 @pytest.mark.parametrize("reason", ["", "one case closed as opened in error", "Late records", "late_records ",
                                     "LATE_RECORDS", "opened_in_error\n", "1"])
-def test_the_service_refuses_anything_but_a_code(app, releases, reason):  # noqa: F811
+def test_the_service_refuses_anything_but_a_code(app, releases, reason):
     with app.app_context():
         before = _count()
         with pytest.raises(ReleaseRefused):
@@ -37,7 +50,7 @@ def test_the_service_refuses_anything_but_a_code(app, releases, reason):  # noqa
 
 @fuzz(25)
 @given(reason=st.one_of(st.text(max_size=40), st.sampled_from(CODES)))
-def test_correction_reason_accepts_only_the_fixed_codes(app, login_as, releases, reason):  # noqa: F811
+def test_correction_reason_accepts_only_the_fixed_codes(app, login_as, releases, reason):
     client = login_as("admin")
     with app.app_context():
         before = _count()
@@ -59,7 +72,7 @@ def test_correction_reason_accepts_only_the_fixed_codes(app, login_as, releases,
     ("fr", "Erratum à 2025Q3 :", "Correction de 2025Q3-r2 :", "Enregistrements tardifs"),
     ("ar", "استدراك على الإصدار 2025Q3:", "تصحيح للإصدار 2025Q3-r2:", "تسجيلات متأخرة"),
 ])
-def test_the_release_page_says_correction_or_erratum(app, login_as, releases, lang, erratum, correction,  # noqa: F811
+def test_the_release_page_says_correction_or_erratum(app, login_as, releases, lang, erratum, correction,
                                                      reason):
     client = login_as("admin")
     # 2025Q3-r2 was built from unchanged data: every published value is the same, an erratum.

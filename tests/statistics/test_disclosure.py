@@ -29,7 +29,7 @@ from mediation.statistics.disclosure import (
     publish_table,
 )
 
-pytestmark = pytest.mark.no_database  # pure Python: the PostgreSQL pass of .ci/run leaves it out (ST55)
+pytestmark = pytest.mark.database_independent  # pure Python: the PostgreSQL pass of .ci/run leaves it out (ST55)
 
 COUNT = re.compile(r"^(<10|x|[1-9][0-9]*[05])$")
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -9,7 +9,7 @@ new population (its seed is the run number) and builds five releases, the first 
 (2025Q1, on the geography judged on 2024).
 
 Runs per population: 50 in CI; `STATISTICS_RUNS=1000` for the nightly size (any positive number).
-No database is touched: the PostgreSQL pass of .ci/run leaves these tests out (marker `no_database`).
+No database is touched: the PostgreSQL pass of .ci/run leaves these tests out (marker `database_independent`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from mediation.statistics.versions import CORRECTION_UNITS, version_links, windo
 from tests.statistics.simulation import Microdata, Population, Register, realistic_microdata
 from tests.statistics.test_release_gate import _DIMENSION, GROUP_OF
 
-pytestmark = pytest.mark.no_database
+pytestmark = pytest.mark.database_independent
 
 RUNS = int(os.environ.get("STATISTICS_RUNS", "50"))
 QUARTERS = ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"]

@@ -27,7 +27,7 @@ from mediation.statistics.period import (
 )
 from tests.statistics.simulation import Microdata, Unit, random_microdata, run_releases
 
-pytestmark = pytest.mark.no_database  # pure Python: the PostgreSQL pass of .ci/run leaves it out (ST55)
+pytestmark = pytest.mark.database_independent  # pure Python: the PostgreSQL pass of .ci/run leaves it out (ST55)
 
 RUN_IDS = ["2025Q2", "2025Q3", "2025Q4", "2025", "2026Q1"]
 QUARTERS = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
