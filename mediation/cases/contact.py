@@ -88,6 +88,13 @@ def route_for(participant: Participant, consents: dict) -> Route | None:
         return None
     if not contact_consented(participant, consents):
         return None
+    return first_route(person)
+
+
+def first_route(person: Person) -> Route | None:
+    """The first channel of the person's contact profile that has an address: SMS to the profile's number
+    (else the person's phone) when it is a mobile number, e-mail to a deliverable address (DOM142).
+    The caller has checked that the person may be contacted at all."""
     profile = profile_of(person)
     for channel in profile.channels:
         if channel == SMS:

@@ -24,13 +24,13 @@ from mediation.appointments.codes import OPEN, SessionMode
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import reminders as appointment_reminders
 from mediation.cases.codes import PreferredLanguage
-from mediation.cases.contact import EMAIL, SMS, Route, profile_of
+from mediation.cases.contact import EMAIL, SMS, Route, first_route, profile_of
 from mediation.core.clock import local_parts
 from mediation.core.i18n import FORMAT_LOCALES
 from mediation.groups.models import Enrolment, GroupParticipant, GroupSession, ParentingGroup
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
-from mediation.outbox.settings import clean_address, clean_msisdn
+from mediation.outbox.settings import clean_address
 from mediation.sms_templates.codes import MessageKind
 from mediation.sms_templates.render import render_sms
 
@@ -49,17 +49,7 @@ def participant_route(participant: GroupParticipant | None) -> Route | None:
         return Route(EMAIL, address) if address is not None else None
     if not person.may_contact or person.anonymised_at is not None:
         return None
-    profile = profile_of(person)
-    for channel in profile.channels:
-        if channel == SMS:
-            number = clean_msisdn(profile.sms_number or person.phone)
-            if number is not None:
-                return Route(SMS, number)
-        elif channel == EMAIL:
-            address = clean_address(person.email)
-            if address is not None:
-                return Route(EMAIL, address)
-    return None
+    return first_route(person)
 
 
 def _sms_text(session: Session, participant: GroupParticipant, appointment: Appointment,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -28,11 +27,10 @@ from mediation.appointments.codes import OPEN
 from mediation.appointments.models import Appointment
 from mediation.appointments.services.reminders import (
     KIND_CONVOCATION,
-    TIME_PATTERN,
     appointment_ref,
     arrival,
     convocation_key,
-    party_language,
+    party_email,
     party_route,
     sms_text,
 )
@@ -40,8 +38,6 @@ from mediation.cases.contact import SMS
 from mediation.cases.models import Participant
 from mediation.cases.queries import current_consents
 from mediation.core import clock
-from mediation.core.clock import local_parts
-from mediation.core.i18n import FORMAT_LOCALES
 from mediation.outbox import services as outbox
 from mediation.sms_templates.codes import MessageKind
 
@@ -57,21 +53,11 @@ CONVOCATION_MIN_NOTICE = timedelta(hours=3)
 def convocation_text(participant: Participant, appointment: Appointment, association: Association | None,
                      arrives: datetime | None = None) -> tuple[str, str, str]:
     """(language, subject, body) of a party's e-mail convocation: date, time, a number to call, nothing else."""
-    arrives = arrives or appointment.start_utc
-    language = party_language(participant)
-    with force_locale(FORMAT_LOCALES[language]):
+    return party_email(participant, association, arrives or appointment.start_utc, lambda day, time: (
         # Translators: an e-mail to a family member that someone else may read: keep it neutral,
         # with no word about mediation, family, conflict or the association's purpose.
-        subject = _("Your appointment")
-        lines = [_("Hello,"), "",
-                 _("An appointment has been set for you on %(date)s at %(time)s.",
-                   date=format_date(local_parts(arrives)[0], "full"),
-                   time=format_datetime(arrives, TIME_PATTERN))]
-        phone = (association.phone or "").strip() if association is not None else ""
-        if phone:
-            lines.append(_("To change it, please call %(phone)s.", phone=phone))
-        lines += ["", _("This message was sent automatically. Please do not reply to it.")]
-    return language, subject, "\n".join(lines) + "\n"
+        _("Your appointment"),
+        _("An appointment has been set for you on %(date)s at %(time)s.", date=day, time=time)))
 
 
 def sms_convocation_text(session: Session, participant: Participant, appointment: Appointment,

@@ -210,16 +210,21 @@ def reminder_text(participant: Participant, appointment: Appointment,
     """(language, subject, body) of a party's reminder: date, time and a number to call, nothing else.
 
     The time is the party's own arrival (`arrives`) when the parties are staggered: never another's."""
-    arrives = arrives or appointment.start_utc
-    language = party_language(participant)
-    with force_locale(FORMAT_LOCALES[language]):
+    return party_email(participant, association, arrives or appointment.start_utc, lambda day, time: (
         # Translators: an e-mail to a family member that someone else may read: keep it neutral,
         # with no word about mediation, family, conflict or the association's purpose.
-        subject = _("Appointment reminder")
-        lines = [_("Hello,"), "",
-                 _("This is a reminder of your appointment on %(date)s at %(time)s.",
-                   date=format_date(local_parts(arrives)[0], "full"),
-                   time=format_datetime(arrives, TIME_PATTERN))]
+        _("Appointment reminder"),
+        _("This is a reminder of your appointment on %(date)s at %(time)s.", date=day, time=time)))
+
+
+def party_email(participant: Participant, association: Association | None, arrives: datetime,
+                words: Callable[[str, str], tuple[str, str]]) -> tuple[str, str, str]:
+    """(language, subject, body) of a neutral e-mail to a party about one appointment: a greeting, the
+    sentence `words(date, time)` gives with its subject, the association's phone, and nothing else."""
+    language = party_language(participant)
+    with force_locale(FORMAT_LOCALES[language]):
+        subject, sentence = words(format_date(local_parts(arrives)[0], "full"), format_datetime(arrives, TIME_PATTERN))
+        lines = [_("Hello,"), "", sentence]
         phone = (association.phone or "").strip() if association is not None else ""
         if phone:
             lines.append(_("To change it, please call %(phone)s.", phone=phone))
