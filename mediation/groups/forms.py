@@ -38,13 +38,18 @@ TOO_LONG = _l("Use at most %(max)d characters.")
 SESSIONS_RANGE = _l("Give a number of sessions from 1 to 52.")
 
 
+def planned_sessions_field() -> IntegerField:
+    """The number of planned sessions, the same on a programme and on a group (DOM120, DOM121)."""
+    return IntegerField(_l("Number of planned sessions"),
+                        validators=[InputRequired(SESSIONS_RANGE),
+                                    NumberRange(1, MAX_PLANNED_SESSIONS, SESSIONS_RANGE)],
+                        render_kw={"inputmode": "numeric"})
+
+
 class ProgrammeForm(BaseForm):
     name = StringField(_l("Name of the programme"), validators=[InputRequired(_l("Give the programme's name.")),
                                                                Length(max=NAME_MAX, message=TOO_LONG)])
-    planned_sessions = IntegerField(_l("Number of planned sessions"),
-                                    validators=[InputRequired(SESSIONS_RANGE),
-                                                NumberRange(1, MAX_PLANNED_SESSIONS, SESSIONS_RANGE)],
-                                    render_kw={"inputmode": "numeric"})
+    planned_sessions = planned_sessions_field()
     target = RadioField(_l("For whom"), choices=choices(ProgrammeTarget),
                         validators=[InputRequired(_l("Choose whom the programme is for."))])
     framework = StringField(_l("Reference framework (optional)"),
@@ -89,10 +94,7 @@ class GroupEditForm(BaseForm):
                           validators=[InputRequired(_l("Choose a room of this service point."))])
     start_on = DateField(_l("Date of the first session"),
                          validators=[InputRequired(_l("Give the date of the first session."))])
-    planned_sessions = IntegerField(_l("Number of planned sessions"),
-                                    validators=[InputRequired(SESSIONS_RANGE),
-                                                NumberRange(1, MAX_PLANNED_SESSIONS, SESSIONS_RANGE)],
-                                    render_kw={"inputmode": "numeric"})
+    planned_sessions = planned_sessions_field()
     language = SelectField(_l("Language of the group"), choices=choices(PreferredLanguage),
                            validators=[InputRequired(_l("Choose the language of the group."))])
     capacity = IntegerField(_l("Capacity"),

@@ -71,16 +71,23 @@ def index():
 @require(Permission.SUBJECT_REQUEST_MANAGE)
 def new(person_id):
     person = db.one_or_404(visible_people(current_user).where(Person.public_id == person_id))
+    return _record_request(person, person=person)
+
+
+def _record_request(subject, **shown):
+    """The form that records a request of `subject` (a person of a case or a group-only participant), shown
+    with `shown` on the page."""
     form = RequestForm()
+
     def page(status: int):
-        return render_template("subject_requests/new.html", person=person, form=form), status
+        return render_template("subject_requests/new.html", form=form, **shown), status
 
     if request.method == "GET":
         form.received_on.data = clock.today()
         return page(200)
     return submit(
         form,
-        lambda: services.record_request(db.session, person, services.NewRequest(
+        lambda: services.record_request(db.session, subject, services.NewRequest(
             type=form.type.data, received_on=form.received_on.data, note=form.note.data),
             actor=current_user, today=clock.today()),
         success=_("The request has been recorded."), page=page,
@@ -111,21 +118,7 @@ def find_participant():
 def new_for_participant(participant_id):
     participant = db.one_or_404(visible_group_participants(current_user)
                                 .where(GroupParticipant.public_id == participant_id))
-    form = RequestForm()
-
-    def page(status: int):
-        return render_template("subject_requests/new.html", participant=participant, form=form), status
-
-    if request.method == "GET":
-        form.received_on.data = clock.today()
-        return page(200)
-    return submit(
-        form,
-        lambda: services.record_request(db.session, participant, services.NewRequest(
-            type=form.type.data, received_on=form.received_on.data, note=form.note.data),
-            actor=current_user, today=clock.today()),
-        success=_("The request has been recorded."), page=page,
-        done=lambda created: redirect(url_for("subject_requests.detail", request_id=created.public_id)))
+    return _record_request(participant, participant=participant)
 
 
 @bp.route("/<uuid:request_id>/erase", methods=["POST"])
