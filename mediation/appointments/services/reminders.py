@@ -292,12 +292,16 @@ def convocation_key(appointment: Appointment, row: AppointmentParty) -> str:
     return f"convocation:{appointment.public_id}:{row.participant.public_id}:{arrival(appointment, row).isoformat()}"
 
 
-def _convoked_today(session: Session, appointment: Appointment, row: AppointmentParty, now: datetime) -> bool:
-    """Whether this party's convocation for this very time was queued since local midnight, and not
-    given up: the day-before reminder would repeat it within hours, so it is not queued (DOM162)."""
-    created = session.scalar(select(OutboxMessage.created_at).where(
-        OutboxMessage.dedupe_key == convocation_key(appointment, row), OutboxMessage.status != outbox.FAILED))
-    return created is not None and local_parts(created)[0] >= local_parts(now)[0]
+def _convoked_today(session: Session, items: list[Appointment], now: datetime) -> set[str]:
+    """The convocation keys of these appointments' parties queued since local midnight and not given up:
+    the day-before reminder would repeat them within hours, so it is not queued (DOM162). One query."""
+    keys = [convocation_key(appointment, row) for appointment in items for row in appointment.parties]
+    if not keys:
+        return set()
+    today = local_parts(now)[0]
+    rows = session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.created_at).where(
+        OutboxMessage.dedupe_key.in_(keys), OutboxMessage.status != outbox.FAILED))
+    return {key for key, created in rows if local_parts(created)[0] >= today}
 
 
 # What was sent (the appointment's page and the case page; DOM145)
@@ -371,6 +375,7 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
     consents = current_consents(session, participant_ids)
     association_ids = {appointment.association_id for appointment in items}
     associations = {a.id: a for a in session.scalars(select(Association).where(Association.id.in_(association_ids)))}
+    convoked = _convoked_today(session, items, now)
     for appointment in items:
         for party in sorted(appointment.parties, key=lambda r: r.participant_id):
             participant = party.participant
@@ -378,7 +383,7 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
             if route is None:
                 counts.not_contacted += 1
                 continue
-            if _convoked_today(session, appointment, party, now):
+            if convocation_key(appointment, party) in convoked:
                 continue
             association = associations.get(appointment.association_id)
             if route.channel == SMS:
