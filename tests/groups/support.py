@@ -53,6 +53,24 @@ def group_of(public_id: str) -> ParentingGroup:
     return db.session.scalar(select(ParentingGroup).where(ParentingGroup.public_id == uuid.UUID(str(public_id))))
 
 
+def book_group_session(group: ParentingGroup, number: int, start) -> GroupSession:
+    """Session `number` of `group`, a two-hour appointment from `start` in the group's room with its
+    facilitators, scheduled (inside an application context; flushed, not committed)."""
+    appointment = Appointment(
+        association_id=group.association_id, service_point_id=group.service_point_id, case_id=None,
+        intake_label=group.name, session_type=SessionType.POSITIVE_PARENTING, mode=SessionMode.IN_PERSON,
+        room_id=group.room_id, start_local=start.strftime("%Y-%m-%dT%H:%M"), time_zone="Africa/Casablanca",
+        start_utc=start, end_utc=start + timedelta(hours=2), duration_min=120,
+        status=AppointmentStatus.SCHEDULED, created_by_id=group.created_by_id,
+        staff=[AppointmentStaff(user_id=user_id) for user_id in group.facilitator_ids])
+    db.session.add(appointment)
+    db.session.flush()
+    row = GroupSession(group_id=group.id, number=number, appointment_id=appointment.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def add_past_sessions(app, group_id: str, count: int, *, first_start=None) -> list[str]:
     """`count` weekly sessions, by default in the past weeks (appointments scheduled, attendance not recorded
     yet); from `first_start` when given."""
@@ -62,19 +80,7 @@ def add_past_sessions(app, group_id: str, count: int, *, first_start=None) -> li
         for number in range(1, count + 1):
             start = (clock.now() - timedelta(days=7 * (count - number + 1)) if first_start is None
                      else first_start + timedelta(days=7 * (number - 1)))
-            appointment = Appointment(
-                association_id=group.association_id, service_point_id=group.service_point_id, case_id=None,
-                intake_label=group.name, session_type=SessionType.POSITIVE_PARENTING, mode=SessionMode.IN_PERSON,
-                room_id=group.room_id, start_local=start.strftime("%Y-%m-%dT%H:%M"), time_zone="Africa/Casablanca",
-                start_utc=start, end_utc=start + timedelta(hours=2), duration_min=120,
-                status=AppointmentStatus.SCHEDULED, created_by_id=group.created_by_id,
-                staff=[AppointmentStaff(user_id=user_id) for user_id in group.facilitator_ids])
-            db.session.add(appointment)
-            db.session.flush()
-            row = GroupSession(group_id=group.id, number=number, appointment_id=appointment.id)
-            db.session.add(row)
-            db.session.flush()
-            ids.append(str(row.public_id))
+            ids.append(str(book_group_session(group, number, start).public_id))
         db.session.commit()
         return ids
 

@@ -20,7 +20,15 @@ from mediation.groups.models import Enrolment, ParentingGroup, Programme
 from mediation.groups.reminders import KIND
 from mediation.outbox.models import OutboxMessage
 from tests.english import login_as  # noqa: F401  (fixture: log in, then English)
-from tests.groups.support import add_past_sessions, enrol_directly, group_of, make_group, mark, staff
+from tests.groups.support import (
+    add_past_sessions,
+    book_group_session,
+    enrol_directly,
+    group_of,
+    make_group,
+    mark,
+    staff,
+)
 
 
 def _programme_id(app, group_id: str) -> str:
@@ -222,21 +230,8 @@ def test_a_new_room_moves_the_sessions_to_come_not_the_past_ones(app, world, log
     start = (clock.now() + timedelta(days=4)).replace(hour=14, minute=0, second=0, microsecond=0)
     with app.app_context():
         # Session 2, in the future, booked directly with the group's room and facilitator.
-        group = group_of(group_id)
-        appointment = Appointment(
-            association_id=group.association_id, service_point_id=group.service_point_id, case_id=None,
-            intake_label=group.name, session_type=SessionType.POSITIVE_PARENTING, mode=SessionMode.IN_PERSON,
-            room_id=group.room_id, start_local=start.strftime("%Y-%m-%dT%H:%M"), time_zone="Africa/Casablanca",
-            start_utc=start, end_utc=start + timedelta(hours=2), duration_min=120,
-            status=AppointmentStatus.SCHEDULED, created_by_id=group.created_by_id,
-            staff=[AppointmentStaff(user_id=user_id) for user_id in group.facilitator_ids])
-        db.session.add(appointment)
-        db.session.flush()
-        from mediation.groups.models import GroupSession
-
-        db.session.add(GroupSession(group_id=group.id, number=2, appointment_id=appointment.id))
+        future_id = book_group_session(group_of(group_id), 2, start).appointment_id
         db.session.commit()
-        future_id = appointment.id
     response = login_as("supervisor_a").post(f"/groups/{group_id}/edit", data=_edit_data(app, group_id,
                                                                                        room_id=room_id))
     assert response.status_code == 302
