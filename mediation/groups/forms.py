@@ -60,22 +60,13 @@ class ProgrammeEditForm(ProgrammeForm):
     version = version_field()
 
 
-class GroupForm(BaseForm):
-    programme_id = SelectField(_l("Programme"), choices=[], validate_choice=True,
-                               validators=[InputRequired(_l("Choose a programme of your association."))])
-    name = StringField(_l("Name of the group"), description=_l("How the team calls the cycle, never a "
-                                                                "participant's name."),
-                       validators=[InputRequired(_l("Give the group's name.")), Length(max=NAME_MAX, message=TOO_LONG)])
-    service_point_id = SelectField(_l("Service point"), choices=[], validate_choice=True,
-                                   validators=[InputRequired(_l("Choose a service point of your association."))])
+class _GroupFields(BaseForm):
+    """What a group is given at its creation and may change while it runs (docs/domain.md, DOM121, DOM135)."""
+
     room_id = SelectField(_l("Room"), choices=[], validate_choice=True,
                           validators=[InputRequired(_l("Choose a room of this service point."))])
     start_on = DateField(_l("Date of the first session"),
                          validators=[InputRequired(_l("Give the date of the first session."))])
-    planned_sessions = IntegerField(_l("Number of planned sessions (optional)"),
-                                    description=_l("Leave empty to take the programme's number."),
-                                    validators=[Optional(), NumberRange(1, MAX_PLANNED_SESSIONS, SESSIONS_RANGE)],
-                                    render_kw={"inputmode": "numeric"})
     language = SelectField(_l("Language of the group"), choices=choices(PreferredLanguage),
                            validators=[InputRequired(_l("Choose the language of the group."))])
     capacity = IntegerField(_l("Capacity"), default=12,
@@ -87,23 +78,24 @@ class GroupForm(BaseForm):
                                                                 "association's active staff."))])
 
 
-class GroupEditForm(BaseForm):
+class GroupForm(_GroupFields):
+    programme_id = SelectField(_l("Programme"), choices=[], validate_choice=True,
+                               validators=[InputRequired(_l("Choose a programme of your association."))])
+    name = StringField(_l("Name of the group"), description=_l("How the team calls the cycle, never a "
+                                                                "participant's name."),
+                       validators=[InputRequired(_l("Give the group's name.")), Length(max=NAME_MAX, message=TOO_LONG)])
+    service_point_id = SelectField(_l("Service point"), choices=[], validate_choice=True,
+                                   validators=[InputRequired(_l("Choose a service point of your association."))])
+    planned_sessions = IntegerField(_l("Number of planned sessions (optional)"),
+                                    description=_l("Leave empty to take the programme's number."),
+                                    validators=[Optional(), NumberRange(1, MAX_PLANNED_SESSIONS, SESSIONS_RANGE)],
+                                    render_kw={"inputmode": "numeric"})
+
+
+class GroupEditForm(_GroupFields):
     """What may change in a group that is neither finished nor cancelled (docs/domain.md, DOM135)."""
 
-    room_id = SelectField(_l("Room"), choices=[], validate_choice=True,
-                          validators=[InputRequired(_l("Choose a room of this service point."))])
-    start_on = DateField(_l("Date of the first session"),
-                         validators=[InputRequired(_l("Give the date of the first session."))])
     planned_sessions = planned_sessions_field()
-    language = SelectField(_l("Language of the group"), choices=choices(PreferredLanguage),
-                           validators=[InputRequired(_l("Choose the language of the group."))])
-    capacity = IntegerField(_l("Capacity"),
-                            validators=[InputRequired(_l("Give a capacity from 1 to 60.")),
-                                        NumberRange(1, MAX_CAPACITY, _l("Give a capacity from 1 to 60."))],
-                            render_kw={"inputmode": "numeric"})
-    facilitator_ids = CheckboxList(_l("Facilitators"), choices=[], validate_choice=True,
-                                   validators=[InputRequired(_l("Choose the facilitators among your "
-                                                                "association's active staff."))])
     version = version_field()
 
 
