@@ -136,6 +136,8 @@ def drill_command(file: str, into: str | None):
                f"revision {header['revision']}; restored {report.tables} tables, {report.rows} rows; audit chain "
                f"of the copy intact ({report.audit_events} events); every encrypted column readable with this "
                f"installation's keys")
+    if report.scratch is not None:
+        click.echo(f"scratch database {report.scratch} dropped")
 
 
 def _readable_header(file: str) -> dict:

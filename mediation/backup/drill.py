@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +45,8 @@ class DrillReport:
     tables: int
     rows: int
     audit_events: int
+    # The PostgreSQL database the drill created and dropped (None when it restored into a file or `--into`).
+    scratch: str | None = None
 
 
 def run_drill(path, into: str | None = None) -> DrillReport:
@@ -55,18 +57,19 @@ def run_drill(path, into: str | None = None) -> DrillReport:
         header = checked.header
         if header["dialect"] != dialect:
             raise BackupError(f"the backup is of a {header['dialect']} database; this installation runs {dialect}")
-        with _scratch_database(Path(scratch), dialect, into) as engine:
+        with _scratch_database(Path(scratch), dialect, into) as (engine, created):
             if dialect == "sqlite":
                 databases.load_sqlite(engine, payload)
             else:
                 databases.load_postgresql(engine.url, payload, replace=bool(databases.application_tables(engine)))
-            return _check_copy(engine, header)
+            report = _check_copy(engine, header)
+        return replace(report, scratch=created)  # only once the scratch database is dropped
 
 
 @contextmanager
-def _scratch_database(scratch: Path, dialect: str, into: str | None) -> Iterator[Engine]:
+def _scratch_database(scratch: Path, dialect: str, into: str | None) -> Iterator[tuple[Engine, str | None]]:
     """An engine on the scratch database: a temporary SQLite file, the `--into` database, or one created
-    next to the live PostgreSQL database (and dropped afterwards)."""
+    next to the live PostgreSQL database (and dropped afterwards), with the name of the one created."""
     live, created = db.engine.url, None
     if dialect == "sqlite":
         if into is not None:
@@ -86,7 +89,7 @@ def _scratch_database(scratch: Path, dialect: str, into: str | None) -> Iterator
         url = live.set(database=created)
     engine = create_engine(url)
     try:
-        yield engine
+        yield engine, created
     finally:
         engine.dispose()
         if created is not None:
