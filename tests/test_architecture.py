@@ -97,6 +97,22 @@ def test_the_source_tree_is_found():
     assert (PACKAGE / "core" / "security.py").exists()
 
 
+# -- small files ---------------------------------------------------------------
+
+# A module a reader can hold in mind (docs/architecture.md): past this length it is split by what its parts do.
+MAX_MODULE_LINES = 400
+# Data tables, not logic: one entry per member, read from top to bottom.
+LONG_DATA_TABLES = frozenset({
+    "cases/codes.py",  # the case's code lists, each label beside its member
+})
+
+
+def test_modules_stay_small():
+    long = {str(path.relative_to(PACKAGE)): count for path in python_files()
+            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert set(long) <= LONG_DATA_TABLES, {name: long[name] for name in set(long) - LONG_DATA_TABLES}
+
+
 # -- layering ------------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from mediation.counselling.models import (
     SessionStaff,
 )
 from mediation.counselling.rules import TYPES_BY_PROFESSION
-from mediation.demo.cases import DEMO_CASES
+from mediation.demo.case_specs import DEMO_CASES
 from mediation.demo.data import ACCOUNTS, ASSOCIATIONS, CNDP_AUTHORISATIONS, DEMO_PASSWORD
 from mediation.demo.statistics import CASES_PER_QUARTER, QUARTERS
 from mediation.extensions import db

@@ -14,28 +14,23 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from flask_babel import force_locale, format_date, format_datetime
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.models import Association
-from mediation.appointments.codes import OPEN, SessionMode
+from mediation.appointments.codes import OPEN
 from mediation.appointments.models import Appointment
 from mediation.appointments.services import reminders as appointment_reminders
+from mediation.appointments.services.message_texts import neutral_email, reminder_words, sms_text
 from mediation.cases.codes import PreferredLanguage
-from mediation.cases.contact import EMAIL, SMS, Route, first_route, profile_of
-from mediation.core.clock import local_parts
-from mediation.core.i18n import FORMAT_LOCALES
+from mediation.cases.contact import EMAIL, SMS, Route, first_route
 from mediation.groups.models import Enrolment, GroupParticipant, GroupSession, ParentingGroup
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.settings import clean_address
 from mediation.sms_templates.codes import MessageKind
-from mediation.sms_templates.render import render_sms
 
 KIND = "group_reminder"
-TIME_PATTERN = "HH:mm"
 
 
 def participant_route(participant: GroupParticipant | None) -> Route | None:
@@ -52,40 +47,10 @@ def participant_route(participant: GroupParticipant | None) -> Route | None:
     return first_route(person)
 
 
-def _sms_text(session: Session, participant: GroupParticipant, appointment: Appointment,
-              association: Association | None) -> tuple[str, str]:
-    """(language, text) of the SMS: the person's language, the service named only as their profile allows."""
-    person = participant.person
-    assert person is not None  # an SMS goes only to a person known from a case (participant_route)
-    named = profile_of(person).name_service
-
-    def place(language: str) -> str:
-        if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
-            if named:
-                point = appointment.room.service_point
-                return _("%(room)s, %(service_point)s", room=appointment.room.name,
-                         service_point=point.name_ar if language == "ar" else point.name_fr)
-            return appointment.room.name
-        return str(appointment.mode.label)
-
-    spoken = person.preferred_language
-    return render_sms(session, association, MessageKind.GROUP_REMINDER, spoken.value if spoken is not None else None,
-                      at=appointment.start_utc, place=place, name_service=named)
-
-
 def _text(group: ParentingGroup, appointment: Appointment, association: Association | None) -> tuple[str, str, str]:
+    """(language, subject, body) of the e-mail: the parties' reminder, in the group's language."""
     language = "fr" if group.language is PreferredLanguage.FR else "ar"
-    with force_locale(FORMAT_LOCALES[language]):
-        subject = _("Appointment reminder")
-        lines = [_("Hello,"), "",
-                 _("This is a reminder of your appointment on %(date)s at %(time)s.",
-                   date=format_date(local_parts(appointment.start_utc)[0], "full"),
-                   time=format_datetime(appointment.start_utc, TIME_PATTERN))]
-        phone = (association.phone or "").strip() if association is not None else ""
-        if phone:
-            lines.append(_("To change it, please call %(phone)s.", phone=phone))
-        lines += ["", _("This message was sent automatically. Please do not reply to it.")]
-    return language, subject, "\n".join(lines) + "\n"
+    return neutral_email(language, association, appointment.start_utc, reminder_words)
 
 
 def _key(appointment: Appointment, enrolment: Enrolment) -> str:
@@ -122,7 +87,9 @@ def queue_group_reminders(session: Session, appointments: list[Appointment], now
             association = associations.get(group.association_id)
             if route.channel == SMS:
                 subject = ""
-                language, body = _sms_text(session, enrolment.participant, appointment, association)
+                person = enrolment.participant.person
+                assert person is not None  # an SMS goes only to a person known from a case (participant_route)
+                language, body = sms_text(session, MessageKind.GROUP_REMINDER, person, appointment, association)
             else:
                 language, subject, body = _text(group, appointment, association)
             if outbox.queue(session, kind=KIND, dedupe_key=_key(appointment, enrolment), recipient=route.address,

@@ -22,7 +22,7 @@ from mediation.core.errors import DomainError, StaleRecord, ValidationFailed
 from mediation.core.models import flush_versioned
 from mediation.core.text import bounded_text
 from mediation.groups.models import GroupParticipant
-from mediation.groups.services.cycles import erase_participant
+from mediation.groups.services.participation import erase_participant
 from mediation.subject_requests.codes import RequestOutcome, RequestType
 from mediation.subject_requests.models import DataSubjectRequest
 from mediation.subject_requests.rules import NOTE_MAX

@@ -208,13 +208,15 @@ def test_darija_in_arabic_script_comes_first_and_arabic_when_there_is_none(app, 
     save(app, TemplateLanguage.ARY_ARAB, "تذكير: عندك موعد {date} مع {time}")
     with app.app_context():
         from mediation.appointments.models import Appointment, AppointmentParty
-        from mediation.appointments.services import reminders
+        from mediation.appointments.services.message_texts import sms_text
+        from mediation.sms_templates.codes import MessageKind
 
         mother = db.session.get(Participant, scene.mother)
         appointment = db.session.scalar(select(Appointment).join(AppointmentParty)
                                         .where(AppointmentParty.participant_id == mother.id).limit(1))
         association = db.session.get(Association, appointment.association_id)
-        language, text = reminders.sms_reminder_text(db.session, mother, appointment, association)
+        language, text = sms_text(db.session, MessageKind.APPOINTMENT_REMINDER, mother.person, appointment,
+                                  association)
     assert language == "ar" and text.startswith("تذكير: عندك موعد ")
 
 

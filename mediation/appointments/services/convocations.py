@@ -25,14 +25,13 @@ from sqlalchemy.orm import Session
 from mediation.accounts.models import Association
 from mediation.appointments.codes import OPEN
 from mediation.appointments.models import Appointment
+from mediation.appointments.services.message_texts import neutral_email, party_language, sms_text
 from mediation.appointments.services.reminders import (
     KIND_CONVOCATION,
     appointment_ref,
     arrival,
     convocation_key,
-    party_email,
     party_route,
-    sms_text,
 )
 from mediation.cases.contact import SMS
 from mediation.cases.models import Participant
@@ -50,21 +49,26 @@ CONVOCATION_MIN_NOTICE = timedelta(hours=3)
 # Texts: the reminder's shape, "Appointment" instead of "Reminder" (DOM163)
 
 
+def convocation_words(day: str, time: str) -> tuple[str, str]:
+    """The subject and sentence of a convocation e-mail, for `neutral_email`."""
+    # Translators: an e-mail to a family member that someone else may read: keep it neutral,
+    # with no word about mediation, family, conflict or the association's purpose.
+    return _("Your appointment"), _("An appointment has been set for you on %(date)s at %(time)s.",
+                                    date=day, time=time)
+
+
 def convocation_text(participant: Participant, appointment: Appointment, association: Association | None,
                      arrives: datetime | None = None) -> tuple[str, str, str]:
     """(language, subject, body) of a party's e-mail convocation: date, time, a number to call, nothing else."""
-    return party_email(participant, association, arrives or appointment.start_utc, lambda day, time: (
-        # Translators: an e-mail to a family member that someone else may read: keep it neutral,
-        # with no word about mediation, family, conflict or the association's purpose.
-        _("Your appointment"),
-        _("An appointment has been set for you on %(date)s at %(time)s.", date=day, time=time)))
+    return neutral_email(party_language(participant), association, arrives or appointment.start_utc,
+                         convocation_words)
 
 
 def sms_convocation_text(session: Session, participant: Participant, appointment: Appointment,
                          association: Association | None, arrives: datetime | None = None) -> tuple[str, str]:
     """(language, text) of a party's SMS convocation: date, time, place and a number to call (DOM144, DOM163),
     in the association's convocation text or the built-in one (DOM146)."""
-    return sms_text(session, MessageKind.CONVOCATION, participant, appointment, association, arrives)
+    return sms_text(session, MessageKind.CONVOCATION, participant.person, appointment, association, arrives)
 
 
 # Queueing

@@ -40,7 +40,7 @@ from mediation.appointments.codes import CANCELLED, SessionMode
 from mediation.appointments.models import Appointment, AppointmentParty, CalendarFeed
 from mediation.appointments.queries.feeds import active_feed_of, feed_appointments
 from mediation.appointments.rules import TOKEN_BYTES, hash_token
-from mediation.appointments.services.reminders import party_times_line
+from mediation.appointments.services.message_texts import party_times_line
 from mediation.cases.codes import SessionType
 from mediation.core import clock
 from mediation.core.audit import AuditAction, record

@@ -1,29 +1,20 @@
-"""The day-before messages: each staff member's agenda, and neutral reminders to parties.
+"""The day-before messages: each staff member's agenda, and neutral reminders to parties; who gets which.
 
 A party gets a reminder only where everything allows it (docs/domain.md, DOM47,
 DOM142): an active adult participant, a safe-contact profile saying the service
 may contact them, `contact` consent currently given, and a channel of their
 contact profile with an address, taken in the party's order of preference: SMS
 to a mobile number, or e-mail (`cases.contact.route_for`). "Calls only" sends
-nothing. An SMS holds the date, the time and the place, and names the service
-only where the profile allows it (DOM144). The e-mail text is
-in the party's language and holds the date, the time and, when the
-association has one, its phone number: no case subject or reference, no other
-person's name, no word saying what the service is about, since the mailbox
-may be read by the person the party is protected from.
-
-A staff agenda lists time, case reference (or "intake meeting"), meeting type
-and place: never a party's name, an intake label, a video link or a note. It goes
-by e-mail, by SMS (a shorter text: time, reference, place) or not at all, as the
-staff member chose on their profile (docs/domain.md, DOM164). When
-the parties' arrivals are staggered (docs/domain.md, DOM68), it adds each
-party's times as "Party 1", "Party 2" in order of arrival, and a party's
-reminder gives that party's own arrival time only.
+nothing. A staff agenda goes by e-mail, by SMS or not at all, as the staff member
+chose on their profile (docs/domain.md, DOM164). What the messages say, and never
+say, is in message_texts.py; when the parties' arrivals are staggered (DOM68), a
+party's reminder gives that party's own arrival time only.
 
 The convocations queued at booking (convocations.py; DOM161-DOM163) share the
 reminders' keys, routes and checks. The same rules are checked again just before
-sending (`still_wanted`): a reminder or convocation queued before a party was marked "no contact", before their address
-changed, or before the appointment was moved or cancelled is withdrawn.
+sending (`still_wanted`): a reminder or convocation queued before a party was marked
+"no contact", before their address changed, or before the appointment was moved or
+cancelled is withdrawn.
 """
 
 from __future__ import annotations
@@ -35,31 +26,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mediation.accounts.codes import AgendaChannel
 from mediation.accounts.models import Association, StaffUser
-from mediation.appointments.codes import OPEN, SessionMode
+from mediation.appointments.codes import OPEN
 from mediation.appointments.models import Appointment, AppointmentParty
 from mediation.appointments.queries.reminders import appointments_on
 from mediation.appointments.services.adaptations import door_times
-from mediation.cases.codes import PreferredLanguage, SessionType
-from mediation.cases.contact import EMAIL, SMS, Route, profile_of, route_for
+from mediation.appointments.services.message_texts import agenda_text, reminder_text, sms_agenda_text, sms_text
+from mediation.cases.contact import EMAIL, SMS, Route, route_for
 from mediation.cases.models import Participant
 from mediation.cases.queries import current_consents
 from mediation.core import clock
 from mediation.core.clock import local_parts
-from mediation.core.i18n import FORMAT_LOCALES, normalise
 from mediation.outbox import queries as outbox_queries
 from mediation.outbox import services as outbox
 from mediation.outbox.models import OutboxMessage
 from mediation.outbox.settings import clean_address, clean_msisdn
 from mediation.sms_templates.codes import MessageKind
-from mediation.sms_templates.render import render_sms
 
 KIND_AGENDA = "staff_agenda"
 KIND_PARTY = "party_reminder"
@@ -68,9 +54,6 @@ KIND_PARTY = "party_reminder"
 KIND_CONVOCATION = "party_convocation"
 # The staff agenda by SMS, for a staff member who chose SMS in their account (DOM164).
 KIND_AGENDA_SMS = "staff_agenda_sms"
-# Parties read French or Arabic; Darija and Amazigh speakers get the Arabic text.
-FRENCH_SPEAKERS = frozenset({PreferredLanguage.FR})
-TIME_PATTERN = "HH:mm"
 
 
 @dataclass
@@ -82,14 +65,6 @@ class QueueCounts:
 
 
 # Who may be written to
-
-
-def party_language(participant: Participant) -> str:
-    return "fr" if participant.person.preferred_language in FRENCH_SPEAKERS else "ar"
-
-
-def staff_language(user: StaffUser) -> str:
-    return normalise(user.locale) or current_app.config.get("DEFAULT_LOCALE", "ar")
 
 
 def party_route(participant: Participant, consents: dict) -> Route | None:
@@ -132,130 +107,9 @@ def reminder_day(now: datetime) -> date:
     return local_parts(now)[0] + timedelta(days=1)
 
 
-# Texts
-
-
-def _place(appointment: Appointment, language: str) -> str:
-    if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
-        point = appointment.room.service_point
-        point_name = point.name_ar if language == "ar" else point.name_fr
-        return _("%(room)s, %(service_point)s", room=appointment.room.name, service_point=point_name)
-    # "By phone" / "Video": never the link itself.
-    return str(appointment.mode.label)
-
-
-def agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated: bool) -> tuple[str, str, str]:
-    """(language, subject, body) of a staff member's agenda for one day."""
-    language = staff_language(user)
-    with force_locale(FORMAT_LOCALES[language]):
-        day_text = format_date(day, "full")
-        if updated:
-            subject = _("Updated: your appointments on %(date)s", date=day_text)
-        else:
-            subject = _("Your appointments on %(date)s", date=day_text)
-        lines = [_("Your appointments on %(date)s:", date=day_text), ""]
-        for appointment in items:
-            what = (appointment.case.reference if appointment.case is not None
-                    # A positive-parenting group's session (DOM122): its type follows, never a name.
-                    else _("Group session") if appointment.session_type is SessionType.POSITIVE_PARENTING
-                    else _("Intake meeting"))
-            # Translators: one line of a staff member's agenda e-mail, e.g. "10:00 to 11:00: RBT-01-2026-00001,
-            # Joint mediation, Room 2, Espace Rabat". `what` is a case reference or "Intake meeting".
-            lines.append(_("%(start)s to %(end)s: %(what)s, %(type)s, %(place)s",
-                           start=format_datetime(appointment.start_utc, TIME_PATTERN),
-                           end=format_datetime(appointment.end_utc, TIME_PATTERN), what=what,
-                           type=str(appointment.session_type.label), place=_place(appointment, language)))
-            lines += ["  " + party_times_line(number, arrives, leaves)
-                      for number, (arrives, leaves) in enumerate(door_times(appointment), start=1)]
-        lines += ["", _("Open the application for the details."),
-                  _("This message was sent automatically. Please do not reply to it.")]
-    return language, subject, "\n".join(lines) + "\n"
-
-
-def sms_agenda_text(user: StaffUser, day: date, items: list[Appointment], *, updated: bool) -> tuple[str, str]:
-    """(language, text) of a staff member's agenda by SMS (DOM164): per appointment its time, case reference
-    (or "Group session", "Intake meeting") and place; never a party's name, a label, a link or a note.
-    The outbox sends a long one in parts."""
-    language = staff_language(user)
-    with force_locale(FORMAT_LOCALES[language]):
-        day_text = format_date(day, "EEE d MMM")
-        # Translators: the first line of a staff member's agenda by SMS, e.g. "Agenda lun. 14 déc.:".
-        lines = [_("Updated agenda %(date)s:", date=day_text) if updated else _("Agenda %(date)s:", date=day_text)]
-        for appointment in items:
-            what = (appointment.case.reference if appointment.case is not None
-                    else _("Group session") if appointment.session_type is SessionType.POSITIVE_PARENTING
-                    else _("Intake meeting"))
-            # Translators: one line of a staff member's agenda by SMS, e.g. "10:00 RBT-01-2026-00001, Salle 1,
-            # Espace Rabat". `what` is a case reference, "Group session" or "Intake meeting".
-            lines.append(_("%(start)s %(what)s, %(place)s", start=format_datetime(appointment.start_utc, TIME_PATTERN),
-                           what=what, place=_place(appointment, language)))
-    return language, "\n".join(lines)
-
-
-def party_times_line(number: int, arrives: datetime, leaves: datetime) -> str:
-    """One party's own times, named only by their order of arrival (DOM68); in the current locale."""
-    # Translators: in a staff agenda or a calendar event, e.g. "Party 1: arrives at 14:00, leaves at 16:00".
-    # Parties are never named there: "Party 1" is the first to arrive.
-    return _("Party %(number)s: arrives at %(arrives)s, leaves at %(leaves)s", number=number,
-             arrives=format_datetime(arrives, TIME_PATTERN), leaves=format_datetime(leaves, TIME_PATTERN))
-
-
 def arrival(appointment: Appointment, row: AppointmentParty) -> datetime:
     """When this party is expected: their own arrival when staggered (DOM68), else the start."""
     return row.arrives_at if row.arrives_at is not None else appointment.start_utc
-
-
-def reminder_text(participant: Participant, appointment: Appointment,
-                  association: Association | None, arrives: datetime | None = None) -> tuple[str, str, str]:
-    """(language, subject, body) of a party's reminder: date, time and a number to call, nothing else.
-
-    The time is the party's own arrival (`arrives`) when the parties are staggered: never another's."""
-    return party_email(participant, association, arrives or appointment.start_utc, lambda day, time: (
-        # Translators: an e-mail to a family member that someone else may read: keep it neutral,
-        # with no word about mediation, family, conflict or the association's purpose.
-        _("Appointment reminder"),
-        _("This is a reminder of your appointment on %(date)s at %(time)s.", date=day, time=time)))
-
-
-def party_email(participant: Participant, association: Association | None, arrives: datetime,
-                words: Callable[[str, str], tuple[str, str]]) -> tuple[str, str, str]:
-    """(language, subject, body) of a neutral e-mail to a party about one appointment: a greeting, the
-    sentence `words(date, time)` gives with its subject, the association's phone, and nothing else."""
-    language = party_language(participant)
-    with force_locale(FORMAT_LOCALES[language]):
-        subject, sentence = words(format_date(local_parts(arrives)[0], "full"), format_datetime(arrives, TIME_PATTERN))
-        lines = [_("Hello,"), "", sentence]
-        phone = (association.phone or "").strip() if association is not None else ""
-        if phone:
-            lines.append(_("To change it, please call %(phone)s.", phone=phone))
-        lines += ["", _("This message was sent automatically. Please do not reply to it.")]
-    return language, subject, "\n".join(lines) + "\n"
-
-
-def sms_reminder_text(session: Session, participant: Participant, appointment: Appointment,
-                      association: Association | None, arrives: datetime | None = None) -> tuple[str, str]:
-    """(language, text) of a party's SMS reminder: date, time, place and a number to call (DOM144)."""
-    return sms_text(session, MessageKind.APPOINTMENT_REMINDER, participant, appointment, association, arrives)
-
-
-def sms_text(session: Session, kind: MessageKind, participant: Participant, appointment: Appointment,
-             association: Association | None, arrives: datetime | None = None) -> tuple[str, str]:
-    """(language, text) of an SMS to a party about an appointment (a reminder or a convocation).
-
-    The association's text for the party's language, else the built-in one (DOM146, DOM148), checked
-    again now (DOM147); the service point and the association are named only when the person's contact
-    profile allows it, otherwise the place is the room alone (DOM149)."""
-    arrives = arrives or appointment.start_utc
-    named = profile_of(participant.person).name_service
-
-    def place(language: str) -> str:
-        if appointment.mode is SessionMode.IN_PERSON and appointment.room is not None:
-            return _place(appointment, language) if named else appointment.room.name
-        return str(appointment.mode.label)
-
-    spoken = participant.person.preferred_language
-    return render_sms(session, association, kind, spoken.value if spoken is not None else None, at=arrives,
-                      place=place, name_service=named)
 
 
 # Keys: one message per recipient and content, so a second run queues nothing
@@ -387,8 +241,8 @@ def queue_reminders(session: Session, *, now: datetime | None = None) -> QueueCo
                 continue
             association = associations.get(appointment.association_id)
             if route.channel == SMS:
-                language, body = sms_reminder_text(session, participant, appointment, association,
-                                                   arrival(appointment, party))
+                language, body = sms_text(session, MessageKind.APPOINTMENT_REMINDER, participant.person,
+                                          appointment, association, arrival(appointment, party))
                 subject = ""
             else:
                 language, subject, body = reminder_text(participant, appointment, association,

@@ -35,7 +35,7 @@ from mediation.groups.forms import (
 from mediation.groups.models import ParentingGroup
 from mediation.groups.routes import bp
 from mediation.groups.services import activities as activity_services
-from mediation.groups.services import cycles
+from mediation.groups.services import cycles, participation
 
 GROUP = "/<uuid:group_id>"
 
@@ -292,7 +292,7 @@ def enrol(group_id):
 
     if request.method == "GET":
         return page(200)
-    return submit(form, lambda: cycles.enrol(db.session, group, cycles.ParticipantData(
+    return submit(form, lambda: participation.enrol(db.session, group, participation.ParticipantData(
         full_name=form.full_name.data, sex=form.sex.data, age_band=form.age_band.data, phone=form.phone.data,
         email=form.email.data,
         birth_date=form.birth_date.data or None, consent_data_processing=bool(form.consent_data_processing.data),
@@ -320,7 +320,7 @@ def enrolment(group_id, enrolment_id):
         return render_template("groups/enrolment.html", group=group, enrolment=row, form=form,
                                version=row.version_id), status
 
-    return submit(form, lambda: cycles.update_enrolment(db.session, group, row, cycles.EnrolmentUpdate(
+    return submit(form, lambda: participation.update_enrolment(db.session, group, row, participation.EnrolmentUpdate(
         dropped_out=bool(form.dropped_out.data), pre_score=form.pre_score.data, post_score=form.post_score.data,
         satisfaction=form.satisfaction.data), actor=current_user, version=form.version.data),
         success=_("The enrolment is saved."), done=_to_group(group), page=page)
@@ -347,7 +347,7 @@ def attendance(group_id, session_id):
         return render_template("groups/attendance.html", group=group, group_session=group_session, lines=lines,
                                form=form), status
 
-    return submit(form, lambda: cycles.record_attendance(
+    return submit(form, lambda: participation.record_attendance(
         db.session, group, group_session, {u for u in (_uuid(v) for v in form.present.data or []) if u is not None},
         actor=current_user), success=_("The attendance is recorded."), done=_to_group(group), page=page)
 

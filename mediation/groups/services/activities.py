@@ -22,7 +22,7 @@ from mediation.groups import policies, queries
 from mediation.groups.codes import ActivityTheme
 from mediation.groups.models import Activity, ActivityCount, ActivityFacilitator
 from mediation.groups.rules import FRAMEWORK_MAX, MAX_COUNT
-from mediation.groups.services.cycles import GroupPermissionDenied
+from mediation.groups.services.shared import GroupPermissionDenied
 
 
 @dataclass(frozen=True)
