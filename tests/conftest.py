@@ -70,11 +70,29 @@ def pytest_configure(config):
             os.environ["TEST_REDIS_URL"] = f"{prefix}/{(int(index) - int(worker[2:])) % 16}"
 
 
+def _module_part(item) -> tuple:
+    """The tests that share a module's data: the same module, the same instant under `any_hour`."""
+    callspec = getattr(item, "callspec", None)
+    instant = callspec.params.get("any_hour") if callspec is not None else None
+    return item.get_closest_marker("slow") is None, item.nodeid.split("::", 1)[0], str(instant)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """The slow tests first, in their order: pytest-xdist hands out tests in this order as workers free
-    up, so a long test started last would leave the other workers idle until it ends."""
+    up, so a long test started last would leave the other workers idle until it ends. Within a module, the
+    tests that take more of the module's shared data (`module_data`) run after those that take less: once
+    built, the data stay in the module's transaction."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    parts: dict[tuple, int] = {}
+    for item in items:
+        parts.setdefault(_module_part(item), len(parts))
+
+    def order(item):
+        shared = module_data(getattr(item, "fixturenames", ()))
+        return parts[_module_part(item)], len(shared), sorted(shared)
+
+    items.sort(key=order)
 
 
 def make_config(database_url: str, **attributes) -> Testing:
@@ -156,7 +174,7 @@ ANY_HOUR_WITH_TIME_OF_DAY = ("morning", "00h30utc", "new-year")
 def pytest_generate_tests(metafunc):
     """Parametrise `any_hour` by the module's ANY_HOUR_INSTANTS (names of ANY_HOUR), ANY_HOUR_DEFAULT
     when the module names none; module scope, so module fixtures are rebuilt per instant."""
-    if "any_hour" in metafunc.fixturenames:
+    if _asks_for_any_hour(metafunc.definition):
         names = getattr(metafunc.module, "ANY_HOUR_INSTANTS", ANY_HOUR_DEFAULT)
         unknown = set(names) - ANY_HOUR.keys()
         assert not unknown, f"ANY_HOUR_INSTANTS names unknown instants: {sorted(unknown)}"
@@ -164,12 +182,22 @@ def pytest_generate_tests(metafunc):
                              indirect=True, scope="module")
 
 
+def _asks_for_any_hour(definition) -> bool:
+    """A module (or test) marked `usefixtures("any_hour")`: the way to ask for it."""
+    return any("any_hour" in marker.args for marker in definition.iter_markers("usefixtures"))
+
+
 @pytest.fixture(scope="module")
 def any_hour(request):
     """Run every test of a module (`pytestmark = pytest.mark.usefixtures("any_hour")`) once per instant
-    it names (see pytest_generate_tests), with the product's clock ticking on from it."""
-    with clock.frozen(request.param, ticking=True):
-        yield request.param
+    it names (see pytest_generate_tests), with the product's clock ticking on from it. Elsewhere it has no
+    instant and leaves the clock alone: the module's transaction depends on it (see `_module_transaction`)."""
+    instant = getattr(request, "param", None)
+    if instant is None:
+        yield None
+        return
+    with clock.frozen(instant, ticking=True):
+        yield instant
 
 
 class FrozenClock:
@@ -325,19 +353,29 @@ def rolled_back(app):
         connection.close()
 
 
-# The connection of the module transaction while one is open (see `_module_transaction`).
+# The connection of the module transaction while one is open (see `_module_transaction`), and the module
+# data built in it so far (see `db`).
 _MODULE_TRANSACTION: dict[str, object] = {}
+# Built in every module transaction, for every test of the module: not data a test may go without.
+_MODULE_FOUNDATION = frozenset({"_module_transaction", "_module_world"})
+
+
+def module_data(fixturenames) -> set[str]:
+    """The data shared by a module's tests that these fixtures build: each a module-scoped fixture named
+    `_module_...` that builds in the module's transaction (`_module_cases`; a test module may add its own),
+    once per module (per instant under `any_hour`), and a test's savepoint rolls back what it changes. A
+    test that does not ask for such data must not see it (see `db`)."""
+    return {name for name in fixturenames if name.startswith("_module_") and name not in _MODULE_FOUNDATION}
 
 
 @pytest.fixture(scope="module")
-def _module_transaction(request, app):
+def _module_transaction(app, any_hour):
     """A transaction on the session app for the rest of a module, opened by the first test that needs data
     shared by the module's tests (`world`), which is built inside it, and rolled back with it at the end of
     the module. Until then each test has a transaction of its own; from then on, a savepoint in this one
     (see `db`): every test still starts from the same data and leaves nothing behind. Under `any_hour` the
-    transaction, and what is built in it, are made again for each instant."""
-    if "any_hour" in request.fixturenames:
-        request.getfixturevalue("any_hour")
+    transaction, and what is built in it, are made again for each instant (a dependency, so that pytest
+    tears them down when the instant changes)."""
     with rolled_back(app) as connection:
         _MODULE_TRANSACTION["connection"] = connection
         try:
@@ -386,6 +424,12 @@ def db(request, app):
     if "no_db_transaction" in request.keywords:
         yield None
         return
+    built: set = _MODULE_TRANSACTION.setdefault("built", set())  # type: ignore[assignment]
+    wanted = module_data(request.fixturenames)  # built already: module scope comes before this fixture
+    if built - wanted:
+        pytest.fail(f"this test would see the module's {sorted(built - wanted)} without asking for them: the "
+                    "tests that take them must run after the others of their module (pytest_collection_modifyitems)")
+    built |= wanted
     connection = _MODULE_TRANSACTION.get("connection")
     if connection is None:
         with rolled_back(app) as connection:
@@ -484,12 +528,18 @@ def build_world(app) -> World:
 
 
 @pytest.fixture
-def cases(app, world):
-    """Three cases: mediator A1's ("own"), mediator A2's ("colleague"), association B's ("other")."""
+def cases(_module_cases, world):
+    """Three cases: mediator A1's ("own"), mediator A2's ("colleague"), association B's ("other"). Stored once
+    per module beside the world (`module_data`), a copy of their ids for each test."""
+    world.cases = copy.deepcopy(_module_cases)
+    return world.cases
+
+
+@pytest.fixture(scope="module")
+def _module_cases(app, _module_world):
     from tests.cases.fixtures import build_cases
 
-    world.cases = build_cases(app, world)
-    return world.cases
+    return build_cases(app, _module_world)
 
 
 def login(client, username: str, password: str = PASSWORD):
@@ -501,7 +551,10 @@ def login_as(client, world):
     """Log the test client in as a persona ('mediator_a1', ...); returns the client."""
 
     def log_in(persona: str):
-        client.post("/logout")  # switching persona: never stay logged in as the previous one
+        # Switching persona: never stay logged in as the previous one. A client without a session cookie
+        # is nobody yet, and needs no logout.
+        if client.get_cookie(client.application.config["SESSION_COOKIE_NAME"]) is not None:
+            client.post("/logout")
         if persona == "anonymous":
             return client
         response = login(client, world.usernames[persona])

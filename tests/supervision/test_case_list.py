@@ -8,6 +8,7 @@ counted by hand in CaseSet below. Direct database work happens inside
 
 from __future__ import annotations
 
+import copy
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -163,9 +164,15 @@ def build_case_set(app, world) -> CaseSet:
     return CaseSet(ids, staff, today)
 
 
+@pytest.fixture(scope="module")
+def _module_case_set(app, _module_world) -> CaseSet:
+    """Built once per module and instant, in the module's transaction (tests/conftest.py, `module_data`)."""
+    return build_case_set(app, _module_world)
+
+
 @pytest.fixture
-def case_set(app, world) -> CaseSet:
-    return build_case_set(app, world)
+def case_set(_module_case_set) -> CaseSet:
+    return copy.deepcopy(_module_case_set)
 
 
 def days_ago(case_set: CaseSet, days: int) -> str:
