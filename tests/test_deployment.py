@@ -17,7 +17,8 @@ import pytest
 
 from config import BASE_DIR, generated_secrets
 
-pytestmark = [pytest.mark.no_db_transaction, pytest.mark.slow]
+# One worker builds the production server once for the module (a migration and a gunicorn of its own).
+pytestmark = [pytest.mark.no_db_transaction, pytest.mark.slow, pytest.mark.xdist_group("deployment")]
 
 CLIENT_ADDRESS = "203.0.113.9"
 

@@ -15,6 +15,9 @@ from tests.attachments.helpers import minimal_pdf
 from tests.backup.conftest import cli, create_backup
 from tests.backup.test_round_trip import payload_text
 
+# On one worker, so that the session's source database (tests/backup/conftest.py) is built once.
+pytestmark = pytest.mark.xdist_group("backup")
+
 
 def contents(app) -> dict[str, bytes]:
     """Every attachment's content, read through its backend and checked against its row's size."""

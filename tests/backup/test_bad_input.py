@@ -16,7 +16,8 @@ import pytest
 from mediation.backup.archive import read_header, seal, unseal
 from tests.backup.conftest import app_on, cli, configured, create_backup, dispose, fingerprint, keys_of
 
-pytestmark = pytest.mark.no_db_transaction
+# On one worker, so that the session's source database (tests/backup/conftest.py) is built once.
+pytestmark = [pytest.mark.no_db_transaction, pytest.mark.xdist_group("backup")]
 
 NEWER_REVISION = "ffffffffffff"
 

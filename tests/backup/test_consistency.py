@@ -19,7 +19,8 @@ from mediation.core.audit import AuditAction, AuditEvent, record, verify_chain
 from mediation.extensions import db
 from tests.backup.conftest import cli, create_backup, fingerprint
 
-pytestmark = pytest.mark.no_db_transaction
+# On one worker, so that the session's source database (tests/backup/conftest.py) is built once.
+pytestmark = [pytest.mark.no_db_transaction, pytest.mark.xdist_group("backup")]
 
 
 class PairWriter(threading.Thread):

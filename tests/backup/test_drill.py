@@ -20,7 +20,8 @@ from mediation.core.audit import AuditAction, AuditEvent
 from mediation.extensions import db
 from tests.backup.conftest import cli, configured, create_backup
 
-pytestmark = pytest.mark.no_db_transaction
+# On one worker, so that the session's source database (tests/backup/conftest.py) is built once.
+pytestmark = [pytest.mark.no_db_transaction, pytest.mark.xdist_group("backup")]
 
 
 def latest_drill(app) -> RestoreDrill:

@@ -40,11 +40,18 @@ def _publish(release_ids) -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def standard(app, world):
+@pytest.fixture(scope="module")
+def _module_standard(app, _module_world):
+    """The standard world's cases and their published 2025Q3 release, built once per module in its
+    transaction (tests/conftest.py, `module_data`)."""
     with app.app_context():
         insert_cases(standard_world())
         _publish(["2025Q3"])
+
+
+@pytest.fixture
+def standard(_module_standard, world):
+    return None
 
 
 @pytest.fixture
