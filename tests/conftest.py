@@ -591,9 +591,17 @@ def failing_app(empty_database):
 
 
 @pytest.fixture
-def appointments(app, world, cases):
-    """Rooms A1, A2 (association A), B1, and four appointments (tests/appointments/fixtures.py)."""
+def appointments(_module_appointments, world, cases):
+    """Rooms A1, A2 (association A), B1, and four appointments (tests/appointments/fixtures.py), built once
+    per module beside the cases (`module_data`)."""
+    world.appointments = copy.deepcopy(_module_appointments)
+    return world.appointments
+
+
+@pytest.fixture(scope="module")
+def _module_appointments(app, _module_world, _module_cases):
     from tests.appointments.fixtures import build_appointments
 
-    world.appointments = build_appointments(app, world)
-    return world.appointments
+    world = copy.copy(_module_world)
+    world.cases = _module_cases
+    return build_appointments(app, world)
